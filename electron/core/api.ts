@@ -1,0 +1,54 @@
+import { z } from 'zod'
+import { AppError, isMethod, methods, type ApiError, type Result } from '../../shared/contract/index'
+import { storageError } from '../../db/database'
+import type { App } from './app'
+import { systemHandlers } from './handlers/system'
+import { ticketHandlers } from './handlers/tickets'
+import type { CallContext, Handlers } from './handlers/types'
+
+export function buildHandlers(app: App): Handlers {
+  return {
+    ...systemHandlers(app),
+    ...ticketHandlers(app),
+  }
+}
+
+/** First zod issue as "field: message", the field path dotted. */
+export function validationError(err: z.ZodError): ApiError {
+  const issue = err.issues[0]
+  const field = issue?.path.map(String).join('.') || undefined
+  const message = issue
+    ? issue.code === 'unrecognized_keys'
+      ? `Unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`
+      : `${field ? `${field}: ` : ''}${issue.message}`
+    : 'Invalid arguments'
+  return { code: 'VALIDATION', message, ...(field ? { field } : {}) }
+}
+
+export function toApiError(e: unknown, dataDir: string): ApiError {
+  if (e instanceof AppError) return e.toJSON()
+  const code = String((e as { code?: unknown })?.code ?? '')
+  if (/^(SQLITE_(FULL|READONLY|CANTOPEN|IOERR)|ENOSPC|EROFS|EACCES)/.test(code)) return storageError(e, dataDir).toJSON()
+  return { code: 'INTERNAL', message: `Unexpected error: ${(e as Error)?.message ?? String(e)}`, hint: 'Try again; if it repeats, report it with the steps that led here.' }
+}
+
+/** The single entry point of both transports: validate, call, validate the result. */
+export function createDispatcher(app: App, handlers: Handlers = buildHandlers(app)) {
+  return async function dispatch(method: string, rawInput: unknown, ctx: CallContext): Promise<Result<unknown>> {
+    if (typeof method !== 'string' || !isMethod(method)) {
+      return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method "${String(method).slice(0, 80)}".` } }
+    }
+    const spec = methods[method]
+    const parsed = spec.input.safeParse(rawInput === undefined ? {} : rawInput)
+    if (!parsed.success) return { ok: false, error: validationError(parsed.error) }
+    try {
+      const value = await (handlers[method] as (i: unknown, c: CallContext) => Promise<unknown>)(parsed.data, ctx)
+      // Results are checked too: nothing outside the contract (a sealed secret, a stray
+      // column) can reach the renderer by accident.
+      return { ok: true, value: spec.output.parse(value) }
+    } catch (e) {
+      return { ok: false, error: toApiError(e, app.opts.dataDir) }
+    }
+  }
+}
+export type Dispatch = ReturnType<typeof createDispatcher>

@@ -1,0 +1,78 @@
+import type { Database } from 'better-sqlite3'
+import { join } from 'node:path'
+import type { Agent } from '../../shared/contract/system'
+import { DB_FILE, openDatabase } from '../../db/database'
+import { schemaVersion } from '../../db/migrate'
+import { AuditRepo, type AuditInput } from '../../db/repos/audit'
+import { SettingsRepo } from '../../db/repos/settings'
+import { TicketsRepo } from '../../db/repos/tickets'
+import { EventBus } from './events'
+import { keyFileProvider, SecretBox, type KeyProvider } from './secret-box'
+
+export interface AppOptions {
+  dataDir: string
+  host: 'electron' | 'browser'
+  keys?: KeyProvider
+  version?: string
+}
+
+/**
+ * Everything a domain service needs, built once per process. Plain Node: the Electron
+ * shell and the browser host both create one and attach their transport to it.
+ */
+export class App {
+  readonly db: Database
+  readonly bus = new EventBus()
+  readonly tickets: TicketsRepo
+  readonly settings: SettingsRepo
+  readonly auditLog: AuditRepo
+  readonly secrets: SecretBox
+  readonly startedAt = new Date().toISOString()
+  private agentCache: Agent | null | undefined
+  private closers: (() => Promise<void> | void)[] = []
+
+  constructor(readonly opts: AppOptions) {
+    this.db = openDatabase(opts.dataDir)
+    this.tickets = new TicketsRepo(this.db)
+    this.settings = new SettingsRepo(this.db)
+    this.auditLog = new AuditRepo(this.db)
+    this.secrets = new SecretBox(opts.keys ?? keyFileProvider(opts.dataDir))
+  }
+
+  get dbPath(): string {
+    return join(this.opts.dataDir, DB_FILE)
+  }
+  get schemaVersion(): number {
+    return schemaVersion(this.db)
+  }
+
+  async agent(): Promise<Agent | null> {
+    if (this.agentCache === undefined) this.agentCache = await this.settings.get<Agent>('agent')
+    return this.agentCache
+  }
+  async setAgent(a: Agent): Promise<void> {
+    await this.settings.set('agent', a)
+    this.agentCache = a
+  }
+  /** How the current agent is written into audit entries. */
+  async agentLabel(): Promise<string> {
+    const a = await this.agent()
+    return a ? (a.email ? `${a.name} <${a.email}>` : a.name) : 'unidentified agent'
+  }
+
+  /** Appends an audit entry stamped with the current agent. */
+  async audit(e: Omit<AuditInput, 'agent'>): Promise<void> {
+    await this.auditLog.append({ ...e, agent: await this.agentLabel() })
+  }
+
+  /** Runs `fn` when the app closes (worker pools, simulators, sockets). */
+  onClose(fn: () => Promise<void> | void): void {
+    this.closers.push(fn)
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.closers.reverse()) await c()
+    this.closers = []
+    if (this.db.open) this.db.close()
+  }
+}

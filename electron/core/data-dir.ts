@@ -1,0 +1,19 @@
+import { homedir, platform } from 'node:os'
+import { join } from 'node:path'
+
+/**
+ * The platform's user-data folder, matching Electron's app.getPath('userData') for our
+ * product name so the desktop app and browser mode share one database.
+ */
+export function defaultDataDir(env = process.env): string {
+  if (env.SUPPORT_CONSOLE_DATA_DIR) return env.SUPPORT_CONSOLE_DATA_DIR
+  const name = 'Support Console'
+  switch (platform()) {
+    case 'win32':
+      return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), name)
+    case 'darwin':
+      return join(homedir(), 'Library', 'Application Support', name)
+    default:
+      return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), name)
+  }
+}

@@ -1,0 +1,65 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { AppError } from '../../shared/contract/common'
+
+/**
+ * Encrypts device passwords and security codes at rest (AES-256-GCM). The data key comes
+ * from a KeyProvider: in the desktop app it is wrapped by Electron safeStorage (OS keychain);
+ * in browser mode it is a key file readable only by the user. Sealed values never leave the
+ * main process: the contract has no method that returns one.
+ */
+export interface KeyProvider {
+  /** 32 bytes. */
+  dataKey(): Buffer
+  readonly kind: 'safeStorage' | 'keyfile' | 'memory'
+}
+
+export class SecretBox {
+  constructor(private readonly keys: KeyProvider) {}
+
+  seal(plain: string): string {
+    const iv = randomBytes(12)
+    const c = createCipheriv('aes-256-gcm', this.keys.dataKey(), iv)
+    const body = Buffer.concat([c.update(plain, 'utf8'), c.final()])
+    return `v1:${Buffer.concat([iv, c.getAuthTag(), body]).toString('base64')}`
+  }
+
+  open(sealed: string): string {
+    if (!sealed.startsWith('v1:')) throw new AppError('INTERNAL', 'A stored secret has an unknown format.')
+    const raw = Buffer.from(sealed.slice(3), 'base64')
+    try {
+      const d = createDecipheriv('aes-256-gcm', this.keys.dataKey(), raw.subarray(0, 12))
+      d.setAuthTag(raw.subarray(12, 28))
+      return Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString('utf8')
+    } catch (e) {
+      throw new AppError('STORAGE', 'A stored secret could not be decrypted: the key of this data folder has changed.', {
+        hint: 'Enter the device password or code again; the old encrypted value cannot be recovered.',
+        cause: e,
+      })
+    }
+  }
+}
+
+export const KEY_FILE = 'secret.key'
+
+/** Browser mode: a random key in `<dataDir>/secret.key`, mode 0600. */
+export function keyFileProvider(dataDir: string): KeyProvider {
+  const file = join(dataDir, KEY_FILE)
+  let key: Buffer | null = null
+  return {
+    kind: 'keyfile',
+    dataKey() {
+      if (key) return key
+      if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' })
+      chmodSync(file, 0o600)
+      key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64')
+      if (key.length !== 32) throw new AppError('STORAGE', `The key file ${file} is damaged.`)
+      return key
+    },
+  }
+}
+
+export function memoryKeyProvider(key = randomBytes(32)): KeyProvider {
+  return { kind: 'memory', dataKey: () => key }
+}

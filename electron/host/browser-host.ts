@@ -1,0 +1,36 @@
+import { App } from '../core/app'
+import { createDispatcher } from '../core/api'
+import { appVersion, RENDERER_DIR } from '../core/paths'
+import { startHost, type RunningHost } from './server'
+
+export interface BrowserConsole {
+  app: App
+  host: RunningHost
+  close(): Promise<void>
+}
+
+/** The whole console without Electron: domain services + the loopback HTTP host. */
+export async function startBrowserConsole(o: { dataDir: string; port?: number; portFallback?: boolean; token?: string; rendererDir?: string }): Promise<BrowserConsole> {
+  const app = new App({ dataDir: o.dataDir, host: 'browser', version: appVersion() })
+  try {
+    const host = await startHost({
+      dispatch: createDispatcher(app),
+      bus: app.bus,
+      rendererDir: o.rendererDir ?? RENDERER_DIR,
+      port: o.port,
+      portFallback: o.portFallback,
+      token: o.token,
+    })
+    return {
+      app,
+      host,
+      async close() {
+        await host.close()
+        await app.close()
+      },
+    }
+  } catch (e) {
+    await app.close()
+    throw e
+  }
+}

@@ -1,0 +1,15 @@
+import { createRouter, createWebHashHistory } from 'vue-router'
+import TicketsView from './views/TicketsView.vue'
+
+// Hash history: the same URLs work under the browser host and Electron's app:// scheme.
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes: [
+    { path: '/', redirect: '/tickets' },
+    { path: '/tickets', name: 'tickets', component: TicketsView },
+    { path: '/tickets/:id(\\d+)', name: 'ticket', component: () => import('./views/TicketView.vue'), props: (r) => ({ id: Number(r.params.id) }) },
+    { path: '/devices', name: 'devices', component: () => import('./views/DevicesView.vue') },
+    { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
+    { path: '/:rest(.*)*', redirect: '/tickets' },
+  ],
+})

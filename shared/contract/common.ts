@@ -1,0 +1,67 @@
+// The one error shape every transport returns. `code` is stable for programs;
+// `message` is written for the agent: what happened and what to do next.
+import { z } from 'zod'
+
+export const ErrorCode = z.enum([
+  'VALIDATION', // arguments did not match the contract
+  'UNKNOWN_METHOD',
+  'NOT_FOUND',
+  'CONFLICT',
+  'FORBIDDEN', // a safety rule refused the operation (no backup, identity not confirmed…)
+  'DEVICE', // the device answered with an error or garbage
+  'UNREACHABLE', // the device did not answer
+  'LOCKOUT_RISK',
+  'STORAGE', // disk full, read-only folder, database newer than the app
+  'BAD_INPUT', // a file or payload the agent gave us could not be used
+  'UNAUTHORIZED',
+  'INTERNAL',
+])
+export type ErrorCode = z.infer<typeof ErrorCode>
+
+export const ApiErrorSchema = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  /** Dotted path of the offending field for VALIDATION errors. */
+  field: z.string().optional(),
+  /** A next step for the agent, when there is one. */
+  hint: z.string().optional(),
+})
+export type ApiError = z.infer<typeof ApiErrorSchema>
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError }
+
+/** Thrown by services; transports turn it into `{ ok: false, error }`. */
+export class AppError extends Error {
+  readonly code: ErrorCode
+  readonly field?: string
+  readonly hint?: string
+  constructor(code: ErrorCode, message: string, opts: { field?: string; hint?: string; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause })
+    this.name = 'AppError'
+    this.code = code
+    this.field = opts.field
+    this.hint = opts.hint
+  }
+  toJSON(): ApiError {
+    const e: ApiError = { code: this.code, message: this.message }
+    if (this.field) e.field = this.field
+    if (this.hint) e.hint = this.hint
+    return e
+  }
+}
+
+/** A method of the contract: one zod schema for its argument object, one for its result. */
+export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  input: I
+  output: O
+  /** One line for `--help`-style listings and the fuzz tests. */
+  summary: string
+}
+
+export const defineMethods = <T extends Record<string, MethodSpec>>(m: T): T => m
+export const defineEvents = <T extends Record<string, z.ZodType>>(e: T): T => e
+
+export const Id = z.number().int().positive()
+export const IsoTime = z.string().datetime({ offset: true })
+export const Empty = z.object({}).strict()
+export const Ok = z.object({ ok: z.literal(true) })

@@ -1,0 +1,77 @@
+import { z } from 'zod'
+import { defineEvents, defineMethods, Empty, Id, IsoTime } from './common'
+
+export const TicketStatus = z.enum(['open', 'waiting', 'resolved', 'closed'])
+export type TicketStatus = z.infer<typeof TicketStatus>
+
+export const Procedure = z.enum(['nvr-password-reset', 'my2n-move', 'other'])
+export type Procedure = z.infer<typeof Procedure>
+
+const text = (max: number) => z.string().trim().max(max)
+
+export const TicketInput = z
+  .object({
+    externalRef: text(64).default(''),
+    customerName: text(200).min(1, 'Customer name is required'),
+    contact: text(200).default(''),
+    deviceSerial: text(64).default(''),
+    deviceModel: text(64).default(''),
+    procedure: Procedure.default('other'),
+    notes: text(20_000).default(''),
+  })
+  .strict()
+export type TicketInput = z.input<typeof TicketInput>
+
+export const Ticket = z.object({
+  id: Id,
+  externalRef: z.string(),
+  customerName: z.string(),
+  contact: z.string(),
+  deviceSerial: z.string(),
+  deviceModel: z.string(),
+  procedure: Procedure,
+  notes: z.string(),
+  status: TicketStatus,
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+})
+export type Ticket = z.infer<typeof Ticket>
+
+export const TicketListQuery = z
+  .object({
+    search: text(200).default(''),
+    status: z.union([TicketStatus, z.literal('active'), z.literal('all')]).default('active'),
+    limit: z.number().int().min(1).max(500).default(100),
+    offset: z.number().int().min(0).max(10_000_000).default(0),
+  })
+  .strict()
+
+export const TicketList = z.object({
+  items: z.array(Ticket),
+  total: z.number().int(),
+})
+
+export const ticketMethods = defineMethods({
+  'tickets.create': { input: TicketInput, output: Ticket, summary: 'Create a ticket' },
+  'tickets.list': { input: TicketListQuery, output: TicketList, summary: 'List or full-text search tickets' },
+  'tickets.get': { input: z.object({ id: Id }).strict(), output: Ticket, summary: 'Open one ticket' },
+  'tickets.update': {
+    input: z.object({ id: Id, patch: TicketInput.partial().strict() }).strict(),
+    output: Ticket,
+    summary: 'Edit the fields of a ticket',
+  },
+  'tickets.setStatus': {
+    input: z.object({ id: Id, status: TicketStatus }).strict(),
+    output: Ticket,
+    summary: 'Change the status of a ticket',
+  },
+  'tickets.counts': {
+    input: Empty,
+    output: z.record(TicketStatus, z.number().int()),
+    summary: 'Number of tickets per status',
+  },
+})
+
+export const ticketEvents = defineEvents({
+  'tickets.changed': z.object({ id: Id }),
+})

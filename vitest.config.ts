@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config'
+
+// Unit and service tests run in plain Node (no Electron); e2e/ is Playwright's.
+export default defineConfig({
+  test: {
+    include: ['{shared,db,electron,lab,scripts,renderer}/**/*.test.ts'],
+    exclude: ['node_modules', 'out', 'e2e'],
+    environment: 'node',
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+  },
+})
