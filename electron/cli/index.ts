@@ -1,0 +1,55 @@
+import { AppError } from '../../shared/contract/common'
+import { UsageError, type Command } from './command'
+import { serveCommand } from './commands/serve'
+
+// Subcommands are loaded lazily so `support-console qr decode` does not pay for the HTTP host.
+const commands: Record<string, () => Promise<Command>> = {
+  serve: async () => serveCommand,
+}
+
+/** Registered by feature modules that live outside the console proper (the lab bench). */
+export function registerCommand(name: string, load: () => Promise<Command>): void {
+  commands[name] = load
+}
+
+function usage(): string {
+  return [
+    'Usage: support-console <command> [options]',
+    '',
+    'Commands:',
+    ...Object.keys(commands).map((n) => `  ${n}`),
+    '',
+    'Run "support-console <command> --help" for the options of a command.',
+  ].join('\n')
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage())
+    return name ? 0 : 1
+  }
+  const load = commands[name]
+  if (!load) {
+    console.error(`Unknown command "${name}".\n\n${usage()}`)
+    return 2
+  }
+  const cmd = await load()
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(cmd.help)
+    return 0
+  }
+  try {
+    return await cmd.run(rest)
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`${e.message}\n\n${cmd.help}`)
+      return 2
+    }
+    if (e instanceof AppError) {
+      console.error(`Error: ${e.message}${e.hint ? `\n${e.hint}` : ''}`)
+      return 1
+    }
+    throw e
+  }
+}
