@@ -75,19 +75,17 @@ export const toEntry = (r: Row): AuditEntry => ({
 export class AuditRepo {
   private readonly insert: Statement
   private readonly last: Statement
+  private readonly appendTx: (a: AuditInput, at: string) => AuditEntry
   constructor(private readonly db: Database) {
     this.insert = db.prepare(`INSERT INTO audit_log (seq, at, agent, ticket_id, device, action, inputs, outcome, detail, prev_hash, hash)
-      VALUES (@seq, @at, @agent, @ticketId, @device, @action, @inputs, @outcome, @detail, @prevHash, @hash)`)
-    this.last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')
-  }
-
-  /** Synchronous core, so callers can append inside the same transaction as the change it records. */
-  appendSync(a: AuditInput, at = new Date().toISOString()): AuditEntry {
-    // Read the tail inside the write so two appends can never chain to the same parent.
-    return this.db.transaction(() => {
-      const tail = this.last.get() as { seq: number; hash: string } | undefined
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    this.last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').raw(true)
+    // Built once: better-sqlite3 transaction wrappers are costly to create per call.
+    const tx = db.transaction((a: AuditInput, at: string): AuditEntry => {
+      // Read the tail inside the write so two appends can never chain to the same parent.
+      const tail = this.last.get() as [number, string] | undefined
       const base = {
-        seq: (tail?.seq ?? 0) + 1,
+        seq: (tail?.[0] ?? 0) + 1,
         at,
         agent: a.agent,
         ticketId: a.ticketId ?? null,
@@ -96,12 +94,18 @@ export class AuditRepo {
         inputs: JSON.stringify(maskSecrets(a.inputs ?? {})),
         outcome: a.outcome,
         detail: a.detail ?? '',
-        prevHash: tail?.hash ?? GENESIS,
+        prevHash: tail?.[1] ?? GENESIS,
       }
-      const entry = { ...base, hash: entryHash(base) }
-      this.insert.run(entry)
-      return entry
-    }).immediate()
+      const hash = entryHash(base)
+      this.insert.run(base.seq, at, base.agent, base.ticketId, base.device, base.action, base.inputs, base.outcome, base.detail, base.prevHash, hash)
+      return { ...base, hash }
+    })
+    this.appendTx = tx.immediate
+  }
+
+  /** Synchronous core, so callers can append inside the same transaction as the change it records. */
+  appendSync(a: AuditInput, at = new Date().toISOString()): AuditEntry {
+    return this.appendTx(a, at)
   }
 
   async append(a: AuditInput): Promise<AuditEntry> {

@@ -68,26 +68,41 @@ export class TicketsRepo {
     }
   }
 
-  async create(t: NewTicket, now = new Date().toISOString()): Promise<Ticket> {
+  // The *Sync variants exist so a change and its audit entry can share one transaction
+  // (App.record); everything else calls the async API.
+  createSync(t: NewTicket, now = new Date().toISOString()): Ticket {
     return toTicket(this.st.insert.get({ ...t, now }) as Row)
+  }
+  async create(t: NewTicket, now?: string): Promise<Ticket> {
+    return this.createSync(t, now)
   }
 
   async get(id: number): Promise<Ticket> {
+    return this.getSync(id)
+  }
+
+  getSync(id: number): Ticket {
     const r = this.st.get.get(id) as Row | undefined
     if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`)
     return toTicket(r)
   }
 
-  async update(id: number, patch: Partial<NewTicket>, now = new Date().toISOString()): Promise<Ticket> {
+  async update(id: number, patch: Partial<NewTicket>, now?: string): Promise<Ticket> {
+    return this.updateSync(id, patch, now)
+  }
+  updateSync(id: number, patch: Partial<NewTicket>, now = new Date().toISOString()): Ticket {
     const keys = Object.keys(patch).filter((k) => k in columns && patch[k as keyof NewTicket] !== undefined)
-    if (keys.length === 0) return this.get(id)
+    if (keys.length === 0) return this.getSync(id)
     const sets = keys.map((k) => `${columns[k]} = @${k}`).join(', ')
     const r = this.db.prepare(`UPDATE tickets SET ${sets}, updated_at = @now WHERE id = @id RETURNING *`).get({ ...patch, id, now }) as Row | undefined
     if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`)
     return toTicket(r)
   }
 
-  async setStatus(id: number, status: TicketStatus, now = new Date().toISOString()): Promise<Ticket> {
+  async setStatus(id: number, status: TicketStatus, now?: string): Promise<Ticket> {
+    return this.setStatusSync(id, status, now)
+  }
+  setStatusSync(id: number, status: TicketStatus, now = new Date().toISOString()): Ticket {
     const r = this.st.setStatus.get(status, now, id) as Row | undefined
     if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`)
     return toTicket(r)

@@ -65,6 +65,20 @@ export class App {
     await this.auditLog.append({ ...e, agent: await this.agentLabel() })
   }
 
+  /**
+   * Runs a synchronous database change and its audit entry in one transaction: either
+   * both are committed or neither (a crash or a full disk cannot leave an unaudited change).
+   * `audit` receives the change's result so the entry can name what was created.
+   */
+  async record<T>(change: () => T, audit: (result: T) => Omit<AuditInput, 'agent'>): Promise<T> {
+    const agent = await this.agentLabel()
+    return this.db.transaction(() => {
+      const result = change()
+      this.auditLog.appendSync({ ...audit(result), agent })
+      return result
+    }).immediate()
+  }
+
   /** Runs `fn` when the app closes (worker pools, simulators, sockets). */
   onClose(fn: () => Promise<void> | void): void {
     this.closers.push(fn)

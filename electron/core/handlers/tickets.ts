@@ -5,23 +5,32 @@ export function ticketHandlers(app: App): HandlerMap<'tickets.create' | 'tickets
   const changed = (id: number) => app.bus.emit('tickets.changed', { id })
   return {
     'tickets.create': async (t) => {
-      const ticket = await app.tickets.create(t)
-      await app.audit({ action: 'ticket.create', outcome: 'ok', ticketId: ticket.id, inputs: { externalRef: t.externalRef, procedure: t.procedure, deviceSerial: t.deviceSerial } })
+      const ticket = await app.record(
+        () => app.tickets.createSync(t),
+        (tk) => ({ action: 'ticket.create', outcome: 'ok', ticketId: tk.id, inputs: { externalRef: t.externalRef, procedure: t.procedure, deviceSerial: t.deviceSerial } }),
+      )
       changed(ticket.id)
       return ticket
     },
     'tickets.list': (q) => app.tickets.list(q),
     'tickets.get': ({ id }) => app.tickets.get(id),
     'tickets.update': async ({ id, patch }) => {
-      const ticket = await app.tickets.update(id, patch)
-      await app.audit({ action: 'ticket.update', outcome: 'ok', ticketId: id, inputs: { fields: Object.keys(patch) } })
+      const ticket = await app.record(
+        () => app.tickets.updateSync(id, patch),
+        () => ({ action: 'ticket.update', outcome: 'ok', ticketId: id, inputs: { fields: Object.keys(patch) } }),
+      )
       changed(id)
       return ticket
     },
     'tickets.setStatus': async ({ id, status }) => {
-      const before = await app.tickets.get(id)
-      const ticket = await app.tickets.setStatus(id, status)
-      await app.audit({ action: 'ticket.status', outcome: 'ok', ticketId: id, inputs: { from: before.status, to: status } })
+      let from = ''
+      const ticket = await app.record(
+        () => {
+          from = app.tickets.getSync(id).status
+          return app.tickets.setStatusSync(id, status)
+        },
+        () => ({ action: 'ticket.status', outcome: 'ok', ticketId: id, inputs: { from, to: status } }),
+      )
       changed(id)
       return ticket
     },

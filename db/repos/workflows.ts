@@ -1,0 +1,157 @@
+import type { Database, Statement } from 'better-sqlite3'
+import { AppError } from '../../shared/contract/common'
+
+export type RunStatus = 'active' | 'completed' | 'abandoned'
+export type StepState = 'current' | 'done' | 'blocked' | 'skipped' | 'failed'
+
+export interface RunRow {
+  id: number
+  ticketId: number
+  procedure: string
+  procedureVersion: number
+  status: RunStatus
+  currentStep: string | null
+  facts: Record<string, unknown>
+  /** name → sealed value (SecretBox). Never leaves the main process. */
+  secrets: Record<string, string>
+  createdAt: string
+  updatedAt: string
+  endedAt: string | null
+}
+
+export interface StepRow {
+  id: number
+  runId: number
+  stepId: string
+  visit: number
+  state: StepState
+  phase: 'idle' | 'running'
+  outcome: string | null
+  why: string
+  inputs: Record<string, unknown>
+  result: Record<string, unknown>
+  agent: string
+  startedAt: string
+  endedAt: string | null
+}
+
+export interface NoteRow { id: number; runId: number; stepRow: number; agent: string; body: string; createdAt: string }
+export interface FileRow {
+  id: number; runId: number; stepRow: number; kind: string; name: string; size: number; sha256: string
+  storedAs: string; protected: boolean; verified: boolean; detail: string; createdAt: string
+}
+
+const json = (s: string) => JSON.parse(s) as Record<string, unknown>
+/* eslint-disable @typescript-eslint/no-explicit-any */
+const toRun = (r: any): RunRow => ({
+  id: r.id, ticketId: r.ticket_id, procedure: r.procedure, procedureVersion: r.procedure_version, status: r.status,
+  currentStep: r.current_step, facts: json(r.facts), secrets: json(r.secrets) as Record<string, string>,
+  createdAt: r.created_at, updatedAt: r.updated_at, endedAt: r.ended_at,
+})
+const toStep = (r: any): StepRow => ({
+  id: r.id, runId: r.run_id, stepId: r.step_id, visit: r.visit, state: r.state, phase: r.phase, outcome: r.outcome,
+  why: r.why, inputs: json(r.inputs), result: json(r.result), agent: r.agent, startedAt: r.started_at, endedAt: r.ended_at,
+})
+const toNote = (r: any): NoteRow => ({ id: r.id, runId: r.run_id, stepRow: r.step_row, agent: r.agent, body: r.body, createdAt: r.created_at })
+const toFile = (r: any): FileRow => ({
+  id: r.id, runId: r.run_id, stepRow: r.step_row, kind: r.kind, name: r.name, size: r.size, sha256: r.sha256,
+  storedAs: r.stored_as, protected: r.protected === 1, verified: r.verified === 1, detail: r.detail, createdAt: r.created_at,
+})
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/**
+ * Persistence of workflow runs. Every mutation is its own transaction and callers write
+ * before they act (a step is marked running before its device operation starts), so the
+ * database always says where a run stopped.
+ */
+export class WorkflowsRepo {
+  private readonly st: Record<string, Statement>
+  constructor(readonly db: Database) {
+    this.st = {
+      insertRun: db.prepare(`INSERT INTO workflow_runs (ticket_id, procedure, procedure_version, status, current_step, facts, created_at, updated_at)
+        VALUES (?, ?, ?, 'active', ?, ?, ?, ?) RETURNING *`),
+      getRun: db.prepare('SELECT * FROM workflow_runs WHERE id = ?'),
+      runsForTicket: db.prepare('SELECT * FROM workflow_runs WHERE ticket_id = ? ORDER BY id DESC'),
+      activeRuns: db.prepare(`SELECT * FROM workflow_runs WHERE status = 'active' ORDER BY id`),
+      activeFor: db.prepare(`SELECT * FROM workflow_runs WHERE ticket_id = ? AND procedure = ? AND status = 'active'`),
+      updateRun: db.prepare(`UPDATE workflow_runs SET status = @status, current_step = @currentStep, facts = @facts, secrets = @secrets,
+        updated_at = @now, ended_at = @endedAt WHERE id = @id`),
+      insertStep: db.prepare(`INSERT INTO workflow_steps (run_id, step_id, visit, state, started_at)
+        VALUES (?, ?, (SELECT coalesce(max(visit), 0) + 1 FROM workflow_steps WHERE run_id = ? AND step_id = ?), 'current', ?) RETURNING *`),
+      updateStep: db.prepare(`UPDATE workflow_steps SET state = @state, phase = @phase, outcome = @outcome, why = @why, inputs = @inputs,
+        result = @result, agent = @agent, ended_at = @endedAt WHERE id = @id`),
+      steps: db.prepare('SELECT * FROM workflow_steps WHERE run_id = ? ORDER BY id'),
+      stepRow: db.prepare('SELECT * FROM workflow_steps WHERE id = ?'),
+      openStep: db.prepare(`SELECT * FROM workflow_steps WHERE run_id = ? AND step_id = ? AND state IN ('current', 'blocked') ORDER BY id DESC LIMIT 1`),
+      insertNote: db.prepare('INSERT INTO workflow_notes (run_id, step_row, agent, body, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *'),
+      notes: db.prepare('SELECT * FROM workflow_notes WHERE run_id = ? ORDER BY id'),
+      insertFile: db.prepare(`INSERT INTO workflow_files (run_id, step_row, kind, name, size, sha256, stored_as, protected, verified, detail, created_at)
+        VALUES (@runId, @stepRow, @kind, @name, @size, @sha256, @storedAs, @protected, @verified, @detail, @createdAt) RETURNING *`),
+      files: db.prepare('SELECT * FROM workflow_files WHERE run_id = ? ORDER BY id'),
+      file: db.prepare('SELECT * FROM workflow_files WHERE id = ?'),
+    }
+  }
+
+  /** Creates the run and its first step row in one transaction. */
+  createRun(ticketId: number, procedure: string, version: number, start: string, facts: Record<string, unknown>, now = new Date().toISOString()): RunRow {
+    return this.db.transaction(() => {
+      if (this.st.activeFor.get(ticketId, procedure)) throw new AppError('CONFLICT', `Ticket #${ticketId} already has this procedure running.`, { hint: 'Continue the run shown on the ticket.' })
+      const run = toRun(this.st.insertRun.get(ticketId, procedure, version, start, JSON.stringify(facts), now, now))
+      this.st.insertStep.run(run.id, start, run.id, start, now)
+      return run
+    })()
+  }
+
+  getRun(id: number): RunRow {
+    const r = this.st.getRun.get(id)
+    if (!r) throw new AppError('NOT_FOUND', `Workflow run #${id} does not exist.`)
+    return toRun(r)
+  }
+  runsForTicket(ticketId: number): RunRow[] { return this.st.runsForTicket.all(ticketId).map(toRun) }
+  activeRuns(): RunRow[] { return this.st.activeRuns.all().map(toRun) }
+  steps(runId: number): StepRow[] { return this.st.steps.all(runId).map(toStep) }
+  step(rowId: number): StepRow {
+    const r = this.st.stepRow.get(rowId)
+    if (!r) throw new AppError('NOT_FOUND', `Workflow step #${rowId} does not exist.`)
+    return toStep(r)
+  }
+  /** The current (or blocked) visit of a step, if the run is on it. */
+  openStep(runId: number, stepId: string): StepRow | null {
+    const r = this.st.openStep.get(runId, stepId)
+    return r ? toStep(r) : null
+  }
+  notes(runId: number): NoteRow[] { return this.st.notes.all(runId).map(toNote) }
+  files(runId: number): FileRow[] { return this.st.files.all(runId).map(toFile) }
+  file(id: number): FileRow {
+    const r = this.st.file.get(id)
+    if (!r) throw new AppError('NOT_FOUND', `Attachment #${id} does not exist.`)
+    return toFile(r)
+  }
+
+  saveRun(r: RunRow, now = new Date().toISOString()): void {
+    this.st.updateRun.run({ id: r.id, status: r.status, currentStep: r.currentStep, facts: JSON.stringify(r.facts), secrets: JSON.stringify(r.secrets), now, endedAt: r.endedAt })
+    r.updatedAt = now
+  }
+  saveStep(s: StepRow): void {
+    this.st.updateStep.run({ id: s.id, state: s.state, phase: s.phase, outcome: s.outcome, why: s.why, inputs: JSON.stringify(s.inputs), result: JSON.stringify(s.result), agent: s.agent, endedAt: s.endedAt })
+  }
+  /** Closes one step and opens the next (or ends the run) atomically. */
+  advance(run: RunRow, closed: StepRow, next: string | null, now = new Date().toISOString()): StepRow | null {
+    return this.db.transaction(() => {
+      this.saveStep(closed)
+      run.currentStep = next
+      if (next === null) {
+        run.status = 'completed'
+        run.endedAt = now
+      }
+      this.saveRun(run, now)
+      return next === null ? null : toStep(this.st.insertStep.get(run.id, next, run.id, next, now))
+    })()
+  }
+  addNote(runId: number, stepRow: number, agent: string, body: string, now = new Date().toISOString()): NoteRow {
+    return toNote(this.st.insertNote.get(runId, stepRow, agent, body, now))
+  }
+  addFile(f: Omit<FileRow, 'id'>): FileRow {
+    return toFile(this.st.insertFile.get({ ...f, protected: f.protected ? 1 : 0, verified: f.verified ? 1 : 0 }))
+  }
+}

@@ -1,0 +1,74 @@
+// The Electron shell: window, preload, IPC registration, safeStorage. Everything else is
+// in Electron-free modules shared with the browser host.
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron'
+import { join } from 'node:path'
+import { App } from '../core/app'
+import { createDispatcher } from '../core/api'
+import { defaultDataDir } from '../core/data-dir'
+import { appVersion, RENDERER_DIR } from '../core/paths'
+import { APP_ORIGIN, APP_SCHEME, appProtocolResponse } from './app-protocol'
+import { denyPermissions, guardWebContents } from './guards'
+import { forwardEvents, makeSenderCheck, registerIpc } from './ipc'
+import { safeStorageKeyProvider } from './safe-storage-keys'
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }])
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  let win: BrowserWindow | null = null
+  let core: App | null = null
+
+  app.on('second-instance', () => {
+    if (win) {
+      if (win.isMinimized()) win.restore()
+      win.focus()
+    }
+  })
+
+  app.on('web-contents-created', (_e, wc) => guardWebContents(wc, APP_ORIGIN, (u) => shell.openExternal(u)))
+
+  app.whenReady().then(() => {
+    // Same folder as browser mode's default, so both hosts share one database.
+    const dataDir = process.env.SUPPORT_CONSOLE_DATA_DIR ?? (app.getPath('userData') || defaultDataDir())
+    try {
+      core = new App({ dataDir, host: 'electron', version: appVersion(), keys: safeStorageKeyProvider(safeStorage, dataDir) })
+    } catch (e) {
+      const err = e as { message: string; hint?: string }
+      dialog.showErrorBox('Support Console cannot start', `${err.message}${err.hint ? `\n\n${err.hint}` : ''}`)
+      app.exit(1)
+      return
+    }
+    denyPermissions(session.defaultSession)
+    protocol.handle(APP_SCHEME, (req) => appProtocolResponse(RENDERER_DIR, req.url))
+    registerIpc(ipcMain, createDispatcher(core), makeSenderCheck(APP_ORIGIN, () => win))
+    forwardEvents(core.bus, () => win?.webContents ?? null)
+
+    win = new BrowserWindow({
+      width: 1360,
+      height: 860,
+      minWidth: 960,
+      minHeight: 600,
+      title: 'Support Console',
+      show: false,
+      webPreferences: {
+        preload: join(__dirnameOf(), '..', 'preload', 'index.cjs'),
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        webviewTag: false,
+        spellcheck: false,
+      },
+    })
+    win.once('ready-to-show', () => win?.show())
+    win.on('closed', () => (win = null))
+    void win.loadURL(`${APP_ORIGIN}/index.html`)
+  })
+
+  app.on('window-all-closed', () => app.quit())
+  app.on('will-quit', () => void core?.close())
+}
+
+function __dirnameOf(): string {
+  return new URL('.', import.meta.url).pathname
+}
