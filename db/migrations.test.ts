@@ -8,8 +8,10 @@ import { TicketsRepo } from './repos/tickets'
 import { dbAt, tempDir } from './test/helpers'
 
 describe('migrations', () => {
-  it('are numbered 1..N without gaps or duplicates', () => {
-    expect(migrations.map((m) => m.version)).toEqual(migrations.map((_, i) => i + 1))
+  it('have distinct positive numbers (features land in any order; migrate applies gaps later)', () => {
+    const v = migrations.map((m) => m.version)
+    expect(new Set(v).size).toBe(v.length)
+    expect(v.every((n) => Number.isInteger(n) && n > 0)).toBe(true)
   })
 
   it('0001 creates tickets whose full-text index follows inserts, updates and deletes', async () => {

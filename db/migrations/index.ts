@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import { up as m0001 } from './0001-tickets'
 import { up as m0002 } from './0002-settings-audit'
+import { up as m0005 } from './0005-evidence'
 
 export interface Migration {
   version: number
@@ -12,6 +13,8 @@ export interface Migration {
 export const migrations: Migration[] = [
   { version: 1, name: 'tickets', up: m0001 },
   { version: 2, name: 'settings-audit', up: m0002 },
+  { version: 5, name: 'evidence', up: m0005 },
 ]
 
-export const latestVersion = (): number => migrations[migrations.length - 1].version
+// The list may be out of order when migrations land in a different order than numbered.
+export const latestVersion = (): number => Math.max(...migrations.map((m) => m.version))
