@@ -1,0 +1,189 @@
+// Routes of the simulated 2N HTTP API (/api/<service>/<function>), per 2n-intercom.md §3.
+import { createHash } from 'node:crypto'
+import type { Reply, Req } from '../core/http-host'
+import { parseMultipart } from '../core/multipart'
+import { apiError, checkAccess, ok, SERVICES, type ApiAccount, type Service } from './access'
+import { parseConfig, renderConfig } from './config-xml'
+import { EVENT_PRIVILEGE as EVENTS } from './event-log'
+import { buildTypeFor, INTERCOM_MODELS } from './identity'
+import type { Intercom } from './intercom'
+
+/** Firmware uploads are auto-rejected after 5 minutes (§3.5). */
+export const FIRMWARE_AUTO_REJECT_MS = 5 * 60_000
+
+type Route = { methods: string[]; run: (d: Intercom, req: Req, acc: ApiAccount | null) => Promise<Reply> | Reply }
+
+const GP = ['GET', 'POST']
+
+const routes: Record<string, Route> = {
+  'system/status': { methods: GP, run: (d) => ok({ systemTime: Math.floor(d.deviceNow() / 1000), upTime: d.upTime() }) },
+  'system/caps': {
+    methods: GP,
+    run: () => ok({ options: { rtspServer: 'active,licensed', codecG729: 'active', motionDetection: 'active,licensed', smtpClient: 'active', my2n: 'active' } }),
+  },
+  'system/time': {
+    methods: ['GET', 'PUT'],
+    run: (d, req) => {
+      if (req.method === 'PUT') {
+        const q = req.query
+        if (q.has('automatic')) d.time.automatic = q.get('automatic') === '1'
+        if (q.has('server')) { d.time.server = q.get('server') ?? ''; d.time.source = d.time.server || d.time.source }
+        if (q.has('utcTime')) {
+          const t = Number(q.get('utcTime'))
+          if (!Number.isFinite(t)) return apiError(12, { param: 'utcTime' })
+          d.clockSkew(Math.round(t - d.ctx.clock.now() / 1000))
+        }
+        return ok()
+      }
+      return ok({ utcTime: Math.floor(d.deviceNow() / 1000), source: d.time.automatic ? d.time.source : 'Manual', automatic: d.time.automatic })
+    },
+  },
+  'system/restart': {
+    methods: GP,
+    run: (d) => {
+      // Reply first, then go down, like the device does.
+      setTimeout(() => void d.reboot(), 50)
+      return ok()
+    },
+  },
+  config: {
+    methods: ['GET', 'POST', 'PUT'],
+    run: (d, req) => {
+      if (req.method !== 'PUT') return { status: 200, headers: { 'Content-Type': 'application/xml' }, body: renderConfig(d.id, d.config, d.ip) }
+      const parts = parseMultipart(req.body, req.headers['content-type'])
+      if (!parts) return apiError(14, { description: 'Unsupported Content-Type' })
+      const blob = parts.find((p) => p.name === 'blob-cfg')
+      if (!blob) return apiError(11, { param: 'blob-cfg' })
+      const next = parseConfig(blob.data.toString('utf8'), d.config)
+      if (!next) return apiError(12, { param: 'blob-cfg' })
+      d.schedule(d.ctx.timing.applyDelayMs, () => {
+        d.config = next
+        d.log.emit('ConfigurationChanged', { source: 'api' })
+      })
+      return ok()
+    },
+  },
+  'config/factoryreset': {
+    methods: GP,
+    run: (d, req) => {
+      const section = req.query.get('section')
+      if (section !== null && section !== 'network') return apiError(12, { param: 'section' })
+      d.schedule(d.ctx.timing.applyDelayMs, () => d.factoryReset(section === 'network'))
+      return ok()
+    },
+  },
+  firmware: { methods: ['PUT'], run: uploadFirmware },
+  'firmware/apply': {
+    methods: GP,
+    run: (d, req) => {
+      const p = pending(d)
+      if (!p) return apiError(14, { description: 'new firmware not found' })
+      if (req.query.get('fileid') !== p.fileId) return apiError(12, { param: 'fileid', description: 'invalid parameter' })
+      d.pendingFirmware = null
+      d.id.swVersion = p.version
+      setTimeout(() => void d.reboot(), 50)
+      return ok()
+    },
+  },
+  'firmware/reject': {
+    methods: GP,
+    run: (d, req) => {
+      const p = pending(d)
+      if (!p) return apiError(14, { description: 'new firmware not found' })
+      if (req.query.get('fileId') !== p.fileId) return apiError(12, { param: 'fileId', description: 'invalid parameter' })
+      d.pendingFirmware = null
+      return ok()
+    },
+  },
+  'log/caps': { methods: GP, run: () => ok({ events: Object.keys(EVENTS) }) },
+  'log/subscribe': {
+    methods: GP,
+    run: (d, req, acc) => {
+      const include = req.query.get('include') ?? 'new'
+      if (!/^(new|all|-\d+)$/.test(include)) return apiError(12, { param: 'include' })
+      const duration = Number(req.query.get('duration') ?? 90)
+      if (!Number.isInteger(duration) || duration < 1 || duration > 3600) return apiError(12, { param: 'duration' })
+      return ok({ id: d.log.subscribe(include, req.query.get('filter'), duration, acc ? new Set(acc.privileges) : 'all') })
+    },
+  },
+  'log/pull': {
+    methods: GP,
+    run: async (d, req) => {
+      const id = Number(req.query.get('id'))
+      if (!req.query.has('id')) return apiError(11, { param: 'id' })
+      const timeout = Math.max(0, Number(req.query.get('timeout') ?? 0) || 0)
+      const events = await d.log.pull(id, timeout)
+      if (!events) return apiError(12, { param: 'id' })
+      return ok({ events: events.map(({ id: _i, ...e }) => ({ id: _i, ...e })) })
+    },
+  },
+  'log/unsubscribe': {
+    methods: GP,
+    run: (d, req) => (d.log.unsubscribe(Number(req.query.get('id'))) ? ok() : apiError(12, { param: 'id' })),
+  },
+  'cert/user': {
+    methods: ['GET'],
+    run: (d) => ok({ certificates: [{ id: '#1', fingerprint: d.cert.fingerprint256, subject: { CN: d.serial }, issuer: { CN: d.serial }, protected: true, systemUseOnly: true }] }),
+  },
+}
+
+function pending(d: Intercom) {
+  const p = d.pendingFirmware
+  if (p && d.ctx.clock.now() - p.uploadedAt > FIRMWARE_AUTO_REJECT_MS) d.pendingFirmware = null
+  return d.pendingFirmware
+}
+
+/**
+ * Simulated firmware file: a first line `2N-FW;variant=<variantId>;version=<a.b.c.d.e>`,
+ * then anything. A real image is an opaque signed blob; this keeps "corrupt" and
+ * "wrong model" testable (both answer error 12).
+ */
+function uploadFirmware(d: Intercom, req: Req): Reply {
+  const parts = parseMultipart(req.body, req.headers['content-type'])
+  if (!parts) return apiError(14, { description: 'Unsupported Content-Type' })
+  const blob = parts.find((p) => p.name === 'blob-fw')
+  if (!blob) return apiError(11, { param: 'blob-fw' })
+  const current = pending(d)
+  // While an upload is pending, new uploads are ignored: the pending file is reported again.
+  if (current) return ok(describe(current))
+  const head = /^2N-FW;variant=(\d+);version=(\d+\.\d+\.\d+\.\d+\.\d+)\r?\n/.exec(blob.data.subarray(0, 200).toString('latin1'))
+  if (!head) return apiError(12, { param: 'blob-fw', description: 'invalid parameter' })
+  if (Number(head[1]) !== d.id.model.variantId || !INTERCOM_MODELS.some((m) => m.variantId === Number(head[1]))) {
+    return apiError(12, { param: 'blob-fw', description: 'invalid parameter' })
+  }
+  const version = head[2]
+  const fileId = createHash('sha256').update(blob.data).update(String(d.ctx.clock.now())).digest('hex').slice(0, 8)
+  const downgrade = compareVersions(version, d.id.swVersion) < 0
+  d.pendingFirmware = { fileId, version, downgrade, note: downgrade ? 'Downgrade may reset the configuration.' : '', uploadedAt: d.ctx.clock.now() }
+  return ok(describe(d.pendingFirmware))
+}
+
+const describe = (p: NonNullable<Intercom['pendingFirmware']>) => ({ fileId: p.fileId, version: p.version, downgrade: p.downgrade, note: p.note })
+
+function compareVersions(a: string, b: string): number {
+  const x = a.split('.').map(Number), y = b.split('.').map(Number)
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0)
+  return 0
+}
+
+export async function handleApi(d: Intercom, req: Req): Promise<Reply> {
+  const path = req.path.replace(/^\/api\//, '').replace(/\/+$/, '')
+  if (path === 'system/info') {
+    // Identification answers whatever the access settings are (§3.1).
+    if (!GP.includes(req.method)) return apiError(3)
+    return ok({
+      devType: d.id.model.devType, variant: d.id.model.variant, variantId: d.id.model.variantId, customerId: 0,
+      serialNumber: d.serial, macAddr: d.mac, hwVersion: d.id.model.hwVersion, swVersion: d.id.swVersion,
+      buildType: buildTypeFor(d.id.swVersion), firmwarePackage: `${d.id.model.variant.replace(/^2N /, '').replace(/ /g, '-')}-${d.id.swVersion}`,
+      deviceName: d.config.deviceName,
+    })
+  }
+  const route = routes[path]
+  if (!route) return apiError(2)
+  const service = path.split('/')[0] as Service
+  if (!SERVICES.includes(service)) return apiError(2)
+  const access = checkAccess(req, d.services[service], service, d.accounts, d.digest, d.realm)
+  if (!access.ok) return access.reply
+  if (!route.methods.includes(req.method)) return apiError(3)
+  return route.run(d, req, access.account)
+}

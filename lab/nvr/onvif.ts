@@ -1,0 +1,124 @@
+// ONVIF device service of the simulated NVR (nvr-reset.md §9), SOAP 1.2 shaped like the
+// agsh/onvif fixtures. GetSystemDateAndTime (and the other PRE_AUTH calls) need no
+// credentials; everything else needs a WS-UsernameToken whose Created is within the time
+// window of the device clock, or HTTP Digest. Per Core Spec 5.9.1: a rejected Digest is
+// HTTP 401, a rejected WS-Security header is HTTP 400 with a ter:NotAuthorized fault.
+import { createHash } from 'node:crypto'
+import type { Reply, Req } from '../core/http-host'
+import { esc, parseXml, text } from '../core/xml'
+import { strongEnough } from './isapi'
+import type { Nvr } from './nvr'
+
+const ENV_OPEN = '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://www.w3.org/2003/05/soap-envelope" xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:tt="http://www.onvif.org/ver10/schema" xmlns:ter="http://www.onvif.org/ver10/error"><SOAP-ENV:Body>'
+const ENV_CLOSE = '</SOAP-ENV:Body></SOAP-ENV:Envelope>\n'
+const soap = (status: number, inner: string, headers: Record<string, string | string[]> = {}): Reply => ({
+  status, headers: { 'Content-Type': 'application/soap+xml; charset=utf-8', ...headers }, body: ENV_OPEN + inner + ENV_CLOSE,
+})
+
+export function fault(status: number, code: 'Sender' | 'Receiver', sub: string, reason: string, headers: Record<string, string | string[]> = {}): Reply {
+  return soap(status, `<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:${code}</SOAP-ENV:Value><SOAP-ENV:Subcode><SOAP-ENV:Value>${sub}</SOAP-ENV:Value></SOAP-ENV:Subcode></SOAP-ENV:Code><SOAP-ENV:Reason><SOAP-ENV:Text xml:lang="en">${esc(reason)}</SOAP-ENV:Text></SOAP-ENV:Reason></SOAP-ENV:Fault>`, headers)
+}
+
+const PRE_AUTH = new Set(['GetSystemDateAndTime', 'GetCapabilities', 'GetServices', 'GetServiceCapabilities', 'GetHostname', 'GetWsdlUrl', 'GetEndpointReference'])
+const ADMIN_ONLY = new Set(['SystemReboot', 'SetSystemFactoryDefault', 'SetUser', 'GetUsers'])
+
+type Auth = { ok: true; user: string | null } | { ok: false; reply: Reply }
+
+function checkUsernameToken(d: Nvr, req: Req, token: Record<string, any>): Auth {
+  const user = text(token.Username) ?? ''
+  const pwNode = token.Password
+  const pwText = text(pwNode) ?? ''
+  const type = typeof pwNode === 'object' ? String(pwNode['@Type'] ?? '') : ''
+  const nonce = text(token.Nonce) ?? ''
+  const created = text(token.Created) ?? ''
+  const password = d.passwordOf(user)
+  const createdMs = Date.parse(created)
+  const notAuthorized = (why: string) => ({ ok: false as const, reply: fault(400, 'Sender', 'ter:NotAuthorized', `Sender not Authorized: ${why}`) })
+  if (password !== undefined) {
+    const ok = type.endsWith('#PasswordText')
+      ? pwText === password
+      : createHash('sha1').update(Buffer.concat([Buffer.from(nonce, 'base64'), Buffer.from(created), Buffer.from(password)])).digest('base64') === pwText
+    if (ok) {
+      // Replay protection by time: the token must be fresh by the device's own clock.
+      if (!Number.isFinite(createdMs) || Math.abs(createdMs - d.deviceNow()) > d.onvifTimeWindowS * 1000) return notAuthorized('Created outside the time window')
+      d.lockout.succeed(req.remote)
+      return { ok: true, user }
+    }
+  }
+  d.lockout.fail(req.remote)
+  return notAuthorized('invalid username or password')
+}
+
+function authenticate(d: Nvr, req: Req, header: Record<string, any> | undefined): Auth {
+  const locked = d.lockout.lockedFor(req.remote)
+  if (locked > 0) return { ok: false, reply: fault(400, 'Sender', 'ter:NotAuthorized', `Sender not Authorized: user locked for ${locked} s`) }
+  const token = header?.Security?.UsernameToken
+  if (token) return checkUsernameToken(d, req, token)
+  const r = d.digest.verify(req.method, req.headers.authorization, (u) => d.passwordOf(u))
+  if (r.ok) { d.lockout.succeed(req.remote); return { ok: true, user: r.user } }
+  if (r.reason === 'bad') d.lockout.fail(req.remote)
+  return { ok: false, reply: fault(401, 'Sender', 'ter:NotAuthorized', 'Sender not Authorized', { 'WWW-Authenticate': d.digest.challenge(r.reason === 'stale') }) }
+}
+
+function dateTime(d: Nvr): string {
+  const t = new Date(d.deviceNow())
+  const dt = `<tt:Time><tt:Hour>${t.getUTCHours()}</tt:Hour><tt:Minute>${t.getUTCMinutes()}</tt:Minute><tt:Second>${t.getUTCSeconds()}</tt:Second></tt:Time><tt:Date><tt:Year>${t.getUTCFullYear()}</tt:Year><tt:Month>${t.getUTCMonth() + 1}</tt:Month><tt:Day>${t.getUTCDate()}</tt:Day></tt:Date>`
+  return `<tds:GetSystemDateAndTimeResponse><tds:SystemDateAndTime><tt:DateTimeType>Manual</tt:DateTimeType><tt:DaylightSavings>false</tt:DaylightSavings><tt:TimeZone><tt:TZ>UTC0</tt:TZ></tt:TimeZone><tt:UTCDateTime>${dt}</tt:UTCDateTime><tt:LocalDateTime>${dt}</tt:LocalDateTime></tds:SystemDateAndTime></tds:GetSystemDateAndTimeResponse>`
+}
+
+export async function handleOnvif(d: Nvr, req: Req): Promise<Reply> {
+  if (req.path !== '/onvif/device_service') return fault(400, 'Sender', 'ter:InvalidArgVal', 'no such service')
+  if (req.method !== 'POST') return { status: 405, headers: { Allow: 'POST' }, body: '' }
+  const env = parseXml(req.body.toString('utf8'))?.Envelope
+  const body = env?.Body
+  if (!body || typeof body !== 'object') return fault(400, 'Sender', 'ter:WellFormed', 'malformed SOAP envelope')
+  const op = Object.keys(body).find((k) => !k.startsWith('@') && k !== '#text')
+  if (!op) return fault(400, 'Sender', 'ter:WellFormed', 'empty SOAP body')
+  const args = body[op] ?? {}
+  if (!PRE_AUTH.has(op)) {
+    const auth = authenticate(d, req, env.Header)
+    if (!auth.ok) return auth.reply
+    const level = d.users.find((u) => u.userName === auth.user)?.level
+    if (ADMIN_ONLY.has(op) && level !== 'Administrator') return fault(400, 'Sender', 'ter:NotAuthorized', 'Sender not Authorized: insufficient privileges')
+  }
+  const xaddr = d.xaddr()
+  switch (op) {
+    case 'GetSystemDateAndTime':
+      return soap(200, dateTime(d))
+    case 'GetCapabilities':
+      return soap(200, `<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Device><tt:XAddr>${xaddr}</tt:XAddr><tt:System><tt:DiscoveryResolve>false</tt:DiscoveryResolve><tt:DiscoveryBye>true</tt:DiscoveryBye><tt:RemoteDiscovery>false</tt:RemoteDiscovery><tt:SystemBackup>false</tt:SystemBackup><tt:SystemLogging>false</tt:SystemLogging><tt:FirmwareUpgrade>false</tt:FirmwareUpgrade></tt:System></tt:Device></tds:Capabilities></tds:GetCapabilitiesResponse>`)
+    case 'GetServices':
+      return soap(200, `<tds:GetServicesResponse><tds:Service><tds:Namespace>http://www.onvif.org/ver10/device/wsdl</tds:Namespace><tds:XAddr>${xaddr}</tds:XAddr><tds:Version><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tds:Version></tds:Service></tds:GetServicesResponse>`)
+    case 'GetHostname':
+      return soap(200, `<tds:GetHostnameResponse><tds:HostnameInformation><tt:FromDHCP>false</tt:FromDHCP><tt:Name>${esc(d.deviceName)}</tt:Name></tds:HostnameInformation></tds:GetHostnameResponse>`)
+    case 'GetDeviceInformation':
+      return soap(200, `<tds:GetDeviceInformationResponse><tds:Manufacturer>2M Technology</tds:Manufacturer><tds:Model>${esc(d.model)}</tds:Model><tds:FirmwareVersion>${esc(d.id.firmware)}</tds:FirmwareVersion><tds:SerialNumber>${d.serial}</tds:SerialNumber><tds:HardwareId>${esc(d.model)}</tds:HardwareId></tds:GetDeviceInformationResponse>`)
+    case 'SystemReboot':
+      setTimeout(() => void d.reboot(), 50)
+      return soap(200, `<tds:SystemRebootResponse><tds:Message>Rebooting in ${Math.round(d.ctx.timing.rebootMs / 1000)} seconds</tds:Message></tds:SystemRebootResponse>`)
+    case 'SetSystemFactoryDefault': {
+      const kind = text(args.FactoryDefault)
+      if (kind !== 'Hard' && kind !== 'Soft') return fault(400, 'Sender', 'ter:InvalidArgVal', 'FactoryDefault must be Hard or Soft')
+      setTimeout(() => void d.factoryReset(kind === 'Hard'), 50)
+      return soap(200, '<tds:SetSystemFactoryDefaultResponse/>')
+    }
+    case 'GetUsers':
+      return soap(200, `<tds:GetUsersResponse>${d.users.map((u) => `<tds:User><tt:Username>${esc(u.userName)}</tt:Username><tt:UserLevel>${u.level}</tt:UserLevel></tds:User>`).join('')}</tds:GetUsersResponse>`)
+    case 'SetUser': {
+      const list = Array.isArray(args.User) ? args.User : args.User ? [args.User] : []
+      if (list.length === 0) return fault(400, 'Sender', 'ter:InvalidArgVal', 'User missing')
+      for (const u of list) {
+        const name = text(u.Username)
+        const target = d.users.find((x) => x.userName === name)
+        if (!target) return fault(400, 'Sender', 'ter:InvalidArgVal/ter:UsernameMissing', `unknown user ${name}`)
+        const pw = text(u.Password)
+        if (pw !== undefined && !strongEnough(pw)) return fault(400, 'Sender', 'ter:OperationProhibited/ter:PasswordTooWeak', 'password too weak')
+        const level = text(u.UserLevel)
+        if (level === 'Administrator' || level === 'Operator' || level === 'User') target.level = level
+        if (pw !== undefined) target.password = pw
+      }
+      return soap(200, '<tds:SetUserResponse/>')
+    }
+  }
+  return fault(500, 'Receiver', 'ter:ActionNotSupported', `${op} is not supported`)
+}
