@@ -5,6 +5,7 @@ import { serveCommand } from './commands/serve'
 // Subcommands are loaded lazily so `support-console qr decode` does not pay for the HTTP host.
 const commands: Record<string, () => Promise<Command>> = {
   serve: async () => serveCommand,
+  lab: async () => (await import('../../lab/cli')).labCommand,
 }
 
 /** Registered by feature modules that live outside the console proper (the lab bench). */
