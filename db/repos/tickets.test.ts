@@ -56,4 +56,22 @@ describe('tickets repository', () => {
     await expect(repo.get(999)).rejects.toThrow('Ticket #999 does not exist.')
     await expect(repo.setStatus(999, 'closed')).rejects.toThrow(/#999/)
   })
+
+  it('pages a very broad search without sorting every match, and says when the total is estimated', async () => {
+    const db = dbAt()
+    const big = new TicketsRepo(db)
+    db.transaction(() => {
+      for (let i = 0; i < 2500; i++) {
+        const t = big.createSync({ ...base, customerName: `Broad ${i}` }, new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString())
+        if (i % 2) big.setStatusSync(t.id, 'closed', t.updatedAt)
+      }
+    })()
+    const all = await big.list({ search: 'broad', status: 'all', limit: 3, offset: 0 })
+    expect(all.items.map((t) => t.customerName)).toEqual(['Broad 2499', 'Broad 2498', 'Broad 2497'])
+    expect(all).toMatchObject({ total: 2500, totalExact: true })
+    const active = await big.list({ search: 'broad', status: 'active', limit: 2, offset: 0 })
+    expect(active.items.map((t) => t.customerName)).toEqual(['Broad 2498', 'Broad 2496'])
+    expect(active.totalExact).toBe(false)
+    expect(active.total).toBe(1250)
+  })
 })

@@ -49,6 +49,8 @@ export const TicketListQuery = z
 export const TicketList = z.object({
   items: z.array(Ticket),
   total: z.number().int(),
+  /** False when `total` is an estimate (very broad searches with a status filter). */
+  totalExact: z.boolean(),
 })
 
 export const ticketMethods = defineMethods({

@@ -8,6 +8,7 @@ export type StatusFilter = TicketStatus | 'active' | 'all'
 export const useTicketsStore = defineStore('tickets', () => {
   const items = ref<Ticket[]>([])
   const total = ref(0)
+  const totalExact = ref(true)
   const search = ref('')
   const status = ref<StatusFilter>('active')
   const counts = ref<Record<TicketStatus, number>>({ open: 0, waiting: 0, resolved: 0, closed: 0 })
@@ -27,6 +28,7 @@ export const useTicketsStore = defineStore('tickets', () => {
       if (mine !== seq) return
       items.value = list.items
       total.value = list.total
+      totalExact.value = list.totalExact
       counts.value = c
       loaded.value = true
     } finally {
@@ -47,5 +49,5 @@ export const useTicketsStore = defineStore('tickets', () => {
     timer = setTimeout(() => void refresh(), 150)
   })
 
-  return { items, total, search, status, counts, loading, loaded, refresh, create }
+  return { items, total, totalExact, search, status, counts, loading, loaded, refresh, create }
 })

@@ -1,0 +1,143 @@
+import { expect, test, type Page } from '@playwright/test'
+import { request } from 'node:http'
+import { newDataDir, startConsole, type ConsoleProcess } from './support'
+
+let host: ConsoleProcess | null = null
+test.afterEach(async () => {
+  await host?.stop()
+  host = null
+})
+
+async function newTicket(page: Page, t: { customer: string; ref: string; serial: string; procedure?: string }) {
+  await page.keyboard.press('n')
+  const form = page.getByTestId('ticket-form')
+  await expect(form).toBeVisible()
+  await form.locator('[name=customerName]').fill(t.customer)
+  await form.locator('[name=externalRef]').fill(t.ref)
+  await form.locator('[name=deviceSerial]').fill(t.serial)
+  if (t.procedure) await form.locator('[name=procedure]').selectOption(t.procedure)
+  await form.locator('[name=customerName]').press('Enter')
+  await expect(page.getByTestId('ticket-title')).toContainText(t.customer)
+}
+
+test('an agent creates, finds and updates tickets, and finds them again after a restart', async ({ page }) => {
+  const dataDir = newDataDir()
+  host = await startConsole({ dataDir })
+  await page.goto(host.url)
+  // The token is traded for a cookie and removed from the address bar.
+  await expect(page).not.toHaveURL(/token=/)
+  await expect(page.getByTestId('agent-banner')).toBeVisible()
+  await page.getByRole('link', { name: 'Set your name' }).click()
+  await page.locator('[name=agentName]').fill('Eva Agent')
+  await page.getByTestId('agent-save').click()
+  await expect(page.getByTestId('agent-banner')).toBeHidden()
+  await page.getByRole('link', { name: 'Tickets' }).click()
+  await expect(page.getByTestId('tickets-empty')).toBeVisible()
+  await page.screenshot({ path: 'test-results/screens/tickets-empty.png' })
+
+  await newTicket(page, { customer: 'Jan Novák', ref: 'ZD-48213', serial: '54-0123-4567', procedure: 'my2n-move' })
+  await page.keyboard.press('g')
+  await page.keyboard.press('t')
+  await newTicket(page, { customer: 'Acme Security s.r.o.', ref: 'ZD-48214', serial: '21012345678901234567', procedure: 'nvr-password-reset' })
+  await page.getByTestId('set-status-waiting').click()
+  await expect(page.getByTestId('ticket-status')).toHaveText('Waiting on customer')
+  await page.screenshot({ path: 'test-results/screens/ticket.png' })
+  await page.goto(`${host.origin}/#/tickets`)
+  await newTicket(page, { customer: 'Maria Rossi', ref: 'FD-77', serial: '' })
+
+  // Search from anywhere with "/", by diacritic-free prefix and by serial.
+  await page.keyboard.press('/')
+  await expect(page.getByTestId('ticket-search')).toBeFocused()
+  await page.keyboard.type('novak')
+  await expect(page.getByTestId('ticket-row')).toHaveCount(1)
+  await expect(page.getByTestId('ticket-row')).toContainText('ZD-48213')
+  await page.getByTestId('ticket-search').fill('210123')
+  await expect(page.getByTestId('ticket-row')).toHaveText([/Acme Security/])
+  await page.getByTestId('ticket-search').fill('nobody-here')
+  await expect(page.getByTestId('tickets-empty')).toContainText('No ticket matches')
+  await page.getByTestId('ticket-search').fill('')
+  await expect(page.getByTestId('ticket-row')).toHaveCount(3)
+  await page.getByTestId('filter-waiting').click()
+  await expect(page.getByTestId('ticket-row')).toHaveText([/Acme Security/])
+  await page.getByTestId('filter-active').click()
+  await page.screenshot({ path: 'test-results/screens/tickets-list.png' })
+  // Keyboard: the list is usable without a mouse.
+  await page.getByTestId('ticket-table').focus()
+  await page.keyboard.press('ArrowDown')
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('ticket-title')).toContainText('Acme Security')
+
+  await page.keyboard.press('t')
+  await page.screenshot({ path: 'test-results/screens/ticket-dark.png' })
+
+  // Restart the host on the same data folder: everything is still there.
+  await host.stop()
+  host = await startConsole({ dataDir })
+  await page.goto(host.url)
+  await expect(page.getByTestId('ticket-row')).toHaveCount(3)
+  await expect(page.getByTestId('agent-banner')).toBeHidden()
+  await page.getByTestId('filter-waiting').click()
+  await expect(page.getByTestId('ticket-row')).toHaveText([/Acme Security/])
+  await page.getByTestId('ticket-search').fill('rossi')
+  await page.getByTestId('filter-all').click()
+  await expect(page.getByTestId('ticket-row')).toHaveText([/Maria Rossi/])
+})
+
+test('a field the host refuses is shown next to the field, and nothing is lost', async ({ page }) => {
+  host = await startConsole()
+  await page.goto(host.url)
+  await page.keyboard.press('n')
+  const form = page.getByTestId('ticket-form')
+  await form.locator('[name=customerName]').fill('   ')
+  await form.locator('[name=externalRef]').fill('ZD-1')
+  await page.getByTestId('ticket-submit').click()
+  await expect(form.locator('.field-error')).toHaveText(/Customer name is required/)
+  await expect(form.locator('[name=externalRef]')).toHaveValue('ZD-1')
+  await form.locator('[name=customerName]').fill('Fixed Name')
+  await page.getByTestId('ticket-submit').click()
+  await expect(page.getByTestId('ticket-title')).toContainText('Fixed Name')
+})
+
+function raw(port: number, path: string, headers: Record<string, string>, method = 'GET', body?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
+      res.resume()
+      resolve(res.statusCode ?? 0)
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+test('the host refuses requests without the token, from foreign hosts and from other sites', async ({ page, browser }) => {
+  host = await startConsole()
+  const h = `127.0.0.1:${host.port}`
+  expect(await raw(host.port, '/api/rpc/tickets.list', { host: h, 'content-type': 'application/json', origin: host.origin }, 'POST', '{}')).toBe(401)
+  expect(await raw(host.port, '/api/rpc/tickets.list', { host: `rebind.example:${host.port}`, 'content-type': 'application/json', authorization: `Bearer ${host.token}` }, 'POST', '{}')).toBe(421)
+  expect(await raw(host.port, '/api/rpc/tickets.list', { host: h, origin: 'https://evil.example', 'content-type': 'application/json', authorization: `Bearer ${host.token}` }, 'POST', '{}')).toBe(403)
+
+  // A browser without the token sees an explanation, not the console.
+  const stranger = await browser.newPage()
+  await stranger.goto(host.origin)
+  await expect(stranger.locator('body')).toContainText('URL (including its token) printed in the terminal')
+  await stranger.close()
+
+  // A page of another origin in the same browser cannot read or write through the agent's session.
+  await page.goto(host.url)
+  await expect(page.getByTestId('new-ticket')).toBeVisible()
+  const other = await startConsole()
+  await page.goto(`${other.origin}/?token=${other.token}`)
+  const status = await page.evaluate(async (target) => {
+    try {
+      const r = await fetch(`${target}/api/rpc/tickets.create`, { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customerName: 'csrf' }) })
+      return r.status
+    } catch {
+      return 'blocked'
+    }
+  }, host.origin)
+  expect([403, 'blocked']).toContain(status)
+  await other.stop()
+  await page.goto(host.url)
+  await page.getByTestId('filter-all').click()
+  await expect(page.getByTestId('tickets-empty')).toBeVisible()
+})
