@@ -16,6 +16,7 @@ export const en = {
     empty: 'No tickets yet. Press N to create the first one.',
     noMatch: 'No ticket matches “{q}”.',
     count: '{n} tickets',
+    countAbout: 'about {n} tickets',
     countOne: '1 ticket',
     columns: { id: '#', ref: 'Helpdesk ID', customer: 'Customer', device: 'Device', procedure: 'Procedure', status: 'Status', updated: 'Updated' },
   },
