@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import { up as m0001 } from './0001-tickets'
 import { up as m0002 } from './0002-settings-audit'
+import { up as m0003 } from './0003-devices'
 import { up as m0005 } from './0005-evidence'
 
 export interface Migration {
@@ -13,6 +14,7 @@ export interface Migration {
 export const migrations: Migration[] = [
   { version: 1, name: 'tickets', up: m0001 },
   { version: 2, name: 'settings-audit', up: m0002 },
+  { version: 3, name: 'devices', up: m0003 },
   { version: 5, name: 'evidence', up: m0005 },
 ]
 

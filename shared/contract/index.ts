@@ -3,18 +3,22 @@
 import type { z } from 'zod'
 import { systemEvents, systemMethods } from './system'
 import { ticketEvents, ticketMethods } from './tickets'
+import { deviceEvents, deviceMethods } from './devices'
 
 export * from './common'
 export * from './system'
 export * from './tickets'
+export * from './devices'
 
 export const methods = {
   ...systemMethods,
   ...ticketMethods,
+  ...deviceMethods,
 }
 export const events = {
   ...systemEvents,
   ...ticketEvents,
+  ...deviceEvents,
 }
 
 export type Methods = typeof methods

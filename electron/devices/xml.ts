@@ -1,0 +1,80 @@
+// XML parsing for device replies (2N configuration, ISAPI, ONVIF SOAP, WS-Discovery, SADP).
+// Namespace prefixes are dropped: devices use different prefixes for the same namespaces.
+import { XMLParser, XMLValidator } from 'fast-xml-parser'
+
+const parser = new XMLParser({
+  removeNSPrefix: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  parseTagValue: false,
+  trimValues: true,
+  processEntities: true,
+  htmlEntities: false,
+})
+
+export type XmlNode = Record<string, unknown>
+
+/** Parsed document, or null when the text is not well-formed XML. */
+export function parseXml(text: string): XmlNode | null {
+  if (!text || text.length > 8 * 1024 * 1024) return null
+  if (XMLValidator.validate(text) !== true) return null
+  try {
+    const doc = parser.parse(text) as unknown
+    return doc && typeof doc === 'object' ? (doc as XmlNode) : null
+  } catch {
+    return null
+  }
+}
+
+/** Text of a node whether the parser produced a string or {#text, @attr}. */
+export function txt(node: unknown): string {
+  if (node === undefined || node === null) return ''
+  if (Array.isArray(node)) return txt(node[0])
+  if (typeof node === 'object') return String((node as XmlNode)['#text'] ?? '')
+  return String(node)
+}
+
+/** Walks a dotted path of local names, taking the first element of arrays. */
+export function at(doc: unknown, path: string): unknown {
+  let cur: unknown = doc
+  for (const k of path.split('.')) {
+    if (Array.isArray(cur)) cur = cur[0]
+    if (!cur || typeof cur !== 'object') return undefined
+    cur = (cur as XmlNode)[k]
+  }
+  return cur
+}
+
+export const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v])
+
+export const esc = (s: string | number) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+
+export const SOAP_NS = 'http://www.w3.org/2003/05/soap-envelope'
+export const TDS = 'http://www.onvif.org/ver10/device/wsdl'
+
+export function soapEnvelope(body: string, header = ''): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="${SOAP_NS}" xmlns:tds="${TDS}" xmlns:tt="http://www.onvif.org/ver10/schema"><s:Header>${header}</s:Header><s:Body>${body}</s:Body></s:Envelope>`
+}
+
+/** The SOAP Body's first child, or a fault. */
+export function soapBody(text: string): { body: XmlNode | null; fault: string | null; faultCode: string } {
+  const doc = parseXml(text)
+  const body = at(doc, 'Envelope.Body') as XmlNode | undefined
+  if (!body || typeof body !== 'object') return { body: null, fault: null, faultCode: '' }
+  const fault = body.Fault as XmlNode | undefined
+  if (fault) {
+    const reason = txt(at(fault, 'Reason.Text')) || txt(fault.faultstring) || 'SOAP fault'
+    const code = [txt(at(fault, 'Code.Value')), txt(at(fault, 'Code.Subcode.Value')), txt(at(fault, 'Code.Subcode.Subcode.Value'))].filter(Boolean).join(' / ')
+    return { body, fault: reason, faultCode: code }
+  }
+  return { body, fault: null, faultCode: '' }
+}
+
+/** UTC time of an ONVIF GetSystemDateAndTimeResponse, in ms, or null. */
+export function onvifUtc(body: XmlNode | null): number | null {
+  const u = at(body, 'GetSystemDateAndTimeResponse.SystemDateAndTime.UTCDateTime')
+  if (!u) return null
+  const n = (p: string) => Number(txt(at(u, p)))
+  const t = Date.UTC(n('Date.Year'), n('Date.Month') - 1, n('Date.Day'), n('Time.Hour'), n('Time.Minute'), n('Time.Second'))
+  return Number.isFinite(t) ? t : null
+}
