@@ -1,0 +1,53 @@
+// Helpers for the lab's own tests (not shipped, not a public API).
+import { createHash, randomBytes } from 'node:crypto'
+import https from 'node:https'
+import { parseAuthParams } from './core/digest'
+
+export { default as DigestFetch } from 'digest-fetch'
+
+/** Compute a Digest Authorization header for one challenge, the way RFC 7616 clients do. */
+export function digestAuthorization(challenge: string, user: string, password: string, method: string, uri: string): string {
+  const p = parseAuthParams(challenge.replace(/^Digest\s+/i, ''))
+  const alg = (p.algorithm ?? 'MD5').toUpperCase()
+  const H = (s: string) => createHash(alg === 'SHA-256' ? 'sha256' : 'md5').update(s).digest('hex')
+  const cnonce = randomBytes(8).toString('hex')
+  const nc = '00000001'
+  const response = H(`${H(`${user}:${p.realm}:${password}`)}:${p.nonce}:${nc}:${cnonce}:auth:${H(`${method}:${uri}`)}`)
+  return `Digest username="${user}", realm="${p.realm}", nonce="${p.nonce}", uri="${uri}", algorithm=${alg}, qop=auth, nc=${nc}, cnonce="${cnonce}", response="${response}"`
+}
+
+/** Split a combined WWW-Authenticate value holding several Digest challenges. */
+export function splitChallenges(h: string | null): string[] {
+  return (h ?? '').split(/,\s*(?=Digest\s)/i).filter(Boolean)
+}
+
+/** HTTPS request that accepts the device's self-signed certificate and reports its fingerprint. */
+export function httpsGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; fingerprint256: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { rejectUnauthorized: false, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c) => chunks.push(c))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), fingerprint256: (res.socket as import('node:tls').TLSSocket).getPeerCertificate().fingerprint256 }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 5000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    if (await cond()) return
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+export async function reachable(url: string): Promise<boolean> {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(1000) })
+    return true
+  } catch {
+    return false
+  }
+}
