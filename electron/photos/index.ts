@@ -1,0 +1,3 @@
+export { DEFAULT_LIMITS, inspectImage, normalizeImage, type ImageInfo, type IntakeLimits, type NormalizedImage } from './intake'
+export { parseEml, type EmlAttachment, type EmlLimits } from './eml'
+export { sniff, type ImageMime } from './sniff'

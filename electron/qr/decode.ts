@@ -1,0 +1,202 @@
+// QR decoding of customers' photos. A single zxing call reads clean images; phone photos of a
+// screen need more (moiré, glare, blur, tilt), so we try a sequence of preprocessing variants,
+// cheapest and most often useful first, and stop at the first one that yields a code. The
+// order was tuned on ../shared/qr-corpus and on synthetic 12 MP screen photos (scripts/bench/qr.ts).
+import { normalizeImage, type IntakeLimits, type NormalizedImage } from '../photos/intake'
+import { adaptiveThreshold, blur, clahe, lumaOf, median, resize, rotate, stretch, toRgba, unrotatePoint, type Gray } from './gray'
+import { zxingRead, type Pixels, type ReaderOptions, type ReadResult } from './zxing'
+
+export type Point = [number, number]
+export type Quad = [Point, Point, Point, Point]
+
+export interface QrCode {
+  /** The payload as text (zxing "Plain" mode: bytes transcoded per ECI or the guessed character set, control characters kept). */
+  text: string
+  /** Raw payload bytes, hex: for vendor formats that are binary. */
+  bytesHex: string
+  /** Corners top-left, top-right, bottom-right, bottom-left of the symbol, in pixels of the upright image (EXIF orientation applied). */
+  position: Quad
+  format: string
+}
+
+export interface DecodeResult {
+  codes: QrCode[]
+  /** Wall time of the decode, including image decoding when bytes were given. */
+  ms: number
+  /** Number of zxing calls made. */
+  attempts: number
+  /** Name of the variant that found the codes, or null. */
+  strategy: string | null
+  /** Size of the upright image the positions refer to. */
+  width: number
+  height: number
+}
+
+export interface DecodeOptions {
+  /** Stop trying further variants after this long (a running zxing call is not interrupted). Default 1500 ms. */
+  timeBudgetMs?: number
+  limits?: Partial<IntakeLimits>
+  /** Only run the named strategies (tests and diagnostics). */
+  strategies?: string[]
+  signal?: AbortSignal
+}
+
+interface Variant {
+  gray: Gray | Pixels
+  /** Maps a point of this variant back to the upright original. */
+  map: (x: number, y: number) => Point
+}
+
+interface Strategy {
+  name: string
+  /** Whether the strategy is worth trying for this image / after these failures. */
+  when?: (c: Ctx) => boolean
+  build: (c: Ctx) => Promise<Variant>
+  options?: ReaderOptions
+}
+
+interface Ctx {
+  original: Pixels
+  width: number
+  height: number
+  /** Luma at working resolution (max side WORK_SIDE), computed once. */
+  work(): Promise<{ g: Gray; scale: number }>
+  /** A code was located but failed error correction: the geometry is close, jitter it. */
+  sawChecksumError: boolean
+}
+
+const WORK_SIDE = 1600
+const BASE: ReaderOptions = { formats: ['QRCode', 'MicroQRCode', 'RMQRCode'], textMode: 'Plain', returnErrors: true }
+
+const scaled = (g: Gray | Pixels, s: number): Variant => ({ gray: g, map: (x, y) => [x / s, y / s] })
+
+async function fromWork(c: Ctx, f: (g: Gray) => Gray | Promise<Gray>, extraScale = 1): Promise<Variant> {
+  const { g, scale } = await c.work()
+  const src = extraScale === 1 ? g : await resize(g, extraScale)
+  return scaled(await f(src), scale * extraScale)
+}
+
+async function rotated(c: Ctx, deg: number, sx = 1, sy = 1): Promise<Variant> {
+  const { g, scale } = await c.work()
+  const r = await rotate(g, deg)
+  const out = sx === 1 && sy === 1 ? r : await resizeXY(r, sx, sy)
+  return {
+    gray: out,
+    map: (x, y) => {
+      const [ux, uy] = unrotatePoint(x / sx, y / sy, deg, g, r)
+      return [ux / scale, uy / scale]
+    },
+  }
+}
+
+async function resizeXY(g: Gray, sx: number, sy: number): Promise<Gray> {
+  const { default: sharp } = await import('sharp')
+  const { data, info } = await sharp(g.data, { raw: { width: g.width, height: g.height, channels: 1 } })
+    .resize(Math.round(g.width * sx), Math.round(g.height * sy), { fit: 'fill' })
+    .toColourspace('b-w')
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+  return { data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height), width: info.width, height: info.height }
+}
+
+const maxSide = (c: Ctx) => Math.max(c.width, c.height)
+
+/** Cheap first. Each entry is one zxing call (which itself also tries 90° rotations, inversion and its own downscaling). */
+const STRATEGIES: Strategy[] = [
+  // 1. What plain zxing does: most clean images end here.
+  { name: 'full', build: async (c) => scaled(c.original, 1) },
+  // 2. Large photos: zxing's locator does better when modules are a few pixels wide, and it is faster.
+  { name: 'work', when: (c) => maxSide(c) > WORK_SIDE, build: (c) => fromWork(c, (g) => g) },
+  // 3. A global threshold survives uneven texture inside modules (printed/photographed halftones).
+  { name: 'global', build: (c) => fromWork(c, (g) => g), options: { binarizer: 'GlobalHistogram' } },
+  // 4. Small images: upsample so that module edges are several pixels wide.
+  { name: 'up2-global', when: (c) => maxSide(c) < 800, build: (c) => fromWork(c, (g) => g, 2), options: { binarizer: 'GlobalHistogram' } },
+  // 5. Moiré from a screen's pixel grid and sensor noise: low-pass before binarising.
+  { name: 'blur1', build: (c) => fromWork(c, (g) => blur(g, 1.2)) },
+  { name: 'half', when: (c) => maxSide(c) > 500, build: (c) => fromWork(c, (g) => g, 0.5) },
+  { name: 'blur1-global', build: (c) => fromWork(c, (g) => blur(g, 1.2)), options: { binarizer: 'GlobalHistogram' } },
+  { name: 'up2', when: (c) => maxSide(c) < 800, build: (c) => fromWork(c, (g) => g, 2) },
+  // 6. Glare and dim photos: contrast stretch, local equalisation, then our own large-window threshold.
+  { name: 'stretch', build: (c) => fromWork(c, stretch) },
+  { name: 'clahe', build: (c) => fromWork(c, (g) => clahe(g, Math.max(8, Math.round(Math.min(g.width, g.height) / 8)))) },
+  { name: 'blur2-adaptive', build: (c) => fromWork(c, async (g) => adaptiveThreshold(await blur(g, 2), Math.max(8, Math.round(Math.min(g.width, g.height) / 20)), 4)) },
+  { name: 'median5', build: (c) => fromWork(c, (g) => median(g, 5)) },
+  { name: 'quarter-blur', when: (c) => maxSide(c) > 1200, build: (c) => fromWork(c, (g) => blur(g, 1), 0.25) },
+  // 7. Rotation: the finder-pattern search is least reliable near 45°.
+  { name: 'rot45', build: (c) => rotated(c, 45) },
+  // 8. A symbol was found but did not decode: small rotations and stretches move the sampling grid.
+  ...([
+    [5, 1, 1],
+    [-5, 1, 1],
+    [0, 1.1, 1],
+    [0, 1, 1.1],
+    [5, 1, 1.1],
+    [-5, 1.1, 1],
+  ] as const).map(([deg, sx, sy]): Strategy => ({
+    name: `jitter(${deg},${sx},${sy})`,
+    when: (c) => c.sawChecksumError,
+    build: (c) => rotated(c, deg, sx, sy),
+  })),
+]
+
+export const STRATEGY_NAMES: readonly string[] = STRATEGIES.map((s) => s.name)
+
+const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')
+
+function isPixels(x: unknown): x is Pixels {
+  return typeof x === 'object' && x !== null && 'data' in x && 'width' in x && 'height' in x && !(x instanceof Uint8Array)
+}
+
+function round(p: Point): Point {
+  return [Math.round(p[0] * 10) / 10, Math.round(p[1] * 10) / 10]
+}
+
+function toCode(r: ReadResult, v: Variant): QrCode {
+  const p = r.position
+  const pts = [p.topLeft, p.topRight, p.bottomRight, p.bottomLeft].map((q) => round(v.map(q.x, q.y))) as Quad
+  return { text: r.text, bytesHex: hex(r.bytes), position: pts, format: r.format }
+}
+
+/**
+ * Decodes every QR code in a photo. `input` is the file's bytes (any format photos/intake
+ * accepts; throws AppError BAD_INPUT when it cannot be read) or already-decoded upright RGBA.
+ * A photo without a code is not an error: `codes` is empty.
+ */
+export async function decodeQr(input: Uint8Array | NormalizedImage | Pixels, opts: DecodeOptions = {}): Promise<DecodeResult> {
+  const t0 = performance.now()
+  const budget = opts.timeBudgetMs ?? 1500
+  const original: Pixels = isPixels(input) ? input : await normalizeImage(input, opts.limits)
+  let workCache: Promise<{ g: Gray; scale: number }> | undefined
+  const ctx: Ctx = {
+    original,
+    width: original.width,
+    height: original.height,
+    sawChecksumError: false,
+    work: () =>
+      (workCache ??= (async () => {
+        const g = lumaOf(original)
+        const scale = Math.min(1, WORK_SIDE / Math.max(g.width, g.height))
+        return { g: scale < 1 ? await resize(g, scale) : g, scale }
+      })()),
+  }
+  let attempts = 0
+  for (const s of STRATEGIES) {
+    if (opts.strategies && !opts.strategies.includes(s.name)) continue
+    if (s.when && !s.when(ctx)) continue
+    if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted')
+    // The first call always runs; later ones only within the budget.
+    if (attempts > 0 && performance.now() - t0 > budget) break
+    const v = await s.build(ctx)
+    const px = v.gray.data instanceof Uint8ClampedArray ? (v.gray as Pixels) : toRgba(v.gray as Gray)
+    attempts++
+    const results = await zxingRead(px, { ...BASE, ...s.options })
+    const valid = results.filter((r) => r.isValid && !r.error)
+    if (results.some((r) => !r.isValid && /checksum/i.test(r.error))) ctx.sawChecksumError = true
+    if (valid.length > 0) {
+      const seen = new Set<string>()
+      const codes = valid.filter((r) => !seen.has(r.format + '\0' + hex(r.bytes)) && seen.add(r.format + '\0' + hex(r.bytes))).map((r) => toCode(r, v))
+      return { codes, ms: performance.now() - t0, attempts, strategy: s.name, width: original.width, height: original.height }
+    }
+  }
+  return { codes: [], ms: performance.now() - t0, attempts, strategy: null, width: original.width, height: original.height }
+}
