@@ -5,6 +5,7 @@ import { serveCommand } from './commands/serve'
 // Subcommands are loaded lazily so `support-console qr decode` does not pay for the HTTP host.
 const commands: Record<string, () => Promise<Command>> = {
   serve: async () => serveCommand,
+  qr: async () => (await import('./commands/qr')).qrCommand,
   lab: async () => (await import('../../lab/cli')).labCommand,
 }
 
