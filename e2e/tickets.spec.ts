@@ -12,6 +12,8 @@ async function newTicket(page: Page, t: { customer: string; ref: string; serial:
   await page.keyboard.press('n')
   const form = page.getByTestId('ticket-form')
   await expect(form).toBeVisible()
+  // Typing can start at once: the first field has the focus.
+  await expect(form.locator('[name=customerName]')).toBeFocused()
   await form.locator('[name=customerName]').fill(t.customer)
   await form.locator('[name=externalRef]').fill(t.ref)
   await form.locator('[name=deviceSerial]').fill(t.serial)
