@@ -1,0 +1,41 @@
+import BetterSqlite3 from 'better-sqlite3'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { configure } from '../database'
+import { migrate, schemaVersion } from '../migrate'
+import { TicketsRepo } from './tickets'
+import { WorkflowsRepo } from './workflows'
+import { migrationList } from '../../electron/workflows/testing'
+import { tempDir } from '../test/helpers'
+
+describe('migration 0004-workflows', () => {
+  it('keeps tickets and audit entries and adds runs whose steps survive a reopen', async () => {
+    const file = join(tempDir(), 'm.sqlite')
+    let db = new BetterSqlite3(file)
+    configure(db)
+    migrate(db, 3, migrationList())
+    const t = await new TicketsRepo(db).create({ externalRef: 'ZD-9', customerName: 'Kept', contact: '', deviceSerial: '54-0562-0293', deviceModel: '', procedure: 'my2n-move', notes: '' })
+    db.prepare(`INSERT INTO audit_log (seq, at, agent, action, outcome, prev_hash, hash) VALUES (1, 'x', 'a', 'b', 'ok', 'p', 'h')`).run()
+    migrate(db, 4, migrationList())
+    expect(schemaVersion(db)).toBe(4)
+    expect((await new TicketsRepo(db).get(t.id)).customerName).toBe('Kept')
+    expect(db.prepare('SELECT count(*) AS n FROM audit_log').get()).toEqual({ n: 1 })
+    const repo = new WorkflowsRepo(db)
+    const run = repo.createRun(t.id, 'my2n-move', 1, 'serial', { ticketSerial: '54-0562-0293' })
+    expect(() => repo.createRun(t.id, 'my2n-move', 1, 'serial', {})).toThrow(/already has this procedure running/)
+    const first = repo.openStep(run.id, 'serial')!
+    first.state = 'done'
+    first.outcome = 'ok'
+    const next = repo.advance(run, first, 'serial')! // a second visit of the same step
+    expect(next.visit).toBe(2)
+    next.phase = 'running'
+    repo.saveStep(next)
+    db.close()
+    db = new BetterSqlite3(file)
+    const again = new WorkflowsRepo(db)
+    expect(again.steps(run.id).map((s) => [s.stepId, s.visit, s.state, s.phase])).toEqual([['serial', 1, 'done', 'idle'], ['serial', 2, 'current', 'running']])
+    expect(again.getRun(run.id).facts).toEqual({ ticketSerial: '54-0562-0293' })
+    expect(() => db.prepare(`INSERT INTO workflow_steps (run_id, step_id, visit, state, started_at) VALUES (?, 'x', 1, 'weird', 'now')`).run(run.id)).toThrow(/CHECK/)
+    expect(() => db.prepare(`INSERT INTO workflow_runs (ticket_id, procedure, procedure_version, status, created_at, updated_at) VALUES (999, 'p', 1, 'active', 'n', 'n')`).run()).toThrow(/FOREIGN KEY/)
+  })
+})

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import { END, graphProblems, ProcedureDef, validateProcedure, type ProcedureDefInput } from './definition'
+import { checkSerial } from './my2n-move/serial'
+import { diffBackups, parseBackup, verifyBackup } from './my2n-move/backup-file'
+import { ACTION_NAMES, loadProcedures, PROCEDURES } from './registry'
+import { configXml } from './testing'
+
+const tiny = (steps: ProcedureDefInput['steps']): ProcedureDefInput => ({ id: 'tiny', version: 1, title: 'T', summary: '', ticketProcedure: 'other', start: steps[0].id, steps })
+const manual = (id: string, next: string, extra: object = {}) => ({ id, title: id, instructions: 'x', kind: 'manual' as const, outcomes: { ok: { label: 'ok', next } }, ...extra })
+
+describe('procedure definitions', () => {
+  it('every installed procedure is schema-valid, names only known actions, and has no unreachable step or dead end', () => {
+    const loaded = loadProcedures()
+    expect([...loaded.keys()]).toEqual(PROCEDURES.map((p) => p.id))
+    for (const p of loaded.values()) {
+      expect(graphProblems(p)).toEqual([])
+      for (const s of p.steps) if (s.action) expect(ACTION_NAMES.has(s.action)).toBe(true)
+    }
+  })
+
+  it('my2n-move: every outcome of every step is a reachable branch and the FAQ branches exist', () => {
+    const p = loadProcedures().get('my2n-move')!
+    const targets = new Set(p.steps.flatMap((s) => Object.values(s.outcomes).map((o) => o.next)))
+    for (const s of p.steps) if (s.id !== p.start) expect(targets.has(s.id)).toBe(true)
+    expect(targets.has(END)).toBe(true)
+    const check = p.steps.find((s) => s.id === 'my2n-check')!
+    expect(check.outcomes['not-found'].next).toBe('serial')
+    expect(check.outcomes['already-added'].next).toBe('already-added')
+    expect(Object.keys(p.steps.find((s) => s.id === 'already-added')!.outcomes)).toEqual(['previous-owner', 'new-code'])
+    const reset = p.steps.find((s) => s.id === 'reset')!
+    expect(reset).toMatchObject({ destructive: true, confirm: { fact: 'serial' }, requires: [{ fact: 'backupVerified' }] })
+    expect(p.steps.find((s) => s.id === 'new-code')!.instructions).toMatch(/System > Auto Provisioning > Generate New[\s\S]*Integration > Autoprovisioning > My2N/)
+  })
+
+  it('rejects broken graphs with every problem listed', () => {
+    expect(() => validateProcedure(tiny([manual('one', 'two'), manual('two', 'one')]))).toThrow(/step one cannot lead to the end[\s\S]*step two cannot lead/)
+    expect(() => validateProcedure(tiny([manual('one', 'end'), manual('two', 'end')]))).toThrow(/step two can never be reached/)
+    expect(() => validateProcedure(tiny([manual('one', 'zz')]))).toThrow(/next step zz does not exist/)
+    expect(() => validateProcedure(tiny([manual('one', 'end', { action: 'nope' })]), ACTION_NAMES)).toThrow(/unknown action "nope"/)
+    expect(ProcedureDef.safeParse(tiny([{ ...manual('one', 'end'), kind: 'auto' }])).success).toBe(false) // auto without action
+    expect(ProcedureDef.safeParse(tiny([{ ...manual('one', 'end'), kind: 'decision' }])).success).toBe(false) // one branch
+    expect(ProcedureDef.safeParse(tiny([{ ...manual('one', 'end'), kind: 'auto', action: 'x', destructive: true }])).success).toBe(false) // no confirmation
+    expect(validateProcedure(tiny([manual('one', 'two'), manual('two', 'a', { outcomes: { back: { label: 'b', next: 'one' }, done: { label: 'd', next: 'end' } } })])).steps).toHaveLength(2)
+  })
+})
+
+describe('2N serial numbers', () => {
+  it('accepts NN-NNNN-NNNN and explains typos', () => {
+    expect(checkSerial('54-0562-0293')).toEqual({ valid: true, normalized: '54-0562-0293', hints: [] })
+    expect(checkSerial('54-O562-O293')).toMatchObject({ valid: false, normalized: '54-0562-0293', hints: [expect.stringMatching(/“O”.*0/)] })
+    expect(checkSerial('08-I860-0035').normalized).toBe('08-1860-0035')
+    expect(checkSerial('5407760059')).toMatchObject({ normalized: '54-0776-0059', hints: ['The dashes were missing.'] })
+    expect(checkSerial('540-776-0059')).toMatchObject({ normalized: '54-0776-0059', hints: ['The dashes were in the wrong places.'] })
+    expect(checkSerial('54-0776-005')).toMatchObject({ normalized: null, hints: [expect.stringMatching(/10 digits.*has 9/)] })
+    expect(checkSerial('SN-ABCD-XYZ!')).toMatchObject({ valid: false, normalized: null })
+  })
+})
+
+describe('2N backups', () => {
+  it('verifies the serial, refuses HTML and garbage, and diffs two backups readably', () => {
+    const a = Buffer.from(configXml('54-0562-0293'))
+    expect(verifyBackup(a, '54-0562-0293').settings.get('System/DeviceName')).toBe('2N IP Verso')
+    expect(() => verifyBackup(a, '54-0562-0294')).toThrow(/belongs to device 54-0562-0293/)
+    expect(() => parseBackup(Buffer.from('<!DOCTYPE html><html>login</html>'))).toThrow(/web page/)
+    expect(() => parseBackup(Buffer.from('<DeviceDatabase><Network>'))).toThrow(/does not parse/)
+    expect(() => parseBackup(Buffer.from('<?xml version="1.0"?><Other/>'))).toThrow(/not a 2N configuration/)
+    const b = Buffer.from(configXml('54-0562-0293', 'Gate', ['Novák']))
+    expect(diffBackups(parseBackup(a), parseBackup(b)).lines).toEqual([
+      { path: 'Directory/User[2]/Name', before: 'Svoboda', after: null },
+      { path: 'System/DeviceName', before: '2N IP Verso', after: 'Gate' },
+    ])
+  })
+})

@@ -1,0 +1,434 @@
+// The workflow engine: interprets procedure definitions, persists every transition before
+// acting on it, audits every step, and resumes runs after a crash without re-running a
+// destructive operation blindly.
+import { AppError } from '../../shared/contract/common'
+import type { Ticket } from '../../shared/contract/tickets'
+import type { WorkflowReply, WorkflowRun } from '../../shared/contract/workflows'
+import type { RunRow, StepRow, WorkflowsRepo } from '../../db/repos/workflows'
+import type { Action, ActionContext, ActionRegistry, ActionResult } from './actions'
+import { END, type ProcedureDef, type StepDef } from './definition'
+import { RunFiles } from './files'
+import { buildRunView, type LiveProgress } from './run-view'
+
+export interface EngineDeps {
+  repo: WorkflowsRepo
+  procedures: ReadonlyMap<string, ProcedureDef>
+  actions: ActionRegistry
+  ticket(id: number): Promise<Ticket>
+  audit(e: { action: string; outcome: 'ok' | 'failed' | 'refused' | 'info'; ticketId: number; device?: string | null; inputs?: Record<string, unknown>; detail?: string }): Promise<void>
+  agentLabel(): Promise<string>
+  seal(plain: string): string
+  open(sealed: string): string
+  dataDir: string
+  changed(runId: number, ticketId: number): void
+  progress(task: string, label: string, done: number, total: number | null, finished: boolean): void
+}
+
+type Inputs = Record<string, string | boolean>
+/** How long runAuto waits for an operation before replying "running" (quick ones reply finished). */
+const QUICK_MS = 1500
+
+export class WorkflowEngine {
+  private readonly files: RunFiles
+  /** Auto steps in flight in this process, by step row id. */
+  private readonly inflight = new Map<number, { promise: Promise<void>; abort: AbortController }>()
+  private readonly live = new Map<number, LiveProgress>()
+
+  constructor(private readonly d: EngineDeps) {
+    this.files = new RunFiles(d.dataDir)
+  }
+
+  procedure(id: string): ProcedureDef {
+    const p = this.d.procedures.get(id)
+    if (!p) throw new AppError('NOT_FOUND', `The procedure "${id}" is not installed in this console.`, { hint: 'Choose one of the listed procedures.' })
+    return p
+  }
+
+  async start(ticketId: number, procedureId: string): Promise<WorkflowRun> {
+    const ticket = await this.d.ticket(ticketId)
+    const p = this.procedure(procedureId)
+    const facts: Record<string, unknown> = {}
+    if (ticket.deviceSerial) facts.ticketSerial = ticket.deviceSerial
+    const run = this.d.repo.createRun(ticketId, p.id, p.version, p.start, facts)
+    await this.d.audit({ action: 'workflow.start', outcome: 'ok', ticketId, device: ticket.deviceSerial || null, inputs: { procedure: p.id, version: p.version } })
+    this.d.changed(run.id, ticketId)
+    return this.get(run.id)
+  }
+
+  async get(runId: number): Promise<WorkflowRun> {
+    const run = this.d.repo.getRun(runId)
+    return buildRunView(run, this.procedureOf(run), this.d.repo, await this.d.ticket(run.ticketId), (row) => this.inflight.has(row), this.live)
+  }
+
+  async forTicket(ticketId: number): Promise<WorkflowRun[]> {
+    await this.d.ticket(ticketId)
+    return Promise.all(this.d.repo.runsForTicket(ticketId).map((r) => this.get(r.id)))
+  }
+
+  /** Manual and decision steps: validate, run the step's check (if any), then move on. */
+  async completeStep(runId: number, stepId: string, inputs: Inputs, outcome?: string): Promise<WorkflowReply> {
+    const { run, step, row } = this.open(runId, stepId)
+    if (step.kind === 'auto') throw new AppError('CONFLICT', `"${step.title}" is an automatic step.`, { hint: 'Use Run to start it, or skip it with a reason.' })
+    const chosen = outcome ?? (step.kind === 'decision' ? undefined : Object.keys(step.outcomes)[0])
+    if (!chosen || !step.outcomes[chosen]) throw new AppError('VALIDATION', `Choose one of: ${Object.values(step.outcomes).map((o) => o.label).join(', ')}.`, { field: 'outcome' })
+    const clean = this.acceptInputs(run, step, inputs)
+    this.checkEvidence(run, step)
+    await this.checkRequires(run, step, row)
+    for (const k of this.sealSecrets(run, step, inputs)) clean[k] = '[sealed]'
+    if (!step.action) return this.finish(run, step, row, clean, { outcome: chosen }, null)
+    return this.execute(run, step, row, clean, chosen, false, transientSecrets(step, inputs))
+  }
+
+  /** Auto steps: checks first (requirements, typed confirmation), then the operation in the background. */
+  async runAuto(runId: number, stepId: string, inputs: Inputs): Promise<WorkflowReply> {
+    const { run, step, row } = this.open(runId, stepId)
+    if (step.kind !== 'auto') throw new AppError('CONFLICT', `"${step.title}" is not an automatic step.`)
+    if (this.inflight.has(row.id)) throw new AppError('CONFLICT', `"${step.title}" is already running.`, { hint: 'Wait for it to finish; its progress is shown on the step.' })
+    if (step.confirm) {
+      const expected = String(run.facts[step.confirm.fact] ?? '')
+      const typed = String(inputs.confirm ?? '').trim().toUpperCase()
+      if (!expected || typed !== expected.toUpperCase()) {
+        await this.d.audit({ action: `workflow.step.${step.id}`, outcome: 'refused', ticketId: run.ticketId, device: this.device(run), detail: 'typed confirmation did not match' })
+        throw new AppError('FORBIDDEN', `To run "${step.title}", type exactly: ${expected || '(unknown — complete the earlier steps)'}.`, { field: 'confirm', hint: step.confirm.prompt })
+      }
+    }
+    const clean = this.acceptInputs(run, step, inputs)
+    this.checkEvidence(run, step)
+    await this.checkRequires(run, step, row)
+    for (const k of this.sealSecrets(run, step, inputs)) clean[k] = '[sealed]'
+    return this.execute(run, step, row, clean, undefined, true, transientSecrets(step, inputs))
+  }
+
+  async skipStep(runId: number, stepId: string, reason: string): Promise<WorkflowRun> {
+    const { run, step, row } = this.open(runId, stepId)
+    if (!step.skippable) throw new AppError('FORBIDDEN', `"${step.title}" cannot be skipped in this procedure.`, { hint: 'Complete it, or abandon the run with a reason.' })
+    if (this.inflight.has(row.id)) throw new AppError('CONFLICT', `"${step.title}" is running; wait for it to finish.`)
+    const first = Object.entries(step.outcomes)[0]
+    row.state = 'skipped'
+    row.why = reason
+    row.agent = await this.d.agentLabel()
+    row.endedAt = new Date().toISOString()
+    this.d.repo.advance(run, row, first[1].next === END ? null : first[1].next)
+    await this.d.audit({ action: `workflow.step.${step.id}`, outcome: 'info', ticketId: run.ticketId, device: this.device(run), inputs: { skipped: true }, detail: reason })
+    this.d.changed(run.id, run.ticketId)
+    return this.get(run.id)
+  }
+
+  async addNote(runId: number, stepId: string, body: string): Promise<WorkflowRun> {
+    const run = this.d.repo.getRun(runId)
+    const row = this.latestRow(run, stepId)
+    this.d.repo.addNote(run.id, row.id, await this.d.agentLabel(), body)
+    await this.d.audit({ action: 'workflow.note', outcome: 'info', ticketId: run.ticketId, device: this.device(run), inputs: { step: stepId } })
+    this.d.changed(run.id, run.ticketId)
+    return this.get(run.id)
+  }
+
+  async attach(runId: number, stepId: string, evidence: string, name: string, data: Buffer, password?: string): Promise<WorkflowRun> {
+    const { run, step, row } = this.open(runId, stepId)
+    if (!step.evidence.some((e) => e.id === evidence)) throw new AppError('VALIDATION', `"${step.title}" takes no "${evidence}" attachment.`, { field: 'evidence' })
+    if (data.length === 0) throw new AppError('BAD_INPUT', `The file ${name} is empty.`, { hint: 'Download it again and attach the new file.' })
+    const stored = this.files.write(run.id, data, password || undefined)
+    this.d.repo.addFile({ runId: run.id, stepRow: row.id, kind: evidence, name, ...stored, protected: Boolean(password), verified: false, detail: '', createdAt: new Date().toISOString() })
+    await this.d.audit({ action: 'workflow.attach', outcome: 'ok', ticketId: run.ticketId, device: this.device(run), inputs: { step: stepId, evidence, name, sha256: stored.sha256, size: stored.size, protected: Boolean(password) } })
+    this.d.changed(run.id, run.ticketId)
+    return this.get(run.id)
+  }
+
+  async abandon(runId: number, reason: string): Promise<WorkflowRun> {
+    const run = this.d.repo.getRun(runId)
+    if (run.status !== 'active') throw new AppError('CONFLICT', `Run #${runId} has already ended.`)
+    if ([...this.inflight.keys()].some((k) => this.d.repo.step(k).runId === runId)) throw new AppError('CONFLICT', 'A step of this run is still running; wait for it to finish.')
+    run.status = 'abandoned'
+    run.endedAt = new Date().toISOString()
+    this.d.repo.saveRun(run)
+    await this.d.audit({ action: 'workflow.abandon', outcome: 'info', ticketId: run.ticketId, device: this.device(run), detail: reason })
+    this.d.changed(run.id, run.ticketId)
+    return this.get(run.id)
+  }
+
+  /**
+   * Called once at start-up. Steps left 'running' by a dead process are re-checked: the
+   * action's `recheck` asks the device what happened; without one, a non-destructive step is
+   * simply offered again and a destructive one is blocked for the agent to decide.
+   */
+  async resumeInterrupted(): Promise<number> {
+    let n = 0
+    for (const run of this.d.repo.activeRuns()) {
+      for (const row of this.d.repo.steps(run.id).filter((s) => s.phase === 'running' && !this.inflight.has(s.id))) {
+        n++
+        const step = this.stepDef(run, row.stepId)
+        const action = step.action ? this.d.actions.get(step.action) : undefined
+        await this.d.audit({ action: `workflow.step.${step.id}`, outcome: 'info', ticketId: run.ticketId, device: this.device(run), detail: 'interrupted (console stopped during the operation); re-checking' })
+        if (action?.recheck) {
+          const unknown = (): ActionResult => (action.destructive ? { blocked: interruptedWhy(step, action) } : { failed: interruptedWhy(step, action) })
+          this.spawn(run, await this.d.ticket(run.ticketId), step, row, {}, async (ctx) => (await action.recheck!(ctx)) ?? unknown(), true)
+        } else {
+          row.phase = 'idle'
+          row.state = action?.destructive ? 'blocked' : 'current'
+          row.why = interruptedWhy(step, action)
+          this.d.repo.saveStep(row)
+          this.d.changed(run.id, run.ticketId)
+        }
+      }
+    }
+    return n
+  }
+
+  /** Resolves when no step of `runId` is running in this process (tests, shutdown). */
+  async settled(runId?: number): Promise<void> {
+    for (;;) {
+      const pending = [...this.inflight.entries()].filter(([row]) => runId === undefined || this.d.repo.step(row).runId === runId)
+      if (!pending.length) return
+      await Promise.allSettled(pending.map(([, f]) => f.promise))
+    }
+  }
+
+  /** Stops in-flight operations (app shutdown); their rows stay 'running' and are re-checked next start. */
+  stop(): void {
+    for (const f of this.inflight.values()) f.abort.abort()
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private procedureOf(run: RunRow): ProcedureDef {
+    return this.procedure(run.procedure)
+  }
+  private stepDef(run: RunRow, stepId: string): StepDef {
+    const s = this.procedureOf(run).steps.find((x) => x.id === stepId)
+    if (!s) throw new AppError('NOT_FOUND', `Step "${stepId}" is not part of ${run.procedure}.`)
+    return s
+  }
+  private device(run: RunRow): string | null {
+    return (run.facts.serial as string | undefined) ?? (run.facts.ticketSerial as string | undefined) ?? null
+  }
+  private latestRow(run: RunRow, stepId: string): StepRow {
+    const rows = this.d.repo.steps(run.id).filter((r) => r.stepId === stepId)
+    if (!rows.length) throw new AppError('NOT_FOUND', `Step "${stepId}" has not been reached in this run.`)
+    return rows[rows.length - 1]
+  }
+
+  /** The run must be active and on this step. */
+  private open(runId: number, stepId: string): { run: RunRow; step: StepDef; row: StepRow } {
+    const run = this.d.repo.getRun(runId)
+    if (run.status !== 'active') throw new AppError('CONFLICT', `Run #${runId} has ${run.status === 'completed' ? 'been completed' : 'been abandoned'}.`, { hint: 'Start a new run from the ticket if more work is needed.' })
+    const step = this.stepDef(run, stepId)
+    const row = this.d.repo.openStep(run.id, stepId)
+    if (run.currentStep !== stepId || !row) {
+      const cur = run.currentStep ? this.stepDef(run, run.currentStep).title : 'none'
+      throw new AppError('CONFLICT', `"${step.title}" is not the current step (current: ${cur}).`, { hint: 'Reload the ticket; another window may have moved the run on.' })
+    }
+    return { run, step, row }
+  }
+
+  /** Checks inputs against the definition; seals secrets right away; copies facts. Returns the non-secret inputs. */
+  private acceptInputs(run: RunRow, step: StepDef, raw: Inputs): Record<string, unknown> {
+    const clean: Record<string, unknown> = {}
+    const known = new Set(step.inputs.map((i) => i.id).concat('confirm'))
+    for (const k of Object.keys(raw)) if (!known.has(k)) throw new AppError('VALIDATION', `Unknown field: ${k}`, { field: `inputs.${k}` })
+    for (const def of step.inputs) {
+      const v = raw[def.id]
+      const str = typeof v === 'string' ? v.trim() : v
+      const empty = str === undefined || str === '' || str === false
+      if (def.type === 'secret') {
+        if (empty && def.required && !run.secrets[def.id]) throw new AppError('VALIDATION', `${def.label} is required.`, { field: `inputs.${def.id}` })
+        continue // sealed in `execute`/`finish` only after every check passed
+      }
+      if (empty) {
+        if (def.required && def.type !== 'checkbox') throw new AppError('VALIDATION', `${def.label} is required.`, { field: `inputs.${def.id}` })
+        if (def.required && def.type === 'checkbox') throw new AppError('VALIDATION', `Tick “${def.label}” to continue.`, { field: `inputs.${def.id}` })
+        continue
+      }
+      if (def.type === 'choice' && !def.options?.some((o) => o.value === str)) throw new AppError('VALIDATION', `${def.label}: choose one of the options.`, { field: `inputs.${def.id}` })
+      clean[def.id] = str
+    }
+    for (const def of step.inputs) if (def.fact && def.id in clean) run.facts[def.fact] = clean[def.id]
+    return clean
+  }
+
+  private sealSecrets(run: RunRow, step: StepDef, raw: Inputs): string[] {
+    const sealed: string[] = []
+    for (const def of step.inputs) {
+      const v = raw[def.id]
+      if (def.type === 'secret' && !def.transient && typeof v === 'string' && v.trim()) {
+        run.secrets[def.id] = this.d.seal(v.trim())
+        sealed.push(def.id)
+      }
+    }
+    return sealed
+  }
+
+  private checkEvidence(run: RunRow, step: StepDef): void {
+    const files = this.d.repo.files(run.id)
+    const rows = new Set(this.d.repo.steps(run.id).filter((r) => r.stepId === step.id).map((r) => r.id))
+    for (const e of step.evidence)
+      if (e.required && !files.some((f) => f.kind === e.id && rows.has(f.stepRow)))
+        throw new AppError('VALIDATION', `Attach ${e.label.toLowerCase()} first.`, { field: `evidence.${e.id}` })
+  }
+
+  private async checkRequires(run: RunRow, step: StepDef, row: StepRow): Promise<void> {
+    const missing = step.requires.filter((r) => !run.facts[r.fact])
+    if (!missing.length) return
+    const why = missing.map((m) => m.message).join(' ')
+    row.state = 'blocked'
+    row.why = why
+    this.d.repo.saveStep(row)
+    await this.d.audit({ action: `workflow.step.${step.id}`, outcome: 'refused', ticketId: run.ticketId, device: this.device(run), detail: why })
+    this.d.changed(run.id, run.ticketId)
+    throw new AppError('FORBIDDEN', why, { hint: 'Complete the step that provides it first.' })
+  }
+
+  private async execute(run: RunRow, step: StepDef, row: StepRow, inputs: Record<string, unknown>, chosen: string | undefined, background: boolean, transient: Map<string, string>): Promise<WorkflowReply> {
+    const action = this.d.actions.get(step.action!)
+    if (!action) throw new AppError('INTERNAL', `The action "${step.action}" of step "${step.title}" is not installed.`)
+    const reveal: { value: WorkflowReply['reveal'] } = { value: null }
+    const runner = async (ctx: ActionContext): Promise<ActionResult> => {
+      const r = await action.run(ctx)
+      // A manual step's check that passes ends the step with the outcome the agent chose.
+      return chosen && 'outcome' in r && r.outcome === 'ok' ? { ...r, outcome: chosen } : r
+    }
+    if (background) {
+      this.spawn(run, await this.d.ticket(run.ticketId), step, row, inputs, runner, false, reveal, transient)
+      // Give quick operations the chance to finish inside this call, so the reply already
+      // carries their result (and any value to reveal); long ones keep reporting progress.
+      const f = this.inflight.get(row.id)
+      if (f) await Promise.race([f.promise, new Promise((r) => setTimeout(r, QUICK_MS))])
+      return { run: await this.get(run.id), reveal: reveal.value }
+    }
+    const ctx = this.context(run, await this.d.ticket(run.ticketId), step, row, inputs, new AbortController().signal, false, reveal, transient)
+    let r: ActionResult
+    try {
+      r = await runner(ctx)
+    } catch (e) {
+      // Checks of manual steps (a serial that is not valid, a file that does not parse) are
+      // answered to the agent directly; the step stays current.
+      if (e instanceof AppError && (e.code === 'VALIDATION' || e.code === 'BAD_INPUT')) throw e
+      r = failure(e)
+    }
+    return this.finish(run, step, row, inputs, r, reveal.value)
+  }
+
+  private spawn(run: RunRow, ticket: Ticket, step: StepDef, row: StepRow, inputs: Record<string, unknown>, fn: (ctx: ActionContext) => Promise<ActionResult>, interrupted: boolean, reveal: { value: WorkflowReply['reveal'] } = { value: null }, transient = new Map<string, string>()): void {
+    // Written BEFORE the operation starts: if the process dies now, the restart sees it.
+    row.phase = 'running'
+    row.state = 'current'
+    row.why = interrupted ? 'Re-checking the device after an interruption…' : ''
+    row.inputs = { ...row.inputs, ...inputs }
+    this.d.repo.saveRun(run)
+    this.d.repo.saveStep(row)
+    const abort = new AbortController()
+    const ctx = this.context(run, ticket, step, row, inputs, abort.signal, interrupted, reveal, transient)
+    const promise = (async () => {
+      let r: ActionResult
+      try {
+        r = await fn(ctx)
+      } catch (e) {
+        if (abort.signal.aborted) return // shutting down: leave the row 'running' for the next start
+        r = failure(e)
+      }
+      await this.finish(run, step, row, inputs, r, reveal.value).catch(() => undefined)
+    })().finally(() => {
+      this.inflight.delete(row.id)
+      this.live.delete(row.id)
+      this.d.progress(`workflow:${run.id}:${step.id}`, step.title, 1, 1, true)
+      this.d.changed(run.id, run.ticketId)
+    })
+    this.inflight.set(row.id, { promise, abort })
+    this.d.changed(run.id, run.ticketId)
+  }
+
+  private context(run: RunRow, ticket: Ticket, step: StepDef, row: StepRow, inputs: Record<string, unknown>, signal: AbortSignal, interrupted: boolean, reveal: { value: WorkflowReply['reveal'] }, transient: Map<string, string>): ActionContext {
+    const stepRows = () => new Set(this.d.repo.steps(run.id).filter((r) => r.stepId === step.id).map((r) => r.id))
+    return {
+      run, ticket, step, inputs, facts: run.facts, interrupted, signal,
+      secret: (name) => transient.get(name) ?? (run.secrets[name] ? this.d.open(run.secrets[name]) : null),
+      setSecret: (name, value) => {
+        run.secrets[name] = this.d.seal(value)
+        this.d.repo.saveRun(run) // at once: a crash right after must not lose it
+      },
+      persist: () => this.d.repo.saveRun(run),
+      progress: (label, done = 0, total = null) => {
+        this.live.set(row.id, { label, done, total })
+        this.d.progress(`workflow:${run.id}:${step.id}`, label, done, total, false)
+        this.d.changed(run.id, run.ticketId)
+      },
+      files: (all = false) => {
+        const rows = stepRows()
+        return this.d.repo.files(run.id).filter((f) => all || rows.has(f.stepRow))
+      },
+      readFile: (id, password) => {
+        const f = this.d.repo.file(id)
+        if (f.runId !== run.id) throw new AppError('FORBIDDEN', 'That file belongs to another run.')
+        return this.files.read(f.storedAs, f.protected, password)
+      },
+      storeFile: (f) => {
+        const stored = this.files.write(run.id, f.data, f.password || undefined)
+        return this.d.repo.addFile({ runId: run.id, stepRow: row.id, kind: f.kind, name: f.name, ...stored, protected: Boolean(f.password), verified: f.verified, detail: f.detail ?? '', createdAt: new Date().toISOString() })
+      },
+      reveal: (label, value) => {
+        reveal.value = { label, value }
+      },
+      audit: (action, outcome, auditInputs, detail) => this.d.audit({ action, outcome, ticketId: run.ticketId, device: this.device(run), inputs: auditInputs, detail }),
+    }
+  }
+
+  /** Records the end of a step (or its block/failure) and moves the run on. */
+  private async finish(run: RunRow, step: StepDef, row: StepRow, inputs: Record<string, unknown>, r: ActionResult, reveal: WorkflowReply['reveal']): Promise<WorkflowReply> {
+    const now = new Date().toISOString()
+    row.phase = 'idle'
+    row.inputs = { ...row.inputs, ...inputs }
+    row.agent = await this.d.agentLabel()
+    row.result = { ...row.result, ...(r.result ?? {}) }
+    if ('failed' in r) {
+      // This attempt failed; the run stays on the step with a fresh visit for the retry.
+      row.state = 'failed'
+      row.why = r.failed
+      row.endedAt = now
+      this.d.repo.advance(run, row, step.id, now)
+      await this.d.audit({ action: `workflow.step.${step.id}`, outcome: 'failed', ticketId: run.ticketId, device: this.device(run), inputs, detail: r.failed })
+      this.d.changed(run.id, run.ticketId)
+      return { run: await this.get(run.id), reveal }
+    }
+    if ('blocked' in r) {
+      row.state = 'blocked'
+      row.why = r.blocked
+      this.d.repo.saveRun(run)
+      this.d.repo.saveStep(row)
+      await this.d.audit({ action: `workflow.step.${step.id}`, outcome: 'refused', ticketId: run.ticketId, device: this.device(run), inputs, detail: r.blocked })
+      this.d.changed(run.id, run.ticketId)
+      return { run: await this.get(run.id), reveal }
+    }
+    const o = step.outcomes[r.outcome]
+    if (!o) throw new AppError('INTERNAL', `Step "${step.title}" ended with "${r.outcome}", which the procedure does not handle.`)
+    row.state = 'done'
+    row.outcome = r.outcome
+    row.why = o.message ?? ''
+    row.endedAt = now
+    this.d.repo.advance(run, row, o.next === END ? null : o.next, now)
+    await this.d.audit({ action: `workflow.step.${step.id}`, outcome: o.tone === 'bad' ? 'failed' : 'ok', ticketId: run.ticketId, device: this.device(run), inputs: { ...inputs, outcome: r.outcome } })
+    if (o.next === END) await this.d.audit({ action: 'workflow.complete', outcome: 'ok', ticketId: run.ticketId, device: this.device(run), inputs: { procedure: run.procedure } })
+    this.d.changed(run.id, run.ticketId)
+    return { run: await this.get(run.id), reveal }
+  }
+}
+
+/** Secret inputs the action gets for this call only (e.g. the password protecting a stored backup). */
+function transientSecrets(step: StepDef, raw: Inputs): Map<string, string> {
+  const m = new Map<string, string>()
+  for (const d of step.inputs) if (d.type === 'secret' && d.transient && typeof raw[d.id] === 'string' && (raw[d.id] as string).trim()) m.set(d.id, (raw[d.id] as string).trim())
+  return m
+}
+
+function interruptedWhy(step: StepDef, action?: Action): string {
+  return action?.destructive
+    ? `The console stopped while "${step.title}" was running. It is not re-run by itself because it changes the device: check the device, then run the step again (typed confirmation) or skip it with a reason.`
+    : `The console stopped while "${step.title}" was running. Run it again.`
+}
+
+/** An operation that threw: lockout risks and safety refusals block the step; the rest fail this attempt. */
+function failure(e: unknown): ActionResult {
+  if (e instanceof AppError) {
+    const text = e.hint ? `${e.message} ${e.hint}` : e.message
+    return ['LOCKOUT_RISK', 'FORBIDDEN', 'UNAUTHORIZED'].includes(e.code) ? { blocked: text, result: { error: e.code } } : { failed: text, result: { error: e.code } }
+  }
+  return { failed: `Unexpected error: ${(e as Error)?.message ?? String(e)}`, result: { error: 'INTERNAL' } }
+}

@@ -1,0 +1,206 @@
+import { describe, expect, it } from 'vitest'
+import { FakeDevice, FakeMy2n, workbench } from './testing'
+
+const SERIAL = '54-0562-0293'
+
+async function ticket(w: ReturnType<typeof workbench>, serial = '') {
+  return w.tickets.create({ externalRef: 'ZD-1', customerName: 'Nováková s.r.o.', contact: '', deviceSerial: serial, deviceModel: 'IP Verso', procedure: 'my2n-move', notes: '' })
+}
+
+/** Drives a run to the backup step through the "already added → new code" branch. */
+async function toBackup(w: ReturnType<typeof workbench>) {
+  w.my2n.codes[SERIAL] = 'CERT-CODE'
+  w.my2n.owner[SERIAL] = 'old-site'
+  w.my2n.ownerCode[SERIAL] = 'CERT-CODE'
+  const t = await ticket(w, SERIAL)
+  const run = await w.engine.start(t.id, 'my2n-move')
+  await w.engine.completeStep(run.id, 'serial', { serial: SERIAL, foundAt: 'label' })
+  await w.engine.runAuto(run.id, 'bench', { host: '127.0.0.10:8080' })
+  await w.engine.settled(run.id)
+  await w.engine.runAuto(run.id, 'my2n-check', { site: 'new-site', certificateCode: 'CERT-CODE' })
+  await w.engine.settled(run.id)
+  await w.engine.completeStep(run.id, 'already-added', {}, 'new-code')
+  w.my2n.codes[SERIAL] = 'NEW-CODE-1234' // "Generate New" on the device
+  await w.engine.completeStep(run.id, 'new-code', { securityCode: 'NEW-CODE-1234', oldCodeInvalid: true })
+  return run.id
+}
+
+describe('my2n-move procedure on the engine', () => {
+  it('happy path: already added → new code → backup → reset → new password → register → restore', async () => {
+    const w = workbench()
+    const runId = await toBackup(w)
+    let r = await w.engine.get(runId)
+    expect(r.current?.stepId).toBe('backup')
+    expect(r.secrets).toContain('securityCode')
+    await w.engine.runAuto(runId, 'backup', { username: 'admin', devicePassword: w.device.password })
+    await w.engine.settled(runId)
+    r = await w.engine.get(runId)
+    expect(r.current?.stepId).toBe('reset')
+    expect(r.facts.backupVerified).toBe(true)
+    // Typed serial confirmation is enforced.
+    await expect(w.engine.runAuto(runId, 'reset', { confirm: '54-0562-0290' })).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    expect(w.device.calls).not.toContain('factoryReset')
+    w.device.comesBackAt = { host: '127.0.0.11', port: 8080 }
+    await w.engine.runAuto(runId, 'reset', { confirm: SERIAL })
+    await w.engine.settled(runId)
+    r = await w.engine.get(runId)
+    expect(r.current?.stepId).toBe('password')
+    expect(r.facts.deviceAddress).toBe('127.0.0.11:8080')
+    const reply = await w.engine.runAuto(runId, 'password', {})
+    expect(reply.reveal?.value).toMatch(/^.{16}$/)
+    expect(w.device.password).toBe(reply.reveal?.value)
+    await w.engine.settled(runId)
+    r = await w.engine.get(runId)
+    expect(r.current?.stepId).toBe('register')
+    expect(JSON.stringify(r)).not.toContain(w.device.password) // never in a view
+    await w.engine.runAuto(runId, 'register', { site: 'new-site' })
+    await w.engine.settled(runId)
+    expect(w.my2n.owner[SERIAL]).toBe('new-site')
+    await w.engine.completeStep(runId, 'restore-offer', {}, 'review')
+    await w.engine.runAuto(runId, 'restore-review', {})
+    await w.engine.settled(runId)
+    r = await w.engine.get(runId)
+    const review = r.timeline.find((e) => e.stepId === 'restore-review' && e.state === 'done')!
+    expect(review.result.diff).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'Directory/User/Name', before: 'Novák', after: null })]))
+    await w.engine.runAuto(runId, 'restore', { confirm: SERIAL })
+    await w.engine.settled(runId)
+    expect(w.device.config).toContain('Novák')
+    await w.engine.completeStep(runId, 'close-out', { customerInformed: true })
+    r = await w.engine.get(runId)
+    expect(r.status).toBe('completed')
+    expect(r.timeline.every((e) => e.state === 'done')).toBe(true)
+    // Every step is audited; secrets never reach the audit trail.
+    const audit = w.auditRows()
+    for (const step of ['serial', 'bench', 'my2n-check', 'already-added', 'new-code', 'backup', 'reset', 'password', 'register', 'restore', 'close-out'])
+      expect(audit.some((a) => a.action === `workflow.step.${step}`)).toBe(true)
+    const all = JSON.stringify(audit)
+    expect(all).not.toContain('NEW-CODE-1234')
+    expect(all).not.toContain('CERT-CODE')
+    expect(all).not.toContain(w.device.password)
+    expect(audit.filter((a) => a.action === 'workflow.step.reset')[0].device).toBe(SERIAL)
+  })
+
+  it('serial typos get hints; the bench serial must match; "does not exist" leads back to the serial', async () => {
+    const w = workbench()
+    const t = await ticket(w)
+    const run = await w.engine.start(t.id, 'my2n-move')
+    await expect(w.engine.completeStep(run.id, 'serial', { serial: '54-O562-0293', foundAt: 'label' })).rejects.toMatchObject({ code: 'VALIDATION', hint: expect.stringMatching(/Did you mean 54-0562-0293\?.*“O”/) })
+    await expect(w.engine.completeStep(run.id, 'serial', { serial: '5405620293', foundAt: 'label' })).rejects.toMatchObject({ hint: expect.stringMatching(/dashes were missing/) })
+    await w.engine.completeStep(run.id, 'serial', { serial: '54-0562-0239', foundAt: 'certificate' })
+    await w.engine.runAuto(run.id, 'bench', { host: '127.0.0.10:8080' })
+    await w.engine.settled(run.id)
+    let r = await w.engine.get(run.id)
+    expect(r.current?.stepId).toBe('serial')
+    expect(r.timeline.find((e) => e.stepId === 'bench')?.outcome).toBe('mismatch')
+    // The device's serial wins over a retyped wrong one.
+    await expect(w.engine.completeStep(run.id, 'serial', { serial: '54-0562-0239', foundAt: 'label' })).rejects.toMatchObject({ code: 'VALIDATION' })
+    await w.engine.completeStep(run.id, 'serial', { serial: SERIAL, foundAt: 'bench' })
+    await w.engine.runAuto(run.id, 'bench', { host: '127.0.0.10:8080' })
+    await w.engine.settled(run.id)
+    // My2N does not know it (simulates a typo My2N catches).
+    await w.engine.runAuto(run.id, 'my2n-check', { site: 's1', certificateCode: 'X' })
+    await w.engine.settled(run.id)
+    r = await w.engine.get(run.id)
+    expect(r.current?.stepId).toBe('serial')
+    expect(r.timeline.find((e) => e.stepId === 'my2n-check')).toMatchObject({ outcome: 'not-found', tone: 'bad' })
+  })
+
+  it('refuses the reset without a verified backup, and a backup that does not parse', async () => {
+    const w = workbench()
+    const runId = await toBackup(w)
+    w.device.config = '<html><body>Login</body></html>'
+    await w.engine.runAuto(runId, 'backup', { username: 'admin', devicePassword: w.device.password })
+    await w.engine.settled(runId)
+    let r = await w.engine.get(runId)
+    expect(r.current?.stepId).toBe('backup')
+    expect(r.timeline.filter((e) => e.stepId === 'backup').map((e) => e.state)).toEqual(['failed', 'current'])
+    expect(r.timeline.find((e) => e.state === 'failed')?.why).toMatch(/web page, not a configuration backup/)
+    // Skip to the reset without a backup: blocked with why, device untouched.
+    await w.engine.skipStep(runId, 'backup', 'customer wants to skip')
+    await expect(w.engine.runAuto(runId, 'reset', { confirm: SERIAL })).rejects.toMatchObject({ code: 'FORBIDDEN' })
+    r = await w.engine.get(runId)
+    expect(r.timeline.find((e) => e.stepId === 'reset')).toMatchObject({ state: 'blocked', why: expect.stringMatching(/verified backup/) })
+    expect(w.device.calls).not.toContain('factoryReset')
+  })
+
+  it('manual backup upload: verified (serial matches), stored password-protected', async () => {
+    const w = workbench()
+    const runId = await toBackup(w)
+    w.device.address = { host: '127.0.0.77', port: 1 } // no longer reachable from here
+    await w.engine.runAuto(runId, 'backup', { username: 'admin', devicePassword: 'x' })
+    await w.engine.settled(runId)
+    expect((await w.engine.get(runId)).current?.stepId).toBe('backup-upload')
+    await w.engine.attach(runId, 'backup-upload', 'backup', 'other.xml', Buffer.from(new FakeDevice('54-1111-2222').config))
+    await expect(w.engine.completeStep(runId, 'backup-upload', {})).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringMatching(/belongs to device 54-1111-2222/) })
+    await w.engine.attach(runId, 'backup-upload', 'backup', 'cfg.xml', Buffer.from(w.device.config))
+    await w.engine.completeStep(runId, 'backup-upload', { backupPassword: 'protect-me' })
+    const r = await w.engine.get(runId)
+    expect(r.current?.stepId).toBe('reset')
+    const stored = r.timeline.flatMap((e) => e.files).find((f) => f.verified)!
+    expect(stored.protected).toBe(true)
+    expect(r.secrets).not.toContain('backupPassword') // transient: never stored
+  })
+
+  it('lockout risk: after two rejected logins the console refuses to try again', async () => {
+    const w = workbench()
+    const runId = await toBackup(w)
+    for (let i = 0; i < 2; i++) {
+      await w.engine.runAuto(runId, 'backup', { username: 'admin', devicePassword: `wrong-${i}` })
+      await w.engine.settled(runId)
+    }
+    expect(w.device.rejected).toBe(2)
+    await w.engine.runAuto(runId, 'backup', { username: 'admin', devicePassword: 'wrong-3' })
+    await w.engine.settled(runId)
+    expect(w.device.rejected).toBe(2) // not tried
+    const cur = (await w.engine.get(runId)).timeline.filter((e) => e.stepId === 'backup').at(-1)!
+    expect(cur).toMatchObject({ state: 'blocked', why: expect.stringMatching(/could lock the account/) })
+  })
+
+  it('a step interrupted by a crash is re-checked on restart, never re-run blindly', async () => {
+    const dataDir = (await import('node:fs')).mkdtempSync((await import('node:path')).join((await import('node:os')).tmpdir(), 'sc-wf-crash-'))
+    const device = new FakeDevice()
+    const my2n = new FakeMy2n()
+    const w = workbench({ dataDir, device, my2n })
+    const runId = await toBackup(w)
+    await w.engine.runAuto(runId, 'backup', { username: 'admin', devicePassword: device.password })
+    await w.engine.settled(runId)
+    // The process "dies" while the reset is in flight: the step row stays 'running'.
+    device.onReset = () => new Promise(() => undefined)
+    void w.engine.runAuto(runId, 'reset', { confirm: SERIAL })
+    await new Promise((r) => setTimeout(r, 50))
+    w.db.close()
+    device.onReset = null
+    device.address = { host: '127.0.0.12', port: 8080 }
+    device.comesBackAt = { host: '127.0.0.12', port: 8080 }
+    const w2 = workbench({ dataDir, device, my2n })
+    expect((await w2.engine.get(runId)).current).toMatchObject({ stepId: 'reset', running: true })
+    const resets = device.calls.filter((c) => c === 'factoryReset').length
+    expect(await w2.engine.resumeInterrupted()).toBe(1)
+    await w2.engine.settled(runId)
+    const r = await w2.engine.get(runId)
+    expect(device.calls.filter((c) => c === 'factoryReset').length).toBe(resets) // not sent again
+    expect(r.current?.stepId).toBe('password')
+    expect(r.facts.deviceAddress).toBe('127.0.0.12:8080')
+    expect(w2.auditRows().some((a) => /interrupted/.test(a.detail))).toBe(true)
+  })
+
+  it('previous owner branch produces a message template with the serial and customer', async () => {
+    const w = workbench({ my2n: Object.assign(new FakeMy2n(), { codes: { [SERIAL]: 'C' }, owner: { [SERIAL]: 'old' } }) })
+    const t = await ticket(w, SERIAL)
+    const run = await w.engine.start(t.id, 'my2n-move')
+    await w.engine.completeStep(run.id, 'serial', { serial: SERIAL, foundAt: 'label' })
+    await w.engine.runAuto(run.id, 'bench', {})
+    await w.engine.settled(run.id)
+    await w.engine.runAuto(run.id, 'my2n-check', { site: 'new', certificateCode: 'C' })
+    await w.engine.settled(run.id)
+    await w.engine.completeStep(run.id, 'already-added', {}, 'previous-owner')
+    const r = await w.engine.get(run.id)
+    expect(r.current?.template?.body).toContain(SERIAL)
+    expect(r.current?.template?.body).toContain('Nováková s.r.o.')
+    w.my2n.owner = {}
+    await w.engine.completeStep(run.id, 'previous-owner', {}, 'deleted')
+    await w.engine.runAuto(run.id, 'my2n-check', { site: 'new', certificateCode: 'C' })
+    await w.engine.settled(run.id)
+    expect((await w.engine.get(run.id)).current?.stepId).toBe('close-out')
+  })
+})

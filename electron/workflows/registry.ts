@@ -1,0 +1,28 @@
+// The installed procedures and the actions they may call. To add a procedure: write its
+// definition in ./procedures (data only), add it to PROCEDURES, and register any new action
+// names in `buildActions`. Definitions are validated (shape and graph) when the console starts.
+import type { Action } from './actions'
+import { validateProcedure, type ProcedureDef, type ProcedureDefInput } from './definition'
+import { my2nMoveActions, type My2nMoveDeps } from './my2n-move/actions'
+import { my2nMove } from './procedures/my2n-move'
+
+export const PROCEDURES: ProcedureDefInput[] = [my2nMove]
+
+export type ActionDeps = My2nMoveDeps
+
+export function buildActions(deps: ActionDeps): Map<string, Action> {
+  return new Map(Object.entries({ ...my2nMoveActions(deps) }))
+}
+
+/** Every action name known to this build (for validating definitions without device access). */
+export const ACTION_NAMES: ReadonlySet<string> = new Set(buildActions({ ops: null as never, my2n: async () => null as never }).keys())
+
+export function loadProcedures(list: ProcedureDefInput[] = PROCEDURES, actions: ReadonlySet<string> = ACTION_NAMES): Map<string, ProcedureDef> {
+  const m = new Map<string, ProcedureDef>()
+  for (const raw of list) {
+    const p = validateProcedure(raw, actions)
+    if (m.has(p.id)) throw new Error(`Two procedures use the id ${p.id}`)
+    m.set(p.id, p)
+  }
+  return m
+}

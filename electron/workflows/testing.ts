@@ -1,0 +1,156 @@
+// Test helpers: an engine on a temp database, a fake device layer and a fake My2N.
+import BetterSqlite3 from 'better-sqlite3'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { AppError } from '../../shared/contract/common'
+import { configure } from '../../db/database'
+import { migrate } from '../../db/migrate'
+import { migrations } from '../../db/migrations/index'
+import { up as m0004 } from '../../db/migrations/0004-workflows'
+import { AuditRepo } from '../../db/repos/audit'
+import { TicketsRepo } from '../../db/repos/tickets'
+import { WorkflowsRepo } from '../../db/repos/workflows'
+import { memoryKeyProvider, SecretBox } from '../core/secret-box'
+import type { My2nClient, My2nResult } from '../my2n/client'
+import type { Credentials, DeviceAddress, DeviceOpsPort } from './device-port'
+import { WorkflowEngine } from './engine'
+import { buildActions, loadProcedures } from './registry'
+
+/** The registered migrations plus 0004 when it is not registered yet (issue 4 owns 0003). */
+export function migrationList() {
+  return migrations.some((m) => m.version === 4) ? migrations : [...migrations, { version: 4, name: 'workflows', up: m0004 }]
+}
+
+export function configXml(serial: string, name = '2N IP Verso', users: string[] = ['Novák', 'Svoboda']): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  Product name: 2N IP Verso
+  Serial number: ${serial}
+  Software version: 2.46.0.60.2
+-->
+<DeviceDatabase Version="45">
+  <Network><DhcpEnabled>1</DhcpEnabled></Network>
+  <System><DeviceName>${name}</DeviceName></System>
+  <Directory>${users.map((u) => `<User><Name>${u}</Name></User>`).join('')}</Directory>
+</DeviceDatabase>
+`
+}
+
+/** An in-memory 2N intercom as the device layer would see it. */
+export class FakeDevice implements DeviceOpsPort {
+  address: DeviceAddress = { host: '127.0.0.10', port: 8080 }
+  password = 'Customer-Old-1'
+  config: string
+  comesBackAt: DeviceAddress | null = { host: '127.0.0.10', port: 8080 }
+  rejected = 0
+  calls: string[] = []
+  /** Called inside factoryReset after the device accepted it (tests crash the engine here). */
+  onReset: (() => Promise<void>) | null = null
+  constructor(readonly serial = '54-0562-0293') {
+    this.config = configXml(serial)
+  }
+  private at(a: DeviceAddress) {
+    if (a.host !== this.address.host || a.port !== this.address.port) throw new AppError('UNREACHABLE', `Nothing answers at ${a.host}:${a.port}.`)
+  }
+  private auth(c: Credentials) {
+    if (c.password !== this.password) {
+      this.rejected++
+      throw new AppError('UNAUTHORIZED', 'The device rejected the password.')
+    }
+  }
+  async identify(a: DeviceAddress) {
+    this.calls.push('identify')
+    this.at(a)
+    return { serial: this.serial, model: '2N IP Verso', firmware: '2.46.0.60.2', mac: '7C-1E-B3-00-00-01' }
+  }
+  async backup(a: DeviceAddress, c: Credentials) {
+    this.calls.push('backup')
+    this.at(a)
+    this.auth(c)
+    return Buffer.from(this.config)
+  }
+  async factoryReset(a: DeviceAddress, c: Credentials, o: { confirmSerial: string }) {
+    this.calls.push('factoryReset')
+    this.at(a)
+    this.auth(c)
+    if (o.confirmSerial !== this.serial) throw new AppError('FORBIDDEN', 'serial confirmation does not match')
+    this.password = '2n'
+    this.config = configXml(this.serial, '2N IP Verso', [])
+    if (this.onReset) await this.onReset()
+    this.address = this.comesBackAt ?? { host: '127.0.0.99', port: 1 }
+  }
+  async waitForDevice() {
+    this.calls.push('waitForDevice')
+    return this.comesBackAt
+  }
+  async checkLogin(a: DeviceAddress, c: Credentials) {
+    this.calls.push(`checkLogin:${c.password === '2n' ? 'default' : 'other'}`)
+    this.at(a)
+    return c.password === this.password
+  }
+  async setPassword(a: DeviceAddress, c: Credentials, p: string) {
+    this.calls.push('setPassword')
+    this.at(a)
+    this.auth(c)
+    this.password = p
+  }
+  async restore(a: DeviceAddress, c: Credentials, cfg: Buffer) {
+    this.calls.push('restore')
+    this.at(a)
+    this.auth(c)
+    this.config = cfg.toString('utf8')
+  }
+}
+
+export class FakeMy2n implements My2nClient {
+  readonly kind = 'lab'
+  readonly label = 'fake My2N'
+  /** serial → site it is registered in. */
+  owner: Record<string, string> = {}
+  /** serial → the security code valid when it was registered there (a newer code moves it). */
+  ownerCode: Record<string, string> = {}
+  codes: Record<string, string> = {}
+  calls: { serial: string; site: string }[] = []
+  async addDevice(r: { serial: string; securityCode: string; site: string }) {
+    this.calls.push({ serial: r.serial, site: r.site })
+    const res = ((): My2nResult => {
+      if (!(r.serial in this.codes)) return 'not-found'
+      const code = this.codes[r.serial]
+      if (this.owner[r.serial] && this.owner[r.serial] !== r.site && (this.ownerCode[r.serial] ?? code) === code) return 'already-added'
+      if (code !== r.securityCode) return 'wrong-code'
+      this.owner[r.serial] = r.site
+      this.ownerCode[r.serial] = code
+      return 'added'
+    })()
+    return { result: res, message: res }
+  }
+}
+
+export function workbench(o: { dataDir?: string; device?: FakeDevice; my2n?: FakeMy2n } = {}) {
+  const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'sc-wf-'))
+  const db = new BetterSqlite3(join(dataDir, 'test.sqlite'))
+  configure(db)
+  migrate(db, 4, migrationList())
+  const tickets = new TicketsRepo(db)
+  const audit = new AuditRepo(db)
+  const box = new SecretBox(memoryKeyProvider(Buffer.alloc(32, 7)))
+  const device = o.device ?? new FakeDevice()
+  const my2n = o.my2n ?? new FakeMy2n()
+  const events: { runId: number }[] = []
+  const engine = new WorkflowEngine({
+    repo: new WorkflowsRepo(db),
+    procedures: loadProcedures(),
+    actions: buildActions({ ops: device, my2n: async () => my2n, rediscoverMs: 1000 }),
+    ticket: (id) => tickets.get(id),
+    audit: async (e) => void audit.appendSync({ ...e, agent: 'Test Agent' }),
+    agentLabel: async () => 'Test Agent',
+    seal: (p) => box.seal(p),
+    open: (s) => box.open(s),
+    dataDir,
+    changed: (runId) => void events.push({ runId }),
+    progress: () => undefined,
+  })
+  const auditRows = () => db.prepare('SELECT action, outcome, inputs, detail, device FROM audit_log ORDER BY seq').all() as { action: string; outcome: string; inputs: string; detail: string; device: string | null }[]
+  return { db, dataDir, engine, tickets, device, my2n, events, auditRows, box }
+}

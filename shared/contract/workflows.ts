@@ -1,0 +1,147 @@
+// Guided workflows: a ticket's procedure run step by step. The renderer gets views only:
+// secrets are never part of them (sealed values stay in the main process; a generated
+// password is revealed once in the reply that created it).
+import { z } from 'zod'
+import { defineEvents, defineMethods, Empty, Id, IsoTime } from './common'
+
+export const StepState = z.enum(['pending', 'current', 'done', 'blocked', 'skipped', 'failed'])
+export type StepState = z.infer<typeof StepState>
+
+export const WorkflowInputDef = z.object({
+  id: z.string(),
+  label: z.string(),
+  type: z.enum(['text', 'textarea', 'serial', 'secret', 'choice', 'checkbox', 'address']),
+  required: z.boolean(),
+  help: z.string().optional(),
+  placeholder: z.string().optional(),
+  options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+  /** Suggested value (from the ticket or an earlier step); never set for secrets. */
+  value: z.string().optional(),
+  /** For secrets: a value is already stored (shown masked). */
+  stored: z.boolean().optional(),
+})
+
+export const WorkflowNote = z.object({ id: Id, agent: z.string(), body: z.string(), createdAt: IsoTime })
+export const WorkflowFile = z.object({
+  id: Id, kind: z.string(), name: z.string(), size: z.number().int(), sha256: z.string(),
+  protected: z.boolean(), verified: z.boolean(), detail: z.string(), createdAt: IsoTime,
+})
+
+export const TimelineEntry = z.object({
+  /** Row id of the visit; null for pending (projected) steps. */
+  row: Id.nullable(),
+  stepId: z.string(),
+  title: z.string(),
+  kind: z.enum(['manual', 'auto', 'decision']),
+  state: StepState,
+  running: z.boolean(),
+  outcome: z.string().nullable(),
+  outcomeLabel: z.string().nullable(),
+  tone: z.enum(['ok', 'warn', 'bad']).nullable(),
+  why: z.string(),
+  inputs: z.record(z.string(), z.unknown()),
+  result: z.record(z.string(), z.unknown()),
+  agent: z.string(),
+  startedAt: IsoTime.nullable(),
+  endedAt: IsoTime.nullable(),
+  notes: z.array(WorkflowNote),
+  files: z.array(WorkflowFile),
+})
+export type TimelineEntry = z.infer<typeof TimelineEntry>
+
+export const CurrentStep = z.object({
+  stepId: z.string(),
+  row: Id,
+  title: z.string(),
+  kind: z.enum(['manual', 'auto', 'decision']),
+  /** Paragraphs; a paragraph of lines starting "- " is a list. Facts are already filled in. */
+  instructions: z.string(),
+  warning: z.string().nullable(),
+  inputs: z.array(WorkflowInputDef),
+  evidence: z.array(z.object({ id: z.string(), label: z.string(), required: z.boolean(), accept: z.string().optional(), attached: z.boolean() })),
+  outcomes: z.array(z.object({ id: z.string(), label: z.string(), tone: z.enum(['ok', 'warn', 'bad']) })),
+  requires: z.array(z.object({ message: z.string(), met: z.boolean() })),
+  confirm: z.object({ prompt: z.string(), length: z.number().int() }).nullable(),
+  template: z.object({ title: z.string(), body: z.string() }).nullable(),
+  destructive: z.boolean(),
+  skippable: z.boolean(),
+  running: z.boolean(),
+  progress: z.object({ label: z.string(), done: z.number(), total: z.number().nullable() }).nullable(),
+})
+export type CurrentStep = z.infer<typeof CurrentStep>
+
+export const WorkflowRun = z.object({
+  id: Id,
+  ticketId: Id,
+  procedure: z.string(),
+  procedureTitle: z.string(),
+  status: z.enum(['active', 'completed', 'abandoned']),
+  /** Facts shown to the agent (serial, address, backup…); never secrets. */
+  facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  /** Names of the secrets stored for this run (masked in the UI). */
+  secrets: z.array(z.string()),
+  timeline: z.array(TimelineEntry),
+  current: CurrentStep.nullable(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+})
+export type WorkflowRun = z.infer<typeof WorkflowRun>
+
+export const WorkflowReply = z.object({
+  run: WorkflowRun,
+  /** Shown once (e.g. the new device password); not stored in readable form anywhere. */
+  reveal: z.object({ label: z.string(), value: z.string() }).nullable(),
+})
+export type WorkflowReply = z.infer<typeof WorkflowReply>
+
+export const ProcedureSummary = z.object({ id: z.string(), title: z.string(), summary: z.string(), ticketProcedure: z.string(), steps: z.number().int() })
+
+const StepRef = { runId: Id, stepId: z.string().min(1).max(48) }
+const Inputs = z.record(z.string().max(40), z.union([z.string().max(20_000), z.boolean()])).default({})
+
+export const workflowMethods = defineMethods({
+  'workflows.procedures': { input: Empty, output: z.array(ProcedureSummary), summary: 'Procedures the console can guide' },
+  'workflows.start': {
+    input: z.object({ ticketId: Id, procedure: z.string().min(1).max(48) }).strict(),
+    output: WorkflowRun,
+    summary: 'Start a procedure on a ticket',
+  },
+  'workflows.get': { input: z.object({ runId: Id }).strict(), output: WorkflowRun, summary: 'One run with its timeline' },
+  'workflows.forTicket': { input: z.object({ ticketId: Id }).strict(), output: z.array(WorkflowRun), summary: 'Runs of a ticket, newest first' },
+  'workflows.completeStep': {
+    input: z.object({ ...StepRef, inputs: Inputs, outcome: z.string().max(40).optional() }).strict(),
+    output: WorkflowReply,
+    summary: 'Confirm a manual step or choose a branch',
+  },
+  'workflows.runAuto': {
+    input: z.object({ ...StepRef, inputs: Inputs }).strict(),
+    output: WorkflowReply,
+    summary: 'Start the device or cloud operation of an automatic step',
+  },
+  'workflows.skipStep': {
+    input: z.object({ ...StepRef, reason: z.string().trim().min(3, 'Say why the step is skipped').max(2000) }).strict(),
+    output: WorkflowRun,
+    summary: 'Skip a step, with the reason',
+  },
+  'workflows.addNote': {
+    input: z.object({ ...StepRef, body: z.string().trim().min(1).max(20_000) }).strict(),
+    output: WorkflowRun,
+    summary: 'Add a note to a step',
+  },
+  'workflows.attach': {
+    input: z
+      .object({ ...StepRef, evidence: z.string().min(1).max(40), name: z.string().min(1).max(255), dataBase64: z.string().max(30_000_000), password: z.string().max(200).optional() })
+      .strict(),
+    output: WorkflowRun,
+    summary: 'Attach a file (evidence) to a step',
+  },
+  'workflows.abandon': {
+    input: z.object({ runId: Id, reason: z.string().trim().min(3).max(2000) }).strict(),
+    output: WorkflowRun,
+    summary: 'Stop a run for good, with the reason',
+  },
+})
+
+export const workflowEvents = defineEvents({
+  'workflow.changed': z.object({ runId: Id, ticketId: Id }),
+})
