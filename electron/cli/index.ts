@@ -6,6 +6,7 @@ import { serveCommand } from './commands/serve'
 const commands: Record<string, () => Promise<Command>> = {
   serve: async () => serveCommand,
   qr: async () => (await import('./commands/qr')).qrCommand,
+  audit: async () => (await import('./commands/audit')).auditCommand,
   lab: async () => (await import('../../lab/cli')).labCommand,
 }
 

@@ -4,12 +4,19 @@ import { storageError } from '../../db/database'
 import type { App } from './app'
 import { systemHandlers } from './handlers/system'
 import { ticketHandlers } from './handlers/tickets'
+import { auditHandlers } from './handlers/audit'
+import { evidenceHandlers } from './handlers/evidence'
+import { reportHandlers } from './handlers/reports'
+import { lockGate } from '../audit/lock'
 import type { CallContext, Handlers } from './handlers/types'
 
 export function buildHandlers(app: App): Handlers {
   return {
     ...systemHandlers(app),
     ...ticketHandlers(app),
+    ...auditHandlers(app),
+    ...evidenceHandlers(app),
+    ...reportHandlers(app),
   }
 }
 
@@ -39,6 +46,8 @@ export function createDispatcher(app: App, handlers: Handlers = buildHandlers(ap
       return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method "${String(method).slice(0, 80)}".` } }
     }
     const spec = methods[method]
+    const locked = await lockGate(app, method) // the bench PIN lock refuses everything but unlock
+    if (locked) return { ok: false, error: locked }
     const parsed = spec.input.safeParse(rawInput === undefined ? {} : rawInput)
     if (!parsed.success) return { ok: false, error: validationError(parsed.error) }
     try {

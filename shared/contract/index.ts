@@ -3,21 +3,29 @@
 import type { z } from 'zod'
 import { systemEvents, systemMethods } from './system'
 import { ticketEvents, ticketMethods } from './tickets'
+import { auditEvents, auditMethods } from './audit'
+import { evidenceEvents, evidenceMethods } from './evidence'
 import { deviceEvents, deviceMethods } from './devices'
 
 export * from './common'
 export * from './system'
 export * from './tickets'
+export * from './audit'
+export * from './evidence'
 export * from './devices'
 
 export const methods = {
   ...systemMethods,
   ...ticketMethods,
+  ...auditMethods,
+  ...evidenceMethods,
   ...deviceMethods,
 }
 export const events = {
   ...systemEvents,
   ...ticketEvents,
+  ...auditEvents,
+  ...evidenceEvents,
   ...deviceEvents,
 }
 

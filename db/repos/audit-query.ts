@@ -1,0 +1,83 @@
+import type { Database } from 'better-sqlite3'
+
+export interface AuditFilter {
+  ticketId?: number
+  device?: string
+  agent?: string
+  action?: string
+  outcome?: string
+  from?: string
+  to?: string
+  limit: number
+  beforeSeq?: number
+}
+
+export interface AuditRow {
+  seq: number
+  at: string
+  agent: string
+  ticket_id: number | null
+  device: string | null
+  action: string
+  inputs: string
+  outcome: string
+  detail: string
+  prev_hash: string
+  hash: string
+}
+
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
+
+/** Read side of the audit trail: filtered, newest-first pages over the indexed columns. */
+export class AuditQueryRepo {
+  constructor(private readonly db: Database) {}
+
+  private where(f: AuditFilter): { sql: string; args: unknown[] } {
+    const w: string[] = []
+    const args: unknown[] = []
+    if (f.ticketId !== undefined) w.push('ticket_id = ?') && args.push(f.ticketId)
+    if (f.device) w.push("device LIKE ? ESCAPE '\\'") && args.push(`%${likeEscape(f.device)}%`)
+    if (f.agent) w.push("agent LIKE ? ESCAPE '\\'") && args.push(`%${likeEscape(f.agent)}%`)
+    if (f.action) {
+      // "evidence." selects a family; a full name selects one action.
+      if (f.action.endsWith('.')) w.push("action LIKE ? ESCAPE '\\'") && args.push(`${likeEscape(f.action)}%`)
+      else w.push('action = ?') && args.push(f.action)
+    }
+    if (f.outcome) w.push('outcome = ?') && args.push(f.outcome)
+    // Times are stored as ISO UTC strings; normalise the bounds so string comparison is right.
+    if (f.from) w.push('at >= ?') && args.push(new Date(f.from).toISOString())
+    if (f.to) w.push('at <= ?') && args.push(new Date(f.to).toISOString())
+    return { sql: w.length ? `WHERE ${w.join(' AND ')}` : '', args }
+  }
+
+  page(f: AuditFilter): { rows: AuditRow[]; total: number } {
+    const { sql, args } = this.where(f)
+    const total = this.db.prepare(`SELECT count(*) FROM audit_log ${sql}`).pluck().get(...args) as number
+    const pageWhere = f.beforeSeq !== undefined ? (sql ? `${sql} AND seq < ?` : 'WHERE seq < ?') : sql
+    const pageArgs = f.beforeSeq !== undefined ? [...args, f.beforeSeq] : args
+    const rows = this.db.prepare(`SELECT * FROM audit_log ${pageWhere} ORDER BY seq DESC LIMIT ?`).all(...pageArgs, f.limit) as AuditRow[]
+    return { rows, total }
+  }
+
+  /** Entries of one ticket in chain order (reports and bundles). */
+  forTicket(ticketId: number): AuditRow[] {
+    return this.db.prepare('SELECT * FROM audit_log WHERE ticket_id = ? ORDER BY seq').all(ticketId) as AuditRow[]
+  }
+
+  /** The entries a bundle needs to link a ticket's entries to the chain: each one's predecessor. */
+  bySeqs(seqs: number[]): AuditRow[] {
+    const get = this.db.prepare('SELECT * FROM audit_log WHERE seq = ?')
+    return seqs.map((s) => get.get(s) as AuditRow | undefined).filter((r): r is AuditRow => !!r)
+  }
+
+  head(): { seq: number; hash: string } | null {
+    return (this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined) ?? null
+  }
+
+  facets(): { agents: string[]; actions: string[] } {
+    return {
+      agents: this.db.prepare('SELECT DISTINCT agent FROM audit_log ORDER BY agent LIMIT 200').pluck().all() as string[],
+      actions: this.db.prepare('SELECT DISTINCT action FROM audit_log ORDER BY action LIMIT 500').pluck().all() as string[],
+    }
+  }
+}

@@ -1,0 +1,181 @@
+import type { Database, Statement } from 'better-sqlite3'
+import type { AuditRepo } from './audit'
+
+export const EVIDENCE_KINDS = ['qr-photo', 'label-photo', 'ownership-certificate', 'customer-statement', 'config-backup', 'vendor-reply', 'other'] as const
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number]
+
+/** Everything but config backups is personal data of the customer and expires. */
+export const isPersonal = (kind: EvidenceKind): boolean => kind !== 'config-backup'
+
+export interface NewEvidence {
+  ticketId: number
+  kind: EvidenceKind
+  /** Where it came from: 'upload', 'qr-intake', 'device-backup', 'email'… */
+  source: string
+  name: string
+  mime: string
+  size: number
+  sha256: string
+  note?: string
+  /** Content stored elsewhere (a backup in the backups store): the vault keeps the hash. */
+  ref?: string | null
+  content?: Buffer | null
+  thumbnail?: Buffer | null
+  width?: number | null
+  height?: number | null
+}
+
+export interface EvidenceMeta {
+  id: number
+  ticketId: number
+  kind: EvidenceKind
+  source: string
+  name: string
+  mime: string
+  size: number
+  sha256: string
+  addedAt: string
+  agent: string
+  note: string
+  ref: string | null
+  personal: boolean
+  hasContent: boolean
+  hasThumbnail: boolean
+  width: number | null
+  height: number | null
+  purgedAt: string | null
+  purgeReason: string | null
+  auditSeq: number
+}
+
+interface Row {
+  id: number
+  ticket_id: number
+  kind: EvidenceKind
+  source: string
+  name: string
+  mime: string
+  size: number
+  sha256: string
+  added_at: string
+  agent: string
+  note: string
+  ref: string | null
+  personal: number
+  has_content: number
+  has_thumbnail: number
+  width: number | null
+  height: number | null
+  purged_at: string | null
+  purge_reason: string | null
+  audit_seq: number
+}
+
+const META = `id, ticket_id, kind, source, name, mime, size, sha256, added_at, agent, note, ref, personal,
+  content IS NOT NULL AS has_content, thumbnail IS NOT NULL AS has_thumbnail, width, height, purged_at, purge_reason, audit_seq`
+
+const toMeta = (r: Row): EvidenceMeta => ({
+  id: r.id,
+  ticketId: r.ticket_id,
+  kind: r.kind,
+  source: r.source,
+  name: r.name,
+  mime: r.mime,
+  size: r.size,
+  sha256: r.sha256,
+  addedAt: r.added_at,
+  agent: r.agent,
+  note: r.note,
+  ref: r.ref,
+  personal: r.personal === 1,
+  hasContent: r.has_content === 1,
+  hasThumbnail: r.has_thumbnail === 1,
+  width: r.width,
+  height: r.height,
+  purgedAt: r.purged_at,
+  purgeReason: r.purge_reason,
+  auditSeq: r.audit_seq,
+})
+
+/**
+ * The evidence vault. Every write goes through one transaction with its audit entry, which
+ * carries the SHA-256: the trail alone proves what was added, even after the content is purged.
+ */
+export class EvidenceRepo {
+  private readonly ins: Statement
+  private readonly purgeOne: Statement
+  constructor(
+    private readonly db: Database,
+    private readonly audit: AuditRepo,
+  ) {
+    this.ins = db.prepare(`INSERT INTO evidence (ticket_id, kind, source, name, mime, size, sha256, added_at, agent, note, ref, personal, content, thumbnail, width, height, audit_seq)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+    this.purgeOne = db.prepare('UPDATE evidence SET content = NULL, thumbnail = NULL, purged_at = ?, purge_reason = ? WHERE id = ? AND purged_at IS NULL')
+  }
+
+  addSync(e: NewEvidence, agent: string, now = new Date().toISOString()): EvidenceMeta {
+    return this.db.transaction(() => {
+      const id = (this.db.prepare('SELECT coalesce(max(id), 0) + 1 FROM evidence').pluck().get() as number)
+      const entry = this.audit.appendSync(
+        {
+          agent,
+          action: 'evidence.add',
+          outcome: 'ok',
+          ticketId: e.ticketId,
+          inputs: { evidenceId: id, kind: e.kind, name: e.name, mime: e.mime, size: e.size, sha256: e.sha256, source: e.source, ...(e.ref ? { ref: e.ref } : {}) },
+        },
+        now,
+      )
+      this.ins.run(e.ticketId, e.kind, e.source, e.name, e.mime, e.size, e.sha256, now, agent, e.note ?? '', e.ref ?? null, isPersonal(e.kind) ? 1 : 0, e.content ?? null, e.thumbnail ?? null, e.width ?? null, e.height ?? null, entry.seq)
+      return this.get(id)
+    }).immediate()
+  }
+
+  get(id: number): EvidenceMeta {
+    const r = this.db.prepare(`SELECT ${META} FROM evidence WHERE id = ?`).get(id) as Row | undefined
+    if (!r) throw Object.assign(new Error(`evidence ${id} not found`), { notFound: true })
+    return toMeta(r)
+  }
+  find(id: number): EvidenceMeta | null {
+    const r = this.db.prepare(`SELECT ${META} FROM evidence WHERE id = ?`).get(id) as Row | undefined
+    return r ? toMeta(r) : null
+  }
+
+  listForTicket(ticketId: number): EvidenceMeta[] {
+    return (this.db.prepare(`SELECT ${META} FROM evidence WHERE ticket_id = ? ORDER BY id`).all(ticketId) as Row[]).map(toMeta)
+  }
+
+  content(id: number): Buffer | null {
+    return (this.db.prepare('SELECT content FROM evidence WHERE id = ?').pluck().get(id) as Buffer | null | undefined) ?? null
+  }
+  thumbnail(id: number): Buffer | null {
+    return (this.db.prepare('SELECT thumbnail FROM evidence WHERE id = ?').pluck().get(id) as Buffer | null | undefined) ?? null
+  }
+
+  /** Personal evidence added before `cutoff` whose content is still held. */
+  expired(cutoff: string): EvidenceMeta[] {
+    return (this.db.prepare(`SELECT ${META} FROM evidence WHERE personal = 1 AND purged_at IS NULL AND content IS NOT NULL AND added_at < ? ORDER BY id`).all(cutoff) as Row[]).map(toMeta)
+  }
+
+  /** Drops the content of one item, keeping its row and hash; audited in the same transaction. */
+  purgeSync(id: number, reason: 'retention' | 'deleted', agent: string, now = new Date().toISOString(), detail = ''): boolean {
+    return this.db.transaction(() => {
+      const m = this.find(id)
+      if (!m || m.purgedAt) return false
+      this.purgeOne.run(now, reason, id)
+      this.audit.appendSync(
+        { agent, action: reason === 'retention' ? 'evidence.purge' : 'evidence.delete', outcome: 'ok', ticketId: m.ticketId, inputs: { evidenceId: id, kind: m.kind, sha256: m.sha256, reason }, detail },
+        now,
+      )
+      return true
+    }).immediate()
+  }
+
+  /** Raw rows for the integrity check: id, sha256, size, content, ref, and the audit entry's inputs. */
+  iterateForVerify(): IterableIterator<{ id: number; sha256: string; size: number; content: Buffer | null; ref: string | null; purged_at: string | null; audit_seq: number; inputs: string | null; audit_action: string | null; ticket_id: number; audit_ticket: number | null }> {
+    return this.db
+      .prepare(`SELECT e.id, e.sha256, e.size, e.content, e.ref, e.purged_at, e.audit_seq, e.ticket_id, a.inputs, a.action AS audit_action, a.ticket_id AS audit_ticket
+        FROM evidence e LEFT JOIN audit_log a ON a.seq = e.audit_seq ORDER BY e.id`)
+      .iterate() as IterableIterator<never>
+  }
+}

@@ -1,0 +1,130 @@
+// Optional PIN lock for a bench PC shared by several agents. The PIN is stored only as a
+// scrypt hash with its own salt. While locked, the dispatcher refuses every method except
+// lock.status and lock.unlock, on both transports, so a page left open cannot be used by
+// whoever walks up to the bench. The console locks on demand, at start, and after the idle
+// time (measured on the server, so a frozen or closed UI does not keep it open).
+import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto'
+import { promisify } from 'node:util'
+import { AppError, type ApiError } from '../../shared/contract/common'
+import type { App } from '../core/app'
+
+const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, o: { N: number; r: number; p: number }) => Promise<Buffer>
+const PARAMS = { N: 16384, r: 8, p: 1 }
+export const LOCK_KEY = 'lock.pin'
+const OPEN_WHILE_LOCKED = new Set(['lock.status', 'lock.unlock'])
+const MAX_TRIES = 5
+const BACKOFF_MS = 30_000
+
+interface Stored {
+  salt: string
+  hash: string
+  idleMinutes: number
+}
+interface State {
+  stored: Stored | null
+  locked: boolean
+  last: number
+  failures: number
+  blockedUntil: number
+}
+
+const states = new WeakMap<App, Promise<State>>()
+function state(app: App): Promise<State> {
+  let s = states.get(app)
+  if (!s) {
+    s = app.settings.get<Stored>(LOCK_KEY).then((stored) => ({ stored, locked: !!stored, last: Date.now(), failures: 0, blockedUntil: 0 }))
+    states.set(app, s)
+  }
+  return s
+}
+
+export interface LockStatus {
+  pinSet: boolean
+  locked: boolean
+  idleMinutes: number
+}
+const status = (s: State): LockStatus => ({ pinSet: !!s.stored, locked: s.locked, idleMinutes: s.stored?.idleMinutes ?? 0 })
+
+async function hashPin(pin: string, salt: Buffer): Promise<Buffer> {
+  return scrypt(pin, salt, 32, PARAMS)
+}
+async function matches(s: Stored, pin: string): Promise<boolean> {
+  const got = await hashPin(pin, Buffer.from(s.salt, 'base64'))
+  const want = Buffer.from(s.hash, 'base64')
+  return got.length === want.length && timingSafeEqual(got, want)
+}
+
+/** Called by the dispatcher before every method: an error while locked, else null. */
+export async function lockGate(app: App, method: string, now = Date.now()): Promise<ApiError | null> {
+  const s = await state(app)
+  if (!s.stored) return null
+  if (!s.locked && now - s.last > s.stored.idleMinutes * 60_000) {
+    s.locked = true
+    app.bus.emit('lock.changed', status(s))
+  }
+  if (OPEN_WHILE_LOCKED.has(method)) return null
+  if (s.locked) return { code: 'UNAUTHORIZED', message: 'The console is locked.', hint: 'Enter the bench PIN to unlock it.', field: 'lock' }
+  s.last = now
+  return null
+}
+
+export async function lockStatus(app: App): Promise<LockStatus> {
+  return status(await state(app))
+}
+
+export async function setPin(app: App, pin: string, idleMinutes: number, currentPin?: string): Promise<LockStatus> {
+  const s = await state(app)
+  if (s.stored && !(currentPin !== undefined && (await matches(s.stored, currentPin)))) {
+    throw new AppError('FORBIDDEN', 'The current PIN is wrong; the PIN was not changed.', { field: 'currentPin' })
+  }
+  const salt = randomBytes(16)
+  const stored: Stored = { salt: salt.toString('base64'), hash: (await hashPin(pin, salt)).toString('base64'), idleMinutes }
+  await app.settings.set(LOCK_KEY, stored)
+  await app.audit({ action: s.stored ? 'lock.changePin' : 'lock.setPin', outcome: 'ok', inputs: { idleMinutes } })
+  s.stored = stored
+  s.last = Date.now()
+  return status(s)
+}
+
+export async function clearPin(app: App, currentPin: string): Promise<LockStatus> {
+  const s = await state(app)
+  if (!s.stored) return status(s)
+  if (!(await matches(s.stored, currentPin))) throw new AppError('FORBIDDEN', 'The PIN is wrong; the lock stays on.', { field: 'currentPin' })
+  app.db.prepare('DELETE FROM settings WHERE key = ?').run(LOCK_KEY)
+  await app.audit({ action: 'lock.clearPin', outcome: 'ok' })
+  s.stored = null
+  s.locked = false
+  app.bus.emit('lock.changed', status(s))
+  return status(s)
+}
+
+export async function lockNow(app: App): Promise<LockStatus> {
+  const s = await state(app)
+  if (!s.stored) throw new AppError('CONFLICT', 'No PIN is set, so the console cannot be locked.', { hint: 'Set a bench PIN in Settings first.' })
+  s.locked = true
+  app.bus.emit('lock.changed', status(s))
+  return status(s)
+}
+
+export async function unlock(app: App, pin: string, now = Date.now()): Promise<LockStatus> {
+  const s = await state(app)
+  if (!s.stored || !s.locked) return status(s)
+  if (now < s.blockedUntil) {
+    throw new AppError('FORBIDDEN', `Too many wrong PINs; try again in ${Math.ceil((s.blockedUntil - now) / 1000)} s.`, { field: 'pin' })
+  }
+  if (!(await matches(s.stored, pin))) {
+    s.failures++
+    if (s.failures >= MAX_TRIES) {
+      s.blockedUntil = now + BACKOFF_MS
+      s.failures = 0
+    }
+    await app.audit({ action: 'lock.unlock', outcome: 'refused', detail: 'Wrong PIN.' })
+    throw new AppError('UNAUTHORIZED', 'Wrong PIN; the console stays locked.', { field: 'pin' })
+  }
+  s.failures = 0
+  s.locked = false
+  s.last = now
+  await app.audit({ action: 'lock.unlock', outcome: 'ok' })
+  app.bus.emit('lock.changed', status(s))
+  return status(s)
+}

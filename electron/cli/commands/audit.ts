@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs'
+import { defaultDataDir } from '../../core/data-dir'
+import { openDatabase } from '../../../db/database'
+import { AuditQueryRepo } from '../../../db/repos/audit-query'
+import { toAuditItem } from '../../core/handlers/audit'
+import { verifyAll } from '../../audit/integrity'
+import { verifyBundle } from '../../reports/verify-bundle'
+import { actionPhrase } from '../../reports/phrases'
+import { intOption, parse, UsageError, type Command } from '../command'
+
+const HELP = `Usage: support-console audit <verify|list> [options]
+
+  audit verify [--data-dir DIR] [--bundle FILE] [--json]
+      Checks the whole hash-chained audit trail and every evidence file's SHA-256.
+      Exits 0 when intact; otherwise exits 3 and names the first broken entry
+      (altered, deleted, reordered or inserted behind the console's back).
+      --bundle FILE checks a ticket's JSON bundle exported by the console, on any
+      machine; with --data-dir as well, also checks its entries are in that trail.
+
+  audit list [--data-dir DIR] [--ticket N] [--action A] [--limit N] [--json]
+      Prints audit entries, newest first.
+
+Options:
+  --data-dir DIR  Folder of the database (default: $SUPPORT_CONSOLE_DATA_DIR or ${defaultDataDir({})})
+  -h, --help      This help.`
+
+async function verify(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { 'data-dir': { type: 'string' }, bundle: { type: 'string' }, json: { type: 'boolean' } })
+  if (values.bundle) {
+    let raw: unknown
+    try {
+      raw = JSON.parse(readFileSync(values.bundle, 'utf8'))
+    } catch (e) {
+      console.error(`Cannot read ${values.bundle}: ${(e as Error).message}`)
+      return 2
+    }
+    const db = values['data-dir'] ? openDatabase(values['data-dir']) : undefined
+    try {
+      const r = verifyBundle(raw, db)
+      if (values.json) console.log(JSON.stringify(r, null, 2))
+      else if (r.ok) console.log(`Bundle OK: ticket ${r.ticketId}, ${r.entries} entries, ${r.evidence} evidence items.\n${r.proves.map((p) => `  - ${p}`).join('\n')}`)
+      else console.error(`Bundle BROKEN: ${r.problem}`)
+      return r.ok ? 0 : 3
+    } finally {
+      db?.close()
+    }
+  }
+  const dir = values['data-dir'] ?? defaultDataDir()
+  const db = openDatabase(dir)
+  try {
+    const r = verifyAll(db)
+    if (values.json) console.log(JSON.stringify(r, null, 2))
+    else if (r.ok) {
+      console.log(`Audit trail OK: ${r.entries} entries verified in ${(r.ms / 1000).toFixed(2)} s.`)
+      if (r.head) console.log(`Head: entry ${r.head.seq}, hash ${r.head.hash}`)
+      console.log(`Evidence: ${r.evidence.checked} files match their SHA-256; ${r.evidence.purged} purged (hash kept); ${r.evidence.byReference} held by reference.`)
+    } else {
+      if (r.firstBreak) console.error(`Audit trail BROKEN at entry ${r.firstBreak.seq} (${r.firstBreak.kind}): ${r.firstBreak.message}`)
+      else console.error(`Audit trail chain OK (${r.entries} entries) but evidence is not:`)
+      for (const p of r.evidence.problems.slice(0, 20)) console.error(`  ${p.message}`)
+      console.error('Keep this data folder as it is and report it: the trail was changed outside the console.')
+    }
+    return r.ok ? 0 : 3
+  } finally {
+    db.close()
+  }
+}
+
+async function list(argv: string[]): Promise<number> {
+  const { values } = parse(argv, { 'data-dir': { type: 'string' }, ticket: { type: 'string' }, action: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } })
+  const db = openDatabase(values['data-dir'] ?? defaultDataDir())
+  try {
+    const { rows, total } = new AuditQueryRepo(db).page({ ticketId: intOption(values.ticket, 'ticket', 1, Number.MAX_SAFE_INTEGER), action: values.action, limit: intOption(values.limit, 'limit', 1, 100_000) ?? 50 })
+    const items = rows.map(toAuditItem)
+    if (values.json) {
+      console.log(JSON.stringify({ total, items }, null, 2))
+      return 0
+    }
+    for (const e of items) {
+      const inputs = Object.entries(e.inputs).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')
+      console.log(`${String(e.seq).padStart(6)}  ${e.at}  ${e.outcome.padEnd(7)} ${actionPhrase(e.action)}${e.ticketId ? ` [ticket ${e.ticketId}]` : ''}${e.device ? ` [${e.device}]` : ''}  by ${e.agent}${inputs ? `  ${inputs}` : ''}${e.detail ? `  — ${e.detail}` : ''}`)
+    }
+    console.log(`${items.length} of ${total} entries shown.`)
+    return 0
+  } finally {
+    db.close()
+  }
+}
+
+export const auditCommand: Command = {
+  name: 'audit',
+  summary: 'Verify or list the tamper-evident audit trail',
+  help: HELP,
+  async run(argv) {
+    const [sub, ...rest] = argv
+    if (sub === 'verify') return verify(rest)
+    if (sub === 'list') return list(rest)
+    throw new UsageError(sub ? `Unknown audit subcommand "${sub}".` : 'Say what to do: audit verify or audit list.')
+  },
+}
