@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3'
 import { up as m0001 } from './0001-tickets'
 import { up as m0002 } from './0002-settings-audit'
 import { up as m0003 } from './0003-devices'
+import { up as m0004 } from './0004-workflows'
 import { up as m0005 } from './0005-evidence'
 
 export interface Migration {
@@ -15,6 +16,7 @@ export const migrations: Migration[] = [
   { version: 1, name: 'tickets', up: m0001 },
   { version: 2, name: 'settings-audit', up: m0002 },
   { version: 3, name: 'devices', up: m0003 },
+  { version: 4, name: 'workflows', up: m0004 },
   { version: 5, name: 'evidence', up: m0005 },
 ]
 

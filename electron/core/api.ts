@@ -7,6 +7,7 @@ import { ticketHandlers } from './handlers/tickets'
 import { auditHandlers } from './handlers/audit'
 import { evidenceHandlers } from './handlers/evidence'
 import { reportHandlers } from './handlers/reports'
+import { workflowHandlers } from './handlers/workflows'
 import { lockGate } from '../audit/lock'
 import type { CallContext, Handlers } from './handlers/types'
 
@@ -17,6 +18,7 @@ export function buildHandlers(app: App): Handlers {
     ...auditHandlers(app),
     ...evidenceHandlers(app),
     ...reportHandlers(app),
+    ...workflowHandlers(app),
   }
 }
 

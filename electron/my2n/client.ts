@@ -16,7 +16,8 @@ export interface My2nClient {
   addDevice(req: My2nAddRequest, signal?: AbortSignal): Promise<{ result: My2nResult; message: string }>
 }
 
-export interface My2nProviderConfig { kind: 'lab' | 'partner'; url: string; apiKey?: string }
+/** `url` is the API base: the lab simulator's `<url>/api/v1`, or the Partner API's `https://my2n.com/middleware/api/partner/v1`. */
+export interface My2nProviderConfig { kind: 'lab' | 'partner'; url: string; apiKey: string }
 
 async function post(url: string, body: unknown, headers: Record<string, string>, signal?: AbortSignal): Promise<{ status: number; json: Record<string, unknown> }> {
   let res: Response
@@ -35,29 +36,31 @@ async function post(url: string, body: unknown, headers: Record<string, string>,
 }
 
 /** Maps the simulator's (and, by assumption, the Partner API's) answer to the four outcomes of the FAQ. */
-export function classify(status: number, json: Record<string, unknown>): { result: My2nResult; message: string } | null {
-  const text = String(json.message ?? json.error ?? json.description ?? '')
-  const code = String(json.code ?? json.result ?? '')
+export function classify(status: number, body: Record<string, unknown>): { result: My2nResult; message: string } | null {
+  const json = (typeof body.error === 'object' && body.error ? body.error : body) as Record<string, unknown>
+  const text = String(json.message ?? json.description ?? '')
+  const code = String(json.code ?? '')
   if (status >= 200 && status < 300) return { result: 'added', message: text || 'The device was added.' }
-  if (/does not exist/i.test(text) || code === 'not-found' || status === 404) return { result: 'not-found', message: text || 'The serial number does not exist.' }
-  if (/already added/i.test(text) || code === 'already-added' || status === 409) return { result: 'already-added', message: text || 'The device is already added.' }
-  if (/security code/i.test(text) || code === 'wrong-code' || status === 403) return { result: 'wrong-code', message: text || 'The security code does not match.' }
+  if (/does not exist/i.test(text) || code === 'serialNotFound') return { result: 'not-found', message: text || 'The serial number does not exist.' }
+  if (/already added/i.test(text) || code === 'alreadyAdded' || status === 409) return { result: 'already-added', message: text || 'The device is already added.' }
+  if (/security code/i.test(text) || code === 'invalidSecurityCode' || status === 403) return { result: 'wrong-code', message: text || 'The security code does not match.' }
   return null
 }
 
 export function my2nClient(cfg: My2nProviderConfig): My2nClient {
   const base = cfg.url.replace(/\/+$/, '')
-  const headers: Record<string, string> = cfg.apiKey ? { 'x-api-key': cfg.apiKey } : {}
+  const headers: Record<string, string> = { 'x-api-key': cfg.apiKey }
   return {
     kind: cfg.kind,
     label: cfg.kind === 'lab' ? `My2N simulator at ${new URL(base).host}` : `My2N Partner API at ${new URL(base).host}`,
     async addDevice(req, signal) {
-      const path = cfg.kind === 'lab' ? '/api/devices' : '/devices'
-      const { status, json } = await post(`${base}${path}`, { serialNumber: req.serial, securityCode: req.securityCode, site: req.site }, headers, signal)
+      if (!req.site) throw new AppError('VALIDATION', 'Type the ID of the new My2N site.', { field: 'inputs.site' })
+      const { status, json } = await post(`${base}/sites/${encodeURIComponent(req.site)}/devices`, { serialNumber: req.serial, securityCode: req.securityCode }, headers, signal)
       const c = classify(status, json)
       if (c) return c
+      if (status === 404) throw new AppError('VALIDATION', `My2N does not know the site “${req.site}” for this account.`, { field: 'inputs.site', hint: 'Check the site ID in the customer’s My2N account (Sites).' })
       if (status === 401) throw new AppError('UNAUTHORIZED', 'My2N refused the console’s API key.', { hint: 'Check the My2N partner key in Settings.' })
-      throw new AppError('DEVICE', `My2N answered ${status}${json.message ? `: ${String(json.message)}` : ''}.`, { hint: 'Try again later; if it repeats, add the device in the My2N web portal and record the result.' })
+      throw new AppError('DEVICE', `My2N answered ${status}.`, { hint: 'Try again later; if it repeats, add the device in the My2N web portal and record the result.' })
     },
   }
 }

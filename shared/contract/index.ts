@@ -6,6 +6,7 @@ import { ticketEvents, ticketMethods } from './tickets'
 import { auditEvents, auditMethods } from './audit'
 import { evidenceEvents, evidenceMethods } from './evidence'
 import { deviceEvents, deviceMethods } from './devices'
+import { workflowEvents, workflowMethods } from './workflows'
 
 export * from './common'
 export * from './system'
@@ -13,6 +14,7 @@ export * from './tickets'
 export * from './audit'
 export * from './evidence'
 export * from './devices'
+export * from './workflows'
 
 export const methods = {
   ...systemMethods,
@@ -20,6 +22,7 @@ export const methods = {
   ...auditMethods,
   ...evidenceMethods,
   ...deviceMethods,
+  ...workflowMethods,
 }
 export const events = {
   ...systemEvents,
@@ -27,6 +30,7 @@ export const events = {
   ...auditEvents,
   ...evidenceEvents,
   ...deviceEvents,
+  ...workflowEvents,
 }
 
 export type Methods = typeof methods

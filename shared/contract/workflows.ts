@@ -135,6 +135,16 @@ export const workflowMethods = defineMethods({
     output: WorkflowRun,
     summary: 'Attach a file (evidence) to a step',
   },
+  'workflows.my2nStatus': {
+    input: Empty,
+    output: z.object({ configured: z.boolean(), kind: z.enum(['lab', 'partner']).nullable(), url: z.string(), fromEnvironment: z.boolean() }),
+    summary: 'Which My2N the console uses',
+  },
+  'workflows.setMy2n': {
+    input: z.object({ kind: z.enum(['lab', 'partner']), url: z.string().trim().min(1).max(500), apiKey: z.string().trim().min(1).max(500) }).strict(),
+    output: z.object({ ok: z.literal(true) }),
+    summary: 'Configure My2N (partner API key, or the lab simulator)',
+  },
   'workflows.abandon': {
     input: z.object({ runId: Id, reason: z.string().trim().min(3).max(2000) }).strict(),
     output: WorkflowRun,

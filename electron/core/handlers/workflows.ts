@@ -1,0 +1,29 @@
+import type { App } from '../app'
+import { workflowService } from '../../workflows/service'
+import type { HandlerMap } from './types'
+
+type M = 'workflows.procedures' | 'workflows.start' | 'workflows.get' | 'workflows.forTicket' | 'workflows.completeStep' | 'workflows.runAuto'
+  | 'workflows.skipStep' | 'workflows.addNote' | 'workflows.attach' | 'workflows.abandon' | 'workflows.my2nStatus' | 'workflows.setMy2n'
+
+export function workflowHandlers(app: App): HandlerMap<M> {
+  const { engine, my2n } = workflowService(app)
+  return {
+    'workflows.procedures': async () =>
+      [...(await import('../../workflows/registry')).loadProcedures().values()].map((p) => ({ id: p.id, title: p.title, summary: p.summary, ticketProcedure: p.ticketProcedure, steps: p.steps.length })),
+    'workflows.start': ({ ticketId, procedure }) => engine.start(ticketId, procedure),
+    'workflows.get': ({ runId }) => engine.get(runId),
+    'workflows.forTicket': ({ ticketId }) => engine.forTicket(ticketId),
+    'workflows.completeStep': ({ runId, stepId, inputs, outcome }) => engine.completeStep(runId, stepId, inputs, outcome),
+    'workflows.runAuto': ({ runId, stepId, inputs }) => engine.runAuto(runId, stepId, inputs),
+    'workflows.skipStep': ({ runId, stepId, reason }) => engine.skipStep(runId, stepId, reason),
+    'workflows.addNote': ({ runId, stepId, body }) => engine.addNote(runId, stepId, body),
+    'workflows.attach': ({ runId, stepId, evidence, name, dataBase64, password }) => engine.attach(runId, stepId, evidence, name, Buffer.from(dataBase64, 'base64'), password),
+    'workflows.abandon': ({ runId, reason }) => engine.abandon(runId, reason),
+    'workflows.my2nStatus': () => my2n.status(),
+    'workflows.setMy2n': async (c) => {
+      await my2n.set(c)
+      await app.audit({ action: 'my2n.configure', outcome: 'ok', inputs: { kind: c.kind, url: c.url } })
+      return { ok: true as const }
+    },
+  }
+}

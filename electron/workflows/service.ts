@@ -1,0 +1,42 @@
+// Builds the workflow engine for an App: repos, sealing, audit, events, the device layer and
+// My2N. One engine per App, created with the handlers; interrupted steps are re-checked then.
+import { WorkflowsRepo } from '../../db/repos/workflows'
+import type { App } from '../core/app'
+import { my2nProvider } from '../my2n/provider'
+import { deviceOps } from './bind-device-ops'
+import type { DeviceOpsPort } from './device-port'
+import { WorkflowEngine } from './engine'
+import { buildActions, loadProcedures } from './registry'
+
+export interface WorkflowService {
+  engine: WorkflowEngine
+  my2n: ReturnType<typeof my2nProvider>
+}
+
+const services = new WeakMap<App, WorkflowService>()
+
+export function workflowService(app: App, o: { ops?: DeviceOpsPort } = {}): WorkflowService {
+  const existing = services.get(app)
+  if (existing) return existing
+  const my2n = my2nProvider({ settings: app.settings, seal: (p) => app.secrets.seal(p), open: (s) => app.secrets.open(s) })
+  const rediscoverMs = Number(process.env.SUPPORT_CONSOLE_REDISCOVER_MS) || undefined
+  const engine = new WorkflowEngine({
+    repo: new WorkflowsRepo(app.db),
+    procedures: loadProcedures(),
+    actions: buildActions({ ops: o.ops ?? deviceOps(app), my2n: () => my2n.client(), rediscoverMs }),
+    ticket: (id) => app.tickets.get(id),
+    audit: (e) => app.audit(e),
+    agentLabel: () => app.agentLabel(),
+    seal: (p) => app.secrets.seal(p),
+    open: (s) => app.secrets.open(s),
+    dataDir: app.opts.dataDir,
+    changed: (runId, ticketId) => app.bus.emit('workflow.changed', { runId, ticketId }),
+    progress: (task, label, done, total, finished) => app.bus.emit('task.progress', { task, label, done, total, finished }),
+  })
+  const svc = { engine, my2n }
+  services.set(app, svc)
+  app.onClose(() => engine.stop())
+  // Steps a previous process left running are re-checked against the device now.
+  void engine.resumeInterrupted().catch((e) => console.error('workflows: resuming interrupted steps failed:', e))
+  return svc
+}
