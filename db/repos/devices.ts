@@ -97,7 +97,7 @@ const toBackup = (r: BackupRow): Backup => ({
   firmware: r.firmware, format: r.format, verified: r.verified === 1, verifyDetail: r.verify_detail,
 })
 
-/** The device inventory. Synchronous core (better-sqlite3) so discovery can record devices as they stream in. */
+/** The device inventory. Async methods, plus the few synchronous ones discovery and the TLS pin check need mid-stream. */
 export class DevicesRepo {
   private readonly st: Record<string, Statement>
   constructor(private readonly db: Database) {
@@ -133,7 +133,8 @@ export class DevicesRepo {
   }
 
   /** Records a sighting; returns the inventory id, or null when the device cannot be identified. */
-  recordSeen(s: SeenDevice, now = new Date().toISOString()): number | null {
+  /** Synchronous: discovery records devices as they stream in. */
+  recordSeenSync(s: SeenDevice, now = new Date().toISOString()): number | null {
     const serial = (s.serial ?? '').trim()
     const mac = (s.mac ?? '').trim().toUpperCase()
     const endpoint = (s.endpoint ?? '').trim().toLowerCase()
@@ -161,18 +162,18 @@ export class DevicesRepo {
     })()
   }
 
-  get(id: number): Device {
+  getSync(id: number): Device {
     const r = this.st.get.get(id) as Row | undefined
     if (!r) throw new AppError('NOT_FOUND', `Device #${id} is not in the inventory.`)
     return toDevice(r)
   }
 
-  findBySerial(serial: string): Device | null {
+  async findBySerial(serial: string): Promise<Device | null> {
     const r = this.st.bySerial.get(serial.trim()) as { id: number } | undefined
-    return r ? this.get(r.id) : null
+    return r ? this.getSync(r.id) : null
   }
 
-  list(q: { search?: string; ticketId?: number; limit?: number } = {}): Device[] {
+  async list(q: { search?: string; ticketId?: number; limit?: number } = {}): Promise<Device[]> {
     const where: string[] = []
     const args: unknown[] = []
     if (q.search) {
@@ -188,45 +189,45 @@ export class DevicesRepo {
     return (this.db.prepare(sql).all(...args, q.limit ?? 500) as Row[]).map(toDevice)
   }
 
-  addresses(id: number) {
+  async addresses(id: number): Promise<{ ip: string; iface: string; firstSeen: string; lastSeen: string }[]> {
     return (this.db.prepare('SELECT ip, iface, first_seen, last_seen FROM device_addresses WHERE device_id = ? ORDER BY last_seen DESC').all(id) as { ip: string; iface: string; first_seen: string; last_seen: string }[]).map(
       (r) => ({ ip: r.ip, iface: r.iface, firstSeen: r.first_seen, lastSeen: r.last_seen }),
     )
   }
 
-  firmwareHistory(id: number) {
+  async firmwareHistory(id: number): Promise<{ firmware: string; firstSeen: string; lastSeen: string }[]> {
     return (this.db.prepare('SELECT firmware, first_seen, last_seen FROM device_firmware WHERE device_id = ? ORDER BY first_seen DESC').all(id) as { firmware: string; first_seen: string; last_seen: string }[]).map(
       (r) => ({ firmware: r.firmware, firstSeen: r.first_seen, lastSeen: r.last_seen }),
     )
   }
 
-  linkTicket(id: number, ticketId: number, unlink = false, now = new Date().toISOString()): void {
-    this.get(id)
+  async linkTicket(id: number, ticketId: number, unlink = false, now = new Date().toISOString()): Promise<void> {
+    this.getSync(id)
     if (unlink) this.db.prepare('DELETE FROM device_tickets WHERE device_id = ? AND ticket_id = ?').run(id, ticketId)
     else this.db.prepare('INSERT OR IGNORE INTO device_tickets (device_id, ticket_id, linked_at) VALUES (?, ?, ?)').run(id, ticketId, now)
   }
 
   // ---- credentials (sealed by the caller with app.secrets) -------------------------------
-  setCredentials(id: number, username: string, sealed: string, now = new Date().toISOString()): void {
-    this.get(id)
+  async setCredentials(id: number, username: string, sealed: string, now = new Date().toISOString()): Promise<void> {
+    this.getSync(id)
     this.db
       .prepare(`INSERT INTO device_credentials (device_id, username, sealed, rejected_at, updated_at) VALUES (?, ?, ?, NULL, ?)
         ON CONFLICT (device_id) DO UPDATE SET username = excluded.username, sealed = excluded.sealed, rejected_at = NULL, updated_at = excluded.updated_at`)
       .run(id, username, sealed, now)
   }
-  credentials(id: number): StoredCredentials | null {
+  async credentials(id: number): Promise<StoredCredentials | null> {
     const r = this.db.prepare('SELECT username, sealed, rejected_at FROM device_credentials WHERE device_id = ?').get(id) as { username: string; sealed: string; rejected_at: string | null } | undefined
     return r ? { username: r.username, sealed: r.sealed, rejectedAt: r.rejected_at } : null
   }
-  markCredentialsRejected(id: number, now = new Date().toISOString()): void {
+  async markCredentialsRejected(id: number, now = new Date().toISOString()): Promise<void> {
     this.db.prepare('UPDATE device_credentials SET rejected_at = ? WHERE device_id = ?').run(now, id)
   }
 
   // ---- TLS pins ---------------------------------------------------------------------------
-  pin(id: number): string {
+  pinSync(id: number): string {
     return (this.db.prepare('SELECT fingerprint FROM device_tls_pins WHERE device_id = ? AND replaced_at IS NULL').get(id) as { fingerprint: string } | undefined)?.fingerprint ?? ''
   }
-  setPin(id: number, fingerprint: string, reason: 'first-use' | 'agent' | 'after-reset', now = new Date().toISOString()): void {
+  setPinSync(id: number, fingerprint: string, reason: 'first-use' | 'agent' | 'after-reset', now = new Date().toISOString()): void {
     this.db.transaction(() => {
       this.db.prepare('UPDATE device_tls_pins SET replaced_at = ? WHERE device_id = ? AND replaced_at IS NULL AND fingerprint <> ?').run(now, id, fingerprint)
       this.db
@@ -235,34 +236,47 @@ export class DevicesRepo {
         .run(id, fingerprint, now, reason)
     })()
   }
-  certResetUntil(id: number): string | null {
+  certResetUntilSync(id: number): string | null {
     return (this.db.prepare('SELECT cert_reset_until FROM devices WHERE id = ?').get(id) as { cert_reset_until: string | null } | undefined)?.cert_reset_until ?? null
   }
-  setCertResetUntil(id: number, until: string | null): void {
+  async setCertResetUntil(id: number, until: string | null): Promise<void> {
     this.db.prepare('UPDATE devices SET cert_reset_until = ? WHERE id = ?').run(until, id)
   }
 
   // ---- backups ----------------------------------------------------------------------------
-  addBackup(b: NewBackup, now = new Date().toISOString()): Backup {
+  async addBackup(b: NewBackup, now = new Date().toISOString()): Promise<Backup> {
     const r = this.db
       .prepare(`INSERT INTO device_backups (device_id, ticket_id, taken_at, sha256, size, serial, firmware, format, verified, verify_detail, secret_sealed, data)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, device_id, ticket_id, taken_at, sha256, size, serial, firmware, format, verified, verify_detail, secret_sealed`)
       .get(b.deviceId, b.ticketId, now, b.sha256, b.size, b.serial, b.firmware, b.format, b.verified ? 1 : 0, b.verifyDetail, b.secretSealed ?? null, b.data) as BackupRow
     return toBackup(r)
   }
-  backups(deviceId: number): Backup[] {
+  async backups(deviceId: number): Promise<Backup[]> {
     return (this.db.prepare('SELECT id, device_id, ticket_id, taken_at, sha256, size, serial, firmware, format, verified, verify_detail, secret_sealed FROM device_backups WHERE device_id = ? ORDER BY id DESC').all(deviceId) as BackupRow[]).map(toBackup)
   }
-  backupWithData(id: number): Backup & { data: Buffer; secretSealed: string | null } {
+  async backupWithData(id: number): Promise<Backup & { data: Buffer; secretSealed: string | null }> {
     const r = this.db.prepare('SELECT * FROM device_backups WHERE id = ?').get(id) as BackupRow | undefined
     if (!r) throw new AppError('NOT_FOUND', `Backup #${id} does not exist.`)
     return { ...toBackup(r), data: r.data!, secretSealed: r.secret_sealed }
   }
   /** The newest verified backup of this device taken in this ticket, if any. */
-  verifiedBackup(deviceId: number, ticketId: number): Backup | null {
+  async verifiedBackup(deviceId: number, ticketId: number): Promise<Backup | null> {
     const r = this.db
       .prepare('SELECT id, device_id, ticket_id, taken_at, sha256, size, serial, firmware, format, verified, verify_detail, secret_sealed FROM device_backups WHERE device_id = ? AND ticket_id = ? AND verified = 1 ORDER BY id DESC LIMIT 1')
       .get(deviceId, ticketId) as BackupRow | undefined
     return r ? toBackup(r) : null
+  }
+
+  /** Audit entries naming this device (by serial or any of its addresses), newest first. */
+  async auditFor(keys: string[], limit = 100): Promise<{ seq: number; at: string; agent: string; action: string; outcome: string; detail: string; ticketId: number | null }[]> {
+    if (keys.length === 0) return []
+    const rows = this.db
+      .prepare(`SELECT seq, at, agent, action, outcome, detail, ticket_id FROM audit_log WHERE device IN (${keys.map(() => '?').join(',')}) ORDER BY seq DESC LIMIT ?`)
+      .all(...keys, limit) as { seq: number; at: string; agent: string; action: string; outcome: string; detail: string; ticket_id: number | null }[]
+    return rows.map((r) => ({ seq: r.seq, at: r.at, agent: r.agent, action: r.action, outcome: r.outcome, detail: r.detail, ticketId: r.ticket_id }))
+  }
+
+  async get(id: number): Promise<Device> {
+    return this.getSync(id)
   }
 }

@@ -4,6 +4,7 @@ import { storageError } from '../../db/database'
 import type { App } from './app'
 import { systemHandlers } from './handlers/system'
 import { ticketHandlers } from './handlers/tickets'
+import { deviceHandlers } from './handlers/devices'
 import { auditHandlers } from './handlers/audit'
 import { evidenceHandlers } from './handlers/evidence'
 import { reportHandlers } from './handlers/reports'
@@ -15,6 +16,7 @@ export function buildHandlers(app: App): Handlers {
   return {
     ...systemHandlers(app),
     ...ticketHandlers(app),
+    ...deviceHandlers(app),
     ...auditHandlers(app),
     ...evidenceHandlers(app),
     ...reportHandlers(app),

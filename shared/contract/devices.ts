@@ -153,6 +153,7 @@ export const DeviceStatus = z.object({
 })
 
 export const OpResult = z.object({ ok: z.boolean(), message: z.string(), backupId: Id.optional() })
+export type OpResult = z.infer<typeof OpResult>
 
 const confirm = z.string().trim().min(1, 'Type the serial number of the device to confirm').max(64)
 const password = z.string().min(1).max(128)

@@ -1,0 +1,255 @@
+// NVR driver: Hikvision-style ISAPI (Digest MD5 or SHA-256, the strongest offered) and the
+// ONVIF device service (WS-UsernameToken with the device clock offset learnt from an
+// unauthenticated GetSystemDateAndTime; Digest when the device asks for it). Same lockout
+// discipline as the 2N driver: learn the challenge without credentials, send each
+// credential once, never retry a rejection, stop on any lock signal (403, errorCode
+// 1073741830, lockStatus=lock, "locked" faults) — nvr-reset.md §7.7, §7.8, §9.2, §10.
+import { randomBytes } from 'node:crypto'
+import { AppError } from '../../shared/contract/common'
+import { DigestSession, parseChallenges, pickChallenge, wsUsernameToken } from './auth'
+import { credentialsRejected, fromHttpError, lockoutSignalled } from './errors'
+import { deviceRequest, headerValues, type DeviceReply } from './http'
+import type { Credentials, Endpoint } from './twon'
+import { at, esc, onvifUtc, parseXml, soapBody, soapEnvelope, txt } from './xml'
+
+export const ISAPI_LOCKED = '1073741830'
+
+export interface NvrInfo {
+  serial: string
+  mac: string
+  model: string
+  firmware: string
+  name: string
+  vendor: string
+}
+
+function isapiStatus(r: DeviceReply): { code: string; sub: string; errorCode: string; errorMsg: string; lock: string; unlockTime: string } {
+  const doc = parseXml(r.body.toString('utf8'))
+  const rs = (at(doc, 'ResponseStatus') ?? at(doc, 'userCheck') ?? {}) as Record<string, unknown>
+  return {
+    code: txt(rs.statusCode), sub: txt(rs.subStatusCode), errorCode: txt(rs.errorCode), errorMsg: txt(rs.errorMsg), lock: txt(rs.lockStatus), unlockTime: txt(rs.unlockTime),
+  }
+}
+
+const ISAPI_SUB: Record<string, string> = {
+  badXmlFormat: 'the device could not read the request',
+  badParameters: 'a value was refused',
+  riskPassword: 'the new password is too weak for the device (use at least 8 characters mixing letters, digits and symbols)',
+  badConfigurationData: 'the configuration file was refused (wrong file, damaged, or a different export key)',
+  lowPrivilege: 'the account is not an administrator',
+  notSupport: 'the device does not support this function',
+  invalidID: 'no such user',
+  deviceBusy: 'the device is busy',
+}
+
+export class IsapiClient {
+  private session: DigestSession | null = null
+  private basic = false
+  private rejected = false
+  onRejected?: () => void
+  lastFingerprint = ''
+
+  constructor(
+    readonly ep: Endpoint,
+    private readonly creds: Credentials | null,
+  ) {}
+
+  private target() {
+    const https = (this.ep.preferHttps ?? true) && !!this.ep.httpsPort
+    return { host: this.ep.host, port: https ? this.ep.httpsPort! : (this.ep.httpPort ?? 80), tls: https, localAddress: this.ep.localAddress }
+  }
+
+  private async send(method: string, uri: string, o: { body?: Buffer | string; headers?: Record<string, string>; maxBytes?: number; timeoutMs?: number }, what: string) {
+    let auth: string | undefined
+    if (this.creds && this.session) auth = this.session.header(method, uri, this.creds.username, this.creds.password)
+    else if (this.creds && this.basic) auth = `Basic ${Buffer.from(`${this.creds.username}:${this.creds.password}`).toString('base64')}`
+    try {
+      const r = await deviceRequest(this.target(), {
+        method, path: uri, body: o.body, headers: { ...o.headers, ...(auth ? { Authorization: auth } : {}) }, maxBytes: o.maxBytes ?? 1024 * 1024,
+        timeoutMs: o.timeoutMs ?? this.ep.timeoutMs, signal: this.ep.signal, pin: this.ep.pin,
+      })
+      if (r.fingerprint) this.lastFingerprint = r.fingerprint
+      return { r, sentAuth: !!auth }
+    } catch (e) {
+      throw fromHttpError(e, what)
+    }
+  }
+
+  async request(method: string, uri: string, what: string, o: { body?: Buffer | string; headers?: Record<string, string>; maxBytes?: number; timeoutMs?: number } = {}): Promise<DeviceReply> {
+    if (this.rejected) throw credentialsRejected(what)
+    let { r, sentAuth } = await this.send(method, uri, o, what)
+    let staleRetried = false
+    for (;;) {
+      const st = r.status === 401 || r.status === 403 ? isapiStatus(r) : null
+      if (st && (r.status === 403 || st.errorCode === ISAPI_LOCKED || st.lock === 'lock') && (st.errorCode === ISAPI_LOCKED || st.lock === 'lock' || /lock/i.test(st.errorMsg))) {
+        throw lockoutSignalled(what, st.errorMsg || (st.unlockTime ? `unlocks in ${st.unlockTime} s` : ''))
+      }
+      if (r.status !== 401) return r
+      if (!this.creds) throw new AppError('UNAUTHORIZED', `${what}: the device needs a login for this.`, { hint: 'Enter the NVR admin user name and password in the device page.' })
+      const pick = pickChallenge(parseChallenges(headerValues(r.headers, 'www-authenticate')))
+      if (!pick) throw new AppError('DEVICE', `${what}: the device asked for a login with a method the console does not support.`)
+      if (!sentAuth) {
+        if (pick.scheme === 'digest') this.session = new DigestSession(pick)
+        else this.basic = true
+      } else if (pick.scheme === 'digest' && /^true$/i.test(pick.params.stale ?? '') && !staleRetried) {
+        staleRetried = true
+        this.session = new DigestSession(pick)
+      } else {
+        this.rejected = true
+        this.onRejected?.()
+        throw credentialsRejected(what)
+      }
+      ;({ r, sentAuth } = await this.send(method, uri, o, what))
+    }
+  }
+
+  /** Raises for ResponseStatus errors with readable text. */
+  private check(r: DeviceReply, what: string): void {
+    if (r.status >= 200 && r.status < 300) {
+      const st = isapiStatus(r)
+      if (!st.code || st.code === '1' || st.code === '7') return
+    }
+    const st = isapiStatus(r)
+    const words = ISAPI_SUB[st.sub] ?? (st.sub ? `device status ${st.sub}` : `HTTP ${r.status}`)
+    throw new AppError(st.sub === 'lowPrivilege' ? 'FORBIDDEN' : 'DEVICE', `${what}: ${words}.`)
+  }
+
+  async info(): Promise<NvrInfo> {
+    const what = 'Reading the device identity'
+    const r = await this.request('GET', '/ISAPI/System/deviceInfo', what)
+    this.check(r, what)
+    const di = at(parseXml(r.body.toString('utf8')), 'DeviceInfo') as Record<string, unknown> | undefined
+    if (!di || !txt(di.serialNumber)) throw new AppError('DEVICE', `${what}: the reply is not an ISAPI DeviceInfo.`)
+    return { serial: txt(di.serialNumber), mac: txt(di.macAddress), model: txt(di.model), firmware: txt(di.firmwareVersion), name: txt(di.deviceName), vendor: txt(di.manufacturer) || 'Hikvision-compatible' }
+  }
+
+  async deviceTime(): Promise<string> {
+    const what = 'Reading the device clock'
+    const r = await this.request('GET', '/ISAPI/System/time', what)
+    this.check(r, what)
+    return txt(at(parseXml(r.body.toString('utf8')), 'Time.localTime'))
+  }
+
+  /** Encrypted configuration export with a fresh secret key (needed again to import it). */
+  async exportConfig(): Promise<{ data: Buffer; secretKey: string }> {
+    const what = 'Exporting the configuration'
+    const secretKey = randomBytes(12).toString('base64url').slice(0, 16)
+    const r = await this.request('GET', `/ISAPI/System/configurationData?secretkey=${encodeURIComponent(secretKey)}`, what, { maxBytes: 64 * 1024 * 1024, timeoutMs: 30_000 })
+    if (r.status !== 200 || /xml|html|json/i.test(String(r.headers['content-type'] ?? ''))) this.check(r.status === 200 ? { ...r, status: 500 } : r, what)
+    return { data: r.body, secretKey }
+  }
+
+  async importConfig(data: Buffer, secretKey: string): Promise<void> {
+    const what = 'Importing the configuration'
+    const r = await this.request('PUT', `/ISAPI/System/configurationData?secretkey=${encodeURIComponent(secretKey)}`, what, { body: data, headers: { 'Content-Type': 'application/octet-stream' }, timeoutMs: 30_000 })
+    this.check(r, what)
+  }
+
+  async reboot(): Promise<void> {
+    const what = 'Restarting the device'
+    this.check(await this.request('PUT', '/ISAPI/System/reboot', what), what)
+  }
+
+  /** full: everything including network settings (the device may come back on another address). */
+  async factoryReset(full: boolean): Promise<void> {
+    const what = 'Factory reset'
+    this.check(await this.request('PUT', `/ISAPI/System/factoryReset?mode=${full ? 'full' : 'basic'}`, what), what)
+  }
+
+  async setPassword(userId: number, userName: string, password: string): Promise<void> {
+    const what = `Setting the password of ${userName}`
+    const body = `<?xml version="1.0" encoding="UTF-8"?><User version="2.0" xmlns="http://www.isapi.org/ver20/XMLSchema"><id>${userId}</id><userName>${esc(userName)}</userName><userLevel>Administrator</userLevel><password>${esc(password)}</password></User>`
+    this.check(await this.request('PUT', `/ISAPI/Security/users/${userId}`, what, { body, headers: { 'Content-Type': 'application/xml' } }), what)
+  }
+
+  async userId(userName: string): Promise<number> {
+    const what = 'Reading the user list'
+    const r = await this.request('GET', '/ISAPI/Security/users', what)
+    this.check(r, what)
+    const users = at(parseXml(r.body.toString('utf8')), 'UserList.User')
+    for (const u of Array.isArray(users) ? users : users ? [users] : []) if (txt((u as Record<string, unknown>).userName) === userName) return Number(txt((u as Record<string, unknown>).id))
+    throw new AppError('NOT_FOUND', `The device has no user "${userName}".`)
+  }
+}
+
+/** ONVIF device service with WS-UsernameToken (device time offset applied). */
+export class OnvifClient {
+  private offsetMs: number | null = null
+  private rejected = false
+  onRejected?: () => void
+
+  constructor(
+    readonly url: URL,
+    private readonly creds: Credentials | null,
+    private readonly o: { localAddress?: string; timeoutMs?: number; signal?: AbortSignal } = {},
+  ) {}
+
+  private async post(op: string, inner: string, header: string, what: string): Promise<DeviceReply> {
+    try {
+      return await deviceRequest(
+        { host: this.url.hostname, port: Number(this.url.port || 80), tls: this.url.protocol === 'https:', localAddress: this.o.localAddress },
+        {
+          method: 'POST', path: this.url.pathname, body: soapEnvelope(inner, header), timeoutMs: this.o.timeoutMs, signal: this.o.signal, maxBytes: 256 * 1024,
+          headers: { 'Content-Type': `application/soap+xml; charset=utf-8; action="http://www.onvif.org/ver10/device/wsdl/${op}"` },
+        },
+      )
+    } catch (e) {
+      throw fromHttpError(e, what)
+    }
+  }
+
+  /** Device clock minus ours, from the unauthenticated GetSystemDateAndTime (PRE_AUTH). */
+  async timeOffset(): Promise<number> {
+    if (this.offsetMs !== null) return this.offsetMs
+    const what = 'Reading the device clock (ONVIF)'
+    const before = Date.now()
+    const r = await this.post('GetSystemDateAndTime', '<tds:GetSystemDateAndTime/>', '', what)
+    const t = onvifUtc(soapBody(r.body.toString('utf8')).body)
+    if (t === null) throw new AppError('DEVICE', `${what}: no usable date in the reply (is ONVIF enabled?).`)
+    this.offsetMs = t - Math.round((before + Date.now()) / 2)
+    return this.offsetMs
+  }
+
+  async call(op: string, inner: string, what: string): Promise<Record<string, unknown>> {
+    if (this.rejected) throw credentialsRejected(what)
+    if (!this.creds) throw new AppError('UNAUTHORIZED', `${what}: the device needs a login for this.`)
+    const offset = await this.timeOffset()
+    const r = await this.post(op, inner, wsUsernameToken(this.creds.username, this.creds.password, offset), what)
+    const b = soapBody(r.body.toString('utf8'))
+    if (b.fault) {
+      if (/lock/i.test(b.fault)) throw lockoutSignalled(what, b.fault)
+      if (/NotAuthorized/i.test(b.faultCode) || r.status === 401) {
+        if (/time window|Created/i.test(b.fault)) throw new AppError('DEVICE', `${what}: the device refused the login because of its clock (${b.fault}).`, { hint: 'Correct the device time, then try again.' })
+        this.rejected = true
+        this.onRejected?.()
+        throw credentialsRejected(what)
+      }
+      throw new AppError('DEVICE', `${what}: ${b.fault}${b.faultCode ? ` (${b.faultCode})` : ''}`)
+    }
+    if (!b.body) throw new AppError('DEVICE', `${what}: the device did not answer with SOAP (HTTP ${r.status}).`)
+    return b.body
+  }
+
+  async info(): Promise<NvrInfo> {
+    const b = await this.call('GetDeviceInformation', '<tds:GetDeviceInformation/>', 'Reading the device identity (ONVIF)')
+    const d = at(b, 'GetDeviceInformationResponse') as Record<string, unknown>
+    return { serial: txt(d?.SerialNumber), mac: '', model: txt(d?.Model), firmware: txt(d?.FirmwareVersion), name: '', vendor: txt(d?.Manufacturer) }
+  }
+  async reboot(): Promise<void> {
+    await this.call('SystemReboot', '<tds:SystemReboot/>', 'Restarting the device (ONVIF)')
+  }
+  async factoryReset(hard: boolean): Promise<void> {
+    await this.call('SetSystemFactoryDefault', `<tds:SetSystemFactoryDefault><tds:FactoryDefault>${hard ? 'Hard' : 'Soft'}</tds:FactoryDefault></tds:SetSystemFactoryDefault>`, 'Factory reset (ONVIF)')
+  }
+  async setPassword(user: string, password: string): Promise<void> {
+    await this.call('SetUser', `<tds:SetUser><tds:User><tt:Username>${esc(user)}</tt:Username><tt:Password>${esc(password)}</tt:Password><tt:UserLevel>Administrator</tt:UserLevel></tds:User></tds:SetUser>`, `Setting the password of ${user} (ONVIF)`)
+  }
+}
+
+/** An ISAPI export is an encrypted blob: check it is not an error page and has a plausible size. */
+export function verifyIsapiExport(data: Buffer): { ok: boolean; detail: string } {
+  if (data.length < 32) return { ok: false, detail: `The export is only ${data.length} bytes.` }
+  const head = data.toString('utf8', 0, 200)
+  if (/^\s*</.test(head) || /^\s*\{/.test(head)) return { ok: false, detail: 'The device sent an XML/JSON/HTML document instead of its configuration export.' }
+  return { ok: true, detail: `Encrypted configuration export of ${data.length} bytes (opaque; checked that it is not an error page, and the device serial was read in the same session).` }
+}
