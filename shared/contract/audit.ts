@@ -57,6 +57,7 @@ export const Retention = z.object({
   personalDays: z.number().int().min(0).max(3650),
 })
 export const LockState = z.object({ pinSet: z.boolean(), locked: z.boolean(), idleMinutes: z.number().int() })
+export type LockState = z.infer<typeof LockState>
 const Pin = z.string().regex(/^\d{4,12}$/, 'A PIN is 4 to 12 digits')
 
 export const ExportedFile = z.object({ fileName: z.string(), mime: z.string(), dataBase64: z.string() })

@@ -1,0 +1,33 @@
+import { t } from '../i18n/en'
+
+/** A plain-English phrase for an action name; unknown actions are made readable. */
+export function actionLabel(action: string): string {
+  const key = `audit.actions.${action}`
+  const v = t(key)
+  if (v !== key) return v
+  const s = action.replace(/[._-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().trim()
+  return s ? s[0].toUpperCase() + s.slice(1) : action
+}
+
+/** Inputs as short key/value pairs; long values (hashes) are shortened, objects flattened. */
+export function inputPairs(inputs: Record<string, unknown>): [string, string][] {
+  return Object.entries(inputs).map(([k, v]) => {
+    let s = typeof v === 'string' ? v : Array.isArray(v) ? v.join(', ') : JSON.stringify(v)
+    if (/^[0-9a-f]{64}$/.test(s)) s = `${s.slice(0, 12)}…`
+    if (s.length > 120) s = `${s.slice(0, 117)}…`
+    return [k, s]
+  })
+}
+
+/** Saves base64 content as a file through a temporary blob: link. */
+export function saveBase64(fileName: string, mime: string, dataBase64: string): void {
+  const bytes = Uint8Array.from(atob(dataBase64), (c) => c.charCodeAt(0))
+  const url = URL.createObjectURL(new Blob([bytes], { type: mime }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = fileName
+  document.body.append(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
