@@ -51,3 +51,7 @@ export async function reachable(url: string): Promise<boolean> {
     return false
   }
 }
+
+
+/** Response body as loosely typed JSON (tests assert on its shape). */
+export const jsonBody = async (r: Response): Promise<any> => r.json()

@@ -2,7 +2,7 @@
 // simulated My2N cloud's answers for the "move a device to another My2N account" workflow.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBench, type Bench } from '../bench'
-import { reachable, waitFor } from '../test-helpers'
+import { jsonBody, reachable, waitFor } from '../test-helpers'
 
 let bench: Bench
 
@@ -11,7 +11,7 @@ beforeAll(async () => {
 })
 afterAll(async () => bench?.stop())
 
-async function control(method: string, path: string, body?: unknown, token = bench.control.token) {
+async function control(method: string, path: string, body?: unknown, token = bench.control.token): Promise<{ status: number; body: any }> {
   const r = await fetch(`${bench.control.url}${path}`, { method, headers: { Authorization: `Bearer ${token}` }, body: body === undefined ? undefined : JSON.stringify(body) })
   return { status: r.status, body: r.headers.get('content-type')?.includes('json') ? await r.json() : null }
 }
@@ -45,7 +45,7 @@ describe('control interface', () => {
     await control('POST', `/devices/${d.serial}/truncate`, { on: true })
     await expect(fetch(info(d)).then((r) => r.text())).rejects.toThrow()
     await control('POST', `/devices/${d.serial}/truncate`, { on: false })
-    expect((await (await fetch(info(d))).json()).success).toBe(true)
+    expect((await jsonBody(await fetch(info(d)))).success).toBe(true)
   })
 
   it('malformed: JSON and XML replies no longer parse', async () => {
@@ -87,7 +87,7 @@ describe('control interface', () => {
     const r = await control('POST', `/devices/${d.serial}/moveToAddress`, { ip: '127.0.5.200' })
     expect(r.body.device.ip).toBe('127.0.5.200')
     expect(await reachable(`http://${old}:${d.httpPort}/api/system/info`)).toBe(false)
-    expect((await (await fetch(info(d))).json()).result.serialNumber).toBe(d.serial)
+    expect((await jsonBody(await fetch(info(d)))).result.serialNumber).toBe(d.serial)
     expect(bench.get('127.0.5.200')).toBe(d)
   })
 
@@ -110,7 +110,7 @@ describe('control interface', () => {
 describe('My2N (simulated)', () => {
   const add = (serialNumber: string, securityCode: string, key = bench.my2n.apiKey, site = bench.my2n.siteId) =>
     fetch(`${bench.my2n.url}/api/v1/sites/${site}/devices`, { method: 'POST', headers: { 'x-api-key': key, 'Content-Type': 'application/json' }, body: JSON.stringify({ serialNumber, securityCode }) })
-      .then(async (r) => ({ status: r.status, body: await r.json() }))
+      .then(async (r) => ({ status: r.status, body: (await r.json()) as any }))
   const code = async (serial: string) => (await control('GET', `/devices/${serial}`)).body.my2n.securityCode as string
 
   it('answers "The Serial Number does not exist" and a wrong code, then adds the device', async () => {
@@ -122,7 +122,7 @@ describe('My2N (simulated)', () => {
     expect(ok.status).toBe(201)
     const again = await add(d.serial, await code(d.serial))
     expect([again.status, again.body.error.message]).toEqual([409, 'The device is already added'])
-    const list = await (await fetch(`${bench.my2n.url}/api/v1/sites/${bench.my2n.siteId}/devices`, { headers: { 'x-api-key': bench.my2n.apiKey } })).json()
+    const list = await jsonBody(await fetch(`${bench.my2n.url}/api/v1/sites/${bench.my2n.siteId}/devices`, { headers: { 'x-api-key': bench.my2n.apiKey } }))
     expect(list.devices.map((x: { serialNumber: string }) => x.serialNumber)).toEqual([d.serial])
     const del = await fetch(`${bench.my2n.url}/api/v1/sites/${bench.my2n.siteId}/devices/${d.serial}`, { method: 'DELETE', headers: { 'x-api-key': bench.my2n.apiKey } })
     expect(del.status).toBe(204)

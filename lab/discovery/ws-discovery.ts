@@ -12,6 +12,7 @@ export const WSD_PORT = 3702
 
 const NS_NETWORK = 'http://www.onvif.org/ver10/network/wsdl'
 const NS_DEVICE = 'http://www.onvif.org/ver10/device/wsdl'
+const NS_WSD_2005 = 'http://schemas.xmlsoap.org/ws/2005/04/discovery'
 
 export interface WsdTarget {
   /** urn:uuid:… EndpointReference, stable across reboots. */
@@ -89,6 +90,9 @@ export class WsDiscoveryResponder {
     const probe = env?.Body?.Probe
     if (probe === undefined) return
     this.probesSeen++
+    // ONVIF uses the 2005/04 WS-Discovery namespace only (discovery.md §2.4); a WS-Discovery 1.1
+    // (OASIS 2009/01) probe, like nmap's "wcf" one, gets no answer.
+    if (!/<(?:[A-Za-z0-9_.-]+:)?Probe[^>]*>/.test(raw) || !raw.includes(NS_WSD_2005)) return
     if (!probeWantsUs(raw, text(probe?.Types))) return
     const relatesTo = text(env.Header?.MessageID) ?? ''
     const out = Buffer.from(probeMatches(this.target, relatesTo, ++this.messageNumber))

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBench, type Bench } from '../bench'
 import { parseXml } from '../core/xml'
 import { CODE_ALPHABET, decodePayload, encodePayload, securityCode } from '../reset-code'
-import { DigestFetch, waitFor } from '../test-helpers'
+import { DigestFetch, jsonBody, waitFor } from '../test-helpers'
 import type { Nvr } from './nvr'
 
 let bench: Bench
@@ -36,7 +36,7 @@ async function openSession(n: Nvr): Promise<string> {
 }
 async function vendorCode(payload: string) {
   const r = await fetch(`${bench.vendor.url}/api/v1/reset-codes`, { method: 'POST', headers: { 'X-Api-Key': bench.vendor.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ payload }) })
-  return { status: r.status, body: await r.json(), headers: r.headers }
+  return { status: r.status, body: await jsonBody(r), headers: r.headers }
 }
 const submit = (n: Nvr, code: string) => isapi(n, '/securityCode', { method: 'POST', body: `<SecurityCode><code>${code}</code></SecurityCode>` })
 
