@@ -106,6 +106,7 @@ export class DevicesRepo {
       byMac: db.prepare("SELECT id, serial FROM devices WHERE mac = ? AND mac <> '' ORDER BY last_seen DESC"),
       byEndpoint: db.prepare("SELECT id, serial FROM devices WHERE endpoint = ? AND endpoint <> '' ORDER BY last_seen DESC"),
       get: db.prepare(`${SELECT} WHERE d.id = ?`),
+      unidentifiedAt: db.prepare("SELECT id FROM devices WHERE ip = ? AND serial = '' ORDER BY last_seen DESC LIMIT 1"),
       insert: db.prepare(`INSERT INTO devices (serial, mac, endpoint, kind, vendor, model, name, firmware, ip, http_port, https_port, onvif_url, protocols, first_seen, last_seen)
         VALUES (@serial, @mac, @endpoint, @kind, @vendor, @model, @name, @firmware, @ip, @httpPort, @httpsPort, @onvifUrl, @protocols, @now, @now) RETURNING id`),
       update: db.prepare(`UPDATE devices SET
@@ -146,6 +147,9 @@ export class DevicesRepo {
       const fits = (r: { id: number; serial: string } | undefined) => (r && (!serial || !r.serial || r.serial === serial) ? r.id : undefined)
       if (id === undefined && mac) id = fits(this.st.byMac.get(mac) as { id: number; serial: string } | undefined)
       if (id === undefined && endpoint) id = fits(this.st.byEndpoint.get(endpoint) as { id: number; serial: string } | undefined)
+      // A device first seen without a serial (an NVR that needs a login) and identified later at
+      // the same address is the same entry, not a second one.
+      if (id === undefined && serial && s.ip) id = (this.st.unidentifiedAt.get(s.ip) as { id: number } | undefined)?.id
       const p = {
         serial, mac, endpoint, kind: s.kind ?? 'unknown', vendor: s.vendor ?? '', model: s.model ?? '', name: s.name ?? '', firmware: s.firmware ?? '', ip: s.ip ?? '',
         httpPort: s.httpPort ?? null, httpsPort: s.httpsPort ?? null, onvifUrl: s.onvifUrl ?? '', now,

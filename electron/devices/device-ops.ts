@@ -43,7 +43,7 @@ import { AppError } from '../../shared/contract/common'
 import type { Backup, Device, DeviceDetail, Diagnostic, FoundDevice, OpResult, Protocol } from '../../shared/contract/devices'
 import type { App } from '../core/app'
 import { DevicesRepo, type SeenDevice } from '../../db/repos/devices'
-import { DEFAULT_PORTS, probeHost, type PortSpec } from '../discovery/fingerprint'
+import { DEFAULT_PORTS, probeHost, tcpCheck, type PortSpec } from '../discovery/fingerprint'
 import { isIpv4, listInterfaces, parseCidr, resolveInterfaces } from '../discovery/net'
 import { Scan, startScan } from '../discovery/scan'
 import { onSubnet } from '../discovery/udp'
@@ -536,13 +536,23 @@ export class DeviceOps {
   }
 
   /** Rediscovers a device by serial (after a reset its address may change). Null at the deadline. */
-  async waitForDevice(serial: string, o: { ifaces?: string[]; cidr?: string; deadlineMs: number; ports?: PortSpec[]; signal?: AbortSignal; intervalMs?: number }): Promise<Device | null> {
+  async waitForDevice(serial: string, o: { ifaces?: string[]; cidr?: string; deadlineMs: number; ports?: PortSpec[]; signal?: AbortSignal; intervalMs?: number; waitForOffline?: boolean }): Promise<Device | null> {
     const known = await this.repo.findBySerial(serial)
     const ifaces = o.ifaces?.length ? resolveInterfaces(o.ifaces) : known?.ip ? [this.ifaceFor(known.ip)].filter((x): x is NetInterface => !!x) : []
     if (!ifaces.length) throw new AppError('VALIDATION', 'Choose the interface to look on (the device\'s last address is not on any interface of this PC).', { field: 'ifaces' })
     const cidr = o.cidr || (known?.ip ? `${known.ip.split('.').slice(0, 3).join('.')}.0/24` : ifaces[0].cidr)
     const end = Date.now() + o.deadlineMs
     const wanted = serial.trim().toUpperCase()
+    // Right after a reset the console itself ran, the device still answers at its old address
+    // until the reset takes effect (2N: about 15 s): wait for it to go away first, so the old
+    // address is not mistaken for the new one.
+    const resetPending = known ? this.repo.certResetUntilSync(known.id) : null
+    if (known?.ip && resetPending && Date.parse(resetPending) > Date.now() && (o.waitForOffline ?? true)) {
+      const port = known.httpPort ?? 80
+      const local = this.ifaceFor(known.ip)?.address
+      const offEnd = Math.min(end, Date.now() + 60_000)
+      while (Date.now() < offEnd && !o.signal?.aborted && (await tcpCheck(known.ip, port, local, 500, o.signal)) === 'open') await new Promise((r) => setTimeout(r, 200))
+    }
     while (Date.now() < end && !o.signal?.aborted) {
       const scan = startScan({
         ifaces, cidr, protocols: ['wsd', 'http-2n', 'isapi', 'onvif'], timeoutMs: Math.max(1000, Math.min(6000, end - Date.now())), ports: o.ports, identify: this.identifyFound, listenMs: 600, sends: 2,

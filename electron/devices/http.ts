@@ -105,6 +105,8 @@ class PinningAgent extends https.Agent {
 
 function classify(e: unknown, target: HttpTarget): DeviceHttpError {
   if (e instanceof DeviceHttpError) return e
+  // axios wraps errors raised while connecting (our pin check) and keeps them as `cause`.
+  if ((e as { cause?: unknown })?.cause instanceof DeviceHttpError) return (e as { cause: DeviceHttpError }).cause
   const err = e as { code?: string; message?: string; cause?: unknown }
   const cause = err.cause as { code?: string } | undefined
   const code = String(err.code ?? cause?.code ?? '')
