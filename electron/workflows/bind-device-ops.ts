@@ -1,12 +1,10 @@
-// Binds the workflow DeviceOpsPort to the device layer (electron/devices/device-ops.ts, issue 4).
-import { AppError } from '../../shared/contract/common'
+// Binds the workflow DeviceOpsPort to the device layer (electron/devices/device-ops.ts, issue 4):
+// its `port` runs every operation through the same safety guards (verified backup in the
+// ticket, typed serial, one attempt per credential, certificate pinning) and audit.
 import type { App } from '../core/app'
+import { deviceOps as devicesOf } from '../devices/device-ops'
 import type { DeviceOpsPort } from './device-port'
 
-const missing = () => {
-  throw new AppError('UNREACHABLE', 'Device operations are not available in this build of the console.', { hint: 'Do this step on the device’s web interface and skip it here with a reason.' })
-}
-
-export function deviceOps(_app: App): DeviceOpsPort {
-  return { identify: missing, backup: missing, factoryReset: missing, waitForDevice: missing, checkLogin: missing, setPassword: missing, restore: missing }
+export function deviceOps(app: App): DeviceOpsPort {
+  return devicesOf(app).port
 }
