@@ -7,6 +7,8 @@ const commands: Record<string, () => Promise<Command>> = {
   serve: async () => serveCommand,
   qr: async () => (await import('./commands/qr')).qrCommand,
   audit: async () => (await import('./commands/audit')).auditCommand,
+  discover: async () => (await import('./commands/discover')).discoverCommand,
+  device: async () => (await import('./commands/device')).deviceCommand,
   lab: async () => (await import('../../lab/cli')).labCommand,
 }
 
