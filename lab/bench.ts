@@ -11,7 +11,7 @@ import { SimClock } from './core/clock'
 import { SeededRng } from './core/rng'
 import { My2nCloud, type My2nCompany } from './cloud/my2n'
 import { VendorResetService, type RateLimit } from './cloud/vendor'
-import { startControlServer } from './control/server'
+import { localBackend, startControlServer } from './control/server'
 import { DEFAULT_TIMING, SimDevice, type DeviceInfo, type LabContext, type Timing } from './device'
 import { WsDiscoveryResponder } from './discovery/ws-discovery'
 import { Intercom } from './intercom/intercom'
@@ -84,6 +84,8 @@ export interface Bench {
   nvr(i: number): Nvr
   my2nCloud: My2nCloud
   vendorService: VendorResetService
+  /** --netns benches only: how the root namespace reaches the devices. */
+  netns?: { consoleIp: string; subnet: string; rootInterface: string; bridgeNamespace: string; deviceNamespaces: string[] }
   stop(): Promise<void>
 }
 
@@ -168,7 +170,7 @@ export async function startBench(opts: BenchOptions = {}): Promise<Bench> {
     for (const d of devices) await d.tick()
   }
   const token = opts.controlToken ?? createHmac('sha256', 'sc-lab-control').update(seed).digest('hex').slice(0, 32)
-  const control = await startControlServer({ devices, get, advance, my2n, token, port: opts.controlPort ?? 0 }).catch(async (e) => { await stop(); throw e })
+  const control = await startControlServer(localBackend(devices, get, advance, my2n), token, opts.controlPort ?? 0).catch(async (e) => { await stop(); throw e })
   cleanup.unshift(() => control.close())
   const buyer = my2n.companies[1]
   return {
