@@ -8,6 +8,7 @@ import { deviceHandlers } from './handlers/devices'
 import { auditHandlers } from './handlers/audit'
 import { evidenceHandlers } from './handlers/evidence'
 import { reportHandlers } from './handlers/reports'
+import { nvrResetHandlers } from './handlers/nvr-reset'
 import { workflowHandlers } from './handlers/workflows'
 import { lockGate } from '../audit/lock'
 import type { CallContext, Handlers } from './handlers/types'
@@ -20,6 +21,7 @@ export function buildHandlers(app: App): Handlers {
     ...auditHandlers(app),
     ...evidenceHandlers(app),
     ...reportHandlers(app),
+    ...nvrResetHandlers(app),
     ...workflowHandlers(app),
   }
 }

@@ -6,6 +6,7 @@ import { ticketEvents, ticketMethods } from './tickets'
 import { auditEvents, auditMethods } from './audit'
 import { evidenceEvents, evidenceMethods } from './evidence'
 import { deviceEvents, deviceMethods } from './devices'
+import { nvrResetEvents, nvrResetMethods } from './nvr-reset'
 import { workflowEvents, workflowMethods } from './workflows'
 
 export * from './common'
@@ -14,6 +15,7 @@ export * from './tickets'
 export * from './audit'
 export * from './evidence'
 export * from './devices'
+export * from './nvr-reset'
 export * from './workflows'
 
 export const methods = {
@@ -22,6 +24,7 @@ export const methods = {
   ...auditMethods,
   ...evidenceMethods,
   ...deviceMethods,
+  ...nvrResetMethods,
   ...workflowMethods,
 }
 export const events = {
@@ -30,6 +33,7 @@ export const events = {
   ...auditEvents,
   ...evidenceEvents,
   ...deviceEvents,
+  ...nvrResetEvents,
   ...workflowEvents,
 }
 

@@ -1,0 +1,186 @@
+// Storage of the NVR reset (migration 6): photos' metadata and decode results, the reset
+// case of a ticket, ownership checks and sealed security codes. Audit entries are written by
+// the service in the same transaction (App.record), so this repo only reads and writes rows.
+import type { Database } from 'better-sqlite3'
+
+export type PhotoSource = 'drop' | 'picker' | 'paste' | 'eml' | 'cli'
+export type DecodeStatus = 'pending' | 'found' | 'none' | 'failed'
+export type CheckKind = 'label-photo' | 'ownership-document' | 'requester-is-owner'
+export type CodeStatus = 'issued' | 'accepted' | 'rejected' | 'void'
+export type Invalidation = 'left-screen' | 'reboot' | 'new-qr' | 'code-limit'
+
+export interface FoundCode {
+  text: string
+  position: [number, number][]
+  /** Set when found by the crop/rotate assist: the region of the original it came from. */
+  region: { x: number; y: number; w: number; h: number; rotate: number } | null
+}
+
+export interface PhotoRow {
+  id: number
+  ticketId: number
+  evidenceId: number
+  sha256: string
+  size: number
+  mime: string
+  width: number
+  height: number
+  fileName: string
+  source: PhotoSource
+  receivedAt: string
+  capturedAt: string | null
+  capturedHasZone: boolean
+  decodeStatus: DecodeStatus
+  decodeMs: number | null
+  decodeStrategy: string | null
+  decodeError: string | null
+  codes: FoundCode[]
+}
+
+export interface CaseRow {
+  ticketId: number
+  photoId: number | null
+  payload: string | null
+  format: string | null
+  vendor: string | null
+  serial: string | null
+  mac: string | null
+  model: string | null
+  nonce: string | null
+  issuedAt: string | null
+  receivedAt: string | null
+  customerTz: string
+  deviceAddress: string
+  deviceOffsetMs: number | null
+  invalidated: Invalidation | null
+  invalidatedAt: string | null
+  approvedBy: string | null
+  approvedAt: string | null
+  wrongCodes: number
+  lockedUntil: string | null
+  appliedAt: string | null
+  verifiedAt: string | null
+  verifyDetail: string | null
+  createdAt: string
+  updatedAt: string
+}
+
+export interface CheckRow {
+  id: number
+  ticketId: number
+  kind: CheckKind
+  passed: boolean
+  evidenceId: number | null
+  note: string
+  agent: string
+  at: string
+}
+
+export interface CodeRow {
+  id: number
+  ticketId: number
+  nonce: string
+  provider: 'lab' | 'http' | 'manual'
+  codeSealed: string
+  codeHint: string
+  reference: string | null
+  expiresAt: string | null
+  status: CodeStatus
+  statusDetail: string
+  agent: string
+  obtainedAt: string
+  usedAt: string | null
+}
+
+const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
+const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
+function mapRow<T>(r: Record<string, unknown> | undefined): T | null {
+  if (!r) return null
+  const o: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(r)) o[camel(k)] = v
+  return o as T
+}
+
+const toPhoto = (r: Record<string, unknown>): PhotoRow => {
+  const p = mapRow<Record<string, unknown>>(r)!
+  return { ...(p as unknown as PhotoRow), capturedHasZone: p.capturedHasZone === 1, codes: JSON.parse(p.codes as string) as FoundCode[] }
+}
+
+export class NvrResetRepo {
+  constructor(private readonly db: Database) {}
+
+  // Synchronous variants are for App.record transactions; async ones for everything else.
+  insertPhotoSync(p: Omit<PhotoRow, 'id' | 'decodeStatus' | 'decodeMs' | 'decodeStrategy' | 'decodeError' | 'codes'>): PhotoRow {
+    const id = this.db
+      .prepare(`INSERT INTO nvr_reset_photos (ticket_id, evidence_id, sha256, size, mime, width, height, file_name, source, received_at, captured_at, captured_has_zone)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(p.ticketId, p.evidenceId, p.sha256, p.size, p.mime, p.width, p.height, p.fileName, p.source, p.receivedAt, p.capturedAt, p.capturedHasZone ? 1 : 0).lastInsertRowid
+    return this.photoSync(Number(id))!
+  }
+
+  photoSync(id: number): PhotoRow | null {
+    const r = this.db.prepare('SELECT * FROM nvr_reset_photos WHERE id = ?').get(id) as Record<string, unknown> | undefined
+    return r ? toPhoto(r) : null
+  }
+  async photo(id: number): Promise<PhotoRow | null> {
+    return this.photoSync(id)
+  }
+  async photoBySha(ticketId: number, sha256: string): Promise<PhotoRow | null> {
+    const r = this.db.prepare('SELECT * FROM nvr_reset_photos WHERE ticket_id = ? AND sha256 = ?').get(ticketId, sha256) as Record<string, unknown> | undefined
+    return r ? toPhoto(r) : null
+  }
+  async photos(ticketId: number): Promise<PhotoRow[]> {
+    return (this.db.prepare('SELECT * FROM nvr_reset_photos WHERE ticket_id = ? ORDER BY id').all(ticketId) as Record<string, unknown>[]).map(toPhoto)
+  }
+  async setDecode(id: number, d: { status: DecodeStatus; ms: number | null; strategy: string | null; error: string | null; codes: FoundCode[] }): Promise<void> {
+    this.db.prepare('UPDATE nvr_reset_photos SET decode_status = ?, decode_ms = ?, decode_strategy = ?, decode_error = ?, codes = ? WHERE id = ?').run(d.status, d.ms, d.strategy, d.error, JSON.stringify(d.codes), id)
+  }
+
+  caseSync(ticketId: number): CaseRow | null {
+    return mapRow<CaseRow>(this.db.prepare('SELECT * FROM nvr_reset_cases WHERE ticket_id = ?').get(ticketId) as Record<string, unknown> | undefined)
+  }
+  async getCase(ticketId: number): Promise<CaseRow | null> {
+    return this.caseSync(ticketId)
+  }
+  /** Creates the case row on first use and applies `patch` (camelCase keys of CaseRow). */
+  upsertCaseSync(ticketId: number, patch: Partial<Omit<CaseRow, 'ticketId' | 'createdAt' | 'updatedAt'>>, now = new Date().toISOString()): CaseRow {
+    this.db.prepare('INSERT INTO nvr_reset_cases (ticket_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (ticket_id) DO NOTHING').run(ticketId, now, now)
+    const keys = Object.keys(patch)
+    if (keys.length) {
+      const sets = keys.map((k) => `${snake(k)} = @${k}`).join(', ')
+      this.db.prepare(`UPDATE nvr_reset_cases SET ${sets}, updated_at = @__now WHERE ticket_id = @__id`).run({ ...patch, __now: now, __id: ticketId })
+    }
+    return this.caseSync(ticketId)!
+  }
+
+  addCheckSync(c: Omit<CheckRow, 'id'>): CheckRow {
+    const id = this.db.prepare('INSERT INTO nvr_reset_checks (ticket_id, kind, passed, evidence_id, note, agent, at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(c.ticketId, c.kind, c.passed ? 1 : 0, c.evidenceId, c.note, c.agent, c.at).lastInsertRowid
+    return { ...c, id: Number(id) }
+  }
+  /** The latest check of each kind (a later failed check replaces an earlier pass). */
+  async latestChecks(ticketId: number): Promise<CheckRow[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM nvr_reset_checks WHERE id IN (SELECT max(id) FROM nvr_reset_checks WHERE ticket_id = ? GROUP BY kind) ORDER BY kind')
+      .all(ticketId) as Record<string, unknown>[]
+    return rows.map((r) => ({ ...mapRow<CheckRow>(r)!, passed: r.passed === 1 }))
+  }
+
+  addCodeSync(c: Omit<CodeRow, 'id' | 'status' | 'statusDetail' | 'usedAt'>): CodeRow {
+    const id = this.db
+      .prepare('INSERT INTO nvr_reset_codes (ticket_id, nonce, provider, code_sealed, code_hint, reference, expires_at, agent, obtained_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(c.ticketId, c.nonce, c.provider, c.codeSealed, c.codeHint, c.reference, c.expiresAt, c.agent, c.obtainedAt).lastInsertRowid
+    return this.codeSync(Number(id))!
+  }
+  codeSync(id: number): CodeRow | null {
+    return mapRow<CodeRow>(this.db.prepare('SELECT * FROM nvr_reset_codes WHERE id = ?').get(id) as Record<string, unknown> | undefined)
+  }
+  async codes(ticketId: number): Promise<CodeRow[]> {
+    return (this.db.prepare('SELECT * FROM nvr_reset_codes WHERE ticket_id = ? ORDER BY id').all(ticketId) as Record<string, unknown>[]).map((r) => mapRow<CodeRow>(r)!)
+  }
+  setCodeStatusSync(id: number, status: CodeStatus, detail: string, usedAt: string | null): void {
+    this.db.prepare('UPDATE nvr_reset_codes SET status = ?, status_detail = ?, used_at = coalesce(?, used_at) WHERE id = ?').run(status, detail, usedAt, id)
+  }
+  voidOpenCodesSync(ticketId: number, detail: string): void {
+    this.db.prepare("UPDATE nvr_reset_codes SET status = 'void', status_detail = ? WHERE ticket_id = ? AND status = 'issued'").run(detail, ticketId)
+  }
+}

@@ -1,0 +1,56 @@
+import { applyOnDevice } from '../../nvr-reset/apply'
+import { approve, invalidate, message, recordCheck, requestCode, revealCode, updateCase, adoptPayload } from '../../nvr-reset/case'
+import { addPhotos, decodeRegion, photoImage } from '../../nvr-reset/photos'
+import { loadSettings, publicSettings, saveSettings } from '../../nvr-reset/settings'
+import { buildView, resetRepo } from '../../nvr-reset/view'
+import { AppError } from '../../../shared/contract/common'
+import type { App } from '../app'
+import type { HandlerMap } from './types'
+
+type M =
+  | 'nvrReset.get' | 'nvrReset.addPhotos' | 'nvrReset.photoImage' | 'nvrReset.decodeRegion' | 'nvrReset.usePayload' | 'nvrReset.update'
+  | 'nvrReset.invalidate' | 'nvrReset.recordCheck' | 'nvrReset.approve' | 'nvrReset.requestCode' | 'nvrReset.revealCode' | 'nvrReset.message'
+  | 'nvrReset.apply' | 'nvrReset.settings.get' | 'nvrReset.settings.set'
+
+export function nvrResetHandlers(app: App): HandlerMap<M> {
+  const view = (ticketId: number) => buildView(app, ticketId)
+  return {
+    'nvrReset.get': ({ ticketId }) => view(ticketId),
+    'nvrReset.addPhotos': async ({ ticketId, files }) => {
+      const results = await addPhotos(app, ticketId, files.map((f) => ({ name: f.name, source: f.source, data: Buffer.from(f.dataBase64, 'base64') })))
+      app.bus.emit('nvrReset.changed', { ticketId })
+      return { results, view: await view(ticketId) }
+    },
+    'nvrReset.photoImage': ({ photoId }) => photoImage(app, photoId),
+    'nvrReset.decodeRegion': async ({ photoId, rect, rotate }) => {
+      const r = await decodeRegion(app, photoId, rect, rotate)
+      return { found: r.found, view: await view(r.ticketId) }
+    },
+    'nvrReset.usePayload': async ({ ticketId, photoId, text }) => {
+      if (photoId !== null) {
+        const p = await resetRepo(app).photo(photoId)
+        if (!p || p.ticketId !== ticketId) throw new AppError('NOT_FOUND', `Photo #${photoId} is not on this ticket.`)
+        await adoptPayload(app, ticketId, photoId, text, p.receivedAt)
+      } else {
+        await adoptPayload(app, ticketId, null, text, null)
+      }
+      return view(ticketId)
+    },
+    'nvrReset.update': async ({ ticketId, ...u }) => (await updateCase(app, ticketId, u), view(ticketId)),
+    'nvrReset.invalidate': async ({ ticketId, reason }) => (await invalidate(app, ticketId, reason), view(ticketId)),
+    'nvrReset.recordCheck': async ({ ticketId, kind, passed, note, file }) => {
+      await recordCheck(app, ticketId, { kind, passed, note, file: file ? { name: file.name, data: Buffer.from(file.dataBase64, 'base64') } : undefined })
+      return view(ticketId)
+    },
+    'nvrReset.approve': async ({ ticketId, approver, note }) => (await approve(app, ticketId, approver, note), view(ticketId)),
+    'nvrReset.requestCode': async ({ ticketId, provider, code }) => (await requestCode(app, ticketId, provider, code), view(ticketId)),
+    'nvrReset.revealCode': ({ codeId }) => revealCode(app, codeId),
+    'nvrReset.message': ({ ticketId, kind, lang, codeId }) => message(app, ticketId, kind, lang, codeId),
+    'nvrReset.apply': async (i) => {
+      const r = await applyOnDevice(app, i)
+      return { ...r, view: await view(i.ticketId) }
+    },
+    'nvrReset.settings.get': async () => publicSettings(await loadSettings(app)),
+    'nvrReset.settings.set': async (p) => publicSettings(await saveSettings(app, p)),
+  }
+}

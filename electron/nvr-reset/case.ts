@@ -1,0 +1,161 @@
+// The reset case of a ticket: which QR is in use, the customer's zone and the device clock,
+// what invalidated the QR, the ownership checks and approval, and the security codes. Every
+// change is written with its audit entry in one transaction (App.record).
+import { AppError } from '../../shared/contract/common'
+import type { CheckKind, Invalidation } from '../../db/repos/nvr-reset'
+import type { App } from '../core/app'
+import { addEvidence } from '../evidence/vault'
+import { httpVendorProvider, labVendorProvider, manualProvider, maskCode, spellCode, type SecurityCodeProvider } from '../reset-codes/providers'
+import { parsePayload } from './payload'
+import { httpConfig, labConfig, loadSettings } from './settings'
+import { codeMessage, retakeMessage, type Lang, type Message } from './templates'
+import { isValidZone } from './validity'
+import { buildView, CHECK_KINDS, resetRepo } from './view'
+
+const changed = (app: App, ticketId: number) => app.bus.emit('nvrReset.changed', { ticketId })
+
+export async function adoptPayload(app: App, ticketId: number, photoId: number | null, text: string, receivedAt: string | null): Promise<void> {
+  const repo = resetRepo(app)
+  const p = parsePayload(text.trim())
+  const s = await loadSettings(app)
+  const prev = await repo.getCase(ticketId)
+  const now = new Date().toISOString()
+  await app.record(
+    () => {
+      const nonce = p.fields?.nonce || `raw:${text.trim().slice(0, 64)}`
+      if (prev?.nonce && prev.nonce !== nonce) repo.voidOpenCodesSync(ticketId, 'A newer QR replaced the one this code was issued for.')
+      return repo.upsertCaseSync(ticketId, {
+        photoId, payload: text.trim(), format: p.format, vendor: p.vendor,
+        serial: p.fields?.serial ?? null, mac: p.fields?.mac ?? null, model: p.fields?.model ?? null, nonce, issuedAt: p.fields?.issuedAt || null,
+        receivedAt: receivedAt ?? now, invalidated: null, invalidatedAt: null, appliedAt: null, verifiedAt: null, verifyDetail: null,
+        ...(prev ? {} : { customerTz: s.defaultTz }),
+      })
+    },
+    (c) => ({ action: 'nvrReset.payload', outcome: 'ok', ticketId, inputs: { photoId, format: p.format, serial: c.serial, mac: c.mac, model: c.model, issuedAt: c.issuedAt, problems: p.problems.length, replaced: !!prev?.payload } }),
+  )
+  changed(app, ticketId)
+}
+
+export async function updateCase(app: App, ticketId: number, u: { customerTz?: string; deviceAddress?: string; deviceTime?: string | null }): Promise<void> {
+  await app.tickets.get(ticketId)
+  if (u.customerTz !== undefined && !isValidZone(u.customerTz)) throw new AppError('VALIDATION', `"${u.customerTz}" is not a time zone (use names like Europe/Prague or America/New_York).`, { field: 'customerTz' })
+  const patch: Record<string, unknown> = {}
+  if (u.customerTz !== undefined) patch.customerTz = u.customerTz
+  if (u.deviceAddress !== undefined) patch.deviceAddress = u.deviceAddress.trim()
+  // The device clock as the customer (or the bench) reads it now: its offset from real time.
+  if (u.deviceTime !== undefined) patch.deviceOffsetMs = u.deviceTime === null ? null : Date.parse(u.deviceTime) - Date.now()
+  await app.record(
+    () => resetRepo(app).upsertCaseSync(ticketId, patch),
+    () => ({ action: 'nvrReset.update', outcome: 'ok', ticketId, inputs: patch }),
+  )
+  changed(app, ticketId)
+}
+
+export async function invalidate(app: App, ticketId: number, reason: Invalidation): Promise<void> {
+  const repo = resetRepo(app)
+  const c = await repo.getCase(ticketId)
+  if (!c?.payload) throw new AppError('CONFLICT', 'There is no QR on this ticket yet.')
+  const now = new Date().toISOString()
+  await app.record(
+    () => {
+      repo.voidOpenCodesSync(ticketId, `QR invalidated: ${reason}.`)
+      // A restart clears the NVR's wrong-code counter and lock along with the QR.
+      return repo.upsertCaseSync(ticketId, { invalidated: reason, invalidatedAt: now, ...(reason === 'reboot' ? { wrongCodes: 0, lockedUntil: null } : {}) })
+    },
+    () => ({ action: 'nvrReset.invalidate', outcome: 'info', ticketId, inputs: { reason, serial: c.serial } }),
+  )
+  changed(app, ticketId)
+}
+
+const EVIDENCE_KIND = { 'label-photo': 'label-photo', 'ownership-document': 'ownership-certificate', 'requester-is-owner': 'customer-statement' } as const
+
+export async function recordCheck(app: App, ticketId: number, c: { kind: CheckKind; passed: boolean; note: string; file?: { name: string; data: Buffer } }): Promise<void> {
+  await app.tickets.get(ticketId)
+  if (c.passed && c.kind !== 'requester-is-owner' && !c.file) {
+    throw new AppError('VALIDATION', c.kind === 'label-photo' ? 'Attach the photo of the device label to pass this check.' : 'Attach the Certificate of Ownership or the proof of purchase to pass this check.', { field: 'file' })
+  }
+  if (c.passed && c.kind === 'requester-is-owner' && c.note.trim().length < 3) {
+    throw new AppError('VALIDATION', 'Write how the requester was matched to the registered owner (name, company, purchase record…).', { field: 'note' })
+  }
+  const ev = c.file ? await addEvidence(app, { ticketId, kind: EVIDENCE_KIND[c.kind], source: 'nvr-reset-check', name: c.file.name, data: c.file.data, note: c.note }) : null
+  const agent = await app.agentLabel()
+  const at = new Date().toISOString()
+  await app.record(
+    () => resetRepo(app).addCheckSync({ ticketId, kind: c.kind, passed: c.passed, evidenceId: ev?.id ?? null, note: c.note, agent, at }),
+    (row) => ({ action: 'nvrReset.ownershipCheck', outcome: c.passed ? 'ok' : 'refused', ticketId, inputs: { check: c.kind, passed: c.passed, evidenceId: row.evidenceId, sha256: ev?.sha256 ?? null }, detail: c.note }),
+  )
+  changed(app, ticketId)
+}
+
+export async function approve(app: App, ticketId: number, approver: string, note: string): Promise<void> {
+  const me = await app.agent()
+  const mine = [me?.name, me?.email, await app.agentLabel()].filter(Boolean).map((x) => x!.toLowerCase())
+  if (mine.includes(approver.trim().toLowerCase())) throw new AppError('FORBIDDEN', 'The approval must come from a second agent, not from you.', { field: 'approver' })
+  const v = await buildView(app, ticketId)
+  if (!v.ownershipComplete) throw new AppError('FORBIDDEN', 'Complete the ownership checks before asking for approval.')
+  await app.record(
+    () => resetRepo(app).upsertCaseSync(ticketId, { approvedBy: approver.trim(), approvedAt: new Date().toISOString() }),
+    () => ({ action: 'nvrReset.approve', outcome: 'ok', ticketId, inputs: { approver: approver.trim() }, detail: note }),
+  )
+  changed(app, ticketId)
+}
+
+/** Refuses the code release unless the QR is live and ownership (and approval) are recorded. */
+async function releaseGate(app: App, ticketId: number) {
+  const v = await buildView(app, ticketId)
+  const c = v.case
+  const refuse = (m: string, hint?: string) => new AppError('FORBIDDEN', m, { hint })
+  if (!c?.payload) throw refuse('There is no QR on this ticket yet: add the customer’s photo first.')
+  if (c.invalidated) throw refuse(`No code was requested. ${c.invalidatedMessage}`)
+  if (c.validity.state === 'expired') throw refuse('No code was requested: the QR has expired.', 'Ask the customer to reopen the Retrieve Password screen and send a new photo.')
+  const missing = CHECK_KINDS.filter((k) => !v.checks.some((x) => x.kind === k && x.passed))
+  if (missing.length) throw refuse(`No code was released: ownership is not verified yet (${missing.join(', ')}).`, 'Record the label photo, the Certificate of Ownership or proof of purchase, and that the requester is the registered owner.')
+  if (v.approvalRequired && !c.approvedBy) throw refuse('No code was released: a second agent must approve this reset first (Settings require it).')
+  return v
+}
+
+export async function requestCode(app: App, ticketId: number, provider: 'lab' | 'http' | 'manual', manual?: string): Promise<void> {
+  const v = await releaseGate(app, ticketId)
+  const c = (await resetRepo(app).getCase(ticketId))!
+  const s = await loadSettings(app)
+  const forQr = v.codes.filter((x) => x.forCurrentQr && x.provider !== 'manual')
+  if (provider !== 'manual' && forQr.length >= 2) throw new AppError('FORBIDDEN', 'Two codes were already issued for this QR; the NVR accepts no more.', { hint: 'Ask the customer to reopen the Retrieve Password screen and send a new photo.' })
+  let p: SecurityCodeProvider
+  if (provider === 'lab') p = labVendorProvider(labConfig(app, s))
+  else if (provider === 'http') p = httpVendorProvider(httpConfig(app, s))
+  else p = manualProvider(manual ?? '')
+  let issued
+  try {
+    issued = await p.obtain({ payload: c.payload! })
+  } catch (e) {
+    await app.audit({ action: 'nvrReset.code.request', outcome: 'failed', ticketId, inputs: { provider, serial: c.serial }, detail: (e as Error).message })
+    throw e
+  }
+  const agent = await app.agentLabel()
+  await app.record(
+    () => resetRepo(app).addCodeSync({ ticketId, nonce: c.nonce!, provider, codeSealed: app.secrets.seal(issued.code), codeHint: maskCode(issued.code), reference: issued.reference, expiresAt: issued.expiresAt, agent, obtainedAt: new Date().toISOString() }),
+    (row) => ({ action: 'nvrReset.code.issued', outcome: 'ok', ticketId, inputs: { codeId: row.id, provider, codeHint: row.codeHint, serial: c.serial, reference: issued.reference } }),
+  )
+  changed(app, ticketId)
+}
+
+export async function revealCode(app: App, codeId: number): Promise<{ code: string; spelled: string[] }> {
+  const row = resetRepo(app).codeSync(codeId)
+  if (!row) throw new AppError('NOT_FOUND', `Code #${codeId} does not exist.`)
+  const code = app.secrets.open(row.codeSealed)
+  await app.audit({ action: 'nvrReset.code.shown', outcome: 'info', ticketId: row.ticketId, inputs: { codeId, codeHint: row.codeHint } })
+  return { code, spelled: spellCode(code) }
+}
+
+export async function message(app: App, ticketId: number, kind: 'code' | 'retake', lang: Lang, codeId?: number): Promise<Message> {
+  const ticket = await app.tickets.get(ticketId)
+  const agent = (await app.agent())?.name ?? 'Technical support'
+  if (kind === 'retake') return retakeMessage({ lang, customerName: ticket.customerName, agent })
+  const v = await buildView(app, ticketId)
+  const code = codeId ? v.codes.find((x) => x.id === codeId) : [...v.codes].reverse().find((x) => x.forCurrentQr && x.status === 'issued')
+  if (!v.case?.validity.expiresAt || !code) throw new AppError('CONFLICT', 'There is no code for the current QR to send yet.')
+  const row = resetRepo(app).codeSync(code.id)!
+  const expiresAt = row.expiresAt && row.expiresAt < v.case.validity.expiresAt ? row.expiresAt : v.case.validity.expiresAt
+  await app.audit({ action: 'nvrReset.message', outcome: 'info', ticketId, inputs: { kind, lang, codeId: code.id, codeHint: code.hint, tz: v.case.customerTz } })
+  return codeMessage({ lang, code: app.secrets.open(row.codeSealed), expiresAt, tz: v.case.customerTz, serial: v.case.fields?.serial ?? ticket.deviceSerial, customerName: ticket.customerName, agent })
+}

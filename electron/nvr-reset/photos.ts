@@ -1,0 +1,134 @@
+// Photo intake for the reset: the customer's pictures (dropped, picked, pasted, or inside an
+// .eml) are checked by electron/photos (limits, damage, bombs), decoded in the worker pool,
+// stored in the evidence vault (original bytes, SHA-256) with their times, and the first
+// reset QR found becomes the ticket's payload. The same photo twice is recognised by hash.
+import sharp from 'sharp'
+import { AppError } from '../../shared/contract/common'
+import { MAX_EVIDENCE_BYTES } from '../../shared/contract/evidence'
+import type { ResetIntakeResult } from '../../shared/contract/nvr-reset'
+import type { FoundCode, PhotoRow, PhotoSource } from '../../db/repos/nvr-reset'
+import type { App } from '../core/app'
+import { addEvidence } from '../evidence/vault'
+import { inspectImage, normalizeImage, parseEml } from '../photos/index'
+import { decodeInWorker } from '../qr/index'
+import { adoptPayload } from './case'
+import { parsePayload } from './payload'
+import { resetRepo } from './view'
+
+/** Photos are evidence: the vault's per-file limit applies, with the photo module's messages. */
+const LIMITS = { maxBytes: MAX_EVIDENCE_BYTES }
+
+const isEml = (name: string, data: Buffer) => /\.eml$/i.test(name) || /^(Received|Return-Path|From|MIME-Version|Message-ID|Date|Subject|To|Delivered-To):/i.test(data.subarray(0, 200).toString('latin1'))
+
+export async function addPhotos(app: App, ticketId: number, files: { name: string; source: PhotoSource; data: Buffer }[]): Promise<ResetIntakeResult[]> {
+  await app.tickets.get(ticketId)
+  const out: ResetIntakeResult[] = []
+  for (const f of files) {
+    if (isEml(f.name, f.data)) {
+      let parts
+      try {
+        parts = parseEml(f.data)
+      } catch (e) {
+        out.push({ name: f.name, status: 'refused', message: (e as Error).message, photoId: null })
+        continue
+      }
+      if (parts.length === 0) out.push({ name: f.name, status: 'refused', message: 'The e-mail has no photo attachments. Ask the customer to attach the photo (not a link to it).', photoId: null })
+      let i = 0
+      for (const p of parts) out.push(await addOne(app, ticketId, { name: `${f.name} › ${p.filename ?? `image ${++i}`}`, source: 'eml', data: p.bytes }))
+      continue
+    }
+    out.push(await addOne(app, ticketId, f))
+  }
+  return out
+}
+
+async function addOne(app: App, ticketId: number, f: { name: string; source: PhotoSource; data: Buffer }): Promise<ResetIntakeResult> {
+  const repo = resetRepo(app)
+  const receivedAt = new Date().toISOString()
+  try {
+    const info = await inspectImage(f.data, LIMITS)
+    const dup = await repo.photoBySha(ticketId, info.sha256)
+    if (dup) {
+      return { name: f.name, status: 'duplicate', message: `This is the same photo as “${dup.fileName}”, received ${dup.receivedAt.slice(0, 16).replace('T', ' ')} UTC; it was not stored again.`, photoId: dup.id }
+    }
+    // Decoding also proves the file is whole: a truncated JPEG is refused here, before storing.
+    const r = await decodeInWorker(f.data, { limits: LIMITS })
+    const ev = await addEvidence(app, { ticketId, kind: 'qr-photo', source: `qr-intake:${f.source}`, name: f.name, data: f.data })
+    const photo = repo.insertPhotoSync({
+      ticketId, evidenceId: ev.id, sha256: info.sha256, size: info.size, mime: info.mime, width: info.width, height: info.height,
+      fileName: f.name, source: f.source, receivedAt, capturedAt: info.capturedAt, capturedHasZone: info.capturedAtHasZone,
+    })
+    const codes: FoundCode[] = r.codes.map((c) => ({ text: c.text, position: c.position, region: null }))
+    await repo.setDecode(photo.id, { status: codes.length ? 'found' : 'none', ms: Math.round(r.ms), strategy: r.strategy, error: null, codes })
+    await app.audit({
+      action: 'nvrReset.photo', outcome: 'ok', ticketId,
+      inputs: { photoId: photo.id, evidenceId: ev.id, sha256: info.sha256, size: info.size, width: info.width, height: info.height, capturedAt: info.capturedAt, source: f.source, codesFound: codes.length, decodeMs: Math.round(r.ms) },
+    })
+    await adoptFirstReset(app, ticketId, (await repo.photo(photo.id))!)
+    return { name: f.name, status: 'added', message: codes.length ? `QR code found (${Math.round(r.ms)} ms).` : 'No QR code found in this photo. Select the code by hand below, or send the customer the photo tips.', photoId: photo.id }
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'BAD_INPUT') {
+      await app.audit({ action: 'nvrReset.photo', outcome: 'refused', ticketId, inputs: { name: f.name, size: f.data.length }, detail: e.message })
+      return { name: f.name, status: 'refused', message: e.message, photoId: null }
+    }
+    throw e
+  }
+}
+
+/** The first code that a vendor parser recognises (else the first code) becomes the payload. */
+async function adoptFirstReset(app: App, ticketId: number, p: PhotoRow): Promise<void> {
+  if (!p.codes.length) return
+  const best = p.codes.find((c) => parsePayload(c.text).format !== 'raw') ?? p.codes[0]
+  const cur = await resetRepo(app).getCase(ticketId)
+  if (cur?.payload === best.text.trim()) return
+  await adoptPayload(app, ticketId, p.id, best.text, p.receivedAt)
+}
+
+/** An upright JPEG preview; code positions refer to width x height. */
+export async function photoImage(app: App, photoId: number): Promise<{ dataUrl: string; width: number; height: number }> {
+  const { bytes } = await photoBytes(app, photoId)
+  const n = await normalizeImage(bytes, LIMITS)
+  const jpeg = await sharp(Buffer.from(n.data.buffer, n.data.byteOffset, n.data.byteLength), { raw: { width: n.width, height: n.height, channels: 4 } })
+    .resize({ width: 1600, height: 1600, fit: 'inside', withoutEnlargement: true })
+    .jpeg({ quality: 82 })
+    .toBuffer()
+  return { dataUrl: `data:image/jpeg;base64,${jpeg.toString('base64')}`, width: n.width, height: n.height }
+}
+
+async function photoBytes(app: App, photoId: number): Promise<{ photo: PhotoRow; bytes: Buffer }> {
+  const photo = await resetRepo(app).photo(photoId)
+  if (!photo) throw new AppError('NOT_FOUND', `Photo #${photoId} does not exist.`, { hint: 'Reload the ticket.' })
+  const bytes = app.db.prepare('SELECT content FROM evidence WHERE id = ?').pluck().get(photo.evidenceId) as Buffer | null
+  if (!bytes) throw new AppError('NOT_FOUND', 'The photo was removed from the evidence vault (retention or deletion); only its hash remains.', { hint: 'Ask the customer for the photo again if it is still needed.' })
+  return { photo, bytes }
+}
+
+/** Maps a point of the rotated crop back to the upright original. */
+export function unmapPoint(u: number, v: number, rect: { x: number; y: number; w: number; h: number }, rotate: 0 | 90 | 180 | 270): [number, number] {
+  const { w, h } = rect
+  const [x, y] = rotate === 90 ? [v, h - u] : rotate === 180 ? [w - u, h - v] : rotate === 270 ? [w - v, u] : [u, v]
+  return [Math.round((x + rect.x) * 10) / 10, Math.round((y + rect.y) * 10) / 10]
+}
+
+/** The crop/rotate assist: decode one region of the photo, turned by a multiple of 90°. */
+export async function decodeRegion(app: App, photoId: number, rect: { x: number; y: number; w: number; h: number }, rotate: 0 | 90 | 180 | 270): Promise<{ ticketId: number; found: boolean }> {
+  const { photo, bytes } = await photoBytes(app, photoId)
+  const n = await normalizeImage(bytes, LIMITS)
+  const r = { x: Math.min(rect.x, n.width - 8), y: Math.min(rect.y, n.height - 8), w: 0, h: 0 }
+  r.w = Math.min(rect.w, n.width - r.x)
+  r.h = Math.min(rect.h, n.height - r.y)
+  const png = await sharp(Buffer.from(n.data.buffer, n.data.byteOffset, n.data.byteLength), { raw: { width: n.width, height: n.height, channels: 4 } })
+    .extract({ left: r.x, top: r.y, width: r.w, height: r.h })
+    .rotate(rotate)
+    .png()
+    .toBuffer()
+  const res = await decodeInWorker(png, { limits: LIMITS })
+  const found: FoundCode[] = res.codes.map((c) => ({ text: c.text, position: c.position.map(([u, v]) => unmapPoint(u, v, r, rotate)), region: { ...r, rotate } }))
+  await app.audit({ action: 'nvrReset.decodeRegion', outcome: found.length ? 'ok' : 'failed', ticketId: photo.ticketId, inputs: { photoId, ...r, rotate, codesFound: found.length } })
+  if (found.length) {
+    const merged = [...photo.codes.filter((c) => !found.some((f) => f.text === c.text)), ...found]
+    await resetRepo(app).setDecode(photo.id, { status: 'found', ms: photo.decodeMs, strategy: photo.decodeStrategy ?? 'manual-region', error: null, codes: merged })
+    await adoptFirstReset(app, photo.ticketId, (await resetRepo(app).photo(photo.id))!)
+  }
+  return { ticketId: photo.ticketId, found: found.length > 0 }
+}

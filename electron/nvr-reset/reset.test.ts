@@ -1,0 +1,165 @@
+// The reset service end to end against an in-process lab bench, through the dispatcher (the
+// same path both transports take): photo → QR → ownership → code → NVR → verified, and the
+// ways it must stop (screen left, wrong codes, expiry, bad files).
+import sharp from 'sharp'
+import { afterEach, describe, expect, it } from 'vitest'
+import { tempDir } from '../../db/test/helpers'
+import { startBench, type Bench } from '../../lab/bench'
+import { createDispatcher } from '../core/api'
+import { App } from '../core/app'
+import { memoryKeyProvider } from '../core/secret-box'
+import type { ResetView } from '../../shared/contract/nvr-reset'
+import { exifUtc, phonePhoto } from './testing/phone-photo'
+
+const cleanup: (() => Promise<void>)[] = []
+afterEach(async () => {
+  for (const c of cleanup.splice(0).reverse()) await c()
+})
+const ctx = { transport: 'test' as const }
+
+async function setup() {
+  const bench: Bench = await startBench({ intercoms: 0, nvrs: 1, portMode: 'ephemeral', discovery: false, seed: `reset-${Math.random()}` })
+  cleanup.push(() => bench.stop())
+  const app = new App({ dataDir: tempDir(), host: 'browser', keys: memoryKeyProvider() })
+  cleanup.push(() => app.close())
+  const dispatch = createDispatcher(app)
+  const call = async <T = unknown>(m: string, i: unknown): Promise<T> => {
+    const r = await dispatch(m, i, ctx)
+    if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code })
+    return r.value as T
+  }
+  const fail = async (m: string, i: unknown) => {
+    const r = await dispatch(m, i, ctx)
+    if (r.ok) throw new Error(`${m} succeeded`)
+    return r.error
+  }
+  await call('system.setAgent', { name: 'Eva Agent', email: 'eva@example.com' })
+  const nvr = bench.nvr(0)
+  const t = await call<{ id: number }>('tickets.create', { customerName: 'Acme', deviceSerial: nvr.serial, procedure: 'nvr-password-reset' })
+  await call('nvrReset.settings.set', { lab: { url: bench.vendor.url, apiKey: bench.vendor.apiKey } })
+  const address = `${nvr.ip}:${nvr.info().httpPort}`
+  return { bench, app, call, fail, nvr, ticketId: t.id, address }
+}
+
+async function sendPhoto(s: Awaited<ReturnType<typeof setup>>, name = 'IMG_0001.jpg', bytes?: Buffer) {
+  const png = (await s.nvr.screenPng())!
+  const jpg = bytes ?? (await phonePhoto(png, { captured: { local: exifUtc(Date.now() - 60_000), offset: '+00:00' } }))
+  return s.call<{ view: ResetView; results: { status: string; message: string }[] }>('nvrReset.addPhotos', { ticketId: s.ticketId, files: [{ name, source: 'drop', dataBase64: jpg.toString('base64') }] })
+}
+
+async function owned(s: Awaited<ReturnType<typeof setup>>) {
+  const label = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#eee' } }).jpeg().toBuffer()
+  await s.call('nvrReset.recordCheck', { ticketId: s.ticketId, kind: 'label-photo', passed: true, note: 'serial on label matches', file: { name: 'label.jpg', dataBase64: label.toString('base64') } })
+  await s.call('nvrReset.recordCheck', { ticketId: s.ticketId, kind: 'ownership-document', passed: true, note: 'invoice 2024-118', file: { name: 'invoice.pdf', dataBase64: Buffer.from('%PDF-1.4 invoice').toString('base64') } })
+  return s.call<ResetView>('nvrReset.recordCheck', { ticketId: s.ticketId, kind: 'requester-is-owner', passed: true, note: 'Requester Jan Novak is the registered owner (distributor record)' })
+}
+
+describe('NVR reset service', () => {
+  it('completes the loop: phone photo → payload → ownership → lab code → NVR → new password verified, old refused', async () => {
+    const s = await setup()
+    s.nvr.openRetrievePassword()
+    const oldPassword = s.nvr.info().credentials.password
+    const jpg = await phonePhoto((await s.nvr.screenPng())!, { captured: { local: exifUtc(Date.now() - 60_000), offset: '+00:00' } })
+    const r = await sendPhoto(s, 'IMG_0001.jpg', jpg)
+    expect(r.results[0]).toMatchObject({ status: 'added' })
+    expect(r.view.case?.format).toBe('2msim1')
+    expect(r.view.case?.fields).toMatchObject({ serial: s.nvr.serial, mac: s.nvr.mac, model: s.nvr.model })
+    expect(r.view.case?.serialMatchesTicket).toBe(true)
+    expect(r.view.case?.validity.state).toBe('valid')
+    expect(r.view.stage).toBe('ownership')
+    // Same photo again: recognised, not stored twice.
+    const again = await sendPhoto(s, 'IMG_0001 (1).jpg', jpg)
+    expect(again.results[0].status).toBe('duplicate')
+    expect(again.view.photos).toHaveLength(1)
+    // No code before ownership is recorded.
+    expect(await s.fail('nvrReset.requestCode', { ticketId: s.ticketId, provider: 'lab' })).toMatchObject({ code: 'FORBIDDEN' })
+    const v = await owned(s)
+    expect(v.stage).toBe('code')
+    const withCode = await s.call<ResetView>('nvrReset.requestCode', { ticketId: s.ticketId, provider: 'lab' })
+    const code = withCode.codes[0]
+    expect(code).toMatchObject({ provider: 'lab', status: 'issued', forCurrentQr: true })
+    expect(code.hint).toMatch(/^•{6}[A-Za-z0-9]{2}$/)
+    // The code is sealed at rest and masked in the audit trail.
+    const sealed = s.app.db.prepare('SELECT code_sealed FROM nvr_reset_codes').pluck().get() as string
+    const shown = await s.call<{ code: string; spelled: string[] }>('nvrReset.revealCode', { codeId: code.id })
+    expect(shown.code).toMatch(/^[A-Za-z0-9]{8}$/)
+    expect(sealed).not.toContain(shown.code)
+    expect(shown.spelled).toHaveLength(8)
+    const trail = JSON.stringify(await s.app.auditLog.forTicket(s.ticketId))
+    expect(trail).not.toContain(shown.code)
+    const msg = await s.call<{ body: string }>('nvrReset.message', { ticketId: s.ticketId, kind: 'code', lang: 'cs' })
+    expect(msg.body).toContain(shown.code)
+    expect(msg.body).toContain('NEOPOUŠTĚJTE')
+    const done = await s.call<{ outcome: string; view: ResetView }>('nvrReset.apply', { ticketId: s.ticketId, codeId: code.id, address: s.address, username: 'admin', newPassword: 'N3w-Passw0rd!', oldPassword })
+    expect(done.outcome).toBe('verified')
+    expect(done.view.stage).toBe('done')
+    expect(s.nvr.passwordOf('admin')).toBe('N3w-Passw0rd!')
+    // The same code is never entered twice.
+    expect(await s.fail('nvrReset.apply', { ticketId: s.ticketId, codeId: code.id, address: s.address, newPassword: 'Other-Passw0rd' })).toMatchObject({ code: 'FORBIDDEN' })
+  }, 60_000)
+
+  it('stops when the customer left the Retrieve Password screen, without spending the code', async () => {
+    const s = await setup()
+    s.nvr.openRetrievePassword()
+    await sendPhoto(s)
+    await owned(s)
+    const v = await s.call<ResetView>('nvrReset.requestCode', { ticketId: s.ticketId, provider: 'lab' })
+    s.nvr.leaveRetrievePasswordScreen()
+    const r = await s.call<{ outcome: string; view: ResetView }>('nvrReset.apply', { ticketId: s.ticketId, codeId: v.codes[0].id, address: s.address, newPassword: 'N3w-Passw0rd!' })
+    expect(r.outcome).toBe('invalidated')
+    expect(r.view.case?.invalidated).toBe('left-screen')
+    expect(r.view.stage).toBe('blocked')
+    expect(r.view.codes[0].status).toBe('void')
+    expect(await s.fail('nvrReset.requestCode', { ticketId: s.ticketId, provider: 'lab' })).toMatchObject({ code: 'FORBIDDEN' })
+  }, 60_000)
+
+  it('enters each wrong code once and refuses before the NVR would lock', async () => {
+    const s = await setup()
+    s.nvr.openRetrievePassword()
+    await sendPhoto(s)
+    await owned(s)
+    const wrong = ['Abcd1234', 'abcd1234', 'ABCD1234', 'AbCd1234']
+    for (const [i, w] of wrong.entries()) {
+      const v = await s.call<ResetView>('nvrReset.requestCode', { ticketId: s.ticketId, provider: 'manual', code: w })
+      const r = await s.call<{ outcome: string; message: string; view: ResetView }>('nvrReset.apply', { ticketId: s.ticketId, codeId: v.codes[i].id, address: s.address, newPassword: 'N3w-Passw0rd!' })
+      expect(r.outcome).toBe('wrong-code')
+      expect(r.view.case?.wrongCodes).toBe(i + 1)
+    }
+    const v = await s.call<ResetView>('nvrReset.requestCode', { ticketId: s.ticketId, provider: 'lab' })
+    const err = await s.fail('nvrReset.apply', { ticketId: s.ticketId, codeId: v.codes.at(-1)!.id, address: s.address, newPassword: 'N3w-Passw0rd!' })
+    expect(err.code).toBe('FORBIDDEN')
+    expect(err.message).toMatch(/one more wrong code would lock/)
+    // The NVR itself is not locked: four wrong codes were sent, never a fifth.
+    expect(s.nvr.retrieve.submit('still-not-right')).toMatchObject({ ok: false, reason: 'wrong', remaining: 0 })
+  }, 60_000)
+
+  it('refuses the code release for an expired QR', async () => {
+    const s = await setup()
+    // The NVR clock is 25 h behind real time: its QR is already a day old for the vendor.
+    await s.nvr.clockSkew(-25 * 3600)
+    s.nvr.openRetrievePassword()
+    const r = await sendPhoto(s)
+    expect(r.view.case?.validity.state).toBe('expired')
+    expect(r.view.case?.validity.warnings.map((w) => w.code)).toContain('issued-long-ago')
+    expect(r.view.stage).toBe('blocked')
+    await owned(s)
+    expect((await s.fail('nvrReset.requestCode', { ticketId: s.ticketId, provider: 'lab' })).message).toMatch(/expired/)
+  }, 60_000)
+
+  it('refuses damaged and oversized files with clear messages, and keeps photos without a code', async () => {
+    const s = await setup()
+    const good = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#88a' } }).jpeg().toBuffer()
+    const files = [
+      { name: 'notes.txt', source: 'picker', dataBase64: Buffer.from('hello, this is not a photo').toString('base64') },
+      { name: 'cut.jpg', source: 'picker', dataBase64: good.subarray(0, Math.floor(good.length / 2)).toString('base64') },
+      { name: 'wall.jpg', source: 'picker', dataBase64: good.toString('base64') },
+    ]
+    const r = await s.call<{ results: { name: string; status: string; message: string }[]; view: ResetView }>('nvrReset.addPhotos', { ticketId: s.ticketId, files })
+    expect(r.results.map((x) => x.status)).toEqual(['refused', 'refused', 'added'])
+    expect(r.results[0].message).toMatch(/not a photo/)
+    expect(r.results[1].message).toMatch(/incomplete|damaged/)
+    expect(r.view.photos[0].decodeStatus).toBe('none')
+    const retake = await s.call<{ body: string }>('nvrReset.message', { ticketId: s.ticketId, kind: 'retake', lang: 'en' })
+    expect(retake.body).toMatch(/Do not leave the "Retrieve Password" screen/)
+  }, 60_000)
+})

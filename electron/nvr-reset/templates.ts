@@ -1,0 +1,111 @@
+// Messages the agent sends the customer, in English and Czech. The deadline is written in
+// the customer's time zone (chosen per ticket), with the zone named, because "until 14:00"
+// means nothing across borders. The code is spelled out under itself: it is case sensitive.
+import { spellCode } from '../reset-codes/providers'
+
+export type Lang = 'en' | 'cs'
+export const LANGS: Lang[] = ['en', 'cs']
+
+export interface Message {
+  subject: string
+  body: string
+}
+
+const LOCALE: Record<Lang, string> = { en: 'en-GB', cs: 'cs-CZ' }
+
+export function formatDeadline(iso: string, tz: string, lang: Lang): string {
+  const d = new Date(iso)
+  const s = new Intl.DateTimeFormat(LOCALE[lang], { timeZone: tz, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d)
+  return `${s} (${tz})`
+}
+
+const SPELL_CS: Record<string, string> = { capital: 'velké', 'lower-case': 'malé', digit: 'číslice' }
+const DIGITS_CS = ['nula', 'jedna', 'dva', 'tři', 'čtyři', 'pět', 'šest', 'sedm', 'osm', 'devět']
+
+export function spellFor(code: string, lang: Lang): string {
+  if (lang === 'en') return spellCode(code).join(', ')
+  return [...code]
+    .map((c) => (c >= '0' && c <= '9' ? `${SPELL_CS.digit} ${DIGITS_CS[Number(c)]}` : c >= 'A' && c <= 'Z' ? `${SPELL_CS.capital} ${c}` : `${SPELL_CS['lower-case']} ${c}`))
+    .join(', ')
+}
+
+export function codeMessage(o: { lang: Lang; code: string; expiresAt: string; tz: string; serial: string; customerName: string; agent: string }): Message {
+  const deadline = formatDeadline(o.expiresAt, o.tz, o.lang)
+  if (o.lang === 'cs') {
+    return {
+      subject: `Bezpečnostní kód pro obnovení hesla NVR ${o.serial}`,
+      body: `Dobrý den, ${o.customerName},
+
+bezpečnostní kód pro obnovení hesla vašeho záznamového zařízení (sériové číslo ${o.serial}) je:
+
+    ${o.code}
+
+(${spellFor(o.code, 'cs')})
+
+Kód rozlišuje velká a malá písmena. Zadejte jej do pole „Security Code“ na obrazovce „Retrieve Password“, potvrďte a poté dvakrát zadejte nové heslo.
+
+Kód platí nejpozději do: ${deadline}.
+
+DŮLEŽITÉ: Obrazovku „Retrieve Password“ do zadání kódu NEOPOUŠTĚJTE a zařízení nerestartujte. Pokud ji opustíte nebo se zařízení restartuje, kód přestane platit a bude potřeba nová fotografie QR kódu.
+
+S pozdravem
+${o.agent}`,
+    }
+  }
+  return {
+    subject: `Security code for the password reset of NVR ${o.serial}`,
+    body: `Hello ${o.customerName},
+
+the security code for resetting the password of your recorder (serial number ${o.serial}) is:
+
+    ${o.code}
+
+(${spellFor(o.code, 'en')})
+
+The code is case sensitive. Type it into the "Security Code" field of the "Retrieve Password" screen, confirm, then enter your new password twice.
+
+The code is valid until: ${deadline} at the latest.
+
+IMPORTANT: do NOT leave the "Retrieve Password" screen and do not restart the recorder until you have entered the code. Leaving the screen or restarting makes the code useless, and we would need a new photo of the QR code.
+
+Kind regards,
+${o.agent}`,
+  }
+}
+
+export function retakeMessage(o: { lang: Lang; customerName: string; agent: string }): Message {
+  if (o.lang === 'cs') {
+    return {
+      subject: 'Prosíme o novou fotografii QR kódu',
+      body: `Dobrý den, ${o.customerName},
+
+z fotografie se nám nepodařilo přečíst QR kód. Prosíme o novou fotografii:
+
+- Obrazovku „Retrieve Password“ neopouštějte; vyfoťte QR kód, který je na ní právě zobrazen.
+- Foťte kolmo k obrazovce, ne šikmo, a tak, aby QR kód vyplnil většinu snímku.
+- Vypněte blesk a zabraňte odleskům světel v obrazovce.
+- Držte telefon v klidu a počkejte, až zaostří; rozmazaný snímek nelze přečíst.
+- Pokud je na snímku vlnitý vzor (moaré), trochu se vzdalte nebo snímek pořiďte lehce z jiné vzdálenosti.
+- Pošlete fotografii jako přílohu (JPEG nebo PNG), ne snímek obrazovky z chatu.
+
+Děkujeme
+${o.agent}`,
+    }
+  }
+  return {
+    subject: 'Please send a new photo of the QR code',
+    body: `Hello ${o.customerName},
+
+we could not read the QR code in your photo. Please send a new one:
+
+- Do not leave the "Retrieve Password" screen; photograph the QR code it shows now.
+- Hold the phone square to the screen, not at an angle, with the QR code filling most of the picture.
+- Turn the flash off and avoid reflections of lamps or windows on the screen.
+- Hold still and wait for the phone to focus; a blurred picture cannot be read.
+- If you see wavy stripes (moiré) on the picture, step back a little or change the distance slightly.
+- Send the photo as an attachment (JPEG or PNG), not a screenshot of a chat.
+
+Thank you,
+${o.agent}`,
+  }
+}

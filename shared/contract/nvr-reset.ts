@@ -1,0 +1,197 @@
+// The NVR "Option 2" password reset from a customer's QR photo (issue 6): photo intake and
+// decoding, the payload, validity, ownership checks, security codes and the device loop.
+// Codes reach the renderer only through nvrReset.revealCode (audited); passwords never leave.
+import { z } from 'zod'
+import { defineEvents, defineMethods, Empty, Id } from './common'
+
+const MAX_PHOTO_BASE64 = Math.ceil((40 * 1024 * 1024) / 3) * 4
+const Base64 = z.string().min(1, 'The file is empty').max(MAX_PHOTO_BASE64, 'Files up to 40 MB can be added').regex(/^[A-Za-z0-9+/]*={0,2}$/, 'Not base64')
+
+export const ResetPhotoSource = z.enum(['drop', 'picker', 'paste', 'eml', 'cli'])
+export const ResetInvalidation = z.enum(['left-screen', 'reboot', 'new-qr', 'code-limit'])
+export const ResetCheckKind = z.enum(['label-photo', 'ownership-document', 'requester-is-owner'])
+export const ResetProviderId = z.enum(['lab', 'http', 'manual'])
+
+const Point = z.tuple([z.number(), z.number()])
+export const ResetFoundCode = z.object({
+  text: z.string(),
+  position: z.array(Point),
+  region: z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number(), rotate: z.number() }).nullable(),
+})
+
+export const ResetPhoto = z.object({
+  id: Id,
+  evidenceId: Id,
+  sha256: z.string(),
+  size: z.number().int(),
+  mime: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  fileName: z.string(),
+  source: ResetPhotoSource,
+  receivedAt: z.string(),
+  capturedAt: z.string().nullable(),
+  capturedHasZone: z.boolean(),
+  decodeStatus: z.enum(['pending', 'found', 'none', 'failed']),
+  decodeMs: z.number().nullable(),
+  decodeStrategy: z.string().nullable(),
+  decodeError: z.string().nullable(),
+  codes: z.array(ResetFoundCode),
+})
+export type ResetPhoto = z.infer<typeof ResetPhoto>
+
+export const ResetWarning = z.object({ code: z.string(), message: z.string() })
+
+export const ResetCase = z.object({
+  photoId: z.number().int().nullable(),
+  payload: z.string().nullable(),
+  format: z.string().nullable(),
+  formatLabel: z.string(),
+  fields: z.object({ serial: z.string(), mac: z.string(), model: z.string(), nonce: z.string(), issuedAt: z.string() }).nullable(),
+  problems: z.array(z.string()),
+  customerTz: z.string(),
+  deviceAddress: z.string(),
+  deviceOffsetMs: z.number().nullable(),
+  invalidated: ResetInvalidation.nullable(),
+  invalidatedAt: z.string().nullable(),
+  invalidatedMessage: z.string().nullable(),
+  validity: z.object({
+    state: z.enum(['valid', 'expiring', 'expired', 'invalidated', 'unknown']),
+    expiresAt: z.string().nullable(),
+    validityHours: z.number(),
+    capturedAtUtc: z.string().nullable(),
+    warnings: z.array(ResetWarning),
+  }),
+  serialMatchesTicket: z.boolean().nullable(),
+  approvedBy: z.string().nullable(),
+  approvedAt: z.string().nullable(),
+  wrongCodes: z.number().int(),
+  lockedUntil: z.string().nullable(),
+  appliedAt: z.string().nullable(),
+  verifiedAt: z.string().nullable(),
+  verifyDetail: z.string().nullable(),
+})
+export type ResetCase = z.infer<typeof ResetCase>
+
+export const ResetCheck = z.object({ kind: ResetCheckKind, passed: z.boolean(), note: z.string(), agent: z.string(), at: z.string(), evidenceId: z.number().int().nullable() })
+export const ResetCode = z.object({
+  id: Id,
+  provider: ResetProviderId,
+  hint: z.string(),
+  status: z.enum(['issued', 'accepted', 'rejected', 'void']),
+  statusDetail: z.string(),
+  obtainedAt: z.string(),
+  expiresAt: z.string().nullable(),
+  reference: z.string().nullable(),
+  usedAt: z.string().nullable(),
+  agent: z.string(),
+  forCurrentQr: z.boolean(),
+})
+
+export const ResetStage = z.enum(['photo', 'payload', 'ownership', 'approval', 'code', 'apply', 'done', 'blocked'])
+export const ResetView = z.object({
+  ticketId: Id,
+  stage: ResetStage,
+  blockedReason: z.string().nullable(),
+  photos: z.array(ResetPhoto),
+  case: ResetCase.nullable(),
+  checks: z.array(ResetCheck),
+  ownershipComplete: z.boolean(),
+  approvalRequired: z.boolean(),
+  codes: z.array(ResetCode),
+  invalidators: z.array(z.string()),
+  providers: z.object({ lab: z.boolean(), http: z.boolean() }),
+})
+export type ResetView = z.infer<typeof ResetView>
+
+export const ResetIntakeResult = z.object({
+  name: z.string(),
+  status: z.enum(['added', 'duplicate', 'refused']),
+  message: z.string(),
+  photoId: z.number().int().nullable(),
+})
+export type ResetIntakeResult = z.infer<typeof ResetIntakeResult>
+
+export const ResetSettings = z.object({
+  lab: z.object({ url: z.string(), keySet: z.boolean() }),
+  http: z.object({ url: z.string(), keyHeader: z.string(), keyPrefix: z.string(), bodyTemplate: z.string(), codePath: z.string(), keySet: z.boolean() }),
+  validityHours: z.record(z.string(), z.number()),
+  requireSecondAgent: z.boolean(),
+  skewToleranceMinutes: z.number(),
+  defaultTz: z.string(),
+})
+export type ResetSettings = z.infer<typeof ResetSettings>
+
+const tid = z.object({ ticketId: Id }).strict()
+const Rect = z.object({ x: z.number().int().min(0), y: z.number().int().min(0), w: z.number().int().min(8), h: z.number().int().min(8) }).strict()
+
+export const nvrResetMethods = defineMethods({
+  'nvrReset.get': { input: tid, output: ResetView, summary: 'The NVR reset of a ticket: photos, QR, validity, checks, codes' },
+  'nvrReset.addPhotos': {
+    input: z.object({ ticketId: Id, files: z.array(z.object({ name: z.string().trim().min(1).max(200), source: ResetPhotoSource, dataBase64: Base64 }).strict()).min(1).max(20) }).strict(),
+    output: z.object({ view: ResetView, results: z.array(ResetIntakeResult) }),
+    summary: 'Add customer photos (or .eml files with photo attachments) and decode their QR codes',
+  },
+  'nvrReset.photoImage': {
+    input: z.object({ photoId: Id }).strict(),
+    output: z.object({ dataUrl: z.string(), width: z.number().int(), height: z.number().int() }),
+    summary: 'An upright JPEG preview of a photo, in the coordinates of its detected codes',
+  },
+  'nvrReset.decodeRegion': {
+    input: z.object({ photoId: Id, rect: Rect, rotate: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]) }).strict(),
+    output: z.object({ view: ResetView, found: z.boolean() }),
+    summary: 'Decode a selected region of a photo, optionally rotated',
+  },
+  'nvrReset.usePayload': {
+    input: z.object({ ticketId: Id, photoId: Id.nullable(), text: z.string().trim().min(1).max(4000) }).strict(),
+    output: ResetView,
+    summary: 'Use this QR text as the reset payload of the ticket',
+  },
+  'nvrReset.update': {
+    input: z.object({ ticketId: Id, customerTz: z.string().min(1).max(64).optional(), deviceAddress: z.string().max(200).optional(), deviceTime: z.string().datetime({ offset: true }).nullable().optional() }).strict(),
+    output: ResetView,
+    summary: 'Customer time zone, bench address, or the device clock as read now',
+  },
+  'nvrReset.invalidate': { input: z.object({ ticketId: Id, reason: ResetInvalidation }).strict(), output: ResetView, summary: 'Record that the QR no longer works (screen left, reboot…)' },
+  'nvrReset.recordCheck': {
+    input: z.object({ ticketId: Id, kind: ResetCheckKind, passed: z.boolean(), note: z.string().trim().max(2000).default(''), file: z.object({ name: z.string().trim().min(1).max(200), dataBase64: Base64 }).strict().optional() }).strict(),
+    output: ResetView,
+    summary: 'Record an ownership check, with its evidence',
+  },
+  'nvrReset.approve': { input: z.object({ ticketId: Id, approver: z.string().trim().min(2).max(200), note: z.string().trim().max(2000).default('') }).strict(), output: ResetView, summary: 'Second-agent approval of the code release' },
+  'nvrReset.requestCode': {
+    input: z.object({ ticketId: Id, provider: ResetProviderId, code: z.string().max(64).optional() }).strict(),
+    output: ResetView,
+    summary: 'Obtain the security code for the current QR (stored sealed)',
+  },
+  'nvrReset.revealCode': { input: z.object({ codeId: Id }).strict(), output: z.object({ code: z.string(), spelled: z.array(z.string()) }), summary: 'Show a security code to the agent (audited)' },
+  'nvrReset.message': {
+    input: z.object({ ticketId: Id, kind: z.enum(['code', 'retake']), lang: z.enum(['en', 'cs']), codeId: Id.optional() }).strict(),
+    output: z.object({ subject: z.string(), body: z.string() }),
+    summary: 'A message for the customer (code with deadline, or how to take a better photo)',
+  },
+  'nvrReset.apply': {
+    input: z.object({ ticketId: Id, codeId: Id, address: z.string().trim().min(1).max(200), username: z.string().trim().min(1).max(64).default('admin'), newPassword: z.string().min(1).max(64), oldPassword: z.string().max(64).optional() }).strict(),
+    output: z.object({ view: ResetView, outcome: z.enum(['verified', 'not-verified', 'wrong-code', 'locked', 'invalidated', 'expired']), message: z.string() }),
+    summary: 'Lab bench: enter the code on the NVR once, set the new password, verify new works and old does not',
+  },
+  'nvrReset.settings.get': { input: Empty, output: ResetSettings, summary: 'Reset-code services and reset rules' },
+  'nvrReset.settings.set': {
+    input: z
+      .object({
+        lab: z.object({ url: z.string().max(500), apiKey: z.string().max(500).optional() }).strict().optional(),
+        http: z.object({ url: z.string().max(500), keyHeader: z.string().max(100), keyPrefix: z.string().max(50), bodyTemplate: z.string().max(4000), codePath: z.string().max(200), apiKey: z.string().max(500).optional() }).strict().optional(),
+        validityHours: z.record(z.string(), z.number().min(1).max(24 * 14)).optional(),
+        requireSecondAgent: z.boolean().optional(),
+        skewToleranceMinutes: z.number().min(1).max(24 * 60).optional(),
+        defaultTz: z.string().min(1).max(64).optional(),
+      })
+      .strict(),
+    output: ResetSettings,
+    summary: 'Change reset-code services and reset rules (API keys are sealed)',
+  },
+})
+
+export const nvrResetEvents = defineEvents({
+  'nvrReset.changed': z.object({ ticketId: Id }),
+})
