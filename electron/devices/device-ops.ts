@@ -241,23 +241,27 @@ export class DeviceOps {
   private pinPolicy(id: number | null, pending: { note: string }[]): PinPolicy | undefined {
     if (id === null) return undefined
     const repo = this.repo
-    return {
+    const policy: PinPolicy = {
       pinned: repo.pinSync(id),
       decide: (fp, previous) => {
         if (!previous) {
           repo.setPinSync(id, fp, 'first-use')
           pending.push({ note: `HTTPS certificate pinned on first use (SHA-256 ${fp}).` })
+          policy.pinned = fp
           return true
         }
         const until = repo.certResetUntilSync(id)
         if (until && Date.parse(until) > Date.now()) {
           repo.setPinSync(id, fp, 'after-reset')
+          void repo.setCertResetUntil(id, null)
           pending.push({ note: `New HTTPS certificate accepted after the console's own network factory reset (SHA-256 ${fp}).` })
+          policy.pinned = fp
           return true
         }
         return false
       },
     }
+    return policy
   }
 
   private endpoint(t: Target, pin?: PinPolicy, signal?: AbortSignal): Endpoint {

@@ -9,6 +9,7 @@ export const router = createRouter({
     { path: '/tickets', name: 'tickets', component: TicketsView },
     { path: '/tickets/:id(\\d+)', name: 'ticket', component: () => import('./views/TicketView.vue'), props: (r) => ({ id: Number(r.params.id) }) },
     { path: '/devices', name: 'devices', component: () => import('./views/DevicesView.vue') },
+    { path: '/devices/:id(\\d+)', name: 'device', component: () => import('./views/DeviceView.vue'), props: (r) => ({ id: Number(r.params.id) }) },
     { path: '/audit', name: 'audit', component: () => import('./views/AuditView.vue') },
     { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
     { path: '/:rest(.*)*', redirect: '/tickets' },
