@@ -39,11 +39,12 @@ export function renderTable(bench: Bench): string {
     `Vendor reset:       ${bench.vendor.url}   X-Api-Key: ${bench.vendor.apiKey}`,
     `Control interface:  ${bench.control.url}   Authorization: Bearer ${bench.control.token}`,
     `Seed:               ${bench.seed}`,
+    ...(bench.netns ? [`Lab network:        devices on ${bench.netns.subnet} (one namespace each), reached from here via ${bench.netns.rootInterface} ${bench.netns.consoleIp}`] : []),
   ].join('\n')
 }
 
 export function benchJson(bench: Bench) {
-  return { seed: bench.seed, devices: bench.devices.map((d) => d.info()), my2n: { url: bench.my2n.url, apiKey: bench.my2n.apiKey, companyId: bench.my2n.companyId, siteId: bench.my2n.siteId }, vendor: bench.vendor, control: bench.control }
+  return { seed: bench.seed, netns: bench.netns ?? null, devices: bench.devices.map((d) => d.info()), my2n: { url: bench.my2n.url, apiKey: bench.my2n.apiKey, companyId: bench.my2n.companyId, siteId: bench.my2n.siteId }, vendor: bench.vendor, control: bench.control }
 }
 
 export const labCommand: Command = {

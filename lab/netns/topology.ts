@@ -59,7 +59,8 @@ export function createTopology(count: number, pid = process.pid): Topology {
   if (process.platform !== 'linux') throw new Error('--netns needs Linux')
   if (process.getuid?.() !== 0) throw new Error('--netns needs root (ip netns)')
   if (count > MAX_NETNS_DEVICES) throw new Error(`--netns is limited to ${MAX_NETNS_DEVICES} devices (one process per device)`)
-  const s = 100 + (pid % 150)
+  // 169.254.100-159.x only: never 169.254.169.0/24, where cloud metadata (169.254.169.254) lives.
+  const s = 100 + (pid % 60)
   const prefix = `sc-lab-${pid}`
   const t: Topology = {
     prefix, subnet: `169.254.${s}.0/24`, consoleIp: `169.254.${s}.1`, rootIf: `sclab${pid}`, bridgeNs: `${prefix}-br`,
