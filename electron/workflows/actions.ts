@@ -27,8 +27,8 @@ export interface ActionContext {
   files(all?: boolean): FileRow[]
   readFile(id: number, password?: string): Buffer
   storeFile(f: { kind: string; name: string; data: Buffer; password?: string; verified: boolean; detail?: string }): FileRow
-  /** A value shown to the agent exactly once, in the reply to this call (e.g. a generated password). */
-  reveal(label: string, value: string): void
+  /** Show the run's sealed secret `secret` to the agent exactly once (e.g. a generated password), even after a crash. */
+  reveal(label: string, secret: string): void
   /** Extra audit entry for a sub-operation (the step itself is audited by the engine). */
   audit(action: string, outcome: 'ok' | 'failed' | 'refused' | 'info', inputs?: Record<string, unknown>, detail?: string): Promise<void>
 }

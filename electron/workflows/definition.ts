@@ -21,7 +21,7 @@ export const InputDef = z
     fact: z.string().optional(),
     /** Secrets only: handed to the step's action and forgotten (never sealed into the run). */
     transient: z.boolean().default(false),
-    /** Pre-fill from a fact, or from the ticket ("ticket.deviceSerial"). */
+    /** Pre-fill from a fact or from the ticket ("ticket.deviceSerial"); "a|b" takes the first that has a value. */
     prefill: z.string().optional(),
   })
   .strict()

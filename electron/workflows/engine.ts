@@ -25,6 +25,8 @@ export interface EngineDeps {
 }
 
 type Inputs = Record<string, string | boolean>
+/** Fact holding a pending one-time reveal { label, secret }. */
+export const REVEAL = '_reveal'
 /** How long runAuto waits for an operation before replying "running" (quick ones reply finished). */
 const QUICK_MS = 1500
 
@@ -75,7 +77,10 @@ export class WorkflowEngine {
     this.checkEvidence(run, step)
     await this.checkRequires(run, step, row)
     for (const k of this.sealSecrets(run, step, inputs)) clean[k] = '[sealed]'
-    if (!step.action) return this.finish(run, step, row, clean, { outcome: chosen }, null)
+    if (!step.action) {
+      await this.finish(run, step, row, clean, { outcome: chosen })
+      return { run: await this.get(run.id), reveal: null }
+    }
     return this.execute(run, step, row, clean, chosen, false, transientSecrets(step, inputs))
   }
 
@@ -172,6 +177,22 @@ export class WorkflowEngine {
       }
     }
     return n
+  }
+
+  /**
+   * A value an action asked to show once (a generated password): read from its sealed copy,
+   * handed out exactly once, and audited. Survives a crash until it has been shown.
+   */
+  async takeReveal(runId: number): Promise<WorkflowReply['reveal']> {
+    const run = this.d.repo.getRun(runId)
+    const r = run.facts[REVEAL] as { label: string; secret: string } | undefined
+    if (!r) return null
+    delete run.facts[REVEAL]
+    this.d.repo.saveRun(run)
+    const sealed = run.secrets[r.secret]
+    if (!sealed) return null
+    await this.d.audit({ action: 'workflow.reveal', outcome: 'info', ticketId: run.ticketId, device: this.device(run), inputs: { secret: r.secret }, detail: 'shown once to the agent' })
+    return { label: r.label, value: this.d.open(sealed) }
   }
 
   /** Resolves when no step of `runId` is running in this process (tests, shutdown). */
@@ -280,21 +301,20 @@ export class WorkflowEngine {
   private async execute(run: RunRow, step: StepDef, row: StepRow, inputs: Record<string, unknown>, chosen: string | undefined, background: boolean, transient: Map<string, string>): Promise<WorkflowReply> {
     const action = this.d.actions.get(step.action!)
     if (!action) throw new AppError('INTERNAL', `The action "${step.action}" of step "${step.title}" is not installed.`)
-    const reveal: { value: WorkflowReply['reveal'] } = { value: null }
     const runner = async (ctx: ActionContext): Promise<ActionResult> => {
       const r = await action.run(ctx)
       // A manual step's check that passes ends the step with the outcome the agent chose.
       return chosen && 'outcome' in r && r.outcome === 'ok' ? { ...r, outcome: chosen } : r
     }
     if (background) {
-      this.spawn(run, await this.d.ticket(run.ticketId), step, row, inputs, runner, false, reveal, transient)
+      this.spawn(run, await this.d.ticket(run.ticketId), step, row, inputs, runner, false, transient)
       // Give quick operations the chance to finish inside this call, so the reply already
       // carries their result (and any value to reveal); long ones keep reporting progress.
       const f = this.inflight.get(row.id)
       if (f) await Promise.race([f.promise, new Promise((r) => setTimeout(r, QUICK_MS))])
-      return { run: await this.get(run.id), reveal: reveal.value }
+      return { run: await this.get(run.id), reveal: this.inflight.has(row.id) ? null : await this.takeReveal(run.id) }
     }
-    const ctx = this.context(run, await this.d.ticket(run.ticketId), step, row, inputs, new AbortController().signal, false, reveal, transient)
+    const ctx = this.context(run, await this.d.ticket(run.ticketId), step, row, inputs, new AbortController().signal, false, transient)
     let r: ActionResult
     try {
       r = await runner(ctx)
@@ -304,10 +324,11 @@ export class WorkflowEngine {
       if (e instanceof AppError && (e.code === 'VALIDATION' || e.code === 'BAD_INPUT')) throw e
       r = failure(e)
     }
-    return this.finish(run, step, row, inputs, r, reveal.value)
+    await this.finish(run, step, row, inputs, r)
+    return { run: await this.get(run.id), reveal: await this.takeReveal(run.id) }
   }
 
-  private spawn(run: RunRow, ticket: Ticket, step: StepDef, row: StepRow, inputs: Record<string, unknown>, fn: (ctx: ActionContext) => Promise<ActionResult>, interrupted: boolean, reveal: { value: WorkflowReply['reveal'] } = { value: null }, transient = new Map<string, string>()): void {
+  private spawn(run: RunRow, ticket: Ticket, step: StepDef, row: StepRow, inputs: Record<string, unknown>, fn: (ctx: ActionContext) => Promise<ActionResult>, interrupted: boolean, transient = new Map<string, string>()): void {
     // Written BEFORE the operation starts: if the process dies now, the restart sees it.
     row.phase = 'running'
     row.state = 'current'
@@ -316,7 +337,7 @@ export class WorkflowEngine {
     this.d.repo.saveRun(run)
     this.d.repo.saveStep(row)
     const abort = new AbortController()
-    const ctx = this.context(run, ticket, step, row, inputs, abort.signal, interrupted, reveal, transient)
+    const ctx = this.context(run, ticket, step, row, inputs, abort.signal, interrupted, transient)
     const promise = (async () => {
       let r: ActionResult
       try {
@@ -325,7 +346,7 @@ export class WorkflowEngine {
         if (abort.signal.aborted) return // shutting down: leave the row 'running' for the next start
         r = failure(e)
       }
-      await this.finish(run, step, row, inputs, r, reveal.value).catch(() => undefined)
+      await this.finish(run, step, row, inputs, r).catch(() => undefined)
     })().finally(() => {
       this.inflight.delete(row.id)
       this.live.delete(row.id)
@@ -336,7 +357,7 @@ export class WorkflowEngine {
     this.d.changed(run.id, run.ticketId)
   }
 
-  private context(run: RunRow, ticket: Ticket, step: StepDef, row: StepRow, inputs: Record<string, unknown>, signal: AbortSignal, interrupted: boolean, reveal: { value: WorkflowReply['reveal'] }, transient: Map<string, string>): ActionContext {
+  private context(run: RunRow, ticket: Ticket, step: StepDef, row: StepRow, inputs: Record<string, unknown>, signal: AbortSignal, interrupted: boolean, transient: Map<string, string>): ActionContext {
     const stepRows = () => new Set(this.d.repo.steps(run.id).filter((r) => r.stepId === step.id).map((r) => r.id))
     return {
       run, ticket, step, inputs, facts: run.facts, interrupted, signal,
@@ -364,15 +385,15 @@ export class WorkflowEngine {
         const stored = this.files.write(run.id, f.data, f.password || undefined)
         return this.d.repo.addFile({ runId: run.id, stepRow: row.id, kind: f.kind, name: f.name, ...stored, protected: Boolean(f.password), verified: f.verified, detail: f.detail ?? '', createdAt: new Date().toISOString() })
       },
-      reveal: (label, value) => {
-        reveal.value = { label, value }
+      reveal: (label, secret) => {
+        run.facts[REVEAL] = { label, secret }
       },
       audit: (action, outcome, auditInputs, detail) => this.d.audit({ action, outcome, ticketId: run.ticketId, device: this.device(run), inputs: auditInputs, detail }),
     }
   }
 
   /** Records the end of a step (or its block/failure) and moves the run on. */
-  private async finish(run: RunRow, step: StepDef, row: StepRow, inputs: Record<string, unknown>, r: ActionResult, reveal: WorkflowReply['reveal']): Promise<WorkflowReply> {
+  private async finish(run: RunRow, step: StepDef, row: StepRow, inputs: Record<string, unknown>, r: ActionResult): Promise<void> {
     const now = new Date().toISOString()
     row.phase = 'idle'
     row.inputs = { ...row.inputs, ...inputs }
@@ -386,7 +407,7 @@ export class WorkflowEngine {
       this.d.repo.advance(run, row, step.id, now)
       await this.d.audit({ action: `workflow.step.${step.id}`, outcome: 'failed', ticketId: run.ticketId, device: this.device(run), inputs, detail: r.failed })
       this.d.changed(run.id, run.ticketId)
-      return { run: await this.get(run.id), reveal }
+      return
     }
     if ('blocked' in r) {
       row.state = 'blocked'
@@ -395,7 +416,7 @@ export class WorkflowEngine {
       this.d.repo.saveStep(row)
       await this.d.audit({ action: `workflow.step.${step.id}`, outcome: 'refused', ticketId: run.ticketId, device: this.device(run), inputs, detail: r.blocked })
       this.d.changed(run.id, run.ticketId)
-      return { run: await this.get(run.id), reveal }
+      return
     }
     const o = step.outcomes[r.outcome]
     if (!o) throw new AppError('INTERNAL', `Step "${step.title}" ended with "${r.outcome}", which the procedure does not handle.`)
@@ -407,7 +428,6 @@ export class WorkflowEngine {
     await this.d.audit({ action: `workflow.step.${step.id}`, outcome: o.tone === 'bad' ? 'failed' : 'ok', ticketId: run.ticketId, device: this.device(run), inputs: { ...inputs, outcome: r.outcome } })
     if (o.next === END) await this.d.audit({ action: 'workflow.complete', outcome: 'ok', ticketId: run.ticketId, device: this.device(run), inputs: { procedure: run.procedure } })
     this.d.changed(run.id, run.ticketId)
-    return { run: await this.get(run.id), reveal }
   }
 }
 

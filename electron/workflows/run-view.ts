@@ -28,8 +28,12 @@ export function fill(text: string, facts: Record<string, unknown>, ticket: Ticke
 
 function prefill(def: StepDef['inputs'][number], facts: Record<string, unknown>, ticket: Ticket): string | undefined {
   if (!def.prefill || def.type === 'secret') return undefined
-  const v = def.prefill.startsWith('ticket.') ? (ticket as unknown as Record<string, unknown>)[def.prefill.slice(7)] : facts[def.prefill]
-  return v === undefined || v === null || v === '' ? undefined : String(v)
+  // "a|b": the first source that has a value.
+  for (const src of def.prefill.split('|')) {
+    const v = src.startsWith('ticket.') ? (ticket as unknown as Record<string, unknown>)[src.slice(7)] : facts[src]
+    if (v !== undefined && v !== null && v !== '') return String(v)
+  }
+  return undefined
 }
 
 export function buildRunView(run: RunRow, p: ProcedureDef, repo: WorkflowsRepo, ticket: Ticket, isRunning: (row: number) => boolean, live: ReadonlyMap<number, LiveProgress>): WorkflowRun {
@@ -101,6 +105,7 @@ export function buildRunView(run: RunRow, p: ProcedureDef, repo: WorkflowsRepo, 
     status: run.status,
     facts: visibleFacts(run.facts),
     secrets: Object.keys(run.secrets),
+    pendingReveal: (run.facts._reveal as { label?: string } | undefined)?.label ?? null,
     timeline,
     current,
     createdAt: run.createdAt,

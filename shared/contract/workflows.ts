@@ -80,6 +80,8 @@ export const WorkflowRun = z.object({
   facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   /** Names of the secrets stored for this run (masked in the UI). */
   secrets: z.array(z.string()),
+  /** A value waits to be shown once (its label); fetch it with workflows.reveal. */
+  pendingReveal: z.string().nullable(),
   timeline: z.array(TimelineEntry),
   current: CurrentStep.nullable(),
   createdAt: IsoTime,
@@ -134,6 +136,11 @@ export const workflowMethods = defineMethods({
       .strict(),
     output: WorkflowRun,
     summary: 'Attach a file (evidence) to a step',
+  },
+  'workflows.reveal': {
+    input: z.object({ runId: Id }).strict(),
+    output: WorkflowReply.shape.reveal,
+    summary: 'Show once a value a step generated (the new device password)',
   },
   'workflows.my2nStatus': {
     input: Empty,

@@ -281,16 +281,17 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
     return { outcome: 'reset', result: { address: fmtAddress(found), moved } }
   }
 
-  async function verifyPassword(ctx: ActionContext, at: DeviceAddress, password: string, reveal: boolean): Promise<ActionResult | null> {
+  /** `fresh`: just set by this run (a mismatch is a failure); otherwise re-checking after an interruption. */
+  async function verifyPassword(ctx: ActionContext, at: DeviceAddress, password: string, fresh: boolean): Promise<ActionResult | null> {
     ctx.progress('Checking the new password and that admin / 2n is refused…', 2, 3)
     const works = await deps.ops.checkLogin(at, { username: 'admin', password }, opCtx(ctx))
-    if (!works) return reveal ? { failed: 'The device did not accept the new password after setting it.' } : null
+    if (!works) return fresh ? { failed: 'The device did not accept the new password after setting it.' } : null
     const oldWorks = await deps.ops.checkLogin(at, FACTORY_CREDS, opCtx(ctx))
     if (oldWorks) return { blocked: 'The default admin / 2n still works on the device. Set the password again.' }
     ctx.facts.passwordPending = false
     ctx.facts.passwordSet = true
     ctx.facts.deviceUser = 'admin'
-    if (reveal) ctx.reveal('New admin password (shown once — give it to the customer through a safe channel)', password)
+    ctx.reveal('New admin password of the device (shown once — give it to the customer through a safe channel)', 'newPassword')
     return { outcome: 'set', result: { newPasswordWorks: true, defaultRefused: true } }
   }
 

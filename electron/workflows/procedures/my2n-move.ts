@@ -26,7 +26,7 @@ export const my2nMove: ProcedureDefInput = {
 
 Letters O and I are often typed instead of the digits 0 and 1; the console points such slips out.`,
       inputs: [
-        { id: 'serial', label: 'Serial number', type: 'serial', prefill: 'serial', placeholder: 'NN-NNNN-NNNN' },
+        { id: 'serial', label: 'Serial number', type: 'serial', prefill: 'serial|ticket.deviceSerial', placeholder: 'NN-NNNN-NNNN' },
         { id: 'foundAt', label: 'Where the customer read it', type: 'choice', options: SERIAL_PLACES, fact: 'serialFoundAt' },
       ],
       evidence: [{ id: 'label-photo', label: 'Photo of the label or certificate', required: false, accept: 'image/*,application/pdf' }],

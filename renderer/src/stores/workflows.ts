@@ -8,6 +8,8 @@ export const useWorkflowsStore = defineStore('workflows', () => {
   const byTicket = ref<Record<number, WorkflowRun[]>>({})
   const procedures = ref<{ id: string; title: string; summary: string; ticketProcedure: string; steps: number }[]>([])
   const progress = ref<Record<string, { label: string; done: number; total: number | null }>>({})
+  /** A value to show once (new device password); set from replies, shown by WorkflowTimeline. */
+  const reveal = ref<WorkflowReply['reveal']>(null)
   const seq: Record<number, number> = {}
 
   async function load(ticketId: number) {
@@ -28,13 +30,20 @@ export const useWorkflowsStore = defineStore('workflows', () => {
   }
   async function complete(i: Input<'workflows.completeStep'>): Promise<WorkflowReply> {
     const r = await bridge.invoke('workflows.completeStep', i)
+    if (r.reveal) reveal.value = r.reveal
     put(r.run)
     return r
   }
   async function runAuto(i: Input<'workflows.runAuto'>): Promise<WorkflowReply> {
     const r = await bridge.invoke('workflows.runAuto', i)
+    if (r.reveal) reveal.value = r.reveal
     put(r.run)
     return r
+  }
+  /** Fetches a pending one-time value of a run (long steps finish after their reply). */
+  async function takeReveal(runId: number) {
+    const r = await bridge.invoke('workflows.reveal', { runId })
+    if (r) reveal.value = r
   }
   async function skip(i: Input<'workflows.skipStep'>) {
     put(await bridge.invoke('workflows.skipStep', i))
@@ -58,5 +67,5 @@ export const useWorkflowsStore = defineStore('workflows', () => {
     else progress.value[p.task] = { label: p.label, done: p.done, total: p.total }
   })
 
-  return { byTicket, procedures, progress, load, loadProcedures, start, complete, runAuto, skip, note, attach }
+  return { byTicket, procedures, progress, reveal, takeReveal, load, loadProcedures, start, complete, runAuto, skip, note, attach }
 })
