@@ -49,7 +49,7 @@ export type NewTicket = Omit<Ticket, 'id' | 'status' | 'createdAt' | 'updatedAt'
  */
 export function ftsQuery(input: string): string {
   const words = input
-    .replace(/["*^:(){}[\]]/g, ' ')
+    .replace(/["*^:(){}[\]\u0000-\u001f\u007f]/g, ' ') // control characters (NUL) end an FTS5 string early
     .split(/\s+/)
     .filter(Boolean)
     .slice(0, 12)

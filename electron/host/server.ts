@@ -105,7 +105,12 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
       } catch (e) {
         return fail(res, 400, e instanceof AppError ? e.code : 'VALIDATION', e instanceof AppError ? e.message : 'The request body is not valid JSON.')
       }
-      const method = decodeURIComponent(url.pathname.slice('/api/rpc/'.length))
+      let method: string
+      try {
+        method = decodeURIComponent(url.pathname.slice('/api/rpc/'.length))
+      } catch {
+        return fail(res, 404, 'UNKNOWN_METHOD', 'The method name in the address is not valid.') // malformed %-escape
+      }
       const result = await o.dispatch(method, input, { transport: 'http' })
       return sendJson(res, result.ok ? 200 : STATUS[result.error.code], result)
     }

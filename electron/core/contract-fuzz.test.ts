@@ -1,0 +1,178 @@
+// Every method of the contract (iterated from `methods`, so new ones are covered without
+// touching this file) gets thousands of generated payloads on both transports: the
+// dispatcher (what Electron IPC calls) and HTTP to the loopback host. Each must answer
+// with a well-formed result, never an INTERNAL error, a crash or a hang. Network access
+// is jailed to loopback so generated addresses cannot reach a real network.
+import { request } from 'node:http'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { ErrorCode, methodNames, methods } from '../../shared/contract/index'
+import { installNetJail, type NetJail } from '../../shared/testing/net-jail'
+import { NON_JSON_VALUES, payloadsFor, randomJson, rng } from '../../shared/testing/fuzz'
+import { tempDir } from '../../db/test/helpers'
+import { startHost, type RunningHost } from '../host/server'
+import { createDispatcher, type Dispatch } from './api'
+import { App } from './app'
+import { memoryKeyProvider } from './secret-box'
+
+const SEED = Number(process.env.FUZZ_SEED ?? 20261122)
+const PER_METHOD_DIRECT = Number(process.env.FUZZ_DIRECT ?? 1000)
+const PER_METHOD_HTTP = Number(process.env.FUZZ_HTTP ?? 100)
+const HANG_MS = 5000
+/** Per-method time budgets: cheap methods get all their payloads, costly ones (PDFs, scrypt) stop early. */
+const BUDGET_DIRECT_MS = 500
+const BUDGET_HTTP_MS = 250
+const MIN_PER_METHOD = 100
+// The PIN lock would refuse every later method once a generated PIN locks the console: lock.* go last.
+const ORDER = [...methodNames].sort((a, b) => Number(a.startsWith('lock.')) - Number(b.startsWith('lock.')))
+
+let app: App
+let dispatch: Dispatch
+let host: RunningHost
+let jail: NetJail
+
+beforeAll(async () => {
+  jail = installNetJail()
+  app = new App({ dataDir: tempDir('sc-fuzz-'), host: 'browser', keys: memoryKeyProvider() })
+  dispatch = createDispatcher(app)
+  const ctx = { transport: 'test' as const }
+  await dispatch('system.setAgent', { name: 'Fuzz', email: '' }, ctx)
+  for (const c of ['A', 'B', 'C']) await dispatch('tickets.create', { customerName: c }, ctx)
+  await dispatch('evidence.add', { ticketId: 1, kind: 'other', name: 'n.txt', dataBase64: Buffer.from('hello').toString('base64') }, ctx)
+  host = await startHost({ dispatch, bus: app.bus, rendererDir: tempDir(), maxBodyBytes: 32 * 1024 * 1024 })
+})
+afterAll(async () => {
+  await host?.close()
+  await app?.close()
+  jail?.release()
+  if (jail?.blocked.length) console.log(`network jail refused ${jail.blocked.length} attempts, e.g. ${jail.blocked.slice(0, 3).join(', ')}`)
+})
+
+const withTimeout = <T>(p: Promise<T>, what: string) =>
+  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`hang: ${what} did not answer in ${HANG_MS} ms`)), HANG_MS))])
+
+function checkResult(r: unknown, where: string) {
+  const shape = z.union([z.object({ ok: z.literal(true), value: z.unknown() }), z.object({ ok: z.literal(false), error: z.object({ code: ErrorCode, message: z.string().min(1) }) })])
+  const parsed = shape.safeParse(r)
+  if (!parsed.success) throw new Error(`${where}: malformed result ${JSON.stringify(r)?.slice(0, 300)}`)
+  if (!r || (r as { ok: boolean }).ok) return
+  const e = (r as { error: { code: string; message: string } }).error
+  if (e.code === 'INTERNAL') throw new Error(`${where}: INTERNAL error "${e.message}"`)
+}
+
+const schemaOf = (m: string) => z.toJSONSchema(methods[m as keyof typeof methods].input, { io: 'input', unrepresentable: 'any' })
+const show = (p: unknown) => {
+  try {
+    return JSON.stringify(p)?.slice(0, 300)
+  } catch {
+    return String(p)
+  }
+}
+
+describe('contract fuzzing', () => {
+  it('the dispatcher (IPC path) answers every generated payload of every method', async () => {
+    const t0 = Date.now()
+    const failures: string[] = []
+    let calls = 0
+    const slow: [string, number][] = []
+    for (const [i, m] of ORDER.entries()) {
+      const tm = Date.now()
+      const r = rng(SEED + i)
+      const inputs = [...NON_JSON_VALUES, ...NON_JSON_VALUES.map((v) => ({ id: v, ticketId: v })), ...payloadsFor(schemaOf(m), r, PER_METHOD_DIRECT)]
+      for (const [n, p] of inputs.entries()) {
+        if (n >= MIN_PER_METHOD && Date.now() - tm > BUDGET_DIRECT_MS) break
+        calls++
+        try {
+          checkResult(await withTimeout(dispatch(m, p, { transport: 'test' }), m), m)
+        } catch (e) {
+          failures.push(`${(e as Error).message} (seed ${SEED + i}) payload ${show(p)}`)
+          if (failures.length > 20) break
+        }
+      }
+      slow.push([m, Date.now() - tm])
+    }
+    console.log(slow.sort((a, b) => b[1] - a[1]).slice(0, 8).map(([m, ms]) => `${m} ${ms} ms`).join(', '))
+    // Unknown and hostile method names.
+    for (const name of ['', '__proto__', 'constructor', 'toString', 'tickets.create ', 'TICKETS.CREATE', '../tickets.create', 'a'.repeat(10_000)]) {
+      const res = await dispatch(name, {}, { transport: 'test' })
+      if (res.ok || res.error.code !== 'UNKNOWN_METHOD') failures.push(`method name ${name.slice(0, 30)} answered ${show(res)}`)
+    }
+    expect(failures, failures.join('\n')).toEqual([])
+    console.log(`dispatcher: ${calls} calls over ${methodNames.length} methods in ${Date.now() - t0} ms`)
+    expect((await app.db.prepare('PRAGMA integrity_check').pluck().get()) as string).toBe('ok')
+  }, 120_000)
+
+  it('the loopback HTTP host answers every generated payload with a JSON error or result', async () => {
+    const t0 = Date.now()
+    const failures: string[] = []
+    const post = (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
+      withTimeout(
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = request({ host: '127.0.0.1', port: host.port, path, method: 'POST', headers: { host: `127.0.0.1:${host.port}`, authorization: `Bearer ${host.token}`, 'content-type': 'application/json', ...headers } }, (res) => {
+            let b = ''
+            res.setEncoding('utf8')
+            res.on('data', (c) => (b += c))
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: b }))
+          })
+          req.on('error', reject)
+          req.end(body)
+        }),
+        path,
+      )
+    let requests = 0
+    for (const [i, m] of ORDER.entries()) {
+      const r = rng(SEED * 7 + i)
+      const tm = Date.now()
+      for (const [n, p] of [...payloadsFor(schemaOf(m), r, PER_METHOD_HTTP)].entries()) {
+        if (n >= MIN_PER_METHOD / 4 && Date.now() - tm > BUDGET_HTTP_MS) break
+        requests++
+        const res = await post(`/api/rpc/${encodeURIComponent(m)}`, JSON.stringify(p) ?? 'null')
+        try {
+          if (res.status >= 500 && ![502, 504, 507].includes(res.status)) throw new Error(`${m}: HTTP ${res.status}`)
+          checkResult(JSON.parse(res.body), m)
+        } catch (e) {
+          failures.push(`${(e as Error).message} (seed ${SEED * 7 + i}) payload ${show(p)} → ${res.status} ${res.body.slice(0, 200)}`)
+        }
+        if (failures.length > 20) break
+      }
+    }
+    // Hostile transport-level input.
+    const r = rng(SEED)
+    const raw: [string, string | Buffer, Record<string, string>?][] = [
+      ['/api/rpc/tickets.list', '{'],
+      ['/api/rpc/tickets.list', '\u0000\u0001'],
+      ['/api/rpc/tickets.list', Buffer.from([0xff, 0xfe, 0xfd])],
+      ['/api/rpc/tickets.list', '[]'],
+      ['/api/rpc/tickets.list', '"x"'],
+      ['/api/rpc/tickets.list', '1e400'],
+      ['/api/rpc/tickets.list', '{"__proto__":{"admin":true}}'],
+      ['/api/rpc/tickets.list', '{"a":'.repeat(5000) + '1' + '}'.repeat(5000)],
+      ['/api/rpc/tickets.list', '{}', { 'content-type': 'text/plain' }],
+      ['/api/rpc/%E0%A4%A', '{}'],
+      ['/api/rpc/..%2F..%2Fetc%2Fpasswd', '{}'],
+      ['/api/rpc/', '{}'],
+      ['/api/rpc/evidence.add', JSON.stringify({ ticketId: 1, kind: 'other', name: 'big', dataBase64: 'A'.repeat(40 * 1024 * 1024) })],
+      ...Array.from({ length: 50 }, (): [string, string] => ['/api/rpc/tickets.create', JSON.stringify(randomJson(r, 4)) ?? '{}']),
+    ]
+    for (const [path, body, headers] of raw) {
+      const res = await post(path, body, headers)
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(res.body)
+      } catch {
+        failures.push(`${path}: non-JSON answer ${res.status} ${res.body.slice(0, 100)}`)
+        continue
+      }
+      if (res.status >= 500 && ![502, 504, 507].includes(res.status)) failures.push(`${path}: HTTP ${res.status} ${res.body.slice(0, 200)}`)
+      try {
+        checkResult(parsed, path)
+      } catch (e) {
+        failures.push((e as Error).message)
+      }
+    }
+    expect(failures, failures.join('\n')).toEqual([])
+    console.log(`http: ${requests + raw.length} requests in ${Date.now() - t0} ms`)
+    // The host is still healthy afterwards.
+    expect((await post('/api/rpc/system.info', '{}')).status).toBe(200)
+  }, 120_000)
+})
