@@ -20,7 +20,7 @@ const PER_METHOD_DIRECT = Number(process.env.FUZZ_DIRECT ?? 1000)
 const PER_METHOD_HTTP = Number(process.env.FUZZ_HTTP ?? 100)
 const HANG_MS = 5000
 /** Per-method time budgets: cheap methods get all their payloads, costly ones (PDFs, scrypt) stop early. */
-const BUDGET_DIRECT_MS = 500
+const BUDGET_DIRECT_MS = 300
 const BUDGET_HTTP_MS = 250
 const MIN_PER_METHOD = 100
 // The PIN lock would refuse every later method once a generated PIN locks the console: lock.* go last.
