@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process'
 import { createRequire } from 'node:module'
 import { promisify } from 'node:util'
 import { startBench } from '../bench'
+import type { Loose } from '../test-helpers'
 
 const require = createRequire(import.meta.url)
 const run = promisify(execFile)
@@ -47,7 +48,7 @@ async function raw() {
 
 async function agsh() {
   const onvif = require('onvif')
-  const found: any[] = await new Promise((resolve, reject) => onvif.Discovery.probe({ timeout: 2500, resolve: false }, (err: unknown, list: any[]) => (err && !list ? reject(err) : resolve(list ?? []))))
+  const found: Loose[] = await new Promise((resolve, reject) => onvif.Discovery.probe({ timeout: 2500, resolve: false }, (err: unknown, list: Loose[]) => (err && !list ? reject(err) : resolve(list ?? []))))
   const devices = []
   for (const m of found) {
     const pm = m.probeMatches.probeMatch
@@ -55,7 +56,7 @@ async function agsh() {
     const own = nvrs.find((n) => n.ip === url.hostname)!
     const cam = new onvif.Cam({ hostname: url.hostname, port: Number(url.port), username: own.username, password: own.password, autoconnect: false, timeout: 5000 })
     const time: Date = await new Promise((res, rej) => cam.getSystemDateAndTime((e: unknown, t: Date) => (e ? rej(e) : res(t))))
-    const info: any = await new Promise((res, rej) => cam.getDeviceInformation((e: unknown, i: unknown) => (e ? rej(e) : res(i))))
+    const info: Loose = await new Promise((res, rej) => cam.getDeviceInformation((e: unknown, i: unknown) => (e ? rej(e) : res(i))))
     devices.push({ urn: pm.endpointReference.address, types: pm.types, xaddr: url.href, time: time.toISOString(), info })
   }
   return { nvrs, devices }
@@ -63,7 +64,7 @@ async function agsh() {
 
 async function nodeOnvif() {
   const onvif = require('node-onvif')
-  const list: any[] = await onvif.startProbe()
+  const list: Loose[] = await onvif.startProbe()
   const devices = []
   for (const p of list) {
     const xaddr = p.xaddrs[0]

@@ -4,6 +4,7 @@
 // route: their WS-Discovery probes cannot leave the machine.
 import { execFileSync, spawn } from 'node:child_process'
 import { join } from 'node:path'
+import type { Loose } from '../test-helpers'
 
 export const ROOT = join(import.meta.dirname, '..', '..')
 
@@ -24,7 +25,7 @@ export function deleteNetns(name: string): void {
 }
 
 /** Run lab/conformance/in-netns.ts <mode> inside the namespace; resolves with its RESULT line. */
-export function runInNetns(name: string, mode: string, timeoutMs = 30_000): Promise<{ result: any; stdout: string; stderr: string }> {
+export function runInNetns(name: string, mode: string, timeoutMs = 30_000): Promise<{ result: Loose; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn('ip', ['netns', 'exec', name, process.execPath, '--import', 'tsx', join(ROOT, 'lab/conformance/in-netns.ts'), mode], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = '', stderr = ''

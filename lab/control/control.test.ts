@@ -2,7 +2,7 @@
 // simulated My2N cloud's answers for the "move a device to another My2N account" workflow.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBench, type Bench } from '../bench'
-import { jsonBody, reachable, waitFor } from '../test-helpers'
+import { jsonBody, reachable, waitFor, type Loose } from '../test-helpers'
 
 let bench: Bench
 
@@ -11,7 +11,7 @@ beforeAll(async () => {
 })
 afterAll(async () => bench?.stop())
 
-async function control(method: string, path: string, body?: unknown, token = bench.control.token): Promise<{ status: number; body: any }> {
+async function control(method: string, path: string, body?: unknown, token = bench.control.token): Promise<{ status: number; body: Loose }> {
   const r = await fetch(`${bench.control.url}${path}`, { method, headers: { Authorization: `Bearer ${token}` }, body: body === undefined ? undefined : JSON.stringify(body) })
   return { status: r.status, body: r.headers.get('content-type')?.includes('json') ? await r.json() : null }
 }
@@ -110,7 +110,7 @@ describe('control interface', () => {
 describe('My2N (simulated)', () => {
   const add = (serialNumber: string, securityCode: string, key = bench.my2n.apiKey, site = bench.my2n.siteId) =>
     fetch(`${bench.my2n.url}/api/v1/sites/${site}/devices`, { method: 'POST', headers: { 'x-api-key': key, 'Content-Type': 'application/json' }, body: JSON.stringify({ serialNumber, securityCode }) })
-      .then(async (r) => ({ status: r.status, body: (await r.json()) as any }))
+      .then(async (r) => ({ status: r.status, body: await jsonBody(r) }))
   const code = async (serial: string) => (await control('GET', `/devices/${serial}`)).body.my2n.securityCode as string
 
   it('answers "The Serial Number does not exist" and a wrong code, then adds the device', async () => {

@@ -9,7 +9,11 @@ export function esc(s: string | number | boolean): string {
 // simulators match on local names only (discovery.md §2.1: resolve, do not match prefixes).
 const parser = new XMLParser({ removeNSPrefix: true, ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, trimValues: true })
 
-export function parseXml(text: string): Record<string, any> | null {
+/** Parsed XML: untyped by nature, callers check the fields they read. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type XmlDoc = Record<string, any>
+
+export function parseXml(text: string): XmlDoc | null {
   try {
     const doc = parser.parse(text, true)
     return doc && typeof doc === 'object' ? doc : null

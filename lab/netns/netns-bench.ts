@@ -90,7 +90,7 @@ export async function startNetnsBench(opts: BenchOptions): Promise<Bench> {
   const stop = async () => {
     if (stopped) return
     stopped = true
-    await control?.close()
+    await controlRef.server?.close()
     await my2n.stop()
     await vendor.stop()
     await Promise.all(children.map((c) => new Promise<void>((r) => {
@@ -102,7 +102,7 @@ export async function startNetnsBench(opts: BenchOptions): Promise<Bench> {
     destroyTopology(topo)
     process.off('exit', onExit)
   }
-  let control: { url: string; close(): Promise<void> } | undefined
+  const controlRef: { server?: { url: string; close(): Promise<void> } } = {}
   try {
     const entry = join(import.meta.dirname, 'device-main.ts')
     const started = Array.from({ length: nI + nN }, (_, i) => {
@@ -161,7 +161,8 @@ export async function startNetnsBench(opts: BenchOptions): Promise<Bench> {
     my2nRemove: async (key) => my2n.remove(get(key).serial),
   }
   const token = opts.controlToken ?? createHmac('sha256', 'sc-lab-control').update(seed).digest('hex').slice(0, 32)
-  control = await startControlServer(backend, token, opts.controlPort ?? 0)
+  const control = await startControlServer(backend, token, opts.controlPort ?? 0)
+  controlRef.server = control
   const buyer = my2n.companies[1]
   return {
     devices, seed, clock, advance, get, my2nCloud: my2n, vendorService: vendor,

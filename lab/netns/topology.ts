@@ -40,14 +40,14 @@ function alive(pid: number): boolean {
 /** Remove sc-lab-* namespaces and sclab* links left by processes that no longer exist. */
 export function removeStale(): string[] {
   const removed: string[] = []
-  let list = ''
+  let list: string
   try { list = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }) } catch { return removed }
   for (const line of list.split('\n')) {
     const name = line.split(' ')[0]
     const m = /^sc-lab-(?:[a-z]+-)?(\d+)(?:-|$)/.exec(name)
     if (m && !alive(Number(m[1]))) { tryIp(['netns', 'del', name]); removed.push(name) }
   }
-  let links = ''
+  let links: string
   try { links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' }) } catch { return removed }
   for (const m of links.matchAll(/^\d+: (sclab(\d+))[@:]/gm)) {
     if (!alive(Number(m[2]))) { tryIp(['link', 'del', m[1]]); removed.push(m[1]) }
@@ -94,7 +94,7 @@ export function createTopology(count: number, pid = process.pid): Topology {
     }
   } catch (e) {
     destroyTopology(t)
-    throw new Error(`could not build the lab network: ${(e as Error & { stderr?: Buffer }).stderr?.toString().trim() || (e as Error).message}`)
+    throw new Error(`could not build the lab network: ${(e as Error & { stderr?: Buffer }).stderr?.toString().trim() || (e as Error).message}`, { cause: e })
   }
   return t
 }

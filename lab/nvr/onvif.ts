@@ -5,7 +5,7 @@
 // HTTP 401, a rejected WS-Security header is HTTP 400 with a ter:NotAuthorized fault.
 import { createHash } from 'node:crypto'
 import type { Reply, Req } from '../core/http-host'
-import { esc, parseXml, text } from '../core/xml'
+import { esc, parseXml, text, type XmlDoc } from '../core/xml'
 import { strongEnough } from './isapi'
 import type { Nvr } from './nvr'
 
@@ -24,7 +24,7 @@ const ADMIN_ONLY = new Set(['SystemReboot', 'SetSystemFactoryDefault', 'SetUser'
 
 type Auth = { ok: true; user: string | null } | { ok: false; reply: Reply }
 
-function checkUsernameToken(d: Nvr, req: Req, token: Record<string, any>): Auth {
+function checkUsernameToken(d: Nvr, req: Req, token: XmlDoc): Auth {
   const user = text(token.Username) ?? ''
   const pwNode = token.Password
   const pwText = text(pwNode) ?? ''
@@ -49,7 +49,7 @@ function checkUsernameToken(d: Nvr, req: Req, token: Record<string, any>): Auth 
   return notAuthorized('invalid username or password')
 }
 
-function authenticate(d: Nvr, req: Req, header: Record<string, any> | undefined): Auth {
+function authenticate(d: Nvr, req: Req, header: XmlDoc | undefined): Auth {
   const locked = d.lockout.lockedFor(req.remote)
   if (locked > 0) return { ok: false, reply: fault(400, 'Sender', 'ter:NotAuthorized', `Sender not Authorized: user locked for ${locked} s`) }
   const token = header?.Security?.UsernameToken

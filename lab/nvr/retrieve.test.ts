@@ -46,7 +46,7 @@ function zbarimg(png: Buffer): string {
   try {
     return execFileSync('zbarimg', ['--quiet', '--raw', f], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('zbarimg is not installed: apt-get install zbar-tools (required by this test)')
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('zbarimg is not installed: apt-get install zbar-tools (required by this test)', { cause: e })
     throw e
   }
 }
