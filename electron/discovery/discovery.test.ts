@@ -29,7 +29,7 @@ beforeAll(async () => {
   ])
   const ssdp = await ssdpResponder('127.0.0.1', [{ ip: nvr0.ip, serial: nvr0.serial, mac: nvr0.mac, model: nvr0.model }])
   const mdns = await mdnsResponder('127.0.0.1', [{ ip: ic0.ip, serial: ic0.serial, mac: normalizeMac(ic0.mac), model: ic0.model }])
-  stops.push(sadp.stop, ssdp.stop, mdns.stop)
+  stops.push(sadp.stop, ssdp.stop, async () => mdns.stop())
   // A listener that records every WS-Discovery Probe (to check retransmission and source).
   const sock = dgram.createSocket({ type: 'udp4', reuseAddr: true })
   sock.on('message', (m, r) => {
@@ -40,7 +40,9 @@ beforeAll(async () => {
   })
   await new Promise<void>((r) => sock.bind(3702, '0.0.0.0', () => r()))
   sock.addMembership('239.255.255.250', '127.0.0.1')
-  stops.push(async () => sock.close())
+  stops.push(async () => {
+    sock.close()
+  })
   // Three badly behaved intercoms.
   await bench.intercom(1).malformed(true)
   await bench.intercom(2).slow(30_000)

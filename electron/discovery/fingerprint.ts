@@ -211,13 +211,38 @@ export async function probeHost(o: HostProbeOptions): Promise<HostProbeResult> {
   const tcp: TcpState = states.includes('open') ? 'open' : states.includes('closed') ? 'closed' : states.includes('timeout') ? 'timeout' : 'unreachable'
   const result: HostProbeResult = { ip: o.ip, observations: [], diagnostics: [], tcp, openPorts: open.map((p) => p.port) }
   if (open.length === 0) return result
-  const jobs: Promise<Outcome>[] = []
-  for (const p of open) {
-    if (fp.twoN) jobs.push(twoN(o.ip, p, o))
-    if (fp.isapi) jobs.push(isapi(o.ip, p, o))
-    if (fp.onvif && !p.tls) jobs.push(onvifInfo(new URL(`http://${o.ip}:${p.port}/onvif/device_service`), o))
+  // Staged, to keep the load on each device (and our memory) low: the first plain-HTTP port
+  // with every fingerprint; other ports only if that did not identify the device, and ONVIF
+  // on the other HTTP ports only if it was not on the first one.
+  const outcomes: Outcome[] = []
+  const runPort = async (p: PortSpec, which: { twoN: boolean; isapi: boolean; onvif: boolean }) => {
+    const jobs: Promise<Outcome>[] = []
+    if (which.twoN) jobs.push(twoN(o.ip, p, o))
+    if (which.isapi) jobs.push(isapi(o.ip, p, o))
+    if (which.onvif && !p.tls) jobs.push(onvifInfo(new URL(`http://${o.ip}:${p.port}/onvif/device_service`), o))
+    const r = await Promise.all(jobs)
+    outcomes.push(...r)
+    return r
   }
-  const outcomes = await Promise.all(jobs)
+  const ordered = [...open.filter((p) => !p.tls), ...open.filter((p) => p.tls)]
+  let known = false
+  let onvifSeen = false
+  for (const p of ordered) {
+    if (o.signal.aborted) break
+    if (!known) {
+      const r = await runPort(p, fp)
+      known = r.some((x) => x.recognised && x.onvif === undefined)
+      onvifSeen ||= r.some((x) => x.onvif === 'yes' || x.onvif === 'auth')
+      // A 2N that wants HTTPS for its API: the HTTPS port will tell.
+      if (r.some((x) => x.diag?.kind === 'blocked')) known = false
+    } else if (fp.onvif && !onvifSeen && !p.tls) {
+      const r = await runPort(p, { twoN: false, isapi: false, onvif: true })
+      onvifSeen = r.some((x) => x.onvif === 'yes' || x.onvif === 'auth')
+    }
+  }
+  // An HTTPS port we did not need to probe is still worth knowing (drivers prefer HTTPS).
+  const https = open.find((p) => p.tls)
+  if (https) for (const x of outcomes) if (x.obs && (x.obs.protocol === 'http-2n' || x.obs.protocol === 'isapi') && !x.obs.httpsPort) x.obs.httpsPort = https.port
   let recognised = false
   let onvif: 'yes' | 'no' | 'auth' = 'no'
   for (const x of outcomes) {

@@ -30,6 +30,12 @@ export async function openProbeSocket(iface: NetInterface, onMessage: (msg: Buff
       resolve()
     })
   })
+  // A burst of replies (100 devices × 2 Types) must not overflow the default receive buffer.
+  try {
+    socket.setRecvBufferSize(4 * 1024 * 1024)
+  } catch {
+    /* capped by the system (net.core.rmem_max) */
+  }
   socket.setMulticastInterface(iface.address)
   socket.setMulticastTTL(4)
   // Loopback stays on: the lab bench and same-host simulators answer from this machine.

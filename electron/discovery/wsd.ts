@@ -72,7 +72,11 @@ export async function wsDiscovery(ctx: ProbeContext, o: WsdOptions = {}): Promis
   const ids = new Map<string, string>()
   const seen = new Set<string>()
   const sock = await openProbeSocket(ctx.iface, (msg, rinfo) => {
-    for (const m of parseProbeMatches(msg.toString('utf8'))) {
+    const text = msg.toString('utf8')
+    // Retransmissions bring the same answer several times: skip the XML parse for repeats.
+    const quick = /<(?:\w+:)?Address>([^<]{1,200})<\/(?:\w+:)?Address>/.exec(text)?.[1]
+    if (quick && seen.has(`${quick.trim()}|${rinfo.address}`)) return
+    for (const m of parseProbeMatches(text)) {
       if (m.relatesTo && !ids.has(m.relatesTo)) continue
       const key = `${m.endpoint}|${rinfo.address}`
       if (seen.has(key)) continue
@@ -108,7 +112,11 @@ export async function wsDiscovery(ctx: ProbeContext, o: WsdOptions = {}): Promis
     })
     const gaps = retransmitDelays(sends - 1)
     for (let i = 0; i < sends && !ctx.signal.aborted; i++) {
-      for (const p of probes) await sock.send(p, WSD_PORT, WSD_ADDR)
+      // The two Types a few ms apart, so their answer bursts do not arrive at once.
+      for (const [k, p] of probes.entries()) {
+        if (k > 0) await delay(15, ctx.signal)
+        await sock.send(p, WSD_PORT, WSD_ADDR)
+      }
       if (i < sends - 1) await delay(gaps[i], ctx.signal)
     }
     await delay(o.waitMs ?? 1500, ctx.signal)

@@ -75,7 +75,11 @@ export async function sadpResponder(iface: string, devices: (FakeIdentity & { ma
       })
     }
   })
-  return { stop: async () => sock.close() }
+  return {
+    stop: async () => {
+      sock.close()
+    },
+  }
 }
 
 /** Answers mDNS PTR queries for _http._tcp.local with PTR, SRV, TXT (serial, mac) and A records. */
