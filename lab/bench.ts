@@ -79,6 +79,8 @@ export interface Bench {
   /** Move simulated time forward for the whole bench and run what became due. */
   advance(ms: number): Promise<void>
   get(serialOrIp: string): BenchDevice
+  /** In-process benches only: the simulator object itself (serial, IP or MAC). */
+  sim(serialOrIp: string): SimDevice
   /** In-process benches only: typed access for tests that need device internals. */
   intercom(i: number): Intercom
   nvr(i: number): Nvr
@@ -149,6 +151,7 @@ export async function startBench(opts: BenchOptions = {}): Promise<Bench> {
         }, opts.multicastInterface ?? '127.0.0.1')
         await r.start()
         responders.push(r)
+        d.host.onNetwork.push((up) => void r.announce(up ? 'Hello' : 'Bye').catch(() => {}))
       }
       cleanup.push(() => Promise.all(responders.map((r) => r.stop())).then(() => {}))
     }
@@ -174,7 +177,7 @@ export async function startBench(opts: BenchOptions = {}): Promise<Bench> {
   cleanup.unshift(() => control.close())
   const buyer = my2n.companies[1]
   return {
-    devices, seed, clock, advance, get, my2nCloud: my2n, vendorService: vendor,
+    devices, seed, clock, advance, get, sim: get, my2nCloud: my2n, vendorService: vendor,
     my2n: { url: my2n.url, apiKey: buyer.apiKey, companyId: buyer.id, siteId: buyer.siteId, companies: my2n.companies },
     vendor: { url: vendor.url, apiKey: vendor.apiKey },
     control: { url: control.url, token },

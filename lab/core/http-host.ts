@@ -51,6 +51,8 @@ export class DeviceHost {
   private sockets = new Set<Socket>()
   readonly ports: Record<string, number> = {}
   private tls: { key: string; cert: string } | null = null
+  /** Told when the device appears on or leaves the network (WS-Discovery Hello/Bye). */
+  readonly onNetwork: ((up: boolean) => void)[] = []
 
   constructor(
     public ip: string,
@@ -95,11 +97,13 @@ export class DeviceHost {
       this.ports[e.name] = port
       this.servers.set(e.name, s)
     }
+    for (const cb of this.onNetwork) cb(true)
   }
 
   /** Power cut: close listeners and drop every open connection at once. */
   async stop(): Promise<void> {
     const all = [...this.servers.values()]
+    if (all.length > 0) for (const cb of this.onNetwork) cb(false)
     this.servers.clear()
     for (const sock of this.sockets) sock.destroy()
     this.sockets.clear()

@@ -43,6 +43,15 @@ export function probeMatches(t: WsdTarget, relatesTo: string, messageNumber: num
 <SOAP-ENV:Envelope xmlns:SOAP-ENV="http://www.w3.org/2003/05/soap-envelope" xmlns:wsa="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:wsdd="http://schemas.xmlsoap.org/ws/2005/04/discovery" xmlns:dn="${NS_NETWORK}" xmlns:tds="${NS_DEVICE}"><SOAP-ENV:Header><wsa:MessageID>urn:uuid:${randomUUID()}</wsa:MessageID><wsa:RelatesTo>${esc(relatesTo)}</wsa:RelatesTo><wsa:To SOAP-ENV:mustUnderstand="true">http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</wsa:To><wsa:Action SOAP-ENV:mustUnderstand="true">http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches</wsa:Action><wsdd:AppSequence InstanceId="${t.instanceId()}" MessageNumber="${messageNumber}"/></SOAP-ENV:Header><SOAP-ENV:Body><wsdd:ProbeMatches><wsdd:ProbeMatch><wsa:EndpointReference><wsa:Address>${t.uuid}</wsa:Address></wsa:EndpointReference><wsdd:Types>dn:NetworkVideoTransmitter tds:Device</wsdd:Types><wsdd:Scopes>${t.scopes().map(esc).join(' ')}</wsdd:Scopes><wsdd:XAddrs>${esc(t.xaddr())}</wsdd:XAddrs><wsdd:MetadataVersion>1</wsdd:MetadataVersion></wsdd:ProbeMatch></wsdd:ProbeMatches></SOAP-ENV:Body></SOAP-ENV:Envelope>`
 }
 
+/** Hello (device joins) or Bye (device leaves), multicast to the group (ONVIF Core §7). */
+export function announcement(t: WsdTarget, kind: 'Hello' | 'Bye', messageNumber: number): string {
+  const body = kind === 'Hello'
+    ? `<wsdd:Hello><wsa:EndpointReference><wsa:Address>${t.uuid}</wsa:Address></wsa:EndpointReference><wsdd:Types>dn:NetworkVideoTransmitter tds:Device</wsdd:Types><wsdd:Scopes>${t.scopes().map(esc).join(' ')}</wsdd:Scopes><wsdd:XAddrs>${esc(t.xaddr())}</wsdd:XAddrs><wsdd:MetadataVersion>1</wsdd:MetadataVersion></wsdd:Hello>`
+    : `<wsdd:Bye><wsa:EndpointReference><wsa:Address>${t.uuid}</wsa:Address></wsa:EndpointReference></wsdd:Bye>`
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://www.w3.org/2003/05/soap-envelope" xmlns:wsa="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:wsdd="http://schemas.xmlsoap.org/ws/2005/04/discovery" xmlns:dn="${NS_NETWORK}" xmlns:tds="${NS_DEVICE}"><SOAP-ENV:Header><wsa:MessageID>urn:uuid:${randomUUID()}</wsa:MessageID><wsa:To>urn:schemas-xmlsoap-org:ws:2005:04:discovery</wsa:To><wsa:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/${kind}</wsa:Action><wsdd:AppSequence InstanceId="${t.instanceId()}" MessageNumber="${messageNumber}"/></SOAP-ENV:Header><SOAP-ENV:Body>${body}</SOAP-ENV:Body></SOAP-ENV:Envelope>`
+}
+
 export class WsDiscoveryResponder {
   private rx: dgram.Socket | null = null
   private tx: dgram.Socket | null = null
@@ -62,6 +71,15 @@ export class WsDiscoveryResponder {
     })
     rx.addMembership(WSD_GROUP, this.multicastInterface)
     this.rx = rx
+  }
+
+  /** Announce the device on the group, from its own address, on the lab interface only. */
+  async announce(kind: 'Hello' | 'Bye'): Promise<void> {
+    if (!this.rx) return
+    const tx = await this.sender()
+    try { tx.setMulticastInterface(this.multicastInterface) } catch { return }
+    const out = Buffer.from(announcement(this.target, kind, ++this.messageNumber))
+    await new Promise<void>((r) => tx.send(out, WSD_PORT, WSD_GROUP, () => r()))
   }
 
   async stop(): Promise<void> {

@@ -55,6 +55,8 @@ async function main(): Promise<void> {
       scopes: () => ['onvif://www.onvif.org/Profile/Streaming', 'onvif://www.onvif.org/type/NetworkVideoTransmitter', `onvif://www.onvif.org/hardware/${d.model}`, `onvif://www.onvif.org/name/2M_${d.model}`, 'onvif://www.onvif.org/location/lab'],
     }, spec.ip)
     await responder.start()
+    const r = responder
+    d.host.onNetwork.push((up) => void r.announce(up ? 'Hello' : 'Bye').catch(() => {}))
   }
   const ticker = setInterval(() => void d.tick(), 200)
   const backend = localBackend([d], () => d, async (ms) => { clock.advance(ms); await d.tick() }, {

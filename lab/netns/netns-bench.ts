@@ -170,6 +170,7 @@ export async function startNetnsBench(opts: BenchOptions): Promise<Bench> {
     vendor: { url: vendor.url, apiKey: vendor.apiKey },
     control: { url: control.url, token },
     netns: { consoleIp: topo.consoleIp, subnet: topo.subnet, rootInterface: topo.rootIf, bridgeNamespace: topo.bridgeNs, deviceNamespaces: topo.deviceNs },
+    sim: () => { throw new Error('netns benches have no in-process devices; use get() or the control interface') },
     intercom: () => { throw new Error('netns benches have no in-process devices; use devices[] or the control interface') },
     nvr: () => { throw new Error('netns benches have no in-process devices; use devices[] or the control interface') },
     stop,

@@ -43,12 +43,20 @@ describe('--netns bench', () => {
     expect(from).toEqual([bench.devices[1].ip])
   })
 
-  it('drives scenarios in the device processes (reboot, moveToAddress) through the control interface', async () => {
+  it('drives scenarios in the device processes (reboot, moveToAddress) through the control interface, with Bye/Hello', async () => {
     const nvr = bench.devices[1]
     const url = () => `http://${nvr.ip}/ISAPI/System/deviceInfo`
+    const heard: string[] = []
+    const l = dgram.createSocket({ type: 'udp4', reuseAddr: true })
+    l.on('message', (m, r) => { if (r.address === nvr.ip) heard.push(/discovery\/(Hello|Bye)</.exec(m.toString())?.[1] ?? 'other') })
+    await new Promise<void>((r) => l.bind(3702, '0.0.0.0', () => r()))
+    l.addMembership('239.255.255.250', bench.netns!.consoleIp)
     await nvr.reboot(300)
     expect(await reachable(url())).toBe(false)
     await waitFor(() => reachable(url()), 5000, 'NVR back')
+    await waitFor(() => heard.includes('Hello'), 2000, 'Hello')
+    l.close()
+    expect(heard).toEqual(['Bye', 'Hello'])
     const target = bench.netns!.consoleIp.replace(/\.1$/, '.200')
     const r = await fetch(`${bench.control.url}/devices/${nvr.serial}/moveToAddress`, { method: 'POST', headers: { Authorization: `Bearer ${bench.control.token}` }, body: JSON.stringify({ ip: target }) })
     expect(r.status).toBe(200)

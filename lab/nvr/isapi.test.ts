@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBench, type Bench } from '../bench'
 import { parseXml } from '../core/xml'
-import { DigestFetch, digestAuthorization, splitChallenges, waitFor } from '../test-helpers'
+import { X509Certificate } from 'node:crypto'
+import { DigestFetch, digestAuthorization, httpsGet, splitChallenges, waitFor } from '../test-helpers'
 import type { Nvr } from './nvr'
 
 let bench: Bench
@@ -33,6 +34,15 @@ describe('identity', () => {
     expect(body).toContain('<DeviceInfo version="2.0" xmlns="http://www.isapi.org/ver20/XMLSchema">')
     const x = parseXml(body)!.DeviceInfo
     expect(x).toMatchObject({ '@version': '2.0', model: n.model, serialNumber: n.serial, macAddress: n.mac, firmwareVersion: n.id.firmware, deviceType: 'NVR' })
+  })
+})
+
+describe('HTTPS', () => {
+  it('serves ISAPI over HTTPS with a self-signed certificate naming the serial', async () => {
+    const ch = (await httpsGet(`https://${n.ip}:${n.httpsPort}/ISAPI/System/deviceInfo`))
+    expect(ch.status).toBe(401)
+    expect(ch.fingerprint256).toBe(n.cert.fingerprint256)
+    expect(new X509Certificate(n.cert.cert).subject).toContain(`CN=${n.serial}`)
   })
 })
 
