@@ -4,6 +4,7 @@ import { addPhotos, decodeRegion, photoImage } from '../../nvr-reset/photos'
 import { loadSettings, publicSettings, saveSettings } from '../../nvr-reset/settings'
 import { buildView, resetRepo } from '../../nvr-reset/view'
 import { AppError } from '../../../shared/contract/common'
+import { shutdownDecoderPool } from '../../qr/index'
 import type { App } from '../app'
 import type { HandlerMap } from './types'
 
@@ -13,6 +14,8 @@ type M =
   | 'nvrReset.apply' | 'nvrReset.settings.get' | 'nvrReset.settings.set'
 
 export function nvrResetHandlers(app: App): HandlerMap<M> {
+  // The decoder's worker threads would keep the process alive after the app closes.
+  app.onClose(() => shutdownDecoderPool())
   const view = (ticketId: number) => buildView(app, ticketId)
   return {
     'nvrReset.get': ({ ticketId }) => view(ticketId),

@@ -1,0 +1,84 @@
+// The NVR "Option 2" reset end to end in Chromium: the customer's phone photo of the simulated
+// NVR's Retrieve Password screen is dropped on the ticket, decoded, ownership is recorded, the
+// code comes from the lab vendor service and the console applies it on the bench NVR and
+// verifies the new password (and that the old one is refused).
+import { expect, test } from '@playwright/test'
+import sharp from 'sharp'
+import { customerPhoto, dropFile, openTicket, passOwnership, setup, shots, type World } from './nvr-reset-support'
+
+let world: World | null = null
+test.afterEach(async () => {
+  await world?.host.stop().catch(() => undefined)
+  await world?.bench.stop()
+  world = null
+})
+
+test('photo → decoded → ownership → lab code → applied on the bench NVR → verified', async ({ page }) => {
+  const w = (world = await setup(page, 'e2e-reset-main', { labViaApi: false }))
+  // The agent enters the lab vendor service in Settings (the key is stored sealed).
+  await page.goto(`${w.host.origin}/#/settings`)
+  const form = page.getByTestId('reset-settings')
+  await form.locator('[name=labUrl]').fill(w.bench.vendor.url)
+  await form.locator('[name=labKey]').fill(w.bench.vendor.apiKey)
+  await form.locator('[name=defaultTz]').fill('Europe/Prague')
+  await page.getByTestId('reset-settings-save').click()
+  await expect(form.locator('[name=labKey]')).toHaveAttribute('placeholder', /a key is stored/)
+  await shots(page, 'settings', 'reset-settings')
+
+  w.bench.nvr(0).openRetrievePassword()
+  await openTicket(page, w)
+  await expect(page.getByTestId('reset-stage')).toHaveText('Waiting for the QR photo')
+  await shots(page, '01-empty')
+
+  const photo = await customerPhoto(w)
+  await dropFile(page, photo, 'IMG_4711.jpg')
+  await expect(page.getByTestId('intake-result')).toContainText('QR code found')
+  await expect(page.getByTestId('qr-outline')).toHaveCount(1)
+  await expect(page.getByTestId('payload-serial')).toContainText(w.bench.nvr(0).serial)
+  await expect(page.getByTestId('payload-serial')).toContainText('matches the ticket')
+  await expect(page.getByTestId('payload-format')).toContainText('2MSIM1')
+  await expect(page.getByTestId('validity-state')).toHaveText('Valid')
+  await expect(page.getByTestId('countdown-left')).toContainText(/2[34] h/)
+  await expect(page.getByTestId('countdown-deadline')).toContainText('Europe/Prague')
+  await expect(page.getByTestId('reset-stage')).toHaveText('Verify ownership')
+  await shots(page, '02-decoded', 'qr-photo')
+
+  // The same photo again (the customer re-sent it): recognised, not stored twice.
+  await dropFile(page, photo, 'IMG_4711 (1).jpg')
+  await expect(page.getByTestId('intake-result')).toContainText('same photo as')
+  await expect(page.getByTestId('photo-tab')).toHaveCount(0)
+
+  const label = await sharp({ create: { width: 600, height: 300, channels: 3, background: '#ddd' } }).jpeg().toBuffer()
+  await passOwnership(page, label)
+  await expect(page.getByTestId('reset-stage')).toHaveText('Get the security code')
+  await shots(page, '03-ownership', 'ownership')
+
+  await page.getByTestId('code-provider').selectOption('lab')
+  await page.getByTestId('request-code').click()
+  await expect(page.getByTestId('code-status')).toHaveText('ready')
+  await page.getByTestId('code-reveal').click()
+  const code = (await page.getByTestId('code-value').innerText()).replace(/\s/g, '')
+  expect(code).toMatch(/^[A-Za-z0-9]{8}$/)
+  await expect(page.getByTestId('code-spelled')).toContainText(/(capital|lower-case|digit) /)
+  await page.getByTestId('message-lang').selectOption('cs')
+  await page.getByTestId('make-message').click()
+  await expect(page.getByTestId('code-message')).toContainText(code)
+  await expect(page.getByTestId('code-message')).toContainText('NEOPOUŠTĚJTE')
+  await expect(page.getByTestId('code-message')).toContainText('Europe/Prague')
+  await shots(page, '04-code', 'security-code')
+
+  await page.getByTestId('apply-address').fill(w.address)
+  await page.getByTestId('apply-new').fill('N3w-Passw0rd!')
+  await page.getByTestId('apply-old').fill(w.oldPassword)
+  await page.getByTestId('apply-run').click()
+  await expect(page.getByTestId('apply-result')).toHaveAttribute('data-outcome', 'verified')
+  await expect(page.getByTestId('verified')).toContainText('the old password is refused')
+  await expect(page.getByTestId('reset-stage')).toHaveText('Reset verified')
+  expect(w.bench.nvr(0).passwordOf('admin')).toBe('N3w-Passw0rd!')
+  await shots(page, '05-verified', 'apply')
+
+  // The audit trail names the code only masked.
+  const trail = await fetch(`${w.host.origin}/api/rpc/audit.list`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${w.host.token}` }, body: JSON.stringify({ ticketId: w.ticketId }) }).then((r) => r.text())
+  expect(trail).not.toContain(code)
+  expect(trail).toContain('nvrReset.verify')
+})

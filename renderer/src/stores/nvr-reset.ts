@@ -1,0 +1,72 @@
+// The NVR reset of the open ticket: one view from the host, refreshed on 'nvrReset.changed'.
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { Input, ResetIntakeResult, ResetView } from '../../../shared/contract/index'
+import { bridge } from '../bridge'
+import { useAppStore } from './app'
+
+/** File -> base64 without data: prefix (FileReader copes with large photos without stack limits). */
+export function fileToBase64(f: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader()
+    r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''))
+    r.onerror = () => reject(r.error ?? new Error('The file could not be read.'))
+    r.readAsDataURL(f)
+  })
+}
+
+export const useNvrResetStore = defineStore('nvrReset', () => {
+  const app = useAppStore()
+  const view = ref<ResetView | null>(null)
+  const ticketId = ref<number | null>(null)
+  const busy = ref<string | null>(null)
+  const intake = ref<ResetIntakeResult[]>([])
+  let off: (() => void) | null = null
+
+  async function load(id: number) {
+    if (ticketId.value !== id) intake.value = []
+    ticketId.value = id
+    off ??= bridge.on('nvrReset.changed', (p) => {
+      if (p.ticketId === ticketId.value) void refresh()
+    })
+    await refresh()
+  }
+  async function refresh() {
+    if (ticketId.value === null) return
+    try {
+      view.value = await bridge.invoke('nvrReset.get', { ticketId: ticketId.value })
+    } catch (e) {
+      app.reportError(e)
+    }
+  }
+  /** Runs one action with a busy label; errors become toasts. Returns the result or null. */
+  async function run<T>(label: string, fn: () => Promise<T>): Promise<T | null> {
+    busy.value = label
+    try {
+      return await fn()
+    } catch (e) {
+      app.reportError(e)
+      return null
+    } finally {
+      busy.value = null
+    }
+  }
+  async function addFiles(files: File[], source: 'drop' | 'picker' | 'paste') {
+    if (!files.length || ticketId.value === null) return
+    const id = ticketId.value
+    await run(`intake:${files.length}`, async () => {
+      const payload = await Promise.all(files.map(async (f, i) => ({ name: f.name || `pasted-${i + 1}.png`, source: /\.eml$/i.test(f.name) ? ('eml' as const) : source, dataBase64: await fileToBase64(f) })))
+      // Empty files never reach the host: say so here, in the same list.
+      const empty = payload.filter((p) => !p.dataBase64)
+      const r = payload.length > empty.length ? await bridge.invoke('nvrReset.addPhotos', { ticketId: id, files: payload.filter((p) => p.dataBase64) }) : null
+      intake.value = [...empty.map((p) => ({ name: p.name, status: 'refused' as const, message: 'The file is empty (0 bytes); the photo did not arrive. Ask the customer to send it again.', photoId: null })), ...(r?.results ?? [])]
+      if (r) view.value = r.view
+    })
+  }
+  async function call<M extends 'nvrReset.usePayload' | 'nvrReset.update' | 'nvrReset.invalidate' | 'nvrReset.recordCheck' | 'nvrReset.approve' | 'nvrReset.requestCode'>(m: M, input: Input<M>, label: string) {
+    const r = await run(label, () => bridge.invoke(m, input))
+    if (r) view.value = r as ResetView
+    return r
+  }
+  return { view, ticketId, busy, intake, load, refresh, run, addFiles, call }
+})
