@@ -15,6 +15,20 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const N = 100
 const RUNS = 3
 
+if (process.argv[2] === '--serve-bench') {
+  // Helper mode (this benchmark and electron/discovery/netns.test.ts): run a lab bench on the
+  // given addresses until stdin closes; print its devices as one JSON line once ready.
+  const [hostBase, firstHost, mcast, intercoms = '1', nvrs = '1', seed = 'discovery'] = process.argv.slice(3)
+  const { startBench } = await import('../../lab/bench')
+  const bench = await startBench({ intercoms: Number(intercoms), nvrs: Number(nvrs), seed, hostBase, firstHost: Number(firstHost), multicastInterface: mcast, portMode: 'standard' })
+  process.stdout.write(`${JSON.stringify(bench.devices.map((d) => ({ kind: d.kind, ip: d.ip, serial: d.serial })))}\n`)
+  const stop = () => void bench.stop().then(() => process.exit(0))
+  process.stdin.on('end', stop)
+  process.stdin.on('close', stop)
+  process.stdin.resume()
+  await new Promise(() => {})
+}
+
 if (!process.env.SC_DISCOVERY_BENCH_NS) {
   // Outer process: make the namespace, re-run this file inside it, clean up.
   const ns = `scdisc${process.pid}`
@@ -42,7 +56,7 @@ const { startScan } = await import('../../electron/discovery/scan')
 const onvif = (await import('onvif')).default as { Discovery: { probe(o: object, cb: (e: unknown, cams: unknown[]) => void): void; on(e: string, f: (...a: unknown[]) => void): void; removeAllListeners(e: string): void } }
 
 // The bench: 100 NVRs (each with a WS-Discovery responder, ISAPI and ONVIF) on 127.0.0.10-109.
-const child = spawn(process.execPath, ['--import', 'tsx', `${ROOT}electron/discovery/testing/netns-bench-child.ts`, '127.0.0.', '10', '127.0.0.1', '0', String(N), 'bench-discovery'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] })
+const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve-bench', '127.0.0.', '10', '127.0.0.1', '0', String(N), 'bench-discovery'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] })
 const devices = JSON.parse(await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve))) as { ip: string }[]
 const wanted = new Set(devices.map((d) => d.ip))
 const lo = resolveInterfaces(['lo'])
