@@ -6,7 +6,7 @@ import { createRequire } from 'node:module'
 import sharp from 'sharp'
 import { AppError } from '../../shared/contract/common'
 import { readCaptureTime } from './exif'
-import { heifDimensions, sniff, type ImageMime } from './sniff'
+import { heifDimensions, isobmffWellFormed, sniff, type ImageMime } from './sniff'
 
 export interface IntakeLimits {
   /** Largest accepted file, bytes. Phone photos are 2-12 MB; 40 MB leaves room for ProRAW-ish JPEGs. */
@@ -116,7 +116,9 @@ async function readHeader(bytes: Uint8Array, limits: IntakeLimits): Promise<Head
 export async function inspectImage(bytes: Uint8Array, opts?: Partial<IntakeLimits>): Promise<ImageInfo> {
   const h = await readHeader(bytes, limitsOf(opts))
   const swap = h.orientation >= 5 && h.orientation <= 8
-  const t = await readCaptureTime(bytes, h.exif)
+  // exifr hangs on some malformed HEIF box trees; those files are read without EXIF.
+  const heif = h.mime === 'image/heic' || h.mime === 'image/heif' || h.mime === 'image/avif'
+  const t = heif && !isobmffWellFormed(bytes) ? { capturedAt: null, capturedAtHasZone: false } : await readCaptureTime(bytes, h.exif)
   return {
     mime: h.mime,
     width: swap ? h.height : h.width,

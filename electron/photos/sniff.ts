@@ -73,3 +73,44 @@ export function heifDimensions(b: Uint8Array): { width: number; height: number }
   }
   return best
 }
+
+const CONTAINERS: Record<string, number> = { meta: 4, iprp: 0, ipco: 0, dinf: 0, iinf: -1, iref: 4, moov: 0, trak: 0 }
+
+/**
+ * Whether the ISO-BMFF box tree is well formed: every box at least 8 bytes and inside its
+ * parent. exifr loops forever on a zero-sized box, so HEIF files are checked with this
+ * before exifr sees them. Size 0 ("to the end of the file") is legal but treated as not
+ * safe here; such files just lose their EXIF capture time.
+ */
+export function isobmffWellFormed(b: Uint8Array): boolean {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength)
+  let boxes = 0
+  const walk = (start: number, end: number, depth: number): boolean => {
+    if (depth > 8) return false
+    let p = start
+    while (p < end) {
+      if (end - p < 8 || ++boxes > 10_000) return false
+      let size = dv.getUint32(p)
+      let header = 8
+      if (size === 1) {
+        if (end - p < 16) return false
+        const big = dv.getBigUint64(p + 8)
+        if (big > BigInt(end - p)) return false
+        size = Number(big)
+        header = 16
+      }
+      if (size < header || p + size > end) return false
+      const type = ascii(b, p + 4, p + 8)
+      const skip = CONTAINERS[type]
+      if (skip !== undefined) {
+        let childStart = p + header + Math.max(0, skip)
+        // iinf: full box header (4) then an entry count of 16 bits (version 0) or 32 bits.
+        if (skip === -1) childStart = p + header + 4 + (b[p + header] === 0 ? 2 : 4)
+        if (childStart > p + size || !walk(childStart, p + size, depth + 1)) return false
+      }
+      p += size
+    }
+    return true
+  }
+  return walk(0, b.length, 0)
+}
