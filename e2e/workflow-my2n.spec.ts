@@ -2,6 +2,7 @@
 // own data folder) against the lab bench (2N intercom + My2N simulators on 127.0.9.x).
 import { expect, test, type Page } from '@playwright/test'
 import { startBench, type Bench } from '../lab/bench'
+import { renderConfig } from '../lab/intercom/config-xml'
 import { newDataDir, startConsole, type ConsoleProcess } from './support'
 
 let host: ConsoleProcess | null = null
@@ -20,9 +21,10 @@ async function api(h: ConsoleProcess, method: string, input: unknown) {
 }
 
 async function shots(page: Page, name: string) {
+  if (await page.getByTestId('wf-current').count()) await page.getByTestId('wf-current').scrollIntoViewIfNeeded()
   for (const theme of ['light', 'dark']) {
     await page.evaluate(`document.documentElement.dataset.theme = '${theme}'`)
-    await page.screenshot({ path: `/tmp/shots/${name}-${theme}.png`, fullPage: true })
+    await page.screenshot({ path: `/tmp/shots/${name}-${theme}.png` })
   }
   await page.evaluate(`document.documentElement.dataset.theme = 'light'`)
 }
@@ -142,4 +144,173 @@ test('happy path: already added → new security code → backup → reset (new 
   const audit = JSON.stringify(await api(h, 'audit.list', { ticketId, limit: 500 }))
   expect(audit).toContain('workflow.step.reset')
   expect(audit).not.toContain(shown!)
+})
+
+test('wrong serial: typo hints, My2N "does not exist", the device reports another serial, then the right one is added', async ({ page }) => {
+  const { d, bench: b } = await setup(page, 'e2e-wf-serial')
+  await page.getByTestId('workflow-start-my2n-move').click()
+  await expectCurrent(page, 'serial')
+  const typo = d.serial.replace(/0/g, 'O').replace(/-/g, '')
+  await fill(page, { serial: typo, foundAt: 'certificate' })
+  await current(page).getByTestId('wf-outcome-ok').click()
+  await expect(current(page).getByTestId('wf-error-serial')).toContainText(`Did you mean ${d.serial}?`)
+  await expect(current(page).getByTestId('wf-error-serial')).toContainText('dashes were missing')
+  await shots(page, 'wf-serial-typo')
+  // A well-formed serial of a unit My2N does not know; the device is not on the bench.
+  const other = `${d.serial.slice(0, 8)}${String((Number(d.serial.slice(8)) + 1) % 10000).padStart(4, '0')}`
+  await fill(page, { serial: other })
+  await current(page).getByTestId('wf-outcome-ok').click()
+  await run(page, 'bench', { host: '' })
+  await expect(entry(page, 'bench')).toContainText('Device not on the bench')
+  await run(page, 'my2n-check', { site: b.my2n.siteId, certificateCode: d.my2nCode })
+  await expectCurrent(page, 'serial')
+  await expect(entry(page, 'my2n-check')).toContainText('The serial number does not exist')
+  await expect(page.getByTestId('wf-why-my2n-check').last()).toContainText('check it for typos')
+  await shots(page, 'wf-serial-not-found')
+  // Still the wrong serial, but now the device is on the bench: it disagrees.
+  await current(page).getByTestId('wf-outcome-ok').click()
+  await run(page, 'bench', { host: d.ip })
+  await expectCurrent(page, 'serial')
+  await expect(entry(page, 'bench')).toContainText('Device reports another serial')
+  await current(page).getByTestId('wf-outcome-ok').click()
+  await expect(current(page).getByTestId('wf-error-serial')).toContainText(`reports ${d.serial}`)
+  await fill(page, { serial: d.serial })
+  await current(page).getByTestId('wf-outcome-ok').click()
+  await run(page, 'bench', { host: d.ip })
+  await run(page, 'my2n-check', { site: b.my2n.siteId, certificateCode: d.my2nCode })
+  await expectCurrent(page, 'close-out')
+  expect(b.my2nCloud.ownerOf(d.serial)).toBe(b.my2n.companyId)
+  const visits = await page.getByTestId('workflow').locator('[data-state="done"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')!.slice(9)))
+  expect(visits).toEqual(['serial', 'bench', 'my2n-check', 'serial', 'bench', 'serial', 'bench', 'my2n-check'])
+})
+
+test('already added: the previous owner deletes it after the message template, then My2N accepts it', async ({ page }) => {
+  const { d, bench: b } = await setup(page, 'e2e-wf-owner')
+  d.alreadyInMy2nAccount()
+  await toMy2nCheck(page, d.serial, d.ip)
+  await run(page, 'my2n-check', { site: b.my2n.siteId, certificateCode: d.my2nCode })
+  await expectCurrent(page, 'already-added')
+  await current(page).getByTestId('wf-outcome-previous-owner').click()
+  await expectCurrent(page, 'previous-owner')
+  await expect(page.getByTestId('wf-template')).toContainText(d.serial)
+  await expect(page.getByTestId('wf-template')).toContainText('Nováková s.r.o.')
+  await current(page).getByTestId('wf-note').fill('Sent to the customer by e-mail, ticket reply #3')
+  await current(page).getByTestId('wf-add-note').click()
+  await shots(page, 'wf-previous-owner')
+  // The previous owner deletes it in their My2N account.
+  expect(b.my2nCloud.remove(d.serial)).toBe(true)
+  await current(page).getByTestId('wf-outcome-deleted').click()
+  await run(page, 'my2n-check', { site: b.my2n.siteId, certificateCode: d.my2nCode })
+  await expectCurrent(page, 'close-out')
+  await entry(page, 'previous-owner').locator('summary').click()
+  await expect(entry(page, 'previous-owner')).toContainText('Sent to the customer by e-mail')
+})
+
+/** Through the already-added branch to the reset step, with a verified backup. */
+async function toReset(page: Page, d: ReturnType<Bench['intercom']>, b: Bench) {
+  d.alreadyInMy2nAccount()
+  await toMy2nCheck(page, d.serial, d.ip)
+  await run(page, 'my2n-check', { site: b.my2n.siteId, certificateCode: d.my2nCode })
+  await expectCurrent(page, 'already-added')
+  await current(page).getByTestId('wf-outcome-new-code').click()
+  await newCodeAndBackup(page, b, d)
+}
+
+test('the device vanishes during the reset and comes back at another address: the console finds it there', async ({ page }) => {
+  const { d, bench: b } = await setup(page, 'e2e-wf-vanish')
+  await toReset(page, d, b)
+  const before = d.ip
+  await confirmRun(page, 'reset', d.serial)
+  await expect(entry(page, 'reset').getByTestId('wf-running')).toBeVisible()
+  // The reset is applied (the device drops to its default address)… then it loses power.
+  await expect.poll(() => d.ip, { timeout: 15_000 }).not.toBe(before)
+  await d.powerOff()
+  await page.waitForTimeout(3000)
+  await expect(entry(page, 'reset').getByTestId('wf-running')).toBeVisible() // still looking for it
+  await shots(page, 'wf-reset-looking')
+  // …and comes back on a DHCP address nobody expected.
+  await d.moveToAddress('127.0.9.40')
+  await d.powerOn()
+  await expectCurrent(page, 'password')
+  await expect(page.getByTestId('wf-fact-deviceAddress')).toHaveText('127.0.9.40')
+  await entry(page, 'reset').locator('summary').click()
+  await expect(entry(page, 'reset')).toContainText('moved')
+  await run(page, 'password')
+  await expect(page.getByTestId('wf-reveal')).toBeVisible({ timeout: 30_000 })
+  expect(await page.getByTestId('wf-reveal-value').textContent()).toBe(d.web.password)
+})
+
+test('lockout risk: a rejected password is not sent again, and the step says why', async ({ page }) => {
+  const { d, bench: b } = await setup(page, 'e2e-wf-lockout', { webLockout: { tries: 3, blockMs: 600_000 } })
+  await toReset(page, d, b)
+  await confirmRun(page, 'reset', d.serial)
+  await expectCurrent(page, 'password')
+  // Somebody at the site set their own password meanwhile: admin / 2n no longer works.
+  d.web.password = 'Someone-Else-1'
+  await run(page, 'password')
+  await expect(entry(page, 'password')).toHaveAttribute('data-state', 'blocked', { timeout: 30_000 })
+  await expect(page.getByTestId('wf-why-password').last()).toContainText(/rejected/)
+  expect(d.webFails.size ? [...d.webFails.values()][0].count : 0).toBe(1)
+  // The agent presses Run again: the console refuses to send the same rejected login.
+  await current(page).getByTestId('wf-run').click()
+  await expect(page.getByTestId('wf-why-password').last()).toContainText('will not send it again', { timeout: 30_000 })
+  await shots(page, 'wf-lockout')
+  expect([...d.webFails.values()][0].count).toBe(1) // the device saw one failure, far from its lockout of 3
+  expect(d.log.events.filter((e) => e.event === 'LoginBlocked')).toHaveLength(0)
+})
+
+test('a backup that does not parse is refused (device and uploaded file), a good one is accepted', async ({ page }) => {
+  const { d, bench: b } = await setup(page, 'e2e-wf-backup')
+  d.alreadyInMy2nAccount()
+  await toMy2nCheck(page, d.serial, d.ip)
+  await run(page, 'my2n-check', { site: b.my2n.siteId, certificateCode: d.my2nCode })
+  await current(page).getByTestId('wf-outcome-new-code').click()
+  await expectCurrent(page, 'new-code')
+  await fill(page, { securityCode: d.generateMy2nCode() })
+  await current(page).getByTestId('wf-input-oldCodeInvalid').check()
+  await current(page).getByTestId('wf-outcome-ok').click()
+  // The device sends garbage instead of its configuration.
+  d.malformed(true)
+  const c = d.info().credentials
+  await run(page, 'backup', { username: c.username, devicePassword: c.password })
+  await expect(page.locator('[data-testid="wf-entry-backup"][data-state="failed"]')).toHaveCount(1, { timeout: 30_000 })
+  await expectCurrent(page, 'backup')
+  await expect(page.getByTestId('wf-why-backup').first()).not.toBeEmpty()
+  // The reset stays locked: no verified backup.
+  await shots(page, 'wf-backup-failed')
+  d.normal()
+  // The agent falls back to the file the customer downloads: first a damaged one.
+  await d.powerOff()
+  await run(page, 'backup', { username: c.username, devicePassword: c.password })
+  await expectCurrent(page, 'backup-upload')
+  await current(page).getByTestId('wf-attach-backup').setInputFiles({ name: 'backup.xml', mimeType: 'application/xml', buffer: Buffer.from('<?xml version="1.0"?>\n<DeviceDatabase Version="45"><Network><DhcpEnabled>1</Dhcp') })
+  await current(page).getByTestId('wf-outcome-ok').click()
+  await expect(page.locator('.toast.error')).toContainText('does not parse')
+  // The file as the device's web interface exports it.
+  const good = Buffer.from(renderConfig(d.id, d.config, d.ip))
+  await current(page).getByTestId('wf-attach-backup').setInputFiles({ name: 'backup-good.xml', mimeType: 'application/xml', buffer: good })
+  await current(page).getByTestId('wf-outcome-ok').click()
+  await expectCurrent(page, 'reset')
+})
+
+test('crash in the middle of the reset: the host is killed, restarted on the same data, and the run resumes where it was', async ({ page }) => {
+  const { d, bench: b, dataDir, env, host: h } = await setup(page, 'e2e-wf-crash')
+  await toReset(page, d, b)
+  const before = d.ip
+  await confirmRun(page, 'reset', d.serial)
+  await expect(entry(page, 'reset').getByTestId('wf-running')).toBeVisible()
+  await h.kill() // SIGKILL while the reset is in flight
+  host = null
+  await expect.poll(() => d.ip, { timeout: 15_000 }).not.toBe(before) // the device goes on with it
+  host = await startConsole({ dataDir, env, token: h.token })
+  await page.goto(host.url)
+  await page.goto(`${host.origin}/#/tickets/1`)
+  // Re-checked, not re-run: the device is found at its new address in factory state.
+  await expectCurrent(page, 'password')
+  await expect(page.getByTestId('wf-fact-deviceAddress')).toHaveText(d.ip)
+  const audit = JSON.stringify(await api(host, 'audit.list', { ticketId: 1, limit: 500 }))
+  expect(audit).toContain('interrupted')
+  expect((audit.match(/"devices\.factoryReset"/g) ?? []).length).toBeLessThanOrEqual(2) // one attempt (+ its result), never a second reset
+  await run(page, 'password')
+  await expect(page.getByTestId('wf-reveal')).toBeVisible({ timeout: 30_000 })
 })

@@ -1,6 +1,6 @@
 // The named actions of the My2N move procedure. Device work goes through the DeviceOpsPort
 // (bound to electron/devices/device-ops.ts), My2N through the configured My2N client.
-import { randomInt } from 'node:crypto'
+import { createHash, randomInt } from 'node:crypto'
 import { AppError } from '../../../shared/contract/common'
 import type { My2nClient } from '../../my2n/client'
 import type { Action, ActionContext, ActionResult } from '../actions'
@@ -62,15 +62,27 @@ function loginFailed(ctx: ActionContext): void {
   ctx.facts.failedLogins = ((ctx.facts.failedLogins as number | undefined) ?? 0) + 1
   ctx.facts.lastFailedLogin = new Date().toISOString()
 }
-/** Runs a device operation that logs in, counting rejected logins. */
-async function withLogin<T>(ctx: ActionContext, fn: () => Promise<T>): Promise<T> {
+const credHash = (ctx: ActionContext, c: Credentials) => createHash('sha256').update(`${String(ctx.facts.serial ?? '')}\0${c.username}\0${c.password}`).digest('hex').slice(0, 32)
+
+/**
+ * Runs a device operation that logs in with `creds`. A credential the device rejected is
+ * never sent again in this run (only its hash is kept), and after MAX_FAILED_LOGINS
+ * rejections the console stops trying for a while: repeated failures lock 2N accounts.
+ */
+async function withLogin<T>(ctx: ActionContext, creds: Credentials, fn: () => Promise<T>): Promise<T> {
+  const rejected = (ctx.facts.rejectedLogins as string[] | undefined) ?? []
+  if (rejected.includes(credHash(ctx, creds)))
+    throw new AppError('LOCKOUT_RISK', `The device already rejected this password for ${creds.username}; the console will not send it again, so the account cannot be locked because of it.`, { hint: 'Find out the right password (ask the customer), then run the step with it.' })
   guardLogin(ctx)
   try {
     const r = await fn()
     ctx.facts.failedLogins = 0
     return r
   } catch (e) {
-    if (e instanceof AppError && e.code === 'UNAUTHORIZED') loginFailed(ctx)
+    if (e instanceof AppError && e.code === 'UNAUTHORIZED') {
+      loginFailed(ctx)
+      ctx.facts.rejectedLogins = [...rejected, credHash(ctx, creds)].slice(-20)
+    }
     throw e
   }
 }
@@ -161,7 +173,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
         ctx.progress('Downloading the configuration…')
         let data: Buffer
         try {
-          data = await withLogin(ctx, () => deps.ops.backup(at, creds, opCtx(ctx)))
+          data = await withLogin(ctx, creds, () => deps.ops.backup(at, creds, opCtx(ctx)))
         } catch (e) {
           if (e instanceof AppError && e.code === 'UNREACHABLE') return { outcome: 'manual', result: { why: e.message } }
           throw e
@@ -194,7 +206,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
         // Intent first: if the console dies during the call, the restart knows to ask the device.
         ctx.facts.resetRequestedAt = new Date().toISOString()
         ctx.persist()
-        await withLogin(ctx, () => deps.ops.factoryReset(at, creds, { confirmSerial: serial, backupSha256: String(ctx.facts.backupSha256 ?? '') }, opCtx(ctx)))
+        await withLogin(ctx, creds, () => deps.ops.factoryReset(at, creds, { confirmSerial: serial, backupSha256: String(ctx.facts.backupSha256 ?? '') }, opCtx(ctx)))
         return rediscover(ctx, at, serial)
       },
       // Interrupted: ask the device. Factory login works → the reset happened; otherwise it did
@@ -228,7 +240,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
         ctx.facts.passwordPending = true
         ctx.persist()
         ctx.progress('Setting the new password…', 1, 3)
-        await withLogin(ctx, () => deps.ops.setPassword(at, FACTORY_CREDS, password, opCtx(ctx)))
+        await withLogin(ctx, FACTORY_CREDS, () => deps.ops.setPassword(at, FACTORY_CREDS, password, opCtx(ctx)))
         return (await verifyPassword(ctx, at, password, true))!
       },
       async recheck(ctx) {
@@ -247,7 +259,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
         const password = ctx.secret('newPassword')
         if (!password) throw new AppError('FORBIDDEN', 'The console does not know the device password.', { hint: 'Run “Set a new strong password” first.' })
         ctx.progress('Downloading the current configuration…')
-        const now = await withLogin(ctx, () => deps.ops.backup(at, { username: 'admin', password }, opCtx(ctx)))
+        const now = await withLogin(ctx, { username: 'admin', password }, () => deps.ops.backup(at, { username: 'admin', password }, opCtx(ctx)))
         const d = diffBackups(parseBackup(saved), parseBackup(now))
         return { outcome: 'ready', result: { changes: d.lines.length + d.more, diff: d.lines, more: d.more } }
       },
@@ -262,7 +274,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
         const saved = backupBytes(ctx)
         verifyBackup(saved, serialOf(ctx))
         ctx.progress('Uploading the saved configuration…')
-        await withLogin(ctx, () => deps.ops.restore(at, { username: 'admin', password }, saved, opCtx(ctx)))
+        await withLogin(ctx, { username: 'admin', password }, () => deps.ops.restore(at, { username: 'admin', password }, saved, opCtx(ctx)))
         return { outcome: 'restored' }
       },
     },

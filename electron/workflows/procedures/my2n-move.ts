@@ -27,7 +27,7 @@ export const my2nMove: ProcedureDefInput = {
 Letters O and I are often typed instead of the digits 0 and 1; the console points such slips out.`,
       inputs: [
         { id: 'serial', label: 'Serial number', type: 'serial', prefill: 'serial|ticket.deviceSerial', placeholder: 'NN-NNNN-NNNN' },
-        { id: 'foundAt', label: 'Where the customer read it', type: 'choice', options: SERIAL_PLACES, fact: 'serialFoundAt' },
+        { id: 'foundAt', label: 'Where the customer read it', type: 'choice', options: SERIAL_PLACES, fact: 'serialFoundAt', prefill: 'serialFoundAt' },
       ],
       evidence: [{ id: 'label-photo', label: 'Photo of the label or certificate', required: false, accept: 'image/*,application/pdf' }],
       outcomes: { ok: { label: 'Serial recorded', next: 'bench' } },
