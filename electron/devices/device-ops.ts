@@ -613,6 +613,17 @@ export class DeviceOps {
     return fn(drv)
   }
 
+  /** Stores explicit credentials for a device, refusing a credential the device already rejected. */
+  private async adoptCreds(d: Device, c: Credentials): Promise<void> {
+    const refuse = () =>
+      new AppError('LOCKOUT_RISK', `${c.username}'s password was already rejected by ${d.serial || d.ip}; the console will not send it again.`, { hint: 'Use the right password; repeated wrong logins lock the account.' })
+    if (this.rejected.has(this.credKey(d, c))) throw refuse()
+    const cur = await this.repo.credentials(d.id)
+    const same = cur && cur.username === c.username && this.app.secrets.open(cur.sealed) === c.password
+    if (same && cur.rejectedAt) throw refuse()
+    if (!same) await this.repo.setCredentials(d.id, c.username, this.app.secrets.seal(c.password))
+  }
+
   /** Satisfies electron/workflows/device-port.ts (DeviceOpsPort). */
   readonly port = {
     identify: async (at: DeviceAddress, ctx: OpContext) => {
@@ -628,7 +639,7 @@ export class DeviceOps {
     },
     backup: async (at: DeviceAddress, creds: Credentials, ctx: OpContext): Promise<Buffer> => {
       const d = await this.deviceAt(at, creds)
-      await this.repo.setCredentials(d.id, creds.username, this.app.secrets.seal(creds.password))
+      await this.adoptCreds(d, creds)
       ctx.progress?.('Downloading the configuration…')
       const b = await this.backup(d.id, ctx.ticketId)
       if (!b.verified) throw new AppError('DEVICE', `The backup of ${b.serial} failed verification: ${b.verifyDetail}`)
@@ -636,7 +647,7 @@ export class DeviceOps {
     },
     factoryReset: async (at: DeviceAddress, creds: Credentials, o: { confirmSerial: string; backupSha256: string }, ctx: OpContext): Promise<void> => {
       const d = await this.deviceAt(at, creds)
-      await this.repo.setCredentials(d.id, creds.username, this.app.secrets.seal(creds.password))
+      await this.adoptCreds(d, creds)
       ctx.progress?.('Factory reset…')
       await this.factoryReset(d.id, { ticketId: ctx.ticketId, confirmSerial: o.confirmSerial, network: true, backupSha256: o.backupSha256 })
     },
@@ -662,12 +673,12 @@ export class DeviceOps {
       const d = await this.deviceAt(at, null)
       ctx.progress?.('Setting the new password…')
       if (this.rejected.has(this.credKey(d, current))) throw new AppError('LOCKOUT_RISK', `${current.username}'s current password was already rejected by ${d.serial || d.ip}; not sent again.`)
-      if (d.kind !== 'intercom') await this.repo.setCredentials(d.id, current.username, this.app.secrets.seal(current.password))
+      if (d.kind !== 'intercom') await this.adoptCreds(d, current)
       await this.setPassword(d.id, { ticketId: ctx.ticketId, confirmSerial: d.serial, username: current.username, currentPassword: current.password, newPassword })
     },
     restore: async (at: DeviceAddress, creds: Credentials, config: Buffer, ctx: OpContext): Promise<void> => {
       const d = await this.deviceAt(at, creds)
-      await this.repo.setCredentials(d.id, creds.username, this.app.secrets.seal(creds.password))
+      await this.adoptCreds(d, creds)
       const b = (await this.repo.backups(d.id)).find((x) => x.sha256 === sha256(config) && x.ticketId === ctx.ticketId)
       if (!b) throw new AppError('FORBIDDEN', 'This configuration is not a backup taken by the console in this ticket; restore refused.')
       ctx.progress?.('Uploading the configuration…')
