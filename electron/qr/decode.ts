@@ -38,6 +38,8 @@ export interface DecodeOptions {
   limits?: Partial<IntakeLimits>
   /** Only run the named strategies (tests and diagnostics). */
   strategies?: string[]
+  /** With `strategies`: run them even where their conditions say they are not useful (tests of the coordinate mapping). */
+  forceStrategies?: boolean
   signal?: AbortSignal
 }
 
@@ -182,7 +184,7 @@ export async function decodeQr(input: Uint8Array | NormalizedImage | Pixels, opt
   let attempts = 0
   for (const s of STRATEGIES) {
     if (opts.strategies && !opts.strategies.includes(s.name)) continue
-    if (s.when && !s.when(ctx)) continue
+    if (s.when && !s.when(ctx) && !opts.forceStrategies) continue
     if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('aborted')
     // The first call always runs; later ones only within the budget.
     if (attempts > 0 && performance.now() - t0 > budget) break
