@@ -58,7 +58,9 @@ async function fill(page: Page, values: Record<string, string>) {
   }
 }
 async function run(page: Page, step: string, values: Record<string, string> = {}) {
-  await expectCurrent(page, step)
+  // A blocked step can be run again once the agent has fixed the cause.
+  await expect(entry(page, step)).toHaveAttribute('data-state', /^(current|blocked)$/, { timeout: 45_000 })
+  await expect(entry(page, step).getByTestId('wf-running')).toHaveCount(0, { timeout: 45_000 })
   await fill(page, values)
   await current(page).getByTestId('wf-run').click()
 }
@@ -257,6 +259,11 @@ test('lockout risk: a rejected password is not sent again, and the step says why
   await shots(page, 'wf-lockout')
   expect([...d.webFails.values()][0].count).toBe(1) // the device saw one failure, far from its lockout of 3
   expect(d.log.events.filter((e) => e.event === 'LoginBlocked')).toHaveLength(0)
+  // With the password the customer set, the console replaces it with a strong one.
+  await run(page, 'password', { currentPassword: 'Someone-Else-1' })
+  await expect(page.getByTestId('wf-reveal')).toBeVisible({ timeout: 30_000 })
+  expect(await page.getByTestId('wf-reveal-value').textContent()).toBe(d.web.password)
+  expect([...d.webFails.values()].reduce((n, f) => n + f.count, 0)).toBeLessThanOrEqual(1)
 })
 
 test('a backup that does not parse is refused (device and uploaded file), a good one is accepted', async ({ page }) => {

@@ -240,7 +240,9 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
         ctx.facts.passwordPending = true
         ctx.persist()
         ctx.progress('Setting the new password…', 1, 3)
-        await withLogin(ctx, FACTORY_CREDS, () => deps.ops.setPassword(at, FACTORY_CREDS, password, opCtx(ctx)))
+        const typed = ctx.secret('currentPassword')
+        const current = typed ? { username: 'admin', password: typed } : FACTORY_CREDS
+        await withLogin(ctx, current, () => deps.ops.setPassword(at, current, password, opCtx(ctx)))
         return (await verifyPassword(ctx, at, password, true))!
       },
       async recheck(ctx) {
@@ -298,7 +300,9 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
     ctx.progress('Checking the new password and that admin / 2n is refused…', 2, 3)
     const works = await deps.ops.checkLogin(at, { username: 'admin', password }, opCtx(ctx))
     if (!works) return fresh ? { failed: 'The device did not accept the new password after setting it.' } : null
-    const oldWorks = await deps.ops.checkLogin(at, FACTORY_CREDS, opCtx(ctx))
+    // admin / 2n already rejected in this run: known not to work, and never sent again.
+    const knownRejected = ((ctx.facts.rejectedLogins as string[] | undefined) ?? []).includes(credHash(ctx, FACTORY_CREDS))
+    const oldWorks = knownRejected ? false : await deps.ops.checkLogin(at, FACTORY_CREDS, opCtx(ctx))
     if (oldWorks) return { blocked: 'The default admin / 2n still works on the device. Set the password again.' }
     ctx.facts.passwordPending = false
     ctx.facts.passwordSet = true

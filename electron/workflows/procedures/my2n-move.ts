@@ -148,6 +148,7 @@ If the device is not on the bench, the customer does it instead: old web interfa
     },
     {
       id: 'password', title: 'Set a new strong password', kind: 'auto', action: 'device.newPassword',
+      inputs: [{ id: 'currentPassword', label: 'Current admin password — only if admin / 2n no longer works', type: 'secret', required: false, transient: true, help: 'Someone at the site may have set a password after the reset. Leave empty to use admin / 2n.' }],
       instructions: 'The console generates a strong password, sets it on the device (at {{deviceAddress}}), then checks that the new password works and that admin / 2n no longer does. The password is shown once: give it to the customer through a safe channel (not in the ticket, not by e-mail in clear).',
       outcomes: { set: { label: 'New password set and verified', next: 'register' } },
     },
