@@ -137,6 +137,7 @@ export const en = {
     revealTitle: 'Write this down now', revealOnce: 'It is shown only once and is not stored in readable form. Give it to the customer through a safe channel (not in the ticket, not in clear e-mail).', revealDone: 'I have passed it on safely',
     diff: { setting: 'Setting', saved: 'Saved backup', now: 'Device now' },
     completed: 'Procedure completed. Every step is in the audit trail.',
+    abandon: 'Abandon…', abandonTitle: 'Abandon this run', abandonWhy: 'Why is the procedure stopped? (written to the audit trail)', startAgain: 'Start again',
   },
   nvrReset: {
     title: 'NVR password reset (QR photo)',

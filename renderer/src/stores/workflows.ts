@@ -51,6 +51,9 @@ export const useWorkflowsStore = defineStore('workflows', () => {
   async function note(i: Input<'workflows.addNote'>) {
     put(await bridge.invoke('workflows.addNote', i))
   }
+  async function abandon(i: Input<'workflows.abandon'>) {
+    put(await bridge.invoke('workflows.abandon', i))
+  }
   async function attach(i: Input<'workflows.attach'>) {
     put(await bridge.invoke('workflows.attach', i))
   }
@@ -67,5 +70,5 @@ export const useWorkflowsStore = defineStore('workflows', () => {
     else progress.value[p.task] = { label: p.label, done: p.done, total: p.total }
   })
 
-  return { byTicket, procedures, progress, reveal, takeReveal, load, loadProcedures, start, complete, runAuto, skip, note, attach }
+  return { byTicket, procedures, progress, reveal, takeReveal, abandon, load, loadProcedures, start, complete, runAuto, skip, note, attach }
 })
