@@ -92,9 +92,10 @@ describe('decodeQr on generated codes', () => {
   it('keeps non-ASCII payloads exact (UTF-8 and Shift_JIS Kanji mode)', async () => {
     const utf8 = 'Příliš žluťoučký kůň – heslo: Ábč'
     expect((await decodeQr((await qrPng(utf8, 6)).png)).codes.map((c) => c.text)).toEqual([utf8])
-    const toSJIS = (await import('qrcode/helper/to-sjis.js')).default as (c: string) => number | undefined
+    const toSJIS = (await import('qrcode/helper/to-sjis.js')).default as QRCode.QRCodeToSJISFunc
     const kanji = '点検用コード'
-    const png = await QRCode.toBuffer([{ data: kanji, mode: 'kanji' }] as unknown as string, { toSJISFunc: toSJIS, scale: 6 })
+    const segments: QRCode.QRCodeSegment[] = [{ data: kanji, mode: 'kanji' }]
+    const png: Buffer = await QRCode.toBuffer(segments, { toSJISFunc: toSJIS, scale: 6 })
     expect((await decodeQr(png)).codes.map((c) => c.text)).toEqual([kanji])
     // Control characters survive (zxing's default text mode would rewrite them as <GS> etc.).
     const ctrl = 'A\u001dB\u0001C'
