@@ -35,18 +35,19 @@ export class AuditQueryRepo {
   private where(f: AuditFilter): { sql: string; args: unknown[] } {
     const w: string[] = []
     const args: unknown[] = []
-    if (f.ticketId !== undefined) w.push('ticket_id = ?') && args.push(f.ticketId)
-    if (f.device) w.push("device LIKE ? ESCAPE '\\'") && args.push(`%${likeEscape(f.device)}%`)
-    if (f.agent) w.push("agent LIKE ? ESCAPE '\\'") && args.push(`%${likeEscape(f.agent)}%`)
-    if (f.action) {
-      // "evidence." selects a family; a full name selects one action.
-      if (f.action.endsWith('.')) w.push("action LIKE ? ESCAPE '\\'") && args.push(`${likeEscape(f.action)}%`)
-      else w.push('action = ?') && args.push(f.action)
+    const add = (sql: string, arg: unknown) => {
+      w.push(sql)
+      args.push(arg)
     }
-    if (f.outcome) w.push('outcome = ?') && args.push(f.outcome)
+    if (f.ticketId !== undefined) add('ticket_id = ?', f.ticketId)
+    if (f.device) add("device LIKE ? ESCAPE '\\'", `%${likeEscape(f.device)}%`)
+    if (f.agent) add("agent LIKE ? ESCAPE '\\'", `%${likeEscape(f.agent)}%`)
+    // "evidence." selects a family; a full name selects one action.
+    if (f.action) add(f.action.endsWith('.') ? "action LIKE ? ESCAPE '\\'" : 'action = ?', f.action.endsWith('.') ? `${likeEscape(f.action)}%` : f.action)
+    if (f.outcome) add('outcome = ?', f.outcome)
     // Times are stored as ISO UTC strings; normalise the bounds so string comparison is right.
-    if (f.from) w.push('at >= ?') && args.push(new Date(f.from).toISOString())
-    if (f.to) w.push('at <= ?') && args.push(new Date(f.to).toISOString())
+    if (f.from) add('at >= ?', new Date(f.from).toISOString())
+    if (f.to) add('at <= ?', new Date(f.to).toISOString())
     return { sql: w.length ? `WHERE ${w.join(' AND ')}` : '', args }
   }
 

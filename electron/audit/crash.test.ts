@@ -76,29 +76,46 @@ describe('crash safety', () => {
             const mine = owned[w]
             if (k < 4 || mine.length === 0) {
               const res = await call(h.port, 'tickets.create', { customerName: `C${cycle}-${w}-${i}`, notes: 'new' })
-              if (res.ok) tickets.set(res.value!.id as number, 'new'), mine.push(res.value!.id as number), acknowledged++
+              if (res.ok) {
+                tickets.set(res.value!.id as number, 'new')
+                mine.push(res.value!.id as number)
+                acknowledged++
+              }
             } else if (k < 7) {
               const id = mine[int(r, 0, mine.length - 1)]
               const notes = `n${cycle}-${w}-${i}`
               inflight.set(id, notes)
               const res = await call(h.port, 'tickets.update', { id, patch: { notes } })
-              if (res.ok) tickets.set(id, notes), inflight.delete(id), acknowledged++
+              if (res.ok) {
+                tickets.set(id, notes)
+                inflight.delete(id)
+                acknowledged++
+              }
             } else if (k === 9 && procedure) {
               const id = mine[int(r, 0, mine.length - 1)]
               const run = runs.get(id)
               if (!run) {
                 const res = await call(h.port, 'workflows.start', { ticketId: id, procedure })
-                if (res.ok) runs.set(id, { runId: res.value!.id as number, notes: new Set() }), acknowledged++
+                if (res.ok) {
+                  runs.set(id, { runId: res.value!.id as number, notes: new Set() })
+                  acknowledged++
+                }
               } else {
                 const got = await call(h.port, 'workflows.get', { runId: run.runId })
                 const stepId = (got.value?.current as { stepId?: string } | null)?.stepId
                 const body = `note ${cycle}-${w}-${i}`
-                if (stepId && (await call(h.port, 'workflows.addNote', { runId: run.runId, stepId, body })).ok) run.notes.add(body), acknowledged++
+                if (stepId && (await call(h.port, 'workflows.addNote', { runId: run.runId, stepId, body })).ok) {
+                  run.notes.add(body)
+                  acknowledged++
+                }
               }
             } else {
               const id = mine[int(r, 0, mine.length - 1)]
               const res = await call(h.port, 'evidence.add', { ticketId: id, kind: 'label-photo', name: `p${cycle}-${i}.jpg`, dataBase64: photos[i % 3].toString('base64') })
-              if (res.ok) evidence.set(res.value!.id as number, res.value!.sha256 as string), acknowledged++
+              if (res.ok) {
+                evidence.set(res.value!.id as number, res.value!.sha256 as string)
+                acknowledged++
+              }
             }
           } catch {
             return // the host died under us: whatever was not acknowledged may or may not be there

@@ -42,6 +42,8 @@ export function toApiError(e: unknown, dataDir: string): ApiError {
   if (e instanceof AppError) return e.toJSON()
   const code = String((e as { code?: unknown })?.code ?? '')
   if (/^(SQLITE_(FULL|READONLY|CANTOPEN|IOERR)|ENOSPC|EROFS|EACCES)/.test(code)) return storageError(e, dataDir).toJSON()
+  // A reference to a row that does not exist (an id from an old page or a hostile caller) is not an internal fault.
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return { code: 'NOT_FOUND', message: 'A ticket, device or file this refers to does not exist.', hint: 'Reload the page: it may show something that was removed.' }
   return { code: 'INTERNAL', message: `Unexpected error: ${(e as Error)?.message ?? String(e)}`, hint: 'Try again; if it repeats, report it with the steps that led here.' }
 }
 

@@ -19,6 +19,7 @@ export function sniffMime(b: Buffer, declared = ''): string {
   if (/^[\w.+-]+\/[\w.+-]+$/.test(declared) && !declared.startsWith('image/')) return declared.toLowerCase()
   // Plain text (e-mails, vendor replies pasted as .txt) when it decodes as UTF-8 without controls.
   const head = b.subarray(0, 4096).toString('utf8')
+  // eslint-disable-next-line no-control-regex -- control bytes are exactly what marks a binary file
   if (!/[\u0000-\u0008\u000e-\u001f\ufffd]/.test(head)) return 'text/plain'
   return 'application/octet-stream'
 }

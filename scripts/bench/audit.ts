@@ -15,8 +15,8 @@ const { values } = parseArgs({ options: { appends: { type: 'string', default: '1
 const APPENDS = Number(values.appends)
 const ENTRIES = Number(values.entries)
 
-const line = (name: string, v: number, unit: string, anchor: number, better: 'higher' | 'lower') =>
-  console.log(`${name}: ${fmt(v)} ${unit} (anchor: ${fmt(anchor)} ${unit}, ratio: ${(better === 'higher' ? v / anchor : v / anchor).toFixed(2)}x)`)
+const line = (name: string, v: number, unit: string, anchor: number, _better: 'higher' | 'lower') =>
+  console.log(`${name}: ${fmt(v)} ${unit} (anchor: ${fmt(anchor)} ${unit}, ratio: ${(v / anchor).toFixed(2)}x)`)
 const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(2))
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-audit-'))
@@ -35,14 +35,21 @@ try {
   const plainTx = db.transaction((i: number) => plain.run(i, new Date().toISOString(), JSON.stringify(inputs), GENESIS, fakeHash(i)))
   // Unique and scattered like real hashes, so the UNIQUE index sees the same insertion pattern.
   const fakeHash = (i: number) => (Math.imul(i, 2654435761) >>> 0).toString(16).padStart(8, '0') + '0'.repeat(56)
-  let t = performance.now()
-  for (let i = 1; i <= APPENDS; i++) plainTx.immediate(i)
-  const plainRate = APPENDS / ((performance.now() - t) / 1000)
-
-  t = performance.now()
-  for (let i = 1; i <= APPENDS; i++) repo.appendSync({ agent: 'Ann <ann@example.com>', action: 'ticket.update', outcome: 'ok', ticketId: 42, device: 'DS-7608NI', inputs })
-  const chainRate = APPENDS / ((performance.now() - t) / 1000)
-  line('audit appends with hash chain', chainRate, 'entries/s', plainRate, 'higher')
+  // Interleaved rounds, so file growth and checkpoints weigh on both sides alike.
+  const ROUND = 5_000
+  let plainMs = 0
+  let chainMs = 0
+  let t = 0
+  for (let done = 0; done < APPENDS; done += ROUND) {
+    t = performance.now()
+    for (let i = done + 1; i <= done + ROUND; i++) plainTx.immediate(i)
+    plainMs += performance.now() - t
+    t = performance.now()
+    for (let i = 0; i < ROUND; i++) repo.appendSync({ agent: 'Ann <ann@example.com>', action: 'ticket.update', outcome: 'ok', ticketId: 42, device: 'DS-7608NI', inputs })
+    chainMs += performance.now() - t
+  }
+  const rounds = Math.ceil(APPENDS / ROUND) * ROUND
+  line('audit appends with hash chain (one transaction each, WAL, synchronous=NORMAL)', rounds / (chainMs / 1000), 'entries/s', rounds / (plainMs / 1000), 'higher')
 
   // Grow the trail to ENTRIES quickly (one transaction), the chain computed as the app does.
   const ins = db.prepare(`INSERT INTO audit_log (seq, at, agent, ticket_id, device, action, inputs, outcome, detail, prev_hash, hash)
@@ -67,6 +74,8 @@ try {
   const rep = verifyChain(db)
   if (!rep.ok || rep.entries !== ENTRIES) throw new Error(`verify failed: ${JSON.stringify(rep.firstBreak)} entries=${rep.entries} (${x})`)
   line(`audit verify over ${ENTRIES.toLocaleString('en-US')} entries`, rep.ms / 1000, 's', anchorMs / 1000, 'lower')
+  console.log('  anchors: plain INSERTs into a table with audit_log\'s exact schema; one sha256 per row over the same rows')
+  console.log('  targets: appends > 20,000/s; verify of 1,000,000 entries < 5 s')
   db.close()
 } finally {
   rmSync(dir, { recursive: true, force: true })

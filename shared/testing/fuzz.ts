@@ -76,20 +76,34 @@ export function randomJson(r: Rng, depth = 3): unknown {
   }
 }
 
-/** Bytes that claim to be images but are not quite: truncated, wrong headers, huge dimensions. */
-export function hostileImages(r: Rng): Buffer {
-  const png = (w: number, h: number) => {
-    const ihdr = Buffer.alloc(25)
-    ihdr.writeUInt32BE(13, 0)
-    ihdr.write('IHDR', 4, 'latin1')
-    ihdr.writeUInt32BE(w, 8)
-    ihdr.writeUInt32BE(h, 12)
-    ihdr[16] = 8
-    ihdr[17] = 6
-    return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), ihdr, Buffer.alloc(int(r, 0, 64), 0)])
+const concat = (...parts: Uint8Array[]) => {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
   }
-  const jpegSof = (w: number, h: number) =>
-    Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0x00, 0x11, 0x08, h >> 8, h & 255, w >> 8, w & 255, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xff, 0xd9])
+  return out
+}
+const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0))
+const filled = (n: number, v: number) => new Uint8Array(n).fill(v)
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+/** Standard base64 (shared/ has no Buffer). */
+export function toBase64(b: Uint8Array): string {
+  let out = ''
+  for (let i = 0; i < b.length; i += 3) {
+    const n = (b[i] << 16) | ((b[i + 1] ?? 0) << 8) | (b[i + 2] ?? 0)
+    out += B64[(n >> 18) & 63] + B64[(n >> 12) & 63] + (i + 1 < b.length ? B64[(n >> 6) & 63] : '=') + (i + 2 < b.length ? B64[n & 63] : '=')
+  }
+  return out
+}
+
+/** Bytes that claim to be images but are not quite: truncated, wrong headers, huge dimensions. */
+export function hostileImages(r: Rng): Uint8Array {
+  const be32 = (v: number) => Uint8Array.of(v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255)
+  const png = (w: number, h: number) =>
+    concat(Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), be32(13), latin1('IHDR'), be32(w), be32(h), Uint8Array.of(8, 6, 0, 0, 0), filled(4 + int(r, 0, 64), 0))
+  const jpegSof = (w: number, h: number) => Uint8Array.of(0xff, 0xd8, 0xff, 0xc0, 0x00, 0x11, 0x08, h >> 8, h & 255, w >> 8, w & 255, 0x03, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1, 0xff, 0xd9)
   switch (int(r, 0, 6)) {
     case 0:
       return png(0xffffff, 0xffffff) // 2^48 pixels claimed
@@ -98,13 +112,13 @@ export function hostileImages(r: Rng): Buffer {
     case 2:
       return jpegSof(65535, 65535)
     case 3:
-      return Buffer.from([0xff, 0xd8, 0xff]) // a JPEG that ends at once
+      return Uint8Array.of(0xff, 0xd8, 0xff) // a JPEG that ends at once
     case 4:
-      return Buffer.concat([Buffer.from('RIFF\0\0\0\0WEBPVP8 ', 'latin1'), Buffer.alloc(int(r, 0, 40), 0xff)])
+      return concat(latin1('RIFF\0\0\0\0WEBPVP8 '), filled(int(r, 0, 40), 0xff))
     case 5:
-      return Buffer.concat([Buffer.from('\0\0\0\x18ftypheic', 'latin1'), Buffer.alloc(int(r, 0, 100), 7)])
+      return concat(latin1('\0\0\0\x18ftypheic'), filled(int(r, 0, 100), 7))
     default:
-      return Buffer.from(Array.from({ length: int(r, 1, 300) }, () => int(r, 0, 255)))
+      return Uint8Array.from({ length: int(r, 1, 300) }, () => int(r, 0, 255))
   }
 }
 
@@ -174,7 +188,7 @@ export function nearValue(s: JsonSchema, r: Rng, depth = 0): unknown {
       return pick(r, [lo, hi, lo - 1, hi + 1, int(r, 1, 5), int(r, 1, 5), pick(r, BOUNDARY_NUMBERS), type === 'integer' ? 1.5 : 0.25])
     }
     case 'string': {
-      if (s.pattern?.includes('A-Za-z0-9+/')) return r() < 0.7 ? hostileImages(r).toString('base64') : randomString(r)
+      if (s.pattern?.includes('A-Za-z0-9+/')) return r() < 0.7 ? toBase64(hostileImages(r)) : randomString(r)
       if (s.format === 'date-time') return r() < 0.6 ? new Date(Date.now() - int(r, -1e9, 1e10)).toISOString() : randomString(r)
       const max = s.maxLength ?? 300
       const min = s.minLength ?? 0
