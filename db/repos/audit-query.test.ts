@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import { AuditRepo } from './audit'
+import { AuditQueryRepo } from './audit-query'
+import { dbAt } from '../test/helpers'
+
+function seeded() {
+  const db = dbAt()
+  const a = new AuditRepo(db)
+  const at = (m: number) => new Date(Date.UTC(2026, 10, 22, 3, m)).toISOString()
+  a.appendSync({ agent: 'Eva <eva@x>', action: 'ticket.create', outcome: 'ok', ticketId: 1 }, at(0))
+  a.appendSync({ agent: 'Eva <eva@x>', action: 'evidence.add', outcome: 'ok', ticketId: 1, inputs: { sha256: 'a'.repeat(64) } }, at(5))
+  a.appendSync({ agent: 'Jan', action: 'device.reboot', outcome: 'failed', ticketId: 2, device: 'DS-7608NI 1234' }, at(10))
+  a.appendSync({ agent: 'Jan', action: 'evidence.purge', outcome: 'ok', ticketId: 2 }, at(20))
+  a.appendSync({ agent: 'Jan', action: 'device_x%', outcome: 'info', device: '100%_sure' }, at(30))
+  return new AuditQueryRepo(db)
+}
+const seqs = (r: { rows: { seq: number }[] }) => r.rows.map((x) => x.seq)
+
+describe('audit queries', () => {
+  it('filters by ticket, device, agent, action family, outcome and time, newest first', () => {
+    const q = seeded()
+    expect(seqs(q.page({ limit: 10 }))).toEqual([5, 4, 3, 2, 1])
+    expect(seqs(q.page({ limit: 10, ticketId: 1 }))).toEqual([2, 1])
+    expect(seqs(q.page({ limit: 10, device: '7608' }))).toEqual([3])
+    expect(seqs(q.page({ limit: 10, agent: 'eva' }))).toEqual([2, 1]) // LIKE is case-insensitive for ASCII
+    expect(seqs(q.page({ limit: 10, action: 'evidence.' }))).toEqual([4, 2])
+    expect(seqs(q.page({ limit: 10, action: 'evidence.add' }))).toEqual([2])
+    expect(seqs(q.page({ limit: 10, outcome: 'failed' }))).toEqual([3])
+    expect(seqs(q.page({ limit: 10, from: '2026-11-22T03:05:00Z', to: '2026-11-22T04:10:00+01:00' }))).toEqual([3, 2]) // offsets normalised
+    // LIKE wildcards typed by the agent match literally.
+    expect(seqs(q.page({ limit: 10, device: '%' }))).toEqual([5])
+    expect(seqs(q.page({ limit: 10, action: 'device_' }))).toEqual([])
+  })
+
+  it('pages with beforeSeq and counts the whole match', () => {
+    const q = seeded()
+    const first = q.page({ limit: 2 })
+    expect(first.total).toBe(5)
+    expect(seqs(first)).toEqual([5, 4])
+    expect(seqs(q.page({ limit: 2, beforeSeq: 4 }))).toEqual([3, 2])
+    expect(q.facets()).toEqual({ agents: ['Eva <eva@x>', 'Jan'], actions: ['device.reboot', 'device_x%', 'evidence.add', 'evidence.purge', 'ticket.create'] })
+  })
+})
