@@ -60,7 +60,7 @@ async function post(url: string, headers: Record<string, string>, body: string, 
     throw new AppError('UNREACHABLE', `${what}: the service at ${u.host} did not answer (${(e as Error).message}).`, { hint: 'Check the address in Settings and the network; nothing was sent to the device.' })
   }
   const text = await res.text()
-  let json: unknown = null
+  let json: unknown
   try {
     json = text ? JSON.parse(text) : null
   } catch {
