@@ -1,0 +1,130 @@
+// The 2N, ISAPI and ONVIF clients against the lab bench (127.0.49.0/24): authentication
+// chosen from the challenge, stale nonces, error codes in words, the ONVIF clock offset,
+// and one attempt per credential.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startBench, type Bench } from '../../lab/bench'
+import { Merger } from '../discovery/merge'
+import { IsapiClient, OnvifClient } from './nvr'
+import { TwoNClient, verifyTwoNConfig } from './twon'
+
+let bench: Bench
+beforeAll(async () => {
+  bench = await startBench({ intercoms: 2, nvrs: 1, seed: 'drivers-test', hostBase: '127.0.49.', portMode: 'standard', discovery: false, timing: { nonceTtlMs: 300 }, nvrLockout: { tries: 4 } })
+})
+afterAll(async () => bench?.stop())
+
+const ep = (ip: string, https = false) => ({ host: ip, httpPort: 80, httpsPort: https ? 443 : null, timeoutMs: 3000 })
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+describe('2N client', () => {
+  it('uses Digest when the device asks for it and survives a stale nonce without a new login', async () => {
+    const d = bench.intercom(0)
+    const c = new TwoNClient(ep(d.ip), d.info().credentials)
+    let rejected = 0
+    c.onRejected = () => rejected++
+    expect((await c.status()).upTime).toBeGreaterThanOrEqual(0)
+    await sleep(400) // the nonce expires (nonceTtlMs 300): the device answers stale=true
+    expect((await c.status()).upTime).toBeGreaterThanOrEqual(0)
+    expect(rejected).toBe(0)
+  })
+
+  it('uses Basic when that is the only scheme offered', async () => {
+    const d = bench.intercom(1)
+    d.services.system = { ...d.services.system, auth: 'basic' }
+    try {
+      const c = new TwoNClient(ep(d.ip), d.info().credentials)
+      expect((await c.status()).systemTime).toBeGreaterThan(0)
+    } finally {
+      d.services.system = { ...d.services.system, auth: 'digest' }
+    }
+  })
+
+  it('turns error codes into words and stops after one rejected password', async () => {
+    const d = bench.intercom(1)
+    d.services.config = { ...d.services.config, enabled: false }
+    try {
+      const c = new TwoNClient(ep(d.ip), d.info().credentials)
+      await expect(c.downloadConfig()).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('disabled on the device') })
+    } finally {
+      d.services.config = { ...d.services.config, enabled: true }
+    }
+    const bad = new TwoNClient(ep(d.ip), { username: 'api', password: 'wrong' })
+    await expect(bad.status()).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+    // The same client never sends the rejected password again.
+    await expect(bad.status()).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining('rejected') })
+  })
+
+  it('verifies a configuration by parsing and serial', async () => {
+    const d = bench.intercom(0)
+    const xml = await new TwoNClient(ep(d.ip, true), d.info().credentials).downloadConfig()
+    expect(verifyTwoNConfig(xml, d.serial)).toMatchObject({ ok: true, serial: d.serial })
+    expect(verifyTwoNConfig(xml, '00-0000-0001').ok).toBe(false)
+    expect(verifyTwoNConfig(Buffer.from('<html>login</html>'), d.serial).ok).toBe(false)
+    expect(verifyTwoNConfig(Buffer.from('<<<'), d.serial).ok).toBe(false)
+  })
+})
+
+describe('NVR clients', () => {
+  it('ISAPI: Digest from the dual challenge, identity, one failure counted for a wrong password', async () => {
+    const n = bench.nvr(0)
+    const good = new IsapiClient(ep(n.ip), n.info().credentials)
+    expect((await good.info()).serial).toBe(n.serial)
+    const before = n.lockout.remaining('127.0.0.1')
+    const bad = new IsapiClient(ep(n.ip), { username: 'admin', password: 'nope' })
+    for (let i = 0; i < 5; i++) await expect(bad.info()).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+    expect(n.lockout.remaining('127.0.0.1')).toBe(before - 1)
+    await good.info() // a success resets the device's counter
+  })
+
+  it('ISAPI: a lock signalled by the device is reported as LOCKOUT_RISK, not retried', async () => {
+    const n = bench.nvr(0)
+    for (let i = 0; i < 4; i++) await expect(new IsapiClient(ep(n.ip), { username: 'admin', password: `x${i}` }).info()).rejects.toBeTruthy()
+    await expect(new IsapiClient(ep(n.ip), n.info().credentials).info()).rejects.toMatchObject({ code: 'LOCKOUT_RISK' })
+    n.lockout.clear()
+  })
+
+  it('ONVIF: WS-UsernameToken with the device clock offset works on a device two hours off', async () => {
+    const n = bench.nvr(0)
+    n.clockSkew(7200)
+    try {
+      const c = new OnvifClient(new URL(n.xaddr()), n.info().credentials, { timeoutMs: 3000 })
+      expect(Math.round((await c.timeOffset()) / 1000 / 60)).toBe(120)
+      expect((await c.info()).serial).toBe(n.serial)
+      const bad = new OnvifClient(new URL(n.xaddr()), { username: 'admin', password: 'nope' }, { timeoutMs: 3000 })
+      const before = n.lockout.remaining('127.0.0.1')
+      await expect(bad.info()).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+      await expect(bad.info()).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+      expect(n.lockout.remaining('127.0.0.1')).toBe(before - 1)
+    } finally {
+      n.clockSkew(0)
+      n.lockout.clear()
+    }
+  })
+})
+
+describe('merging across adapters', () => {
+  it('one device answering on two adapters is listed once, with both', () => {
+    const ifaces = [
+      { name: 'eth0', address: '192.168.1.10', netmask: '255.255.255.0', cidr: '192.168.1.0/24', mac: '', internal: false },
+      { name: 'wlan0', address: '192.168.1.11', netmask: '255.255.255.0', cidr: '192.168.1.0/24', mac: '', internal: false },
+    ]
+    const m = new Merger(ifaces)
+    m.add({ protocol: 'wsd', ip: '192.168.1.64', iface: 'eth0', uuid: 'urn:uuid:1' })
+    m.add({ protocol: 'wsd', ip: '192.168.1.64', iface: 'wlan0', uuid: 'urn:uuid:1' })
+    m.add({ protocol: 'sadp', ip: '192.168.1.64', iface: 'wlan0', serial: 'DS-1', mac: '44-19-b6-00-00-01' })
+    m.add({ protocol: 'isapi', ip: '192.168.1.64', iface: 'eth0', serial: 'DS-1', model: 'DS-7608NI', kind: 'nvr' })
+    // A different device at another address with another serial stays separate.
+    m.add({ protocol: 'isapi', ip: '192.168.1.65', iface: 'eth0', serial: 'DS-2' })
+    const list = m.list()
+    expect(list).toHaveLength(2)
+    expect(list[0]).toMatchObject({ serial: 'DS-1', mac: '44:19:B6:00:00:01', kind: 'nvr', model: 'DS-7608NI', sameSubnet: true })
+    expect(list[0].ifaces.sort()).toEqual(['eth0', 'wlan0'])
+  })
+
+  it('never merges two devices with different serials, even at the same address', () => {
+    const m = new Merger([])
+    m.add({ protocol: 'http-2n', ip: '10.0.0.5', iface: 'x', serial: '54-0000-0001' })
+    m.add({ protocol: 'http-2n', ip: '10.0.0.5', iface: 'x', serial: '54-0000-0002' })
+    expect(m.list()).toHaveLength(2)
+  })
+})
