@@ -115,7 +115,11 @@ export function graphProblems(p: ProcedureDef): string[] {
   const seen = new Set<string>([p.start])
   const queue = [p.start]
   while (queue.length) {
-    for (const d of Object.values(ids.get(queue.shift()!)!.outcomes)) if (d.next !== END && !seen.has(d.next)) (seen.add(d.next), queue.push(d.next))
+    for (const d of Object.values(ids.get(queue.shift()!)!.outcomes)) {
+      if (d.next === END || seen.has(d.next)) continue
+      seen.add(d.next)
+      queue.push(d.next)
+    }
   }
   for (const s of p.steps) if (!seen.has(s.id)) problems.push(`step ${s.id} can never be reached from ${p.start}`)
   // The end is reachable from every step (no dead ends, no closed loops).
@@ -123,8 +127,11 @@ export function graphProblems(p: ProcedureDef): string[] {
   let grew = true
   while (grew) {
     grew = false
-    for (const s of p.steps)
-      if (!canEnd.has(s.id) && Object.values(s.outcomes).some((d) => d.next === END || canEnd.has(d.next))) (canEnd.add(s.id), (grew = true))
+    for (const s of p.steps) {
+      if (canEnd.has(s.id) || !Object.values(s.outcomes).some((d) => d.next === END || canEnd.has(d.next))) continue
+      canEnd.add(s.id)
+      grew = true
+    }
   }
   for (const s of p.steps) if (!canEnd.has(s.id)) problems.push(`step ${s.id} cannot lead to the end of the procedure (dead end or closed loop)`)
   return problems

@@ -5,9 +5,10 @@ import { AppError } from '../../shared/contract/common'
 import type { Ticket } from '../../shared/contract/tickets'
 import type { WorkflowReply, WorkflowRun } from '../../shared/contract/workflows'
 import type { RunRow, StepRow, WorkflowsRepo } from '../../db/repos/workflows'
-import type { Action, ActionContext, ActionRegistry, ActionResult } from './actions'
+import type { ActionContext, ActionRegistry, ActionResult } from './actions'
 import { END, type ProcedureDef, type StepDef } from './definition'
 import { RunFiles } from './files'
+import { acceptInputs, failure, interruptedWhy, transientSecrets, type Inputs } from './step-inputs'
 import { buildRunView, type LiveProgress } from './run-view'
 
 export interface EngineDeps {
@@ -24,7 +25,6 @@ export interface EngineDeps {
   progress(task: string, label: string, done: number, total: number | null, finished: boolean): void
 }
 
-type Inputs = Record<string, string | boolean>
 /** Fact holding a pending one-time reveal { label, secret }. */
 export const REVEAL = '_reveal'
 /** How long runAuto waits for an operation before replying "running" (quick ones reply finished). */
@@ -73,7 +73,7 @@ export class WorkflowEngine {
     if (step.kind === 'auto') throw new AppError('CONFLICT', `"${step.title}" is an automatic step.`, { hint: 'Use Run to start it, or skip it with a reason.' })
     const chosen = outcome ?? (step.kind === 'decision' ? undefined : Object.keys(step.outcomes)[0])
     if (!chosen || !step.outcomes[chosen]) throw new AppError('VALIDATION', `Choose one of: ${Object.values(step.outcomes).map((o) => o.label).join(', ')}.`, { field: 'outcome' })
-    const clean = this.acceptInputs(run, step, inputs)
+    const clean = acceptInputs(run, step, inputs)
     this.checkEvidence(run, step)
     await this.checkRequires(run, step, row)
     for (const k of this.sealSecrets(run, step, inputs)) clean[k] = '[sealed]'
@@ -97,7 +97,7 @@ export class WorkflowEngine {
         throw new AppError('FORBIDDEN', `To run "${step.title}", type exactly: ${expected || '(unknown — complete the earlier steps)'}.`, { field: 'confirm', hint: step.confirm.prompt })
       }
     }
-    const clean = this.acceptInputs(run, step, inputs)
+    const clean = acceptInputs(run, step, inputs)
     this.checkEvidence(run, step)
     await this.checkRequires(run, step, row)
     for (const k of this.sealSecrets(run, step, inputs)) clean[k] = '[sealed]'
@@ -239,31 +239,6 @@ export class WorkflowEngine {
       throw new AppError('CONFLICT', `"${step.title}" is not the current step (current: ${cur}).`, { hint: 'Reload the ticket; another window may have moved the run on.' })
     }
     return { run, step, row }
-  }
-
-  /** Checks inputs against the definition; seals secrets right away; copies facts. Returns the non-secret inputs. */
-  private acceptInputs(run: RunRow, step: StepDef, raw: Inputs): Record<string, unknown> {
-    const clean: Record<string, unknown> = {}
-    const known = new Set(step.inputs.map((i) => i.id).concat('confirm'))
-    for (const k of Object.keys(raw)) if (!known.has(k)) throw new AppError('VALIDATION', `Unknown field: ${k}`, { field: `inputs.${k}` })
-    for (const def of step.inputs) {
-      const v = raw[def.id]
-      const str = typeof v === 'string' ? v.trim() : v
-      const empty = str === undefined || str === '' || str === false
-      if (def.type === 'secret') {
-        if (empty && def.required && !run.secrets[def.id]) throw new AppError('VALIDATION', `${def.label} is required.`, { field: `inputs.${def.id}` })
-        continue // sealed in `execute`/`finish` only after every check passed
-      }
-      if (empty) {
-        if (def.required && def.type !== 'checkbox') throw new AppError('VALIDATION', `${def.label} is required.`, { field: `inputs.${def.id}` })
-        if (def.required && def.type === 'checkbox') throw new AppError('VALIDATION', `Tick “${def.label}” to continue.`, { field: `inputs.${def.id}` })
-        continue
-      }
-      if (def.type === 'choice' && !def.options?.some((o) => o.value === str)) throw new AppError('VALIDATION', `${def.label}: choose one of the options.`, { field: `inputs.${def.id}` })
-      clean[def.id] = str
-    }
-    for (const def of step.inputs) if (def.fact && def.id in clean) run.facts[def.fact] = clean[def.id]
-    return clean
   }
 
   private sealSecrets(run: RunRow, step: StepDef, raw: Inputs): string[] {
@@ -429,26 +404,4 @@ export class WorkflowEngine {
     if (o.next === END) await this.d.audit({ action: 'workflow.complete', outcome: 'ok', ticketId: run.ticketId, device: this.device(run), inputs: { procedure: run.procedure } })
     this.d.changed(run.id, run.ticketId)
   }
-}
-
-/** Secret inputs the action gets for this call only (e.g. the password protecting a stored backup). */
-function transientSecrets(step: StepDef, raw: Inputs): Map<string, string> {
-  const m = new Map<string, string>()
-  for (const d of step.inputs) if (d.type === 'secret' && d.transient && typeof raw[d.id] === 'string' && (raw[d.id] as string).trim()) m.set(d.id, (raw[d.id] as string).trim())
-  return m
-}
-
-function interruptedWhy(step: StepDef, action?: Action): string {
-  return action?.destructive
-    ? `The console stopped while "${step.title}" was running. It is not re-run by itself because it changes the device: check the device, then run the step again (typed confirmation) or skip it with a reason.`
-    : `The console stopped while "${step.title}" was running. Run it again.`
-}
-
-/** An operation that threw: lockout risks and safety refusals block the step; the rest fail this attempt. */
-function failure(e: unknown): ActionResult {
-  if (e instanceof AppError) {
-    const text = e.hint ? `${e.message} ${e.hint}` : e.message
-    return ['LOCKOUT_RISK', 'FORBIDDEN', 'UNAUTHORIZED'].includes(e.code) ? { blocked: text, result: { error: e.code } } : { failed: text, result: { error: e.code } }
-  }
-  return { failed: `Unexpected error: ${(e as Error)?.message ?? String(e)}`, result: { error: 'INTERNAL' } }
 }
