@@ -6,7 +6,7 @@
 import { AppError } from '../../shared/contract/common'
 import type { App } from '../core/app'
 import { endpointOf, RetrievePasswordClient } from './nvr-client'
-import { formatDuration } from './validity'
+import { formatDuration, INVALIDATED_BY } from './validity'
 import { buildView, resetRepo } from './view'
 
 /** The NVR locks code entry after this many wrong codes (Dahua rule, lab NVR). */
@@ -60,7 +60,7 @@ export async function applyOnDevice(
   const screen = await client.screen()
   if (!screen.open || screen.payload !== c.payload) {
     const reason = screen.open ? 'new-qr' : 'left-screen'
-    await app.record(() => { repo.voidOpenCodesSync(i.ticketId, `QR invalidated: ${reason}.`); return setCase({ invalidated: reason, invalidatedAt: now() }) }, () => ({ action: 'nvrReset.invalidate', outcome: 'info', ticketId: i.ticketId, device: i.address, inputs: { reason, detectedBy: 'device check' } }))
+    await app.record(() => { repo.voidOpenCodesSync(i.ticketId, INVALIDATED_BY[reason]); return setCase({ invalidated: reason, invalidatedAt: now() }) }, () => ({ action: 'nvrReset.invalidate', outcome: 'info', ticketId: i.ticketId, device: i.address, inputs: { reason, detectedBy: 'device check' } }))
     return done('invalidated', screen.open
       ? 'The NVR now shows a different QR (the screen was reopened). The code was not entered. Ask the customer for a photo of the QR shown now.'
       : 'The Retrieve Password screen is no longer open on the NVR (the customer left it or the device restarted). The code was not entered. Ask the customer to reopen it and send a new photo.')
@@ -88,8 +88,8 @@ export async function applyOnDevice(
           return setCase({ wrongCodes: wrong, lockedUntil: r.retryAfter ? new Date(Date.now() + r.retryAfter * 1000).toISOString() : null })
         }
         if (r.kind === 'locked') return setCase({ lockedUntil: new Date(Date.now() + (r.retryAfter ?? 300) * 1000).toISOString() })
-        if (r.kind === 'no-session') { repo.voidOpenCodesSync(i.ticketId, 'screen left'); return setCase({ invalidated: 'left-screen', invalidatedAt: now() }) }
-        if (r.kind === 'limit') { repo.voidOpenCodesSync(i.ticketId, 'code limit'); return setCase({ invalidated: 'code-limit', invalidatedAt: now() }) }
+        if (r.kind === 'no-session') { repo.voidOpenCodesSync(i.ticketId, INVALIDATED_BY['left-screen']); return setCase({ invalidated: 'left-screen', invalidatedAt: now() }) }
+        if (r.kind === 'limit') { repo.voidOpenCodesSync(i.ticketId, INVALIDATED_BY['code-limit']); return setCase({ invalidated: 'code-limit', invalidatedAt: now() }) }
         return setCase({})
       },
       () => ({ action: 'nvrReset.apply', outcome: 'failed', ticketId: i.ticketId, device: i.address, inputs: { codeId: code.id, codeHint: code.codeHint, result: r.kind, remaining: r.kind === 'wrong' ? r.remaining : null }, detail }),

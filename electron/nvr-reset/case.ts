@@ -9,7 +9,7 @@ import { httpVendorProvider, labVendorProvider, manualProvider, maskCode, spellC
 import { parsePayload } from './payload'
 import { httpConfig, labConfig, loadSettings } from './settings'
 import { codeMessage, retakeMessage, type Lang, type Message } from './templates'
-import { isValidZone } from './validity'
+import { INVALIDATED_BY, isValidZone } from './validity'
 import { buildView, CHECK_KINDS, resetRepo } from './view'
 
 const changed = (app: App, ticketId: number) => app.bus.emit('nvrReset.changed', { ticketId })
@@ -58,7 +58,7 @@ export async function invalidate(app: App, ticketId: number, reason: Invalidatio
   const now = new Date().toISOString()
   await app.record(
     () => {
-      repo.voidOpenCodesSync(ticketId, `QR invalidated: ${reason}.`)
+      repo.voidOpenCodesSync(ticketId, INVALIDATED_BY[reason])
       // A restart clears the NVR's wrong-code counter and lock along with the QR.
       return repo.upsertCaseSync(ticketId, { invalidated: reason, invalidatedAt: now, ...(reason === 'reboot' ? { wrongCodes: 0, lockedUntil: null } : {}) })
     },

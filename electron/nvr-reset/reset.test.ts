@@ -1,6 +1,7 @@
 // The reset service end to end against an in-process lab bench, through the dispatcher (the
 // same path both transports take): photo → QR → ownership → code → NVR → verified, and the
 // ways it must stop (screen left, wrong codes, expiry, bad files).
+import QRCode from 'qrcode'
 import sharp from 'sharp'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../../db/test/helpers'
@@ -161,5 +162,53 @@ describe('NVR reset service', () => {
     expect(r.view.photos[0].decodeStatus).toBe('none')
     const retake = await s.call<{ body: string }>('nvrReset.message', { ticketId: s.ticketId, kind: 'retake', lang: 'en' })
     expect(retake.body).toMatch(/Do not leave the "Retrieve Password" screen/)
+  }, 60_000)
+  it('the crop/rotate assist decodes a region and maps the corners back onto the photo', async () => {
+    const s = await setup()
+    s.nvr.openRetrievePassword()
+    const r = await sendPhoto(s)
+    const p = r.view.photos[0]
+    const auto = p.codes[0].position
+    const xs = auto.map((q) => q[0])
+    const ys = auto.map((q) => q[1])
+    const rect = { x: Math.floor(Math.min(...xs) - 40), y: Math.floor(Math.min(...ys) - 40), w: Math.ceil(Math.max(...xs) - Math.min(...xs) + 80), h: Math.ceil(Math.max(...ys) - Math.min(...ys) + 80) }
+    const d = await s.call<{ found: boolean; view: ResetView }>('nvrReset.decodeRegion', { photoId: p.id, rect, rotate: 90 })
+    expect(d.found).toBe(true)
+    const viaAssist = d.view.photos[0].codes.find((c) => c.region)!
+    expect(viaAssist.region).toMatchObject({ rotate: 90 })
+    // Same four corners (in some order) as the automatic decode, within a few pixels.
+    for (const q of auto) expect(Math.min(...viaAssist.position.map((v) => Math.hypot(v[0] - q[0], v[1] - q[1])))).toBeLessThan(6)
+    const empty = await s.call<{ found: boolean }>('nvrReset.decodeRegion', { photoId: p.id, rect: { x: 0, y: 0, w: 60, h: 60 }, rotate: 0 })
+    expect(empty.found).toBe(false)
+  }, 60_000)
+
+  it('shows an unknown QR format raw, and with second-agent approval required releases a manual code only after approval', async () => {
+    const s = await setup()
+    await s.call('nvrReset.settings.set', { requireSecondAgent: true })
+    const qr = await QRCode.toBuffer('HIKQR:ABCDEF0123456789', { scale: 8 })
+    const r = await s.call<{ view: ResetView }>('nvrReset.addPhotos', { ticketId: s.ticketId, files: [{ name: 'qr.png', source: 'paste', dataBase64: qr.toString('base64') }] })
+    expect(r.view.case).toMatchObject({ format: 'raw', fields: null, payload: 'HIKQR:ABCDEF0123456789' })
+    expect(r.view.case?.validity.state).toBe('unknown')
+    await owned(s)
+    expect((await s.fail('nvrReset.requestCode', { ticketId: s.ticketId, provider: 'manual', code: 'Xy12Ab34' })).message).toMatch(/second agent must approve/)
+    expect((await s.fail('nvrReset.approve', { ticketId: s.ticketId, approver: 'Eva Agent' })).message).toMatch(/not from you/)
+    const v = await s.call<ResetView>('nvrReset.approve', { ticketId: s.ticketId, approver: 'Petr Second' })
+    expect(v.case?.approvedBy).toBe('Petr Second')
+    const withCode = await s.call<ResetView>('nvrReset.requestCode', { ticketId: s.ticketId, provider: 'manual', code: 'Xy12Ab34' })
+    expect(withCode.codes[0]).toMatchObject({ provider: 'manual', hint: '••••••34' })
+    const trail = await s.app.auditLog.forTicket(s.ticketId)
+    expect(trail.map((e) => e.action)).toEqual(expect.arrayContaining(['nvrReset.approve', 'nvrReset.ownershipCheck', 'nvrReset.code.issued']))
+  }, 60_000)
+
+  it('corrects the deadline for the NVR clock the customer reads out', async () => {
+    const s = await setup()
+    s.nvr.openRetrievePassword()
+    const r = await sendPhoto(s)
+    const before = Date.parse(r.view.case!.validity.expiresAt!)
+    const v = await s.call<ResetView>('nvrReset.update', { ticketId: s.ticketId, deviceTime: new Date(Date.now() + 3 * 3600_000).toISOString(), customerTz: 'America/New_York' })
+    expect(before - Date.parse(v.case!.validity.expiresAt!)).toBeGreaterThan(3 * 3600_000 - 5000)
+    expect(v.case?.validity.warnings.map((w) => w.code)).toContain('device-clock')
+    expect(v.case?.customerTz).toBe('America/New_York')
+    expect((await s.fail('nvrReset.update', { ticketId: s.ticketId, customerTz: 'Mars/Olympus' })).code).toBe('VALIDATION')
   }, 60_000)
 })

@@ -1,0 +1,78 @@
+// More states of the reset panel, in Chromium: an unknown QR format shown raw, second-agent
+// approval, the NVR clock read out by the customer (deadline corrected, warnings), and a new
+// photo with a new QR replacing the old one (its code is voided).
+import { expect, test } from '@playwright/test'
+import QRCode from 'qrcode'
+import sharp from 'sharp'
+import { api, customerPhoto, dropFile, openTicket, passOwnership, setup, shots, type World } from './nvr-reset-support'
+
+let world: World | null = null
+test.afterEach(async () => {
+  await world?.host.stop().catch(() => undefined)
+  await world?.bench.stop()
+  world = null
+})
+const label = () => sharp({ create: { width: 600, height: 300, channels: 3, background: '#ddd' } }).jpeg().toBuffer()
+
+test('unknown QR format is shown raw; a second agent must approve before a code is released', async ({ page }) => {
+  const w = (world = await setup(page, 'e2e-reset-raw'))
+  await api(w.host, 'nvrReset.settings.set', { requireSecondAgent: true })
+  await openTicket(page, w)
+  const qr = await QRCode.toBuffer('DHQR1|SN=7K0A2B3C4D|MAC=00:11:22:33:44:55|N=99af', { scale: 10, margin: 4 })
+  await dropFile(page, qr, 'screen.png', 'image/png')
+  await expect(page.getByTestId('payload-raw')).toContainText('DHQR1|SN=7K0A2B3C4D')
+  await expect(page.getByTestId('payload-format')).toHaveText('Unknown format')
+  await expect(page.getByTestId('validity-state')).toHaveText('Unknown')
+  await shots(page, '30-raw-format', 'payload-fields')
+  await passOwnership(page, await label())
+  await expect(page.getByTestId('reset-stage')).toHaveText('Second-agent approval')
+  await shots(page, '31-approval', 'approval')
+  await page.getByTestId('approver').fill('Eva Agent')
+  await page.getByTestId('approve').click()
+  await expect(page.getByTestId('toast').last()).toContainText('second agent, not from you')
+  await page.getByTestId('approver').fill('Petr Druhý')
+  await page.getByTestId('approve').click()
+  await expect(page.getByTestId('approval')).toContainText('Approved by Petr Druhý')
+  await page.getByTestId('code-provider').selectOption('manual')
+  await page.getByTestId('manual-code').fill('O0lI1xYz')
+  await page.getByTestId('request-code').click()
+  await page.getByTestId('code-reveal').click()
+  await expect(page.getByTestId('code-spelled')).toContainText('capital O, digit zero, lower-case l, capital I, digit one')
+  await shots(page, '32-manual-code', 'security-code')
+})
+
+test('the NVR clock read out by the customer corrects the deadline; a newer QR replaces the old one', async ({ page }) => {
+  const w = (world = await setup(page, 'e2e-reset-clock'))
+  const nvr = w.bench.nvr(0)
+  await nvr.clockSkew(3 * 3600)
+  nvr.openRetrievePassword()
+  await openTicket(page, w)
+  await dropFile(page, await customerPhoto(w), 'first.jpg')
+  await expect(page.getByTestId('validity-warnings')).toContainText('after the photo arrived')
+  // By the QR's own (wrong) time the deadline looks 27 h away…
+  await expect(page.getByTestId('countdown-left')).toContainText(/^2[67] h/)
+  await page.getByTestId('customer-tz').fill('America/New_York')
+  await page.getByTestId('save-tz').click()
+  await expect(page.getByTestId('countdown-deadline')).toContainText('America/New_York')
+  // The customer reads the NVR clock in New York wall time.
+  const deviceWall = new Intl.DateTimeFormat('sv-SE', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(Date.now() + 3 * 3600_000)).replace(' ', 'T')
+  await page.locator('[name=deviceTime]').fill(deviceWall)
+  await page.getByRole('button', { name: 'Save NVR time' }).click()
+  await expect(page.getByTestId('validity-warnings')).toContainText('The NVR clock is 3 h ahead')
+  // …but the NVR expires it by its own clock: 24 h from now in real time.
+  await expect(page.getByTestId('countdown-left')).toContainText(/^2[34] h/)
+  await shots(page, '40-clock', 'reset-countdown')
+
+  await passOwnership(page, await label())
+  await page.getByTestId('request-code').click()
+  await expect(page.getByTestId('code-status')).toHaveText('ready')
+  // The customer reopened the screen and sends a new photo: the old code is void.
+  nvr.openRetrievePassword()
+  await dropFile(page, await customerPhoto(w, { minutesAgo: 1 }), 'second.jpg')
+  await expect(page.getByTestId('photo-tab')).toHaveCount(2)
+  // The old code moves to the history of this ticket, void.
+  await page.getByTestId('code-section').locator('summary').click()
+  await expect(page.getByText('A newer QR replaced the one this code was issued for.')).toBeVisible()
+  await expect(page.getByTestId('reset-stage')).toHaveText('Get the security code')
+  await shots(page, '41-new-qr', 'code-section')
+})
