@@ -133,16 +133,19 @@ describe('decodeQr on generated codes', () => {
 
 /** Degraded screen photos that a single plain zxing call misses (asserted) and the pipeline reads. */
 describe('decodeQr on simulated phone photos of a screen', () => {
-  const cases: { name: string; size: number; opts: Partial<Parameters<typeof screenPhoto>[0]> }[] = [
+  // Tilted 20°, top edge 20% shorter (perspective), unless a case says otherwise.
+  const cases: { name: string; size: number; deg?: number; keystone?: number; seed?: number; opts: Partial<Parameters<typeof screenPhoto>[0]> }[] = [
     { name: 'moiré from the LCD pixel grid (small code)', size: 220, opts: { gridGap: 0.1 } },
     { name: 'moiré with glare', size: 420, opts: { gridGap: 0.1, glare: 0.95 } },
     { name: 'glare on a low-contrast screen', size: 420, opts: { glare: 0.95, dark: 90, light: 150 } },
     { name: 'sensor noise over the pixel grid', size: 420, opts: { gridGap: 0.1, noise: 30 } },
+    { name: 'defocus blur with strong perspective', size: 420, deg: -25, keystone: 0.3, seed: 3, opts: { blur: 3 } },
+    { name: 'defocus blur, perspective and noise on a small code', size: 300, deg: -25, keystone: 0.3, seed: 3, opts: { blur: 2.5, noise: 15 } },
   ]
   for (const c of cases) {
     it(c.name, async () => {
-      const corners = quad(500, 400, c.size, 20, 0.2)
-      const jpg = await screenPhoto({ text: TEXT, width: 1000, height: 800, corners, screenPxPerModule: 4.7, glareAt: [0.5, 0.45], glareRadius: 0.12, seed: 7, ...c.opts })
+      const corners = quad(500, 400, c.size, c.deg ?? 20, c.keystone ?? 0.2)
+      const jpg = await screenPhoto({ text: TEXT, width: 1000, height: 800, corners, screenPxPerModule: 4.7, glareAt: [0.5, 0.45], glareRadius: 0.12, seed: c.seed ?? 7, ...c.opts })
       expect(await plainReads(jpg, TEXT)).toBe(false)
       const r = await decodeQr(jpg)
       expect(r.codes.map((x) => x.text)).toEqual([TEXT])
