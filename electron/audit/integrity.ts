@@ -5,7 +5,7 @@
 import type { Database } from 'better-sqlite3'
 import { createHash } from 'node:crypto'
 import type { VerifyReport } from '../../shared/contract/audit'
-import { verifyChain } from './verify'
+import { verifyChain, verifyChainAsync } from './verify'
 
 interface EvRow {
   id: number
@@ -21,6 +21,14 @@ interface EvRow {
 }
 
 export function verifyEvidence(db: Database): VerifyReport['evidence'] {
+  const it = evidenceSteps(db)
+  for (;;) {
+    const s = it.next()
+    if (s.done) return s.value
+  }
+}
+
+function* evidenceSteps(db: Database): Generator<void, VerifyReport['evidence']> {
   const out: VerifyReport['evidence'] = { checked: 0, purged: 0, byReference: 0, problems: [] }
   const rows = db
     .prepare(`SELECT e.id, e.sha256, e.size, e.content, e.ref, e.purged_at, e.ticket_id, a.inputs, a.action AS audit_action, a.ticket_id AS audit_ticket
@@ -43,6 +51,7 @@ export function verifyEvidence(db: Database): VerifyReport['evidence'] {
     } else if (r.purged_at) out.purged++
     else if (r.ref) out.byReference++
     else problem('its content is missing but it was never purged or deleted.')
+    yield
   }
   return out
 }
@@ -59,4 +68,21 @@ export function verifyAll(db: Database, onProgress?: (done: number, total: numbe
     evidence,
     ms: Math.round(performance.now() - t0),
   }
+}
+
+/** The UI's check: its own read-only connection, pausing between pages so the console stays responsive. */
+export async function verifyAllAsync(db: Database, onProgress?: (done: number, total: number) => void): Promise<VerifyReport> {
+  const t0 = performance.now()
+  const chain = await verifyChainAsync(db, { onProgress })
+  const it = evidenceSteps(db)
+  let evidence: VerifyReport['evidence']
+  for (;;) {
+    const s = it.next()
+    if (s.done) {
+      evidence = s.value
+      break
+    }
+    await new Promise((r) => setImmediate(r))
+  }
+  return { ok: chain.ok && evidence.problems.length === 0, entries: chain.entries, head: chain.head, firstBreak: chain.firstBreak, evidence, ms: Math.round(performance.now() - t0) }
 }

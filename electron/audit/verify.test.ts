@@ -90,3 +90,28 @@ describe('verifyChain', () => {
     expect(verifyChain(db).firstBreak).toMatchObject({ seq: 6, kind: 'altered' })
   })
 })
+
+describe('verifyChainAsync', () => {
+  it('gives the sync result on its own read-only connection while the app keeps appending', async () => {
+    const { dbAt } = await import('../../db/test/helpers')
+    const { verifyChainAsync } = await import('./verify')
+    const main = dbAt()
+    const repo = new AuditRepo(main)
+    for (let i = 0; i < 50_000; i++) repo.appendSync({ agent: 'A', action: 'x', outcome: 'ok', inputs: { i } })
+    const ro = new BetterSqlite3(main.name, { readonly: true })
+    let appended = 0
+    const appender = setInterval(() => {
+      repo.appendSync({ agent: 'B', action: 'y', outcome: 'ok' })
+      appended++
+    }, 1)
+    const r = await verifyChainAsync(ro)
+    clearInterval(appender)
+    // The check read one snapshot: what was there when it started, all of it intact.
+    expect(r).toMatchObject({ ok: true, entries: 50_000 })
+    expect(appended).toBeGreaterThan(0)
+    main.exec('DROP TRIGGER audit_no_update')
+    main.prepare("UPDATE audit_log SET agent = 'M' WHERE seq = 777").run()
+    expect((await verifyChainAsync(ro)).firstBreak).toMatchObject({ seq: 777, kind: 'altered' })
+    ro.close()
+  })
+})

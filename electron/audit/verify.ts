@@ -36,48 +36,75 @@ export function rawRowHash(r: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(r.length === 10 ? r : r.slice(0, 10))).digest('hex')
 }
 
-export function verifyChain(db: Database, opts: { onProgress?: (done: number, total: number) => void } = {}): ChainReport {
-  const t0 = performance.now()
+/** Walks the chain page by page; `pause` (async variant) lets other work run between pages. */
+function* walk(db: Database, opts: { onProgress?: (done: number, total: number) => void }): Generator<void, Omit<ChainReport, 'ms'>> {
   const page = db.prepare(`SELECT ${COLS} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ${PAGE}`).raw(true)
   const total = opts.onProgress ? ((db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number) ?? 0) : 0
   let expectSeq = 1
   let prevHash = GENESIS
   let count = 0
   let head: ChainReport['head'] = null
-  let firstBreak: ChainBreak | null = null
-  // One read transaction: the pages form one consistent snapshot even while the app appends.
-  db.transaction(() => {
-    let after = 0
-    for (;;) {
-      const rows = page.all(after) as unknown[][]
-      if (rows.length === 0) break
-      for (const r of rows) {
-        const seq = r[0] as number
-        const hash = r[10] as string
-        r.length = 10
-        const computed = createHash('sha256').update(JSON.stringify(r)).digest('hex')
-        if (seq !== expectSeq || r[9] !== prevHash || computed !== hash) {
-          r.push(hash)
-          firstBreak = diagnose(db, r, expectSeq, prevHash, computed)
-          break
-        }
-        prevHash = hash
-        expectSeq = seq + 1
-        count++
-        head = { seq, hash }
+  let after = 0
+  for (;;) {
+    const rows = page.all(after) as unknown[][]
+    if (rows.length === 0) break
+    for (const r of rows) {
+      const seq = r[0] as number
+      const hash = r[10] as string
+      r.length = 10
+      const computed = createHash('sha256').update(JSON.stringify(r)).digest('hex')
+      if (seq !== expectSeq || r[9] !== prevHash || computed !== hash) {
+        r.push(hash)
+        return { ok: false, entries: count, head, firstBreak: diagnose(db, r, expectSeq, computed) }
       }
-      if (firstBreak) break
-      after = rows[rows.length - 1][0] as number
-      opts.onProgress?.(count, total)
+      prevHash = hash
+      expectSeq = seq + 1
+      count++
+      head = { seq, hash }
+    }
+    after = rows[rows.length - 1][0] as number
+    opts.onProgress?.(count, total)
+    yield
+  }
+  return { ok: true, entries: count, head, firstBreak: null }
+}
+
+export function verifyChain(db: Database, opts: { onProgress?: (done: number, total: number) => void } = {}): ChainReport {
+  const t0 = performance.now()
+  // One read transaction: the pages form one consistent snapshot even while the app appends.
+  const result = db.transaction(() => {
+    const it = walk(db, opts)
+    for (;;) {
+      const step = it.next()
+      if (step.done) return step.value
     }
   })()
-  return { ok: !firstBreak, entries: count, head, firstBreak, ms: Math.round(performance.now() - t0) }
+  return { ...result, ms: Math.round(performance.now() - t0) }
+}
+
+/**
+ * The same check without blocking the process for seconds: give it a connection of its
+ * own (read-only), since it holds a read transaction open across the pauses.
+ */
+export async function verifyChainAsync(db: Database, opts: { onProgress?: (done: number, total: number) => void } = {}): Promise<ChainReport> {
+  const t0 = performance.now()
+  db.exec('BEGIN')
+  try {
+    const it = walk(db, opts)
+    for (;;) {
+      const step = it.next()
+      if (step.done) return { ...step.value, ms: Math.round(performance.now() - t0) }
+      await new Promise((r) => setImmediate(r))
+    }
+  } finally {
+    db.exec('COMMIT')
+  }
 }
 
 const hashWithSeq = (r: unknown[], seq: number): string => rawRowHash([seq, ...r.slice(1, 10)])
 
 /** Slow path, run once: says what most likely happened at the first failing row. */
-function diagnose(db: Database, r: unknown[], expectSeq: number, prevHash: string, computed: string): ChainBreak {
+function diagnose(db: Database, r: unknown[], expectSeq: number, computed: string): ChainBreak {
   const seq = r[0] as number
   const linkedTo = r[9] as string
   const stored = r[10] as string

@@ -1,6 +1,7 @@
 import type { AuditItem } from '../../../shared/contract/audit'
 import { AuditQueryRepo, type AuditRow } from '../../../db/repos/audit-query'
-import { verifyAll } from '../../audit/integrity'
+import BetterSqlite3 from 'better-sqlite3'
+import { verifyAllAsync } from '../../audit/integrity'
 import { clearPin, lockNow, lockStatus, setPin, unlock } from '../../audit/lock'
 import { retentionDays, setRetentionDays } from '../../evidence/retention'
 import type { App } from '../app'
@@ -28,7 +29,14 @@ export function auditHandlers(app: App): HandlerMap<M> {
     },
     'audit.facets': async () => q.facets(),
     'audit.verify': async () => {
-      const report = verifyAll(app.db, (done, total) => app.bus.emit('task.progress', { task: 'audit.verify', label: 'Verifying the audit trail', done, total, finished: false }))
+      // A connection of its own: the check holds a read snapshot across pauses while the app keeps writing.
+      const ro = new BetterSqlite3(app.dbPath, { readonly: true, fileMustExist: true })
+      let report
+      try {
+        report = await verifyAllAsync(ro, (done, total) => app.bus.emit('task.progress', { task: 'audit.verify', label: 'Verifying the audit trail', done, total, finished: false }))
+      } finally {
+        ro.close()
+      }
       app.bus.emit('task.progress', { task: 'audit.verify', label: 'Verifying the audit trail', done: report.entries, total: report.entries, finished: true })
       await app.audit({ action: 'audit.verify', outcome: report.ok ? 'ok' : 'failed', inputs: { entries: report.entries, headSeq: report.head?.seq ?? 0 }, detail: report.firstBreak?.message ?? report.evidence.problems[0]?.message ?? '' })
       return report
