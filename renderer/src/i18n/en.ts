@@ -137,6 +137,11 @@ export const en = {
     revealTitle: 'Write this down now', revealOnce: 'It is shown only once and is not stored in readable form. Give it to the customer through a safe channel (not in the ticket, not in clear e-mail).', revealDone: 'I have passed it on safely',
     diff: { setting: 'Setting', saved: 'Saved backup', now: 'Device now' },
     completed: 'Procedure completed. Every step is in the audit trail.',
+    my2n: {
+      title: 'My2N', help: 'The account the 2N move workflow uses to add devices to a customer’s site. The key is stored encrypted and never shown again.',
+      provider: 'Service', url: 'API address', key: 'API key', kind: { partner: 'My2N Partner API', lab: 'Lab simulator (127.x)' },
+      configured: 'In use: {kind} at {url}.', notConfigured: 'Not configured: the My2N steps of the move workflow will ask for it.', fromEnv: '(set by the environment; it overrides this form)',
+    },
     abandon: 'Abandon…', abandonTitle: 'Abandon this run', abandonWhy: 'Why is the procedure stopped? (written to the audit trail)', startAgain: 'Start again',
   },
   nvrReset: {
