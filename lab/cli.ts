@@ -63,13 +63,22 @@ export const labCommand: Command = {
       throw new UsageError('--host-base must look like 127.X.Y. (loopback only)')
     }
     const { startBench } = await import('./bench')
-    const bench = await startBench({
+    let bench: Bench
+    try {
+      bench = await startBench({
       intercoms: intOption(values.intercoms, 'intercoms', 0, 100) ?? 2,
       nvrs: intOption(values.nvrs, 'nvrs', 0, 100) ?? 2,
       seed: values.seed, hostBase, firstHost: intOption(values['first-host'], 'first-host', 2, 250),
       portMode: values['ephemeral-ports'] ? 'ephemeral' : 'standard', netns: values.netns, discovery: !values['no-discovery'],
       controlPort: intOption(values['control-port'], 'control-port', 1, 65535),
-    })
+      })
+    } catch (e) {
+      // Address in use, not root for --netns, too many devices: say so without a stack trace.
+      const err = e as NodeJS.ErrnoException & { address?: string; port?: number }
+      const hint = err.code === 'EADDRINUSE' ? ` (${err.address}:${err.port} is taken; try --ephemeral-ports or another --host-base)` : ''
+      console.error(`Error: could not start the lab bench: ${err.message}${hint}`)
+      return 1
+    }
     console.log(values.json ? JSON.stringify(benchJson(bench), null, 2) : renderTable(bench))
     if (!values.json) console.log('\nRunning. Press Ctrl-C to stop.')
     await new Promise<void>((resolve) => {
