@@ -25,6 +25,16 @@ export async function setRetentionDays(app: App, days: number): Promise<number> 
   return days
 }
 
+/**
+ * Other features that keep customer data of their own (e.g. the photos of an NVR reset case)
+ * register a purge here; it runs with the same cutoff, must keep hashes and audit what it drops.
+ */
+export type PersonalDataPurge = (app: App, cutoffIso: string, agent: string) => Promise<number>
+const extraPurges = new Map<string, PersonalDataPurge>()
+export function registerPersonalDataPurge(name: string, purge: PersonalDataPurge): void {
+  extraPurges.set(name, purge)
+}
+
 /** Purges what has expired at `now`; returns how many items were purged. */
 export async function purgeExpired(app: App, now = new Date()): Promise<number> {
   const days = await retentionDays(app)
@@ -41,6 +51,7 @@ export async function purgeExpired(app: App, now = new Date()): Promise<number> 
     }
   }
   for (const ticketId of tickets) app.bus.emit('evidence.changed', { ticketId })
+  for (const purge of extraPurges.values()) n += await purge(app, cutoff, agent)
   return n
 }
 

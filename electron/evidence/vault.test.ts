@@ -87,3 +87,20 @@ describe('evidence vault', () => {
     expect(rep.evidence.problems[0].message).toMatch(/does not match the audit entry/)
   })
 })
+
+describe('retention hooks', () => {
+  it('runs the purges other features register, with the same cutoff', async () => {
+    const { registerPersonalDataPurge } = await import('./retention')
+    const { app } = await setup()
+    const seen: string[] = []
+    registerPersonalDataPurge('test-feature', async (_app, cutoff) => {
+      seen.push(cutoff)
+      return 2
+    })
+    await app.settings.set('retention.personalDays', 10)
+    const now = new Date('2026-12-31T00:00:00.000Z')
+    expect(await purgeExpired(app, now)).toBe(2)
+    expect(seen).toEqual(['2026-12-21T00:00:00.000Z'])
+    registerPersonalDataPurge('test-feature', async () => 0)
+  })
+})
