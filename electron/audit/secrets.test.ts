@@ -46,6 +46,51 @@ const jail = installNetJail()
 afterAll(() => jail.release())
 
 describe('secrets never leak', () => {
+  it('through a whole My2N move on the workflow engine: codes, old and new device passwords, backup password', async () => {
+    const { FakeDevice, workbench } = await import('../workflows/testing')
+    const SERIAL = '54-0562-0293'
+    const device = new FakeDevice(SERIAL)
+    device.password = SECRETS.devicePassword
+    const w = workbench({ device })
+    w.my2n.codes[SERIAL] = SECRETS.certificateCode
+    w.my2n.owner[SERIAL] = 'old-site'
+    w.my2n.ownerCode[SERIAL] = SECRETS.certificateCode
+    const t = await w.tickets.create({ externalRef: 'ZD-1', customerName: 'Acme', contact: '', deviceSerial: SERIAL, deviceModel: 'IP Verso', procedure: 'my2n-move', notes: '' })
+    const run = await w.engine.start(t.id, 'my2n-move')
+    const views: string[] = []
+    const step = async (p: Promise<unknown>) => {
+      views.push(JSON.stringify(await p))
+      await w.engine.settled(run.id)
+      views.push(JSON.stringify(await w.engine.get(run.id)))
+    }
+    await step(w.engine.completeStep(run.id, 'serial', { serial: SERIAL, foundAt: 'label' }))
+    await step(w.engine.runAuto(run.id, 'bench', { host: '127.0.0.10:8080' }))
+    await step(w.engine.runAuto(run.id, 'my2n-check', { site: 'new-site', certificateCode: SECRETS.certificateCode }))
+    await step(w.engine.completeStep(run.id, 'already-added', {}, 'new-code'))
+    w.my2n.codes[SERIAL] = SECRETS.securityCode
+    await step(w.engine.completeStep(run.id, 'new-code', { securityCode: SECRETS.securityCode, oldCodeInvalid: true }))
+    await step(w.engine.runAuto(run.id, 'backup', { username: 'admin', devicePassword: SECRETS.devicePassword, backupPassword: SECRETS.backupPassword }))
+    await step(w.engine.runAuto(run.id, 'reset', { confirm: SERIAL }))
+    const reveal = (await w.engine.runAuto(run.id, 'password', {})) as { reveal: { value: string } | null }
+    await w.engine.settled(run.id)
+    const generated = reveal.reveal?.value ?? ''
+    views.push(JSON.stringify(await w.engine.get(run.id)))
+    const r = await w.engine.get(run.id)
+    expect(r.current?.stepId, 'the walk reached the new-password step and beyond').toBe('register')
+    expect(generated).toMatch(/^.{12,}$/)
+    const hits: string[] = []
+    const all = { ...SECRETS, generatedPassword: generated }
+    const look = (hay: Buffer, where: string) => {
+      for (const [name, v] of Object.entries(all)) for (const needle of encodings(v)) if (hay.includes(needle)) hits.push(`${name} in ${where}`)
+    }
+    for (const f of filesUnder(w.dataDir)) look(readFileSync(f), f.replace(w.dataDir, '<data>'))
+    look(Buffer.from(JSON.stringify(w.auditRows())), 'audit trail')
+    look(Buffer.from(views.join('\n')), 'run views (renderer)')
+    w.db.close()
+    for (const f of filesUnder(w.dataDir)) look(readFileSync(f), `${f.replace(w.dataDir, '<data>')} (closed)`)
+    expect(hits).toEqual([])
+  })
+
   it('are absent from the database, WAL, data folder, logs, API replies and exports', async () => {
     const logs: string[] = []
     for (const k of ['log', 'info', 'warn', 'error', 'debug'] as const) vi.spyOn(console, k).mockImplementation((...a: unknown[]) => void logs.push(a.map(String).join(' ')))
