@@ -3,12 +3,15 @@
 // it to a ticket, store a login, back up, and the typed-serial confirmation of a factory reset.
 import { expect, test, type Page } from '@playwright/test'
 import { mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { startBench, type Bench } from '../lab/bench'
 import { startConsole, type ConsoleProcess } from './support'
 
 let bench: Bench
 let c: ConsoleProcess
-const SHOTS = 'test-results/devices'
+// Outside Playwright's outputDir, which every run empties.
+const SHOTS = process.env.SC_SCREENSHOTS ?? join(tmpdir(), 'sc-screens', 'devices')
 
 async function rpc(method: string, input: unknown) {
   const r = await fetch(`${c.origin}/api/rpc/${method}`, { method: 'POST', headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/json' }, body: JSON.stringify(input) })
