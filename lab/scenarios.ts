@@ -6,7 +6,7 @@ import { Nvr } from './nvr/nvr'
 
 export const SCENARIOS = [
   'reboot', 'powerOff', 'powerOn', 'slow', 'truncate', 'malformed', 'normal', 'clockSkew', 'moveToAddress',
-  'leaveRetrievePasswordScreen', 'openRetrievePassword', 'alreadyInMy2nAccount', 'generateMy2nCode', 'lockout',
+  'leaveRetrievePasswordScreen', 'openRetrievePassword', 'alreadyInMy2nAccount', 'generateMy2nCode', 'lockout', 'quirk',
 ] as const
 export type Scenario = (typeof SCENARIOS)[number]
 
@@ -39,6 +39,13 @@ export async function runScenario(d: SimDevice, action: string, args: Record<str
     case 'generateMy2nCode':
       if (!(d instanceof Intercom)) throw new ScenarioError('only intercoms have a My2N security code')
       return { securityCode: d.generateMy2nCode() }
+    case 'quirk': {
+      if (!(d instanceof Intercom)) throw new ScenarioError('quirks exist for intercoms only')
+      const name = args.name
+      if (typeof name !== 'string' || !(name in d.quirks)) throw new ScenarioError(`"name" must be one of ${Object.keys(d.quirks).join(', ')}`)
+      d.quirks[name as keyof Intercom['quirks']] = flag('on')
+      return d.quirks
+    }
     case 'lockout':
       // Change the login lockout parameters (unknown for 2N, configurable on NVRs).
       if (d instanceof Nvr) { d.lockout.settings = { ...d.lockout.settings, tries: num('tries', d.lockout.settings.tries), lockSeconds: num('lockSeconds', d.lockout.settings.lockSeconds) }; return d.lockout.settings }

@@ -2,7 +2,7 @@
 // simulated My2N cloud's answers for the "move a device to another My2N account" workflow.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBench, type Bench } from '../bench'
-import { jsonBody, reachable, waitFor, type Loose } from '../test-helpers'
+import { DigestFetch, jsonBody, reachable, waitFor, type Loose } from '../test-helpers'
 
 let bench: Bench
 
@@ -98,6 +98,23 @@ describe('control interface', () => {
     expect((await fetch(`${bench.control.url}/devices/${n.serial}/screen.png`, { headers: { Authorization: `Bearer ${bench.control.token}` } })).status).toBe(200)
     await control('POST', `/devices/${n.serial}/leaveRetrievePasswordScreen`)
     expect((await control('GET', `/devices/${n.serial}`)).body.retrievePassword).toBeNull()
+  })
+
+  it('switches intercom quirks: login page instead of configuration, POST without Content-Type', async () => {
+    const d = bench.devices[0]
+    expect((await control('POST', `/devices/${d.serial}/quirk`, { name: 'nope' })).status).toBe(400)
+    await control('POST', `/devices/${d.serial}/quirk`, { name: 'configLoginPage', on: true })
+    const page = await fetch(`http://${d.ip}:${d.httpPort}/api/config`)
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8'])
+    expect(await page.text()).toContain('<form')
+    await control('POST', `/devices/${d.serial}/quirk`, { name: 'configLoginPage', on: false })
+    expect((await fetch(`http://${d.ip}:${d.httpPort}/api/config`)).status).toBe(401)
+    await control('POST', `/devices/${d.serial}/quirk`, { name: 'postNeedsContentType', on: true })
+    const c = new DigestFetch(d.credentials.username, d.credentials.password)
+    expect((await jsonBody(await c.fetch(`http://${d.ip}:${d.httpPort}/api/system/status`, { method: 'POST' }))).error).toMatchObject({ code: 14, description: 'Unsupported Content-Type' })
+    const withType = await c.fetch(`http://${d.ip}:${d.httpPort}/api/system/status`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: '' })
+    expect((await jsonBody(withType)).success).toBe(true)
+    await control('POST', `/devices/${d.serial}/quirk`, { name: 'postNeedsContentType', on: false })
   })
 
   it('advances the bench clock', async () => {

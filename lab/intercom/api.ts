@@ -183,7 +183,16 @@ export async function handleApi(d: Intercom, req: Req): Promise<Reply> {
   const service = path.split('/')[0] as Service
   if (!SERVICES.includes(service)) return apiError(2)
   const access = checkAccess(req, d.services[service], service, d.accounts, d.digest, d.realm)
-  if (!access.ok) return access.reply
+  if (!access.ok) {
+    // Field quirk (2n-intercom.md §2, [I]): a failed configuration download returns the web
+    // login page instead of XML or JSON, with 200 OK.
+    if (d.quirks.configLoginPage && path === 'config' && req.method !== 'PUT') {
+      return { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: '<!doctype html><html><head><title>Login</title></head><body><form action="/web/login" method="post"><input name="username"><input name="password" type="password"></form></body></html>' }
+    }
+    return access.reply
+  }
   if (!route.methods.includes(req.method)) return apiError(3)
+  // Field quirk seen on 2.50 (§8): a POST without Content-Type fails with 14.
+  if (d.quirks.postNeedsContentType && req.method === 'POST' && !req.headers['content-type']) return apiError(14, { description: 'Unsupported Content-Type' })
   return route.run(d, req, access.account)
 }

@@ -42,6 +42,8 @@ export class Intercom extends SimDevice {
   my2nGeneration = 1
   pendingFirmware: PendingFirmware | null = null
   time = { automatic: true, source: 'My2N', server: '' }
+  /** Reported field behaviours, off by default; switched by the `quirk` scenario. */
+  quirks = { configLoginPage: false, postNeedsContentType: false }
   readonly log: EventLog
   readonly digest: DigestAuth
   cert!: DeviceCert
