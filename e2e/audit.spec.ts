@@ -43,6 +43,17 @@ test('evidence is added from the ticket page, the trail shows it in plain words,
   await expect(item).toContainText('1600×1200')
   await page.getByTestId('evidence-file').setInputFiles({ name: 'reply.txt', mimeType: 'text/plain', buffer: Buffer.from('Dear partner, the security code was sent to the registered e-mail.') })
   await expect(page.getByTestId('ticket-evidence').locator('li')).toHaveCount(2)
+  // Drag and drop onto the drop zone.
+  await page.getByTestId('evidence-kind').selectOption('customer-statement')
+  const dt = await page.evaluateHandle(() => {
+    const d = new DataTransfer()
+    d.items.add(new File(['I confirm I own this intercom. Jan Novak'], 'statement.txt', { type: 'text/plain' }))
+    return d
+  })
+  await page.getByTestId('evidence-drop').dispatchEvent('drop', { dataTransfer: dt })
+  await expect(page.getByTestId('ticket-evidence').locator('li')).toHaveCount(3)
+  await expect(page.getByTestId('ticket-evidence')).toContainText('statement.txt')
+  await expect(page.getByTestId('ticket-evidence')).toContainText('Customer statement')
 
   const audit = page.getByTestId('ticket-audit')
   await expect(audit).toContainText('Evidence added')
@@ -59,7 +70,7 @@ test('evidence is added from the ticket page, the trail shows it in plain words,
   await page.getByTestId('nav-audit').click()
   await expect(page.getByTestId('audit-entries')).toContainText('Evidence added')
   await page.getByTestId('filter-action').selectOption('evidence.')
-  await expect(page.getByTestId('audit-total')).toHaveText('2 entries match')
+  await expect(page.getByTestId('audit-total')).toHaveText('3 entries match')
   await page.getByTestId('filter-action').selectOption('')
   await page.getByTestId('verify-trail').click()
   await expect(page.getByTestId('verify-result')).toContainText('The trail is intact')
