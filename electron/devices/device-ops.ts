@@ -512,7 +512,13 @@ export class DeviceOps {
       this.progress(id, 'factoryReset', 'Resetting…')
       // Before the command, so the new certificate is accepted even if the reply is lost.
       if (network) await this.repo.setCertResetUntil(id, new Date(Date.now() + CERT_RESET_WINDOW_MS).toISOString())
-      await drv.factoryReset(network)
+      try {
+        await drv.factoryReset(network)
+      } catch (e) {
+        // The device refused or never got the command: no new certificate is to be expected.
+        if (network && !(e instanceof AppError && e.code === 'UNREACHABLE')) await this.repo.setCertResetUntil(id, null)
+        throw e
+      }
       // The old credentials are gone with the reset.
       return {
         ok: true,
