@@ -103,7 +103,7 @@ test('files that are not usable photos get clear messages; photos arrive by past
     { name: 'huge.jpg', mimeType: 'image/jpeg', buffer: big },
   ])
   const results = page.getByTestId('intake-result')
-  await expect(results).toHaveCount(3)
+  await expect(results).toHaveCount(3, { timeout: 40_000 })
   await expect(results.nth(0)).toContainText('not a photo')
   await expect(results.nth(1)).toContainText(/incomplete|damaged/)
   await expect(results.nth(2)).toContainText('more than the 20 MB accepted')
@@ -113,6 +113,12 @@ test('files that are not usable photos get clear messages; photos arrive by past
   await pasteFile(page, await sharp(wall).png().toBuffer(), 'image.png')
   await expect(results.first()).toContainText('No QR code found')
   await expect(page.getByTestId('crop-assist')).toBeVisible()
+  // Keyboard only: focus the photo, Enter selects the middle, Shift+Right widens the selection.
+  await page.getByTestId('qr-svg').focus()
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('assist-selection')).toContainText('800 × 600 px at 400, 300')
+  await page.keyboard.press('Shift+ArrowRight')
+  await expect(page.getByTestId('assist-selection')).toContainText('832 × 600 px')
   await page.getByTestId('assist-middle').click()
   await page.getByTestId('assist-rotate').click()
   await page.getByTestId('assist-decode').click()

@@ -82,7 +82,8 @@ export async function applyOnDevice(
     }[r.kind]
     await app.record(
       () => {
-        repo.setCodeStatusSync(code.id, r.kind === 'wrong' ? 'rejected' : 'void', detail, now())
+        // A lock means the code was not even looked at: it stays usable once the lock ends.
+        if (r.kind !== 'locked') repo.setCodeStatusSync(code.id, r.kind === 'wrong' ? 'rejected' : 'void', detail, now())
         if (r.kind === 'wrong') {
           const wrong = r.remaining !== null ? DEVICE_WRONG_CODE_LIMIT - r.remaining : c.wrongCodes + 1
           return setCase({ wrongCodes: wrong, lockedUntil: r.retryAfter ? new Date(Date.now() + r.retryAfter * 1000).toISOString() : null })

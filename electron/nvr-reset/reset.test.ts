@@ -211,4 +211,26 @@ describe('NVR reset service', () => {
     expect(v.case?.customerTz).toBe('America/New_York')
     expect((await s.fail('nvrReset.update', { ticketId: s.ticketId, customerTz: 'Mars/Olympus' })).code).toBe('VALIDATION')
   }, 60_000)
+  it('when the customer already locked code entry on the NVR, the console records the lock and sends nothing until it ends', async () => {
+    const s = await setup()
+    s.nvr.openRetrievePassword()
+    await sendPhoto(s)
+    await owned(s)
+    // The customer typed five wrong codes on the NVR's own screen.
+    for (let i = 0; i < 5; i++) s.nvr.retrieve.submit(`wrong${i}AA`)
+    const v = await s.call<ResetView>('nvrReset.requestCode', { ticketId: s.ticketId, provider: 'lab' })
+    const r = await s.call<{ outcome: string; message: string; view: ResetView }>('nvrReset.apply', { ticketId: s.ticketId, codeId: v.codes[0].id, address: s.address, newPassword: 'N3w-Passw0rd!' })
+    expect(r.outcome).toBe('locked')
+    expect(r.message).toMatch(/locked code entry for 5 min/)
+    expect(Date.parse(r.view.case!.lockedUntil!)).toBeGreaterThan(Date.now() + 4 * 60_000)
+    // The code was not looked at: it stays ready, and the console waits for the lock to end.
+    expect(r.view.codes[0].status).toBe('issued')
+    const err = await s.fail('nvrReset.apply', { ticketId: s.ticketId, codeId: v.codes[0].id, address: s.address, newPassword: 'N3w-Passw0rd!' })
+    expect(err.message).toMatch(/locked until/)
+    // Five minutes later (bench clock and console record both moved on) the same code works.
+    await s.bench.advance(5 * 60_000 + 1000)
+    s.app.db.prepare('UPDATE nvr_reset_cases SET locked_until = ?').run(new Date(Date.now() - 1000).toISOString())
+    const ok = await s.call<{ outcome: string }>('nvrReset.apply', { ticketId: s.ticketId, codeId: v.codes[0].id, address: s.address, newPassword: 'N3w-Passw0rd!' })
+    expect(ok.outcome).toBe('verified')
+  }, 60_000)
 })

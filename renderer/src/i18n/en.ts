@@ -159,7 +159,7 @@ export const en = {
       use: 'Use this code', inUse: 'in use', raw: 'Unknown format: shown as received',
     },
     assist: {
-      title: 'Find the code by hand', help: 'Drag a rectangle around the QR code on the photo, turn it if needed, then decode that part.',
+      title: 'Find the code by hand', help: 'Drag a rectangle around the QR code on the photo (or focus the photo: Enter selects the middle, arrows move, Shift+arrows resize), turn it if needed, then decode that part.',
       rotate: 'Turn 90°', rotation: 'turned {deg}°', decode: 'Decode selection', whole: 'Select the middle', clear: 'Clear selection',
       none: 'No code in the selection either. Send the customer the photo tips.', found: 'Code found in the selection.', selection: 'Selection: {w} × {h} px at {x}, {y}',
     },
