@@ -2,21 +2,30 @@
 // CLI and the workflow engine (issue 5). Electron-free.
 //
 // ── API ──────────────────────────────────────────────────────────────────────────────────
-//   const ops = new DeviceOps(app)                         // one per App
+//   const ops = deviceOps(app)          // the one DeviceOps of this App (owns the running scans)
 //
-// By inventory id (handlers, UI; credentials come from the sealed store):
-//   ops.startScan({ ifaces, cidr?, protocols?, timeoutS? }): Scan      events on app.bus
-//   ops.cancelScan(scanId) / ops.scanResult(scanId)
-//   ops.addByAddress({ address, port?, iface?, username?, password? }) → { device, diagnostics }
-//   ops.setCredentials(id, username, password)               sealed, never returned
-//   ops.info(id) → Device          ops.status(id) → DeviceStatus
-//   ops.backup(id, ticketId) → Backup                         verified: parsed + serial matched
-//   ops.restore(id, { ticketId, backupId, confirmSerial }) → OpResult
-//   ops.reboot(id, ticketId?) → OpResult
-//   ops.factoryReset(id, { ticketId, confirmSerial, network = true }) → OpResult
-//   ops.setPassword(id, { ticketId, confirmSerial, username = 'admin', currentPassword?, newPassword }) → OpResult
-//   ops.trustCertificate(id, fingerprint)                     explicit agent decision
-//   ops.waitForDevice(serial, { ifaces?, cidr?, deadlineMs, ports?, signal? }) → Device | null
+// By inventory id (handlers, UI, CLI; credentials come from the sealed store):
+//   ops.startScan({ ifaces: string[], cidr?, protocols?, timeoutS?, ports? }): Scan
+//       events on app.bus: discovery.progress / discovery.device / discovery.diagnostic / discovery.done
+//   ops.cancelScan(scanId): void                 ops.scanResult(scanId): ScanSummary
+//   ops.addByAddress({ address, port?, iface?, username?, password? }): Promise<{ device: Device | null, diagnostics }>
+//   ops.setCredentials(id, username, password): Promise<Device>        sealed, never returned
+//   ops.linkTicket(id, ticketId, unlink = false): Promise<Device>
+//   ops.detail(id): Promise<DeviceDetail>         ops.repo.list({ search?, ticketId?, limit? })
+//   ops.info(id): Promise<Device>                 ops.status(id): Promise<DeviceStatus>
+//   ops.backup(id, ticketId): Promise<Backup>     verified = parsed + serial matched
+//   ops.restore(id, { ticketId, backupId, confirmSerial }): Promise<OpResult>
+//   ops.reboot(id, ticketId?): Promise<OpResult>
+//   ops.factoryReset(id, { ticketId, confirmSerial, network = true, backupSha256? }): Promise<OpResult>
+//   ops.setPassword(id, { ticketId, confirmSerial, username = 'admin', currentPassword?, newPassword }): Promise<OpResult>
+//       2N: logs in to the web interface with currentPassword (after a reset: '2n'); when the
+//       device was fresh from a reset it also creates an API account with the new password
+//       and stores it, so the console keeps API access.
+//   ops.trustCertificate(id, fingerprint): Promise<Device>             explicit agent decision
+//   ops.waitForDevice(serial, { ifaces?, cidr?, deadlineMs, ports?, signal?, intervalMs?, waitForOffline? }): Promise<Device | null>
+//       after a console-run reset it first waits for the device to leave its old address,
+//       then rescans (WS-Discovery + HTTP sweep) until the serial (or its MAC / WS-Discovery
+//       endpoint) shows up; the new address is recorded in the inventory.
 //
 // By address with explicit credentials (the workflow engine's DeviceOpsPort,
 // electron/workflows/device-port.ts, is satisfied structurally by `ops.port`):
