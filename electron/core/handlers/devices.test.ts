@@ -14,6 +14,7 @@ const ctx = { transport: 'test' as const }
 const call = async (m: string, input: unknown) => {
   const r = await dispatch(m, input, ctx)
   if (!r.ok) throw Object.assign(new Error(r.error.message), r.error)
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test reads loosely typed results
   return r.value as Record<string, any>
 }
 
