@@ -65,7 +65,10 @@ async function addOne(app: App, ticketId: number, f: { name: string; source: Pho
       inputs: { photoId: photo.id, evidenceId: ev.id, sha256: info.sha256, size: info.size, width: info.width, height: info.height, capturedAt: info.capturedAt, source: f.source, codesFound: codes.length, decodeMs: Math.round(r.ms) },
     })
     await adoptFirstReset(app, ticketId, (await repo.photo(photo.id))!)
-    return { name: f.name, status: 'added', message: codes.length ? `QR code found (${Math.round(r.ms)} ms).` : 'No QR code found in this photo. Select the code by hand below, or send the customer the photo tips.', photoId: photo.id }
+    // The same picture on another ticket: a duplicate request, or a photo that is not the requester's own.
+    const elsewhere = app.db.prepare('SELECT DISTINCT ticket_id FROM nvr_reset_photos WHERE sha256 = ? AND ticket_id != ? ORDER BY ticket_id').pluck().all(info.sha256, ticketId) as number[]
+    const also = elsewhere.length ? ` The same photo is also on ticket${elsewhere.length > 1 ? 's' : ''} ${elsewhere.map((n) => `#${n}`).join(', ')}: check that both requests come from the owner.` : ''
+    return { name: f.name, status: 'added', message: (codes.length ? `QR code found (${Math.round(r.ms)} ms).` : 'No QR code found in this photo. Select the code by hand below, or send the customer the photo tips.') + also, photoId: photo.id }
   } catch (e) {
     if (e instanceof AppError && e.code === 'BAD_INPUT') {
       await app.audit({ action: 'nvrReset.photo', outcome: 'refused', ticketId, inputs: { name: f.name, size: f.data.length }, detail: e.message })
