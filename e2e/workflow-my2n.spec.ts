@@ -80,6 +80,8 @@ async function toMy2nCheck(page: Page, serial: string, host: string) {
   await expect(current(page).getByTestId('wf-input-serial')).toHaveValue(serial) // from the ticket
   await fill(page, { foundAt: 'label' })
   await current(page).getByTestId('wf-outcome-ok').click()
+  // Keyboard flow: the next step's field has the focus; Enter runs the step.
+  await expect(current(page).getByTestId('wf-input-host')).toBeFocused()
   await run(page, 'bench', { host })
   await expect(entry(page, 'bench')).toHaveAttribute('data-state', 'done')
   await expect(entry(page, 'bench')).toContainText('Device reports the same serial')

@@ -1,5 +1,5 @@
 // The My2N move on the real engine, the real device layer and the lab bench (2N intercom and
-// My2N simulators on 127.0.9.x): the same path the e2e tests drive through the UI.
+// My2N simulators on 127.0.19.x): the same path the e2e tests drive through the UI.
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -18,7 +18,7 @@ afterEach(async () => {
 })
 
 async function setup(seed: string) {
-  bench = await startBench({ intercoms: 1, nvrs: 0, seed, hostBase: '127.0.9.', firstHost: 10, discovery: false, timing: { rebootMs: 300, applyDelayMs: 300 } })
+  bench = await startBench({ intercoms: 1, nvrs: 0, seed, hostBase: '127.0.19.', firstHost: 10, discovery: false, timing: { rebootMs: 300, applyDelayMs: 300 } })
   app = new App({ dataDir: mkdtempSync(join(tmpdir(), 'sc-wf-bench-')), host: 'browser', keys: memoryKeyProvider() })
   await app.setAgent({ name: 'Bench Agent', email: '' })
   const { engine, my2n } = workflowService(app)

@@ -10,6 +10,8 @@ export const useWorkflowsStore = defineStore('workflows', () => {
   const progress = ref<Record<string, { label: string; done: number; total: number | null }>>({})
   /** A value to show once (new device password); set from replies, shown by WorkflowTimeline. */
   const reveal = ref<WorkflowReply['reveal']>(null)
+  /** The agent just acted on a step: the next current step takes the keyboard focus. */
+  const focusNext = ref(false)
   const seq: Record<number, number> = {}
 
   async function load(ticketId: number) {
@@ -70,5 +72,5 @@ export const useWorkflowsStore = defineStore('workflows', () => {
     else progress.value[p.task] = { label: p.label, done: p.done, total: p.total }
   })
 
-  return { byTicket, procedures, progress, reveal, takeReveal, abandon, load, loadProcedures, start, complete, runAuto, skip, note, attach }
+  return { byTicket, procedures, progress, reveal, takeReveal, abandon, focusNext, load, loadProcedures, start, complete, runAuto, skip, note, attach }
 })
