@@ -109,12 +109,23 @@ async function sweep(): Promise<{ ms: number; found: number; rssPeak: number }> 
   return { ms, found: s.devices.filter((d) => d.addresses.some((a) => wanted.has(a))).length, rssPeak }
 }
 
+// JS heap after a full GC, to tell retained memory from what the allocator keeps around.
+const { setFlagsFromString } = await import('node:v8')
+const { runInNewContext } = await import('node:vm')
+setFlagsFromString('--expose-gc')
+const gc = runInNewContext('gc') as () => void
+const heapAfterGc = () => {
+  gc()
+  return process.memoryUsage().heapUsed / 2 ** 20
+}
+
 const ours: number[] = []
 const theirs: number[] = []
 const sweeps: number[] = []
 let found = 0
 let rssPeak = 0
 const rssBase = process.memoryUsage().rss
+const heapBase = heapAfterGc()
 // Warm-up (JIT, first TLS/HTTP agents), not counted.
 await oursAllFound()
 await onvifAllFound()
@@ -132,7 +143,8 @@ for (let i = 0; i < RUNS; i++) {
 const anchor = { name: `onvif@0.8.3 Discovery.probe, same ${N} devices (its last answer; it found ${theirFound}/${N} at worst)`, value: median(theirs) }
 report(`discovery: all ${N} devices found (WS-Discovery, both Types)`, median(ours), 'ms', anchor, '< 2000 ms')
 report(`discovery: 254-address HTTP sweep (${found}/${N} identified)`, median(sweeps), 'ms', anchor, '< 3000 ms')
-report('discovery: scanner RSS peak during the sweep', rssPeak / 2 ** 20, 'MB', { name: 'same process before scanning', value: rssBase / 2 ** 20 })
+report('discovery: scanner RSS peak during the sweeps', rssPeak / 2 ** 20, 'MB', { name: 'same process before scanning', value: rssBase / 2 ** 20 })
+report(`discovery: JS heap after GC, after ${RUNS + 1} scans and ${RUNS} sweeps`, heapAfterGc(), 'MB', { name: 'same process before scanning', value: heapBase })
 child.stdin!.end()
 child.kill()
 process.exit(0)
