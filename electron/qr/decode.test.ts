@@ -131,6 +131,35 @@ describe('decodeQr on generated codes', () => {
   })
 })
 
+describe('decodeQr on large photos', () => {
+  /** A QR PNG pasted at (left, top) into a grey w x h JPEG. */
+  async function bigPhoto(w: number, h: number, scale: number, left: number, top: number) {
+    const q = await qrPng(TEXT, scale)
+    const jpg = await sharp({ create: { width: w, height: h, channels: 3, background: '#9a9a9a' } })
+      .composite([{ input: q.png, left, top }])
+      .jpeg({ quality: 90 })
+      .toBuffer()
+    return { jpg, corners: q.corners.map(([x, y]) => [x + left, y + top] as Point), module: q.module }
+  }
+
+  it('decodes a downscaled copy first and maps corners back to full resolution', async () => {
+    const b = await bigPhoto(4000, 3000, 12, 2100, 900)
+    const r = await decodeQr(b.jpg)
+    expect([r.width, r.height]).toEqual([4000, 3000])
+    expect(r.strategy).toBe('work')
+    expect(r.codes.map((c) => c.text)).toEqual([TEXT])
+    expectCorners(r.codes[0].position, b.corners, b.module * 1.5)
+  })
+
+  it('falls back to full resolution for a code too small for the downscaled copy', async () => {
+    const b = await bigPhoto(4000, 3000, 2, 300, 2500)
+    const r = await decodeQr(b.jpg)
+    expect(r.codes.map((c) => c.text)).toEqual([TEXT])
+    expect(r.strategy).toBe('full-large')
+    expectCorners(r.codes[0].position, b.corners, b.module * 2)
+  })
+})
+
 /** Degraded screen photos that a single plain zxing call misses (asserted) and the pipeline reads. */
 describe('decodeQr on simulated phone photos of a screen', () => {
   // Tilted 20°, top edge 20% shorter (perspective), unless a case says otherwise.

@@ -2,8 +2,8 @@
 // screen need more (moiré, glare, blur, tilt), so we try a sequence of preprocessing variants,
 // cheapest and most often useful first, and stop at the first one that yields a code. The
 // order was tuned on ../shared/qr-corpus and on synthetic 12 MP screen photos (scripts/bench/qr.ts).
-import { normalizeImage, type IntakeLimits, type NormalizedImage } from '../photos/intake'
-import { adaptiveThreshold, blur, clahe, lumaOf, median, resize, rotate, stretch, toRgba, unrotatePoint, type Gray } from './gray'
+import { decodeGrayFit, normalizeImage, probeImage, type IntakeLimits, type NormalizedImage } from '../photos/intake'
+import { adaptiveThreshold, blur, clahe, grayFit, median, resize, rotate, stretch, toRgba, unrotatePoint, type Gray } from './gray'
 import { zxingRead, type Pixels, type ReaderOptions, type ReadResult } from './zxing'
 
 export type Point = [number, number]
@@ -58,7 +58,8 @@ interface Strategy {
 }
 
 interface Ctx {
-  original: Pixels
+  /** Full-resolution upright RGBA; decoded lazily for large files, which usually never need it. */
+  original(): Promise<Pixels>
   width: number
   height: number
   /** Luma at working resolution (max side WORK_SIDE), computed once. */
@@ -105,10 +106,13 @@ const maxSide = (c: Ctx) => Math.max(c.width, c.height)
 
 /** Cheap first. Each entry is one zxing call (which itself also tries 90° rotations, inversion and its own downscaling). */
 const STRATEGIES: Strategy[] = [
-  // 1. What plain zxing does: most clean images end here.
-  { name: 'full', build: async (c) => scaled(c.original, 1) },
-  // 2. Large photos: zxing's locator does better when modules are a few pixels wide, and it is faster.
+  // 1. What plain zxing does: most clean images end here. For large photos (12 MP phone
+  //    pictures) the downscaled working copy goes first: it is 5-10x cheaper, and zxing's
+  //    locator does better when modules are a few pixels wide rather than dozens.
+  { name: 'full', when: (c) => maxSide(c) <= WORK_SIDE, build: async (c) => scaled(await c.original(), 1) },
   { name: 'work', when: (c) => maxSide(c) > WORK_SIDE, build: (c) => fromWork(c, (g) => g) },
+  // 2. Full resolution for large photos: a small code far away needs every pixel.
+  { name: 'full-large', when: (c) => maxSide(c) > WORK_SIDE, build: async (c) => scaled(await c.original(), 1) },
   // 3. A global threshold survives uneven texture inside modules (printed/photographed halftones).
   { name: 'global', build: (c) => fromWork(c, (g) => g), options: { binarizer: 'GlobalHistogram' } },
   // 4. Small images: upsample so that module edges are several pixels wide.
@@ -167,20 +171,39 @@ function toCode(r: ReadResult, v: Variant): QrCode {
 export async function decodeQr(input: Uint8Array | NormalizedImage | Pixels, opts: DecodeOptions = {}): Promise<DecodeResult> {
   const t0 = performance.now()
   const budget = opts.timeBudgetMs ?? 1500
-  const original: Pixels = isPixels(input) ? input : await normalizeImage(input, opts.limits)
-  let workCache: Promise<{ g: Gray; scale: number }> | undefined
-  const ctx: Ctx = {
-    original,
-    width: original.width,
-    height: original.height,
-    sawChecksumError: false,
-    work: () =>
-      (workCache ??= (async () => {
-        const g = lumaOf(original)
-        const scale = Math.min(1, WORK_SIDE / Math.max(g.width, g.height))
-        return { g: scale < 1 ? await resize(g, scale) : g, scale }
-      })()),
+  let width: number
+  let height: number
+  let original: () => Promise<Pixels>
+  let work: () => Promise<{ g: Gray; scale: number }>
+  const once = <T>(f: () => Promise<T>) => {
+    let p: Promise<T> | undefined
+    return () => (p ??= f())
   }
+  if (isPixels(input)) {
+    ;({ width, height } = input)
+    original = async () => input
+    work = once(async () => {
+      const g = await grayFit(input, WORK_SIDE)
+      return { g, scale: g.width / width }
+    })
+  } else {
+    // Header first: limits and file-type errors before any decoding.
+    const probe = await probeImage(input, opts.limits)
+    ;({ width, height } = probe)
+    original = once(() => normalizeImage(input, opts.limits))
+    const fromFile = Math.max(width, height) > WORK_SIDE ? await decodeGrayFit(input, WORK_SIDE, opts.limits) : null
+    if (fromFile) {
+      work = async () => ({ g: fromFile, scale: fromFile.width / width })
+    } else {
+      const px = await original()
+      ;({ width, height } = px)
+      work = once(async () => {
+        const g = await grayFit(px, WORK_SIDE)
+        return { g, scale: g.width / width }
+      })
+    }
+  }
+  const ctx: Ctx = { original, width, height, sawChecksumError: false, work }
   let attempts = 0
   for (const s of STRATEGIES) {
     if (opts.strategies && !opts.strategies.includes(s.name)) continue
@@ -197,8 +220,8 @@ export async function decodeQr(input: Uint8Array | NormalizedImage | Pixels, opt
     if (valid.length > 0) {
       const seen = new Set<string>()
       const codes = valid.filter((r) => !seen.has(r.format + '\0' + hex(r.bytes)) && seen.add(r.format + '\0' + hex(r.bytes))).map((r) => toCode(r, v))
-      return { codes, ms: performance.now() - t0, attempts, strategy: s.name, width: original.width, height: original.height }
+      return { codes, ms: performance.now() - t0, attempts, strategy: s.name, width, height }
     }
   }
-  return { codes: [], ms: performance.now() - t0, attempts, strategy: null, width: original.width, height: original.height }
+  return { codes: [], ms: performance.now() - t0, attempts, strategy: null, width, height }
 }

@@ -123,3 +123,16 @@ export function invert(g: Gray): Gray {
   for (let i = 0; i < out.length; i++) out[i] = 255 - g.data[i]
   return { data: out, width: g.width, height: g.height }
 }
+
+/** Upright RGBA -> greyscale no larger than maxSide, in one libvips pipeline (no 12 MP JS loop). */
+export async function grayFit(px: Pixels, maxSide: number): Promise<Gray> {
+  if (Math.max(px.width, px.height) <= maxSide) return lumaOf(px)
+  const input = Buffer.from(px.data.buffer, px.data.byteOffset, px.data.byteLength)
+  const { data, info } = await sharp(input, { raw: { width: px.width, height: px.height, channels: 4 } })
+    .removeAlpha()
+    .resize(maxSide, maxSide, { fit: 'inside' })
+    .greyscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height }
+}
