@@ -1,14 +1,15 @@
 // A PNG of what the NVR's monitor shows on the Retrieve Password screen: a dark UI frame,
 // a title, and the QR on a white panel with a quiet zone. Support receives photos of
 // exactly this, so tests and trainees can feed it to the console's QR intake.
-import QRCode from 'qrcode'
-import sharp from 'sharp'
 import { esc } from '../core/xml'
 
 export const SCREEN_WIDTH = 1024
 export const SCREEN_HEIGHT = 768
 
 export async function renderQrScreen(payload: string, info: { model: string; serial: string }): Promise<Buffer> {
+  // Loaded on first use: most benches never render a screen, and each --netns device is a
+  // process of its own whose start-up time matters.
+  const [{ default: QRCode }, { default: sharp }] = await Promise.all([import('qrcode'), import('sharp')])
   // Margin 4 modules is the quiet zone the QR specification asks for.
   const qr = await QRCode.toBuffer(payload, { type: 'png', errorCorrectionLevel: 'M', margin: 4, scale: 6, color: { dark: '#000000', light: '#ffffff' } })
   const meta = await sharp(qr).metadata()
