@@ -179,7 +179,7 @@ export const en = {
     checkNote: 'Note (what was compared)', checkFile: 'Evidence file', pass: 'Record as passed', failCheck: 'Record as failed', passed: 'passed', failed: 'failed', notDone: 'not recorded',
     approval: 'Second-agent approval', approvalHelp: 'Settings require a second agent to approve each code release.', approver: 'Approving agent', approve: 'Record approval', approvedBy: 'Approved by {who}',
     code: 'Security code', provider: { lab: 'Lab vendor service', http: 'Vendor API', manual: 'Typed from the vendor’s tool' },
-    request: 'Get code', manualCode: 'Code from the vendor (case sensitive)', notConfigured: 'not configured in Settings',
+    request: 'Get code', codeWaiting: 'A code can be requested once the QR is valid and ownership (and approval, when required) is recorded.', manualCode: 'Code from the vendor (case sensitive)', notConfigured: 'not configured in Settings',
     codes: 'Codes', codeStatus: { issued: 'ready', accepted: 'accepted by the NVR', rejected: 'refused by the NVR', void: 'void' },
     reveal: 'Show code', copy: 'Copy', copied: 'Code copied.', spelled: 'Spelled', caseNote: 'Case sensitive: read it letter by letter.',
     message: 'Message to the customer', lang: { en: 'English', cs: 'Czech' }, makeMessage: 'Write message', copyMessage: 'Copy message', messageCopied: 'Message copied.',
