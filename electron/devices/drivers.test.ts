@@ -28,6 +28,18 @@ describe('2N client', () => {
     expect(rejected).toBe(0)
   })
 
+  it('moves to HTTPS when a service is HTTPS-only (error 7)', async () => {
+    const d = bench.intercom(1)
+    d.services.system = { ...d.services.system, transport: 'https' }
+    try {
+      const c = new TwoNClient({ host: d.ip, httpPort: 80, httpsPort: null, timeoutMs: 3000 }, d.info().credentials)
+      expect((await c.status()).upTime).toBeGreaterThanOrEqual(0)
+      expect(c.lastFingerprint).toBe(d.cert.fingerprint256)
+    } finally {
+      d.services.system = { ...d.services.system, transport: 'http' }
+    }
+  })
+
   it('uses Basic when that is the only scheme offered', async () => {
     const d = bench.intercom(1)
     d.services.system = { ...d.services.system, auth: 'basic' }
@@ -52,6 +64,23 @@ describe('2N client', () => {
     await expect(bad.status()).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
     // The same client never sends the rejected password again.
     await expect(bad.status()).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining('rejected') })
+  })
+
+  it('field quirk: a login page instead of the configuration is handled without a second attempt', async () => {
+    const d = bench.intercom(0)
+    d.quirks.configLoginPage = true
+    try {
+      const ok = await new TwoNClient(ep(d.ip), d.info().credentials).downloadConfig()
+      expect(verifyTwoNConfig(ok, d.serial).ok).toBe(true)
+      const bad = new TwoNClient(ep(d.ip), { username: 'api', password: 'wrong' })
+      let rejected = 0
+      bad.onRejected = () => rejected++
+      await expect(bad.downloadConfig()).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining('login page') })
+      await expect(bad.downloadConfig()).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+      expect(rejected).toBe(1)
+    } finally {
+      d.quirks.configLoginPage = false
+    }
   })
 
   it('verifies a configuration by parsing and serial', async () => {

@@ -110,9 +110,12 @@ export class TwoNClient {
     private readonly creds: Credentials | null,
   ) {}
 
+  /** Set when the device said "HTTPS only" (error 7) over plain HTTP. */
+  private forceHttps = false
+
   private target() {
-    const https = (this.ep.preferHttps ?? true) && !!this.ep.httpsPort
-    return { host: this.ep.host, port: https ? this.ep.httpsPort! : (this.ep.httpPort ?? 80), tls: https, localAddress: this.ep.localAddress }
+    const https = this.forceHttps || ((this.ep.preferHttps ?? true) && !!this.ep.httpsPort)
+    return { host: this.ep.host, port: https ? (this.ep.httpsPort ?? 443) : (this.ep.httpPort ?? 80), tls: https, localAddress: this.ep.localAddress }
   }
 
   private authHeader(method: string, uri: string): string | undefined {
@@ -139,8 +142,33 @@ export class TwoNClient {
     let { r, sentAuth } = await this.send(method, uri, o, what)
     let staleRetried = false
     let schemeSwitched = false
+    let challengeProbed = false
+    if (errorCode(r) === 7 && !this.target().tls) {
+      // "Invalid connection type": the service is HTTPS-only. Nothing was checked yet.
+      this.forceHttps = true
+      ;({ r, sentAuth } = await this.send(method, uri, o, what))
+    }
     for (;;) {
       if (r.status === 403 && /block|lock/i.test(r.body.toString('utf8', 0, 2000))) throw lockoutSignalled(what, extractDescription(r))
+      // Field quirk (2n-intercom.md §2, §8): instead of a 401, some firmware answers a failed
+      // /api/config with 200 and the HTML login page, so there is no challenge to read.
+      if (isLoginPage(r) && uri.startsWith('/api/') && this.creds) {
+        if (sentAuth) {
+          // The credential was sent and not accepted: the same discipline as a 401.
+          this.rejected = true
+          this.onRejected?.()
+          throw credentialsRejected(`${what} (the device answered with its login page)`)
+        }
+        if (challengeProbed) return r
+        // Learn the scheme from the system service, without credentials, then send them once.
+        challengeProbed = true
+        const probe = await this.send('GET', '/api/system/status', {}, what)
+        const pick = pickChallenge(parseChallenges(headerValues(probe.r.headers, 'www-authenticate')))
+        if (!pick) return r
+        this.auth = toAuth(pick)
+        ;({ r, sentAuth } = await this.send(method, uri, o, what))
+        continue
+      }
       if (r.status !== 401) return r
       const challenges = parseChallenges(headerValues(r.headers, 'www-authenticate'))
       const pick = pickChallenge(challenges)
@@ -224,6 +252,10 @@ export class TwoNClient {
   async factoryReset(network: boolean): Promise<void> {
     await this.json('GET', `/api/config/factoryreset${network ? '?section=network' : ''}`, 'Factory reset')
   }
+}
+
+function isLoginPage(r: DeviceReply): boolean {
+  return r.status === 200 && /text\/html/i.test(String(r.headers['content-type'] ?? '')) && /<form|login/i.test(r.body.toString('utf8', 0, 4096))
 }
 
 function toAuth(c: Challenge): AuthState {
