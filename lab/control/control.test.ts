@@ -30,14 +30,15 @@ describe('control interface', () => {
 
   it('slow: replies are delayed by the given time', async () => {
     const d = bench.devices[0]
-    await control('POST', `/devices/${d.serial}/slow`, { ms: 400 })
+    // Wide margins: CI machines are shared and slow, the point is "delayed" vs "not delayed".
+    await control('POST', `/devices/${d.serial}/slow`, { ms: 1500 })
     const t = Date.now()
     await fetch(info(d))
-    expect(Date.now() - t).toBeGreaterThanOrEqual(390)
+    expect(Date.now() - t).toBeGreaterThanOrEqual(1490)
     await control('POST', `/devices/${d.serial}/normal`)
     const t2 = Date.now()
     await fetch(info(d))
-    expect(Date.now() - t2).toBeLessThan(300)
+    expect(Date.now() - t2).toBeLessThan(1000)
   })
 
   it('truncate: the connection drops mid-reply', async () => {
@@ -69,9 +70,9 @@ describe('control interface', () => {
     expect(await reachable(info(d))).toBe(false)
     await control('POST', `/devices/${d.serial}/powerOn`)
     expect(await reachable(info(d))).toBe(true)
-    await control('POST', `/devices/${d.serial}/reboot`, { offlineMs: 200 })
+    await control('POST', `/devices/${d.serial}/reboot`, { offlineMs: 1500 })
     expect(await reachable(info(d))).toBe(false)
-    await waitFor(() => reachable(info(d)), 3000, 'back after reboot')
+    await waitFor(() => reachable(info(d)), 6000, 'back after reboot')
   })
 
   it('clockSkew moves the device clock', async () => {

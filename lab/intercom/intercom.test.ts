@@ -11,7 +11,7 @@ let d: Intercom
 let base: string
 
 beforeAll(async () => {
-  bench = await startBench({ intercoms: 2, nvrs: 0, seed: 'intercom-test', hostBase: '127.0.1.', portMode: 'ephemeral', discovery: false, timing: { rebootMs: 200, applyDelayMs: 15_000, nonceTtlMs: 60_000 } })
+  bench = await startBench({ intercoms: 2, nvrs: 0, seed: 'intercom-test', hostBase: '127.0.1.', portMode: 'ephemeral', discovery: false, timing: { rebootMs: 800, applyDelayMs: 15_000, nonceTtlMs: 60_000 } })
   d = bench.intercom(0)
   base = `http://${d.ip}:${d.httpPort}`
 })
@@ -148,7 +148,7 @@ describe('system endpoints', () => {
     expect((await jsonOf(await api().fetch(`${base}/api/system/restart`))).success).toBe(true)
     await waitFor(() => !d.online, 2000, 'device to go down')
     expect(await reachable(`${base}/api/system/info`)).toBe(false)
-    await waitFor(() => d.online, 3000, 'device to come back')
+    await waitFor(() => d.online, 6000, 'device to come back')
     const after = await jsonOf(await api().fetch(`${base}/api/system/status`))
     expect(after.result.upTime).toBeLessThan(5)
   })
@@ -211,7 +211,7 @@ describe('firmware', () => {
     const up3 = await jsonOf(await api().fetch(`${base}/api/firmware`, { method: 'PUT', body: fw(v, '2.51.0.10.1') }))
     expect((await jsonOf(await api().fetch(`${base}/api/firmware/apply?fileid=${up3.result.fileId}`))).success).toBe(true)
     await waitFor(() => !d.online, 2000, 'reboot')
-    await waitFor(() => d.online, 3000, 'come back')
+    await waitFor(() => d.online, 6000, 'come back')
     expect((await fetch(`${base}/api/system/info`)).headers.get('server')).toBe('HIP2.51.0.10.1')
   })
 })
@@ -278,7 +278,7 @@ describe('factory reset', () => {
     const fp = (await httpsGet(`https://${d.ip}:${d.httpsPort}/api/system/info`)).fingerprint256
     expect((await jsonOf(await api().fetch(`${base}/api/config/factoryreset`))).success).toBe(true)
     await bench.advance(15_000)
-    await waitFor(() => d.online, 3000, 'come back after reset')
+    await waitFor(() => d.online, 6000, 'come back after reset')
     expect(d.ip).toBe('127.0.1.10')
     expect((await api().fetch(`${base}/api/system/status`)).status).toBe(401)
     const login = await webLogin('admin', '2n')
@@ -298,7 +298,7 @@ describe('factory reset', () => {
     const client = new DigestFetch('console', 'C0nsole!pw')
     expect((await jsonOf(await client.fetch(`${base}/api/config/factoryreset?section=network`))).success).toBe(true)
     await bench.advance(15_000)
-    await waitFor(() => d.online, 3000, 'come back after network reset')
+    await waitFor(() => d.online, 6000, 'come back after network reset')
     expect(d.ip).toBe(d.defaultIp)
     expect(d.ip).not.toBe('127.0.1.10')
     expect(await reachable(`${base}/api/system/info`)).toBe(false)
