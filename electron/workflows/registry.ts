@@ -5,13 +5,15 @@ import type { Action } from './actions'
 import { validateProcedure, type ProcedureDef, type ProcedureDefInput } from './definition'
 import { my2nMoveActions, type My2nMoveDeps } from './my2n-move/actions'
 import { my2nMove } from './procedures/my2n-move'
+import { nvrPasswordReset } from './procedures/nvr-password-reset'
+import { nvrResetActions, type NvrResetDeps } from '../nvr-reset/workflow-actions'
 
-export const PROCEDURES: ProcedureDefInput[] = [my2nMove]
+export const PROCEDURES: ProcedureDefInput[] = [my2nMove, nvrPasswordReset]
 
-export type ActionDeps = My2nMoveDeps
+export type ActionDeps = My2nMoveDeps & NvrResetDeps
 
 export function buildActions(deps: ActionDeps): Map<string, Action> {
-  return new Map(Object.entries({ ...my2nMoveActions(deps) }))
+  return new Map(Object.entries({ ...my2nMoveActions(deps), ...nvrResetActions(deps) }))
 }
 
 /** Every action name known to this build (for validating definitions without device access). */

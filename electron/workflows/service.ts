@@ -7,6 +7,7 @@ import { deviceOps } from './bind-device-ops'
 import type { DeviceOpsPort } from './device-port'
 import { WorkflowEngine } from './engine'
 import { buildActions, loadProcedures } from './registry'
+import { buildView } from '../nvr-reset/view'
 
 export interface WorkflowService {
   engine: WorkflowEngine
@@ -23,7 +24,7 @@ export function workflowService(app: App, o: { ops?: DeviceOpsPort } = {}): Work
   const engine = new WorkflowEngine({
     repo: new WorkflowsRepo(app.db),
     procedures: loadProcedures(),
-    actions: buildActions({ ops: o.ops ?? deviceOps(app), my2n: () => my2n.client(), rediscoverMs }),
+    actions: buildActions({ ops: o.ops ?? deviceOps(app), my2n: () => my2n.client(), rediscoverMs, nvrReset: (id) => buildView(app, id) }),
     ticket: (id) => app.tickets.get(id),
     audit: (e) => app.audit(e),
     agentLabel: () => app.agentLabel(),

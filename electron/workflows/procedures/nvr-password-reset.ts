@@ -1,0 +1,53 @@
+// NVR "Option 2" password reset from the customer's QR photo (../shared/seeds/
+// 003_d8070006d65c16d8.txt, nvr-reset.md). Pure data: the work happens in the reset panel on
+// the ticket; the named checks (electron/nvr-reset/workflow-actions.ts) complete a step only
+// when the reset's recorded state says it is done.
+import type { ProcedureDefInput } from '../definition'
+
+export const nvrPasswordReset: ProcedureDefInput = {
+  id: 'nvr-password-reset',
+  version: 1,
+  title: 'NVR password reset from a QR photo (Option 2)',
+  summary: 'QR photo, ownership checks, security code, message to the customer, code entered and new password verified.',
+  ticketProcedure: 'nvr-password-reset',
+  start: 'qr-photo',
+  steps: [
+    {
+      id: 'qr-photo', title: 'QR photo from the customer', kind: 'manual', action: 'nvrReset.checkQr', skippable: false,
+      instructions: `Ask the customer to open "Forgot Password" on the NVR and photograph the QR code on the Retrieve Password screen, WITHOUT leaving that screen afterwards.
+
+Add the photo in the reset panel above (drop it on the ticket, paste it, choose the file, or drop the customer's .eml). The console decodes it, shows the device and the deadline.`,
+      warning: 'The QR is valid for one day, and only while the Retrieve Password screen stays open and the NVR is not restarted.',
+      outcomes: { decoded: { label: 'QR decoded', next: 'ownership' } },
+    },
+    {
+      id: 'ownership', title: 'Ownership', kind: 'manual', action: 'nvrReset.checkOwnership', skippable: false,
+      instructions: `Vendors release codes only to the owner. In the reset panel record:
+- a photo of the device label (serial visible, matching {{serial}}),
+- the Certificate of Ownership or a proof of purchase,
+- that the requester is the registered owner.`,
+      outcomes: { verified: { label: 'Ownership recorded', next: 'code' } },
+    },
+    {
+      id: 'code', title: 'Security code', kind: 'manual', action: 'nvrReset.checkCode', skippable: false,
+      instructions: 'Get the code in the reset panel: from the vendor service, the configured vendor API, or typed from the vendor’s own tool. It is case sensitive and stored encrypted.',
+      outcomes: { issued: { label: 'Code obtained', next: 'send' } },
+    },
+    {
+      id: 'send', title: 'Send the code to the customer', kind: 'decision',
+      instructions: 'Write the message in the reset panel (English or Czech): it contains the code spelled out, the deadline in the customer’s time zone and the warning not to leave the Retrieve Password screen.',
+      outcomes: {
+        sent: { label: 'Sent to the customer', next: 'verify' },
+        bench: { label: 'The NVR is on our bench: apply it here', next: 'verify' },
+      },
+    },
+    {
+      id: 'verify', title: 'New password works', kind: 'manual', action: 'nvrReset.checkVerified', skippable: false,
+      instructions: 'On the bench, the reset panel enters the code once, sets the new password and checks that it logs in while the old one is refused. Otherwise the customer confirms that the new password works.',
+      outcomes: {
+        verified: { label: 'Verified', next: 'end' },
+        'new-qr': { label: 'The QR became invalid', next: 'qr-photo', tone: 'bad', message: 'The customer left the screen or the NVR restarted: a new photo is needed.' },
+      },
+    },
+  ],
+}
