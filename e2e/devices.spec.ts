@@ -47,7 +47,7 @@ async function shoot(page: Page, name: string) {
 
 test('scan, open a device, link, back up and confirm a factory reset by serial', async ({ page }) => {
   await page.goto(c.url)
-  await page.getByRole('link', { name: 'Devices' }).click()
+  await page.getByRole('navigation').getByRole('link', { name: 'Devices', exact: true }).click()
   await page.getByTestId('iface-lo').check()
   await page.getByTestId('scan-cidr').fill('127.0.48.0/24')
   await page.getByTestId('scan-timeout').fill('6')
@@ -88,4 +88,25 @@ test('scan, open a device, link, back up and confirm a factory reset by serial',
   await expect(page.getByTestId('op-outcome')).toContainText('Factory reset')
   await expect(page.getByTestId('device-audit')).toContainText('factoryReset')
   await shoot(page, 'device-page')
+})
+
+test('an NVR that needs a login is added by address with its credentials', async ({ page }) => {
+  const n = bench.nvr(0)
+  await page.goto(c.url)
+  await page.getByRole('navigation').getByRole('link', { name: 'Devices', exact: true }).click()
+  await page.getByTestId('add-device').click()
+  await page.getByTestId('add-address').fill(n.ip)
+  await page.getByTestId('add-user').fill(n.info().credentials.username)
+  await page.getByTestId('add-password').fill(n.info().credentials.password)
+  await shoot(page, 'devices-add')
+  await page.getByTestId('add-submit').click()
+  await expect(page.getByTestId('device-serial')).toHaveText(n.serial)
+  await expect(page.getByTestId('cred-state')).toContainText('admin')
+  expect(await page.content()).not.toContain(n.info().credentials.password)
+  // A wrong address is explained, not added.
+  await page.getByRole('navigation').getByRole('link', { name: 'Devices', exact: true }).click()
+  await page.getByTestId('add-device').click()
+  await page.getByTestId('add-address').fill('127.0.48.250')
+  await page.getByTestId('add-submit').click()
+  await expect(page.getByTestId('add-notes')).toContainText('refuses connections')
 })
