@@ -63,15 +63,17 @@ export const labCommand: Command = {
       throw new UsageError('--host-base must look like 127.X.Y. (loopback only)')
     }
     const { startBench } = await import('./bench')
-    let bench: Bench
-    try {
-      bench = await startBench({
+    // Options are checked first, so that their UsageErrors reach the caller (exit 2 + help).
+    const options = {
       intercoms: intOption(values.intercoms, 'intercoms', 0, 100) ?? 2,
       nvrs: intOption(values.nvrs, 'nvrs', 0, 100) ?? 2,
       seed: values.seed, hostBase, firstHost: intOption(values['first-host'], 'first-host', 2, 250),
-      portMode: values['ephemeral-ports'] ? 'ephemeral' : 'standard', netns: values.netns, discovery: !values['no-discovery'],
+      portMode: values['ephemeral-ports'] ? ('ephemeral' as const) : ('standard' as const), netns: values.netns, discovery: !values['no-discovery'],
       controlPort: intOption(values['control-port'], 'control-port', 1, 65535),
-      })
+    }
+    let bench: Bench
+    try {
+      bench = await startBench(options)
     } catch (e) {
       // Address in use, not root for --netns, too many devices: say so without a stack trace.
       const err = e as NodeJS.ErrnoException & { address?: string; port?: number }
