@@ -29,6 +29,10 @@ test('photo → decoded → ownership → lab code → applied on the bench NVR 
   await openTicket(page, w)
   await expect(page.getByTestId('reset-stage')).toHaveText('Waiting for the QR photo')
   await shots(page, '01-empty')
+  // The guided timeline of the same reset (workflow engine): its steps follow the panel.
+  await page.getByTestId('workflow-start-nvr-password-reset').click()
+  await page.getByTestId('wf-outcome-decoded').click()
+  await expect(page.getByTestId('workflow')).toContainText('No QR yet')
 
   const photo = await customerPhoto(w)
   await dropFile(page, photo, 'IMG_4711.jpg')
@@ -76,6 +80,13 @@ test('photo → decoded → ownership → lab code → applied on the bench NVR 
   await expect(page.getByTestId('reset-stage')).toHaveText('Reset verified')
   expect(w.bench.nvr(0).passwordOf('admin')).toBe('N3w-Passw0rd!')
   await shots(page, '05-verified', 'apply')
+  // The timeline now completes step by step from the recorded state.
+  for (const o of ['decoded', 'verified', 'issued', 'bench', 'verified']) {
+    await page.getByTestId(`wf-outcome-${o}`).click()
+    await expect(page.getByTestId('workflow')).not.toContainText('No QR yet')
+  }
+  await expect(page.getByTestId('workflow-status')).toHaveText('Completed')
+  await shots(page, '06-timeline', 'workflow')
 
   // The audit trail names the code only masked.
   const trail = await fetch(`${w.host.origin}/api/rpc/audit.list`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${w.host.token}` }, body: JSON.stringify({ ticketId: w.ticketId }) }).then((r) => r.text())
