@@ -24,6 +24,19 @@ describe('support-console lab', () => {
     expect(h.status).toBe(2)
   })
 
+  it('reports a taken address without a stack trace (exit 1)', async () => {
+    const taken = await startBench({ intercoms: 1, nvrs: 0, hostBase: '127.0.12.', portMode: 'standard', discovery: false })
+    try {
+      const r = spawnSync(process.execPath, [BIN, 'lab', '--host-base', '127.0.12.', '--intercoms', '1', '--nvrs', '0', '--no-discovery'], { cwd: ROOT, encoding: 'utf8' })
+      expect(r.status).toBe(1)
+      expect(r.stderr).toContain('Error: could not start the lab bench')
+      expect(r.stderr).toContain('127.0.12.10:80 is taken')
+      expect(r.stderr).not.toContain('    at ')
+    } finally {
+      await taken.stop()
+    }
+  })
+
   it('starts a bench, prints JSON, serves the devices and stops cleanly on SIGTERM', async () => {
     const child = spawn(process.execPath, [BIN, 'lab', '--json', '--seed', 'cli-test', '--intercoms', '1', '--nvrs', '1', '--ephemeral-ports', '--no-discovery', '--host-base', '127.0.7.'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
