@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { crc32, deflateSync } from 'node:zlib'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
@@ -133,6 +134,19 @@ describe('normalizeImage', () => {
     expect(isobmffWellFormed(avif)).toBe(true)
     const n = await normalizeImage(avif)
     expect([n.width, n.height, n.mime]).toEqual([64, 32, 'image/avif'])
+  })
+
+  it('decodes a real HEIC (HEVC) photo with libheif and keeps its EXIF capture time', async () => {
+    // Generated once with heif-enc (see fixtures/README.md): sharp's prebuilt cannot encode or decode HEVC.
+    const heic = readFileSync(new URL('./fixtures/qr-240.heic', import.meta.url))
+    const info = await inspectImage(heic)
+    expect(info).toMatchObject({ mime: 'image/heic', width: 240, height: 240, capturedAt: '2026-11-21T14:05:09+01:00' })
+    const n = await normalizeImage(heic)
+    expect([n.width, n.height, n.data.length]).toEqual([240, 240, 240 * 240 * 4])
+    // The quiet zone (4 of 37 modules, ~26 px) is white; the finder pattern's outer ring just inside it is black.
+    expect(n.data[0]).toBeGreaterThan(200)
+    const finder = (29 * 240 + 29) * 4
+    expect(n.data[finder]).toBeLessThan(60)
   })
 
   it('sends HEIC files to the libheif decoder and reports a damaged one clearly', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import QRCode from 'qrcode'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
@@ -100,6 +101,12 @@ describe('decodeQr on generated codes', () => {
     // Control characters survive (zxing's default text mode would rewrite them as <GS> etc.).
     const ctrl = 'A\u001dB\u0001C'
     expect((await decodeQr((await qrPng(ctrl, 6)).png)).codes[0].text).toBe(ctrl)
+  })
+
+  it('reads a HEIC photo (libheif path)', async () => {
+    const heic = readFileSync(new URL('../photos/fixtures/qr-240.heic', import.meta.url))
+    const r = await decodeQr(heic)
+    expect(r.codes.map((c) => c.text)).toEqual(['HEIC fixture: NVR2M|SN=2M0123456789'])
   })
 
   it('returns no codes and no error for a photo without a code', async () => {
