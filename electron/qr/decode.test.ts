@@ -103,6 +103,14 @@ describe('decodeQr on generated codes', () => {
     expect((await decodeQr((await qrPng(ctrl, 6)).png)).codes[0].text).toBe(ctrl)
   })
 
+  it('reads a light-on-dark code (dark-themed NVR screens)', async () => {
+    const q = await qrPng(TEXT, 6)
+    const negative = await sharp(q.png).negate({ alpha: false }).png().toBuffer()
+    const r = await decodeQr(negative)
+    expect(r.codes.map((c) => c.text)).toEqual([TEXT])
+    expectCorners(r.codes[0].position, q.corners, q.module * 1.5)
+  })
+
   it('reads a HEIC photo (libheif path)', async () => {
     const heic = readFileSync(new URL('../photos/fixtures/qr-240.heic', import.meta.url))
     const r = await decodeQr(heic)
