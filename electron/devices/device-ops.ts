@@ -109,7 +109,7 @@ export class DeviceOps {
   identifyFound = (d: FoundDevice): number | null =>
     this.repo.recordSeenSync({
       serial: d.serial, mac: d.mac, endpoint: d.endpoint, kind: d.kind, vendor: d.vendor, model: d.model, name: d.name, firmware: d.firmware,
-      ip: d.sameSubnet || !d.ip ? d.ip : d.ip, iface: d.ifaces[0] ?? '', httpPort: d.httpPort, httpsPort: d.httpsPort, onvifUrl: d.onvifUrl, protocols: d.protocols,
+      ip: d.ip, iface: d.ifaces[0] ?? '', httpPort: d.httpPort, httpsPort: d.httpsPort, onvifUrl: d.onvifUrl, protocols: d.protocols,
     })
 
   startScan(o: { ifaces: string[]; cidr?: string; protocols?: Protocol[]; timeoutS?: number; ports?: PortSpec[] }): Scan {
@@ -385,16 +385,24 @@ export class DeviceOps {
   }
 
   /** Runs one operation with progress, pinning notes and the audit entry (ok / failed). */
-  private async run<T>(d: Device, op: string, ticketId: number | null, inputs: Record<string, unknown>, fn: (drv: ReturnType<DeviceOps['driver']>, pending: { note: string }[]) => Promise<T>, detail: (r: T) => string): Promise<T> {
+  private async run<T>(
+    d: Device, op: string, ticketId: number | null, inputs: Record<string, unknown>,
+    fn: (drv: ReturnType<DeviceOps['driver']>, pending: { note: string }[]) => Promise<T>, detail: (r: T) => string,
+    o: { loginOptional?: boolean } = {},
+  ): Promise<T> {
     const pending: { note: string }[] = []
     this.progress(d.id, op, 'Connecting…')
     let creds: Credentials | null
     try {
       creds = await this.storedCreds(d)
     } catch (e) {
-      await this.app.audit({ action: `devices.${op}`, outcome: 'refused', ticketId, device: d.serial || d.ip, inputs, detail: (e as Error).message })
-      this.progress(d.id, op, (e as Error).message, true, false)
-      throw e
+      if (!o.loginOptional) {
+        await this.app.audit({ action: `devices.${op}`, outcome: 'refused', ticketId, device: d.serial || d.ip, inputs, detail: (e as Error).message })
+        this.progress(d.id, op, (e as Error).message, true, false)
+        throw e
+      }
+      // 2N identity needs no login: a rejected stored password does not block it.
+      creds = null
     }
     const drv = this.driver(this.target(d), creds, { pending, onRejected: () => void this.repo.markCredentialsRejected(d.id) })
     try {
@@ -422,7 +430,7 @@ export class DeviceOps {
       }
       this.repo.recordSeenSync({ serial: i.serial, mac: i.mac, model: i.model, firmware: i.firmware, name: i.name, vendor: i.vendor, kind: d.kind, ip: d.ip })
       return this.repo.get(id)
-    }, (x) => `Identity read: ${x.serial} ${x.model} ${x.firmware}.`)
+    }, (x) => `Identity read: ${x.serial} ${x.model} ${x.firmware}.`, { loginOptional: d.kind === 'intercom' })
   }
 
   async status(id: number) {
