@@ -64,6 +64,8 @@ test('photo → decoded → ownership → lab code → applied on the bench NVR 
   const code = (await page.getByTestId('code-value').innerText()).replace(/\s/g, '')
   expect(code).toMatch(/^[A-Za-z0-9]{8}$/)
   await expect(page.getByTestId('code-spelled')).toContainText(/(capital|lower-case|digit) /)
+  await page.getByTestId('code-copy').click()
+  await expect(page.getByTestId('toast').last()).toContainText('Code copied.')
   await page.getByTestId('message-lang').selectOption('cs')
   await page.getByTestId('make-message').click()
   await expect(page.getByTestId('code-message')).toContainText(code)

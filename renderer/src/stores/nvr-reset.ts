@@ -70,3 +70,26 @@ export const useNvrResetStore = defineStore('nvrReset', () => {
   }
   return { view, ticketId, busy, intake, load, refresh, run, addFiles, call }
 })
+
+/**
+ * Copies text for the agent. The Electron shell denies web permissions (clipboard included),
+ * so when the async clipboard API is refused the classic copy command on a hidden field is
+ * used; it needs only the click that triggered it.
+ */
+export async function copyText(text: string): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text)
+    return
+  } catch {
+    // fall through to the copy command
+  }
+  const ta = document.createElement('textarea')
+  ta.value = text
+  ta.setAttribute('readonly', '')
+  ta.className = 'visually-hidden'
+  document.body.appendChild(ta)
+  ta.select()
+  const ok = document.execCommand('copy')
+  ta.remove()
+  if (!ok) throw new Error('The text could not be copied; select it and press Ctrl+C.')
+}
