@@ -5,7 +5,7 @@ import type { ProcedureDefInput } from '../definition'
 import { SERIAL_PLACES } from '../my2n-move/serial'
 
 const BACKUP_PASSWORD = {
-  id: 'backupPassword', label: 'Protect the stored copy with a password (optional)', type: 'secret', required: false, transient: true,
+  id: 'backupPassword', label: 'Protect the stored copy with a password', type: 'secret', required: false, transient: true,
   help: 'The console then keeps the backup encrypted with this password; you will need it to restore. It is not stored.',
 } as const
 
