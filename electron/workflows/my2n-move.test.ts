@@ -229,4 +229,37 @@ describe('my2n-move procedure on the engine', () => {
     expect(again.current?.stepId).toBe('serial')
     expect((await w2.engine.forTicket(r.ticketId)).map((x) => x.status)).toEqual(['active', 'abandoned'])
   })
+
+  it('device only at the customer site: no bench, uploaded backup, the customer resets it, registration with the new code', async () => {
+    const w = workbench()
+    w.my2n.codes[SERIAL] = 'CERT'
+    w.my2n.owner[SERIAL] = 'old'
+    w.my2n.ownerCode[SERIAL] = 'CERT'
+    const t = await ticket(w, SERIAL)
+    const run = await w.engine.start(t.id, 'my2n-move')
+    await w.engine.completeStep(run.id, 'serial', { serial: SERIAL, foundAt: 'certificate' })
+    await w.engine.runAuto(run.id, 'bench', {})
+    await w.engine.settled(run.id)
+    await w.engine.runAuto(run.id, 'my2n-check', { site: 'new', certificateCode: 'CERT' })
+    await w.engine.settled(run.id)
+    await w.engine.completeStep(run.id, 'already-added', {}, 'new-code')
+    w.my2n.codes[SERIAL] = 'NEW'
+    await w.engine.completeStep(run.id, 'new-code', { securityCode: 'NEW', oldCodeInvalid: true })
+    await w.engine.runAuto(run.id, 'backup', { username: 'admin' })
+    await w.engine.settled(run.id)
+    await w.engine.attach(run.id, 'backup-upload', 'backup', 'cfg.xml', Buffer.from(w.device.config))
+    await w.engine.completeStep(run.id, 'backup-upload', {})
+    await w.engine.runAuto(run.id, 'reset', { confirm: SERIAL })
+    await w.engine.settled(run.id)
+    let r = await w.engine.get(run.id)
+    expect(r.timeline.find((e) => e.stepId === 'reset')).toMatchObject({ outcome: 'remote', why: expect.stringMatching(/strong one/) })
+    expect(w.device.calls.filter((c) => c !== 'identify')).toEqual([]) // the console never touched the device
+    await w.engine.runAuto(run.id, 'register', { site: 'new' })
+    await w.engine.settled(run.id)
+    expect(w.my2n.owner[SERIAL]).toBe('new')
+    await w.engine.completeStep(run.id, 'restore-offer', {}, 'keep')
+    await w.engine.completeStep(run.id, 'close-out', { customerInformed: true })
+    r = await w.engine.get(run.id)
+    expect(r.status).toBe('completed')
+  })
 })
