@@ -127,6 +127,17 @@ describe('a scan of the bench', () => {
   })
 })
 
+describe('Hello announcements', () => {
+  it('a device that joins while the scan listens is found from its Hello', async () => {
+    const n = bench.nvr(1)
+    await n.powerOff()
+    const scan = startScan({ ifaces: resolveInterfaces(['lo']), protocols: ['wsd'], sends: 1, listenMs: 2500, timeoutMs: 5000 })
+    setTimeout(() => void n.powerOn(), 600)
+    const s = await scan.done
+    expect(s.devices.some((d) => d.addresses.includes(n.ip) && d.protocols.includes('wsd'))).toBe(true)
+  })
+})
+
 describe('scan options', () => {
   it('refuses an interface that does not exist instead of falling back to another', () => {
     expect(() => resolveInterfaces(['nope0'])).toThrow(/no network interface "nope0"/)

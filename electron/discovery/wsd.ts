@@ -29,6 +29,20 @@ export interface ProbeMatch {
   relatesTo: string
 }
 
+/** A Hello announcement (a device joining the network), or null. */
+export function parseHello(text: string): ProbeMatch | null {
+  if (!/Hello/.test(text)) return null
+  const h = at(at(parseXml(text), 'Envelope'), 'Body.Hello')
+  if (!h) return null
+  return {
+    endpoint: txt(at(h, 'EndpointReference.Address')),
+    types: txt(at(h, 'Types')),
+    scopes: txt(at(h, 'Scopes')).split(/\s+/).filter(Boolean),
+    xaddrs: txt(at(h, 'XAddrs')).split(/\s+/).filter(Boolean),
+    relatesTo: '',
+  }
+}
+
 export function parseProbeMatches(text: string): ProbeMatch[] {
   const doc = parseXml(text)
   const env = at(doc, 'Envelope')
@@ -66,11 +80,37 @@ export interface WsdOptions {
   /** How long to listen after the last send. */
   waitMs?: number
   onMatch?: (m: ProbeMatch, from: string) => void
+  /** Also accept Hello announcements heard while listening (default true). */
+  hello?: boolean
 }
 
 export async function wsDiscovery(ctx: ProbeContext, o: WsdOptions = {}): Promise<void> {
   const ids = new Map<string, string>()
   const seen = new Set<string>()
+  const accept = (m: ProbeMatch, from: string) => {
+    const key = `${m.endpoint}|${from}`
+    if (seen.has(key)) return
+    seen.add(key)
+    const sc = scopeValues(m.scopes)
+    const xaddr = m.xaddrs.find((x) => /^https?:\/\//i.test(x)) ?? ''
+    let host = from
+    try {
+      if (xaddr) host = new URL(xaddr).hostname
+    } catch {
+      /* bad XAddr: keep the source address */
+    }
+    if (!onSubnet(from, ctx.iface) || !onSubnet(host, ctx.iface)) {
+      ctx.diagnose({
+        kind: 'other-subnet', ip: host, protocol: 'wsd',
+        message: `An ONVIF device answered from ${from}${host !== from ? ` (its address ${host})` : ''}, which is outside ${ctx.iface.name}'s network ${ctx.iface.cidr}. It is on another subnet: put the PC in its subnet (or change the device's address) before working with it.`,
+      })
+    }
+    ctx.observe({
+      protocol: 'wsd', ip: host, iface: ctx.iface.name, uuid: m.endpoint, onvifUrl: xaddr, onvif: 'yes',
+      name: sc.name ?? '', model: sc.hardware ?? '', serial: sc.serial ?? sc.serialnumber ?? '', mac: sc.mac ?? sc.macaddress ?? '',
+    })
+    o.onMatch?.(m, from)
+  }
   const sock = await openProbeSocket(ctx.iface, (msg, rinfo) => {
     const text = msg.toString('utf8')
     // Retransmissions bring the same answer several times: skip the XML parse for repeats.
@@ -78,31 +118,24 @@ export async function wsDiscovery(ctx: ProbeContext, o: WsdOptions = {}): Promis
     if (quick && seen.has(`${quick.trim()}|${rinfo.address}`)) return
     for (const m of parseProbeMatches(text)) {
       if (m.relatesTo && !ids.has(m.relatesTo)) continue
-      const key = `${m.endpoint}|${rinfo.address}`
-      if (seen.has(key)) continue
-      seen.add(key)
-      const sc = scopeValues(m.scopes)
-      const xaddr = m.xaddrs.find((x) => /^https?:\/\//i.test(x)) ?? ''
-      let host = rinfo.address
-      try {
-        if (xaddr) host = new URL(xaddr).hostname
-      } catch {
-        /* bad XAddr: keep the source address */
-      }
-      if (!onSubnet(rinfo.address, ctx.iface) || !onSubnet(host, ctx.iface)) {
-        ctx.diagnose({
-          kind: 'other-subnet', ip: host, protocol: 'wsd',
-          message: `An ONVIF device answered from ${rinfo.address}${host !== rinfo.address ? ` (its address ${host})` : ''}, which is outside ${ctx.iface.name}'s network ${ctx.iface.cidr}. It is on another subnet: put the PC in its subnet (or change the device's address) before working with it.`,
-        })
-      }
-      ctx.observe({
-        protocol: 'wsd', ip: host, iface: ctx.iface.name, uuid: m.endpoint, onvifUrl: xaddr, onvif: 'yes',
-        name: sc.name ?? '', model: sc.hardware ?? '', serial: sc.serial ?? sc.serialnumber ?? '', mac: sc.mac ?? sc.macaddress ?? '',
-        kind: /NetworkVideoTransmitter|Device/.test(m.types) ? undefined : undefined,
-      })
-      o.onMatch?.(m, rinfo.address)
+      accept(m, rinfo.address)
     }
   })
+  // Devices that join while we listen announce themselves with Hello on the group: listen on
+  // the chosen interface only (membership on its address).
+  let hello: Awaited<ReturnType<typeof openProbeSocket>> | null = null
+  if (o.hello ?? true) {
+    hello = await openProbeSocket({ ...ctx.iface, address: '0.0.0.0' }, (msg, rinfo) => {
+      const m = parseHello(msg.toString('utf8'))
+      if (m) accept(m, rinfo.address)
+    }, WSD_PORT).catch(() => null)
+    try {
+      hello?.socket.addMembership(WSD_ADDR, ctx.iface.address)
+    } catch {
+      hello?.close()
+      hello = null
+    }
+  }
   try {
     const sends = Math.max(1, o.sends ?? 3)
     const probes = PROBE_TYPES.map((t) => {
@@ -122,5 +155,6 @@ export async function wsDiscovery(ctx: ProbeContext, o: WsdOptions = {}): Promis
     await delay(o.waitMs ?? 1500, ctx.signal)
   } finally {
     sock.close()
+    hello?.close()
   }
 }
