@@ -19,7 +19,13 @@ test('unknown QR format is shown raw; a second agent must approve before a code 
   await api(w.host, 'nvrReset.settings.set', { requireSecondAgent: true })
   await openTicket(page, w)
   const qr = await QRCode.toBuffer('DHQR1|SN=7K0A2B3C4D|MAC=00:11:22:33:44:55|N=99af', { scale: 10, margin: 4 })
+  // First the customer mailed the QR's text; later the photo of the same QR arrives.
+  await page.getByTestId('qr-text').locator('summary').click()
+  await page.getByTestId('qr-text-input').fill('DHQR1|SN=7K0A2B3C4D|MAC=00:11:22:33:44:55|N=99af')
+  await page.getByTestId('qr-text-use').click()
+  await expect(page.getByTestId('payload-raw')).toContainText('DHQR1|SN=7K0A2B3C4D')
   await dropFile(page, qr, 'screen.png', 'image/png')
+  await expect(page.getByTestId('qr-outline')).toHaveCount(1)
   await expect(page.getByTestId('payload-raw')).toContainText('DHQR1|SN=7K0A2B3C4D')
   await expect(page.getByTestId('payload-format')).toHaveText('Unknown format')
   await expect(page.getByTestId('validity-state')).toHaveText('Unknown')

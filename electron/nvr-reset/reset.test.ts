@@ -99,6 +99,8 @@ describe('NVR reset service', () => {
     expect(done.outcome).toBe('verified')
     expect(done.view.stage).toBe('done')
     expect(s.nvr.passwordOf('admin')).toBe('N3w-Passw0rd!')
+    // Every step went into the hash-chained trail, and the chain and evidence hashes verify.
+    expect(await s.call('audit.verify', {})).toMatchObject({ ok: true, firstBreak: null, evidence: { problems: [] } })
     // The same code is never entered twice.
     expect(await s.fail('nvrReset.apply', { ticketId: s.ticketId, codeId: code.id, address: s.address, newPassword: 'Other-Passw0rd' })).toMatchObject({ code: 'FORBIDDEN' })
   }, 60_000)

@@ -164,6 +164,7 @@ export const en = {
       none: 'No code in the selection either. Send the customer the photo tips.', found: 'Code found in the selection.', selection: 'Selection: {w} × {h} px at {x}, {y}',
     },
     retake: 'Message: how to take a better photo',
+    qrText: 'The customer sent the QR’s text instead of a photo? Paste it here',
     payload: 'QR content', format: 'Format', serial: 'Serial', mac: 'MAC', model: 'Model', nonce: 'Nonce', issued: 'Issued (NVR clock)',
     serialMismatch: 'The serial in the QR differs from the ticket’s serial ({serial}).', serialMatch: 'matches the ticket',
     problems: 'Problems with this QR',
