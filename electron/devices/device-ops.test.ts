@@ -172,3 +172,27 @@ describe('2N move chain', () => {
     expect(actions).toEqual(expect.arrayContaining(['devices.backup:ok', 'devices.factoryReset:ok', 'devices.rediscovered:info', 'devices.setPassword:ok']))
   }, 40_000)
 })
+
+describe('NVR chain', () => {
+  it('encrypted ISAPI backup, restore, full factory reset and rediscovery by its WS-Discovery endpoint', async () => {
+    const n = nvr()
+    const sim = bench.nvr(0)
+    const dev = (await ops.repo.findBySerial(n.serial))!
+    await ops.setCredentials(dev.id, n.credentials.username, n.credentials.password)
+    const b = await ops.backup(dev.id, ticket)
+    expect(b).toMatchObject({ verified: true, serial: n.serial, format: 'isapi-configurationData' })
+    // The export key is stored sealed with the backup, never in clear.
+    const sealed = app.db.prepare('SELECT secret_sealed FROM device_backups WHERE id = ?').pluck().get(b.id) as string
+    expect(sealed).toMatch(/^v1:/)
+    const r = await ops.restore(dev.id, { ticketId: ticket, backupId: b.id, confirmSerial: n.serial })
+    expect(r.ok).toBe(true)
+    await new Promise((res) => setTimeout(res, 1200)) // the NVR reboots after an import
+    const reset = await ops.factoryReset(dev.id, { ticketId: ticket, confirmSerial: n.serial })
+    expect(reset.ok).toBe(true)
+    const found = await ops.waitForDevice(n.serial, { ifaces: ['lo'], cidr: CIDR, deadlineMs: 20_000 })
+    expect(found?.id).toBe(dev.id)
+    expect(found?.ip).toBe(sim.defaultIp)
+    expect(await ops.port.checkLogin({ host: sim.defaultIp }, { username: 'admin', password: sim.factoryPassword }, { ticketId: ticket })).toBe(true)
+  }, 40_000)
+})
+
