@@ -67,7 +67,9 @@ export class WsDiscoveryResponder {
     rx.on('error', () => {})
     await new Promise<void>((resolve, reject) => {
       rx.once('error', reject)
-      rx.bind(WSD_PORT, '0.0.0.0', () => { rx.off('error', reject); resolve() })
+      // Bound to the group address, so only datagrams sent to the group arrive, never unicast
+      // from a real interface; the membership itself is on the lab interface only.
+      rx.bind(WSD_PORT, WSD_GROUP, () => { rx.off('error', reject); resolve() })
     })
     rx.addMembership(WSD_GROUP, this.multicastInterface)
     this.rx = rx
@@ -103,6 +105,12 @@ export class WsDiscoveryResponder {
 
   private async onMessage(msg: Buffer, rinfo: dgram.RemoteInfo): Promise<void> {
     if (!this.target.online()) return
+    // A responder joined on loopback lives next to the machine's real interfaces; Linux
+    // (IP_MULTICAST_ALL) may still hand it group traffic from them if another program joined
+    // there, so it answers only probers on this host (0.0.0.0 is how a prober without a source
+    // address on a loopback-only namespace shows up). On a lab address it is inside a namespace
+    // that only has lab links, and answers anyone, other subnets included.
+    if (this.multicastInterface.startsWith('127.') && !rinfo.address.startsWith('127.') && rinfo.address !== '0.0.0.0') return
     const raw = msg.toString('utf8')
     const env = parseXml(raw)?.Envelope
     const probe = env?.Body?.Probe
