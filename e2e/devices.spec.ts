@@ -87,6 +87,10 @@ test('scan, open a device, link, back up and confirm a factory reset by serial',
   await page.getByTestId('confirm-run').click()
   await expect(page.getByTestId('op-outcome')).toContainText('Factory reset')
   await expect(page.getByTestId('device-audit')).toContainText('factoryReset')
+  // After a network reset the device comes back elsewhere: find it again from its page.
+  await page.getByTestId('op-rediscover').click()
+  await expect(page.getByTestId('op-outcome')).toContainText(`Found again at ${bench.intercom(0).defaultIp}`, { timeout: 30_000 })
+  await expect(page.getByTestId('device-addresses')).toContainText(bench.intercom(0).defaultIp)
   await shoot(page, 'device-page')
 })
 

@@ -23,6 +23,7 @@
 //       and stores it, so the console keeps API access.
 //   ops.trustCertificate(id, fingerprint): Promise<Device>             explicit agent decision
 //   ops.waitForDevice(serial, { ifaces?, cidr?, deadlineMs, ports?, signal?, intervalMs?, waitForOffline? }): Promise<Device | null>
+//   ops.rediscover(id, same options): Promise<Device | null>     (by serial, MAC or WS-Discovery endpoint)
 //       after a console-run reset it first waits for the device to leave its old address,
 //       then rescans (WS-Discovery + HTTP sweep) until the serial (or its MAC / WS-Discovery
 //       endpoint) shows up; the new address is recorded in the inventory.
@@ -563,13 +564,26 @@ export class DeviceOps {
   }
 
   /** Rediscovers a device by serial (after a reset its address may change). Null at the deadline. */
-  async waitForDevice(serial: string, o: { ifaces?: string[]; cidr?: string; deadlineMs: number; ports?: PortSpec[]; signal?: AbortSignal; intervalMs?: number; waitForOffline?: boolean }): Promise<Device | null> {
-    const known = await this.repo.findBySerial(serial)
+  async waitForDevice(serial: string, o: WaitOptions): Promise<Device | null> {
+    return this.waitFor(await this.repo.findBySerial(serial), serial, o)
+  }
+
+  /** The UI's "find it again": rediscovers an inventory device (by serial, MAC or WS-Discovery endpoint). */
+  async rediscover(id: number, o: WaitOptions): Promise<Device | null> {
+    const d = await this.repo.get(id)
+    this.progress(id, 'rediscover', 'Looking for the device…')
+    const found = await this.waitFor(d, d.serial, o)
+    this.progress(id, 'rediscover', found ? `Found at ${found.ip}.` : 'Not found before the time limit.', true, !!found)
+    return found
+  }
+
+  private async waitFor(known: Device | null, serial: string, o: WaitOptions): Promise<Device | null> {
     const ifaces = o.ifaces?.length ? resolveInterfaces(o.ifaces) : known?.ip ? [this.ifaceFor(known.ip)].filter((x): x is NetInterface => !!x) : []
     if (!ifaces.length) throw new AppError('VALIDATION', 'Choose the interface to look on (the device\'s last address is not on any interface of this PC).', { field: 'ifaces' })
     const cidr = o.cidr || (known?.ip ? `${known.ip.split('.').slice(0, 3).join('.')}.0/24` : ifaces[0].cidr)
     const end = Date.now() + o.deadlineMs
     const wanted = serial.trim().toUpperCase()
+    if (!wanted && !known) throw new AppError('VALIDATION', 'Name the device to look for.')
     // Right after a reset the console itself ran, the device still answers at its old address
     // until the reset takes effect (2N: about 15 s): wait for it to go away first, so the old
     // address is not mistaken for the new one.
@@ -591,7 +605,7 @@ export class DeviceOps {
         if (e.type !== 'device') continue
         const d = e.device
         const byId = known && d.deviceId === known.id
-        if ((d.serial && d.serial.toUpperCase() === wanted) || byId) {
+        if ((wanted && d.serial && d.serial.toUpperCase() === wanted) || byId) {
           hit = d
           scan.cancel()
         }
@@ -599,7 +613,7 @@ export class DeviceOps {
       o.signal?.removeEventListener('abort', stop)
       if (hit?.deviceId) {
         const dev = await this.repo.get(hit.deviceId)
-        await this.app.audit({ action: 'devices.rediscovered', outcome: 'info', device: serial, detail: `Found again at ${hit.ip}${known && known.ip !== hit.ip ? ` (was ${known.ip})` : ''}.` })
+        await this.app.audit({ action: 'devices.rediscovered', outcome: 'info', device: serial || dev.ip, detail: `Found again at ${hit.ip}${known && known.ip !== hit.ip ? ` (was ${known.ip})` : ''}.` })
         this.app.bus.emit('devices.changed', { id: dev.id })
         return dev
       }
@@ -711,6 +725,17 @@ export class DeviceOps {
 }
 
 export type { Scan }
+
+export interface WaitOptions {
+  ifaces?: string[]
+  cidr?: string
+  deadlineMs: number
+  ports?: PortSpec[]
+  signal?: AbortSignal
+  intervalMs?: number
+  /** After a console-run reset, first wait until the device leaves its old address (default true). */
+  waitForOffline?: boolean
+}
 
 const instances = new WeakMap<App, DeviceOps>()
 /** The DeviceOps of an App (one per process: it owns the running scans). */

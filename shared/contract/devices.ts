@@ -205,6 +205,13 @@ export const deviceMethods = defineMethods({
     output: OpResult,
     summary: 'Change the device admin password',
   },
+  'devices.rediscover': {
+    input: z
+      .object({ id: Id, ifaces: z.array(z.string().min(1).max(64)).max(16).default([]), cidr: z.string().max(64).default(''), timeoutS: z.number().int().min(5).max(600).default(90) })
+      .strict(),
+    output: z.object({ device: Device.nullable() }),
+    summary: 'Find a device again after a reset or a move (its address may have changed)',
+  },
   'devices.trustCertificate': {
     input: z.object({ id: Id, fingerprint: z.string().regex(/^[0-9A-F]{2}(:[0-9A-F]{2}){31}$/, 'SHA-256 fingerprint as AA:BB:…') }).strict(),
     output: Device,

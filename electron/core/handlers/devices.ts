@@ -6,7 +6,7 @@ import type { HandlerMap } from './types'
 type DeviceMethod =
   | 'devices.interfaces' | 'devices.scan' | 'devices.cancelScan' | 'devices.scanResult' | 'devices.list' | 'devices.get' | 'devices.addByAddress'
   | 'devices.setCredentials' | 'devices.linkTicket' | 'devices.info' | 'devices.status' | 'devices.backup' | 'devices.backups' | 'devices.restore'
-  | 'devices.reboot' | 'devices.factoryReset' | 'devices.setPassword' | 'devices.trustCertificate'
+  | 'devices.reboot' | 'devices.factoryReset' | 'devices.setPassword' | 'devices.trustCertificate' | 'devices.rediscover'
 
 // The renderer passes inventory ids; only devices.addByAddress names a host, and only
 // devices.scan sends anything on the network without an id (on the interfaces it names).
@@ -34,5 +34,6 @@ export function deviceHandlers(app: App): HandlerMap<DeviceMethod> {
     'devices.factoryReset': ({ id, ...o }) => ops.factoryReset(id, o),
     'devices.setPassword': ({ id, ...o }) => ops.setPassword(id, o),
     'devices.trustCertificate': ({ id, fingerprint }) => ops.trustCertificate(id, fingerprint),
+    'devices.rediscover': async ({ id, ifaces, cidr, timeoutS }) => ({ device: await ops.rediscover(id, { ifaces, cidr, deadlineMs: timeoutS * 1000 }) }),
   }
 }

@@ -63,6 +63,7 @@ export const en = {
     backupToRestore: 'Backup to restore', currentPassword: 'Current password', newPassword: 'New password', username: 'User',
     trust: 'Accept the new certificate', trustHelp: 'The device presented another HTTPS certificate. Accept it only if you know why it changed.',
     running: 'Running…', ticketShort: 'ticket',
+    rediscover: 'Find it again', foundAt: 'Found again at {ip}.', notFoundAgain: 'Not found before the time limit: check it is powered and on this network, then scan.',
   },
   settings: {
     title: 'Settings',
