@@ -181,36 +181,3 @@ export async function normalizeImage(bytes: Uint8Array, opts?: Partial<IntakeLim
     throw describeDecodeError(h.mime, e)
   }
 }
-
-/** Header facts without decoding: type and upright size. Enforces the same limits as normalizeImage. */
-export async function probeImage(bytes: Uint8Array, opts?: Partial<IntakeLimits>): Promise<{ mime: ImageMime; width: number; height: number; orientation: number }> {
-  const h = await readHeader(bytes, limitsOf(opts))
-  const swap = h.orientation >= 5 && h.orientation <= 8
-  return { mime: h.mime, width: swap ? h.height : h.width, height: swap ? h.width : h.height, orientation: h.orientation }
-}
-
-/**
- * An upright greyscale copy no larger than maxSide, straight from the file. For JPEG, libvips
- * decodes at 1/2, 1/4 or 1/8 scale in the DCT ("shrink on load"), so a 12 MP photo costs a
- * fraction of a full decode. Returns null for formats sharp cannot decode (HEIC).
- */
-export async function decodeGrayFit(bytes: Uint8Array, maxSide: number, opts?: Partial<IntakeLimits>): Promise<{ data: Uint8Array; width: number; height: number } | null> {
-  const limits = limitsOf(opts)
-  const h = await readHeader(bytes, limits)
-  if (h.mime === 'image/heic' || h.mime === 'image/heif') return null
-  try {
-    const { data, info } = await sharp(asBuffer(bytes), { limitInputPixels: limits.maxPixels, failOn: 'truncated' })
-      .autoOrient()
-      .resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true })
-      .greyscale()
-      .raw()
-      .toBuffer({ resolveWithObject: true })
-    // greyscale() may keep an alpha channel for PNGs with transparency: keep the first channel.
-    if (info.channels === 1) return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height }
-    const out = new Uint8Array(info.width * info.height)
-    for (let i = 0; i < out.length; i++) out[i] = data[i * info.channels]
-    return { data: out, width: info.width, height: info.height }
-  } catch (e) {
-    throw describeDecodeError(h.mime, e)
-  }
-}

@@ -2,8 +2,8 @@
 // screen need more (moiré, glare, blur, tilt), so we try a sequence of preprocessing variants,
 // cheapest and most often useful first, and stop at the first one that yields a code. The
 // order was tuned on ../shared/qr-corpus and on synthetic 12 MP screen photos (scripts/bench/qr.ts).
-import { decodeGrayFit, normalizeImage, probeImage, type IntakeLimits, type NormalizedImage } from '../photos/intake'
-import { adaptiveThreshold, blur, clahe, grayFit, median, resize, rotate, stretch, toRgba, unrotatePoint, type Gray } from './gray'
+import { normalizeImage, type IntakeLimits, type NormalizedImage } from '../photos/intake'
+import { adaptiveThreshold, blur, clahe, grayFit, median, resize, resizeXY, rotate, stretch, toRgba, unrotatePoint, type Gray } from './gray'
 import { zxingRead, type Pixels, type ReaderOptions, type ReadResult } from './zxing'
 
 export type Point = [number, number]
@@ -58,7 +58,7 @@ interface Strategy {
 }
 
 interface Ctx {
-  /** Full-resolution upright RGBA; decoded lazily for large files, which usually never need it. */
+  /** Full-resolution upright RGBA. */
   original(): Promise<Pixels>
   width: number
   height: number
@@ -90,16 +90,6 @@ async function rotated(c: Ctx, deg: number, sx = 1, sy = 1): Promise<Variant> {
       return [ux / scale, uy / scale]
     },
   }
-}
-
-async function resizeXY(g: Gray, sx: number, sy: number): Promise<Gray> {
-  const { default: sharp } = await import('sharp')
-  const { data, info } = await sharp(g.data, { raw: { width: g.width, height: g.height, channels: 1 } })
-    .resize(Math.round(g.width * sx), Math.round(g.height * sy), { fit: 'fill' })
-    .toColourspace('b-w')
-    .raw()
-    .toBuffer({ resolveWithObject: true })
-  return { data: new Uint8Array(data.buffer, data.byteOffset, info.width * info.height), width: info.width, height: info.height }
 }
 
 const maxSide = (c: Ctx) => Math.max(c.width, c.height)
@@ -171,37 +161,20 @@ function toCode(r: ReadResult, v: Variant): QrCode {
 export async function decodeQr(input: Uint8Array | NormalizedImage | Pixels, opts: DecodeOptions = {}): Promise<DecodeResult> {
   const t0 = performance.now()
   const budget = opts.timeBudgetMs ?? 1500
-  let width: number
-  let height: number
-  let original: () => Promise<Pixels>
-  let work: () => Promise<{ g: Gray; scale: number }>
-  const once = <T>(f: () => Promise<T>) => {
-    let p: Promise<T> | undefined
-    return () => (p ??= f())
-  }
-  if (isPixels(input)) {
-    ;({ width, height } = input)
-    original = async () => input
-    work = once(async () => {
-      const g = await grayFit(input, WORK_SIDE)
-      return { g, scale: g.width / width }
-    })
-  } else {
-    // Header first: limits and file-type errors before any decoding.
-    const probe = await probeImage(input, opts.limits)
-    ;({ width, height } = probe)
-    original = once(() => normalizeImage(input, opts.limits))
-    const fromFile = Math.max(width, height) > WORK_SIDE ? await decodeGrayFit(input, WORK_SIDE, opts.limits) : null
-    if (fromFile) {
-      work = async () => ({ g: fromFile, scale: fromFile.width / width })
-    } else {
-      const px = await original()
-      ;({ width, height } = px)
-      work = once(async () => {
-        const g = await grayFit(px, WORK_SIDE)
-        return { g, scale: g.width / width }
-      })
+  // Bytes: full decode (sharp, or libheif for HEIC). Measured on 12 MP JPEGs, a full decode
+  // plus the block-average downscale in grayFit beat libvips' shrink-on-load greyscale path
+  // (which autoOrient and the non-integer ratio slow down), and the full image is needed for
+  // the 'full-large' fallback and by the UI anyway.
+  const px: Pixels = isPixels(input) ? input : await normalizeImage(input, opts.limits)
+  const { width, height } = px
+  const original = async () => px
+  let workCache: { g: Gray; scale: number } | undefined
+  const work = async () => {
+    if (!workCache) {
+      const g = grayFit(px, WORK_SIDE)
+      workCache = { g, scale: g.width / width }
     }
+    return workCache
   }
   const ctx: Ctx = { original, width, height, sawChecksumError: false, work }
   let attempts = 0
@@ -212,9 +185,9 @@ export async function decodeQr(input: Uint8Array | NormalizedImage | Pixels, opt
     // The first call always runs; later ones only within the budget.
     if (attempts > 0 && performance.now() - t0 > budget) break
     const v = await s.build(ctx)
-    const px = v.gray.data instanceof Uint8ClampedArray ? (v.gray as Pixels) : toRgba(v.gray as Gray)
+    const rgba = v.gray.data instanceof Uint8ClampedArray ? (v.gray as Pixels) : toRgba(v.gray as Gray)
     attempts++
-    const results = await zxingRead(px, { ...BASE, ...s.options })
+    const results = await zxingRead(rgba, { ...BASE, ...s.options })
     const valid = results.filter((r) => r.isValid && !r.error)
     if (results.some((r) => !r.isValid && /checksum/i.test(r.error))) ctx.sawChecksumError = true
     if (valid.length > 0) {
