@@ -182,7 +182,7 @@ If the device is not on the bench, the customer does it instead: old web interfa
       id: 'restore', title: 'Restore the saved configuration', kind: 'auto', action: 'device.restore', destructive: true,
       confirm: { fact: 'serial', prompt: 'Type the serial number to upload the saved configuration to the device.' },
       instructions: 'The console uploads the saved backup; the device applies it after about 15 seconds. Do not reset or power it off meanwhile. The new password stays in force.',
-      warning: 'Restored settings may be overwritten by My2N auto-provisioning.',
+      warning: 'Restored settings may be overwritten by My2N auto-provisioning. The backup also holds the old network settings: with a static address the device moves back to it.',
       inputs: [BACKUP_PASSWORD],
       outcomes: { restored: { label: 'Configuration restored', next: 'close-out' } },
     },
