@@ -28,7 +28,7 @@ describe('WS-Discovery responder', () => {
       expect(r.xml).toContain(`<wsdd:XAddrs>http://${r.from}:8000/onvif/device_service</wsdd:XAddrs>`)
     }
     expect(result.display).toEqual([])
-  })
+  }, 60_000)
 })
 
 describe('ONVIF conformance with third-party clients', () => {
@@ -45,7 +45,7 @@ describe('ONVIF conformance with third-party clients', () => {
       expect(d.info).toMatchObject({ manufacturer: '2M Technology', model: n.model })
       expect(Math.abs(Date.parse(d.time) - Date.now())).toBeLessThan(60_000)
     }
-  })
+  }, 60_000)
 
   it('node-onvif: startProbe finds both NVRs, then GetSystemDateAndTime and GetDeviceInformation work', async () => {
     const { result } = await runInNetns(NS, 'node-onvif')
@@ -58,7 +58,7 @@ describe('ONVIF conformance with third-party clients', () => {
       expect(d.info).toMatchObject({ Manufacturer: '2M Technology', Model: n.model })
       expect(Number(d.time.Date.Year)).toBe(new Date().getUTCFullYear())
     }
-  })
+  }, 60_000)
 
   it('onvif-util -a (Debian onvif-tools) lists both NVRs', async () => {
     requireTool('onvif-util', 'onvif-tools')
@@ -66,7 +66,7 @@ describe('ONVIF conformance with third-party clients', () => {
     const out: string = result.output
     expect(out).toContain(`Found ${result.nvrs.length} cameras`)
     for (const n of result.nvrs as Nvr[]) expect(out).toContain(`${n.ip} `)
-  })
+  }, 60_000)
 
   it("nmap's broadcast-wsdd-discover finds both NVRs with both Types", async () => {
     requireTool('nmap', 'nmap')
@@ -76,5 +76,5 @@ describe('ONVIF conformance with third-party clients', () => {
     expect(out).toContain('NetworkVideoTransmitter tds:Device')
     // ONVIF answers the 2005/04 probe only, not the WS-Discovery 1.1 ("WCF") one.
     expect(out).not.toContain('WCF Services')
-  })
+  }, 60_000)
 })

@@ -114,7 +114,7 @@ const routes: Record<string, Route> = {
       const timeout = Math.max(0, Number(req.query.get('timeout') ?? 0) || 0)
       const events = await d.log.pull(id, timeout)
       if (!events) return apiError(12, { param: 'id' })
-      return ok({ events: events.map(({ id: _i, ...e }) => ({ id: _i, ...e })) })
+      return ok({ events })
     },
   },
   'log/unsubscribe': {
@@ -145,7 +145,7 @@ function uploadFirmware(d: Intercom, req: Req): Reply {
   if (!blob) return apiError(11, { param: 'blob-fw' })
   const current = pending(d)
   // While an upload is pending, new uploads are ignored: the pending file is reported again.
-  if (current) return ok(describe(current))
+  if (current) return ok(fwResult(current))
   const head = /^2N-FW;variant=(\d+);version=(\d+\.\d+\.\d+\.\d+\.\d+)\r?\n/.exec(blob.data.subarray(0, 200).toString('latin1'))
   if (!head) return apiError(12, { param: 'blob-fw', description: 'invalid parameter' })
   if (Number(head[1]) !== d.id.model.variantId || !INTERCOM_MODELS.some((m) => m.variantId === Number(head[1]))) {
@@ -155,10 +155,10 @@ function uploadFirmware(d: Intercom, req: Req): Reply {
   const fileId = createHash('sha256').update(blob.data).update(String(d.ctx.clock.now())).digest('hex').slice(0, 8)
   const downgrade = compareVersions(version, d.id.swVersion) < 0
   d.pendingFirmware = { fileId, version, downgrade, note: downgrade ? 'Downgrade may reset the configuration.' : '', uploadedAt: d.ctx.clock.now() }
-  return ok(describe(d.pendingFirmware))
+  return ok(fwResult(d.pendingFirmware))
 }
 
-const describe = (p: NonNullable<Intercom['pendingFirmware']>) => ({ fileId: p.fileId, version: p.version, downgrade: p.downgrade, note: p.note })
+const fwResult = (p: NonNullable<Intercom['pendingFirmware']>) => ({ fileId: p.fileId, version: p.version, downgrade: p.downgrade, note: p.note })
 
 function compareVersions(a: string, b: string): number {
   const x = a.split('.').map(Number), y = b.split('.').map(Number)
