@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { END, graphProblems, ProcedureDef, validateProcedure, type ProcedureDefInput } from './definition'
 import { checkSerial } from './my2n-move/serial'
 import { diffBackups, parseBackup, verifyBackup } from './my2n-move/backup-file'
-import { ACTION_NAMES, loadProcedures, PROCEDURES } from './registry'
+import { ACTION_NAMES, latestProcedures, loadProcedures, PROCEDURES } from './registry'
 import { configXml } from './testing'
 
 const tiny = (steps: ProcedureDefInput['steps']): ProcedureDefInput => ({ id: 'tiny', version: 1, title: 'T', summary: '', ticketProcedure: 'other', start: steps[0].id, steps })
@@ -11,7 +11,7 @@ const manual = (id: string, next: string, extra: object = {}) => ({ id, title: i
 describe('procedure definitions', () => {
   it('every installed procedure is schema-valid, names only known actions, and has no unreachable step or dead end', () => {
     const loaded = loadProcedures()
-    expect([...loaded.keys()]).toEqual(PROCEDURES.map((p) => p.id))
+    expect(latestProcedures(loaded).map((p) => p.id)).toEqual([...new Set(PROCEDURES.map((p) => p.id))])
     for (const p of loaded.values()) {
       expect(graphProblems(p)).toEqual([])
       for (const s of p.steps) if (s.action) expect(ACTION_NAMES.has(s.action)).toBe(true)
@@ -69,5 +69,17 @@ describe('2N backups', () => {
       { path: 'Directory/User[2]/Name', before: 'Svoboda', after: null },
       { path: 'System/DeviceName', before: '2N IP Verso', after: 'Gate' },
     ])
+  })
+})
+
+describe('procedure versions', () => {
+  it('a run keeps the definition it started with; new runs get the newest', () => {
+    const v1 = tiny([manual('one', 'two'), manual('two', 'end')])
+    const v2 = { ...tiny([manual('one', 'three'), manual('three', 'end')]), version: 2 }
+    const m = loadProcedures([v2, v1], ACTION_NAMES)
+    expect(m.get('tiny')?.version).toBe(2)
+    expect(m.get('tiny@1')?.steps.map((s) => s.id)).toEqual(['one', 'two'])
+    expect(latestProcedures(m).map((p) => `${p.id}@${p.version}`)).toEqual(['tiny@2'])
+    expect(() => loadProcedures([v1, v1], ACTION_NAMES)).toThrow(/listed twice/)
   })
 })

@@ -40,6 +40,11 @@ export class WorkflowEngine {
     this.files = new RunFiles(d.dataDir)
   }
 
+  /** Installed definitions by id (newest) and by "id@version". */
+  get procedures(): ReadonlyMap<string, ProcedureDef> {
+    return this.d.procedures
+  }
+
   procedure(id: string): ProcedureDef {
     const p = this.d.procedures.get(id)
     if (!p) throw new AppError('NOT_FOUND', `The procedure "${id}" is not installed in this console.`, { hint: 'Choose one of the listed procedures.' })
@@ -211,8 +216,9 @@ export class WorkflowEngine {
 
   // ---- internals -------------------------------------------------------------------------
 
+  /** The definition the run was started with (falls back to the newest when that version is no longer installed). */
   private procedureOf(run: RunRow): ProcedureDef {
-    return this.procedure(run.procedure)
+    return this.d.procedures.get(`${run.procedure}@${run.procedureVersion}`) ?? this.procedure(run.procedure)
   }
   private stepDef(run: RunRow, stepId: string): StepDef {
     const s = this.procedureOf(run).steps.find((x) => x.id === stepId)

@@ -19,12 +19,24 @@ export function buildActions(deps: ActionDeps): Map<string, Action> {
 /** Every action name known to this build (for validating definitions without device access). */
 export const ACTION_NAMES: ReadonlySet<string> = new Set(buildActions({ ops: null as never, my2n: async () => null as never }).keys())
 
+/**
+ * Validated procedures by id (the newest version, used for new runs) and by "id@version" (every
+ * version listed): a run keeps the definition it was started with, so editing a procedure
+ * (bump `version`, keep the old one in PROCEDURES while runs on it are open) never strands a
+ * paused run on a step that no longer exists.
+ */
 export function loadProcedures(list: ProcedureDefInput[] = PROCEDURES, actions: ReadonlySet<string> = ACTION_NAMES): Map<string, ProcedureDef> {
   const m = new Map<string, ProcedureDef>()
   for (const raw of list) {
     const p = validateProcedure(raw, actions)
-    if (m.has(p.id)) throw new Error(`Two procedures use the id ${p.id}`)
-    m.set(p.id, p)
+    const key = `${p.id}@${p.version}`
+    if (m.has(key)) throw new Error(`Procedure ${p.id} version ${p.version} is listed twice`)
+    m.set(key, p)
+    const newest = m.get(p.id)
+    if (!newest || newest.version < p.version) m.set(p.id, p)
   }
   return m
 }
+
+/** The newest version of each procedure (what agents can start). */
+export const latestProcedures = (m: ReadonlyMap<string, ProcedureDef>): ProcedureDef[] => [...m.entries()].filter(([k]) => !k.includes('@')).map(([, p]) => p)

@@ -1,4 +1,5 @@
 import type { App } from '../app'
+import { latestProcedures } from '../../workflows/registry'
 import { workflowService } from '../../workflows/service'
 import type { HandlerMap } from './types'
 
@@ -9,7 +10,7 @@ export function workflowHandlers(app: App): HandlerMap<M> {
   const { engine, my2n } = workflowService(app)
   return {
     'workflows.procedures': async () =>
-      [...(await import('../../workflows/registry')).loadProcedures().values()].map((p) => ({ id: p.id, title: p.title, summary: p.summary, ticketProcedure: p.ticketProcedure, steps: p.steps.length })),
+      latestProcedures(engine.procedures).map((p) => ({ id: p.id, title: p.title, summary: p.summary, ticketProcedure: p.ticketProcedure, steps: p.steps.length })),
     'workflows.start': ({ ticketId, procedure }) => engine.start(ticketId, procedure),
     'workflows.get': ({ runId }) => engine.get(runId),
     'workflows.forTicket': ({ ticketId }) => engine.forTicket(ticketId),
