@@ -32,6 +32,7 @@ Options:
   --json             Print one JSON document {devices, diagnostics} at the end instead.
   -h, --help         This help.
 
+Exit status: 0 devices found, 3 nothing found, 2 usage error, 1 other error.
 Interfaces here: ${listInterfaces().map((i) => `${i.name} (${i.cidr})`).join(', ') || 'none with IPv4'}`,
   async run(argv) {
     const { values } = parse(argv, {
