@@ -17,6 +17,7 @@ try {
   if (mode === 'agsh') result = await agsh()
   else if (mode === 'node-onvif') result = await nodeOnvif()
   else if (mode === 'raw') result = await raw()
+  else if (mode === 'onvif-util-login') result = await onvifUtilLogin()
   else if (mode === 'onvif-util') result = { nvrs, output: (await run('onvif-util', ['-a'], { timeout: 20_000 })).stdout }
   else if (mode === 'nmap') {
     const r = await run('nmap', ['-e', 'lo', '--script', 'broadcast-wsdd-discover', '--script-args', 'broadcast-wsdd-discover.timeout=3s'], { timeout: 30_000 })
@@ -44,6 +45,16 @@ async function raw() {
     return replies
   }
   return { nvrs, device: await probe('tds:Device', 'urn:uuid:1111'), display: await probe('dn:NetworkVideoDisplay', 'urn:uuid:2222') }
+}
+
+/** onvif-util's interactive session: log in (device information) and `get time`. */
+function onvifUtilLogin(): Promise<unknown> {
+  const n = nvrs[0]
+  return new Promise((resolve) => {
+    const child = execFile('onvif-util', ['-u', n.username, '-p', n.password, n.ip], { timeout: 20_000 }, (err, stdout, stderr) => resolve({ nvrs, output: stdout, stderr, error: err?.message ?? null }))
+    child.stdin!.write('get time\n')
+    setTimeout(() => child.stdin!.end('quit\n'), 3000)
+  })
 }
 
 async function agsh() {

@@ -68,6 +68,17 @@ describe('ONVIF conformance with third-party clients', () => {
     for (const n of result.nvrs as Nvr[]) expect(out).toContain(`${n.ip} `)
   }, 60_000)
 
+  it('onvif-util logs in to an NVR with its credentials and reads name, serial and time', async () => {
+    requireTool('onvif-util', 'onvif-tools')
+    const { result } = await runInNetns(NS, 'onvif-util-login')
+    const n: Nvr = result.nvrs[0]
+    const out: string = result.output
+    expect(out).toContain('successfully connected to host')
+    expect(out).toContain(`serial: ${n.serial}`)
+    expect(out).toContain(`name:   2M_${n.model}`)
+    expect(out).toMatch(/Time Offset: -?\d+ seconds/)
+  }, 60_000)
+
   it("nmap's broadcast-wsdd-discover finds both NVRs with both Types", async () => {
     requireTool('nmap', 'nmap')
     const { result } = await runInNetns(NS, 'nmap')
