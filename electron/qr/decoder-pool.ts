@@ -44,7 +44,9 @@ interface Slot {
 function workerEntry(): { url: URL; execArgv: string[] } {
   const js = new URL('./decoder-worker.js', import.meta.url)
   if (import.meta.url.endsWith('.js') && existsSync(fileURLToPath(js))) return { url: js, execArgv: [] }
-  return { url: new URL('./decoder-worker.ts', import.meta.url), execArgv: ['--import', 'tsx'] }
+  // Resolved from this file, not from the process's working directory, so that the worker
+  // starts whatever directory the console was launched from.
+  return { url: new URL('./decoder-worker.ts', import.meta.url), execArgv: ['--import', import.meta.resolve('tsx')] }
 }
 
 export class DecoderPool {
