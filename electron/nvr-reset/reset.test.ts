@@ -1,6 +1,7 @@
 // The reset service end to end against an in-process lab bench, through the dispatcher (the
 // same path both transports take): photo → QR → ownership → code → NVR → verified, and the
 // ways it must stop (screen left, wrong codes, expiry, bad files).
+import { readFileSync } from 'node:fs'
 import QRCode from 'qrcode'
 import sharp from 'sharp'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -238,5 +239,16 @@ describe('NVR reset service', () => {
     s.app.db.prepare('UPDATE nvr_reset_cases SET locked_until = ?').run(new Date(Date.now() - 1000).toISOString())
     const ok = await s.call<{ outcome: string }>('nvrReset.apply', { ticketId: s.ticketId, codeId: v.codes[0].id, address: s.address, newPassword: 'N3w-Passw0rd!' })
     expect(ok.outcome).toBe('verified')
+  }, 60_000)
+  it('takes an iPhone HEIC photo: decoded, EXIF capture time with its zone kept, shown as an upright JPEG', async () => {
+    const s = await setup()
+    const heic = readFileSync(new URL('../photos/fixtures/qr-240.heic', import.meta.url))
+    const r = await s.call<{ results: { status: string }[]; view: ResetView }>('nvrReset.addPhotos', { ticketId: s.ticketId, files: [{ name: 'IMG_0042.HEIC', source: 'picker', dataBase64: heic.toString('base64') }] })
+    expect(r.results[0].status).toBe('added')
+    expect(r.view.photos[0]).toMatchObject({ mime: 'image/heic', width: 240, height: 240, capturedAt: '2026-11-21T14:05:09+01:00', capturedHasZone: true, decodeStatus: 'found' })
+    expect(r.view.case?.payload).toBe('HEIC fixture: NVR2M|SN=2M0123456789')
+    const img = await s.call<{ dataUrl: string; width: number }>('nvrReset.photoImage', { photoId: r.view.photos[0].id })
+    expect(img.dataUrl.startsWith('data:image/jpeg;base64,')).toBe(true)
+    expect(img.width).toBe(240)
   }, 60_000)
 })
