@@ -17,7 +17,11 @@ try {
   if (mode === 'agsh') result = await agsh()
   else if (mode === 'node-onvif') result = await nodeOnvif()
   else if (mode === 'raw') result = await raw()
-  else if (mode === 'onvif-util-login') result = await onvifUtilLogin()
+  else if (mode === 'nmap-http-auth') {
+    const i = bench.devices[0]
+    const r = await run('nmap', ['-Pn', '-sT', '-p', '80', '--script', 'http-auth', '--script-args', 'http-auth.path=/api/system/status', i.ip], { timeout: 30_000 })
+    result = { nvrs, intercom: { ip: i.ip }, output: r.stdout }
+  } else if (mode === 'onvif-util-login') result = await onvifUtilLogin()
   else if (mode === 'onvif-util') result = { nvrs, output: (await run('onvif-util', ['-a'], { timeout: 20_000 })).stdout }
   else if (mode === 'nmap') {
     const r = await run('nmap', ['-e', 'lo', '--script', 'broadcast-wsdd-discover', '--script-args', 'broadcast-wsdd-discover.timeout=3s'], { timeout: 30_000 })

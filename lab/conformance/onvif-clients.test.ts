@@ -31,6 +31,18 @@ describe('WS-Discovery responder', () => {
   }, 60_000)
 })
 
+describe('2N HTTP API with a third-party tool', () => {
+  it("nmap's http-auth reads the intercom's Digest challenge", async () => {
+    requireTool('nmap', 'nmap')
+    const { result } = await runInNetns(NS, 'nmap-http-auth')
+    const out: string = result.output
+    expect(out).toContain('80/tcp open')
+    expect(out).toMatch(/HTTP\/1\.1 401/)
+    expect(out).toMatch(/Digest[\s\S]*realm=HTTP API/)
+    expect(out).toMatch(/qop=auth/)
+  }, 60_000)
+})
+
 describe('ONVIF conformance with third-party clients', () => {
   it('agsh onvif: Discovery.probe finds both NVRs, then getSystemDateAndTime and getDeviceInformation work', async () => {
     const { result } = await runInNetns(NS, 'agsh')
