@@ -30,6 +30,11 @@ export interface BenchOptions {
   portMode?: 'standard' | 'ephemeral'
   /** Each device in its own network namespace (Linux, root); see lab/netns/. */
   netns?: boolean
+  /**
+   * Address a device comes back at after a network factory reset (2N section=network, NVR
+   * full/Hard). Default: hostBase + (firstHost + count + i). In-process benches only.
+   */
+  defaultAddress?: (index: number, ip: string) => string
   /** WS-Discovery responders for the NVRs; default true. */
   discovery?: boolean
   /** Multicast interface for discovery; default 127.0.0.1 (never a real interface). */
@@ -103,7 +108,7 @@ export async function startBench(opts: BenchOptions = {}): Promise<Bench> {
   const first = opts.firstHost ?? 10
   const total = nI + nN
   // Default addresses ("back to its default" after a network reset) follow the live ones.
-  if (first + 2 * total - 1 > 254) throw new Error(`not enough addresses in ${base}0/24 for ${total} devices from .${first} (they also need default addresses)`)
+  if (first + (opts.defaultAddress ? 1 : 2) * total - 1 > 254) throw new Error(`not enough addresses in ${base}0/24 for ${total} devices from .${first} (they also need default addresses)`)
   const std = (opts.portMode ?? 'standard') === 'standard'
   const rng = new SeededRng(`sc-lab:${seed}`)
   const clock = new SimClock()
@@ -118,7 +123,7 @@ export async function startBench(opts: BenchOptions = {}): Promise<Bench> {
   const devices: SimDevice[] = []
   for (let i = 0; i < total; i++) {
     const ip = `${base}${first + i}`
-    const defaultIp = `${base}${first + total + i}`
+    const defaultIp = opts.defaultAddress?.(i, ip) ?? `${base}${first + total + i}`
     const dr = rng.fork(`device-${i}`)
     if (i < nI) {
       devices.push(new Intercom(ctx, dr, { index: i, ip, defaultIp, httpPort: std ? 80 : 0, httpsPort: std ? 443 : 0, webLockout: opts.intercomWebLockout }))

@@ -7,7 +7,7 @@ import { DigestFetch, jsonBody, reachable, waitFor, type Loose } from '../test-h
 let bench: Bench
 
 beforeAll(async () => {
-  bench = await startBench({ intercoms: 2, nvrs: 1, seed: 'control-test', hostBase: '127.0.5.', portMode: 'ephemeral', discovery: false, timing: { rebootMs: 150 } })
+  bench = await startBench({ intercoms: 2, nvrs: 1, seed: 'control-test', hostBase: '127.0.5.', portMode: 'ephemeral', discovery: false, timing: { rebootMs: 150 }, defaultAddress: (i) => `127.0.55.${100 + i}` })
 })
 afterAll(async () => bench?.stop())
 
@@ -116,6 +116,11 @@ describe('control interface', () => {
     const withType = await c.fetch(`http://${d.ip}:${d.httpPort}/api/system/status`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: '' })
     expect((await jsonBody(withType)).success).toBe(true)
     await control('POST', `/devices/${d.serial}/quirk`, { name: 'postNeedsContentType', on: false })
+  })
+
+  it('uses the configured default address for a network factory reset', async () => {
+    expect(bench.intercom(1).defaultIp).toBe('127.0.55.101')
+    expect(bench.nvr(0).defaultIp).toBe('127.0.55.102')
   })
 
   it('advances the bench clock', async () => {
