@@ -82,7 +82,7 @@ export async function recordCheck(app: App, ticketId: number, c: { kind: CheckKi
   const at = new Date().toISOString()
   await app.record(
     () => resetRepo(app).addCheckSync({ ticketId, kind: c.kind, passed: c.passed, evidenceId: ev?.id ?? null, note: c.note, agent, at }),
-    (row) => ({ action: 'nvrReset.ownershipCheck', outcome: c.passed ? 'ok' : 'refused', ticketId, inputs: { check: c.kind, passed: c.passed, evidenceId: row.evidenceId, sha256: ev?.sha256 ?? null }, detail: c.note }),
+    (row) => ({ action: 'nvrReset.ownershipCheck', outcome: c.passed ? 'ok' : 'refused', ticketId, inputs: { check: c.kind, result: c.passed ? 'passed' : 'failed', evidenceId: row.evidenceId, sha256: ev?.sha256 ?? null }, detail: c.note }),
   )
   changed(app, ticketId)
 }

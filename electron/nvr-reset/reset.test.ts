@@ -205,6 +205,9 @@ describe('NVR reset service', () => {
     expect(withCode.codes[0]).toMatchObject({ provider: 'manual', hint: '••••••34' })
     const trail = await s.app.auditLog.forTicket(s.ticketId)
     expect(trail.map((e) => e.action)).toEqual(expect.arrayContaining(['nvrReset.approve', 'nvrReset.ownershipCheck', 'nvrReset.code.issued']))
+    // Check results are readable in the trail (not mistaken for secrets).
+    const raw: unknown = trail.find((e) => e.action === 'nvrReset.ownershipCheck')?.inputs
+    expect(typeof raw === 'string' ? JSON.parse(raw) : raw).toMatchObject({ result: 'passed' })
   }, 60_000)
 
   it('corrects the deadline for the NVR clock the customer reads out', async () => {
