@@ -172,7 +172,7 @@ export const en = {
     rawHelp: 'No parser knows this format. Copy the text into the vendor’s tool, then enter the code it gives by hand.',
     validity: 'Validity', expires: 'Code deadline', remaining: '{d} left', expired: 'Expired {d} ago', unknownValidity: 'The QR gives no issue time: ask the vendor how long it is valid.',
     state: { valid: 'Valid', expiring: 'Expiring soon', expired: 'Expired', invalidated: 'No longer valid', unknown: 'Unknown' },
-    deadlineFor: 'Deadline for the customer', tz: 'Customer’s time zone', deviceTime: 'NVR clock shows now (optional)', deviceTimeHelp: 'Ask the customer to read the NVR clock; the console corrects the deadline for a wrong clock.', setDeviceTime: 'Save NVR time',
+    deadlineFor: 'Deadline for the customer', tz: 'Customer’s time zone', deviceTime: 'NVR clock shows now (optional)', deviceTimeHelp: 'Ask the customer to read the NVR clock (taken as their time zone above); the console corrects the deadline for a wrong clock.', setDeviceTime: 'Save NVR time',
     warnings: 'Clock and photo checks',
     invalidators: 'What makes the code useless',
     markInvalid: 'Customer reports…', invalid: { 'left-screen': 'Left the Retrieve Password screen', reboot: 'The NVR restarted', 'new-qr': 'A new QR is shown', 'code-limit': 'Both codes used' },
