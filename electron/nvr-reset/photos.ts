@@ -54,10 +54,18 @@ async function addOne(app: App, ticketId: number, f: { name: string; source: Pho
     // Decoding also proves the file is whole: a truncated JPEG is refused here, before storing.
     const r = await decodeInWorker(f.data, { limits: LIMITS })
     const ev = await addEvidence(app, { ticketId, kind: 'qr-photo', source: `qr-intake:${f.source}`, name: f.name, data: f.data })
-    const photo = repo.insertPhotoSync({
-      ticketId, evidenceId: ev.id, sha256: info.sha256, size: info.size, mime: info.mime, width: info.width, height: info.height,
-      fileName: f.name, source: f.source, receivedAt, capturedAt: info.capturedAt, capturedHasZone: info.capturedAtHasZone,
-    })
+    let photo: PhotoRow
+    try {
+      photo = repo.insertPhotoSync({
+        ticketId, evidenceId: ev.id, sha256: info.sha256, size: info.size, mime: info.mime, width: info.width, height: info.height,
+        fileName: f.name, source: f.source, receivedAt, capturedAt: info.capturedAt, capturedHasZone: info.capturedAtHasZone,
+      })
+    } catch (e) {
+      // The same photo added twice at the same moment (two drops): the first one wins.
+      const first = /UNIQUE/.test(String((e as Error).message)) ? await repo.photoBySha(ticketId, info.sha256) : null
+      if (!first) throw e
+      return { name: f.name, status: 'duplicate', message: `This is the same photo as “${first.fileName}”; it was not stored again.`, photoId: first.id }
+    }
     const codes: FoundCode[] = r.codes.map((c) => ({ text: c.text, position: c.position, region: null }))
     await repo.setDecode(photo.id, { status: codes.length ? 'found' : 'none', ms: Math.round(r.ms), strategy: r.strategy, error: null, codes })
     await app.audit({

@@ -73,10 +73,14 @@ describe('NVR reset service', () => {
     const again = await sendPhoto(s, 'IMG_0001 (1).jpg', jpg)
     expect(again.results[0].status).toBe('duplicate')
     expect(again.view.photos).toHaveLength(1)
+    // Dropped twice at the same moment on a fresh ticket: one is stored, the other is named a duplicate.
+    const t3 = await s.call<{ id: number }>('tickets.create', { customerName: 'Double drop', procedure: 'nvr-password-reset' })
+    const both = await Promise.all([1, 2].map((n) => s.call<{ results: { status: string }[] }>('nvrReset.addPhotos', { ticketId: t3.id, files: [{ name: `again-${n}.jpg`, source: 'drop', dataBase64: jpg.toString('base64') }] })))
+    expect(both.map((b) => b.results[0].status).sort()).toEqual(['added', 'duplicate'])
     // On another ticket the same photo is stored, with a warning naming the first ticket.
     const t2 = await s.call<{ id: number }>('tickets.create', { customerName: 'Someone else', procedure: 'nvr-password-reset' })
     const other = await s.call<{ results: { status: string; message: string }[] }>('nvrReset.addPhotos', { ticketId: t2.id, files: [{ name: 'x.jpg', source: 'drop', dataBase64: jpg.toString('base64') }] })
-    expect(other.results[0]).toMatchObject({ status: 'added', message: expect.stringContaining(`also on ticket #${s.ticketId}`) })
+    expect(other.results[0]).toMatchObject({ status: 'added', message: expect.stringContaining(`also on tickets #${s.ticketId}, #${t3.id}`) })
     // No code before ownership is recorded.
     expect(await s.fail('nvrReset.requestCode', { ticketId: s.ticketId, provider: 'lab' })).toMatchObject({ code: 'FORBIDDEN' })
     const v = await owned(s)
