@@ -49,7 +49,8 @@ export type NewTicket = Omit<Ticket, 'id' | 'status' | 'createdAt' | 'updatedAt'
  */
 export function ftsQuery(input: string): string {
   const words = input
-    .replace(/["*^:(){}[\]\u0000-\u001f\u007f]/g, ' ') // control characters (NUL) end an FTS5 string early
+    // eslint-disable-next-line no-control-regex -- control characters (NUL) end an FTS5 string early, so they must go
+    .replace(/["*^:(){}[\]\u0000-\u001f\u007f]/g, ' ')
     .split(/\s+/)
     .filter(Boolean)
     .slice(0, 12)
