@@ -42,6 +42,15 @@ describe('dispatcher', () => {
     for (const bad of [null, 42, 'x', [], true]) expect(await call('tickets.list', bad, ctx)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })
   })
 
+  it('changes only the fields an edit names and keeps the rest', async () => {
+    const { call } = setup()
+    await call('tickets.create', { customerName: 'Jan', externalRef: 'HD-7', contact: 'jan@example.com', deviceSerial: '54-0000-0001', procedure: 'my2n-move', notes: 'first' }, ctx)
+    const r = await call('tickets.update', { id: 1, patch: { notes: 'second' } }, ctx)
+    expect(r).toMatchObject({ ok: true, value: { notes: 'second', externalRef: 'HD-7', contact: 'jan@example.com', deviceSerial: '54-0000-0001', procedure: 'my2n-move' } })
+    const blank = await call('tickets.update', { id: 1, patch: { customerName: '' } }, ctx)
+    expect(blank.ok === false && blank.error.field).toBe('patch.customerName')
+  })
+
   it('turns a missing row into NOT_FOUND with a readable message', async () => {
     const { call } = setup()
     expect(await call('tickets.get', { id: 77 }, ctx)).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'Ticket #77 does not exist.' } })

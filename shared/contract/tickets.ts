@@ -9,17 +9,32 @@ export type Procedure = z.infer<typeof Procedure>
 
 const text = (max: number) => z.string().trim().max(max)
 
+const ticketFields = {
+  externalRef: text(64),
+  customerName: text(200).min(1, 'Customer name is required'),
+  contact: text(200),
+  deviceSerial: text(64),
+  deviceModel: text(64),
+  procedure: Procedure,
+  notes: text(20_000),
+}
+
 export const TicketInput = z
   .object({
-    externalRef: text(64).default(''),
-    customerName: text(200).min(1, 'Customer name is required'),
-    contact: text(200).default(''),
-    deviceSerial: text(64).default(''),
-    deviceModel: text(64).default(''),
-    procedure: Procedure.default('other'),
-    notes: text(20_000).default(''),
+    ...ticketFields,
+    externalRef: ticketFields.externalRef.default(''),
+    contact: ticketFields.contact.default(''),
+    deviceSerial: ticketFields.deviceSerial.default(''),
+    deviceModel: ticketFields.deviceModel.default(''),
+    procedure: ticketFields.procedure.default('other'),
+    notes: ticketFields.notes.default(''),
   })
   .strict()
+/**
+ * An edit names only the fields it changes. Built from the fields without their defaults:
+ * zod keeps `.default()` inside `.partial()`, which would blank every field not sent.
+ */
+export const TicketPatch = z.object(ticketFields).partial().strict()
 export type TicketInput = z.input<typeof TicketInput>
 
 export const Ticket = z.object({
@@ -58,7 +73,7 @@ export const ticketMethods = defineMethods({
   'tickets.list': { input: TicketListQuery, output: TicketList, summary: 'List or full-text search tickets' },
   'tickets.get': { input: z.object({ id: Id }).strict(), output: Ticket, summary: 'Open one ticket' },
   'tickets.update': {
-    input: z.object({ id: Id, patch: TicketInput.partial().strict() }).strict(),
+    input: z.object({ id: Id, patch: TicketPatch }).strict(),
     output: Ticket,
     summary: 'Edit the fields of a ticket',
   },
