@@ -1,0 +1,89 @@
+// Discovery into the inventory: scans that stream to the UI, and adding a device by address.
+import { AppError } from '../../shared/contract/common'
+import type { Device, Diagnostic, FoundDevice, NetInterface, Protocol } from '../../shared/contract/devices'
+import type { SeenDevice } from '../../db/repos/devices'
+import { DEFAULT_PORTS, probeHost, type PortSpec } from '../discovery/fingerprint'
+import { isIpv4, parseCidr, resolveInterfaces } from '../discovery/net'
+import { startScan, type Scan, type ScanEvent } from '../discovery/scan'
+import { setCredentials } from './credentials'
+import type { Target } from './driver'
+import type { OpsCore } from './ops-core'
+
+/** Records a device a scan found; its inventory id (null when it cannot be told apart yet). */
+export function identifyFound(core: OpsCore, d: FoundDevice): number | null {
+  return core.repo.recordSeenSync({
+    serial: d.serial, mac: d.mac, endpoint: d.endpoint, kind: d.kind, vendor: d.vendor, model: d.model, name: d.name, firmware: d.firmware,
+    ip: d.ip, iface: d.ifaces[0] ?? '', httpPort: d.httpPort, httpsPort: d.httpsPort, onvifUrl: d.onvifUrl, protocols: d.protocols,
+  })
+}
+
+/** Starts a scan whose events go to the UI (app.bus); `scans` keeps the last 10. */
+export function startBusScan(core: OpsCore, scans: Map<string, Scan>, o: { ifaces: string[]; cidr?: string; protocols?: Protocol[]; timeoutS?: number; ports?: PortSpec[] }): Scan {
+  const ifaces = resolveInterfaces(o.ifaces)
+  if (o.cidr) parseCidr(o.cidr)
+  const scan = startScan({ ifaces, cidr: o.cidr || undefined, protocols: o.protocols, timeoutMs: (o.timeoutS ?? 8) * 1000, ports: o.ports, identify: (d) => identifyFound(core, d) })
+  scans.set(scan.id, scan)
+  if (scans.size > 10) scans.delete(scans.keys().next().value!)
+  const bus = core.app.bus
+  let lastProgress = 0
+  scan.on('event', (e: Parameters<Parameters<Scan['on']>[1]>[0]) => {
+    const ev = e as ScanEvent
+    if (ev.type === 'device') bus.emit('discovery.device', { scanId: scan.id, device: ev.device, replaces: ev.replaces })
+    else if (ev.type === 'diagnostic') bus.emit('discovery.diagnostic', { scanId: scan.id, diagnostic: ev.diagnostic })
+    else if (ev.type === 'progress') {
+      // At most ~20 progress events a second reach the UI.
+      const now = Date.now()
+      if (now - lastProgress < 50 && ev.done < ev.total) return
+      lastProgress = now
+      bus.emit('discovery.progress', { scanId: scan.id, phase: ev.phase, done: ev.done, total: ev.total, found: ev.found, elapsedMs: ev.elapsedMs })
+    } else if (ev.type === 'done') {
+      const { devices: _d, diagnosticList: _l, ...rest } = ev.summary
+      bus.emit('discovery.done', rest)
+      for (const d of ev.summary.devices) if (d.deviceId) bus.emit('devices.changed', { id: d.deviceId })
+    }
+  })
+  void core.app.audit({ action: 'devices.scan', outcome: 'info', inputs: { ifaces: o.ifaces, cidr: o.cidr ?? '', protocols: o.protocols ?? 'all' }, detail: `scan ${scan.id}` })
+  return scan
+}
+
+/** Probes one address by hand (the only place the renderer names a host). */
+export async function addByAddress(core: OpsCore, o: { address: string; port?: number; iface?: string; username?: string; password?: string }): Promise<{ device: Device | null; diagnostics: Diagnostic[] }> {
+  const ip = o.address.trim()
+  if (!isIpv4(ip)) throw new AppError('VALIDATION', `"${ip}" is not an IPv4 address such as 192.168.1.64.`, { field: 'address' })
+  const iface = core.ifaceFor(ip, o.iface ?? '')
+  const via: NetInterface = iface ?? { name: '(routed)', address: '0.0.0.0', netmask: '0.0.0.0', cidr: '0.0.0.0/0', mac: '', internal: false }
+  const ports: PortSpec[] = o.port ? [{ port: o.port, tls: o.port === 443 }, ...DEFAULT_PORTS.filter((p) => p.port !== o.port)] : DEFAULT_PORTS
+  const r = await probeHost({ ip, iface: { ...via, address: iface ? via.address : (undefined as unknown as string) }, ports, signal: AbortSignal.timeout(10_000), timeoutMs: 3000, connectTimeoutMs: 2000 })
+  const diagnostics: Diagnostic[] = r.diagnostics.map((d) => ({ ...d, iface: via.name }))
+  if (!iface) diagnostics.unshift({ kind: 'other-subnet', ip, iface: via.name, protocol: 'manual', message: `${ip} is not on the network of any interface of this PC; it was reached through the router, if at all.` })
+  if (r.tcp !== 'open') {
+    diagnostics.push({
+      kind: r.tcp === 'closed' ? 'port-closed' : 'no-answer', ip, iface: via.name, protocol: 'manual',
+      message: r.tcp === 'closed' ? `${ip} answers but refuses connections on ports ${ports.map((p) => p.port).join(', ')}: its web service is off or on another port.` : `${ip} did not answer at all: wrong address, powered off, or a firewall dropping the traffic.`,
+    })
+  }
+  let seen: SeenDevice | null = null
+  for (const ob of r.observations) {
+    const prev: SeenDevice = seen ?? {}
+    seen = {
+      ...prev, ...(Object.fromEntries(Object.entries(ob).filter(([, v]) => v !== undefined && v !== '')) as SeenDevice),
+      protocols: [...new Set([...(prev.protocols ?? []), ob.protocol, 'manual' as Protocol])], ip, iface: via.name,
+    }
+  }
+  let device: Device | null = null
+  if (seen) {
+    const id = core.repo.recordSeenSync(seen)
+    if (id === null && o.username && o.password) {
+      // An NVR that needs a login to tell its serial: ask it with the credentials given (one attempt).
+      const t: Target = { id: null, kind: 'nvr', serial: '', ip, httpPort: seen.httpPort ?? null, httpsPort: seen.httpsPort ?? null, onvifUrl: seen.onvifUrl ?? '', protocols: seen.protocols ?? [] }
+      const info = await core.driver(t, { username: o.username, password: o.password }).identity()
+      const nid = core.repo.recordSeenSync({ ...seen, serial: info.serial, mac: info.mac, model: info.model, firmware: info.firmware, name: info.name, vendor: info.vendor, kind: 'nvr' })
+      if (nid) device = await core.repo.get(nid)
+    } else if (id !== null) device = await core.repo.get(id)
+    if (device && o.username && o.password) device = await setCredentials(core, device.id, o.username, o.password)
+    else if (id === null && !device) diagnostics.push({ kind: 'needs-credentials', ip, iface: via.name, protocol: 'manual', message: `${ip} answers but needs a login to tell its serial number: add it again with its user name and password.` })
+  }
+  await core.app.audit({ action: 'devices.addByAddress', outcome: device ? 'ok' : 'failed', device: device?.serial ?? ip, inputs: { address: ip, port: o.port ?? null, username: o.username ?? null }, detail: diagnostics.map((d) => d.message).join(' ') })
+  if (device) core.app.bus.emit('devices.changed', { id: device.id })
+  return { device, diagnostics }
+}

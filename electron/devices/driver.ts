@@ -1,0 +1,152 @@
+// One uniform driver over the 2N, ISAPI and ONVIF clients, with HTTPS trust on first use:
+// what an operation calls once it knows the device and its credentials. Electron-free.
+import { AppError } from '../../shared/contract/common'
+import type { Device, Protocol } from '../../shared/contract/devices'
+import type { DevicesRepo } from '../../db/repos/devices'
+import type { PinPolicy } from './http'
+import { IsapiClient, OnvifClient, verifyIsapiExport } from './nvr'
+import { TwoNClient, TwoNWebSession, verifyTwoNConfig, type Credentials, type Endpoint } from './twon'
+
+/** Where a device is and how to reach it. */
+export interface Target {
+  id: number | null
+  kind: Device['kind']
+  serial: string
+  ip: string
+  httpPort: number | null
+  httpsPort: number | null
+  onvifUrl: string
+  protocols: Protocol[]
+}
+
+export const targetOf = (d: Device): Target => ({ id: d.id, kind: d.kind, serial: d.serial, ip: d.ip, httpPort: d.httpPort, httpsPort: d.httpsPort, onvifUrl: d.onvifUrl, protocols: d.protocols })
+
+/** Notes about certificate decisions, added to the operation's audit entry. */
+export type PendingNotes = { note: string }[]
+
+/**
+ * HTTPS pinning of an inventory device: the first certificate is pinned; a different one is
+ * accepted only right after the console's own network factory reset; otherwise refused.
+ */
+export function pinPolicy(repo: DevicesRepo, id: number | null, pending: PendingNotes): PinPolicy | undefined {
+  if (id === null) return undefined
+  const policy: PinPolicy = {
+    pinned: repo.pinSync(id),
+    decide: (fp, previous) => {
+      if (!previous) {
+        repo.setPinSync(id, fp, 'first-use')
+        pending.push({ note: `HTTPS certificate pinned on first use (SHA-256 ${fp}).` })
+        policy.pinned = fp
+        return true
+      }
+      const until = repo.certResetUntilSync(id)
+      if (until && Date.parse(until) > Date.now()) {
+        repo.setPinSync(id, fp, 'after-reset')
+        void repo.setCertResetUntil(id, null)
+        pending.push({ note: `New HTTPS certificate accepted after the console's own network factory reset (SHA-256 ${fp}).` })
+        policy.pinned = fp
+        return true
+      }
+      return false
+    },
+  }
+  return policy
+}
+
+export interface DriverOptions {
+  repo: DevicesRepo
+  /** The address of this PC's interface towards the device (nothing leaves on another one). */
+  localAddress?: string
+  onRejected?: () => void
+  pending?: PendingNotes
+  signal?: AbortSignal
+}
+
+/** A uniform driver over the 2N, ISAPI and ONVIF clients. */
+export function deviceDriver(t: Target, creds: Credentials | null, o: DriverOptions) {
+  const pending = o.pending ?? []
+  const pin = pinPolicy(o.repo, t.id, pending)
+  const ep: Endpoint = { host: t.ip, httpPort: t.httpPort, httpsPort: t.httpsPort, localAddress: o.localAddress, pin, timeoutMs: 6000, signal: o.signal }
+  if (t.kind === 'intercom') {
+    const c = new TwoNClient(ep, creds)
+    c.onRejected = o.onRejected
+    return {
+      identity: async () => {
+        const i = await c.info()
+        return { serial: i.serialNumber, mac: i.macAddr, model: i.variant, firmware: i.swVersion, name: i.deviceName, vendor: '2N' }
+      },
+      status: async () => {
+        const s = await c.status()
+        return { upTimeS: s.upTime, deviceTime: new Date(s.systemTime * 1000).toISOString() }
+      },
+      backup: async () => ({ data: await c.downloadConfig(), format: '2n-config-xml', secret: null as string | null }),
+      verify: (data: Buffer, serial: string) => verifyTwoNConfig(data, serial),
+      restore: (data: Buffer) => c.uploadConfig(data),
+      reboot: () => c.restart(),
+      factoryReset: (network: boolean) => c.factoryReset(network),
+      setPassword: async (username: string, current: string, next: string): Promise<Credentials | null> => {
+        const web = new TwoNWebSession(c)
+        const s = await web.login({ username, password: current })
+        await web.changePassword(current, next)
+        if (s.mustChangePassword) {
+          // Fresh from a factory reset the device has no API account: create one with the
+          // new password so the console (and the agent) keep API access.
+          await web.setApiAccounts([{ username, password: next, privileges: ['system', 'switch', 'io', 'keypad', 'uid', 'call'] }])
+          return { username, password: next }
+        }
+        return null
+      },
+      checkLogin: async (cr: Credentials) => {
+        try {
+          await new TwoNWebSession(c).login(cr)
+          return true
+        } catch (e) {
+          if (e instanceof AppError && e.code === 'UNAUTHORIZED') return false
+          throw e
+        }
+      },
+    }
+  }
+  const useIsapi = t.protocols.includes('isapi') || !t.onvifUrl
+  const isapi = new IsapiClient(ep, creds)
+  isapi.onRejected = o.onRejected
+  const onvif = t.onvifUrl ? new OnvifClient(new URL(t.onvifUrl), creds, { localAddress: ep.localAddress, timeoutMs: 6000, signal: o.signal }) : null
+  if (onvif) onvif.onRejected = o.onRejected
+  const need = () => {
+    if (!onvif) throw new AppError('DEVICE', 'The device answers neither ISAPI nor ONVIF.')
+    return onvif
+  }
+  return {
+    identity: () => (useIsapi ? isapi.info() : need().info()),
+    status: async () => ({ upTimeS: null as number | null, deviceTime: useIsapi ? await isapi.deviceTime() : new Date(Date.now() + (await need().timeOffset())).toISOString() }),
+    backup: async () => {
+      if (!useIsapi) throw new AppError('DEVICE', 'Configuration backup needs ISAPI; this device only answers ONVIF, which has no configuration export.')
+      const x = await isapi.exportConfig()
+      return { data: x.data, format: 'isapi-configurationData', secret: x.secretKey as string | null }
+    },
+    verify: (data: Buffer, serial: string) => ({ ...verifyIsapiExport(data), serial, firmware: '' }),
+    restore: (data: Buffer, secret?: string | null) => {
+      if (!secret) throw new AppError('DEVICE', 'This backup has no export key stored, so the device cannot decrypt it.')
+      return isapi.importConfig(data, secret)
+    },
+    reboot: () => (useIsapi ? isapi.reboot() : need().reboot()),
+    factoryReset: (network: boolean) => (useIsapi ? isapi.factoryReset(network) : need().factoryReset(network)),
+    setPassword: async (username: string, _current: string, next: string): Promise<Credentials | null> => {
+      if (useIsapi) await isapi.setPassword(await isapi.userId(username), username, next)
+      else await need().setPassword(username, next)
+      return { username, password: next }
+    },
+    checkLogin: async (cr: Credentials) => {
+      const probe = new IsapiClient(ep, cr)
+      try {
+        await probe.info()
+        return true
+      } catch (e) {
+        if (e instanceof AppError && e.code === 'UNAUTHORIZED') return false
+        throw e
+      }
+    },
+  }
+}
+
+export type Driver = ReturnType<typeof deviceDriver>

@@ -1,0 +1,46 @@
+// Operations that only read from the device or the inventory: identity, status, detail.
+import { AppError } from '../../shared/contract/common'
+import type { Device, DeviceDetail } from '../../shared/contract/devices'
+import { sameSerial, type OpsCore } from './ops-core'
+
+export async function info(core: OpsCore, id: number): Promise<Device> {
+  const d = await core.repo.get(id)
+  return core.run(d, 'info', null, { deviceId: id }, async (drv) => {
+    const i = await drv.identity()
+    if (d.serial && !sameSerial(i.serial, d.serial)) {
+      throw new AppError('CONFLICT', `The device at ${d.ip} now reports serial ${i.serial}, not ${d.serial}: another device has taken this address.`, { hint: 'Rescan to find where each device is now.' })
+    }
+    core.repo.recordSeenSync({ serial: i.serial, mac: i.mac, model: i.model, firmware: i.firmware, name: i.name, vendor: i.vendor, kind: d.kind, ip: d.ip })
+    return core.repo.get(id)
+  }, (x) => `Identity read: ${x.serial} ${x.model} ${x.firmware}.`, { loginOptional: d.kind === 'intercom' })
+}
+
+export async function status(core: OpsCore, id: number) {
+  const d = await core.repo.get(id)
+  return core.run(d, 'status', null, { deviceId: id }, async (drv) => {
+    const s = await drv.status()
+    return { deviceId: id, online: true, serial: d.serial, firmware: d.firmware, upTimeS: s.upTimeS, deviceTime: s.deviceTime, message: s.upTimeS !== null ? `Up for ${Math.round(s.upTimeS / 60)} min.` : 'The device answers.' }
+  }, (x) => x.message)
+}
+
+/** The device page: identity, address and firmware history, backups and its audit entries. */
+export async function detail(core: OpsCore, id: number): Promise<DeviceDetail> {
+  const d = await core.repo.get(id)
+  const audit = await core.repo.auditFor([d.serial, d.ip, ...(await core.repo.addresses(id)).map((a) => a.ip)].filter(Boolean), 100)
+  return {
+    ...d,
+    addresses: await core.repo.addresses(id),
+    firmwareHistory: await core.repo.firmwareHistory(id),
+    backups: await core.repo.backups(id),
+    audit: audit.map((a) => ({ seq: a.seq, at: a.at, agent: a.agent, action: a.action, outcome: a.outcome, detail: a.detail, ticketId: a.ticketId })),
+  }
+}
+
+export async function linkTicket(core: OpsCore, id: number, ticketId: number, unlink = false): Promise<Device> {
+  await core.app.tickets.get(ticketId)
+  const d = await core.repo.get(id)
+  await core.repo.linkTicket(id, ticketId, unlink)
+  await core.app.audit({ action: unlink ? 'devices.unlinkTicket' : 'devices.linkTicket', outcome: 'ok', ticketId, device: d.serial || d.ip, inputs: { deviceId: id } })
+  core.app.bus.emit('devices.changed', { id })
+  return core.repo.get(id)
+}
