@@ -5,6 +5,7 @@ import { up as m0003 } from './0003-devices'
 import { up as m0004 } from './0004-workflows'
 import { up as m0005 } from './0005-evidence'
 import { up as m0006 } from './0006-nvr-reset'
+import { up as m0007 } from './0007-workflow-evidence'
 
 export interface Migration {
   version: number
@@ -20,6 +21,7 @@ export const migrations: Migration[] = [
   { version: 4, name: 'workflows', up: m0004 },
   { version: 5, name: 'evidence', up: m0005 },
   { version: 6, name: 'nvr-reset', up: m0006 },
+  { version: 7, name: 'workflow-evidence', up: m0007 },
 ]
 
 // The list may be out of order when migrations land in a different order than numbered.
