@@ -12,6 +12,15 @@ const commands: Record<string, () => Promise<Command>> = {
   lab: async () => (await import('../../lab/cli')).labCommand,
 }
 
+const summaries: Record<string, string> = {
+  serve: 'the console in a browser on 127.0.0.1, with a one-time token',
+  qr: 'decode QR codes in customers\' photos',
+  audit: 'verify the hash-chained audit trail, list entries',
+  discover: 'find devices on one named interface (WS-Discovery, SSDP, mDNS, SADP, sweep)',
+  device: 'info, backup, restore, reboot or factory-reset one device, audited',
+  lab: 'start the lab bench of simulated intercoms and NVRs',
+}
+
 /** Registered by feature modules that live outside the console proper (the lab bench). */
 export function registerCommand(name: string, load: () => Promise<Command>): void {
   commands[name] = load
@@ -22,7 +31,7 @@ function usage(): string {
     'Usage: support-console <command> [options]',
     '',
     'Commands:',
-    ...Object.keys(commands).map((n) => `  ${n}`),
+    ...Object.keys(commands).map((n) => `  ${n.padEnd(10)}${summaries[n] ?? ''}`.trimEnd()),
     '',
     'Run "support-console <command> --help" for the options of a command.',
   ].join('\n')
