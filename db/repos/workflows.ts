@@ -38,7 +38,10 @@ export interface StepRow {
 export interface NoteRow { id: number; runId: number; stepRow: number; agent: string; body: string; createdAt: string }
 export interface FileRow {
   id: number; runId: number; stepRow: number; kind: string; name: string; size: number; sha256: string
+  /** Relative path under the data folder when the bytes are held there (a password-protected copy, or a file from before migration 7); '' when the vault holds them. */
   storedAs: string; protected: boolean; verified: boolean; detail: string; createdAt: string
+  /** The ticket's evidence row for this attachment (null only for files not yet moved into the vault). */
+  evidenceId: number | null
 }
 
 const json = (s: string) => JSON.parse(s) as Record<string, unknown>
@@ -56,6 +59,7 @@ const toNote = (r: any): NoteRow => ({ id: r.id, runId: r.run_id, stepRow: r.ste
 const toFile = (r: any): FileRow => ({
   id: r.id, runId: r.run_id, stepRow: r.step_row, kind: r.kind, name: r.name, size: r.size, sha256: r.sha256,
   storedAs: r.stored_as, protected: r.protected === 1, verified: r.verified === 1, detail: r.detail, createdAt: r.created_at,
+  evidenceId: r.evidence_id ?? null,
 })
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
@@ -85,8 +89,6 @@ export class WorkflowsRepo {
       openStep: db.prepare(`SELECT * FROM workflow_steps WHERE run_id = ? AND step_id = ? AND state IN ('current', 'blocked') ORDER BY id DESC LIMIT 1`),
       insertNote: db.prepare('INSERT INTO workflow_notes (run_id, step_row, agent, body, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *'),
       notes: db.prepare('SELECT * FROM workflow_notes WHERE run_id = ? ORDER BY id'),
-      insertFile: db.prepare(`INSERT INTO workflow_files (run_id, step_row, kind, name, size, sha256, stored_as, protected, verified, detail, created_at)
-        VALUES (@runId, @stepRow, @kind, @name, @size, @sha256, @storedAs, @protected, @verified, @detail, @createdAt) RETURNING *`),
       files: db.prepare('SELECT * FROM workflow_files WHERE run_id = ? ORDER BY id'),
       file: db.prepare('SELECT * FROM workflow_files WHERE id = ?'),
     }
@@ -152,6 +154,17 @@ export class WorkflowsRepo {
     return toNote(this.st.insertNote.get(runId, stepRow, agent, body, now))
   }
   addFile(f: Omit<FileRow, 'id'>): FileRow {
-    return toFile(this.st.insertFile.get({ ...f, protected: f.protected ? 1 : 0, verified: f.verified ? 1 : 0 }))
+    // Prepared on use: the statements of the constructor also serve databases before migration 7 (its tests).
+    const st = this.db.prepare(`INSERT INTO workflow_files (run_id, step_row, kind, name, size, sha256, stored_as, protected, verified, detail, created_at, evidence_id)
+      VALUES (@runId, @stepRow, @kind, @name, @size, @sha256, @storedAs, @protected, @verified, @detail, @createdAt, @evidenceId) RETURNING *`)
+    return toFile(st.get({ ...f, protected: f.protected ? 1 : 0, verified: f.verified ? 1 : 0 }))
+  }
+  /** Attachments whose bytes have not been moved into the evidence vault yet (written before migration 7). */
+  unfiledFiles(): FileRow[] {
+    return this.db.prepare('SELECT * FROM workflow_files WHERE evidence_id IS NULL ORDER BY id').all().map(toFile)
+  }
+  /** Records that an attachment is now in the vault (storedAs '' when the vault holds the bytes). */
+  fileInVault(id: number, evidenceId: number, storedAs: string): void {
+    this.db.prepare('UPDATE workflow_files SET evidence_id = ?, stored_as = ? WHERE id = ?').run(evidenceId, storedAs, id)
   }
 }

@@ -26,7 +26,8 @@ export interface ActionContext {
   /** Files attached to this step (every visit) or, with `all`, to the whole run. */
   files(all?: boolean): FileRow[]
   readFile(id: number, password?: string): Buffer
-  storeFile(f: { kind: string; name: string; data: Buffer; password?: string; verified: boolean; detail?: string }): FileRow
+  /** Into the ticket's evidence vault (a password-protected copy stays encrypted on disk, recorded there by reference). */
+  storeFile(f: { kind: string; name: string; data: Buffer; password?: string; verified: boolean; detail?: string }): Promise<FileRow>
   /** Show the run's sealed secret `secret` to the agent exactly once (e.g. a generated password), even after a crash. */
   reveal(label: string, secret: string): void
   /** Extra audit entry for a sub-operation (the step itself is audited by the engine). */

@@ -3,6 +3,7 @@
 // as well as the shape: every `next` names a step, every step is reachable from the start, and
 // the end is reachable from every step, so a run can never be stranded.
 import { z } from 'zod'
+import { EvidenceKind } from '../../shared/contract/evidence'
 
 export const END = 'end'
 const StepId = z.string().regex(/^[a-z][a-z0-9-]{1,47}$/, 'step ids are kebab-case, 2–48 characters')
@@ -48,7 +49,8 @@ export const StepDef = z
     kind: z.enum(['manual', 'auto', 'decision']),
     inputs: z.array(InputDef).default([]),
     /** Attachments the step needs before it can be completed (e.g. the downloaded backup). */
-    evidence: z.array(z.object({ id: z.string(), label: z.string(), required: z.boolean().default(true), accept: z.string().optional() }).strict()).default([]),
+    /** `vault`: the kind of evidence the file becomes in the ticket's evidence vault (default: other). */
+    evidence: z.array(z.object({ id: z.string(), label: z.string(), required: z.boolean().default(true), accept: z.string().optional(), vault: EvidenceKind.optional() }).strict()).default([]),
     /** Facts that must be true before the step may run; the step is blocked (with the message) otherwise. */
     requires: z.array(Requirement).default([]),
     /** Registered action the engine calls: on "Run" for auto steps, on completion for manual ones (checks). */

@@ -7,9 +7,10 @@ import type { WorkflowReply, WorkflowRun } from '../../shared/contract/workflows
 import type { RunRow, StepRow, WorkflowsRepo } from '../../db/repos/workflows'
 import type { ActionContext, ActionRegistry, ActionResult } from './actions'
 import { END, type ProcedureDef, type StepDef } from './definition'
-import { RunFiles } from './files'
+import { RunAttachments, type EvidencePort } from './attachments'
 import { acceptInputs, failure, interruptedWhy, transientSecrets, type Inputs } from './step-inputs'
 import { buildRunView, type LiveProgress } from './run-view'
+import { REVEAL, stepContext } from './step-context'
 
 export interface EngineDeps {
   repo: WorkflowsRepo
@@ -21,23 +22,24 @@ export interface EngineDeps {
   seal(plain: string): string
   open(sealed: string): string
   dataDir: string
+  /** The ticket's evidence vault: where step attachments are kept. */
+  evidence: EvidencePort
   changed(runId: number, ticketId: number): void
   progress(task: string, label: string, done: number, total: number | null, finished: boolean): void
 }
 
-/** Fact holding a pending one-time reveal { label, secret }. */
-export const REVEAL = '_reveal'
+export { REVEAL }
 /** How long runAuto waits for an operation before replying "running" (quick ones reply finished). */
 const QUICK_MS = 1500
 
 export class WorkflowEngine {
-  private readonly files: RunFiles
+  readonly attachments: RunAttachments
   /** Auto steps in flight in this process, by step row id. */
   private readonly inflight = new Map<number, { promise: Promise<void>; abort: AbortController }>()
   private readonly live = new Map<number, LiveProgress>()
 
   constructor(private readonly d: EngineDeps) {
-    this.files = new RunFiles(d.dataDir)
+    this.attachments = new RunAttachments({ repo: d.repo, evidence: d.evidence, dataDir: d.dataDir, procedureOf: (run) => this.procedureOf(run) })
   }
 
   /** Installed definitions by id (newest) and by "id@version". */
@@ -136,10 +138,8 @@ export class WorkflowEngine {
   async attach(runId: number, stepId: string, evidence: string, name: string, data: Buffer, password?: string): Promise<WorkflowRun> {
     const { run, step, row } = this.open(runId, stepId)
     if (!step.evidence.some((e) => e.id === evidence)) throw new AppError('VALIDATION', `"${step.title}" takes no "${evidence}" attachment.`, { field: 'evidence' })
-    if (data.length === 0) throw new AppError('BAD_INPUT', `The file ${name} is empty.`, { hint: 'Download it again and attach the new file.' })
-    const stored = this.files.write(run.id, data, password || undefined)
-    this.d.repo.addFile({ runId: run.id, stepRow: row.id, kind: evidence, name, ...stored, protected: Boolean(password), verified: false, detail: '', createdAt: new Date().toISOString() })
-    await this.d.audit({ action: 'workflow.attach', outcome: 'ok', ticketId: run.ticketId, device: this.device(run), inputs: { step: stepId, evidence, name, sha256: stored.sha256, size: stored.size, protected: Boolean(password) } })
+    const stored = await this.attachments.store(run, { stepRow: row.id, stepId, kind: evidence, name, data, password: password || undefined, verified: false })
+    await this.d.audit({ action: 'workflow.attach', outcome: 'ok', ticketId: run.ticketId, device: this.device(run), inputs: { step: stepId, evidence, name, sha256: stored.sha256, size: stored.size, protected: Boolean(password), evidenceId: stored.evidenceId } })
     this.d.changed(run.id, run.ticketId)
     return this.get(run.id)
   }
@@ -339,38 +339,7 @@ export class WorkflowEngine {
   }
 
   private context(run: RunRow, ticket: Ticket, step: StepDef, row: StepRow, inputs: Record<string, unknown>, signal: AbortSignal, interrupted: boolean, transient: Map<string, string>): ActionContext {
-    const stepRows = () => new Set(this.d.repo.steps(run.id).filter((r) => r.stepId === step.id).map((r) => r.id))
-    return {
-      run, ticket, step, inputs, facts: run.facts, interrupted, signal,
-      secret: (name) => transient.get(name) ?? (run.secrets[name] ? this.d.open(run.secrets[name]) : null),
-      setSecret: (name, value) => {
-        run.secrets[name] = this.d.seal(value)
-        this.d.repo.saveRun(run) // at once: a crash right after must not lose it
-      },
-      persist: () => this.d.repo.saveRun(run),
-      progress: (label, done = 0, total = null) => {
-        this.live.set(row.id, { label, done, total })
-        this.d.progress(`workflow:${run.id}:${step.id}`, label, done, total, false)
-        this.d.changed(run.id, run.ticketId)
-      },
-      files: (all = false) => {
-        const rows = stepRows()
-        return this.d.repo.files(run.id).filter((f) => all || rows.has(f.stepRow))
-      },
-      readFile: (id, password) => {
-        const f = this.d.repo.file(id)
-        if (f.runId !== run.id) throw new AppError('FORBIDDEN', 'That file belongs to another run.')
-        return this.files.read(f.storedAs, f.protected, password)
-      },
-      storeFile: (f) => {
-        const stored = this.files.write(run.id, f.data, f.password || undefined)
-        return this.d.repo.addFile({ runId: run.id, stepRow: row.id, kind: f.kind, name: f.name, ...stored, protected: Boolean(f.password), verified: f.verified, detail: f.detail ?? '', createdAt: new Date().toISOString() })
-      },
-      reveal: (label, secret) => {
-        run.facts[REVEAL] = { label, secret }
-      },
-      audit: (action, outcome, auditInputs, detail) => this.d.audit({ action, outcome, ticketId: run.ticketId, device: this.device(run), inputs: auditInputs, detail }),
-    }
+    return stepContext({ d: this.d, attachments: this.attachments, live: this.live, device: () => this.device(run) }, { run, ticket, step, row, inputs, signal, interrupted, transient })
   }
 
   /** Records the end of a step (or its block/failure) and moves the run on. */

@@ -1,6 +1,7 @@
-// Attachments of workflow steps (backups, photos) on disk under <dataDir>/workflows/run-N/.
-// A copy can be password-protected: AES-256-GCM with a scrypt-derived key, so the file is
-// useless to whoever copies the data folder without the password.
+// Password-protected copies of workflow step attachments, on disk under <dataDir>/workflows/run-N/
+// (everything else is in the ticket's evidence vault: ./attachments.ts). AES-256-GCM with a
+// scrypt-derived key, so the file is useless to whoever copies the data folder without the
+// password. Attachments from before migration 7 were stored here too, unprotected.
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scryptSync } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'

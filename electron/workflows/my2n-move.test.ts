@@ -1,29 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { FakeDevice, FakeMy2n, workbench } from './testing'
-
-const SERIAL = '54-0562-0293'
-
-async function ticket(w: ReturnType<typeof workbench>, serial = '') {
-  return w.tickets.create({ externalRef: 'ZD-1', customerName: 'Nováková s.r.o.', contact: '', deviceSerial: serial, deviceModel: 'IP Verso', procedure: 'my2n-move', notes: '' })
-}
-
-/** Drives a run to the backup step through the "already added → new code" branch. */
-async function toBackup(w: ReturnType<typeof workbench>) {
-  w.my2n.codes[SERIAL] = 'CERT-CODE'
-  w.my2n.owner[SERIAL] = 'old-site'
-  w.my2n.ownerCode[SERIAL] = 'CERT-CODE'
-  const t = await ticket(w, SERIAL)
-  const run = await w.engine.start(t.id, 'my2n-move')
-  await w.engine.completeStep(run.id, 'serial', { serial: SERIAL, foundAt: 'label' })
-  await w.engine.runAuto(run.id, 'bench', { host: '127.0.0.10:8080' })
-  await w.engine.settled(run.id)
-  await w.engine.runAuto(run.id, 'my2n-check', { site: 'new-site', certificateCode: 'CERT-CODE' })
-  await w.engine.settled(run.id)
-  await w.engine.completeStep(run.id, 'already-added', {}, 'new-code')
-  w.my2n.codes[SERIAL] = 'NEW-CODE-1234' // "Generate New" on the device
-  await w.engine.completeStep(run.id, 'new-code', { securityCode: 'NEW-CODE-1234', oldCodeInvalid: true })
-  return run.id
-}
+import { FakeDevice, FakeMy2n, SERIAL, ticket, toBackup, workbench } from './testing'
 
 describe('my2n-move procedure on the engine', () => {
   it('happy path: already added → new code → backup → reset → new password → register → restore', async () => {

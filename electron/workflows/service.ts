@@ -2,6 +2,7 @@
 // My2N. One engine per App, created with the handlers; interrupted steps are re-checked then.
 import { WorkflowsRepo } from '../../db/repos/workflows'
 import type { App } from '../core/app'
+import { addEvidence, addEvidenceRef, vault } from '../evidence/vault'
 import { my2nProvider } from '../my2n/provider'
 import { deviceOps } from './bind-device-ops'
 import type { DeviceOpsPort } from './device-port'
@@ -31,13 +32,22 @@ export function workflowService(app: App, o: { ops?: DeviceOpsPort } = {}): Work
     seal: (p) => app.secrets.seal(p),
     open: (s) => app.secrets.open(s),
     dataDir: app.opts.dataDir,
+    evidence: { add: (e) => addEvidence(app, e), addRef: (e) => addEvidenceRef(app, e), content: (id) => vault(app).content(id) },
     changed: (runId, ticketId) => app.bus.emit('workflow.changed', { runId, ticketId }),
     progress: (task, label, done, total, finished) => app.bus.emit('task.progress', { task, label, done, total, finished }),
   })
   const svc = { engine, my2n }
   services.set(app, svc)
   app.onClose(() => engine.stop())
-  // Steps a previous process left running are re-checked against the device now.
-  void engine.resumeInterrupted().catch((e) => console.error('workflows: resuming interrupted steps failed:', e))
+  // Attachments from before the evidence vault move into it first (once), then steps a previous
+  // process left running are re-checked against the device.
+  void engine.attachments
+    .importLegacy()
+    .then((r) => {
+      if (r.skipped.length) console.error(`workflows: ${r.skipped.length} older attachment(s) stay where they were:`, r.skipped.map((s) => `#${s.id} ${s.why}`).join('; '))
+    })
+    .catch((e) => console.error('workflows: moving older attachments into the evidence vault failed:', e))
+    .then(() => engine.resumeInterrupted())
+    .catch((e) => console.error('workflows: resuming interrupted steps failed:', e))
   return svc
 }

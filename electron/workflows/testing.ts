@@ -1,5 +1,6 @@
 // Test helpers: an engine on a temp database, a fake device layer and a fake My2N.
 import BetterSqlite3 from 'better-sqlite3'
+import { createHash } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,6 +9,7 @@ import { configure } from '../../db/database'
 import { migrate } from '../../db/migrate'
 import { migrations } from '../../db/migrations/index'
 import { AuditRepo } from '../../db/repos/audit'
+import { EvidenceRepo } from '../../db/repos/evidence'
 import { TicketsRepo } from '../../db/repos/tickets'
 import { WorkflowsRepo } from '../../db/repos/workflows'
 import { memoryKeyProvider, SecretBox } from '../core/secret-box'
@@ -16,7 +18,7 @@ import type { Credentials, DeviceAddress, DeviceOpsPort } from './device-port'
 import { WorkflowEngine } from './engine'
 import { buildActions, loadProcedures } from './registry'
 
-/** The registered migrations up to 0004 (the workflow tests need no later ones). */
+/** The registered migrations up to 0004 (the repository test of 0004 stops there). */
 export function migrationList() {
   return migrations.filter((m) => m.version <= 4)
 }
@@ -130,15 +132,17 @@ export function workbench(o: { dataDir?: string; device?: FakeDevice; my2n?: Fak
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'sc-wf-'))
   const db = new BetterSqlite3(join(dataDir, 'test.sqlite'))
   configure(db)
-  migrate(db, 4, migrationList())
+  migrate(db)
   const tickets = new TicketsRepo(db)
   const audit = new AuditRepo(db)
   const box = new SecretBox(memoryKeyProvider(Buffer.alloc(32, 7)))
   const device = o.device ?? new FakeDevice()
   const my2n = o.my2n ?? new FakeMy2n()
   const events: { runId: number }[] = []
+  const vault = new EvidenceRepo(db, audit)
+  const repo = new WorkflowsRepo(db)
   const engine = new WorkflowEngine({
-    repo: new WorkflowsRepo(db),
+    repo,
     procedures: loadProcedures(),
     actions: buildActions({ ops: device, my2n: async () => my2n, rediscoverMs: 1000 }),
     ticket: (id) => tickets.get(id),
@@ -147,9 +151,39 @@ export function workbench(o: { dataDir?: string; device?: FakeDevice; my2n?: Fak
     seal: (p) => box.seal(p),
     open: (s) => box.open(s),
     dataDir,
+    evidence: {
+      // The vault's own repository, as electron/evidence/vault.ts uses it (no thumbnails here).
+      add: async (e) => vault.addSync({ ...e, mime: 'application/octet-stream', size: e.data.length, sha256: createHash('sha256').update(e.data).digest('hex'), content: e.data }, 'Test Agent'),
+      addRef: async (e) => vault.addSync({ ...e, mime: 'application/octet-stream', content: null }, 'Test Agent'),
+      content: (id) => vault.content(id),
+    },
     changed: (runId) => void events.push({ runId }),
     progress: () => undefined,
   })
   const auditRows = () => db.prepare('SELECT action, outcome, inputs, detail, device FROM audit_log ORDER BY seq').all() as { action: string; outcome: string; inputs: string; detail: string; device: string | null }[]
-  return { db, dataDir, engine, tickets, device, my2n, events, auditRows, box }
+  return { db, dataDir, engine, tickets, device, my2n, events, auditRows, box, vault, repo }
+}
+
+export const SERIAL = '54-0562-0293'
+
+export async function ticket(w: ReturnType<typeof workbench>, serial = '') {
+  return w.tickets.create({ externalRef: 'ZD-1', customerName: 'Nováková s.r.o.', contact: '', deviceSerial: serial, deviceModel: 'IP Verso', procedure: 'my2n-move', notes: '' })
+}
+
+/** Drives a run to the backup step through the "already added → new code" branch. */
+export async function toBackup(w: ReturnType<typeof workbench>) {
+  w.my2n.codes[SERIAL] = 'CERT-CODE'
+  w.my2n.owner[SERIAL] = 'old-site'
+  w.my2n.ownerCode[SERIAL] = 'CERT-CODE'
+  const t = await ticket(w, SERIAL)
+  const run = await w.engine.start(t.id, 'my2n-move')
+  await w.engine.completeStep(run.id, 'serial', { serial: SERIAL, foundAt: 'label' })
+  await w.engine.runAuto(run.id, 'bench', { host: '127.0.0.10:8080' })
+  await w.engine.settled(run.id)
+  await w.engine.runAuto(run.id, 'my2n-check', { site: 'new-site', certificateCode: 'CERT-CODE' })
+  await w.engine.settled(run.id)
+  await w.engine.completeStep(run.id, 'already-added', {}, 'new-code')
+  w.my2n.codes[SERIAL] = 'NEW-CODE-1234' // "Generate New" on the device
+  await w.engine.completeStep(run.id, 'new-code', { securityCode: 'NEW-CODE-1234', oldCodeInvalid: true })
+  return run.id
 }

@@ -93,10 +93,10 @@ function deviceCreds(ctx: ActionContext): Credentials {
 }
 
 /** Stores a verified backup with the run and records it as the one the reset relies on. */
-function keepBackup(ctx: ActionContext, data: Buffer, source: string): ActionResult {
+async function keepBackup(ctx: ActionContext, data: Buffer, source: string): Promise<ActionResult> {
   const serial = serialOf(ctx)
   const b = verifyBackup(data, serial)
-  const f = ctx.storeFile({ kind: 'backup', name: `backup-${serial}-${new Date().toISOString().slice(0, 10)}.xml`, data, password: ctx.secret('backupPassword') ?? undefined, verified: true, detail: `${b.product ?? '2N'} ${b.firmware ?? ''}, ${b.settings.size} settings, ${source}` })
+  const f = await ctx.storeFile({ kind: 'backup', name: `backup-${serial}-${new Date().toISOString().slice(0, 10)}.xml`, data, password: ctx.secret('backupPassword') ?? undefined, verified: true, detail: `${b.product ?? '2N'} ${b.firmware ?? ''}, ${b.settings.size} settings, ${source}` })
   ctx.facts.backupVerified = true
   ctx.facts.backupFileId = f.id
   ctx.facts.backupSha256 = f.sha256
@@ -190,7 +190,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
         if (!f) throw new AppError('VALIDATION', 'Attach the backup file first.', { field: 'evidence.backup' })
         const data = ctx.readFile(f.id, ctx.secret('backupPassword') ?? undefined)
         verifyBackup(data, serialOf(ctx)) // throws BAD_INPUT with the reason
-        const r = keepBackup(ctx, data, `uploaded as ${f.name}`)
+        const r = await keepBackup(ctx, data, `uploaded as ${f.name}`)
         return { ...r, outcome: 'ok' }
       },
     },

@@ -29,7 +29,7 @@ Letters O and I are often typed instead of the digits 0 and 1; the console point
         { id: 'serial', label: 'Serial number', type: 'serial', prefill: 'serial|ticket.deviceSerial', placeholder: 'NN-NNNN-NNNN' },
         { id: 'foundAt', label: 'Where the customer read it', type: 'choice', options: SERIAL_PLACES, fact: 'serialFoundAt', prefill: 'serialFoundAt' },
       ],
-      evidence: [{ id: 'label-photo', label: 'Photo of the label or certificate', required: false, accept: 'image/*,application/pdf' }],
+      evidence: [{ id: 'label-photo', label: 'Photo of the label or certificate', required: false, accept: 'image/*,application/pdf', vault: 'label-photo' }],
       outcomes: { ok: { label: 'Serial recorded', next: 'bench' } },
     },
     {
@@ -122,7 +122,7 @@ When the device is not reachable from here, the next step lets you attach the fi
     {
       id: 'backup-upload', title: 'Attach the downloaded backup', kind: 'manual', action: 'backup.verifyUpload',
       instructions: `Ask the customer to download the configuration: old web interface Maintenance > Backup configuration (optionally set a password for the configuration) > Download; new web interface System > Maintenance > Backup. Attach the file here: the console checks that it parses and belongs to {{serial}}.`,
-      evidence: [{ id: 'backup', label: 'Configuration backup file', accept: '.xml,.cfg,application/xml,text/xml' }],
+      evidence: [{ id: 'backup', label: 'Configuration backup file', accept: '.xml,.cfg,application/xml,text/xml', vault: 'config-backup' }],
       inputs: [BACKUP_PASSWORD],
       outcomes: { ok: { label: 'Backup verified', next: 'reset' } },
     },

@@ -1,0 +1,83 @@
+import { existsSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { RunFiles, sha256 } from './files'
+import { FakeDevice, toBackup, workbench } from './testing'
+
+const unreachable = async (w: ReturnType<typeof workbench>, runId: number) => {
+  w.device.address = { host: '127.0.0.77', port: 1 }
+  await w.engine.runAuto(runId, 'backup', { username: 'admin', devicePassword: 'x' })
+  await w.engine.settled(runId)
+}
+const filesOnDisk = (dir: string): string[] => (existsSync(join(dir, 'workflows')) ? readdirSync(join(dir, 'workflows'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name) : [])
+
+describe('workflow step attachments in the evidence vault', () => {
+  it('an attached backup is ticket evidence (kind, source, SHA-256), held once, and the workflow reads it from there', async () => {
+    const w = workbench()
+    const runId = await toBackup(w)
+    await unreachable(w, runId)
+    const cfg = Buffer.from(w.device.config)
+    await w.engine.attach(runId, 'backup-upload', 'backup', 'cfg.xml', cfg)
+    const ticketId = (await w.engine.get(runId)).ticketId
+    const ev = w.vault.listForTicket(ticketId)
+    expect(ev).toEqual([expect.objectContaining({ kind: 'config-backup', source: 'workflow:my2n-move:backup-upload', name: 'cfg.xml', sha256: sha256(cfg), size: cfg.length, hasContent: true, personal: false })])
+    expect(w.vault.content(ev[0].id)!.equals(cfg)).toBe(true)
+    // Verification reads the file back from the vault; keeping it as the verified backup adds no second copy.
+    await w.engine.completeStep(runId, 'backup-upload', {})
+    const r = await w.engine.get(runId)
+    expect(r.current?.stepId).toBe('reset')
+    expect(r.facts.backupSha256).toBe(sha256(cfg))
+    expect(w.vault.listForTicket(ticketId)).toHaveLength(1)
+    expect(filesOnDisk(w.dataDir)).toEqual([])
+  })
+
+  it('a label photo becomes personal evidence; a password-protected copy stays encrypted on disk and the vault records its hash', async () => {
+    const w = workbench()
+    const runId = await toBackup(w)
+    await unreachable(w, runId)
+    const cfg = Buffer.from(w.device.config)
+    await w.engine.attach(runId, 'backup-upload', 'backup', 'cfg.xml', cfg, 'protect-me')
+    const ticketId = (await w.engine.get(runId)).ticketId
+    const [ev] = w.vault.listForTicket(ticketId)
+    expect(ev).toMatchObject({ kind: 'config-backup', sha256: sha256(cfg), hasContent: false, ref: expect.stringMatching(/^workflows[/\\]run-\d+[/\\].+\.enc$/) })
+    expect(filesOnDisk(w.dataDir)).toHaveLength(1)
+    await w.engine.completeStep(runId, 'backup-upload', { backupPassword: 'protect-me' })
+    expect((await w.engine.get(runId)).facts.backupVerified).toBe(true)
+
+    const w2 = workbench()
+    const t = await w2.tickets.create({ externalRef: 'ZD-2', customerName: 'B', contact: '', deviceSerial: '', deviceModel: '', procedure: 'my2n-move', notes: '' })
+    const run2 = await w2.engine.start(t.id, 'my2n-move')
+    await w2.engine.attach(run2.id, 'serial', 'label-photo', 'label.jpg', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]))
+    expect(w2.vault.listForTicket(t.id)).toEqual([expect.objectContaining({ kind: 'label-photo', personal: true, source: 'workflow:my2n-move:serial' })])
+  })
+
+  it('moves attachments stored before the vault (data folder layout of migration 6) into it, and the run goes on reading them', async () => {
+    const w = workbench()
+    const runId = await toBackup(w)
+    await unreachable(w, runId)
+    const run = await w.engine.get(runId)
+    const stepRow = run.timeline.find((e) => e.stepId === 'backup-upload' && e.row)!.row!
+    // Written the way the console stored attachments before: a file under workflows/run-N and a row without an evidence link.
+    const disk = new RunFiles(w.dataDir)
+    const other = new FakeDevice('54-1111-2222').config
+    const damaged = disk.write(runId, Buffer.from(other))
+    w.repo.addFile({ runId, stepRow, kind: 'backup', name: 'damaged.xml', ...damaged, sha256: 'f'.repeat(64), protected: false, verified: false, detail: '', createdAt: '2026-11-01T10:00:00.000Z', evidenceId: null })
+    const cfg = Buffer.from(w.device.config)
+    const old = disk.write(runId, cfg)
+    w.repo.addFile({ runId, stepRow, kind: 'backup', name: 'old-cfg.xml', ...old, protected: false, verified: false, detail: '', createdAt: '2026-11-01T10:01:00.000Z', evidenceId: null })
+
+    const r = await w.engine.attachments.importLegacy()
+    expect(r.moved).toBe(1)
+    expect(r.skipped).toEqual([{ id: expect.any(Number), why: expect.stringMatching(/SHA-256/) }])
+    const ev = w.vault.listForTicket(run.ticketId)
+    expect(ev).toEqual([expect.objectContaining({ name: 'old-cfg.xml', kind: 'config-backup', sha256: sha256(cfg), hasContent: true })])
+    expect(existsSync(join(w.dataDir, old.storedAs))).toBe(false)
+    expect(existsSync(join(w.dataDir, damaged.storedAs))).toBe(true) // left alone, still readable
+    // Idempotent: a second start moves nothing again.
+    expect((await w.engine.attachments.importLegacy()).moved).toBe(0)
+    // The step verifies the newest attachment: the moved one, read from the vault.
+    await w.engine.completeStep(runId, 'backup-upload', {})
+    expect((await w.engine.get(runId)).facts.backupSha256).toBe(sha256(cfg))
+    expect(w.vault.listForTicket(run.ticketId)).toHaveLength(1)
+  })
+})

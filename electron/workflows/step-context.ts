@@ -1,0 +1,57 @@
+// What an action sees of its run while it works (ActionContext): facts, secrets (sealed at
+// rest), progress, the step's attachments (in the evidence vault), a one-time reveal, audit.
+import { AppError } from '../../shared/contract/common'
+import type { Ticket } from '../../shared/contract/tickets'
+import type { RunRow, StepRow } from '../../db/repos/workflows'
+import type { ActionContext } from './actions'
+import type { RunAttachments } from './attachments'
+import type { StepDef } from './definition'
+import type { EngineDeps } from './engine'
+import type { LiveProgress } from './run-view'
+
+/** Fact holding a pending one-time reveal { label, secret }. */
+export const REVEAL = '_reveal'
+
+export interface ContextDeps {
+  d: EngineDeps
+  attachments: RunAttachments
+  /** Progress of running steps by step row id (shown on the timeline). */
+  live: Map<number, LiveProgress>
+  /** The device the run is about, as known when an entry is written. */
+  device: () => string | null
+}
+
+export function stepContext(
+  { d, attachments, live, device }: ContextDeps,
+  { run, ticket, step, row, inputs, signal, interrupted, transient }: { run: RunRow; ticket: Ticket; step: StepDef; row: StepRow; inputs: Record<string, unknown>; signal: AbortSignal; interrupted: boolean; transient: Map<string, string> },
+): ActionContext {
+  const stepRows = () => new Set(d.repo.steps(run.id).filter((r) => r.stepId === step.id).map((r) => r.id))
+  return {
+    run, ticket, step, inputs, facts: run.facts, interrupted, signal,
+    secret: (name) => transient.get(name) ?? (run.secrets[name] ? d.open(run.secrets[name]) : null),
+    setSecret: (name, value) => {
+      run.secrets[name] = d.seal(value)
+      d.repo.saveRun(run) // at once: a crash right after must not lose it
+    },
+    persist: () => d.repo.saveRun(run),
+    progress: (label, done = 0, total = null) => {
+      live.set(row.id, { label, done, total })
+      d.progress(`workflow:${run.id}:${step.id}`, label, done, total, false)
+      d.changed(run.id, run.ticketId)
+    },
+    files: (all = false) => {
+      const rows = stepRows()
+      return d.repo.files(run.id).filter((f) => all || rows.has(f.stepRow))
+    },
+    readFile: (id, password) => {
+      const f = d.repo.file(id)
+      if (f.runId !== run.id) throw new AppError('FORBIDDEN', 'That file belongs to another run.')
+      return attachments.read(f, password)
+    },
+    storeFile: (f) => attachments.store(run, { ...f, stepRow: row.id, stepId: step.id, password: f.password || undefined }),
+    reveal: (label, secret) => {
+      run.facts[REVEAL] = { label, secret }
+    },
+    audit: (action, outcome, auditInputs, detail) => d.audit({ action, outcome, ticketId: run.ticketId, device: device(), inputs: auditInputs, detail }),
+  }
+}
