@@ -24,6 +24,10 @@ export const useAppStore = defineStore('app', () => {
   function toast(kind: Toast['kind'], text: string, hint?: string) {
     const id = nextToast++
     toasts.value.push({ id, kind, text, hint })
+    // A burst of confirmations (several files dropped at once) must not cover the page:
+    // keep every error, and only the two newest of the rest.
+    const quiet = toasts.value.filter((x) => x.kind !== 'error')
+    if (quiet.length > 2) toasts.value = toasts.value.filter((x) => x.kind === 'error' || quiet.slice(-2).includes(x))
     setTimeout(() => dismiss(id), kind === 'error' ? 12_000 : 4_000)
   }
   function dismiss(id: number) {
