@@ -28,7 +28,8 @@ describe('QR corpus sample', () => {
     }
     expect(sample.length).toBeGreaterThan(60)
     expect(nonAscii, 'the sample should include non-ASCII payloads').toBeGreaterThan(2)
-    // Misses allowed: the corpus holds curved/creased codes that no variant reads (see the benchmark).
-    expect(misses.length, misses.join('\n')).toBeLessThanOrEqual(Math.floor(sample.length * 0.05))
+    // At most 2% missed: the full run (scripts/bench/qr.ts) misses 1 of 316, an image whose
+    // expected text in the ZXing set differs by one letter from the same image in the zxing-cpp set.
+    expect(misses.length, misses.join('\n')).toBeLessThanOrEqual(Math.floor(sample.length * 0.02))
   }, 120_000)
 })

@@ -199,3 +199,20 @@ describe('decodeQr on simulated phone photos of a screen', () => {
     })
   }
 })
+
+describe('decodeQr on a code that is not flat', () => {
+  it('reads a code printed on a wavy surface by refitting its module grid', async () => {
+    // A sticker on fabric: zxing locates the symbol but its flat sampling grid misreads it.
+    const corners = quad(420, 300, 320, 8, 0.05)
+    const jpg = await screenPhoto({ text: TEXT, width: 800, height: 600, corners, screenPxPerModule: 5, gridGap: 0.6, noise: 5, blur: 0.8, seed: 1, wave: { amplitude: 0.5, period: 36, phase: 1 }, jpegQuality: 90 })
+    expect(await plainReads(jpg, TEXT)).toBe(false)
+    const img = await normalizeImage(jpg)
+    const located = (await zxingRead(img, { formats: ['QRCode'], returnErrors: true })).filter((r) => !r.isValid)
+    expect(located.length, 'zxing should locate the symbol and fail error correction').toBeGreaterThan(0)
+    const r = await decodeQr(jpg)
+    expect(r.codes.map((x) => x.text)).toEqual([TEXT])
+    expect(r.strategy).toMatch(/^regrid/)
+    const module = 320 / QRCode.create(TEXT, { errorCorrectionLevel: 'M' }).modules.size
+    expectCorners(r.codes[0].position, corners as Pt[], module * 2.5)
+  })
+})

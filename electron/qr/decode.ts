@@ -3,7 +3,8 @@
 // cheapest and most often useful first, and stop at the first one that yields a code. The
 // order was tuned on ../shared/qr-corpus and on synthetic 12 MP screen photos (scripts/bench/qr.ts).
 import { normalizeImage, type IntakeLimits, type NormalizedImage } from '../photos/intake'
-import { adaptiveThreshold, blur, clahe, grayFit, median, resize, resizeXY, rotate, stretch, toRgba, unrotatePoint, type Gray } from './gray'
+import { fitGrid, renderSymbol, squareToQuad } from './grid'
+import { adaptiveThreshold, blur, clahe, cropGray, grayFit, median, resize, resizeXY, rotate, stretch, toRgba, unrotatePoint, type Gray } from './gray'
 import { zxingRead, type Pixels, type ReaderOptions, type ReadResult } from './zxing'
 
 export type Point = [number, number]
@@ -53,8 +54,18 @@ interface Strategy {
   name: string
   /** Whether the strategy is worth trying for this image / after these failures. */
   when?: (c: Ctx) => boolean
-  build: (c: Ctx) => Promise<Variant>
+  /** The image to read; null when there is nothing to try (the strategy then costs no zxing call). */
+  build: (c: Ctx) => Promise<Variant | null>
   options?: ReaderOptions
+}
+
+/** A QR symbol zxing located (and sized) but could not decode: input to the grid refit. */
+interface Located {
+  /** Symbol corners (TL, TR, BR, BL of the module grid) in the upright original. */
+  quad: Quad
+  /** Modules a side. */
+  n: number
+  tried: boolean
 }
 
 interface Ctx {
@@ -66,6 +77,7 @@ interface Ctx {
   work(): Promise<{ g: Gray; scale: number }>
   /** A code was located but failed error correction: the geometry is close, jitter it. */
   sawChecksumError: boolean
+  located: Located[]
 }
 
 const WORK_SIDE = 1600
@@ -94,6 +106,83 @@ async function rotated(c: Ctx, deg: number, sx = 1, sy = 1): Promise<Variant> {
 
 const maxSide = (c: Ctx) => Math.max(c.width, c.height)
 
+/** Grid refits per located symbol: pre-blur (sigma in modules) x control-point spacings (modules, coarse to fine). */
+const REGRID_SIGMAS = [0, 0.15] as const
+const REGRID_SPACINGS = [10, 6, 4] as const
+const REGRID_SCALE = 4
+const MAX_LOCATED = 3
+
+/**
+ * Symbols zxing located but could not decode (curved or creased surface, lens distortion):
+ * refit a deformable module grid at full resolution (see grid.ts) and render each fit as a
+ * clean symbol; the tiles are read in one zxing call, positions map back through the
+ * located corners.
+ */
+async function regridded(c: Ctx): Promise<Variant | null> {
+  const todo = c.located.filter((l) => !l.tried).slice(0, MAX_LOCATED)
+  if (todo.length === 0) return null
+  const px = await c.original()
+  const tiles: { g: Gray; quad: Quad; n: number }[] = []
+  for (const l of todo) {
+    l.tried = true
+    const q = l.quad
+    const side = Math.max(...q.map((p, i) => Math.hypot(p[0] - q[(i + 1) % 4][0], p[1] - q[(i + 1) % 4][1])))
+    const modPx = side / l.n
+    // About 3-6 pixels per module is what the fit needs; larger modules are averaged down.
+    const f = Math.max(1, Math.floor(modPx / 6))
+    const margin = 4 * modPx
+    const xs = q.map((p) => p[0])
+    const ys = q.map((p) => p[1])
+    const x0 = Math.max(0, Math.floor(Math.min(...xs) - margin))
+    const y0 = Math.max(0, Math.floor(Math.min(...ys) - margin))
+    const crop = cropGray(px, x0, y0, Math.max(...xs) + margin, Math.max(...ys) + margin, f)
+    const local = q.map(([x, y]) => [(x - x0) / f, (y - y0) / f]) as Quad
+    for (const sigma of REGRID_SIGMAS) {
+      const src = sigma ? await blur(crop, Math.max(0.3, (sigma * modPx) / f)) : crop
+      for (const r of fitGrid(src, local, l.n, REGRID_SPACINGS)) tiles.push({ g: renderSymbol(r.bits, r.n, REGRID_SCALE), quad: l.quad, n: l.n })
+    }
+  }
+  if (tiles.length === 0) return null
+  const width = tiles.reduce((a, t) => a + t.g.width, 0)
+  const height = Math.max(...tiles.map((t) => t.g.height))
+  const data = new Uint8Array(width * height).fill(255)
+  const starts: number[] = []
+  let x = 0
+  for (const t of tiles) {
+    starts.push(x)
+    for (let row = 0; row < t.g.height; row++) data.set(t.g.data.subarray(row * t.g.width, (row + 1) * t.g.width), row * width + x)
+    x += t.g.width
+  }
+  const homographies = tiles.map((t) => squareToQuad(t.quad))
+  return {
+    gray: { data, width, height },
+    map: (px, py) => {
+      let i = tiles.length - 1
+      while (i > 0 && px < starts[i]) i--
+      const t = tiles[i]
+      const H = homographies[i]
+      const u = ((px - starts[i]) / REGRID_SCALE - 4) / t.n
+      const v = (py / REGRID_SCALE - 4) / t.n
+      const w = H[6] * u + H[7] * v + H[8]
+      return [(H[0] * u + H[1] * v + H[2]) / w, (H[3] * u + H[4] * v + H[5]) / w]
+    },
+  }
+}
+
+/** Remembers an undecoded QR symbol's corners (in the original) for the grid refit. */
+function noteLocated(c: Ctx, r: ReadResult, v: Variant) {
+  const n = r.symbol?.width ?? 0
+  if (r.isValid || r.format !== 'QRCode' || r.isMirrored || n < 21 || c.located.length >= 2 * MAX_LOCATED) return
+  const p = r.position
+  const quad = [p.topLeft, p.topRight, p.bottomRight, p.bottomLeft].map((q) => v.map(q.x, q.y)) as Quad
+  const cx = quad.reduce((a, q) => a + q[0], 0) / 4
+  const cy = quad.reduce((a, q) => a + q[1], 0) / 4
+  const side = Math.hypot(quad[1][0] - quad[0][0], quad[1][1] - quad[0][1])
+  // The same symbol seen again through another variant.
+  const dup = c.located.some((l) => l.n === n && Math.hypot(l.quad.reduce((a, q) => a + q[0], 0) / 4 - cx, l.quad.reduce((a, q) => a + q[1], 0) / 4 - cy) < side / 8)
+  if (!dup) c.located.push({ quad, n, tried: false })
+}
+
 /** Cheap first. Each entry is one zxing call (which itself also tries 90° rotations, inversion and its own downscaling). */
 const STRATEGIES: Strategy[] = [
   // 1. What plain zxing does: most clean images end here. For large photos (12 MP phone
@@ -105,6 +194,8 @@ const STRATEGIES: Strategy[] = [
   { name: 'full-large', when: (c) => maxSide(c) > WORK_SIDE, build: async (c) => scaled(await c.original(), 1) },
   // 3. A global threshold survives uneven texture inside modules (printed/photographed halftones).
   { name: 'global', build: (c) => fromWork(c, (g) => g), options: { binarizer: 'GlobalHistogram' } },
+  // 3b. A symbol was located but its bits failed error correction: refit its grid (curved surface).
+  { name: 'regrid', when: (c) => c.located.some((l) => !l.tried), build: regridded },
   // 4. Small images: upsample so that module edges are several pixels wide.
   { name: 'up2-global', when: (c) => maxSide(c) < 800, build: (c) => fromWork(c, (g) => g, 2), options: { binarizer: 'GlobalHistogram' } },
   // 5. Moiré from a screen's pixel grid and sensor noise: low-pass before binarising.
@@ -120,6 +211,8 @@ const STRATEGIES: Strategy[] = [
   { name: 'quarter-blur', when: (c) => maxSide(c) > 1200, build: (c) => fromWork(c, (g) => blur(g, 1), 0.25) },
   // 7. Rotation: the finder-pattern search is least reliable near 45°.
   { name: 'rot45', build: (c) => rotated(c, 45) },
+  // Symbols first located by the later variants.
+  { name: 'regrid-late', when: (c) => c.located.some((l) => !l.tried), build: regridded },
   // 8. A symbol was found but did not decode: small rotations and stretches move the sampling grid.
   ...([
     [5, 1, 1],
@@ -176,7 +269,7 @@ export async function decodeQr(input: Uint8Array | NormalizedImage | Pixels, opt
     }
     return workCache
   }
-  const ctx: Ctx = { original, width, height, sawChecksumError: false, work }
+  const ctx: Ctx = { original, width, height, sawChecksumError: false, work, located: [] }
   let attempts = 0
   for (const s of STRATEGIES) {
     if (opts.strategies && !opts.strategies.includes(s.name)) continue
@@ -185,11 +278,13 @@ export async function decodeQr(input: Uint8Array | NormalizedImage | Pixels, opt
     // The first call always runs; later ones only within the budget.
     if (attempts > 0 && performance.now() - t0 > budget) break
     const v = await s.build(ctx)
+    if (!v) continue
     const rgba = v.gray.data instanceof Uint8ClampedArray ? (v.gray as Pixels) : toRgba(v.gray as Gray)
     attempts++
     const results = await zxingRead(rgba, { ...BASE, ...s.options })
     const valid = results.filter((r) => r.isValid && !r.error)
     if (results.some((r) => !r.isValid && /checksum/i.test(r.error))) ctx.sawChecksumError = true
+    for (const r of results) noteLocated(ctx, r, v)
     if (valid.length > 0) {
       const seen = new Set<string>()
       const codes = valid.filter((r) => !seen.has(r.format + '\0' + hex(r.bytes)) && seen.add(r.format + '\0' + hex(r.bytes))).map((r) => toCode(r, v))

@@ -156,3 +156,32 @@ export function grayFit(px: Pixels, maxSide: number): Gray {
   }
   return { data: out, width: w, height: h }
 }
+
+/**
+ * Luma of the region [x0, x1) x [y0, y1) of upright RGBA (clamped to the image), averaged
+ * over f x f blocks (f an integer >= 1).
+ */
+export function cropGray(px: Pixels, x0: number, y0: number, x1: number, y1: number, f = 1): Gray {
+  x0 = Math.max(0, Math.floor(x0))
+  y0 = Math.max(0, Math.floor(y0))
+  x1 = Math.min(px.width, Math.ceil(x1))
+  y1 = Math.min(px.height, Math.ceil(y1))
+  f = Math.max(1, Math.floor(f))
+  const w = Math.max(1, Math.floor((x1 - x0) / f))
+  const h = Math.max(1, Math.floor((y1 - y0) / f))
+  const out = new Uint8Array(w * h)
+  const d = px.data
+  const div = f * f * 1024
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let sum = 0
+      for (let dy = 0; dy < f; dy++) {
+        const yy = Math.min(px.height - 1, y0 + y * f + dy)
+        let j = (yy * px.width + x0 + x * f) * 4
+        for (let dx = 0; dx < f; dx++, j += 4) sum += 306 * d[j] + 601 * d[j + 1] + 117 * d[j + 2]
+      }
+      out[y * w + x] = Math.round(sum / div)
+    }
+  }
+  return { data: out, width: w, height: h }
+}

@@ -34,6 +34,12 @@ export interface ScreenPhotoOptions {
   /** Seed for the noise (deterministic tests). */
   seed?: number
   ecLevel?: 'L' | 'M' | 'Q' | 'H'
+  /**
+   * A wavy (not flat) surface, like a code printed on fabric or a bent label: the module grid
+   * is displaced by up to `amplitude` modules, sinusoidally with `period` modules, on top of
+   * the perspective. Default none.
+   */
+  wave?: { amplitude: number; period: number; phase?: number }
 }
 
 /** 3x3 homography mapping the unit square (0,0),(1,0),(1,1),(0,1) onto quad q. */
@@ -93,8 +99,15 @@ export async function screenPhoto(o: ScreenPhotoOptions): Promise<Buffer> {
           const px = x + (sx + 0.5) / SS
           const py = y + (sy + 0.5) / SS
           const w = H[6] * px + H[7] * py + H[8]
-          const u = ((H[0] * px + H[1] * py + H[2]) / w) * n
-          const v = ((H[3] * px + H[4] * py + H[5]) / w) * n
+          let u = ((H[0] * px + H[1] * py + H[2]) / w) * n
+          let v = ((H[3] * px + H[4] * py + H[5]) / w) * n
+          if (o.wave) {
+            const k = (2 * Math.PI) / o.wave.period
+            const ph = o.wave.phase ?? 0
+            const du = o.wave.amplitude * Math.sin(k * v + ph)
+            v += o.wave.amplitude * Math.sin(k * u + 2 * ph)
+            u += du
+          }
           let val: number
           if (u < -quiet - 6 || v < -quiet - 6 || u >= n + quiet + 6 || v >= n + quiet + 6) val = 60 // screen bezel / UI
           else if (u < 0 || v < 0 || u >= n || v >= n) val = light
