@@ -48,6 +48,12 @@ export function configure(db: Database): void {
   // NORMAL in WAL mode never corrupts on power loss; it may lose the last commit, which the
   // workflow engine tolerates because each step is re-checked against the device on resume.
   db.pragma('synchronous = NORMAL')
+  // Checkpoint every ~64 MB of WAL instead of SQLite's 4 MB: each checkpoint costs two fsyncs
+  // and rewrites the pages changed since the last one, which halved audit appends per second
+  // (scripts/bench/audit.ts). Commits are as durable as before (they are in the WAL either way);
+  // the WAL file is capped at 64 MB once a checkpoint has run.
+  db.pragma('wal_autocheckpoint = 16000')
+  db.pragma('journal_size_limit = 67108864')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
 }
