@@ -114,3 +114,26 @@ test('an NVR that needs a login is added by address with its credentials', async
   await page.getByTestId('add-submit').click()
   await expect(page.getByTestId('add-notes')).toContainText('refuses connections')
 })
+
+test('Settings says what is real: the discovery interface chosen there is the one the Devices screen scans on', async ({ page }) => {
+  await page.goto(c.url)
+  await page.getByRole('navigation').getByRole('link', { name: 'Settings', exact: true }).click()
+  await expect(page.getByRole('heading', { name: 'Settings', exact: true })).toBeVisible()
+  await expect(page.locator('main, body').first()).not.toContainText('Coming here')
+  // Every card is a setting that exists: identity, discovery, retention, PIN lock, reset-code services, My2N.
+  for (const id of ['agent-form', 'discovery-settings', 'retention-form', 'lock-form', 'reset-settings', 'my2n-settings']) await expect(page.getByTestId(id)).toBeVisible()
+  await expect(page.getByTestId('secrets-store')).toContainText('key file')
+  await expect(page.getByTestId('data-dir')).not.toBeEmpty()
+  const d = page.getByTestId('discovery-settings')
+  await expect(page.getByTestId('discovery-summary')).toContainText('No interface chosen')
+  await page.getByTestId('settings-iface-lo').check()
+  await d.locator('[name=discoveryCidr]').fill('127.0.48.0/24')
+  await page.getByTestId('discovery-save').click()
+  await expect(page.getByTestId('discovery-summary')).toHaveText('Scans use: lo.')
+  await shoot(page, 'settings')
+  // A fresh visit of the Devices screen starts from that choice.
+  await page.reload()
+  await page.getByRole('navigation').getByRole('link', { name: 'Devices', exact: true }).click()
+  await expect(page.getByTestId('iface-lo')).toBeChecked()
+  await expect(page.getByTestId('scan-cidr')).toHaveValue('127.0.48.0/24')
+})

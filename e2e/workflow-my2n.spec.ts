@@ -1,5 +1,6 @@
 // The My2N move, end to end: Chromium drives the console (a real `serve` child process on its
 // own data folder) against the lab bench (2N intercom + My2N simulators on 127.0.9.x).
+import { createHash } from 'node:crypto'
 import { expect, test, type Page } from '@playwright/test'
 import { startBench, type Bench } from '../lab/bench'
 import { renderConfig } from '../lab/intercom/config-xml'
@@ -300,6 +301,45 @@ test('a backup that does not parse is refused (device and uploaded file), a good
   await current(page).getByTestId('wf-attach-backup').setInputFiles({ name: 'backup-good.xml', mimeType: 'application/xml', buffer: good })
   await current(page).getByTestId('wf-outcome-ok').click()
   await expectCurrent(page, 'reset')
+  // Both attached files are the ticket's evidence (the refused one too: it was received), with their hashes.
+  const ev = page.getByTestId('ticket-evidence')
+  await expect(ev).toContainText('backup-good.xml')
+  await expect(ev).toContainText('backup.xml')
+  const listed = (await api(host!, 'evidence.list', { ticketId: 1 })) as unknown as { items: { name: string; kind: string; sha256: string; source: string }[] }
+  const kept = listed.items.find((i) => i.name === 'backup-good.xml')!
+  expect(kept).toMatchObject({ kind: 'config-backup', source: 'workflow:my2n-move:backup-upload' })
+  expect(kept.sha256).toBe(createHash('sha256').update(good).digest('hex'))
+  await ev.scrollIntoViewIfNeeded()
+  await shots(page, 'wf-evidence')
+})
+
+test('earlier runs of the ticket stay listed, collapsed, with their outcome and time, and open from the keyboard', async ({ page }) => {
+  await setup(page, 'e2e-wf-earlier')
+  await page.getByTestId('workflow-start-my2n-move').click()
+  await expectCurrent(page, 'serial')
+  await page.getByTestId('workflow-abandon').click()
+  await page.getByTestId('workflow-abandon-reason').fill('Customer called back: wrong device')
+  await page.getByTestId('workflow-abandon-confirm').click()
+  await expect(page.getByTestId('workflow-status')).toHaveText('Abandoned')
+  await expect(page.getByTestId('workflow-earlier')).toHaveCount(0) // the only run is the one shown
+  await page.getByTestId('workflow-restart').click()
+  await expectCurrent(page, 'serial')
+  await expect(page.getByTestId('workflow-status')).toHaveText('In progress')
+  const earlier = page.getByTestId('workflow-earlier')
+  await expect(earlier).toContainText('Earlier runs on this ticket (1)')
+  const first = earlier.locator('details').first()
+  await expect(first.getByTestId('workflow-earlier-status')).toHaveText('Abandoned')
+  await expect(first).toContainText('ended just now')
+  await expect(first).not.toHaveAttribute('open', '')
+  await expect(first.locator('ol')).toBeHidden()
+  // Keyboard: focus the summary, Enter opens it and shows the steps of that run.
+  await first.locator('summary').focus()
+  await page.keyboard.press('Enter')
+  await expect(first).toHaveAttribute('open', '')
+  await expect(first.locator('ol')).toContainText('Serial number')
+  await expect(first.locator('.wf-earlier-last')).toHaveText('Stopped at: Serial number')
+  await first.scrollIntoViewIfNeeded()
+  await shots(page, 'wf-earlier-runs')
 })
 
 test('crash in the middle of the reset: the host is killed, restarted on the same data, and the run resumes where it was', async ({ page }) => {

@@ -30,7 +30,6 @@ export const en = {
     statusLabel: 'Status', setStatus: 'Set status',
     details: 'Details', notes: 'Notes', noNotes: 'No notes.',
     workflow: 'Guided workflow',
-    workflowSoon: 'The guided procedure for this ticket will run here: each step, its evidence and its outcome.',
     evidence: 'Evidence', evidenceSoon: 'QR photos, label photos, certificates of ownership and configuration backups will be attached here.',
     audit: 'Audit trail', auditEmpty: 'No entries yet.',
     notFound: 'This ticket does not exist.',
@@ -50,7 +49,7 @@ export const en = {
     add: 'Add by address', address: 'IPv4 address', port: 'Port (optional)', iface: 'Interface', anyIface: 'by routing',
     user: 'User name', password: 'Password', addButton: 'Probe and add', added: 'Added {serial}.', notAdded: 'Nothing was added.',
     back: 'All devices', identity: 'Identity', mac: 'MAC', vendor: 'Vendor', name: 'Name', firstSeen: 'First seen', lastSeen: 'Last seen',
-    pin: 'HTTPS certificate', noPin: 'not pinned yet', addresses: 'Address history', firmwareHistory: 'Firmware history',
+    pin: 'HTTPS certificate', noPin: 'not pinned yet', addresses: 'Address history', firmwareHistory: 'Firmware history', firmwareNone: 'No firmware version read yet (Read identity, with a login if the device needs one).',
     backups: 'Configuration backups', backupsEmpty: 'No backups yet.', verified: 'verified', notVerified: 'NOT verified',
     audit: 'History', auditEmpty: 'No actions yet.',
     credentials: 'Login', credentialsSet: 'Stored (encrypted) for {user}.', credentialsNone: 'No login stored.', saveCredentials: 'Save login',
@@ -63,6 +62,10 @@ export const en = {
     backupToRestore: 'Backup to restore', currentPassword: 'Current password', newPassword: 'New password', username: 'User',
     trust: 'Accept the new certificate', trustHelp: 'The device presented another HTTPS certificate. Accept it only if you know why it changed.',
     running: 'Running…', ticketShort: 'ticket',
+    diagKind: {
+      'other-subnet': 'other subnet', 'needs-credentials': 'needs login', 'onvif-disabled': 'ONVIF off', 'no-answer': 'no answer', 'port-closed': 'port closed',
+      blocked: 'blocked', garbage: 'bad reply', timeout: 'timed out', reset: 'connection reset', interface: 'interface', error: 'error',
+    },
     rediscover: 'Find it again', foundAt: 'Found again at {ip}.', notFoundAgain: 'Not found before the time limit: check it is powered and on this network, then scan.',
   },
   settings: {
@@ -71,7 +74,13 @@ export const en = {
     name: 'Your name', email: 'Your e-mail', saved: 'Saved.',
     about: 'About this console', dataDir: 'Data folder', database: 'Database', version: 'Version', host: 'Running as', schema: 'Schema version',
     hostElectron: 'Desktop app', hostBrowser: 'Browser mode (loopback host)',
-    soon: 'Coming here: vendor services (reset-code providers, My2N), retention of photos and personal data, an optional PIN lock for shared bench PCs.',
+    secrets: 'Stored secrets', secretsElectron: 'Device passwords, codes and API keys are encrypted with the operating system’s key store; never shown again, never logged.',
+    secretsBrowser: 'Device passwords, codes and API keys are encrypted with a key file in the data folder that only your user account can read; never shown again, never logged.',
+    discovery: {
+      title: 'Device discovery', help: 'Scans send probes only on the interfaces ticked here (also on the Devices screen). The choice is remembered on this PC.',
+      noIfaces: 'This PC has no network interface with an IPv4 address.', chosen: 'Scans use: {list}.', none: 'No interface chosen: scans ask for one first.',
+      saved: 'Discovery choice saved on this PC.', open: 'Open Devices',
+    },
   },
   agentBanner: { text: 'Who is working on this console? Your name is written into the audit trail of every action.', action: 'Set your name' },
   shortcuts: {
@@ -141,8 +150,9 @@ export const en = {
     my2n: {
       title: 'My2N', help: 'The account the 2N move workflow uses to add devices to a customer’s site. The key is stored encrypted and never shown again.',
       provider: 'Service', url: 'API address', key: 'API key', kind: { partner: 'My2N Partner API', lab: 'Lab simulator (127.x)' },
-      configured: 'In use: {kind} at {url}.', notConfigured: 'Not configured: the My2N steps of the move workflow will ask for it.', fromEnv: '(set by the environment; it overrides this form)',
+      configured: 'In use: {kind} at {url}.', notConfigured: 'Not configured: the My2N steps of the move workflow stop and point here until it is.', fromEnv: '(set by the environment; it overrides this form)',
     },
+    earlier: { title: 'Earlier runs on this ticket ({n})', run: 'Run #{id} · {title}', started: 'started {t}', ended: 'ended {t}', lastStep: 'Last step: {step} — {outcome}', stoppedAt: 'Stopped at: {step}' },
     abandon: 'Abandon…', abandonTitle: 'Abandon this run', abandonWhy: 'Why is the procedure stopped? (written to the audit trail)', startAgain: 'Start again',
   },
   nvrReset: {

@@ -34,9 +34,14 @@ export const useDevicesStore = defineStore('devices', () => {
     if (mine === invSeq) inventory.value = list
   }
 
-  async function startScan() {
+  /** Remembers the interfaces and sweep network on this PC (Settings and every scan). */
+  function saveChoice() {
     localStorage.setItem('devices.ifaces', JSON.stringify(chosen.value))
-    localStorage.setItem('devices.cidr', cidr.value)
+    localStorage.setItem('devices.cidr', cidr.value.trim())
+  }
+
+  async function startScan() {
+    saveChoice()
     found.value = new Map()
     diagnostics.value = []
     progress.value = null
@@ -80,7 +85,7 @@ export const useDevicesStore = defineStore('devices', () => {
     timer = setTimeout(() => void refreshInventory(), 200)
   })
 
-  return { ifaces, chosen, cidr, timeoutS, scanId, running, cancelled, progress, found, foundList, diagnostics, inventory, search, loadInterfaces, refreshInventory, startScan, cancelScan }
+  return { ifaces, chosen, cidr, timeoutS, scanId, running, cancelled, progress, found, foundList, diagnostics, inventory, search, loadInterfaces, refreshInventory, saveChoice, startScan, cancelScan }
 })
 
 function ipKey(ip: string): number {
