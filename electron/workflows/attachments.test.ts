@@ -1,6 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { verifyEvidence } from '../audit/integrity'
+import { buildBundle } from '../reports/bundle'
 import { RunFiles, sha256 } from './files'
 import { FakeDevice, toBackup, workbench } from './testing'
 
@@ -29,6 +31,10 @@ describe('workflow step attachments in the evidence vault', () => {
     expect(r.facts.backupSha256).toBe(sha256(cfg))
     expect(w.vault.listForTicket(ticketId)).toHaveLength(1)
     expect(filesOnDisk(w.dataDir)).toEqual([])
+    // The integrity check and the ticket's report bundle include it.
+    expect(verifyEvidence(w.db)).toMatchObject({ checked: 1, problems: [] })
+    const bundle = buildBundle(w.db, await w.tickets.get(ticketId), w.vault.listForTicket(ticketId), 'Test Agent')
+    expect(bundle.evidence).toEqual([expect.objectContaining({ name: 'cfg.xml', kind: 'config-backup', sha256: sha256(cfg) })])
   })
 
   it('a label photo becomes personal evidence; a password-protected copy stays encrypted on disk and the vault records its hash', async () => {
@@ -43,6 +49,8 @@ describe('workflow step attachments in the evidence vault', () => {
     expect(filesOnDisk(w.dataDir)).toHaveLength(1)
     await w.engine.completeStep(runId, 'backup-upload', { backupPassword: 'protect-me' })
     expect((await w.engine.get(runId)).facts.backupVerified).toBe(true)
+    // The integrity check counts it as held by reference, with nothing wrong.
+    expect(verifyEvidence(w.db)).toMatchObject({ byReference: 1, problems: [] })
 
     const w2 = workbench()
     const t = await w2.tickets.create({ externalRef: 'ZD-2', customerName: 'B', contact: '', deviceSerial: '', deviceModel: '', procedure: 'my2n-move', notes: '' })

@@ -54,18 +54,21 @@ export class RunAttachments {
     const note = [`Workflow run #${run.id}`, f.detail].filter(Boolean).join(' — ')
     let evidenceId: number
     let storedAs = ''
+    const digest = sha256(f.data)
+    // The same bytes already filed for this run (an uploaded backup kept as the verified one): one evidence row.
+    const same = this.d.repo.files(run.id).filter((x) => x.sha256 === digest && x.evidenceId !== null)
     if (f.password) {
       const onDisk = this.disk.write(run.id, f.data, f.password)
       storedAs = onDisk.storedAs
-      evidenceId = (await this.d.evidence.addRef({ ticketId: run.ticketId, kind, source, name: f.name, sha256: onDisk.sha256, size: onDisk.size, ref: storedAs, note: `${note} — password-protected copy held by the console` })).id
+      evidenceId = same[0]?.evidenceId
+        ?? (await this.d.evidence.addRef({ ticketId: run.ticketId, kind, source, name: f.name, sha256: digest, size: onDisk.size, ref: storedAs, note: `${note} — password-protected copy held by the console` })).id
     } else {
-      // The same bytes already in the vault for this run (an uploaded backup kept as the verified one): one evidence row.
-      const same = this.d.repo.files(run.id).find((x) => x.sha256 === sha256(f.data) && !x.storedAs && x.evidenceId !== null)
-      if (same && this.d.evidence.content(same.evidenceId!)) evidenceId = same.evidenceId!
-      else evidenceId = (await this.d.evidence.add({ ticketId: run.ticketId, kind, source, name: f.name, data: f.data, note })).id
+      // Only a row whose bytes the vault still holds can serve an unprotected copy.
+      const held = same.find((x) => !x.storedAs && this.d.evidence.content(x.evidenceId!))
+      evidenceId = held?.evidenceId ?? (await this.d.evidence.add({ ticketId: run.ticketId, kind, source, name: f.name, data: f.data, note })).id
     }
     return this.d.repo.addFile({
-      runId: run.id, stepRow: f.stepRow, kind: f.kind, name: f.name, size: f.data.length, sha256: sha256(f.data), storedAs, protected: Boolean(f.password),
+      runId: run.id, stepRow: f.stepRow, kind: f.kind, name: f.name, size: f.data.length, sha256: digest, storedAs, protected: Boolean(f.password),
       verified: f.verified, detail: f.detail ?? '', createdAt: new Date().toISOString(), evidenceId,
     })
   }
