@@ -1,9 +1,15 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { WorkflowsRepo } from '../../db/repos/workflows'
 import { verifyEvidence } from '../audit/integrity'
+import { App } from '../core/app'
+import { memoryKeyProvider } from '../core/secret-box'
+import { vault } from '../evidence/vault'
 import { buildBundle } from '../reports/bundle'
 import { RunFiles, sha256 } from './files'
+import { workflowService } from './service'
 import { FakeDevice, toBackup, workbench } from './testing'
 
 const unreachable = async (w: ReturnType<typeof workbench>, runId: number) => {
@@ -87,5 +93,31 @@ describe('workflow step attachments in the evidence vault', () => {
     await w.engine.completeStep(runId, 'backup-upload', {})
     expect((await w.engine.get(runId)).facts.backupSha256).toBe(sha256(cfg))
     expect(w.vault.listForTicket(run.ticketId)).toHaveLength(1)
+  })
+})
+
+describe('start-up of the workflow service on an older data folder', () => {
+  it('moves the attachments left under workflows/ into the vault by itself', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sc-wf-legacy-'))
+    const keys = memoryKeyProvider()
+    // An older console: a run with a label photo stored the old way.
+    let app = new App({ dataDir, host: 'browser', keys })
+    const t = await app.tickets.create({ externalRef: 'ZD-7', customerName: 'Old data', contact: '', deviceSerial: '', deviceModel: '', procedure: 'my2n-move', notes: '' })
+    const repo = new WorkflowsRepo(app.db)
+    const run = repo.createRun(t.id, 'my2n-move', 1, 'serial', {})
+    const photo = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 9, 9, 9, 9])
+    const old = new RunFiles(dataDir).write(run.id, photo)
+    repo.addFile({ runId: run.id, stepRow: repo.steps(run.id)[0].id, kind: 'label-photo', name: 'label.jpg', ...old, protected: false, verified: false, detail: '', createdAt: '2026-10-01T08:00:00.000Z', evidenceId: null })
+    await app.close()
+    app = new App({ dataDir, host: 'browser', keys })
+    try {
+      workflowService(app)
+      await expect.poll(() => vault(app).listForTicket(t.id), { timeout: 10_000 }).toEqual([expect.objectContaining({ name: 'label.jpg', kind: 'label-photo', sha256: sha256(photo), source: 'workflow:my2n-move:serial' })])
+      expect(existsSync(join(dataDir, old.storedAs))).toBe(false)
+      const view = await workflowService(app).engine.get(run.id)
+      expect(view.timeline[0].files).toEqual([expect.objectContaining({ name: 'label.jpg', sha256: sha256(photo) })])
+    } finally {
+      await app.close()
+    }
   })
 })
