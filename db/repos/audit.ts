@@ -27,14 +27,46 @@ export interface AuditEntry {
 }
 
 export const GENESIS = '0'.repeat(64)
-const SECRET_KEY = /pass(word)?|secret|token|security.?code|^code$|pin|apikey|api_key|credential/i
+// Secret-bearing key names, matched on whole words of the key (camelCase, snake_case,
+// kebab-case and dotted keys are split into words), so "newPassword", "admin_pass", "pin" and
+// "my2n.securityCode" are masked while "passive", "passed", "pinned", "shipping", "spinner",
+// "compass", "keyboard", "codeId" or "tokenizer" are not.
+/** A word that makes any key secret: newPassword, admin_pass, userPin, clientSecret, accessToken… */
+const SECRET_WORDS = new Set(['password', 'passwords', 'passwd', 'pass', 'passphrase', 'pwd', 'pin', 'pincode', 'secret', 'secrets', 'token', 'tokens', 'credential', 'credentials', 'apikey', 'privatekey', 'authorization', 'cookie', 'otp', 'totp'])
+/** Words that make a key secret when followed by "code": securityCode, reset_code, my2nCode… */
+const CODE_KINDS = new Set(['security', 'reset', 'unlock', 'verification', 'auth', 'activation', 'recovery', 'access', 'my2n', 'otp', 'secret'])
+/** Words that make a key secret when followed by "key": apiKey, private_key, sealedKey… ("key" alone is a name, e.g. of a setting). */
+const KEY_KINDS = new Set(['api', 'private', 'secret', 'encryption', 'sealed', 'master', 'signing', 'session', 'access', 'aes', 'hmac'])
 
-/** Replaces the values of secret-looking keys, at any depth, with "[masked]". */
+/** Lower-case compounds that end in a secret word: newpassword, accesstoken, securitycode… */
+const SECRET_SUFFIX = /(password|passwd|passphrase|secret|token|passcode|securitycode|resetcode|apikey|privatekey)$/
+
+const keyWords = (k: string): string[] =>
+  k
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+
+/** True when a key name says its value is a secret (a password, PIN, security code, token, key material…). */
+export function isSecretKey(k: string): boolean {
+  const w = keyWords(k)
+  if (w.length === 1 && w[0] === 'code') return true
+  for (let i = 0; i < w.length; i++) {
+    if (SECRET_WORDS.has(w[i]) || SECRET_SUFFIX.test(w[i])) return true
+    if (i > 0 && w[i] === 'code' && CODE_KINDS.has(w[i - 1])) return true
+    if (i > 0 && w[i] === 'key' && KEY_KINDS.has(w[i - 1])) return true
+  }
+  return false
+}
+
+/** Replaces the values of secret-bearing keys, at any depth, with "[masked]". */
 export function maskSecrets(v: unknown, depth = 0): unknown {
   if (depth > 8 || v === null || typeof v !== 'object') return v
   if (Array.isArray(v)) return v.map((x) => maskSecrets(x, depth + 1))
   const out: Record<string, unknown> = {}
-  for (const [k, x] of Object.entries(v)) out[k] = SECRET_KEY.test(k) && x !== null && x !== undefined && x !== '' ? '[masked]' : maskSecrets(x, depth + 1)
+  for (const [k, x] of Object.entries(v)) out[k] = x !== null && x !== undefined && x !== '' && isSecretKey(k) ? '[masked]' : maskSecrets(x, depth + 1)
   return out
 }
 
