@@ -3,7 +3,7 @@
 // bytes and keeps the row with its SHA-256, and each purge is an audit entry, so the
 // trail still proves what was there. Config backups are not personal: kept until deleted.
 import type { App } from '../core/app'
-import { vault } from './vault'
+import { erasingAsync, vault } from './vault'
 
 export const RETENTION_KEY = 'retention.personalDays'
 export const DEFAULT_PERSONAL_DAYS = 90
@@ -35,10 +35,17 @@ export function registerPersonalDataPurge(name: string, purge: PersonalDataPurge
   extraPurges.set(name, purge)
 }
 
-/** Purges what has expired at `now`; returns how many items were purged. */
+/**
+ * Purges what has expired at `now`; returns how many items were purged. Freed pages are
+ * zeroed and the WAL checkpointed, so the bytes leave the database file too (see erasing).
+ */
 export async function purgeExpired(app: App, now = new Date()): Promise<number> {
   const days = await retentionDays(app)
   if (days <= 0) return 0
+  return erasingAsync(app, () => purgeAll(app, days, now))
+}
+
+async function purgeAll(app: App, days: number, now: Date): Promise<number> {
   const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString()
   const v = vault(app)
   const agent = await app.agentLabel()

@@ -78,7 +78,47 @@ export async function deleteEvidence(app: App, id: number, reason: string): Prom
   const m = findEvidence(app, id)
   if (m.purgedAt) throw new AppError('CONFLICT', `Evidence #${id} was already removed on ${m.purgedAt.slice(0, 10)}; its hash stays on record.`)
   const agent = await app.agentLabel()
-  vault(app).purgeSync(id, 'deleted', agent, new Date().toISOString(), reason)
+  erasing(app, () => vault(app).purgeSync(id, 'deleted', agent, new Date().toISOString(), reason))
   app.bus.emit('evidence.changed', { ticketId: m.ticketId })
   return findEvidence(app, id)
+}
+
+/**
+ * Runs a purge so the dropped bytes leave the disk as well, not just the row: SQLite only
+ * unlinks deleted content, so the pages it frees are zeroed (secure_delete) and the WAL is
+ * then checkpointed into the database file and truncated (best effort: a reader may hold it).
+ */
+export function erasing<T>(app: App, fn: () => T): T {
+  const restore = secureDelete(app)
+  try {
+    return fn()
+  } finally {
+    restore()
+  }
+}
+
+/** The same around a purge that awaits between items (the retention run). */
+export async function erasingAsync<T>(app: App, fn: () => Promise<T>): Promise<T> {
+  const restore = secureDelete(app)
+  try {
+    return await fn()
+  } finally {
+    restore()
+  }
+}
+
+function secureDelete(app: App): () => void {
+  const prev = app.db.pragma('secure_delete', { simple: true }) as number
+  const changes = () => app.db.prepare('SELECT total_changes()').pluck().get() as number
+  const before = changes()
+  app.db.pragma('secure_delete = ON')
+  return () => {
+    app.db.pragma(`secure_delete = ${prev === 2 ? 'FAST' : prev ? 'ON' : 'OFF'}`)
+    if (app.db.inTransaction || changes() === before) return
+    try {
+      app.db.pragma('wal_checkpoint(TRUNCATE)')
+    } catch {
+      /* the next checkpoint writes the zeroed pages */
+    }
+  }
 }

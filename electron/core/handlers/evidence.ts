@@ -1,5 +1,7 @@
 import { addEvidence, deleteEvidence, findEvidence, toItem, vault } from '../../evidence/vault'
 import { purgeExpired, scheduleRetention } from '../../evidence/retention'
+// Registers the NVR reset's photo-data purge with the retention run above (its own rows).
+import '../../nvr-reset/retention'
 import type { App } from '../app'
 import type { HandlerMap } from './types'
 
