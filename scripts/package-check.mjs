@@ -30,7 +30,7 @@ if (!existsSync(asar)) throw new Error('app.asar was not produced')
 const list = execFileSync(bin('asar'), ['list', asar], { encoding: 'utf8' }).split('\n')
 const has = (p) => list.some((l) => l.startsWith(p))
 const problems = []
-for (const p of ['/out/main/index.js', '/out/preload/index.cjs', '/out/renderer/index.html']) if (!has(p)) problems.push(`missing ${p}`)
+for (const p of ['/out/main/index.js', '/out/main/decoder-worker.js', '/out/preload/index.cjs', '/out/renderer/index.html']) if (!has(p)) problems.push(`missing ${p}`)
 for (const p of ['/node_modules/vue/', '/node_modules/pinia/', '/lab/', '/e2e/', '/renderer/src/']) if (has(p)) problems.push(`should not ship ${p}`)
 if (!existsSync(join(res, 'app.asar.unpacked', 'node_modules', 'better-sqlite3'))) problems.push('better-sqlite3 is not unpacked from the asar')
 const exe = readFileSync(join(out, 'linux-unpacked', 'support-console'))

@@ -38,15 +38,22 @@ interface Slot {
 }
 
 /**
- * The worker file: the compiled .js next to this module when bundled, else the .ts source,
- * run through tsx (the console runs TypeScript through tsx at runtime).
+ * The worker file for a pool whose code is at `moduleUrl` (this module, or the bundle it was
+ * built into). Bundled (the desktop app: electron.vite.config.ts builds decoder-worker.js
+ * next to the main entry and its chunks): the built .js, run as is: a packaged app has no
+ * tsx. From source (CLI, host, tests): the .ts source run through tsx.
  */
-function workerEntry(): { url: URL; execArgv: string[] } {
-  const js = new URL('./decoder-worker.js', import.meta.url)
-  if (import.meta.url.endsWith('.js') && existsSync(fileURLToPath(js))) return { url: js, execArgv: [] }
+export function workerEntry(moduleUrl: string = import.meta.url): { url: URL; execArgv: string[] } {
+  if (/\.[cm]?js$/.test(new URL(moduleUrl).pathname)) {
+    const js = new URL('./decoder-worker.js', moduleUrl)
+    if (!existsSync(fileURLToPath(js))) {
+      throw new AppError('INTERNAL', `The QR decoder is missing from this build (${fileURLToPath(js)}).`, { hint: 'Reinstall the application; a developer build needs `npm run build`.' })
+    }
+    return { url: js, execArgv: [] }
+  }
   // Resolved from this file, not from the process's working directory, so that the worker
   // starts whatever directory the console was launched from.
-  return { url: new URL('./decoder-worker.ts', import.meta.url), execArgv: ['--import', import.meta.resolve('tsx')] }
+  return { url: new URL('./decoder-worker.ts', moduleUrl), execArgv: ['--import', import.meta.resolve('tsx')] }
 }
 
 export class DecoderPool {
@@ -168,7 +175,14 @@ export class DecoderPool {
     if (this.closed) return
     while (this.queue.length > 0) {
       let slot = this.slots.find((s) => !s.job)
-      if (!slot && this.slots.length < this.size) slot = this.spawn()
+      if (!slot && this.slots.length < this.size) {
+        try {
+          slot = this.spawn()
+        } catch (e) {
+          this.queue.shift()!.reject(e)
+          continue
+        }
+      }
       if (!slot) return
       const job = this.queue.shift()!
       slot.job = job
