@@ -133,7 +133,8 @@ async function regridded(c: Ctx): Promise<Variant | null> {
     const q = l.quad
     const side = Math.max(...q.map((p, i) => Math.hypot(p[0] - q[(i + 1) % 4][0], p[1] - q[(i + 1) % 4][1])))
     const modPx = side / l.n
-    // About 3-6 pixels per module is what the fit needs; larger modules are averaged down.
+    // The fit costs per module, not per pixel; modules wider than 12 pixels are block-averaged
+    // down to 6-12 (which also removes sensor noise and screen moiré).
     const f = Math.max(1, Math.floor(modPx / 6))
     const margin = 4 * modPx
     const xs = q.map((p) => p[0])
