@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test'
 import BetterSqlite3 from 'better-sqlite3'
 import { join } from 'node:path'
 import sharp from 'sharp'
+import { AuditRepo } from '../db/repos/audit'
 import { startConsole, type ConsoleProcess } from './support'
 
 let host: ConsoleProcess | null = null
@@ -115,4 +116,57 @@ test('the bench PIN locks the console in the browser and the API; retention is s
   await page.getByTestId('lock-unlock').click()
   await expect(page.getByTestId('lock-screen')).toBeHidden()
   expect((await api(host, 'retention.get', {})).personalDays).toBe(30)
+})
+
+test('the ticket audit card keeps long hashes, inputs and details inside the card (light and dark)', async ({ page }) => {
+  host = await startConsole()
+  await api(host, 'system.setAgent', { name: 'Eva Agent', email: 'eva.agent.with.a.long.address@support.example.com' })
+  const ticket = await api(host, 'tickets.create', { customerName: 'Jan Novák', externalRef: 'ZD-48213', deviceSerial: 'DS-7608NI-K2/8P0820200101CCRR', procedure: 'nvr-password-reset' })
+  // Entries as the reset and device features write them: long unbroken values, long keys, nested objects.
+  const db = new BetterSqlite3(join(host.dataDir, 'support-console.sqlite'))
+  db.pragma('busy_timeout = 5000')
+  const audit = new AuditRepo(db)
+  const payload = `HIK:QR:DS-7608NI-K2/8P0820200101CCRR:${'A1B2C3D4E5F6'.repeat(14)}`
+  audit.appendSync({
+    agent: 'Eva Agent <eva.agent.with.a.long.address@support.example.com>', action: 'nvrReset.payloadAdoptedFromCustomerPhoto', outcome: 'ok', ticketId: ticket.id as number,
+    device: '192.168.100.200:8443',
+    inputs: { payload, sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', previousHashOfTheEvidenceItemAsRecordedInTheTrail: 'f'.repeat(64), url: `https://vendor.example.com/reset/${'x'.repeat(150)}`, dropped: ['decoded QR text and positions', 'capture time'], region: { x: 1200, y: 840, w: 600, h: 600, rotate: 90 } },
+    detail: `Vendor reply: ${'0123456789abcdef'.repeat(12)}`,
+  })
+  db.close()
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await page.goto(host.url)
+  await page.goto(`${host.origin}/#/tickets/${ticket.id}`)
+  const card = page.getByTestId('ticket-audit')
+  await expect(card).toContainText('payload adopted from customer photo')
+  await card.scrollIntoViewIfNeeded()
+  for (const theme of ['light', 'dark']) {
+    await page.evaluate((th) => (document.documentElement.dataset.theme = th), theme)
+    await card.screenshot({ path: `/tmp/shots/ticket-audit-card-${theme}.png` })
+  }
+  await page.evaluate(() => (document.documentElement.dataset.theme = 'light'))
+  // Nothing sticks out sideways: not the card, not the table inside it, not the page.
+  const sizes = await card.evaluate((el) => {
+    const table = el.querySelector('table')!
+    const page = document.scrollingElement!
+    return { card: [el.scrollWidth, el.clientWidth], table: [table.getBoundingClientRect().right, el.getBoundingClientRect().right], page: [page.scrollWidth, page.clientWidth] }
+  })
+  expect(sizes.card[0], 'card scrollWidth <= clientWidth').toBeLessThanOrEqual(sizes.card[1])
+  expect(sizes.table[0], 'table ends inside the card').toBeLessThanOrEqual(sizes.table[1])
+  expect(sizes.page[0], 'page does not scroll sideways').toBeLessThanOrEqual(sizes.page[1])
+  // Shortened values keep the whole value in a tooltip.
+  await expect(card.locator('dd[title="e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"]')).toHaveCount(1)
+  await expect(card.locator(`dd[title="${payload}"]`)).toHaveCount(1)
+
+  // The full audit view shows the same entry wrapped, without a sideways scroll either.
+  await page.getByTestId('nav-audit').click()
+  await expect(page.getByTestId('audit-entries')).toContainText('payload adopted from customer photo')
+  await shots(page, 'audit-view-long-inputs')
+  const view = await page.getByTestId('audit-entries').evaluate((table) => {
+    const box = table.parentElement!
+    return { table: [table.getBoundingClientRect().right, box.getBoundingClientRect().right], box: [box.scrollWidth, box.clientWidth], page: [document.scrollingElement!.scrollWidth, document.scrollingElement!.clientWidth] }
+  })
+  expect(view.table[0], 'audit table ends inside its container').toBeLessThanOrEqual(view.table[1] + 0.5)
+  expect(view.box[0], 'audit view container does not scroll sideways').toBeLessThanOrEqual(view.box[1])
+  expect(view.page[0], 'audit view page does not scroll sideways').toBeLessThanOrEqual(view.page[1])
 })

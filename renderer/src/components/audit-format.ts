@@ -9,13 +9,14 @@ export function actionLabel(action: string): string {
   return s ? s[0].toUpperCase() + s.slice(1) : action
 }
 
-/** Inputs as short key/value pairs; long values (hashes) are shortened, objects flattened. */
-export function inputPairs(inputs: Record<string, unknown>): [string, string][] {
+/** Inputs as key / short value / full value (for the tooltip); hashes are shortened, objects flattened. */
+export function inputPairs(inputs: Record<string, unknown>): [string, string, string][] {
   return Object.entries(inputs).map(([k, v]) => {
-    let s = typeof v === 'string' ? v : Array.isArray(v) ? v.join(', ') : JSON.stringify(v)
+    const full = typeof v === 'string' ? v : Array.isArray(v) ? v.join(', ') : JSON.stringify(v)
+    let s = full
     if (/^[0-9a-f]{64}$/.test(s)) s = `${s.slice(0, 12)}…`
     if (s.length > 120) s = `${s.slice(0, 117)}…`
-    return [k, s]
+    return [k, s, full]
   })
 }
 

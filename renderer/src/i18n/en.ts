@@ -98,6 +98,7 @@ export const en = {
     outcomes: { ok: 'Done', failed: 'Failed', refused: 'Refused', info: 'Note' },
     total: '{n} entries match', more: 'Show older entries', empty: 'No entries match these filters.',
     entry: 'Entry {n}', hash: 'Hash', prev: 'Follows',
+    by: 'by {agent}', masked: '•••••• (secret, not stored)',
     verify: 'Verify the trail', verifying: 'Verifying…',
     verifyOk: 'The trail is intact: {n} entries checked in {s} s, every evidence file matches its SHA-256.',
     verifyOkHead: 'Latest entry {seq}, hash {hash}',
