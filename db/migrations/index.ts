@@ -6,6 +6,7 @@ import { up as m0004 } from './0004-workflows'
 import { up as m0005 } from './0005-evidence'
 import { up as m0006 } from './0006-nvr-reset'
 import { up as m0007 } from './0007-workflow-evidence'
+import { up as m0008 } from './0008-audit-hash-unindexed'
 
 export interface Migration {
   version: number
@@ -22,6 +23,7 @@ export const migrations: Migration[] = [
   { version: 5, name: 'evidence', up: m0005 },
   { version: 6, name: 'nvr-reset', up: m0006 },
   { version: 7, name: 'workflow-evidence', up: m0007 },
+  { version: 8, name: 'audit-hash-unindexed', up: m0008 },
 ]
 
 // The list may be out of order when migrations land in a different order than numbered.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { verifyChain } from '../../electron/audit/verify'
 import { dbAt } from '../test/helpers'
 import { AuditRepo, entryHash, GENESIS, isSecretKey, maskSecrets } from './audit'
 
@@ -45,5 +46,31 @@ describe('audit trail', () => {
     const raw = JSON.stringify(db.prepare('SELECT * FROM audit_log').all())
     for (const s of ['Hunter2!', 'aB3xQ9', '4321']) expect(raw).not.toContain(s)
     expect(raw).toContain('DHL')
+  })
+
+  it('commits appends issued together in one transaction, in order, on one unbroken chain; a bad one fails alone', async () => {
+    const db = dbAt()
+    const audit = new AuditRepo(db)
+    await audit.append({ agent: 'Eva', action: 'ticket.create', outcome: 'ok' })
+    db.pragma('wal_checkpoint(TRUNCATE)')
+    const burst = Array.from({ length: 50 }, (_, i) =>
+      audit.append({ agent: 'Eva', action: 'ticket.update', outcome: 'ok', ticketId: i === 20 ? ('not a number' as unknown as number) : i, inputs: { i } }),
+    )
+    const results = await Promise.allSettled(burst)
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1)
+    expect(results[20].status).toBe('rejected')
+    const entries = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+    // Issue order is seq order, with no gap where the bad entry was rolled back.
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 49 }, (_, i) => i + 2))
+    expect(entries.map((e) => JSON.parse(e.inputs).i)).toEqual(Array.from({ length: 50 }, (_, i) => i).filter((i) => i !== 20))
+    // Committed by the time each promise resolves: a second connection sees them all.
+    const other = new (db.constructor as new (f: string) => typeof db)(db.name)
+    expect(other.prepare('SELECT count(*) FROM audit_log').pluck().get()).toBe(50)
+    other.close()
+    // One commit wrote each changed page once: far fewer WAL frames than 49 separate commits (≥ 5 pages each).
+    const [{ log }] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[]
+    expect(log).toBeLessThan(49)
+    const report = verifyChain(db)
+    expect(report).toMatchObject({ ok: true, entries: 50 })
   })
 })

@@ -49,9 +49,18 @@ const keyWords = (k: string): string[] =>
     .split(/[^a-z0-9]+/)
     .filter(Boolean)
 
+const seen = new Map<string, boolean>()
 /** True when a key name says its value is a secret (a password, PIN, security code, token, key material…). */
 export function isSecretKey(k: string): boolean {
-  const w = keyWords(k)
+  let v = seen.get(k)
+  if (v === undefined) {
+    if (seen.size > 5000) seen.clear() // key names repeat; this only bounds hostile input
+    seen.set(k, (v = secretWords(keyWords(k))))
+  }
+  return v
+}
+
+function secretWords(w: string[]): boolean {
   if (w.length === 1 && w[0] === 'code') return true
   for (let i = 0; i < w.length; i++) {
     if (SECRET_WORDS.has(w[i]) || SECRET_SUFFIX.test(w[i])) return true
@@ -108,12 +117,12 @@ export class AuditRepo {
   private readonly insert: Statement
   private readonly last: Statement
   private readonly appendTx: (a: AuditInput, at: string) => AuditEntry
+  private readonly batchTx: (batch: { a: AuditInput; at: string }[]) => ({ ok: true; entry: AuditEntry } | { ok: false; error: unknown })[]
   constructor(private readonly db: Database) {
     this.insert = db.prepare(`INSERT INTO audit_log (seq, at, agent, ticket_id, device, action, inputs, outcome, detail, prev_hash, hash)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     this.last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').raw(true)
-    // Built once: better-sqlite3 transaction wrappers are costly to create per call.
-    const tx = db.transaction((a: AuditInput, at: string): AuditEntry => {
+    const append = (a: AuditInput, at: string): AuditEntry => {
       // Read the tail inside the write so two appends can never chain to the same parent.
       const tail = this.last.get() as [number, string] | undefined
       const base = {
@@ -131,8 +140,22 @@ export class AuditRepo {
       const hash = entryHash(base)
       this.insert.run(base.seq, at, base.agent, base.ticketId, base.device, base.action, base.inputs, base.outcome, base.detail, base.prevHash, hash)
       return { ...base, hash }
-    })
-    this.appendTx = tx.immediate
+    }
+    // Built once: better-sqlite3 transaction wrappers are costly to create per call.
+    this.appendTx = db.transaction(append).immediate
+    // Group commit (see append). An entry that throws wrote nothing (its INSERT is the only
+    // write and SQLite undoes a failed statement), so the next one reads the same tail. An
+    // error that ended the transaction itself (disk full, I/O) fails the whole batch.
+    this.batchTx = db.transaction((batch: { a: AuditInput; at: string }[]) =>
+      batch.map((b) => {
+        try {
+          return { ok: true as const, entry: append(b.a, b.at) }
+        } catch (error) {
+          if (!db.inTransaction) throw error
+          return { ok: false as const, error }
+        }
+      }),
+    ).immediate
   }
 
   /** Synchronous core, so callers can append inside the same transaction as the change it records. */
@@ -140,9 +163,46 @@ export class AuditRepo {
     return this.appendTx(a, at)
   }
 
+  /**
+   * Appends and resolves once the entry is committed. Appends issued together (in the same
+   * turn of the event loop, e.g. several requests finishing at once) share one transaction
+   * (group commit): the same entries, order and chain as one by one, at a fraction of the
+   * cost, since the commit, not the hashing, is what an append costs. An entry that fails
+   * fails alone; the others still commit.
+   */
   async append(a: AuditInput): Promise<AuditEntry> {
-    return this.appendSync(a)
+    // Inside a caller's transaction, join it exactly as appendSync does.
+    if (this.db.inTransaction) return this.appendSync(a)
+    return new Promise<AuditEntry>((resolve, reject) => {
+      this.pending.push({ a, at: new Date().toISOString(), resolve, reject })
+      if (this.pending.length === 1) queueMicrotask(() => this.flush())
+    })
   }
+
+  private pending: { a: AuditInput; at: string; resolve: (e: AuditEntry) => void; reject: (e: unknown) => void }[] = []
+
+  private flush(): void {
+    const batch = this.pending
+    this.pending = []
+    if (batch.length === 1) {
+      const [b] = batch
+      try {
+        b.resolve(this.appendSync(b.a, b.at))
+      } catch (e) {
+        b.reject(e)
+      }
+      return
+    }
+    let results: ({ ok: true; entry: AuditEntry } | { ok: false; error: unknown })[]
+    try {
+      results = this.batchTx(batch)
+    } catch (e) {
+      for (const b of batch) b.reject(e) // the commit itself failed (disk full…): nothing was written
+      return
+    }
+    results.forEach((r, i) => (r.ok ? batch[i].resolve(r.entry) : batch[i].reject(r.error)))
+  }
+
 
   async forTicket(ticketId: number, limit = 500): Promise<AuditEntry[]> {
     return (this.db.prepare('SELECT * FROM audit_log WHERE ticket_id = ? ORDER BY seq DESC LIMIT ?').all(ticketId, limit) as Row[]).map(toEntry)
