@@ -149,11 +149,8 @@ export function stretch(g: Gray): Gray {
   return { data: out, width: g.width, height: g.height }
 }
 
-/**
- * Mean-threshold binarisation over a (2r+1)^2 window using an integral image. A window much
- * larger than zxing's own 8x8 blocks keeps big modules and glare gradients apart.
- */
-export function adaptiveThreshold(g: Gray, radius: number, offset: number): Gray {
+/** Mean over a (2r+1)^2 window, from an integral image: a local threshold surface. */
+export function boxMean(g: Gray, r: number): Float32Array {
   const { width: w, height: h, data } = g
   const W = w + 1
   const integral = new Float64Array(W * (h + 1))
@@ -164,19 +161,28 @@ export function adaptiveThreshold(g: Gray, radius: number, offset: number): Gray
       integral[(y + 1) * W + x + 1] = integral[y * W + x + 1] + row
     }
   }
-  const out = new Uint8Array(w * h)
+  const out = new Float32Array(w * h)
   for (let y = 0; y < h; y++) {
-    const y0 = Math.max(0, y - radius)
-    const y1 = Math.min(h, y + radius + 1)
+    const y0 = Math.max(0, y - r)
+    const y1 = Math.min(h, y + r + 1)
     for (let x = 0; x < w; x++) {
-      const x0 = Math.max(0, x - radius)
-      const x1 = Math.min(w, x + radius + 1)
-      const sum = integral[y1 * W + x1] - integral[y0 * W + x1] - integral[y1 * W + x0] + integral[y0 * W + x0]
-      const mean = sum / ((x1 - x0) * (y1 - y0))
-      out[y * w + x] = data[y * w + x] < mean - offset ? 0 : 255
+      const x0 = Math.max(0, x - r)
+      const x1 = Math.min(w, x + r + 1)
+      out[y * w + x] = (integral[y1 * W + x1] - integral[y0 * W + x1] - integral[y1 * W + x0] + integral[y0 * W + x0]) / ((x1 - x0) * (y1 - y0))
     }
   }
-  return { data: out, width: w, height: h }
+  return out
+}
+
+/**
+ * Mean-threshold binarisation over a (2r+1)^2 window. A window much larger than zxing's own
+ * 8x8 blocks keeps big modules and glare gradients apart.
+ */
+export function adaptiveThreshold(g: Gray, radius: number, offset: number): Gray {
+  const mean = boxMean(g, radius)
+  const out = new Uint8Array(g.data.length)
+  for (let i = 0; i < out.length; i++) out[i] = g.data[i] < mean[i] - offset ? 0 : 255
+  return { data: out, width: g.width, height: g.height }
 }
 
 export function invert(g: Gray): Gray {

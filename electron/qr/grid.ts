@@ -9,7 +9,7 @@
 // is far from the local threshold (a centre sampled on a module edge reads grey). The fitted
 // grid is read out bit by bit and rendered as a clean synthetic symbol, which zxing then
 // decodes with its usual error correction: nothing is guessed, a wrong fit simply fails.
-import type { Gray } from './gray'
+import { boxMean, type Gray } from './gray'
 
 export type Pt = [number, number]
 
@@ -96,31 +96,6 @@ function sample(g: Gray, x: number, y: number): number {
   const a = d[i] + (d[i + 1] - d[i]) * fx
   const b = d[i + w] + (d[i + w + 1] - d[i + w]) * fx
   return a + (b - a) * fy
-}
-
-/** Mean over a (2r+1)^2 window (integral image): the local threshold surface. */
-function boxMean(g: Gray, r: number): Float32Array {
-  const { width: w, height: h, data } = g
-  const W = w + 1
-  const integral = new Float64Array(W * (h + 1))
-  for (let y = 0; y < h; y++) {
-    let row = 0
-    for (let x = 0; x < w; x++) {
-      row += data[y * w + x]
-      integral[(y + 1) * W + x + 1] = integral[y * W + x + 1] + row
-    }
-  }
-  const out = new Float32Array(w * h)
-  for (let y = 0; y < h; y++) {
-    const y0 = Math.max(0, y - r)
-    const y1 = Math.min(h, y + r + 1)
-    for (let x = 0; x < w; x++) {
-      const x0 = Math.max(0, x - r)
-      const x1 = Math.min(w, x + r + 1)
-      out[y * w + x] = (integral[y1 * W + x1] - integral[y0 * W + x1] - integral[y1 * W + x0] + integral[y0 * W + x0]) / ((x1 - x0) * (y1 - y0))
-    }
-  }
-  return out
 }
 
 export interface GridFit {

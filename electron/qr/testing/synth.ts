@@ -4,6 +4,7 @@
 // noise and blur added afterwards. Nothing here is used at run time.
 import QRCode from 'qrcode'
 import sharp from 'sharp'
+import { squareToQuad } from '../grid'
 
 export type Pt = [number, number]
 
@@ -40,21 +41,6 @@ export interface ScreenPhotoOptions {
    * the perspective. Default none.
    */
   wave?: { amplitude: number; period: number; phase?: number }
-}
-
-/** 3x3 homography mapping the unit square (0,0),(1,0),(1,1),(0,1) onto quad q. */
-export function squareToQuad(q: [Pt, Pt, Pt, Pt]): number[] {
-  const [[x0, y0], [x1, y1], [x2, y2], [x3, y3]] = q
-  const dx1 = x1 - x2
-  const dx2 = x3 - x2
-  const dx3 = x0 - x1 + x2 - x3
-  const dy1 = y1 - y2
-  const dy2 = y3 - y2
-  const dy3 = y0 - y1 + y2 - y3
-  const den = dx1 * dy2 - dx2 * dy1
-  const g = (dx3 * dy2 - dx2 * dy3) / den
-  const h = (dx1 * dy3 - dx3 * dy1) / den
-  return [x1 - x0 + g * x1, x3 - x0 + h * x3, x0, y1 - y0 + g * y1, y3 - y0 + h * y3, y0, g, h, 1]
 }
 
 function invert3(m: number[]): number[] {
