@@ -55,6 +55,11 @@ test('evidence is added from the ticket page, the trail shows it in plain words,
   await expect(page.getByTestId('ticket-evidence').locator('li')).toHaveCount(3)
   await expect(page.getByTestId('ticket-evidence')).toContainText('statement.txt')
   await expect(page.getByTestId('ticket-evidence')).toContainText('Customer statement')
+  // A text statement is read in place (no new window: the desktop shell opens none).
+  await page.getByTestId('ticket-evidence').locator('li', { hasText: 'statement.txt' }).getByRole('button', { name: 'View' }).click()
+  await expect(page.getByTestId('evidence-text')).toHaveText('I confirm I own this intercom. Jan Novak')
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('evidence-text')).toHaveCount(0)
 
   const audit = page.getByTestId('ticket-audit')
   await expect(audit).toContainText('Evidence added')

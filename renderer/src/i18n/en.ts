@@ -30,7 +30,7 @@ export const en = {
     statusLabel: 'Status', setStatus: 'Set status',
     details: 'Details', notes: 'Notes', noNotes: 'No notes.',
     workflow: 'Guided workflow',
-    evidence: 'Evidence', evidenceSoon: 'QR photos, label photos, certificates of ownership and configuration backups will be attached here.',
+    evidence: 'Evidence',
     audit: 'Audit trail', auditEmpty: 'No entries yet.',
     notFound: 'This ticket does not exist.',
   },
