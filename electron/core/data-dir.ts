@@ -17,3 +17,16 @@ export function defaultDataDir(env = process.env): string {
       return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), name)
   }
 }
+
+/**
+ * `--data-dir DIR` or `--data-dir=DIR` among the desktop app's arguments (npm start passes
+ * its own arguments through to Electron), so both modes take the same option.
+ */
+export function dataDirFromArgs(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--data-dir' && argv[i + 1] && !argv[i + 1].startsWith('--')) return argv[i + 1]
+    if (a.startsWith('--data-dir=') && a.length > '--data-dir='.length) return a.slice('--data-dir='.length)
+  }
+  return undefined
+}

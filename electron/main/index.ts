@@ -2,9 +2,10 @@
 // in Electron-free modules shared with the browser host.
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { App } from '../core/app'
 import { createDispatcher } from '../core/api'
-import { defaultDataDir } from '../core/data-dir'
+import { dataDirFromArgs, defaultDataDir } from '../core/data-dir'
 import { appVersion, RENDERER_DIR } from '../core/paths'
 import { APP_ORIGIN, APP_SCHEME, appProtocolResponse } from './app-protocol'
 import { denyPermissions, guardWebContents } from './guards'
@@ -29,8 +30,9 @@ if (!app.requestSingleInstanceLock()) {
   app.on('web-contents-created', (_e, wc) => guardWebContents(wc, APP_ORIGIN, (u) => shell.openExternal(u)))
 
   app.whenReady().then(() => {
-    // Same folder as browser mode's default, so both hosts share one database.
-    const dataDir = process.env.SUPPORT_CONSOLE_DATA_DIR ?? (app.getPath('userData') || defaultDataDir())
+    // Same folder as browser mode's default, so both hosts share one database; --data-dir and
+    // SUPPORT_CONSOLE_DATA_DIR override it as they do for `serve`.
+    const dataDir = dataDirFromArgs(process.argv) ?? process.env.SUPPORT_CONSOLE_DATA_DIR ?? (app.getPath('userData') || defaultDataDir())
     try {
       core = new App({ dataDir, host: 'electron', version: appVersion(), keys: safeStorageKeyProvider(safeStorage, dataDir) })
     } catch (e) {
@@ -69,6 +71,8 @@ if (!app.requestSingleInstanceLock()) {
   app.on('will-quit', () => void core?.close())
 }
 
+// fileURLToPath, not URL.pathname: an install folder such as "Support Console" would
+// otherwise become "Support%20Console" and the preload would not be found.
 function __dirnameOf(): string {
-  return new URL('.', import.meta.url).pathname
+  return fileURLToPath(new URL('.', import.meta.url))
 }
