@@ -10,6 +10,11 @@ export class SettingsRepo {
   }
 
   async set(key: string, value: unknown, now = new Date().toISOString()): Promise<void> {
+    this.setSync(key, value, now)
+  }
+
+  /** For App.record: a setting and its audit entry in one transaction. */
+  setSync(key: string, value: unknown, now = new Date().toISOString()): void {
     this.db
       .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
       .run(key, JSON.stringify(value), now)

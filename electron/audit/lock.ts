@@ -3,21 +3,16 @@
 // lock.status and lock.unlock, on both transports, so a page left open cannot be used by
 // whoever walks up to the bench. The console locks on demand, at start, and after the idle
 // time (measured on the server, so a frozen or closed UI does not keep it open).
-import { randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto'
-import { promisify } from 'node:util'
 import { AppError, type ApiError } from '../../shared/contract/common'
 import type { App } from '../core/app'
+import { hashPin, pinMatches, type PinHash } from './pin-hash'
 
-const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, o: { N: number; r: number; p: number }) => Promise<Buffer>
-const PARAMS = { N: 16384, r: 8, p: 1 }
 export const LOCK_KEY = 'lock.pin'
 const OPEN_WHILE_LOCKED = new Set(['lock.status', 'lock.unlock'])
 const MAX_TRIES = 5
 const BACKOFF_MS = 30_000
 
-interface Stored {
-  salt: string
-  hash: string
+interface Stored extends PinHash {
   idleMinutes: number
 }
 interface State {
@@ -45,14 +40,7 @@ export interface LockStatus {
 }
 const status = (s: State): LockStatus => ({ pinSet: !!s.stored, locked: s.locked, idleMinutes: s.stored?.idleMinutes ?? 0 })
 
-async function hashPin(pin: string, salt: Buffer): Promise<Buffer> {
-  return scrypt(pin, salt, 32, PARAMS)
-}
-async function matches(s: Stored, pin: string): Promise<boolean> {
-  const got = await hashPin(pin, Buffer.from(s.salt, 'base64'))
-  const want = Buffer.from(s.hash, 'base64')
-  return got.length === want.length && timingSafeEqual(got, want)
-}
+
 
 /** Called by the dispatcher before every method: an error while locked, else null. */
 export async function lockGate(app: App, method: string, now = Date.now()): Promise<ApiError | null> {
@@ -74,11 +62,10 @@ export async function lockStatus(app: App): Promise<LockStatus> {
 
 export async function setPin(app: App, pin: string, idleMinutes: number, currentPin?: string): Promise<LockStatus> {
   const s = await state(app)
-  if (s.stored && !(currentPin !== undefined && (await matches(s.stored, currentPin)))) {
+  if (s.stored && !(currentPin !== undefined && (await pinMatches(s.stored, currentPin)))) {
     throw new AppError('FORBIDDEN', 'The current PIN is wrong; the PIN was not changed.', { field: 'currentPin' })
   }
-  const salt = randomBytes(16)
-  const stored: Stored = { salt: salt.toString('base64'), hash: (await hashPin(pin, salt)).toString('base64'), idleMinutes }
+  const stored: Stored = { ...(await hashPin(pin)), idleMinutes }
   await app.settings.set(LOCK_KEY, stored)
   await app.audit({ action: s.stored ? 'lock.changePin' : 'lock.setPin', outcome: 'ok', inputs: { idleMinutes } })
   s.stored = stored
@@ -89,7 +76,7 @@ export async function setPin(app: App, pin: string, idleMinutes: number, current
 export async function clearPin(app: App, currentPin: string): Promise<LockStatus> {
   const s = await state(app)
   if (!s.stored) return status(s)
-  if (!(await matches(s.stored, currentPin))) throw new AppError('FORBIDDEN', 'The PIN is wrong; the lock stays on.', { field: 'currentPin' })
+  if (!(await pinMatches(s.stored, currentPin))) throw new AppError('FORBIDDEN', 'The PIN is wrong; the lock stays on.', { field: 'currentPin' })
   app.db.prepare('DELETE FROM settings WHERE key = ?').run(LOCK_KEY)
   await app.audit({ action: 'lock.clearPin', outcome: 'ok' })
   s.stored = null
@@ -112,7 +99,7 @@ export async function unlock(app: App, pin: string, now = Date.now()): Promise<L
   if (now < s.blockedUntil) {
     throw new AppError('FORBIDDEN', `Too many wrong PINs; try again in ${Math.ceil((s.blockedUntil - now) / 1000)} s.`, { field: 'pin' })
   }
-  if (!(await matches(s.stored, pin))) {
+  if (!(await pinMatches(s.stored, pin))) {
     s.failures++
     if (s.failures >= MAX_TRIES) {
       s.blockedUntil = now + BACKOFF_MS

@@ -6,6 +6,7 @@ import type { CheckKind, Invalidation } from '../../db/repos/nvr-reset'
 import type { App } from '../core/app'
 import { addEvidence } from '../evidence/vault'
 import { httpVendorProvider, labVendorProvider, manualProvider, maskCode, spellCode, type SecurityCodeProvider } from '../reset-codes/providers'
+import { checkApprover } from './approvers'
 import { parsePayload } from './payload'
 import { httpConfig, labConfig, loadSettings } from './settings'
 import { codeMessage, retakeMessage, type Lang, type Message } from './templates'
@@ -87,15 +88,13 @@ export async function recordCheck(app: App, ticketId: number, c: { kind: CheckKi
   changed(app, ticketId)
 }
 
-export async function approve(app: App, ticketId: number, approver: string, note: string): Promise<void> {
-  const me = await app.agent()
-  const mine = [me?.name, me?.email, await app.agentLabel()].filter(Boolean).map((x) => x!.toLowerCase())
-  if (mine.includes(approver.trim().toLowerCase())) throw new AppError('FORBIDDEN', 'The approval must come from a second agent, not from you.', { field: 'approver' })
+export async function approve(app: App, ticketId: number, email: string, pin: string, note: string): Promise<void> {
   const v = await buildView(app, ticketId)
   if (!v.ownershipComplete) throw new AppError('FORBIDDEN', 'Complete the ownership checks before asking for approval.')
+  const approvedBy = await checkApprover(app, ticketId, email, pin)
   await app.record(
-    () => resetRepo(app).upsertCaseSync(ticketId, { approvedBy: approver.trim(), approvedAt: new Date().toISOString() }),
-    () => ({ action: 'nvrReset.approve', outcome: 'ok', ticketId, inputs: { approver: approver.trim() }, detail: note }),
+    () => resetRepo(app).upsertCaseSync(ticketId, { approvedBy, approvedAt: new Date().toISOString() }),
+    () => ({ action: 'nvrReset.approve', outcome: 'ok', ticketId, inputs: { approver: approvedBy }, detail: note }),
   )
   changed(app, ticketId)
 }

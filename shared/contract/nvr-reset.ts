@@ -122,6 +122,11 @@ export const ResetSettings = z.object({
 })
 export type ResetSettings = z.infer<typeof ResetSettings>
 
+/** An approver's own PIN: 4 to 12 digits, typed by the approver at the agent's console. */
+const ApproverPin = z.string().regex(/^\d{4,12}$/, 'A PIN is 4 to 12 digits')
+export const Approver = z.object({ name: z.string(), email: z.string(), addedBy: z.string(), addedAt: z.string() })
+export type Approver = z.infer<typeof Approver>
+
 const tid = z.object({ ticketId: Id }).strict()
 const Rect = z.object({ x: z.number().int().min(0), y: z.number().int().min(0), w: z.number().int().min(8), h: z.number().int().min(8) }).strict()
 
@@ -158,7 +163,18 @@ export const nvrResetMethods = defineMethods({
     output: ResetView,
     summary: 'Record an ownership check, with its evidence',
   },
-  'nvrReset.approve': { input: z.object({ ticketId: Id, approver: z.string().trim().min(2).max(200), note: z.string().trim().max(2000).default('') }).strict(), output: ResetView, summary: 'Second-agent approval of the code release' },
+  'nvrReset.approve': {
+    input: z.object({ ticketId: Id, approver: z.string().trim().email().max(200), pin: ApproverPin, note: z.string().trim().max(2000).default('') }).strict(),
+    output: ResetView,
+    summary: 'Second-agent approval of the code release: an enrolled approver and their own PIN',
+  },
+  'nvrReset.approvers.list': { input: Empty, output: z.array(Approver), summary: 'Second agents enrolled to approve code releases' },
+  'nvrReset.approvers.add': {
+    input: z.object({ name: z.string().trim().min(2).max(120), email: z.string().trim().email().max(200), pin: ApproverPin }).strict(),
+    output: z.array(Approver),
+    summary: 'Enrol a second agent with their own PIN (kept only as a hash)',
+  },
+  'nvrReset.approvers.remove': { input: z.object({ email: z.string().trim().email().max(200) }).strict(), output: z.array(Approver), summary: 'Remove an enrolled approver' },
   'nvrReset.requestCode': {
     input: z.object({ ticketId: Id, provider: ResetProviderId, code: z.string().max(64).optional() }).strict(),
     output: ResetView,

@@ -1,4 +1,5 @@
 import { applyOnDevice } from '../../nvr-reset/apply'
+import { addApprover, listApprovers, removeApprover } from '../../nvr-reset/approvers'
 import { approve, invalidate, message, recordCheck, requestCode, revealCode, updateCase, adoptPayload } from '../../nvr-reset/case'
 import { addPhotos, decodeRegion, photoImage } from '../../nvr-reset/photos'
 import { loadSettings, publicSettings, saveSettings } from '../../nvr-reset/settings'
@@ -12,6 +13,7 @@ type M =
   | 'nvrReset.get' | 'nvrReset.addPhotos' | 'nvrReset.photoImage' | 'nvrReset.decodeRegion' | 'nvrReset.usePayload' | 'nvrReset.update'
   | 'nvrReset.invalidate' | 'nvrReset.recordCheck' | 'nvrReset.approve' | 'nvrReset.requestCode' | 'nvrReset.revealCode' | 'nvrReset.message'
   | 'nvrReset.apply' | 'nvrReset.settings.get' | 'nvrReset.settings.set'
+  | 'nvrReset.approvers.list' | 'nvrReset.approvers.add' | 'nvrReset.approvers.remove'
 
 export function nvrResetHandlers(app: App): HandlerMap<M> {
   // The decoder's worker threads would keep the process alive after the app closes.
@@ -45,7 +47,10 @@ export function nvrResetHandlers(app: App): HandlerMap<M> {
       await recordCheck(app, ticketId, { kind, passed, note, file: file ? { name: file.name, data: Buffer.from(file.dataBase64, 'base64') } : undefined })
       return view(ticketId)
     },
-    'nvrReset.approve': async ({ ticketId, approver, note }) => (await approve(app, ticketId, approver, note), view(ticketId)),
+    'nvrReset.approve': async ({ ticketId, approver, pin, note }) => (await approve(app, ticketId, approver, pin, note), view(ticketId)),
+    'nvrReset.approvers.list': () => listApprovers(app),
+    'nvrReset.approvers.add': (a) => addApprover(app, a),
+    'nvrReset.approvers.remove': ({ email }) => removeApprover(app, email),
     'nvrReset.requestCode': async ({ ticketId, provider, code }) => (await requestCode(app, ticketId, provider, code), view(ticketId)),
     'nvrReset.revealCode': ({ codeId }) => revealCode(app, codeId),
     'nvrReset.message': ({ ticketId, kind, lang, codeId }) => message(app, ticketId, kind, lang, codeId),
