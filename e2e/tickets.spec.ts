@@ -69,7 +69,15 @@ test('an agent creates, finds and updates tickets, and finds them again after a 
   await page.keyboard.press('Enter')
   await expect(page.getByTestId('ticket-title')).toContainText('Acme Security')
 
+  // T switches the theme, and the choice is kept across a reload.
+  const before = await page.evaluate(() => document.documentElement.dataset.theme)
   await page.keyboard.press('t')
+  const after = before === 'dark' ? 'light' : 'dark'
+  await expect(page.locator('html')).toHaveAttribute('data-theme', after)
+  await page.reload()
+  await expect(page.locator('html')).toHaveAttribute('data-theme', after)
+  if (after === 'light') await page.keyboard.press('t')
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark')
   await page.screenshot({ path: 'test-results/screens/ticket-dark.png' })
 
   // Restart the host on the same data folder: everything is still there.

@@ -1,4 +1,5 @@
 import type { ApiError, Bridge, EventName, Result } from '../../../shared/contract/index'
+import { t } from '../i18n/en'
 
 /** Raised in the renderer for `{ ok: false }` results, carrying the contract's error. */
 export class BridgeError extends Error {
@@ -43,7 +44,7 @@ function httpBridge(): Bridge {
           credentials: 'same-origin',
         })
       } catch {
-        throw new BridgeError({ code: 'UNREACHABLE', message: 'The console host is not running or not reachable.', hint: 'Start it again with npm start and reload this page.' })
+        throw new BridgeError({ code: 'UNREACHABLE', message: t('common.unreachable'), hint: t('common.unreachableHint') })
       }
       let body: Result<never>
       try {

@@ -1,16 +1,20 @@
 // Every English string of the UI, in one place, ready for translation.
 export const en = {
   app: { name: 'Support Console' },
-  nav: { tickets: 'Tickets', devices: 'Devices', audit: 'Audit trail', settings: 'Settings' },
+  nav: { main: 'Main', tickets: 'Tickets', devices: 'Devices', audit: 'Audit trail', settings: 'Settings' },
   common: {
     save: 'Save', cancel: 'Cancel', create: 'Create', edit: 'Edit', close: 'Close', loading: 'Loading…',
-    retry: 'Retry', none: '—', shortcuts: 'Keyboard shortcuts',
+    retry: 'Retry', none: '—', shortcuts: 'Keyboard shortcuts', dismiss: 'Dismiss',
+    fileUnreadable: 'The file could not be read.',
+    fileEmpty: 'The file is empty (0 bytes); the photo did not arrive. Ask the customer to send it again.',
+    copyFailed: 'The text could not be copied; select it and press Ctrl+C.',
+    unreachable: 'The console host is not running or not reachable.', unreachableHint: 'Start it again with npm start and reload this page.',
   },
   theme: { light: 'Light theme', dark: 'Dark theme', toggle: 'Switch theme (T)' },
   status: { open: 'Open', waiting: 'Waiting on customer', resolved: 'Resolved', closed: 'Closed', active: 'Active', all: 'All' },
   procedure: { 'nvr-password-reset': 'NVR password reset (QR photo)', 'my2n-move': 'Move 2N intercom to another My2N account', other: 'Other' },
   tickets: {
-    title: 'Tickets',
+    title: 'Tickets', statusFilter: 'Status filter',
     new: 'New ticket',
     searchPlaceholder: 'Search tickets: customer, helpdesk ID, serial, notes…  ( / )',
     empty: 'No tickets yet. Press N to create the first one.',
@@ -51,6 +55,8 @@ export const en = {
     back: 'All devices', identity: 'Identity', mac: 'MAC', vendor: 'Vendor', name: 'Name', firstSeen: 'First seen', lastSeen: 'Last seen',
     pin: 'HTTPS certificate', noPin: 'not pinned yet', addresses: 'Address history', firmwareHistory: 'Firmware history', firmwareNone: 'No firmware version read yet (Read identity, with a login if the device needs one).',
     backups: 'Configuration backups', backupsEmpty: 'No backups yet.', verified: 'verified', notVerified: 'NOT verified',
+    verifiedOpaque: 'opaque, checked only as a non-error export of {size} bytes from serial {serial} read live', opaqueShort: 'opaque (not parsed)',
+    opaqueHelp: 'NVR exports are encrypted by the device and cannot be opened by the console: "opaque" means the device sent a non-error export of that size while it reported that serial, nothing more. Restore, factory reset and set password still require such a backup.',
     audit: 'History', auditEmpty: 'No actions yet.',
     credentials: 'Login', credentialsSet: 'Stored (encrypted) for {user}.', credentialsNone: 'No login stored.', saveCredentials: 'Save login',
     tickets: 'Tickets', link: 'Link to ticket', unlink: 'Unlink', chooseTicket: 'Choose a ticket…', noTickets: 'Not linked to a ticket.',

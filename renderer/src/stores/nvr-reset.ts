@@ -3,6 +3,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { Input, ResetIntakeResult, ResetView } from '../../../shared/contract/index'
 import { bridge } from '../bridge'
+import { t } from '../i18n/en'
 import { useAppStore } from './app'
 
 /** File -> base64 without data: prefix (FileReader copes with large photos without stack limits). */
@@ -10,7 +11,7 @@ export function fileToBase64(f: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
     const r = new FileReader()
     r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''))
-    r.onerror = () => reject(r.error ?? new Error('The file could not be read.'))
+    r.onerror = () => reject(r.error ?? new Error(t('common.fileUnreadable')))
     r.readAsDataURL(f)
   })
 }
@@ -59,7 +60,7 @@ export const useNvrResetStore = defineStore('nvrReset', () => {
       // Empty files never reach the host: say so here, in the same list.
       const empty = payload.filter((p) => !p.dataBase64)
       const r = payload.length > empty.length ? await bridge.invoke('nvrReset.addPhotos', { ticketId: id, files: payload.filter((p) => p.dataBase64) }) : null
-      intake.value = [...empty.map((p) => ({ name: p.name, status: 'refused' as const, message: 'The file is empty (0 bytes); the photo did not arrive. Ask the customer to send it again.', photoId: null })), ...(r?.results ?? [])]
+      intake.value = [...empty.map((p) => ({ name: p.name, status: 'refused' as const, message: t('common.fileEmpty'), photoId: null })), ...(r?.results ?? [])]
       if (r) view.value = r.view
     })
   }
@@ -91,5 +92,5 @@ export async function copyText(text: string): Promise<void> {
   ta.select()
   const ok = document.execCommand('copy')
   ta.remove()
-  if (!ok) throw new Error('The text could not be copied; select it and press Ctrl+C.')
+  if (!ok) throw new Error(t('common.copyFailed'))
 }
