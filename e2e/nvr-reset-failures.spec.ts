@@ -1,7 +1,8 @@
 // The NVR reset where it must stop, in Chromium against the lab bench: an expired QR, the
 // customer leaving the Retrieve Password screen, wrong codes up to (never into) the lockout,
-// and files that are not usable photos (not an image, truncated, no code, too large); photos
-// also arrive by paste, by the file picker and inside an .eml.
+// and files that are not usable photos (not an image, truncated, no code, too large, a
+// decompression bomb); photos also arrive by paste, by the file picker and inside an .eml.
+import { crc32, deflateSync } from 'node:zlib'
 import { expect, test } from '@playwright/test'
 import sharp from 'sharp'
 import { api, customerPhoto, dropFile, openTicket, pasteFile, passOwnership, setup, shots, type World } from './nvr-reset-support'
@@ -13,6 +14,29 @@ test.afterEach(async () => {
   world = null
 })
 const label = () => sharp({ create: { width: 600, height: 300, channels: 3, background: '#ddd' } }).jpeg().toBuffer()
+
+/**
+ * A decompression bomb: a well-formed PNG of a few KB whose header declares width x height
+ * pixels (8-bit RGB). Its pixel data is a few rows of zeros; deflate would make the whole
+ * gigapixel image barely larger, which is what such files exploit.
+ */
+function pngBomb(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data])
+    const len = Buffer.alloc(4)
+    len.writeUInt32BE(data.length)
+    const crc = Buffer.alloc(4)
+    crc.writeUInt32BE(crc32(body))
+    return Buffer.concat([len, body, crc])
+  }
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(width, 0)
+  ihdr.writeUInt32BE(height, 4)
+  ihdr[8] = 8 // bit depth
+  ihdr[9] = 2 // RGB
+  const rows = deflateSync(Buffer.alloc((1 + width * 3) * 8), { level: 9 })
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', rows), chunk('IEND', Buffer.alloc(0))])
+}
 
 test('an expired QR is shown as expired and no code is released', async ({ page }) => {
   const w = (world = await setup(page, 'e2e-reset-expired'))
@@ -143,4 +167,41 @@ test('files that are not usable photos get clear messages; photos arrive by past
   await expect(page.getByTestId('payload-serial')).toContainText(w.bench.nvr(0).serial)
   await expect(page.getByTestId('photo-tab')).toHaveCount(2)
   await shots(page, '22-eml', 'reset-panel')
+})
+
+test('a decompression bomb dropped on the ticket is refused with a clear message, and the ticket stays usable', async ({ page }) => {
+  const w = (world = await setup(page, 'e2e-reset-bomb'))
+  await openTicket(page, w)
+  const bomb = pngBomb(60_000, 60_000)
+  // Small on disk, 3.6 gigapixels by its header, which is well-formed (not refused as garbage).
+  expect(bomb.length).toBeLessThan(8 * 1024)
+  expect(await sharp(bomb, { limitInputPixels: false }).metadata()).toMatchObject({ format: 'png', width: 60_000, height: 60_000 })
+  await dropFile(page, bomb, 'IMG_0001.png', 'image/png')
+  const results = page.getByTestId('intake-result')
+  await expect(results).toHaveCount(1, { timeout: 20_000 })
+  await expect(results.first()).toContainText('IMG_0001.png')
+  await expect(results.first()).toContainText('declares 60000 x 60000 pixels')
+  await expect(results.first()).toContainText('more than the 100.0 megapixels accepted')
+  await expect(results.first()).toContainText('decompression bomb')
+  await expect(page.getByTestId('reset-stage')).toHaveText('Waiting for the QR photo')
+  await shots(page, '23-pixel-bomb', 'photo-intake')
+  const evidence = async () => ((await api(w.host, 'evidence.list', { ticketId: w.ticketId })) as unknown as { items: { kind: string; name: string; source: string }[] }).items
+  expect(await evidence()).toEqual([]) // nothing of it was stored
+
+  // The ticket goes on: the guided procedure starts and takes a file at its first step (an
+  // "other" attachment: any step takes one), and the customer's real photo is decoded.
+  await page.getByTestId('workflow-start-nvr-password-reset').click()
+  const step = page.getByTestId('wf-current')
+  await step.getByTestId('wf-attach-other').setInputFiles({ name: 'customer-mail.txt', mimeType: 'text/plain', buffer: Buffer.from('The first picture was a screenshot from the NVR app.') })
+  await expect(step.getByTestId('wf-other-files')).toContainText('customer-mail.txt')
+  await shots(page, '24-other-attachment', 'wf-current')
+  w.bench.nvr(0).openRetrievePassword()
+  await dropFile(page, await customerPhoto(w), 'IMG_0002.jpg')
+  await expect(results.first()).toContainText('QR code found', { timeout: 20_000 })
+  await expect(page.getByTestId('qr-outline')).toHaveCount(1)
+  await expect(page.getByTestId('payload-serial')).toContainText(w.bench.nvr(0).serial)
+  expect((await evidence()).map((e) => [e.kind, e.name, e.source])).toEqual(expect.arrayContaining([
+    ['other', 'customer-mail.txt', 'workflow:nvr-password-reset:qr-photo'],
+    ['qr-photo', 'IMG_0002.jpg', 'qr-intake:drop'],
+  ]))
 })

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { AppError } from '../../shared/contract/common'
 import type { EvidenceKind } from '../../shared/contract/evidence'
 import type { FileRow, RunRow, WorkflowsRepo } from '../../db/repos/workflows'
-import type { ProcedureDef } from './definition'
+import { OTHER_EVIDENCE, type ProcedureDef, type StepDef } from './definition'
 import { RunFiles, sha256 } from './files'
 
 /** What the engine needs from the evidence vault (electron/evidence/vault.ts, public functions only). */
@@ -32,8 +32,14 @@ export interface NewAttachment {
   detail?: string
 }
 
+/** A step takes the attachments it declares, plus the optional "other" attachment every step takes. */
+export function takesEvidence(step: StepDef, evidence: string): boolean {
+  return evidence === OTHER_EVIDENCE || step.evidence.some((e) => e.id === evidence)
+}
+
 /** The vault kind of a workflow file: as the procedure declares it, else by its name. */
 export function vaultKind(p: ProcedureDef, kind: string): EvidenceKind {
+  if (kind === OTHER_EVIDENCE) return 'other'
   for (const s of p.steps) for (const e of s.evidence) if (e.id === kind && e.vault) return e.vault
   return kind === 'backup' ? 'config-backup' : kind === 'label-photo' ? 'label-photo' : 'other'
 }
@@ -45,6 +51,11 @@ export class RunAttachments {
     private readonly d: { repo: WorkflowsRepo; evidence: EvidencePort; dataDir: string; procedureOf(run: RunRow): ProcedureDef },
   ) {
     this.disk = new RunFiles(d.dataDir)
+  }
+
+  /** See `takesEvidence`. */
+  takes(step: StepDef, evidence: string): boolean {
+    return takesEvidence(step, evidence)
   }
 
   async store(run: RunRow, f: NewAttachment): Promise<FileRow> {

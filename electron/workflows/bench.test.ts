@@ -62,6 +62,11 @@ describe('my2n-move against the lab bench', () => {
     r = await engine.get(runId)
     expect(r.current?.stepId, JSON.stringify(r.timeline.filter((e) => e.stepId === 'password'))).toBe('register')
     expect(d.web.password).toBe(reply.reveal?.value)
+    // Asked of the lab intercom's own web login: admin / 2n is refused now, the password shown once is accepted.
+    const webLogin = (password: string) => fetch(`http://${d.ip}:${d.info().httpPort}/web/login`, { method: 'POST', body: JSON.stringify({ username: 'admin', password }) }).then((x) => x.status)
+    expect(await webLogin('2n')).toBe(401)
+    expect(await webLogin(reply.reveal!.value)).toBe(200)
+    expect(r.timeline.find((e) => e.stepId === 'password')).toMatchObject({ state: 'done', result: { newPasswordWorks: true, defaultRefused: true } })
     await go('register', { site: bench.my2n.siteId })
     expect(bench.my2nCloud.ownerOf(d.serial)).toBe(bench.my2n.companyId)
     await engine.completeStep(runId, 'restore-offer', {}, 'review')

@@ -4,8 +4,11 @@
 // the end is reachable from every step, so a run can never be stranded.
 import { z } from 'zod'
 import { EvidenceKind } from '../../shared/contract/evidence'
+import { OTHER_EVIDENCE } from '../../shared/contract/workflows'
 
 export const END = 'end'
+/** The optional attachment every step takes (shared/contract/workflows.ts); reserved: no step declares a slot with this id. */
+export { OTHER_EVIDENCE }
 const StepId = z.string().regex(/^[a-z][a-z0-9-]{1,47}$/, 'step ids are kebab-case, 2–48 characters')
 
 export const InputDef = z
@@ -74,6 +77,7 @@ export const StepDef = z
     if (s.kind === 'auto' && !s.action) ctx.addIssue({ code: 'custom', message: `auto step ${s.id}: names no action` })
     if (s.destructive && !s.confirm) ctx.addIssue({ code: 'custom', message: `destructive step ${s.id}: needs a typed confirmation` })
     if (s.inputs.some((i) => i.type === 'secret' && i.fact)) ctx.addIssue({ code: 'custom', message: `step ${s.id}: a secret input cannot be copied into facts` })
+    if (s.evidence.some((e) => e.id === OTHER_EVIDENCE)) ctx.addIssue({ code: 'custom', message: `step ${s.id}: the evidence id "${OTHER_EVIDENCE}" is reserved for the optional attachment every step takes` })
   })
 export type StepDef = z.infer<typeof StepDef>
 export type StepDefInput = z.input<typeof StepDef>

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import type { Credentials, DeviceAddress } from './device-port'
+import { FACTORY_CREDS } from './my2n-move/actions'
 import { FakeDevice, FakeMy2n, SERIAL, ticket, toBackup, workbench } from './testing'
 
 describe('my2n-move procedure on the engine', () => {
@@ -237,5 +239,78 @@ describe('my2n-move procedure on the engine', () => {
     await w.engine.completeStep(run.id, 'close-out', { customerInformed: true })
     r = await w.engine.get(run.id)
     expect(r.status).toBe('completed')
+  })
+})
+
+/** An intercom on which admin / 2n keeps working after a new admin password was set (a second admin account, a firmware that ignores the change…). */
+class KeepsFactoryLogin extends FakeDevice {
+  keepsDefault = true
+  private isDefault(c: Credentials) {
+    return this.keepsDefault && c.username === FACTORY_CREDS.username && c.password === FACTORY_CREDS.password
+  }
+  override async checkLogin(a: DeviceAddress, c: Credentials) {
+    return (await super.checkLogin(a, c)) || this.isDefault(c)
+  }
+  override async setPassword(a: DeviceAddress, c: Credentials, p: string) {
+    return super.setPassword(a, this.isDefault(c) ? { ...c, password: this.password } : c, p)
+  }
+}
+
+/** Backup, reset: the run waits on "Set a new strong password" with the device in factory state. */
+async function toPassword(w: ReturnType<typeof workbench>) {
+  const runId = await toBackup(w)
+  await w.engine.runAuto(runId, 'backup', { username: 'admin', devicePassword: w.device.password })
+  await w.engine.settled(runId)
+  await w.engine.runAuto(runId, 'reset', { confirm: SERIAL })
+  await w.engine.settled(runId)
+  expect((await w.engine.get(runId)).current?.stepId).toBe('password')
+  expect(w.device.password).toBe('2n')
+  return runId
+}
+
+describe('my2n-move: the new password and the factory login', () => {
+  it('admin / 2n still works after the new password was set: the step is blocked with why, nothing is reported as verified', async () => {
+    const device = new KeepsFactoryLogin()
+    const w = workbench({ device })
+    const runId = await toPassword(w)
+    const reply = await w.engine.runAuto(runId, 'password', {})
+    await w.engine.settled(runId)
+    const set = device.password
+    expect(set).not.toBe('2n') // the device took the new password…
+    expect(await device.checkLogin(device.address, FACTORY_CREDS)).toBe(true) // …and still lets admin / 2n in
+    let r = await w.engine.get(runId)
+    expect(r.current).toMatchObject({ stepId: 'password', running: false })
+    expect(r.timeline.filter((e) => e.stepId === 'password').at(-1)).toMatchObject({ state: 'blocked', tone: 'warn', why: 'The default admin / 2n still works on the device. Set the password again.' })
+    expect(r.facts.passwordSet).toBeUndefined()
+    expect(reply.reveal).toBeNull() // not handed out as a verified password
+    expect(r.pendingReveal).toBeNull()
+    expect(r.timeline.some((e) => e.stepId === 'register' && e.row !== null)).toBe(false)
+    expect(w.auditRows().filter((a) => a.action === 'workflow.step.password').at(-1)).toMatchObject({ outcome: 'refused', detail: expect.stringMatching(/admin \/ 2n still works/) })
+    // Trying again while the factory login still works: blocked again, with the password already on the device (no second random one).
+    await w.engine.runAuto(runId, 'password', {})
+    await w.engine.settled(runId)
+    r = await w.engine.get(runId)
+    expect(r.current?.stepId).toBe('password')
+    expect(r.timeline.filter((e) => e.stepId === 'password').at(-1)).toMatchObject({ state: 'blocked', why: expect.stringMatching(/admin \/ 2n still works/) })
+    expect(device.password).toBe(set)
+    expect(device.calls.filter((c) => c === 'setPassword')).toHaveLength(2)
+    expect(JSON.stringify(w.auditRows())).not.toContain(set)
+  })
+
+  it('after a good password step the device refuses admin / 2n, accepts the password shown once, and the console checked both', async () => {
+    const w = workbench()
+    const runId = await toPassword(w)
+    const before = w.device.calls.length
+    const reply = await w.engine.runAuto(runId, 'password', {})
+    await w.engine.settled(runId)
+    const r = await w.engine.get(runId)
+    expect(r.current?.stepId).toBe('register')
+    expect(r.timeline.find((e) => e.stepId === 'password')).toMatchObject({ state: 'done', outcome: 'set', result: { newPasswordWorks: true, defaultRefused: true } })
+    // The console itself tried the factory login after setting the password, and it was refused.
+    expect(w.device.calls.slice(before)).toEqual(['setPassword', 'checkLogin:other', 'checkLogin:default'])
+    const at = w.device.address
+    expect(await w.device.checkLogin(at, FACTORY_CREDS)).toBe(false)
+    expect(await w.device.checkLogin(at, { username: 'admin', password: reply.reveal!.value })).toBe(true)
+    await expect(w.device.backup(at, FACTORY_CREDS)).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
   })
 })

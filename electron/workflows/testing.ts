@@ -14,6 +14,8 @@ import { TicketsRepo } from '../../db/repos/tickets'
 import { WorkflowsRepo } from '../../db/repos/workflows'
 import { memoryKeyProvider, SecretBox } from '../core/secret-box'
 import type { My2nClient, My2nResult } from '../my2n/client'
+import type { ActionRegistry } from './actions'
+import type { ProcedureDef } from './definition'
 import type { Credentials, DeviceAddress, DeviceOpsPort } from './device-port'
 import { WorkflowEngine } from './engine'
 import { buildActions, loadProcedures } from './registry'
@@ -128,7 +130,8 @@ export class FakeMy2n implements My2nClient {
   }
 }
 
-export function workbench(o: { dataDir?: string; device?: FakeDevice; my2n?: FakeMy2n } = {}) {
+/** `procedures`/`actions`: a synthetic procedure set instead of the installed ones (engine tests). */
+export function workbench(o: { dataDir?: string; device?: FakeDevice; my2n?: FakeMy2n; procedures?: ReadonlyMap<string, ProcedureDef>; actions?: ActionRegistry } = {}) {
   const dataDir = o.dataDir ?? mkdtempSync(join(tmpdir(), 'sc-wf-'))
   const db = new BetterSqlite3(join(dataDir, 'test.sqlite'))
   configure(db)
@@ -143,8 +146,8 @@ export function workbench(o: { dataDir?: string; device?: FakeDevice; my2n?: Fak
   const repo = new WorkflowsRepo(db)
   const engine = new WorkflowEngine({
     repo,
-    procedures: loadProcedures(),
-    actions: buildActions({ ops: device, my2n: async () => my2n, rediscoverMs: 1000 }),
+    procedures: o.procedures ?? loadProcedures(),
+    actions: o.actions ?? buildActions({ ops: device, my2n: async () => my2n, rediscoverMs: 1000 }),
     ticket: (id) => tickets.get(id),
     audit: async (e) => void audit.appendSync({ ...e, agent: 'Test Agent' }),
     agentLabel: async () => 'Test Agent',

@@ -4,6 +4,12 @@
 import { z } from 'zod'
 import { defineEvents, defineMethods, Empty, Id, IsoTime } from './common'
 
+/**
+ * The evidence id of the optional attachment every step takes besides the ones it declares
+ * (a screenshot the customer sent, a photo from the site…); kind 'other' in the evidence vault.
+ */
+export const OTHER_EVIDENCE = 'other'
+
 export const StepState = z.enum(['pending', 'current', 'done', 'blocked', 'skipped', 'failed'])
 export type StepState = z.infer<typeof StepState>
 

@@ -3,7 +3,14 @@
 import { readFile, stat } from 'node:fs/promises'
 import { AppError } from '../../../shared/contract/common'
 import { parse, UsageError, type Command } from '../command'
-import { DEFAULT_LIMITS } from '../../photos/intake'
+import { MAX_EVIDENCE_BYTES } from '../../../shared/contract/evidence'
+
+/**
+ * The console's photo intake limits (electron/nvr-reset/photos.ts: photos are ticket evidence,
+ * so the vault's per-file limit applies; pixel count as electron/photos): a file the console
+ * would refuse on a ticket is refused here too, with the same figure.
+ */
+const LIMITS = { maxBytes: MAX_EVIDENCE_BYTES }
 
 const help = `Usage: support-console qr decode FILE... [--json]
 
@@ -11,7 +18,8 @@ Decodes the QR codes in each photo (JPEG, PNG, WebP, HEIC) and prints one line p
 
   --json   one JSON object per line:
            {"file","codes":[{"text","position":[[x,y],[x,y],[x,y],[x,y]]}],"ms"}
-           with "error" instead of codes when the file could not be read.
+           with "error" (and "codes": []) when the file could not be read.
+           Files over ${MAX_EVIDENCE_BYTES / 1048576} MB are refused, as on a ticket.
            Corners are top-left, top-right, bottom-right, bottom-left of the code,
            in pixels of the upright photo (EXIF orientation applied).
 
@@ -19,7 +27,7 @@ Exit status: 0 when every file was read (with or without a code), 1 when a file 
 
 interface Line {
   file: string
-  codes?: { text: string; position: [number, number][] }[]
+  codes: { text: string; position: [number, number][] }[]
   ms: number
   error?: string
 }
@@ -30,25 +38,25 @@ async function decodeFile(file: string): Promise<Line> {
     // Refuse oversized files before reading them into memory.
     const st = await stat(file)
     if (!st.isFile()) throw new AppError('BAD_INPUT', `${file} is not a file.`)
-    if (st.size > DEFAULT_LIMITS.maxBytes) {
-      throw new AppError('BAD_INPUT', `The file is ${(st.size / 1048576).toFixed(0)} MB, more than the ${DEFAULT_LIMITS.maxBytes / 1048576} MB accepted for a photo.`)
+    if (st.size > LIMITS.maxBytes) {
+      throw new AppError('BAD_INPUT', `The file is ${(st.size / 1048576).toFixed(0)} MB, more than the ${LIMITS.maxBytes / 1048576} MB accepted for a photo.`)
     }
     const bytes = await readFile(file)
     // Loaded lazily: zxing-wasm and sharp are only needed here.
     const { decodeQr } = await import('../../qr/decode')
-    const r = await decodeQr(bytes)
+    const r = await decodeQr(bytes, { limits: LIMITS })
     return { file, codes: r.codes.map((c) => ({ text: c.text, position: c.position })), ms: Math.round((performance.now() - t0) * 10) / 10 }
   } catch (e) {
     const err = e as NodeJS.ErrnoException
     const message =
       e instanceof AppError ? e.message : err.code === 'ENOENT' ? `File not found: ${file}` : err.code === 'EACCES' ? `Permission denied: ${file}` : err.message
-    return { file, ms: Math.round((performance.now() - t0) * 10) / 10, error: message }
+    return { file, codes: [], ms: Math.round((performance.now() - t0) * 10) / 10, error: message }
   }
 }
 
 function human(l: Line): string {
   if (l.error) return `${l.file}: error: ${l.error}`
-  if (!l.codes?.length) return `${l.file}: no QR code found (${l.ms} ms)`
+  if (!l.codes.length) return `${l.file}: no QR code found (${l.ms} ms)`
   return l.codes
     .map((c) => `${l.file}: ${JSON.stringify(c.text)} at ${c.position.map(([x, y]) => `(${Math.round(x)},${Math.round(y)})`).join(' ')} (${l.ms} ms)`)
     .join('\n')
