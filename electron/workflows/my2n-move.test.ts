@@ -295,6 +295,17 @@ describe('my2n-move: the new password and the factory login', () => {
     expect(device.password).toBe(set)
     expect(device.calls.filter((c) => c === 'setPassword')).toHaveLength(2)
     expect(JSON.stringify(w.auditRows())).not.toContain(set)
+    // The second account is removed on the device: admin / 2n is gone. The next try checks the
+    // password already set, finds it works, and shows it once, without sending admin / 2n again.
+    device.keepsDefault = false
+    const calls = device.calls.length
+    const done = await w.engine.runAuto(runId, 'password', {})
+    await w.engine.settled(runId)
+    r = await w.engine.get(runId)
+    expect(r.current?.stepId).toBe('register')
+    const shown = done.reveal?.value ?? (await w.engine.takeReveal(runId))?.value
+    expect(shown).toBe(set)
+    expect(device.calls.slice(calls)).toEqual(['checkLogin:other', 'checkLogin:default'])
   })
 
   it('after a good password step the device refuses admin / 2n, accepts the password shown once, and the console checked both', async () => {

@@ -235,7 +235,15 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
         const at = address(ctx)
         if (!at) throw new AppError('FORBIDDEN', 'The device address is not known.', { hint: 'Complete “Find the device again” first.' })
         // Sealed BEFORE the device changes: a crash right after the change cannot lose it.
-        const password = ctx.secret('newPassword') && ctx.facts.passwordPending ? ctx.secret('newPassword')! : strongPassword()
+        const pending = ctx.secret('newPassword') && ctx.facts.passwordPending ? ctx.secret('newPassword')! : null
+        // A retry after "admin / 2n still works": if the default login has since gone, the
+        // password set last time is what the device has now. Check it before anything else, or
+        // the run would try admin / 2n (now rejected) and never show the password it set.
+        if (pending) {
+          const again = await verifyPassword(ctx, at, pending, false)
+          if (again && !('blocked' in again)) return again
+        }
+        const password = pending ?? strongPassword()
         ctx.setSecret('newPassword', password)
         ctx.facts.passwordPending = true
         ctx.persist()
