@@ -3,7 +3,7 @@
 // current Electron embeds); on an older system Node we re-run ourselves on the Node 24
 // that `npm install` put in node_modules (package "node"), because better-sqlite3 13
 // needs N-API 10 and crashes on Node 20.
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -16,11 +16,15 @@ if (major < 22 && !process.env.SUPPORT_CONSOLE_REEXEC) {
     console.error(`support-console needs Node 22 or later (this is ${process.version}). Run "npm install" in ${root} first.`)
     process.exit(1)
   }
-  const r = spawnSync(local, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+  const child = spawn(local, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, SUPPORT_CONSOLE_REEXEC: '1' },
   })
-  process.exit(r.status ?? 1)
+  // A signal sent to this process alone (a service manager's SIGTERM, kill PID) must reach the
+  // real console too, or it would keep running (and a lab bench keep its namespaces).
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig))
+  const code = await new Promise((resolve) => child.on('exit', (c, signal) => resolve(c ?? (signal ? 128 + ({ SIGINT: 2, SIGHUP: 1, SIGTERM: 15, SIGKILL: 9 }[signal] ?? 1) : 1))))
+  process.exit(code)
 }
 const { register } = await import('tsx/esm/api')
 register()
