@@ -12,6 +12,7 @@ import { SeededRng } from './core/rng'
 import { My2nCloud, type My2nCompany } from './cloud/my2n'
 import { VendorResetService, type RateLimit } from './cloud/vendor'
 import { localBackend, startControlServer } from './control/server'
+import type { PortFallback } from './core/http-host'
 import { DEFAULT_TIMING, SimDevice, type DeviceInfo, type LabContext, type Timing } from './device'
 import { WsDiscoveryResponder } from './discovery/ws-discovery'
 import { Intercom } from './intercom/intercom'
@@ -28,6 +29,14 @@ export interface BenchOptions {
   firstHost?: number
   /** standard = 80/443 (NVR ONVIF 8000) on each device's own address; ephemeral = port 0. */
   portMode?: 'standard' | 'ephemeral'
+  /**
+   * portMode standard: an endpoint whose port cannot be bound (not root, or taken) listens on
+   * 8080/8443/18000 or a free port instead, listed in `bench.portFallbacks`. Default true;
+   * false makes start-up fail with the listen error.
+   */
+  portFallback?: boolean
+  /** Aborting it during start-up stops what was started and rejects with the signal's reason. */
+  signal?: AbortSignal
   /** Each device in its own network namespace (Linux, root); see lab/netns/. */
   netns?: boolean
   /**
@@ -91,12 +100,15 @@ export interface Bench {
   nvr(i: number): Nvr
   my2nCloud: My2nCloud
   vendorService: VendorResetService
+  /** Endpoints that did not get their standard port (portMode standard), and where they went. */
+  portFallbacks: PortFallback[]
   /** --netns benches only: how the root namespace reaches the devices. */
   netns?: { consoleIp: string; subnet: string; rootInterface: string; bridgeNamespace: string; deviceNamespaces: string[] }
   stop(): Promise<void>
 }
 
 export async function startBench(opts: BenchOptions = {}): Promise<Bench> {
+  opts.signal?.throwIfAborted()
   if (opts.netns) {
     const { startNetnsBench } = await import('./netns/netns-bench')
     return startNetnsBench(opts)
@@ -132,6 +144,7 @@ export async function startBench(opts: BenchOptions = {}): Promise<Bench> {
       vendor.register(n.serial, n.model, n.mac)
       devices.push(n)
     }
+    devices[i].host.portFallback = std && (opts.portFallback ?? true)
   }
   const responders: WsDiscoveryResponder[] = []
   const cleanup: (() => Promise<void>)[] = []
@@ -151,7 +164,7 @@ export async function startBench(opts: BenchOptions = {}): Promise<Bench> {
       for (const d of devices) {
         if (!(d instanceof Nvr)) continue
         const r = new WsDiscoveryResponder({
-          uuid: d.uuid, ip: () => d.ip, xaddr: () => d.xaddr(), online: () => d.online, instanceId: () => d.instanceId,
+          uuid: d.uuid, ip: () => d.ip, xaddr: () => d.xaddr(), online: () => d.online && d.onvif.enabled, instanceId: () => d.instanceId,
           scopes: () => ['onvif://www.onvif.org/Profile/Streaming', 'onvif://www.onvif.org/type/video_encoder', 'onvif://www.onvif.org/type/NetworkVideoTransmitter', `onvif://www.onvif.org/hardware/${d.model}`, `onvif://www.onvif.org/name/2M_${d.model}`, 'onvif://www.onvif.org/location/lab'],
         }, opts.multicastInterface ?? '127.0.0.1')
         await r.start()
@@ -164,6 +177,7 @@ export async function startBench(opts: BenchOptions = {}): Promise<Bench> {
     cleanup.push(() => my2n.stop())
     await vendor.start('127.0.0.1')
     cleanup.push(() => vendor.stop())
+    opts.signal?.throwIfAborted()
   } catch (e) {
     await stop()
     throw e
@@ -180,12 +194,17 @@ export async function startBench(opts: BenchOptions = {}): Promise<Bench> {
   const token = opts.controlToken ?? createHmac('sha256', 'sc-lab-control').update(seed).digest('hex').slice(0, 32)
   const control = await startControlServer(localBackend(devices, get, advance, my2n), token, opts.controlPort ?? 0).catch(async (e) => { await stop(); throw e })
   cleanup.unshift(() => control.close())
+  if (opts.signal?.aborted) {
+    await stop()
+    opts.signal.throwIfAborted()
+  }
   const buyer = my2n.companies[1]
   return {
     devices, seed, clock, advance, get, sim: get, my2nCloud: my2n, vendorService: vendor,
     my2n: { url: my2n.url, apiKey: buyer.apiKey, companyId: buyer.id, siteId: buyer.siteId, companies: my2n.companies },
     vendor: { url: vendor.url, apiKey: vendor.apiKey },
     control: { url: control.url, token },
+    portFallbacks: devices.flatMap((d) => d.host.fallbacks),
     intercom: (i) => devices.filter((d): d is Intercom => d instanceof Intercom)[i],
     nvr: (i) => devices.filter((d): d is Nvr => d instanceof Nvr)[i],
     stop,

@@ -2,6 +2,7 @@
 // it running until SIGINT/SIGTERM. Test infrastructure and a training tool; never shipped.
 import { intOption, parse, type Command } from '../electron/cli/command'
 import type { Bench } from './bench'
+import type { PortFallback } from './core/http-host'
 
 const help = `Usage: support-console lab [options]
 
@@ -14,14 +15,46 @@ Options:
   --seed S             seed for serials, MACs, passwords and nonces (default random)
   --host-base A.B.C.   first three octets of device addresses (default 127.0.0.)
   --first-host N       last octet of the first device (default 10)
-  --ephemeral-ports    listen on free ports instead of 80/443/8000
+  --ephemeral-ports    listen on free ports instead of 80/443/8000 (without it, an endpoint
+                       whose standard port cannot be bound, e.g. not root or taken, uses
+                       8080/8443/18000 or a free port, and a line on stderr says so)
   --no-discovery       do not answer WS-Discovery probes
   --netns              each device in its own network namespace (Linux, root; max 32 devices)
   --control-port N     port of the control interface on 127.0.0.1 (default free port)
   --json               print the bench as JSON instead of a table
   -h, --help           show this help
 
+Ctrl-C, SIGTERM or SIGHUP stops the bench and removes everything it set up (exit 0);
+during start-up it aborts the start, cleans up and exits with 128 + the signal number.
+
 See lab/README.md for the devices, endpoints and scenarios.`
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
+const SIGNAL_NUMBERS: Record<(typeof SIGNALS)[number], number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 }
+
+/** One line per reason for the endpoints that did not get their standard port. */
+export function describeFallbacks(list: PortFallback[]): string[] {
+  const ports = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b)
+  const lines: string[] = []
+  const priv = list.filter((f) => f.reason === 'privileged')
+  if (priv.length > 0) {
+    const wanted = ports(priv.map((f) => f.wanted))
+    const got = wanted.map((w) => {
+      const to = ports(priv.filter((f) => f.wanted === w).map((f) => f.port))
+      return to.length === 1 ? String(to[0]) : 'free ports'
+    })
+    const plural = wanted.length > 1
+    lines.push(`Note: port${plural ? 's' : ''} ${wanted.join(' and ')} need${plural ? '' : 's'} root (or CAP_NET_BIND_SERVICE); using ${got.join(' and ')} instead. Run as root for the standard ports, or pass --ephemeral-ports for free ones.`)
+  }
+  const taken = list.filter((f) => f.reason === 'taken')
+  for (const w of ports(taken.map((f) => f.wanted))) {
+    const of = taken.filter((f) => f.wanted === w)
+    const to = ports(of.map((f) => f.port))
+    const where = of.length <= 3 ? of.map((f) => f.ip).join(', ') : `${of.slice(0, 3).map((f) => f.ip).join(', ')} and ${of.length - 3} more`
+    lines.push(`Note: port ${w} is taken on ${where}; using ${to.length === 1 ? to[0] : 'free ports'} instead.`)
+  }
+  return lines
+}
 
 export function renderTable(bench: Bench): string {
   const rows = bench.devices.map((d) => {
@@ -44,7 +77,7 @@ export function renderTable(bench: Bench): string {
 }
 
 export function benchJson(bench: Bench) {
-  return { seed: bench.seed, netns: bench.netns ?? null, devices: bench.devices.map((d) => d.info()), my2n: { url: bench.my2n.url, apiKey: bench.my2n.apiKey, companyId: bench.my2n.companyId, siteId: bench.my2n.siteId }, vendor: bench.vendor, control: bench.control }
+  return { seed: bench.seed, netns: bench.netns ?? null, devices: bench.devices.map((d) => d.info()), my2n: { url: bench.my2n.url, apiKey: bench.my2n.apiKey, companyId: bench.my2n.companyId, siteId: bench.my2n.siteId }, vendor: bench.vendor, control: bench.control, portFallbacks: bench.portFallbacks }
 }
 
 export const labCommand: Command = {
@@ -62,7 +95,6 @@ export const labCommand: Command = {
       const { UsageError } = await import('../electron/cli/command')
       throw new UsageError('--host-base must look like 127.X.Y. (loopback only)')
     }
-    const { startBench } = await import('./bench')
     // Options are checked first, so that their UsageErrors reach the caller (exit 2 + help).
     const options = {
       intercoms: intOption(values.intercoms, 'intercoms', 0, 100) ?? 2,
@@ -71,24 +103,45 @@ export const labCommand: Command = {
       portMode: values['ephemeral-ports'] ? ('ephemeral' as const) : ('standard' as const), netns: values.netns, discovery: !values['no-discovery'],
       controlPort: intOption(values['control-port'], 'control-port', 1, 65535),
     }
-    let bench: Bench
-    try {
-      bench = await startBench(options)
-    } catch (e) {
-      // Address in use, not root for --netns, too many devices: say so without a stack trace.
-      const err = e as NodeJS.ErrnoException & { address?: string; port?: number }
-      const hint = err.code === 'EADDRINUSE' ? ` (${err.address}:${err.port} is taken; try --ephemeral-ports or another --host-base)` : ''
-      console.error(`Error: could not start the lab bench: ${err.message}${hint}`)
-      return 1
+    // Signal handlers go in before anything is set up: a --netns start takes seconds, and a
+    // Ctrl-C then must abort it and remove the namespaces, not kill the process where it stands.
+    // They stay installed until the bench is stopped, so a second Ctrl-C cannot cut the cleanup.
+    const abort = new AbortController()
+    let got: (typeof SIGNALS)[number] | null = null
+    let wake = () => {}
+    const onSignal = (sig: (typeof SIGNALS)[number]) => {
+      got ??= sig
+      abort.abort(new Error(`interrupted by ${sig}`))
+      wake()
     }
-    console.log(values.json ? JSON.stringify(benchJson(bench), null, 2) : renderTable(bench))
-    if (!values.json) console.log('\nRunning. Press Ctrl-C to stop.')
-    await new Promise<void>((resolve) => {
-      const done = () => resolve()
-      process.once('SIGINT', done)
-      process.once('SIGTERM', done)
-    })
-    await bench.stop()
-    return 0
+    for (const sig of SIGNALS) process.on(sig, onSignal)
+    try {
+      const { startBench } = await import('./bench')
+      let bench: Bench
+      try {
+        bench = await startBench({ ...options, signal: abort.signal })
+      } catch (e) {
+        if (got) {
+          console.error(`Interrupted by ${got} during start-up: the lab bench was not started, and what it had set up has been removed.`)
+          return 128 + SIGNAL_NUMBERS[got]
+        }
+        // Address in use, not root for --netns, too many devices: say so without a stack trace.
+        const err = e as NodeJS.ErrnoException & { address?: string; port?: number }
+        const hint = err.code === 'EADDRINUSE' ? ` (${err.address}:${err.port} is taken; try --ephemeral-ports or another --host-base)` : ''
+        console.error(`Error: could not start the lab bench: ${err.message}${hint}`)
+        return 1
+      }
+      for (const line of describeFallbacks(bench.portFallbacks)) console.error(line)
+      console.log(values.json ? JSON.stringify(benchJson(bench), null, 2) : renderTable(bench))
+      if (!values.json) console.log('\nRunning. Press Ctrl-C to stop.')
+      await new Promise<void>((resolve) => {
+        wake = resolve
+        if (got) resolve()
+      })
+      await bench.stop()
+      return 0
+    } finally {
+      for (const sig of SIGNALS) process.off(sig, onSignal)
+    }
   },
 }

@@ -10,19 +10,29 @@ import { CODES_PER_QR, PAYLOAD_VALIDITY_MS, decodePayload, securityCode } from '
 export interface RateLimit { requests: number; windowMs: number }
 
 export class VendorResetService {
+  /** The lab's key (`bench.vendor.apiKey`); more with addApiKey(), each with its own rate limit. */
   readonly apiKey: string
+  private readonly apiKeys = new Set<string>()
   private known = new Map<string, { model: string; mac: string }>()
   private issued = new Map<string, number>()
-  private hits: number[] = []
+  /** Request times in the current window, per API key. */
+  private hits = new Map<string, number[]>()
   private server: { url: string; close(): Promise<void> } | null = null
 
   constructor(
-    rng: SeededRng,
+    private readonly rng: SeededRng,
     private readonly key: Buffer,
     private readonly now: () => number,
     public rateLimit: RateLimit = { requests: 20, windowMs: 60_000 },
   ) {
-    this.apiKey = `vendor-${rng.hex(24)}`
+    this.apiKey = this.addApiKey()
+  }
+
+  /** Another API key (another support team or integration), deterministic per seed and call order. */
+  addApiKey(): string {
+    const key = `vendor-${this.rng.hex(24)}`
+    this.apiKeys.add(key)
+    return key
   }
 
   get url(): string { return this.server?.url ?? '' }
@@ -45,15 +55,17 @@ export class VendorResetService {
   }
 
   private handle(r: JsonReq): JsonReply {
-    if (r.headers['x-api-key'] !== this.apiKey) return err(401, 'unauthorized', 'Missing or invalid X-Api-Key')
+    const key = r.headers['x-api-key']
+    if (typeof key !== 'string' || !this.apiKeys.has(key)) return err(401, 'unauthorized', 'Missing or invalid X-Api-Key')
     if (r.method !== 'POST' || r.path !== '/api/v1/reset-codes') return err(404, 'not_found', 'POST /api/v1/reset-codes')
     const now = this.now()
-    this.hits = this.hits.filter((t) => now - t < this.rateLimit.windowMs)
-    if (this.hits.length >= this.rateLimit.requests) {
-      const retry = Math.max(1, Math.ceil((this.hits[0] + this.rateLimit.windowMs - now) / 1000))
-      return { ...err(429, 'rate_limited', 'Too many requests'), headers: { 'Retry-After': String(retry) } }
+    const hits = (this.hits.get(key) ?? []).filter((t) => now - t < this.rateLimit.windowMs)
+    this.hits.set(key, hits)
+    if (hits.length >= this.rateLimit.requests) {
+      const retry = Math.max(1, Math.ceil((hits[0] + this.rateLimit.windowMs - now) / 1000))
+      return { ...err(429, 'rate_limited', 'Too many requests for this API key'), headers: { 'Retry-After': String(retry) } }
     }
-    this.hits.push(now)
+    hits.push(now)
     const payload = (r.body as { payload?: unknown } | undefined)?.payload
     if (typeof payload !== 'string') return err(400, 'malformed', 'Body must be {"payload": "<decoded QR text>"}')
     const d = decodePayload(payload, this.key)

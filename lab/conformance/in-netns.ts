@@ -15,6 +15,7 @@ const nvrs = bench.devices.filter((d) => d.kind === 'nvr').map((d) => ({ serial:
 let result: unknown
 try {
   if (mode === 'agsh') result = await agsh()
+  else if (mode === 'agsh-digest') result = await agshDigest()
   else if (mode === 'node-onvif') result = await nodeOnvif()
   else if (mode === 'raw') result = await raw()
   else if (mode === 'nmap-http-auth') {
@@ -73,6 +74,31 @@ async function agsh() {
     const time: Date = await new Promise((res, rej) => cam.getSystemDateAndTime((e: unknown, t: Date) => (e ? rej(e) : res(t))))
     const info: Loose = await new Promise((res, rej) => cam.getDeviceInformation((e: unknown, i: unknown) => (e ? rej(e) : res(i))))
     devices.push({ urn: pm.endpointReference.address, types: pm.types, xaddr: url.href, time: time.toISOString(), info })
+  }
+  return { nvrs, devices }
+}
+
+/**
+ * agsh with WS-Security off (`useWSSecurity: false`): its HTTP Digest path. The Authorization
+ * headers it builds are recorded (observed, not changed) to show which challenge it answered.
+ */
+async function agshDigest() {
+  const onvif = require('onvif')
+  const call = (cam: Loose, op: string) => new Promise<Loose>((res) => cam[op]((e: Error | null, v: unknown) => res(e ? { error: e.message } : { value: v })))
+  const devices = []
+  for (const n of nvrs) {
+    const cam = (password: string) => {
+      const c = new onvif.Cam({ hostname: n.ip, port: n.onvifPort, username: n.username, password, autoconnect: false, timeout: 5000, useWSSecurity: false })
+      const sent: string[] = []
+      const build = c.digestAuth.bind(c)
+      c.digestAuth = (challenges: string[], req: unknown) => { const h = build(challenges, req); sent.push(h); return h }
+      return { c, sent }
+    }
+    const good = cam(n.password)
+    const info = await call(good.c, 'getDeviceInformation')
+    const wrong = cam(`${n.password}-wrong`)
+    const refused = await call(wrong.c, 'getDeviceInformation')
+    devices.push({ serial: n.serial, info: info.value ?? null, error: info.error ?? null, authorization: good.sent, refused: refused.error ?? null, refusedAuthorization: wrong.sent })
   }
   return { nvrs, devices }
 }

@@ -59,6 +59,22 @@ describe('ONVIF conformance with third-party clients', () => {
     }
   }, 60_000)
 
+  it('agsh onvif with WS-Security off authenticates by HTTP Digest (SHA-256 of the two challenges), and a wrong password is refused', async () => {
+    const { result } = await runInNetns(NS, 'agsh-digest')
+    const nvrs: Nvr[] = result.nvrs
+    expect(result.devices).toHaveLength(nvrs.length)
+    for (const [k, n] of nvrs.entries()) {
+      const d = result.devices[k]
+      expect(d.error).toBeNull()
+      expect(d.info).toMatchObject({ manufacturer: '2M Technology', model: n.model, serialNumber: n.serial })
+      // One Digest answer, to the stronger of the NVR's two challenges.
+      expect(d.authorization).toHaveLength(1)
+      expect(d.authorization[0]).toMatch(/^Digest username="admin",realm="NVR",.*algorithm=SHA-256,qop=auth/)
+      expect(d.refused).toBe('Digest authentication failed 401')
+      expect(d.refusedAuthorization).toHaveLength(1)
+    }
+  }, 60_000)
+
   it('node-onvif: startProbe finds both NVRs, then GetSystemDateAndTime and GetDeviceInformation work', async () => {
     const { result } = await runInNetns(NS, 'node-onvif')
     const nvrs: Nvr[] = result.nvrs

@@ -151,6 +151,24 @@ describe('My2N (simulated)', () => {
     expect(del.status).toBe(204)
   })
 
+  it('after "Generate New" in the web interface the old code is refused, the new one adds the device', async () => {
+    const d = bench.devices[0]
+    const ip = `http://${d.ip}:${d.httpPort}`
+    const login = await jsonBody(await fetch(`${ip}/web/login`, { method: 'POST', body: JSON.stringify({ username: 'admin', password: bench.intercom(0).web.password }) }))
+    const session = { 'X-Session': login.result.session }
+    const old = (await jsonBody(await fetch(`${ip}/web/my2n`, { headers: session }))).result.securityCode
+    expect(old).toBe(await code(d.serial))
+    const fresh = (await jsonBody(await fetch(`${ip}/web/my2n/generate`, { method: 'POST', headers: session, body: '{}' }))).result.securityCode
+    expect(fresh).not.toBe(old)
+    const refused = await add(d.serial, old)
+    expect([refused.status, refused.body.error.message]).toEqual([403, 'The security code is not valid'])
+    // My2N compares codes case-insensitively; no spelling of the old code passes.
+    expect((await add(d.serial, old.toLowerCase())).status).toBe(403)
+    expect((await add(d.serial, fresh)).status).toBe(201)
+    const del = await fetch(`${bench.my2n.url}/api/v1/sites/${bench.my2n.siteId}/devices/${d.serial}`, { method: 'DELETE', headers: { 'x-api-key': bench.my2n.apiKey } })
+    expect(del.status).toBe(204)
+  })
+
   it('a device in another account is "already added" until a new code is generated', async () => {
     const d = bench.devices[1]
     await control('POST', `/devices/${d.serial}/alreadyInMy2nAccount`, { company: 'Previous Owner s.r.o.' })

@@ -43,6 +43,19 @@ export interface EndpointSpec {
 
 export type Handler = (req: Req) => Promise<Reply> | Reply
 
+/** An endpoint that could not have its standard port and listens elsewhere. */
+export interface PortFallback {
+  ip: string
+  endpoint: string
+  wanted: number
+  port: number
+  /** privileged: below 1024 without root / CAP_NET_BIND_SERVICE (EACCES); taken: EADDRINUSE. */
+  reason: 'privileged' | 'taken'
+}
+
+/** Where a standard port goes when it cannot be bound; a free port when that is taken too. */
+export const ALTERNATE_PORTS: Record<number, number> = { 80: 8080, 443: 8443, 8000: 18000 }
+
 const MAX_BODY = 32 * 1024 * 1024
 
 export class DeviceHost {
@@ -53,6 +66,12 @@ export class DeviceHost {
   private tls: { key: string; cert: string } | null = null
   /** Told when the device appears on or leaves the network (WS-Discovery Hello/Bye). */
   readonly onNetwork: ((up: boolean) => void)[] = []
+  /**
+   * Standard-port benches: when an endpoint's port cannot be bound (EACCES as non-root,
+   * EADDRINUSE), listen on ALTERNATE_PORTS or a free port instead of failing, and say so here.
+   */
+  portFallback = false
+  readonly fallbacks: PortFallback[] = []
 
   constructor(
     public ip: string,
@@ -90,9 +109,13 @@ export class DeviceHost {
       s.on('clientError', (_err, sock) => sock.destroy())
       // Ephemeral ports are chosen once and then kept, so a reboot or a move to another
       // address keeps the port numbers the tests already know (unless that port is taken).
-      const port = await listen(s, this.ip, this.ports[e.name]).catch(async (err) => {
+      const port = await listen(s, this.ip, this.ports[e.name]).catch(async (err: NodeJS.ErrnoException) => {
         if (this.ports[e.name] !== e.port || e.port === 0) return listen(s, this.ip, 0)
-        throw err
+        if (!this.portFallback || (err.code !== 'EACCES' && err.code !== 'EADDRINUSE')) throw err
+        const alt = ALTERNATE_PORTS[e.port]
+        const got = await (alt ? listen(s, this.ip, alt) : Promise.reject(err)).catch(() => listen(s, this.ip, 0))
+        this.fallbacks.push({ ip: this.ip, endpoint: e.name, wanted: e.port, port: got, reason: err.code === 'EACCES' ? 'privileged' : 'taken' })
+        return got
       })
       this.ports[e.name] = port
       this.servers.set(e.name, s)

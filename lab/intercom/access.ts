@@ -42,7 +42,8 @@ export function apiError(code: number, opts: { param?: string; description?: str
 
 export const ok = (result?: unknown): Reply => json(200, result === undefined ? { success: true } : { success: true, result })
 
-export type AccessResult = { ok: true; account: ApiAccount | null } | { ok: false; reply: Reply }
+/** `badLogin`: a user name and password were sent and are wrong (not merely missing or stale). */
+export type AccessResult = { ok: true; account: ApiAccount | null } | { ok: false; reply: Reply; badLogin?: boolean }
 
 export function checkAccess(req: Req, sec: ServiceSecurity, service: Service, accounts: ApiAccount[], digest: DigestAuth, realm: string): AccessResult {
   if (!sec.enabled) return { ok: false, reply: apiError(4) }
@@ -54,13 +55,13 @@ export function checkAccess(req: Req, sec: ServiceSecurity, service: Service, ac
     if (header && !/^basic\s/i.test(header)) return { ok: false, reply: apiError(8, { status: 401, headers: { 'WWW-Authenticate': basicChallenge } }) }
     const b = parseBasic(header)
     const acc = b && accounts.find((a) => a.username === b.user && a.password === b.password)
-    if (!acc) return { ok: false, reply: apiError(9, { status: 401, headers: { 'WWW-Authenticate': basicChallenge } }) }
+    if (!acc) return { ok: false, reply: apiError(9, { status: 401, headers: { 'WWW-Authenticate': basicChallenge } }), badLogin: !!b }
     return privileged(acc, service)
   }
   const r = digest.verify(req.method, header, (u) => accounts.find((a) => a.username === u)?.password)
   if (r.ok) return privileged(accounts.find((a) => a.username === r.user)!, service)
   const code = r.reason === 'scheme' ? 8 : 9
-  return { ok: false, reply: apiError(code, { status: 401, headers: { 'WWW-Authenticate': digest.challenge(r.reason === 'stale') } }) }
+  return { ok: false, reply: apiError(code, { status: 401, headers: { 'WWW-Authenticate': digest.challenge(r.reason === 'stale') } }), badLogin: r.reason === 'bad' }
 }
 
 function privileged(acc: ApiAccount, service: Service): AccessResult {

@@ -171,6 +171,7 @@ export async function handleApi(d: Intercom, req: Req): Promise<Reply> {
   if (path === 'system/info') {
     // Identification answers whatever the access settings are (§3.1).
     if (!GP.includes(req.method)) return apiError(3)
+    if (d.quirks.infoFollowsTransport && d.services.system.transport === 'https' && !req.secure) return apiError(7)
     return ok({
       devType: d.id.model.devType, variant: d.id.model.variant, variantId: d.id.model.variantId, customerId: 0,
       serialNumber: d.serial, macAddr: d.mac, hwVersion: d.id.model.hwVersion, swVersion: d.id.swVersion,
@@ -184,6 +185,7 @@ export async function handleApi(d: Intercom, req: Req): Promise<Reply> {
   if (!SERVICES.includes(service)) return apiError(2)
   const access = checkAccess(req, d.services[service], service, d.accounts, d.digest, d.realm)
   if (!access.ok) {
+    if (access.badLogin) d.apiFails.set(req.remote, (d.apiFails.get(req.remote) ?? 0) + 1)
     // Field quirk (2n-intercom.md §2, [I]): a failed configuration download returns the web
     // login page instead of XML or JSON, with 200 OK.
     if (d.quirks.configLoginPage && path === 'config' && req.method !== 'PUT') {

@@ -43,12 +43,19 @@ export class Intercom extends SimDevice {
   pendingFirmware: PendingFirmware | null = null
   time = { automatic: true, source: 'My2N', server: '' }
   /** Reported field behaviours, off by default; switched by the `quirk` scenario. */
-  quirks = { configLoginPage: false, postNeedsContentType: false }
+  /**
+   * Field quirks. infoFollowsTransport ([I], a simulation option): firmware that applies the
+   * System API's HTTPS-only setting to /api/system/info too, answering error 7 over plain
+   * HTTP (the documented behaviour, §3.1, is that identification always answers).
+   */
+  quirks = { configLoginPage: false, postNeedsContentType: false, infoFollowsTransport: false }
   readonly log: EventLog
   readonly digest: DigestAuth
   cert!: DeviceCert
   readonly webSessions = new Map<string, number>()
   readonly webFails = new Map<string, { count: number; blockedUntil: number }>()
+  /** Failed HTTP API logins (a wrong password sent) per client address; only counted: the API's real lockout is unknown (§4). */
+  readonly apiFails = new Map<string, number>()
   readonly webLockout: { tries: number; blockMs: number }
   readonly defaultIp: string
   private readonly regenerateOnReset: boolean

@@ -73,9 +73,12 @@ export async function startNetnsBench(opts: BenchOptions): Promise<Bench> {
   const seed = String(opts.seed ?? randomBytes(6).toString('hex'))
   const nI = opts.intercoms ?? 1
   const nN = opts.nvrs ?? 1
+  const signal = opts.signal
+  signal?.throwIfAborted()
   removeStale()
   const topo = createTopology(nI + nN)
   const children: ChildProcess[] = []
+  const readyChildren = new Set<ChildProcess>()
   // Crash or plain exit: tear everything down synchronously.
   const onExit = () => { for (const c of children) c.kill('SIGKILL'); destroyTopology(topo) }
   process.on('exit', onExit)
@@ -96,6 +99,8 @@ export async function startNetnsBench(opts: BenchOptions): Promise<Bench> {
     await Promise.all(children.map((c) => new Promise<void>((r) => {
       if (c.exitCode !== null || c.signalCode !== null) return r()
       c.once('exit', () => r())
+      // A device that is still starting has nothing to close: end it now (start aborted).
+      if (!readyChildren.has(c)) return void c.kill('SIGKILL')
       c.disconnect?.()
       setTimeout(() => c.kill('SIGKILL'), 2000).unref()
     })))
@@ -103,9 +108,18 @@ export async function startNetnsBench(opts: BenchOptions): Promise<Bench> {
     process.off('exit', onExit)
   }
   const controlRef: { server?: { url: string; close(): Promise<void> } } = {}
+  // A signal during start-up (Ctrl-C in `lab --netns`) aborts the start: no more device
+  // processes are launched, the waiting stops, and the catch below removes everything.
+  let onAbort = () => {}
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal?.reason)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+  aborted.catch(() => {})
   try {
     const entry = join(import.meta.dirname, 'device-main.ts')
     const launch = (i: number, spec: DeviceSpec) => {
+      if (stopped || signal?.aborted) return Promise.reject(signal?.reason ?? new Error('bench stopped during start-up'))
       const child = spawn('ip', ['netns', 'exec', topo.deviceNs[i], process.execPath, '--import', 'tsx', entry, JSON.stringify(spec)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
       children.push(child)
       return new Promise<NetnsDevice>((resolve, reject) => {
@@ -116,7 +130,7 @@ export async function startNetnsBench(opts: BenchOptions): Promise<Bench> {
             if (m.op === 'code') my2n.setCode(m.serial, m.value)
             else my2n.assign(m.serial, m.value)
           }
-          if ('type' in m && m.type === 'ready') { clearTimeout(timer); resolve(new NetnsDevice(child, m.info as DeviceInfo, topo.deviceNs[i])) }
+          if ('type' in m && m.type === 'ready') { clearTimeout(timer); readyChildren.add(child); resolve(new NetnsDevice(child, m.info as DeviceInfo, topo.deviceNs[i])) }
         })
       })
     }
@@ -133,11 +147,13 @@ export async function startNetnsBench(opts: BenchOptions): Promise<Bench> {
       slots[slot] = ready.catch(() => {})
       return ready
     })
-    devices.push(...(await Promise.all(started)))
+    devices.push(...(await Promise.race([Promise.all(started), aborted])))
     for (const d of devices) if (d.kind === 'nvr') vendor.register(d.serial, d.model, d.mac)
     await my2n.start('127.0.0.1')
     await vendor.start('127.0.0.1')
+    signal?.throwIfAborted()
   } catch (e) {
+    signal?.removeEventListener('abort', onAbort)
     await stop()
     throw e
   }
@@ -170,14 +186,20 @@ export async function startNetnsBench(opts: BenchOptions): Promise<Bench> {
     my2nRemove: async (key) => my2n.remove(get(key).serial),
   }
   const token = opts.controlToken ?? createHmac('sha256', 'sc-lab-control').update(seed).digest('hex').slice(0, 32)
-  const control = await startControlServer(backend, token, opts.controlPort ?? 0)
+  const control = await startControlServer(backend, token, opts.controlPort ?? 0).catch(async (e) => { await stop(); throw e })
   controlRef.server = control
+  signal?.removeEventListener('abort', onAbort)
+  if (signal?.aborted) {
+    await stop()
+    signal.throwIfAborted()
+  }
   const buyer = my2n.companies[1]
   return {
     devices, seed, clock, advance, get, my2nCloud: my2n, vendorService: vendor,
     my2n: { url: my2n.url, apiKey: buyer.apiKey, companyId: buyer.id, siteId: buyer.siteId, companies: my2n.companies },
     vendor: { url: vendor.url, apiKey: vendor.apiKey },
     control: { url: control.url, token },
+    portFallbacks: [],
     netns: { consoleIp: topo.consoleIp, subnet: topo.subnet, rootInterface: topo.rootIf, bridgeNamespace: topo.bridgeNs, deviceNamespaces: topo.deviceNs },
     sim: () => { throw new Error('netns benches have no in-process devices; use get() or the control interface') },
     intercom: () => { throw new Error('netns benches have no in-process devices; use devices[] or the control interface') },

@@ -3,6 +3,7 @@
 // stop, on a crash (process 'exit' hook) and, after a SIGKILL, at the next start.
 import { execFileSync, spawn } from 'node:child_process'
 import dgram from 'node:dgram'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBench, type Bench } from '../bench'
@@ -109,4 +110,63 @@ describe('--netns cleanup', () => {
     const left = namespaces()
     for (const ns of [netns.bridgeNamespace, ...netns.deviceNamespaces]) expect(left).not.toContain(ns)
   }, 60_000)
+})
+
+// `support-console lab --netns` through the real entry point: a signal during start-up
+// aborts the start and removes what was set up; a signal once it runs stops it cleanly.
+const BIN = join(import.meta.dirname, '..', '..', 'bin/support-console.mjs')
+const rootLinks = () => execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' })
+/** Processes whose command line mentions `word` (the device processes carry the seed). */
+const processesWith = (word: string) => readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+  try { return readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(word) } catch { return false }
+})
+
+function startCli(seed: string) {
+  const child = spawn(process.execPath, [BIN, 'lab', '--netns', '--intercoms', '1', '--nvrs', '2', '--no-discovery', '--seed', seed], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = '', err = ''
+  child.stdout.on('data', (c) => (out += c))
+  child.stderr.on('data', (c) => (err += c))
+  const exited = new Promise<{ code: number | null; at: number }>((r) => child.on('exit', (code) => r({ code, at: Date.now() })))
+  return { child, exited, out: () => out, err: () => err, prefix: `sc-lab-${child.pid}-` }
+}
+
+async function expectGone(cli: ReturnType<typeof startCli>, seed: string) {
+  expect(namespaces().filter((n) => n.startsWith(cli.prefix))).toEqual([])
+  expect(rootLinks()).not.toMatch(new RegExp(`: sclab${cli.child.pid}[@:]`))
+  expect(processesWith(seed)).toEqual([])
+}
+
+describe('lab --netns and signals', () => {
+  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`${sig} during start-up aborts the start and removes its namespaces and link (exit ${code})`, async () => {
+      const seed = `netns-${sig}-startup-${process.pid}`
+      const cli = startCli(seed)
+      // The topology is built first, then the device processes start (about a second each).
+      await waitFor(() => namespaces().some((n) => n.startsWith(cli.prefix)), 20_000, 'namespaces')
+      expect(cli.out()).not.toContain('KIND')
+      const sent = Date.now()
+      cli.child.kill(sig)
+      const { code: exit, at } = await cli.exited
+      expect(exit).toBe(code)
+      expect(at - sent).toBeLessThan(5000)
+      expect(cli.err()).toContain(`Interrupted by ${sig} during start-up`)
+      expect(cli.out()).not.toContain('Running.')
+      await expectGone(cli, seed)
+    }, 40_000)
+  }
+
+  it('SIGINT once it is running stops the bench, removes everything and exits 0', async () => {
+    const seed = `netns-sigint-ready-${process.pid}`
+    const cli = startCli(seed)
+    await waitFor(() => cli.out().includes('Running. Press Ctrl-C to stop.'), 60_000, 'the bench to be ready')
+    expect(cli.out().split('\n').filter((l) => /^(intercom|nvr) /.test(l))).toHaveLength(3)
+    expect(namespaces().filter((n) => n.startsWith(cli.prefix))).toHaveLength(4)
+    expect(rootLinks()).toMatch(new RegExp(`: sclab${cli.child.pid}@`))
+    const sent = Date.now()
+    cli.child.kill('SIGINT')
+    const { code, at } = await cli.exited
+    expect(code).toBe(0)
+    expect(at - sent).toBeLessThan(5000)
+    await expectGone(cli, seed)
+  }, 70_000)
 })

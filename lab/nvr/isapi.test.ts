@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBench, type Bench } from '../bench'
 import { parseXml } from '../core/xml'
 import { X509Certificate } from 'node:crypto'
+import http from 'node:http'
 import { DigestFetch, digestAuthorization, httpsGet, splitChallenges, waitFor } from '../test-helpers'
 import type { Nvr } from './nvr'
 
@@ -13,7 +14,7 @@ let n: Nvr
 let base: string
 
 beforeAll(async () => {
-  bench = await startBench({ intercoms: 0, nvrs: 3, seed: 'isapi-test', hostBase: '127.0.2.', portMode: 'ephemeral', discovery: false, timing: { rebootMs: 200 }, nvrLockout: { tries: 3, lockSeconds: 60 } })
+  bench = await startBench({ intercoms: 0, nvrs: 4, seed: 'isapi-test', hostBase: '127.0.2.', portMode: 'ephemeral', discovery: false, timing: { rebootMs: 200 }, nvrLockout: { tries: 3, lockSeconds: 60 } })
   n = bench.nvr(0)
   base = `http://${n.ip}:${n.httpPort}`
 })
@@ -122,6 +123,41 @@ describe('Illegal Login Lock', () => {
     const ok = await good.fetch(url)
     expect(ok.status).toBe(200)
     expect(await ok.text()).toContain('<retryLoginTime>3</retryLoginTime>')
+  })
+
+  it('locks only the client address that failed: another source address can still log in', async () => {
+    const d = bench.nvr(3)
+    const path = '/ISAPI/Security/userCheck'
+    // A Digest GET from a chosen loopback source address (both are on lo: 127.0.0.0/8).
+    const get = (from: string, password: string) => new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const once = (headers: http.OutgoingHttpHeaders, then: (res: http.IncomingMessage, body: string) => void) => {
+        const rq = http.request({ host: d.ip, port: d.httpPort, path, localAddress: from, headers, agent: false }, (res) => {
+          let body = ''
+          res.on('data', (c) => (body += c))
+          res.on('end', () => then(res, body))
+        })
+        rq.on('error', reject)
+        rq.end()
+      }
+      once({}, (res, body) => {
+        const ch = splitChallenges(res.headers['www-authenticate'] as string | undefined ?? null)[0]
+        if (!ch) return resolve({ status: res.statusCode ?? 0, body })
+        once({ Authorization: digestAuthorization(ch, 'admin', password, 'GET', path) }, (r2, b2) => resolve({ status: r2.statusCode ?? 0, body: b2 }))
+      })
+    })
+    const statuses = []
+    for (let i = 0; i < 3; i++) statuses.push((await get('127.0.0.50', 'wrong')).status)
+    expect(statuses).toEqual([401, 401, 403])
+    expect(d.lockout.locked().map((l) => l.address)).toEqual(['127.0.0.50'])
+    // The locked address is refused even with the right password ...
+    const locked = await get('127.0.0.50', d.credentials.password)
+    expect(locked.status).toBe(403)
+    expect(locked.body).toContain('<lockStatus>lock</lockStatus>')
+    // ... while another address logs in, with its full count of tries.
+    const other = await get('127.0.0.51', d.credentials.password)
+    expect(other.status).toBe(200)
+    expect(other.body).toMatch(/<lockStatus>unlock<\/lockStatus>[\s\S]*<retryLoginTime>3<\/retryLoginTime>/)
+    expect(d.lockout.locked().map((l) => l.address)).toEqual(['127.0.0.50'])
   })
 
   it('reads and changes the lock settings within the documented ranges', async () => {

@@ -46,6 +46,13 @@ export class Nvr extends SimDevice {
   cert!: DeviceCert
   /** Bumped on every reboot, as WS-Discovery InstanceId. */
   instanceId = 1
+  /**
+   * ONVIF service settings (scenario controls, kept across reboots like device settings).
+   * enabled=false: the ONVIF service is off, as Hikvision-family firmware ships it
+   * (nvr-reset.md §9.3): /onvif/* is not served and WS-Discovery stays silent, ISAPI still
+   * answers. auth='digest': WS-UsernameToken is ignored and only HTTP Digest is accepted.
+   */
+  onvif: { enabled: boolean; auth: 'any' | 'digest' } = { enabled: true, auth: 'any' }
 
   constructor(ctx: LabContext, rng: SeededRng, opts: NvrOptions) {
     super(ctx, rng, opts.ip, [

@@ -1,7 +1,8 @@
 // ONVIF device service of the simulated NVR (nvr-reset.md §9), SOAP 1.2 shaped like the
 // agsh/onvif fixtures. GetSystemDateAndTime (and the other PRE_AUTH calls) need no
 // credentials; everything else needs a WS-UsernameToken whose Created is within the time
-// window of the device clock, or HTTP Digest. Per Core Spec 5.9.1: a rejected Digest is
+// window of the device clock, or HTTP Digest (only Digest when `d.onvif.auth` is 'digest';
+// nothing at all when `d.onvif.enabled` is false). Per Core Spec 5.9.1: a rejected Digest is
 // HTTP 401, a rejected WS-Security header is HTTP 400 with a ter:NotAuthorized fault.
 import { createHash } from 'node:crypto'
 import type { Reply, Req } from '../core/http-host'
@@ -52,7 +53,9 @@ function checkUsernameToken(d: Nvr, req: Req, token: XmlDoc): Auth {
 function authenticate(d: Nvr, req: Req, header: XmlDoc | undefined): Auth {
   const locked = d.lockout.lockedFor(req.remote)
   if (locked > 0) return { ok: false, reply: fault(400, 'Sender', 'ter:NotAuthorized', `Sender not Authorized: user locked for ${locked} s`) }
-  const token = header?.Security?.UsernameToken
+  // A device set to Digest only ignores the WS-Security header (it is not checked, so it
+  // is not counted as a failure) and answers 401 with its Digest challenge.
+  const token = d.onvif.auth === 'digest' ? undefined : header?.Security?.UsernameToken
   if (token) return checkUsernameToken(d, req, token)
   const r = d.digest.verify(req.method, req.headers.authorization, (u) => d.passwordOf(u))
   if (r.ok) { d.lockout.succeed(req.remote); return { ok: true, user: r.user } }
@@ -67,6 +70,9 @@ function dateTime(d: Nvr): string {
 }
 
 export async function handleOnvif(d: Nvr, req: Req): Promise<Reply> {
+  // ONVIF switched off: the web server has no such service (simulation choice: a plain 404;
+  // what a real device answers there is not documented).
+  if (!d.onvif.enabled) return { status: 404, headers: { 'Content-Type': 'text/html' }, body: '<html><body>404 Not Found</body></html>' }
   if (req.path !== '/onvif/device_service') return fault(400, 'Sender', 'ter:InvalidArgVal', 'no such service')
   if (req.method !== 'POST') return { status: 405, headers: { Allow: 'POST' }, body: '' }
   const env = parseXml(req.body.toString('utf8'))?.Envelope

@@ -34,8 +34,8 @@ async function openSession(n: Nvr): Promise<string> {
   const q = await xmlOf(await isapi(n, '/qrCode'))
   return q.RetrievePasswordQRCode.payload
 }
-async function vendorCode(payload: string) {
-  const r = await fetch(`${bench.vendor.url}/api/v1/reset-codes`, { method: 'POST', headers: { 'X-Api-Key': bench.vendor.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ payload }) })
+async function vendorCode(payload: string, apiKey = bench.vendor.apiKey) {
+  const r = await fetch(`${bench.vendor.url}/api/v1/reset-codes`, { method: 'POST', headers: { 'X-Api-Key': apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify({ payload }) })
   return { status: r.status, body: await jsonBody(r), headers: r.headers }
 }
 const submit = (n: Nvr, code: string) => isapi(n, '/securityCode', { method: 'POST', body: `<SecurityCode><code>${code}</code></SecurityCode>` })
@@ -119,13 +119,22 @@ describe('vendor reset service', () => {
     bench.vendorService.rateLimit = { requests: 2, windowMs: 60_000 }
     await bench.advance(61_000)
     try {
+      const other = bench.vendorService.addApiKey()
       await vendorCode('x')
       await vendorCode('x')
       const r = await vendorCode('x')
       expect(r.status).toBe(429)
+      expect(r.body.error.code).toBe('rate_limited')
       expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0)
+      // Another key is not limited by the first one's requests, and has its own limit.
+      expect((await vendorCode('x', other)).status).toBe(400)
+      expect((await vendorCode('x', other)).status).toBe(400)
+      expect((await vendorCode('x', other)).status).toBe(429)
+      expect((await vendorCode('x')).status).toBe(429)
+      expect((await vendorCode('x', 'vendor-not-a-key')).status).toBe(401)
       await bench.advance(61_000)
       expect((await vendorCode('x')).status).toBe(400)
+      expect((await vendorCode('x', other)).status).toBe(400)
     } finally {
       bench.vendorService.rateLimit = saved
     }
