@@ -118,7 +118,13 @@ export class AuditRepo {
   private readonly last: Statement
   private readonly appendTx: (a: AuditInput, at: string) => AuditEntry
   private readonly batchTx: (batch: { a: AuditInput; at: string }[]) => ({ ok: true; entry: AuditEntry } | { ok: false; error: unknown })[]
-  constructor(private readonly db: Database) {
+  /**
+   * `onAppend` is told after each entry is written (inside its transaction, before the commit):
+   * the app uses it to schedule the head file (electron/audit/head-file.ts), which reads the
+   * committed head itself later, so it must stay cheap and must not touch the database.
+   */
+  constructor(private readonly db: Database, opts: { onAppend?: () => void } = {}) {
+    const onAppend = opts.onAppend
     this.insert = db.prepare(`INSERT INTO audit_log (seq, at, agent, ticket_id, device, action, inputs, outcome, detail, prev_hash, hash)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     this.last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').raw(true)
@@ -139,6 +145,7 @@ export class AuditRepo {
       }
       const hash = entryHash(base)
       this.insert.run(base.seq, at, base.agent, base.ticketId, base.device, base.action, base.inputs, base.outcome, base.detail, base.prevHash, hash)
+      onAppend?.()
       return { ...base, hash }
     }
     // Built once: better-sqlite3 transaction wrappers are costly to create per call.

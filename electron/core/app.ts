@@ -6,6 +6,7 @@ import { schemaVersion } from '../../db/migrate'
 import { AuditRepo, type AuditInput } from '../../db/repos/audit'
 import { SettingsRepo } from '../../db/repos/settings'
 import { TicketsRepo } from '../../db/repos/tickets'
+import { HeadFileWriter } from '../audit/head-file'
 import { EventBus } from './events'
 import { keyFileProvider, SecretBox, type KeyProvider } from './secret-box'
 
@@ -27,6 +28,8 @@ export class App {
   readonly settings: SettingsRepo
   readonly auditLog: AuditRepo
   readonly secrets: SecretBox
+  /** audit-head.json: the chain head outside the database, written shortly after commits (electron/audit/head-file.ts). */
+  readonly auditHead: HeadFileWriter
   readonly startedAt = new Date().toISOString()
   private agentCache: Agent | null | undefined
   private closers: (() => Promise<void> | void)[] = []
@@ -35,7 +38,8 @@ export class App {
     this.db = openDatabase(opts.dataDir)
     this.tickets = new TicketsRepo(this.db)
     this.settings = new SettingsRepo(this.db)
-    this.auditLog = new AuditRepo(this.db)
+    this.auditHead = new HeadFileWriter(this.db, opts.dataDir)
+    this.auditLog = new AuditRepo(this.db, { onAppend: () => this.auditHead.touched() })
     this.secrets = new SecretBox(opts.keys ?? keyFileProvider(opts.dataDir))
   }
 
@@ -68,13 +72,15 @@ export class App {
   /**
    * Runs a synchronous database change and its audit entry in one transaction: either
    * both are committed or neither (a crash or a full disk cannot leave an unaudited change).
-   * `audit` receives the change's result so the entry can name what was created.
+   * `audit` receives the change's result so the entry can name what was created; it may return
+   * several entries (a step done and its run completed), written in order in the same transaction.
    */
-  async record<T>(change: () => T, audit: (result: T) => Omit<AuditInput, 'agent'>): Promise<T> {
+  async record<T>(change: () => T, audit: (result: T) => Omit<AuditInput, 'agent'> | Omit<AuditInput, 'agent'>[]): Promise<T> {
     const agent = await this.agentLabel()
     return this.db.transaction(() => {
       const result = change()
-      this.auditLog.appendSync({ ...audit(result), agent })
+      const entries = audit(result)
+      for (const e of Array.isArray(entries) ? entries : [entries]) this.auditLog.appendSync({ ...e, agent })
       return result
     }).immediate()
   }
@@ -87,6 +93,9 @@ export class App {
   async close(): Promise<void> {
     for (const c of this.closers.reverse()) await c()
     this.closers = []
-    if (this.db.open) this.db.close()
+    if (this.db.open) {
+      this.auditHead.close() // synchronous: the database is closed when close() returns, as before
+      this.db.close()
+    }
   }
 }

@@ -1,10 +1,14 @@
+import BetterSqlite3 from 'better-sqlite3'
 import { execFileSync, spawnSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { PDFDocument } from 'pdf-lib'
 import sharp from 'sharp'
 import { afterEach, describe, expect, it } from 'vitest'
+import { DB_FILE, openDatabase } from '../../db/database'
 import { tempDir } from '../../db/test/helpers'
+import { HEAD_FILE } from '../audit/head-file'
 import { createDispatcher } from '../core/api'
 import { App } from '../core/app'
 import { memoryKeyProvider } from '../core/secret-box'
@@ -109,5 +113,71 @@ describe('audit CLI', () => {
     expect(bad.stderr).toMatch(/BROKEN at entry 3 \(altered\)/)
     const list = cli('audit', 'list', '--data-dir', dataDir, '--ticket', '2', '--json')
     expect(JSON.parse(list.stdout).items.length).toBeGreaterThan(2)
+  })
+
+  // Entries: 1 agent, 2 ticket #1, 3 ticket #2, 4 edit, 5 evidence #1, 6 status, 7 edit (setup).
+  it('exits 3 naming what is gone when the newest entries were deleted behind the console, with or without the head file', async () => {
+    const { app, dataDir } = await setup()
+    await app.close() // the console is closed; its head file names entry 7
+    const ok = cli('audit', 'verify', '--data-dir', dataDir)
+    expect(ok.status, ok.stderr).toBe(0)
+    expect(ok.stdout).toContain('Head file: The head file records entry 7, the last one.')
+    const db = new BetterSqlite3(join(dataDir, DB_FILE))
+    db.exec('DROP TRIGGER audit_no_delete')
+    db.prepare('DELETE FROM audit_log WHERE seq >= 4').run()
+    db.close()
+    const cut = cli('audit', 'verify', '--data-dir', dataDir)
+    expect(cut.status).toBe(3)
+    expect(cut.stderr).toMatch(/Audit trail BROKEN at entry 4 \(truncated\): The trail ends at entry 3, but the head file recorded entry 7 .*: entries 4–7 were cut from the end of the trail/)
+    expect(cut.stderr).toContain('  Evidence #1 exists but entry 5, which recorded its addition (evidence.add), is missing.')
+    // Deleting the head file as well does not hide it: the evidence row still names its entry.
+    rmSync(join(dataDir, HEAD_FILE))
+    const both = cli('audit', 'verify', '--data-dir', dataDir, '--json')
+    expect(both.status).toBe(3)
+    expect(JSON.parse(both.stdout)).toMatchObject({
+      ok: false,
+      entries: 3,
+      firstBreak: { seq: 4, kind: 'truncated', message: expect.stringMatching(/^Entries are missing from the trail, which now ends at entry 3 \(at least entries 4–5 were removed\): Evidence #1 exists/) },
+      records: { problems: [{ kind: 'evidence', id: 1 }] },
+      headFile: { state: 'none' },
+    })
+  })
+
+  it('verifies a data folder it may not write, without changing a byte of the database', async () => {
+    const { app, dataDir } = await setup()
+    await app.close()
+    const file = join(dataDir, DB_FILE)
+    const stamp = () => ({ mtimeMs: statSync(file).mtimeMs, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') })
+    const before = stamp()
+    chmodSync(file, 0o444)
+    chmodSync(join(dataDir, HEAD_FILE), 0o444)
+    chmodSync(dataDir, 0o555)
+    try {
+      // root ignores permissions: run the check as nobody then, for whom the folder really is read-only.
+      const asNobody = process.getuid?.() === 0 && existsSync('/usr/bin/setpriv')
+      const r = asNobody
+        ? spawnSync('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', join(process.cwd(), 'node_modules/.bin/node'), 'bin/support-console.mjs', 'audit', 'verify', '--data-dir', dataDir], { encoding: 'utf8' })
+        : cli('audit', 'verify', '--data-dir', dataDir)
+      expect(r.status, r.stderr).toBe(0)
+      expect(r.stdout).toMatch(/Audit trail OK: 7 entries verified/)
+      expect(r.stdout).toContain('Head file: The head file records entry 7, the last one.')
+      if (asNobody) expect(r.stderr).toMatch(/The data folder cannot be written, so SQLite could not read the database in place; a private copy taken now/)
+    } finally {
+      chmodSync(dataDir, 0o755)
+      chmodSync(file, 0o644)
+    }
+    expect(stamp()).toEqual(before)
+  })
+
+  it('says a database needs migrating instead of migrating it', () => {
+    const dataDir = tempDir()
+    openDatabase(dataDir, { targetVersion: 7 }).close()
+    const r = cli('audit', 'verify', '--data-dir', dataDir)
+    expect(r.status).toBe(1)
+    expect(r.stderr).toMatch(/^Error: The database in .* needs migrating before this console can verify it \(missing: 8 audit-hash-unindexed/)
+    expect(r.stderr).toMatch(/start this console once on the folder \(it migrates on start, keeping every entry\) and verify then\. Nothing was changed\./)
+    const db = new BetterSqlite3(join(dataDir, DB_FILE), { readonly: true })
+    expect(db.pragma('user_version', { simple: true })).toBe(7)
+    db.close()
   })
 })

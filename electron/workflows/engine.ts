@@ -1,6 +1,7 @@
 // The workflow engine: interprets procedure definitions, persists every transition before
-// acting on it, audits every step, and resumes runs after a crash without re-running a
-// destructive operation blindly.
+// acting on it, audits every step (each transition and its entry in one transaction, through
+// EngineDeps.record), and resumes runs after a crash without re-running a destructive
+// operation blindly.
 import { AppError } from '../../shared/contract/common'
 import type { Ticket } from '../../shared/contract/tickets'
 import type { WorkflowReply, WorkflowRun } from '../../shared/contract/workflows'
@@ -12,12 +13,21 @@ import { acceptInputs, failure, interruptedWhy, transientSecrets, type Inputs } 
 import { buildRunView, type LiveProgress } from './run-view'
 import { REVEAL, stepContext } from './step-context'
 
+/** One audit entry of a run (the agent is added by the app). */
+export interface EngineAudit { action: string; outcome: 'ok' | 'failed' | 'refused' | 'info'; ticketId: number; device?: string | null; inputs?: Record<string, unknown>; detail?: string }
+
 export interface EngineDeps {
   repo: WorkflowsRepo
   procedures: ReadonlyMap<string, ProcedureDef>
   actions: ActionRegistry
   ticket(id: number): Promise<Ticket>
-  audit(e: { action: string; outcome: 'ok' | 'failed' | 'refused' | 'info'; ticketId: number; device?: string | null; inputs?: Record<string, unknown>; detail?: string }): Promise<void>
+  /** An entry on its own (a refusal, an action's own entry): nothing else is written with it. */
+  audit(e: EngineAudit): Promise<void>
+  /**
+   * A synchronous change of the run and its entries in one transaction (App.record): both are
+   * committed or neither, so no crash or failed append leaves a transition without its entry.
+   */
+  record<T>(change: () => T, entries: (result: T) => EngineAudit | EngineAudit[]): Promise<T>
   agentLabel(): Promise<string>
   seal(plain: string): string
   open(sealed: string): string
@@ -58,8 +68,10 @@ export class WorkflowEngine {
     const p = this.procedure(procedureId)
     const facts: Record<string, unknown> = {}
     if (ticket.deviceSerial) facts.ticketSerial = ticket.deviceSerial
-    const run = this.d.repo.createRun(ticketId, p.id, p.version, p.start, facts)
-    await this.d.audit({ action: 'workflow.start', outcome: 'ok', ticketId, device: ticket.deviceSerial || null, inputs: { procedure: p.id, version: p.version } })
+    const run = await this.d.record(
+      () => this.d.repo.createRun(ticketId, p.id, p.version, p.start, facts),
+      () => ({ action: 'workflow.start', outcome: 'ok', ticketId, device: ticket.deviceSerial || null, inputs: { procedure: p.id, version: p.version } }),
+    )
     this.d.changed(run.id, ticketId)
     return this.get(run.id)
   }
@@ -120,8 +132,10 @@ export class WorkflowEngine {
     row.why = reason
     row.agent = await this.d.agentLabel()
     row.endedAt = new Date().toISOString()
-    this.d.repo.advance(run, row, first[1].next === END ? null : first[1].next)
-    await this.d.audit({ action: `workflow.step.${step.id}`, outcome: 'info', ticketId: run.ticketId, device: this.device(run), inputs: { skipped: true }, detail: reason })
+    await this.d.record(
+      () => this.d.repo.advance(run, row, first[1].next === END ? null : first[1].next),
+      () => ({ action: `workflow.step.${step.id}`, outcome: 'info', ticketId: run.ticketId, device: this.device(run), inputs: { skipped: true }, detail: reason }),
+    )
     this.d.changed(run.id, run.ticketId)
     return this.get(run.id)
   }
@@ -129,8 +143,11 @@ export class WorkflowEngine {
   async addNote(runId: number, stepId: string, body: string): Promise<WorkflowRun> {
     const run = this.d.repo.getRun(runId)
     const row = this.latestRow(run, stepId)
-    this.d.repo.addNote(run.id, row.id, await this.d.agentLabel(), body)
-    await this.d.audit({ action: 'workflow.note', outcome: 'info', ticketId: run.ticketId, device: this.device(run), inputs: { step: stepId } })
+    const agent = await this.d.agentLabel()
+    await this.d.record(
+      () => this.d.repo.addNote(run.id, row.id, agent, body),
+      () => ({ action: 'workflow.note', outcome: 'info', ticketId: run.ticketId, device: this.device(run), inputs: { step: stepId } }),
+    )
     this.d.changed(run.id, run.ticketId)
     return this.get(run.id)
   }
@@ -151,8 +168,10 @@ export class WorkflowEngine {
     if ([...this.inflight.keys()].some((k) => this.d.repo.step(k).runId === runId)) throw new AppError('CONFLICT', 'A step of this run is still running; wait for it to finish.')
     run.status = 'abandoned'
     run.endedAt = new Date().toISOString()
-    this.d.repo.saveRun(run)
-    await this.d.audit({ action: 'workflow.abandon', outcome: 'info', ticketId: run.ticketId, device: this.device(run), detail: reason })
+    await this.d.record(
+      () => this.d.repo.saveRun(run),
+      () => ({ action: 'workflow.abandon', outcome: 'info', ticketId: run.ticketId, device: this.device(run), detail: reason }),
+    )
     this.d.changed(run.id, run.ticketId)
     return this.get(run.id)
   }
@@ -169,15 +188,17 @@ export class WorkflowEngine {
         n++
         const step = this.stepDef(run, row.stepId)
         const action = step.action ? this.d.actions.get(step.action) : undefined
-        await this.d.audit({ action: `workflow.step.${step.id}`, outcome: 'info', ticketId: run.ticketId, device: this.device(run), detail: 'interrupted (console stopped during the operation); re-checking' })
+        const entry: EngineAudit = { action: `workflow.step.${step.id}`, outcome: 'info', ticketId: run.ticketId, device: this.device(run), detail: 'interrupted (console stopped during the operation); re-checking' }
         if (action?.recheck) {
+          // The re-check's own end is recorded with its entry when it finishes (finish).
+          await this.d.audit(entry)
           const unknown = (): ActionResult => (action.destructive ? { blocked: interruptedWhy(step, action) } : { failed: interruptedWhy(step, action) })
           this.spawn(run, await this.d.ticket(run.ticketId), step, row, {}, async (ctx) => (await action.recheck!(ctx)) ?? unknown(), true)
         } else {
           row.phase = 'idle'
           row.state = action?.destructive ? 'blocked' : 'current'
           row.why = interruptedWhy(step, action)
-          this.d.repo.saveStep(row)
+          await this.d.record(() => this.d.repo.saveStep(row), () => entry)
           this.d.changed(run.id, run.ticketId)
         }
       }
@@ -190,15 +211,29 @@ export class WorkflowEngine {
    * handed out exactly once, and audited. Survives a crash until it has been shown.
    */
   async takeReveal(runId: number): Promise<WorkflowReply['reveal']> {
-    const run = this.d.repo.getRun(runId)
-    const r = run.facts[REVEAL] as { label: string; secret: string } | undefined
+    const peek = this.d.repo.getRun(runId)
+    const r = peek.facts[REVEAL] as { label: string; secret: string } | undefined
     if (!r) return null
-    delete run.facts[REVEAL]
-    this.d.repo.saveRun(run)
-    const sealed = run.secrets[r.secret]
-    if (!sealed) return null
-    await this.d.audit({ action: 'workflow.reveal', outcome: 'info', ticketId: run.ticketId, device: this.device(run), inputs: { secret: r.secret }, detail: 'shown once to the agent' })
-    return { label: r.label, value: this.d.open(sealed) }
+    const sealed = peek.secrets[r.secret]
+    if (!sealed) {
+      delete peek.facts[REVEAL] // nothing to show: the request is dropped, nothing is handed out
+      this.d.repo.saveRun(peek)
+      return null
+    }
+    // Opened first: the reveal is consumed (with its entry) only when the value can be handed out.
+    const value = this.d.open(sealed)
+    // Taken from the row as it is inside the transaction, so two callers at once cannot both get it.
+    const taken = await this.d.record(
+      () => {
+        const run = this.d.repo.getRun(runId)
+        if (!run.facts[REVEAL]) return null
+        delete run.facts[REVEAL]
+        this.d.repo.saveRun(run)
+        return run
+      },
+      (run) => (run ? [{ action: 'workflow.reveal', outcome: 'info', ticketId: run.ticketId, device: this.device(run), inputs: { secret: r.secret }, detail: 'shown once to the agent' }] : []),
+    )
+    return taken ? { label: r.label, value } : null
   }
 
   /** Resolves when no step of `runId` is running in this process (tests, shutdown). */
@@ -274,8 +309,10 @@ export class WorkflowEngine {
     const why = missing.map((m) => m.message).join(' ')
     row.state = 'blocked'
     row.why = why
-    this.d.repo.saveStep(row)
-    await this.d.audit({ action: `workflow.step.${step.id}`, outcome: 'refused', ticketId: run.ticketId, device: this.device(run), detail: why })
+    await this.d.record(
+      () => this.d.repo.saveStep(row),
+      () => ({ action: `workflow.step.${step.id}`, outcome: 'refused', ticketId: run.ticketId, device: this.device(run), detail: why }),
+    )
     this.d.changed(run.id, run.ticketId)
     throw new AppError('FORBIDDEN', why, { hint: 'Complete the step that provides it first.' })
   }
@@ -328,7 +365,8 @@ export class WorkflowEngine {
         if (abort.signal.aborted) return // shutting down: leave the row 'running' for the next start
         r = failure(e)
       }
-      await this.finish(run, step, row, inputs, r).catch(() => undefined)
+      // A finish that cannot be written (disk full) leaves the row 'running': the next start re-checks it.
+      await this.finish(run, step, row, inputs, r).catch((e) => console.error(`workflows: the end of step "${step.id}" of run #${run.id} could not be saved:`, e))
     })().finally(() => {
       this.inflight.delete(row.id)
       this.live.delete(row.id)
@@ -355,17 +393,23 @@ export class WorkflowEngine {
       row.state = 'failed'
       row.why = r.failed
       row.endedAt = now
-      this.d.repo.advance(run, row, step.id, now)
-      await this.d.audit({ action: `workflow.step.${step.id}`, outcome: 'failed', ticketId: run.ticketId, device: this.device(run), inputs, detail: r.failed })
+      await this.d.record(
+        () => this.d.repo.advance(run, row, step.id, now),
+        () => ({ action: `workflow.step.${step.id}`, outcome: 'failed', ticketId: run.ticketId, device: this.device(run), inputs, detail: r.failed }),
+      )
       this.d.changed(run.id, run.ticketId)
       return
     }
     if ('blocked' in r) {
       row.state = 'blocked'
       row.why = r.blocked
-      this.d.repo.saveRun(run)
-      this.d.repo.saveStep(row)
-      await this.d.audit({ action: `workflow.step.${step.id}`, outcome: 'refused', ticketId: run.ticketId, device: this.device(run), inputs, detail: r.blocked })
+      await this.d.record(
+        () => {
+          this.d.repo.saveRun(run)
+          this.d.repo.saveStep(row)
+        },
+        () => ({ action: `workflow.step.${step.id}`, outcome: 'refused', ticketId: run.ticketId, device: this.device(run), inputs, detail: r.blocked }),
+      )
       this.d.changed(run.id, run.ticketId)
       return
     }
@@ -375,9 +419,13 @@ export class WorkflowEngine {
     row.outcome = r.outcome
     row.why = o.message ?? ''
     row.endedAt = now
-    this.d.repo.advance(run, row, o.next === END ? null : o.next, now)
-    await this.d.audit({ action: `workflow.step.${step.id}`, outcome: o.tone === 'bad' ? 'failed' : 'ok', ticketId: run.ticketId, device: this.device(run), inputs: { ...inputs, outcome: r.outcome } })
-    if (o.next === END) await this.d.audit({ action: 'workflow.complete', outcome: 'ok', ticketId: run.ticketId, device: this.device(run), inputs: { procedure: run.procedure } })
+    await this.d.record(
+      () => this.d.repo.advance(run, row, o.next === END ? null : o.next, now),
+      () => [
+        { action: `workflow.step.${step.id}`, outcome: o.tone === 'bad' ? 'failed' : 'ok', ticketId: run.ticketId, device: this.device(run), inputs: { ...inputs, outcome: r.outcome } },
+        ...(o.next === END ? [{ action: 'workflow.complete', outcome: 'ok' as const, ticketId: run.ticketId, device: this.device(run), inputs: { procedure: run.procedure } }] : []),
+      ],
+    )
     this.d.changed(run.id, run.ticketId)
   }
 }

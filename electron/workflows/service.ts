@@ -28,6 +28,7 @@ export function workflowService(app: App, o: { ops?: DeviceOpsPort } = {}): Work
     actions: buildActions({ ops: o.ops ?? deviceOps(app), my2n: () => my2n.client(), rediscoverMs, nvrReset: (id) => buildView(app, id) }),
     ticket: (id) => app.tickets.get(id),
     audit: (e) => app.audit(e),
+    record: (change, entries) => app.record(change, entries),
     agentLabel: () => app.agentLabel(),
     seal: (p) => app.secrets.seal(p),
     open: (s) => app.secrets.open(s),

@@ -150,6 +150,14 @@ export function workbench(o: { dataDir?: string; device?: FakeDevice; my2n?: Fak
     actions: o.actions ?? buildActions({ ops: device, my2n: async () => my2n, rediscoverMs: 1000 }),
     ticket: (id) => tickets.get(id),
     audit: async (e) => void audit.appendSync({ ...e, agent: 'Test Agent' }),
+    // As App.record: the change and its entries in one transaction.
+    record: async (change, entries) =>
+      db.transaction(() => {
+        const r = change()
+        const es = entries(r)
+        for (const e of Array.isArray(es) ? es : [es]) audit.appendSync({ ...e, agent: 'Test Agent' })
+        return r
+      }).immediate(),
     agentLabel: async () => 'Test Agent',
     seal: (p) => box.seal(p),
     open: (s) => box.open(s),

@@ -40,14 +40,40 @@ export type AuditQuery = z.input<typeof AuditQuery>
 
 export const AuditPage = z.object({ items: z.array(AuditItem), total: z.number().int(), nextBeforeSeq: z.number().int().nullable() })
 
-export const BreakKind = z.enum(['altered', 'deleted', 'reordered', 'inserted', 'relinked'])
+/**
+ * What most likely happened at the first broken entry. `truncated`: entries were cut from the
+ * trail (the head kept outside the database, or a record whose creating entry is gone, says
+ * so); `rewritten`: the entry the head file names is no longer the one written then.
+ */
+export const BreakKind = z.enum(['altered', 'deleted', 'reordered', 'inserted', 'relinked', 'truncated', 'rewritten'])
 export const EvidenceProblem = z.object({ evidenceId: z.number().int(), message: z.string() })
+/** A row of the database whose creating audit entry (written in the same transaction) is missing. */
+export const RecordKind = z.enum(['ticket', 'evidence', 'workflow-run', 'workflow-step', 'device-backup', 'reset-code'])
+export const RecordProblem = z.object({ kind: RecordKind, id: z.number().int(), message: z.string() })
+/**
+ * The trail's head as last written to audit-head.json in the data folder (after commits; it may
+ * lag behind the database, never lead it). `none`: no head file (a folder the console has not
+ * written since it keeps one, or not checked); `ok`: the trail holds that entry unchanged (`lag`
+ * newer entries since); `ahead`: the trail ends before it; `mismatch`: that entry differs;
+ * `damaged`: the file cannot be read.
+ */
+export const HeadFileCheck = z.object({
+  state: z.enum(['none', 'ok', 'ahead', 'mismatch', 'damaged']),
+  seq: z.number().int().nullable(),
+  hash: z.string().nullable(),
+  at: z.string().nullable(),
+  lag: z.number().int(),
+  message: z.string(),
+})
 export const VerifyReport = z.object({
   ok: z.boolean(),
   entries: z.number().int(),
   head: z.object({ seq: z.number().int(), hash: z.string() }).nullable(),
   firstBreak: z.object({ seq: z.number().int(), kind: BreakKind, message: z.string() }).nullable(),
   evidence: z.object({ checked: z.number().int(), purged: z.number().int(), byReference: z.number().int(), problems: z.array(EvidenceProblem) }),
+  /** Tickets, evidence, workflow runs and finished steps, device backups and reset codes checked against their creating entries. */
+  records: z.object({ checked: z.number().int(), problems: z.array(RecordProblem) }),
+  headFile: HeadFileCheck,
   ms: z.number(),
 })
 export type VerifyReport = z.infer<typeof VerifyReport>
@@ -65,7 +91,7 @@ export const ExportedFile = z.object({ fileName: z.string(), mime: z.string(), d
 export const auditMethods = defineMethods({
   'audit.list': { input: AuditQuery, output: AuditPage, summary: 'Audit entries, newest first, filtered by ticket, device, agent, action, outcome and time' },
   'audit.facets': { input: Empty, output: z.object({ agents: z.array(z.string()), actions: z.array(z.string()) }), summary: 'Agents and actions present in the trail (for filters)' },
-  'audit.verify': { input: Empty, output: VerifyReport, summary: 'Check the whole hash chain and the evidence hashes' },
+  'audit.verify': { input: Empty, output: VerifyReport, summary: 'Check the whole hash chain, the evidence hashes, every record against its creating entry and the head kept outside the database' },
   'reports.ticketPdf': { input: z.object({ ticketId: Id }).strict(), output: ExportedFile, summary: 'A PDF report of a ticket for people' },
   'reports.ticketBundle': { input: z.object({ ticketId: Id }).strict(), output: ExportedFile, summary: 'A JSON bundle of a ticket’s audit entries and hashes, checkable on another machine' },
   'retention.get': { input: Empty, output: Retention, summary: 'How long personal evidence is kept' },

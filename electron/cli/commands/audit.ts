@@ -4,6 +4,8 @@ import { openDatabase } from '../../../db/database'
 import { AuditQueryRepo } from '../../../db/repos/audit-query'
 import { toAuditItem } from '../../core/handlers/audit'
 import { verifyAll } from '../../audit/integrity'
+import { HEAD_FILE } from '../../audit/head-file'
+import { openTrailReadOnly } from '../../audit/open-trail'
 import { verifyBundle } from '../../reports/verify-bundle'
 import { actionPhrase } from '../../reports/phrases'
 import { intOption, parse, UsageError, type Command } from '../command'
@@ -11,9 +13,14 @@ import { intOption, parse, UsageError, type Command } from '../command'
 const HELP = `Usage: support-console audit <verify|list> [options]
 
   audit verify [--data-dir DIR] [--bundle FILE] [--json]
-      Checks the whole hash-chained audit trail and every evidence file's SHA-256.
+      Checks the whole hash-chained audit trail, every evidence file's SHA-256,
+      that every ticket, evidence item, workflow run and finished step, device
+      backup and reset code has the entry that created it, and the trail's end
+      against the head the console keeps outside the database (${HEAD_FILE}).
       Exits 0 when intact; otherwise exits 3 and names the first broken entry
-      (altered, deleted, reordered or inserted behind the console's back).
+      (altered, deleted, reordered, inserted, newest entries cut off, rewritten
+      behind the console's back). Opens the database read-only and never
+      migrates it: exits 1 saying so when it needs a migration first.
       --bundle FILE checks a ticket's JSON bundle exported by the console, on any
       machine; with --data-dir as well, also checks its entries are in that trail.
 
@@ -34,7 +41,8 @@ async function verify(argv: string[]): Promise<number> {
       console.error(`Cannot read ${values.bundle}: ${(e as Error).message}`)
       return 2
     }
-    const db = values['data-dir'] ? openDatabase(values['data-dir']) : undefined
+    const trail = values['data-dir'] ? openTrailReadOnly(values['data-dir']) : undefined
+    const db = trail?.db
     try {
       const r = verifyBundle(raw, db)
       if (values.json) console.log(JSON.stringify(r, null, 2))
@@ -42,27 +50,33 @@ async function verify(argv: string[]): Promise<number> {
       else console.error(`Bundle BROKEN: ${r.problem}`)
       return r.ok ? 0 : 3
     } finally {
-      db?.close()
+      trail?.close()
     }
   }
   const dir = values['data-dir'] ?? defaultDataDir()
-  const db = openDatabase(dir)
+  const trail = openTrailReadOnly(dir)
   try {
-    const r = verifyAll(db)
+    const r = verifyAll(trail.db, { dataDir: dir })
+    if (trail.note) console.error(`Note: ${trail.note}`)
     if (values.json) console.log(JSON.stringify(r, null, 2))
     else if (r.ok) {
       console.log(`Audit trail OK: ${r.entries} entries verified in ${(r.ms / 1000).toFixed(2)} s.`)
       if (r.head) console.log(`Head: entry ${r.head.seq}, hash ${r.head.hash}`)
       console.log(`Evidence: ${r.evidence.checked} files match their SHA-256; ${r.evidence.purged} purged (hash kept); ${r.evidence.byReference} held by reference.`)
+      console.log(`Records: ${r.records.checked} tickets, evidence items, workflow runs and steps, device backups and reset codes, each with the entry that created it.`)
+      console.log(`Head file: ${r.headFile.message}`)
     } else {
       if (r.firstBreak) console.error(`Audit trail BROKEN at entry ${r.firstBreak.seq} (${r.firstBreak.kind}): ${r.firstBreak.message}`)
-      else console.error(`Audit trail chain OK (${r.entries} entries) but evidence is not:`)
+      else console.error(`Audit trail chain OK (${r.entries} entries) but not everything around it:`)
+      if (r.headFile.state !== 'ok' && r.headFile.state !== 'none' && r.headFile.message !== r.firstBreak?.message) console.error(`  Head file: ${r.headFile.message}`)
+      for (const p of r.records.problems.slice(0, 20)) console.error(`  ${p.message}`)
+      if (r.records.problems.length > 20) console.error(`  … and ${r.records.problems.length - 20} more records without their entries.`)
       for (const p of r.evidence.problems.slice(0, 20)) console.error(`  ${p.message}`)
       console.error('Keep this data folder as it is and report it: the trail was changed outside the console.')
     }
     return r.ok ? 0 : 3
   } finally {
-    db.close()
+    trail.close()
   }
 }
 

@@ -33,12 +33,15 @@ export function auditHandlers(app: App): HandlerMap<M> {
       const ro = new BetterSqlite3(app.dbPath, { readonly: true, fileMustExist: true })
       let report
       try {
-        report = await verifyAllAsync(ro, (done, total) => app.bus.emit('task.progress', { task: 'audit.verify', label: 'Verifying the audit trail', done, total, finished: false }))
+        report = await verifyAllAsync(ro, {
+          dataDir: app.opts.dataDir,
+          onProgress: (done, total) => app.bus.emit('task.progress', { task: 'audit.verify', label: 'Verifying the audit trail', done, total, finished: false }),
+        })
       } finally {
         ro.close()
       }
       app.bus.emit('task.progress', { task: 'audit.verify', label: 'Verifying the audit trail', done: report.entries, total: report.entries, finished: true })
-      await app.audit({ action: 'audit.verify', outcome: report.ok ? 'ok' : 'failed', inputs: { entries: report.entries, headSeq: report.head?.seq ?? 0 }, detail: report.firstBreak?.message ?? report.evidence.problems[0]?.message ?? '' })
+      await app.audit({ action: 'audit.verify', outcome: report.ok ? 'ok' : 'failed', inputs: { entries: report.entries, headSeq: report.head?.seq ?? 0 }, detail: report.firstBreak?.message ?? report.records.problems[0]?.message ?? report.evidence.problems[0]?.message ?? '' })
       return report
     },
     'retention.get': async () => ({ personalDays: await retentionDays(app) }),

@@ -1,0 +1,254 @@
+// The chain head kept outside the audit table: audit-head.json in the data folder names the
+// newest entry the console had committed (seq, hash, and the hash of entry 1, which tells one
+// trail from another). Cutting the newest entries off the table with a SQLite tool leaves a
+// chain that verifies on its own; it no longer reaches the entry this file names, so
+// `audit verify` sees the cut unless the file is forged too.
+//
+// The file may lag behind the database but is never ahead of it in a healthy folder:
+// - it is written only from the committed head, read after the commit, outside any transaction;
+// - before it is written, the WAL is fsynced, so a power cut cannot lose commits the file names
+//   (the console commits with synchronous=NORMAL, which may lose the last commits otherwise);
+// - it is replaced atomically (temporary file, fsync, rename), so it is whole or the old one.
+// A crash between a commit and the write leaves an older head: verify reports that as a lag,
+// never as damage. A database behind the file is what a cut looks like, and is reported.
+//
+// Cheap: appends only mark the head dirty; one write (two fsyncs) follows a quarter second
+// later for any number of appends, off the event loop, plus one at close.
+import type { Database } from 'better-sqlite3'
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
+import { open, readFile, rename, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+
+export const HEAD_FILE = 'audit-head.json'
+const FORMAT = 'support-console audit head'
+
+export interface HeadRecord {
+  seq: number
+  hash: string
+  /** Hash of entry 1: the identity of the trail the head belongs to. */
+  first: string
+  /** When the console wrote the file. */
+  at: string
+}
+
+export type HeadFileRead = { state: 'none' } | { state: 'damaged'; error: string } | { state: 'present'; head: HeadRecord }
+
+const HEX64 = /^[0-9a-f]{64}$/
+
+export function parseHead(text: string): HeadFileRead {
+  try {
+    const v = JSON.parse(text) as Partial<HeadRecord> & { format?: unknown }
+    if (v.format !== FORMAT || !Number.isSafeInteger(v.seq) || (v.seq as number) < 1 || !HEX64.test(String(v.hash)) || !HEX64.test(String(v.first)) || typeof v.at !== 'string') {
+      return { state: 'damaged', error: 'it is not a head file written by the console' }
+    }
+    return { state: 'present', head: { seq: v.seq as number, hash: v.hash as string, first: v.first as string, at: v.at } }
+  } catch (e) {
+    return { state: 'damaged', error: (e as Error).message }
+  }
+}
+
+export function readHeadFile(dataDir: string): HeadFileRead {
+  let text: string
+  try {
+    text = readFileSync(join(dataDir, HEAD_FILE), 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'none' }
+    return { state: 'damaged', error: (e as Error).message }
+  }
+  return parseHead(text)
+}
+
+const serialize = (h: HeadRecord) => `${JSON.stringify({ format: FORMAT, ...h }, null, 2)}\n`
+
+let tmpCounter = 0
+
+/** Writes the head file of one App's database; see the top of this file. */
+export class HeadFileWriter {
+  private timer: NodeJS.Timeout | null = null
+  private writing = false
+  private dirty = false
+  private closed = false
+  /** Set when the file on disk names an entry this trail does not have: it is evidence, never overwritten. */
+  private blocked = false
+  private warned = false
+  private written: { seq: number; hash: string } | null = null
+  private readonly path: string
+  private readonly head
+  private readonly at
+  private readonly first
+
+  constructor(private readonly db: Database, private readonly dataDir: string, private readonly delayMs = 250) {
+    this.path = join(dataDir, HEAD_FILE)
+    this.head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')
+    this.at = db.prepare('SELECT hash FROM audit_log WHERE seq = ?').pluck()
+    this.first = db.prepare('SELECT hash FROM audit_log WHERE seq = 1').pluck()
+  }
+
+  /** After an append (AuditRepo's onAppend): one write a little later covers every append until then. */
+  touched(): void {
+    this.dirty = true
+    this.schedule()
+  }
+
+  private schedule(): void {
+    if (this.timer || this.writing || this.closed || this.blocked) return
+    this.timer = setTimeout(() => void this.tick(), this.delayMs)
+    this.timer.unref()
+  }
+
+  private async tick(): Promise<void> {
+    this.timer = null
+    this.writing = true
+    this.dirty = false
+    try {
+      await this.writeAsync()
+    } catch (e) {
+      this.warn(`the audit head file ${this.path} could not be written (${(e as Error).message}); until it can, the end of the trail is checked against the database's own records only`)
+    } finally {
+      this.writing = false
+      if (this.dirty) this.schedule()
+    }
+  }
+
+  /** Resolves once the head committed now is on disk (tests). */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    while (this.writing) await new Promise((r) => setTimeout(r, 5))
+    this.dirty = false
+    await this.writeAsync()
+  }
+
+  /**
+   * Stops the timer and writes the final head, synchronously (App.close, right before the
+   * database closes, which callers expect to happen at once). A write in progress has read the
+   * database already; it drops its older head instead of renaming it over this one.
+   */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+    try {
+      this.writeSync()
+    } catch (e) {
+      this.warn(`the audit head file ${this.path} could not be written (${(e as Error).message})`)
+    }
+  }
+
+  private warn(message: string): void {
+    if (this.warned) return
+    this.warned = true
+    console.error(`audit: ${message}`)
+  }
+
+  /**
+   * What to write, or null. Reads the committed head (never inside a transaction of this
+   * connection, which could still roll back) and refuses to replace a head file that names an
+   * entry this trail does not have, or no longer has unchanged: that file is the evidence.
+   */
+  private next(existing: HeadFileRead): HeadRecord | null {
+    if (!this.db.open) return null
+    if (this.db.inTransaction) {
+      this.dirty = true // try again after the transaction
+      return null
+    }
+    const head = this.head.get() as { seq: number; hash: string } | undefined
+    if (!head) return null
+    if (this.written && this.written.seq >= head.seq) return null
+    if (existing.state === 'damaged' || (existing.state === 'present' && this.at.get(existing.head.seq) !== existing.head.hash)) {
+      this.blocked = true
+      this.warn(
+        existing.state === 'damaged'
+          ? `${this.path} is damaged (${existing.error}); it is left as it is. Run "support-console audit verify".`
+          : `${this.path} names entry ${existing.head.seq}, which this trail does not have unchanged; it is left as it is. Run "support-console audit verify".`,
+      )
+      return null
+    }
+    // Another process on this folder (the CLI beside the app) may have written a newer head.
+    if (existing.state === 'present' && existing.head.seq >= head.seq) return null
+    return { seq: head.seq, hash: head.hash, first: (this.first.get() as string | undefined) ?? '', at: new Date().toISOString() }
+  }
+
+  private writeSync(): void {
+    const h = this.next(readHeadFile(this.dataDir))
+    if (!h) return
+    const tmp = this.tmpName()
+    fsyncPath(`${this.db.name}-wal`)
+    const fd = openSync(tmp, 'w')
+    try {
+      writeSync(fd, serialize(h))
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+    renameSync(tmp, this.path)
+    this.written = { seq: h.seq, hash: h.hash }
+  }
+
+  private async writeAsync(): Promise<void> {
+    const existing = await readHeadAsync(this.dataDir)
+    // The head is read after the file: the database may have moved on, never back.
+    const h = this.next(existing)
+    if (!h) return
+    const tmp = this.tmpName()
+    await fsyncPathAsync(`${this.db.name}-wal`)
+    const f = await open(tmp, 'w')
+    try {
+      await f.writeFile(serialize(h))
+      await f.sync()
+    } finally {
+      await f.close()
+    }
+    if (this.closed) {
+      await unlink(tmp) // close() wrote the head as it was then, at least as new as this one
+      return
+    }
+    await rename(tmp, this.path)
+    if (!this.written || h.seq > this.written.seq) this.written = { seq: h.seq, hash: h.hash }
+  }
+
+  private tmpName(): string {
+    return `${this.path}.${process.pid}.${++tmpCounter}.tmp`
+  }
+}
+
+async function readHeadAsync(dataDir: string): Promise<HeadFileRead> {
+  try {
+    return parseHead(await readFile(join(dataDir, HEAD_FILE), 'utf8'))
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'none' }
+    return { state: 'damaged', error: (e as Error).message }
+  }
+}
+
+/** fsync of the WAL: every commit the head names is on disk before the head is. No WAL: the checkpoint synced the database file already. */
+function fsyncPath(path: string): void {
+  let fd: number
+  try {
+    fd = openSync(path, 'r+')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw e
+  }
+  try {
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+async function fsyncPathAsync(path: string): Promise<void> {
+  let f
+  try {
+    f = await open(path, 'r+')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw e
+  }
+  try {
+    await f.sync()
+  } finally {
+    await f.close()
+  }
+}
