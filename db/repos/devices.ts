@@ -205,14 +205,21 @@ export class DevicesRepo {
     )
   }
 
-  async linkTicket(id: number, ticketId: number, unlink = false, now = new Date().toISOString()): Promise<void> {
+  async linkTicket(id: number, ticketId: number, unlink = false, now?: string): Promise<void> {
+    this.linkTicketSync(id, ticketId, unlink, now)
+  }
+  /** Sync variants: for a change and its audit entry in one transaction (App.record). */
+  linkTicketSync(id: number, ticketId: number, unlink = false, now = new Date().toISOString()): void {
     this.getSync(id)
     if (unlink) this.db.prepare('DELETE FROM device_tickets WHERE device_id = ? AND ticket_id = ?').run(id, ticketId)
     else this.db.prepare('INSERT OR IGNORE INTO device_tickets (device_id, ticket_id, linked_at) VALUES (?, ?, ?)').run(id, ticketId, now)
   }
 
   // ---- credentials (sealed by the caller with app.secrets) -------------------------------
-  async setCredentials(id: number, username: string, sealed: string, now = new Date().toISOString()): Promise<void> {
+  async setCredentials(id: number, username: string, sealed: string, now?: string): Promise<void> {
+    this.setCredentialsSync(id, username, sealed, now)
+  }
+  setCredentialsSync(id: number, username: string, sealed: string, now = new Date().toISOString()): void {
     this.getSync(id)
     this.db
       .prepare(`INSERT INTO device_credentials (device_id, username, sealed, rejected_at, updated_at) VALUES (?, ?, ?, NULL, ?)
@@ -248,7 +255,10 @@ export class DevicesRepo {
   }
 
   // ---- backups ----------------------------------------------------------------------------
-  async addBackup(b: NewBackup, now = new Date().toISOString()): Promise<Backup> {
+  async addBackup(b: NewBackup, now?: string): Promise<Backup> {
+    return this.addBackupSync(b, now)
+  }
+  addBackupSync(b: NewBackup, now = new Date().toISOString()): Backup {
     const r = this.db
       .prepare(`INSERT INTO device_backups (device_id, ticket_id, taken_at, sha256, size, serial, firmware, format, verified, verify_detail, secret_sealed, data)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, device_id, ticket_id, taken_at, sha256, size, serial, firmware, format, verified, verify_detail, secret_sealed`)

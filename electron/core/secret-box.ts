@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppError } from '../../shared/contract/common'
@@ -16,7 +16,21 @@ export interface KeyProvider {
 }
 
 export class SecretBox {
+  private fpKey: Buffer | null = null
   constructor(private readonly keys: KeyProvider) {}
+
+  /**
+   * A keyed fingerprint of `parts` (HMAC-SHA256 under a key derived from this data folder's
+   * data key, never the data key itself): equal parts give equal fingerprints in this data
+   * folder, and without the key nothing can be tested against it offline (a stored
+   * fingerprint of a password is not a password hash anyone can brute-force). `purpose`
+   * separates uses, so a fingerprint made for one can never match one made for another.
+   */
+  fingerprint(purpose: string, parts: readonly string[]): string {
+    this.fpKey ??= Buffer.from(hkdfSync('sha256', this.keys.dataKey(), Buffer.alloc(0), 'support-console fingerprint v1', 32))
+    // JSON of the array: unambiguous, whatever characters the parts contain.
+    return createHmac('sha256', this.fpKey).update(JSON.stringify([purpose, ...parts])).digest('hex')
+  }
 
   seal(plain: string): string {
     const iv = randomBytes(12)
@@ -42,8 +56,16 @@ export class SecretBox {
 }
 
 export const KEY_FILE = 'secret.key'
+/** The desktop app's data key, wrapped by the OS keychain (electron/main/safe-storage-keys.ts). */
+export const SAFE_KEY_FILE = 'secret.key.safe'
 
-/** Browser mode: a random key in `<dataDir>/secret.key`, mode 0600. */
+/**
+ * Browser mode and the command line: a random key in `<dataDir>/secret.key`, mode 0600.
+ * A data folder whose key the desktop app keeps in the OS keychain (`secret.key.safe`) is
+ * refused: with a key of its own this process could not open the stored device passwords
+ * and would overwrite them with values the desktop app cannot open (and would not know the
+ * passwords the devices already rejected).
+ */
 export function keyFileProvider(dataDir: string): KeyProvider {
   const file = join(dataDir, KEY_FILE)
   let key: Buffer | null = null
@@ -51,6 +73,11 @@ export function keyFileProvider(dataDir: string): KeyProvider {
     kind: 'keyfile',
     dataKey() {
       if (key) return key
+      if (existsSync(join(dataDir, SAFE_KEY_FILE))) {
+        throw new AppError('STORAGE', `The data folder ${dataDir} belongs to the desktop app: its device passwords are encrypted with a key kept in this computer's keychain, which the command line and browser mode cannot use. Nothing was changed.`, {
+          hint: 'Do this in the desktop app, or give the command another folder with --data-dir (it then has its own inventory and stored passwords).',
+        })
+      }
       if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' })
       chmodSync(file, 0o600)
       key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64')

@@ -7,7 +7,8 @@ import { DEFAULT_PORTS } from '../discovery/fingerprint'
 import { adoptCreds, withCreds } from './credentials'
 import type { DeviceOps } from './device-ops'
 import { addByAddress } from './discovery-ops'
-import { sha256 } from './ops-core'
+import { loginTarget, sha256 } from './ops-core'
+import { AlreadyRejectedError } from './rejected-logins'
 import type { Credentials } from './twon'
 
 export interface DeviceAddress {
@@ -70,18 +71,19 @@ export function addressPort(ops: DeviceOps) {
     },
     checkLogin: async (at: DeviceAddress, creds: Credentials, ctx: OpContext): Promise<boolean> => {
       const d = await deviceAt(ops, at, null)
-      const ok = await withCreds(ops, d, creds, (drv) => drv.checkLogin(creds), ctx.signal).catch(async (e) => {
-        await ops.app.audit({ action: 'devices.checkLogin', outcome: 'failed', ticketId: ctx.ticketId, device: d.serial || at.host, inputs: { username: creds.username }, detail: (e as Error).message })
+      // The driver refuses a password this device already rejected (nothing sent) and records a new rejection.
+      const ok = await withCreds(ops, d, creds, (drv) => drv.checkLogin(creds), { signal: ctx.signal, action: 'devices.checkLogin' }).catch(async (e) => {
+        await ops.app.audit({ action: 'devices.checkLogin', outcome: e instanceof AlreadyRejectedError ? 'refused' : 'failed', ticketId: ctx.ticketId, device: d.serial || at.host, inputs: { username: creds.username }, detail: (e as Error).message })
         throw e
       })
-      if (!ok) ops.rejected.add(ops.credKey(d, creds))
       await ops.app.audit({ action: 'devices.checkLogin', outcome: 'info', ticketId: ctx.ticketId, device: d.serial || at.host, inputs: { username: creds.username }, detail: ok ? 'login accepted' : 'login rejected (not retried)' })
       return ok
     },
     setPassword: async (at: DeviceAddress, current: Credentials, newPassword: string, ctx: OpContext): Promise<void> => {
       const d = await deviceAt(ops, at, null)
       ctx.progress?.('Setting the new password…')
-      if (ops.rejected.has(ops.credKey(d, current))) throw new AppError('LOCKOUT_RISK', `${current.username}'s current password was already rejected by ${d.serial || d.ip}; not sent again.`)
+      // 2N: the current password is the web admin's; NVR: the account's own.
+      ops.logins.check(loginTarget(d), d.kind === 'intercom' ? 'web' : 'device', current)
       if (d.kind !== 'intercom') await adoptCreds(ops, d, current)
       await ops.setPassword(d.id, { ticketId: ctx.ticketId, confirmSerial: d.serial, username: current.username, currentPassword: current.password, newPassword })
     },

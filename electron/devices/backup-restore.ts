@@ -16,11 +16,13 @@ export async function backup(core: OpsCore, id: number, ticketId: number): Promi
     const b = await drv.backup()
     const v = drv.verify(b.data, live.serial)
     const firmware = v.firmware || live.firmware
-    return core.repo.addBackup({
+    return {
       deviceId: id, ticketId, sha256: sha256(b.data), size: b.data.length, serial: live.serial, firmware, format: b.format, verified: v.ok, verifyDetail: v.detail,
       secretSealed: b.secret ? core.app.secrets.seal(b.secret) : null, data: b.data,
-    })
-  }, (x) => `Backup #${x.id}: ${x.size} bytes, SHA-256 ${x.sha256}, ${x.verified ? 'verified' : 'NOT verified'} (${x.verifyDetail})`)
+    }
+  }, (x) => `Backup #${x.id}: ${x.size} bytes, SHA-256 ${x.sha256}, ${x.verified ? 'verified' : 'NOT verified'} (${x.verifyDetail})`,
+  // Stored with its devices.backup entry (which names its id and hash) in one transaction.
+  { commit: (nb) => core.repo.addBackupSync(nb) })
 }
 
 export async function restore(core: OpsCore, id: number, o: { ticketId: number; backupId: number; confirmSerial: string }): Promise<OpResult> {

@@ -1,13 +1,40 @@
 // Device credentials and certificate trust: stored only sealed, never returned; a credential
-// the device rejected is never sent again (repeated wrong logins lock 2N and NVR accounts).
-import { AppError } from '../../shared/contract/common'
+// the device rejected is never sent again (repeated wrong logins lock 2N and NVR accounts):
+// rejected-logins.ts remembers it across processes, and storing it again is refused.
 import type { Device } from '../../shared/contract/devices'
 import type { Driver } from './driver'
-import type { OpsCore } from './ops-core'
+import { loginTarget, type OpsCore } from './ops-core'
+import { AlreadyRejectedError } from './rejected-logins'
 import type { Credentials } from './twon'
 
+/**
+ * A stored credential marked rejected before rejections were remembered by fingerprint is
+ * remembered now, before it is replaced (so the same password cannot come back).
+ */
+async function rememberStoredRejection(core: OpsCore, d: Device): Promise<void> {
+  const cur = await core.repo.credentials(d.id)
+  if (!cur?.rejectedAt) return
+  let password: string
+  try {
+    password = core.app.secrets.open(cur.sealed)
+  } catch {
+    return // sealed under another key: it cannot be compared with anything anyway
+  }
+  core.logins.record(loginTarget(d), 'device', { username: cur.username, password }, 'devices.storedCredentials', { rejectedAt: cur.rejectedAt, replace: false })
+}
+
+/** Refuses (audited, nothing stored or sent) a credential the device already rejected. */
+async function refuseRejected(core: OpsCore, d: Device, c: Credentials, action: string): Promise<void> {
+  await rememberStoredRejection(core, d)
+  const hit = core.logins.find(loginTarget(d), 'device', c)
+  if (!hit) return
+  const err = new AlreadyRejectedError(hit, c.username, 'device', loginTarget(d))
+  await core.app.audit({ action, outcome: 'refused', device: d.serial || d.ip, inputs: { username: c.username, password: c.password }, detail: err.message })
+  throw err
+}
+
 export async function setCredentials(core: OpsCore, id: number, username: string, password: string): Promise<Device> {
-  await core.repo.get(id)
+  await refuseRejected(core, await core.repo.get(id), { username, password }, 'devices.setCredentials')
   const device = await core.app.record(
     () => {
       void core.repo.setCredentials(id, username, core.app.secrets.seal(password))
@@ -31,22 +58,18 @@ export async function trustCertificate(core: OpsCore, id: number, fingerprint: s
   return core.repo.get(id)
 }
 
-const alreadyRejected = (d: Device, c: Credentials) =>
-  new AppError('LOCKOUT_RISK', `${c.username}'s password was already rejected by ${d.serial || d.ip}; the console will not send it again.`, { hint: 'Use the right password; repeated wrong logins lock the account.' })
-
-/** Runs `fn` with explicit credentials, honouring "never the same rejected credential twice". */
-export async function withCreds<T>(core: OpsCore, d: Device, c: Credentials, fn: (drv: Driver) => Promise<T>, signal?: AbortSignal): Promise<T> {
-  const key = core.credKey(d, c)
-  if (core.rejected.has(key)) throw alreadyRejected(d, c)
-  const drv = core.driver(core.target(d), c, { signal, onRejected: () => core.rejected.add(key) })
-  return fn(drv)
+/**
+ * Runs `fn` with explicit credentials, honouring "never the same rejected credential twice":
+ * the driver refuses a password the device already rejected and records a new rejection.
+ */
+export async function withCreds<T>(core: OpsCore, d: Device, c: Credentials, fn: (drv: Driver) => Promise<T>, o: { signal?: AbortSignal; action?: string } = {}): Promise<T> {
+  return fn(core.driver(core.target(d), c, { signal: o.signal, action: o.action }))
 }
 
 /** Stores explicit credentials for a device, refusing a credential the device already rejected. */
-export async function adoptCreds(core: OpsCore, d: Device, c: Credentials): Promise<void> {
-  if (core.rejected.has(core.credKey(d, c))) throw alreadyRejected(d, c)
+export async function adoptCreds(core: OpsCore, d: Device, c: Credentials, action = 'devices.adoptCredentials'): Promise<void> {
+  await refuseRejected(core, d, c, action)
   const cur = await core.repo.credentials(d.id)
   const same = cur && cur.username === c.username && core.app.secrets.open(cur.sealed) === c.password
-  if (same && cur.rejectedAt) throw alreadyRejected(d, c)
   if (!same) await core.repo.setCredentials(d.id, c.username, core.app.secrets.seal(c.password))
 }

@@ -2,6 +2,7 @@
 // inventory, backups with verification, the safety refusals, lockout discipline, TLS pinning,
 // and the 2N "move" chain backup → factory reset → rediscovery at the new address → login
 // with the default credentials → new password.
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -151,6 +152,9 @@ describe('2N move chain', () => {
     const sim = bench.intercom(0)
     const dev = (await ops.repo.findBySerial(d0.serial))!
     const oldIp = dev.ip
+    // Rejected before the reset (remembered); the console's own factory reset makes it the
+    // device's password, so it is sent again afterwards.
+    expect(await ops.port.checkLogin({ host: oldIp }, { username: 'admin', password: '2n' }, { ticketId: ticket })).toBe(false)
     const r = await ops.factoryReset(dev.id, { ticketId: ticket, confirmSerial: d0.serial })
     expect(r.ok).toBe(true)
     const found = await ops.waitForDevice(d0.serial, { ifaces: ['lo'], cidr: CIDR, deadlineMs: 20_000 })
@@ -196,3 +200,129 @@ describe('NVR chain', () => {
   }, 40_000)
 })
 
+// Issue 4: a rejected password is remembered in the data folder (keyed fingerprint), so no
+// path and no later process sends it again. Each `App` on the same folder is one more
+// process (one more CLI run). The lab devices count what reaches them.
+describe('rejected passwords are remembered across paths and processes', () => {
+  let lab: Bench
+  let folder: string
+  const key = randomBytes(32)
+  const apps: App[] = []
+  /** One more process on the same data folder (a CLI run, the desktop app). */
+  const run = () => {
+    const a = new App({ dataDir: folder, host: 'browser', keys: memoryKeyProvider(key) })
+    apps.push(a)
+    return new DeviceOps(a)
+  }
+  const REMOTE = '127.0.0.1'
+  const sim = () => lab.nvr(0)
+  const nvrDev = () => lab.devices.find((d) => d.kind === 'nvr')!
+  const twoN = () => lab.intercom(0)
+  let ticketId: number
+
+  beforeAll(async () => {
+    lab = await startBench({ intercoms: 1, nvrs: 1, seed: 'rejected-logins', hostBase: '127.0.45.', portMode: 'standard', discovery: false, nvrLockout: { tries: 5 }, intercomWebLockout: { tries: 5, blockMs: 60_000 } })
+    folder = mkdtempSync(join(tmpdir(), 'sc-rejected-'))
+    ticketId = (await run().app.tickets.create({ externalRef: 'ZD-4', customerName: 'Lab', contact: '', deviceSerial: '', deviceModel: '', procedure: 'other', notes: '' })).id
+  })
+  afterAll(async () => {
+    await lab?.stop()
+    for (const a of apps) await a.close()
+    if (folder) rmSync(folder, { recursive: true, force: true })
+  })
+
+  it('adding an unknown NVR by address: one wrong password costs one try, whatever the number of calls and processes', async () => {
+    const n = nvrDev()
+    const wrong = { address: n.ip, username: 'admin', password: 'Wrong-pass-1' }
+    expect(sim().lockout.remaining(REMOTE)).toBe(5)
+    const first = run()
+    await expect(first.addByAddress(wrong)).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+    expect(sim().lockout.remaining(REMOTE)).toBe(4)
+    // Same process again, then two more processes: refused, nothing sent.
+    const again = await first.addByAddress(wrong).catch((e: unknown) => e)
+    expect(again).toMatchObject({ code: 'LOCKOUT_RISK', message: expect.stringMatching(/already rejected this password for admin.*did not send it again/) })
+    expect((again as { hint: string }).hint).toMatch(/Check the password.*lock/)
+    for (let i = 0; i < 2; i++) await expect(run().addByAddress(wrong)).rejects.toMatchObject({ code: 'LOCKOUT_RISK' })
+    expect(sim().lockout.remaining(REMOTE)).toBe(4)
+    // A different (the right) password is a different fingerprint: sent, accepted.
+    const ok = await run().addByAddress({ address: n.ip, username: n.credentials.username, password: n.credentials.password })
+    expect(ok.device?.serial).toBe(n.serial)
+    expect(sim().lockout.remaining(REMOTE)).toBe(5)
+    // The refusals are audited as such; the password is not in the database in clear.
+    const rows = first.app.db.prepare("SELECT outcome FROM audit_log WHERE action = 'devices.addByAddress' ORDER BY seq").pluck().all()
+    expect(rows).toEqual(['failed', 'refused', 'refused', 'refused', 'ok'])
+    const dump = JSON.stringify(first.app.db.prepare('SELECT * FROM device_rejected_logins').all())
+    expect(dump).not.toContain('Wrong-pass-1')
+    expect(JSON.parse(dump)).toEqual([expect.objectContaining({ scope: 'address', ip: n.ip, username: 'admin', action: 'devices.addByAddress', rejected_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/) })])
+  })
+
+  it('an NVR already in the inventory: add by address, Set credentials and stored credentials share the memory', async () => {
+    const n = nvrDev()
+    const right = n.credentials
+    const id = (await run().repo.findBySerial(n.serial))!.id
+    const a = run()
+    await expect(a.addByAddress({ address: n.ip, username: 'admin', password: 'Wrong-pass-2' })).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+    expect(sim().lockout.remaining(REMOTE)).toBe(4)
+    await expect(a.addByAddress({ address: n.ip, username: 'admin', password: 'Wrong-pass-2' })).rejects.toMatchObject({ code: 'LOCKOUT_RISK' })
+    // Another process re-enters it through Set credentials: refused, the stored (right) password kept.
+    const b = run()
+    await expect(b.setCredentials(id, 'admin', 'Wrong-pass-2')).rejects.toMatchObject({ code: 'LOCKOUT_RISK' })
+    expect(b.app.secrets.open((await b.repo.credentials(id))!.sealed)).toBe(right.password)
+    // A stored wrong password is rejected once by an operation…
+    await b.setCredentials(id, 'admin', 'Wrong-pass-3')
+    await expect(b.info(id)).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+    expect(sim().lockout.remaining(REMOTE)).toBe(3)
+    // …and then neither the next operation nor re-entering it (which used to clear the mark) sends it.
+    const c = run()
+    await expect(c.info(id)).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+    await c.setCredentials(id, right.username, right.password)
+    expect((await c.info(id)).serial).toBe(n.serial)
+    expect(sim().lockout.remaining(REMOTE)).toBe(5)
+    await expect(c.setCredentials(id, 'admin', 'Wrong-pass-3')).rejects.toMatchObject({ code: 'LOCKOUT_RISK', message: expect.stringContaining(n.serial) })
+    await expect(run().addByAddress({ address: n.ip, username: 'admin', password: 'Wrong-pass-3' })).rejects.toMatchObject({ code: 'LOCKOUT_RISK' })
+    expect(sim().lockout.remaining(REMOTE)).toBe(5)
+    // The record says when and by what, for this device.
+    const recs = await c.logins.repo.forDevice(id, n.serial)
+    expect(recs).toEqual(expect.arrayContaining([expect.objectContaining({ deviceId: id, serial: n.serial, action: 'devices.info', username: 'admin', realm: 'device', scope: 'serial' })]))
+    expect(c.app.db.prepare("SELECT outcome FROM audit_log WHERE action = 'devices.setCredentials' ORDER BY seq").pluck().all()).toEqual(['ok' /* the first test's right password */, 'refused', 'ok', 'ok', 'refused'])
+    // The workflow port (by address, explicit credentials) honours it as well.
+    await expect(c.port.backup({ host: n.ip }, { username: 'admin', password: 'Wrong-pass-3' }, { ticketId })).rejects.toMatchObject({ code: 'LOCKOUT_RISK' })
+    expect(await c.port.checkLogin({ host: n.ip }, { username: 'admin', password: 'Wrong-pass-2' }, { ticketId }).catch((e: { code: string }) => e.code)).toBe('LOCKOUT_RISK')
+    expect(sim().lockout.remaining(REMOTE)).toBe(5)
+  })
+
+  it('2N intercom: a wrong API password is sent once, a wrong web admin password once, in any process', async () => {
+    const d = twoN()
+    const REMOTE_FAILS = () => d.apiFails.get(REMOTE) ?? 0
+    const a = run()
+    // A 2N tells its serial without a login: the wrong password is only stored, not sent.
+    const added = await a.addByAddress({ address: d.ip, username: 'api', password: 'Wrong-api-1' })
+    expect(added.device?.serial).toBe(d.serial)
+    expect(REMOTE_FAILS()).toBe(0)
+    await expect(a.backup(added.device!.id, ticketId)).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+    expect(REMOTE_FAILS()).toBe(1)
+    // The next CLI run: add by address with the same password is refused before anything is stored or sent.
+    const b = run()
+    await expect(b.addByAddress({ address: d.ip, username: 'api', password: 'Wrong-api-1' })).rejects.toMatchObject({ code: 'LOCKOUT_RISK' })
+    await expect(b.setCredentials(added.device!.id, 'api', 'Wrong-api-1')).rejects.toMatchObject({ code: 'LOCKOUT_RISK' })
+    await expect(b.backup(added.device!.id, ticketId)).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+    expect(REMOTE_FAILS()).toBe(1)
+    await b.setCredentials(added.device!.id, d.credentials.username, d.credentials.password)
+    expect((await b.backup(added.device!.id, ticketId)).verified).toBe(true)
+    expect(REMOTE_FAILS()).toBe(1)
+
+    // The web admin login (workflow checks, set password) is its own account and memory.
+    const at = { host: d.ip }
+    expect(await run().port.checkLogin(at, { username: 'admin', password: 'Wrong-web-1' }, { ticketId })).toBe(false)
+    expect(d.webFails.get(REMOTE)?.count).toBe(1)
+    const c = run()
+    await expect(c.port.checkLogin(at, { username: 'admin', password: 'Wrong-web-1' }, { ticketId })).rejects.toMatchObject({ code: 'LOCKOUT_RISK', message: expect.stringContaining('web interface') })
+    await expect(c.port.setPassword(at, { username: 'admin', password: 'Wrong-web-1' }, 'Another-Pass-9', { ticketId })).rejects.toMatchObject({ code: 'LOCKOUT_RISK' })
+    expect(d.webFails.get(REMOTE)?.count).toBe(1)
+    expect(d.web.password).not.toBe('Another-Pass-9')
+    // The same string as an API password is another account: not refused because of the web rejection.
+    await expect(c.setCredentials(added.device!.id, 'admin', 'Wrong-web-1')).resolves.toMatchObject({ credentialUser: 'admin' })
+    expect(await c.port.checkLogin(at, { username: 'admin', password: d.web.password }, { ticketId })).toBe(true)
+    expect(d.webFails.get(REMOTE)).toBeUndefined()
+  })
+})

@@ -43,8 +43,10 @@
 //     of that device taken in this ticket and the typed serial matching the device's serial
 //     (as the inventory knows it AND as the device reports it right now);
 //   - every operation, refusal and failure is audited (app.audit);
-//   - one attempt per credential: a rejected credential is marked and never sent again
-//     until replaced; a lock signal from the device stops the operation (LOCKOUT_RISK);
+//   - one attempt per credential: a password a device rejected is remembered in the data
+//     folder (a keyed fingerprint, rejected-logins.ts) and refused (LOCKOUT_RISK, nothing
+//     sent) on every path and in every later process, until the console itself resets the
+//     device or sets that password; a lock signal from the device stops the operation;
 //   - HTTPS: the first certificate is pinned; a different one is refused (FORBIDDEN, nothing
 //     sent) unless the agent accepts it (trustCertificate) or the console itself ran a
 //     network factory reset on that device within the last 30 minutes.
@@ -54,7 +56,8 @@
 //   driver.ts           the uniform 2N / ISAPI / ONVIF driver and HTTPS pinning
 //   discovery-ops.ts    scans into the inventory, add by address
 //   read-ops.ts         info, status, detail, ticket links
-//   credentials.ts      sealed credentials, "never the same rejected credential twice", trust
+//   credentials.ts      sealed credentials (refusing a rejected one), certificate trust
+//   rejected-logins.ts  "never the same rejected password twice", across processes
 //   identity-check.ts   the guard of destructive operations (backup, typed serial, live serial)
 //   backup-restore.ts   backup (verified, stored) and restore
 //   reset-ops.ts        reboot, factory reset, set password

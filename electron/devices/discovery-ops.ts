@@ -4,10 +4,12 @@ import type { Device, Diagnostic, FoundDevice, NetInterface, Protocol } from '..
 import type { SeenDevice } from '../../db/repos/devices'
 import { DEFAULT_PORTS, probeHost, type PortSpec } from '../discovery/fingerprint'
 import { isIpv4, parseCidr, resolveInterfaces } from '../discovery/net'
+import { onSubnet } from '../discovery/udp'
 import { startScan, type Scan, type ScanEvent } from '../discovery/scan'
 import { setCredentials } from './credentials'
 import type { Target } from './driver'
 import type { OpsCore } from './ops-core'
+import { AlreadyRejectedError } from './rejected-logins'
 
 /** Records a device a scan found; its inventory id (null when it cannot be told apart yet). */
 export function identifyFound(core: OpsCore, d: FoundDevice): number | null {
@@ -50,7 +52,16 @@ export function startBusScan(core: OpsCore, scans: Map<string, Scan>, o: { iface
 export async function addByAddress(core: OpsCore, o: { address: string; port?: number; iface?: string; username?: string; password?: string }): Promise<{ device: Device | null; diagnostics: Diagnostic[] }> {
   const ip = o.address.trim()
   if (!isIpv4(ip)) throw new AppError('VALIDATION', `"${ip}" is not an IPv4 address such as 192.168.1.64.`, { field: 'address' })
-  const iface = core.ifaceFor(ip, o.iface ?? '')
+  const iface = core.ifaceFor(ip, o.iface || core.viaIface)
+  // A chosen interface is a promise that nothing goes out elsewhere: an address outside its
+  // networks would only be reached through the default route (another interface), so it is refused.
+  if ((o.iface || core.viaIface) && iface && !onSubnet(ip, iface)) {
+    const chosen = resolveInterfaces([o.iface || core.viaIface])
+    throw new AppError('VALIDATION', `${ip} is not on the network of ${iface.name} (${chosen.map((i) => i.cidr).join(', ')}); the console does not send to it through the default route. Nothing was sent.`, {
+      field: 'iface',
+      hint: 'Choose the interface the device is connected to, or check the address. To reach a device behind a router, do not choose an interface.',
+    })
+  }
   const via: NetInterface = iface ?? { name: '(routed)', address: '0.0.0.0', netmask: '0.0.0.0', cidr: '0.0.0.0/0', mac: '', internal: false }
   const ports: PortSpec[] = o.port ? [{ port: o.port, tls: o.port === 443 }, ...DEFAULT_PORTS.filter((p) => p.port !== o.port)] : DEFAULT_PORTS
   const r = await probeHost({ ip, iface: { ...via, address: iface ? via.address : (undefined as unknown as string) }, ports, signal: AbortSignal.timeout(10_000), timeoutMs: 3000, connectTimeoutMs: 2000 })
@@ -76,7 +87,15 @@ export async function addByAddress(core: OpsCore, o: { address: string; port?: n
     if (id === null && o.username && o.password) {
       // An NVR that needs a login to tell its serial: ask it with the credentials given (one attempt).
       const t: Target = { id: null, kind: 'nvr', serial: '', ip, httpPort: seen.httpPort ?? null, httpsPort: seen.httpsPort ?? null, onvifUrl: seen.onvifUrl ?? '', protocols: seen.protocols ?? [] }
-      const info = await core.driver(t, { username: o.username, password: o.password }).identity()
+      // The driver refuses, without sending it, a password this address (or the inventory
+      // device at it) already rejected, in this process or an earlier one, and records a new rejection.
+      const info = await core.driver(t, { username: o.username, password: o.password }, { action: 'devices.addByAddress' }).identity().catch(async (e: unknown) => {
+        await core.app.audit({
+          action: 'devices.addByAddress', outcome: e instanceof AlreadyRejectedError ? 'refused' : 'failed', device: ip, inputs: { address: ip, port: o.port ?? null, username: o.username ?? null },
+          detail: [...diagnostics.map((d) => d.message), (e as Error).message].join(' '),
+        })
+        throw e
+      })
       const nid = core.repo.recordSeenSync({ ...seen, serial: info.serial, mac: info.mac, model: info.model, firmware: info.firmware, name: info.name, vendor: info.vendor, kind: 'nvr' })
       if (nid) device = await core.repo.get(nid)
     } else if (id !== null) device = await core.repo.get(id)

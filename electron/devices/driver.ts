@@ -5,6 +5,7 @@ import type { Device, Protocol } from '../../shared/contract/devices'
 import type { DevicesRepo } from '../../db/repos/devices'
 import type { PinPolicy } from './http'
 import { IsapiClient, OnvifClient, verifyIsapiExport } from './nvr'
+import type { LoginRealm } from '../../db/repos/rejected-logins'
 import { TwoNClient, TwoNWebSession, verifyTwoNConfig, type Credentials, type Endpoint } from './twon'
 
 /** Where a device is and how to reach it. */
@@ -53,11 +54,27 @@ export function pinPolicy(repo: DevicesRepo, id: number | null, pending: Pending
   return policy
 }
 
+/**
+ * The persistent memory of rejected logins (electron/devices/rejected-logins.ts) as a driver
+ * sees it: `check` throws, before anything is sent, when the device already rejected a
+ * credential; `rejected` records a rejection the moment the device answers it.
+ */
+export interface LoginGuard {
+  check(realm: LoginRealm, c: Credentials): void
+  rejected(realm: LoginRealm, c: Credentials): void
+  /** The console itself made `c` the account's password: an old rejection of it no longer holds. */
+  accepted(realm: LoginRealm, c: Credentials): void
+  /** The device's accounts were factory reset: no old rejection holds. */
+  reset(): void
+}
+
 export interface DriverOptions {
   repo: DevicesRepo
   /** The address of this PC's interface towards the device (nothing leaves on another one). */
   localAddress?: string
   onRejected?: () => void
+  /** Checked before every method that sends a password; told of every rejection. */
+  logins?: LoginGuard
   pending?: PendingNotes
   signal?: AbortSignal
 }
@@ -67,38 +84,64 @@ export function deviceDriver(t: Target, creds: Credentials | null, o: DriverOpti
   const pending = o.pending ?? []
   const pin = pinPolicy(o.repo, t.id, pending)
   const ep: Endpoint = { host: t.ip, httpPort: t.httpPort, httpsPort: t.httpsPort, localAddress: o.localAddress, pin, timeoutMs: 6000, signal: o.signal }
+  const g = o.logins
+  // Every method that may send the driver's credential checks first that the device has not
+  // rejected it already (in any process, on any path); a rejection is recorded at once.
+  const logged = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
+    if (creds) g?.check('device', creds)
+    return fn(...a)
+  }
+  const onRejected = () => {
+    if (creds) g?.rejected('device', creds)
+    o.onRejected?.()
+  }
+  /** One web-interface login attempt with `cr`, refused without sending when already rejected. */
+  const webLogin = async (c: TwoNClient, cr: Credentials) => {
+    g?.check('web', cr)
+    const web = new TwoNWebSession(c)
+    try {
+      return { web, session: await web.login(cr) }
+    } catch (e) {
+      if (e instanceof AppError && e.code === 'UNAUTHORIZED') g?.rejected('web', cr)
+      throw e
+    }
+  }
   if (t.kind === 'intercom') {
     const c = new TwoNClient(ep, creds)
-    c.onRejected = o.onRejected
+    c.onRejected = onRejected
     return {
       identity: async () => {
         const i = await c.info()
         return { serial: i.serialNumber, mac: i.macAddr, model: i.variant, firmware: i.swVersion, name: i.deviceName, vendor: '2N' }
       },
-      status: async () => {
+      status: logged(async () => {
         const s = await c.status()
         return { upTimeS: s.upTime, deviceTime: new Date(s.systemTime * 1000).toISOString() }
-      },
-      backup: async () => ({ data: await c.downloadConfig(), format: '2n-config-xml', secret: null as string | null }),
+      }),
+      backup: logged(async () => ({ data: await c.downloadConfig(), format: '2n-config-xml', secret: null as string | null })),
       verify: (data: Buffer, serial: string) => verifyTwoNConfig(data, serial),
-      restore: (data: Buffer) => c.uploadConfig(data),
-      reboot: () => c.restart(),
-      factoryReset: (network: boolean) => c.factoryReset(network),
+      restore: logged((data: Buffer) => c.uploadConfig(data)),
+      reboot: logged(() => c.restart()),
+      factoryReset: logged(async (network: boolean) => {
+        await c.factoryReset(network)
+        g?.reset()
+      }),
       setPassword: async (username: string, current: string, next: string): Promise<Credentials | null> => {
-        const web = new TwoNWebSession(c)
-        const s = await web.login({ username, password: current })
+        const { web, session: s } = await webLogin(c, { username, password: current })
         await web.changePassword(current, next)
+        g?.accepted('web', { username, password: next })
         if (s.mustChangePassword) {
           // Fresh from a factory reset the device has no API account: create one with the
           // new password so the console (and the agent) keep API access.
           await web.setApiAccounts([{ username, password: next, privileges: ['system', 'switch', 'io', 'keypad', 'uid', 'call'] }])
+          g?.accepted('device', { username, password: next })
           return { username, password: next }
         }
         return null
       },
       checkLogin: async (cr: Credentials) => {
         try {
-          await new TwoNWebSession(c).login(cr)
+          await webLogin(c, cr)
           return true
         } catch (e) {
           if (e instanceof AppError && e.code === 'UNAUTHORIZED') return false
@@ -109,35 +152,42 @@ export function deviceDriver(t: Target, creds: Credentials | null, o: DriverOpti
   }
   const useIsapi = t.protocols.includes('isapi') || !t.onvifUrl
   const isapi = new IsapiClient(ep, creds)
-  isapi.onRejected = o.onRejected
+  isapi.onRejected = onRejected
   const onvif = t.onvifUrl ? new OnvifClient(new URL(t.onvifUrl), creds, { localAddress: ep.localAddress, timeoutMs: 6000, signal: o.signal }) : null
-  if (onvif) onvif.onRejected = o.onRejected
+  if (onvif) onvif.onRejected = onRejected
   const need = () => {
     if (!onvif) throw new AppError('DEVICE', 'The device answers neither ISAPI nor ONVIF.')
     return onvif
   }
   return {
-    identity: () => (useIsapi ? isapi.info() : need().info()),
-    status: async () => ({ upTimeS: null as number | null, deviceTime: useIsapi ? await isapi.deviceTime() : new Date(Date.now() + (await need().timeOffset())).toISOString() }),
-    backup: async () => {
+    identity: logged(() => (useIsapi ? isapi.info() : need().info())),
+    status: logged(async () => ({ upTimeS: null as number | null, deviceTime: useIsapi ? await isapi.deviceTime() : new Date(Date.now() + (await need().timeOffset())).toISOString() })),
+    backup: logged(async () => {
       if (!useIsapi) throw new AppError('DEVICE', 'Configuration backup needs ISAPI; this device only answers ONVIF, which has no configuration export.')
       const x = await isapi.exportConfig()
       return { data: x.data, format: 'isapi-configurationData', secret: x.secretKey as string | null }
-    },
-    verify: (data: Buffer, serial: string) => ({ ...verifyIsapiExport(data), serial, firmware: '' }),
-    restore: (data: Buffer, secret?: string | null) => {
+    }),
+    // Opaque: only "not an error page", from the serial read live (see verifyIsapiExport).
+    verify: (data: Buffer, serial: string) => verifyIsapiExport(data, serial),
+    restore: logged(async (data: Buffer, secret?: string | null) => {
       if (!secret) throw new AppError('DEVICE', 'This backup has no export key stored, so the device cannot decrypt it.')
       return isapi.importConfig(data, secret)
-    },
-    reboot: () => (useIsapi ? isapi.reboot() : need().reboot()),
-    factoryReset: (network: boolean) => (useIsapi ? isapi.factoryReset(network) : need().factoryReset(network)),
-    setPassword: async (username: string, _current: string, next: string): Promise<Credentials | null> => {
+    }),
+    reboot: logged(() => (useIsapi ? isapi.reboot() : need().reboot())),
+    factoryReset: logged(async (network: boolean) => {
+      await (useIsapi ? isapi.factoryReset(network) : need().factoryReset(network))
+      g?.reset()
+    }),
+    setPassword: logged(async (username: string, _current: string, next: string): Promise<Credentials | null> => {
       if (useIsapi) await isapi.setPassword(await isapi.userId(username), username, next)
       else await need().setPassword(username, next)
+      g?.accepted('device', { username, password: next })
       return { username, password: next }
-    },
+    }),
     checkLogin: async (cr: Credentials) => {
+      g?.check('device', cr)
       const probe = new IsapiClient(ep, cr)
+      probe.onRejected = () => g?.rejected('device', cr)
       try {
         await probe.info()
         return true

@@ -26,7 +26,7 @@ export function fromHttpError(e: unknown, what: string): AppError {
 
 export const credentialsRejected = (what: string) =>
   new AppError('UNAUTHORIZED', `${what}: the device rejected the user name or password.`, {
-    hint: 'The console does not try the same password twice, so the device cannot lock the account because of it. Enter the correct credentials for this device.',
+    hint: 'The console remembers this rejection and will not send the same password to this device again (neither here nor from the command line), so its retries cannot lock the account. Check the password and enter the correct one for this device.',
   })
 
 export const lockoutSignalled = (what: string, detail: string) =>

@@ -1,6 +1,7 @@
-// What every device operation shares: the inventory, the App, the process's memory of rejected
-// credentials, progress events, and `run` (one operation with its driver, progress and audit
-// entry). DeviceOps (device-ops.ts) builds on this; the operation modules take it as `core`.
+// What every device operation shares: the inventory, the App, the persistent memory of rejected
+// logins (rejected-logins.ts), progress events, and `run` (one operation with its driver,
+// progress and audit entry). DeviceOps (device-ops.ts) builds on this; the operation modules
+// take it as `core`.
 import { createHash } from 'node:crypto'
 import { AppError } from '../../shared/contract/common'
 import type { Device, NetInterface } from '../../shared/contract/devices'
@@ -9,6 +10,7 @@ import type { App } from '../core/app'
 import { listInterfaces, resolveInterfaces } from '../discovery/net'
 import { onSubnet } from '../discovery/udp'
 import { deviceDriver, targetOf, type Driver, type PendingNotes, type Target } from './driver'
+import { AlreadyRejectedError, RejectedLogins, type LoginTarget } from './rejected-logins'
 import type { Credentials } from './twon'
 
 export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
@@ -16,32 +18,43 @@ export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex'
 export const sameSerial = (a: string, b: string) => a.trim().toUpperCase() === b.trim().toUpperCase() && a.trim() !== ''
 
 export class OpsCore {
-  /** Credentials rejected in this process (address-based calls have no stored credential to mark). */
-  readonly rejected = new Set<string>()
+  /** Passwords devices rejected, in any process using this data folder: checked before every send. */
+  readonly logins: RejectedLogins
   readonly repo: DevicesRepo
 
   constructor(readonly app: App) {
     this.repo = new DevicesRepo(app.db)
+    this.logins = new RejectedLogins(app)
   }
 
-  /** The interface of this PC towards `ip` (by name when given). */
-  ifaceFor(ip: string, name = ''): NetInterface | undefined {
+  /**
+   * The interface every device of this process is reached through, when the agent chose one
+   * (the CLI's `device --iface`); otherwise the one whose network has the device's address.
+   */
+  viaIface = ''
+
+  /** The interface of this PC towards `ip` (by name when given: its address on `ip`'s network, if it has one). */
+  ifaceFor(ip: string, name = this.viaIface): NetInterface | undefined {
     const all = listInterfaces()
-    if (name) return resolveInterfaces([name], all)[0]
+    if (name) {
+      const hits = resolveInterfaces([name], all)
+      return hits.find((i) => onSubnet(ip, i)) ?? hits[0]
+    }
     return all.find((i) => onSubnet(ip, i))
   }
 
-  driver(t: Target, creds: Credentials | null, o: { onRejected?: () => void; pending?: PendingNotes; signal?: AbortSignal } = {}): Driver {
-    return deviceDriver(t, creds, { ...o, repo: this.repo, localAddress: this.ifaceFor(t.ip)?.address })
+  /**
+   * A driver for `t`. Whatever the caller, it refuses (AlreadyRejectedError, nothing sent) a
+   * password the device already rejected and records each new rejection; `action` names the
+   * operation in that record.
+   */
+  driver(t: Target, creds: Credentials | null, o: { onRejected?: () => void; pending?: PendingNotes; signal?: AbortSignal; action?: string } = {}): Driver {
+    const { action, ...rest } = o
+    return deviceDriver(t, creds, { ...rest, repo: this.repo, localAddress: this.ifaceFor(t.ip)?.address, logins: this.logins.guard(loginTarget(t), action ?? 'devices') })
   }
 
   target(d: Device): Target {
     return targetOf(d)
-  }
-
-  /** The key of a credential in `rejected` (the password only as a hash). */
-  credKey(d: Device | { serial: string; ip: string }, c: Credentials): string {
-    return `${d.serial || d.ip}|${c.username}|${sha256(Buffer.from(c.password))}`
   }
 
   progress(id: number, op: string, stage: string, done = false, ok?: boolean): void {
@@ -53,6 +66,13 @@ export class OpsCore {
     const c = await this.repo.credentials(d.id)
     if (!c) return null
     if (c.rejectedAt) {
+      // Rejected before rejections were remembered by fingerprint: remember it now, so
+      // replacing the stored credential cannot bring the same password back.
+      try {
+        this.logins.record(loginTarget(d), 'device', { username: c.username, password: this.app.secrets.open(c.sealed) }, 'devices.storedCredentials', { rejectedAt: c.rejectedAt, replace: false })
+      } catch {
+        // Unreadable under this key: nothing to remember, the refusal below stands.
+      }
       throw new AppError('UNAUTHORIZED', `The stored password for ${c.username} was rejected by the device on ${c.rejectedAt}; the console will not send it again.`, {
         hint: 'Enter the correct credentials for this device (Set credentials).',
       })
@@ -60,12 +80,17 @@ export class OpsCore {
     return { username: c.username, password: this.app.secrets.open(c.sealed) }
   }
 
-  /** Runs one operation with progress, pinning notes and the audit entry (ok / failed). */
-  async run<T>(
+  /**
+   * Runs one operation with progress, pinning notes and the audit entry (ok / failed).
+   * `commit` writes what the operation produced (a backup row, new credentials) in the same
+   * transaction as its ok entry: a crash or a failed append leaves neither, never a row
+   * without its entry. Keep database writes out of `fn` for that reason.
+   */
+  async run<T, R = T>(
     d: Device, op: string, ticketId: number | null, inputs: Record<string, unknown>,
-    fn: (drv: Driver, pending: PendingNotes) => Promise<T>, detail: (r: T) => string,
-    o: { loginOptional?: boolean } = {},
-  ): Promise<T> {
+    fn: (drv: Driver, pending: PendingNotes) => Promise<T>, detail: (r: R) => string,
+    o: { loginOptional?: boolean; commit?: (r: T) => R } = {},
+  ): Promise<R> {
     const pending: PendingNotes = []
     this.progress(d.id, op, 'Connecting…')
     let creds: Credentials | null
@@ -80,18 +105,24 @@ export class OpsCore {
       // 2N identity needs no login: a rejected stored password does not block it.
       creds = null
     }
-    const drv = this.driver(this.target(d), creds, { pending, onRejected: () => void this.repo.markCredentialsRejected(d.id) })
+    const drv = this.driver(this.target(d), creds, { pending, action: `devices.${op}`, onRejected: () => void this.repo.markCredentialsRejected(d.id) })
     try {
-      const r = await fn(drv, pending)
-      await this.app.audit({ action: `devices.${op}`, outcome: 'ok', ticketId, device: d.serial || d.ip, inputs, detail: [detail(r), ...pending.map((p) => p.note)].filter(Boolean).join(' ') })
+      const got = await fn(drv, pending)
+      const r = await this.app.record(
+        () => (o.commit ? o.commit(got) : (got as unknown as R)),
+        (x) => ({ action: `devices.${op}`, outcome: 'ok', ticketId, device: d.serial || d.ip, inputs, detail: [detail(x), ...pending.map((p) => p.note)].filter(Boolean).join(' ') }),
+      )
       this.progress(d.id, op, detail(r) || 'Done.', true, true)
       this.app.bus.emit('devices.changed', { id: d.id })
       return r
     } catch (e) {
       const err = e instanceof AppError ? e : new AppError('DEVICE', (e as Error).message, { cause: e })
-      await this.app.audit({ action: `devices.${op}`, outcome: err.code === 'FORBIDDEN' ? 'refused' : 'failed', ticketId, device: d.serial || d.ip, inputs, detail: [err.message, ...pending.map((p) => p.note)].join(' ') })
+      await this.app.audit({ action: `devices.${op}`, outcome: err.code === 'FORBIDDEN' || err instanceof AlreadyRejectedError ? 'refused' : 'failed', ticketId, device: d.serial || d.ip, inputs, detail: [err.message, ...pending.map((p) => p.note)].join(' ') })
       this.progress(d.id, op, err.message, true, false)
       throw err
     }
   }
 }
+
+/** Who a login of `t` goes to, for the rejected-login memory. */
+export const loginTarget = (t: Target | Device): LoginTarget => ({ deviceId: t.id, serial: t.serial, ip: t.ip, kind: t.kind })

@@ -10,9 +10,15 @@ export async function info(core: OpsCore, id: number): Promise<Device> {
     if (d.serial && !sameSerial(i.serial, d.serial)) {
       throw new AppError('CONFLICT', `The device at ${d.ip} now reports serial ${i.serial}, not ${d.serial}: another device has taken this address.`, { hint: 'Rescan to find where each device is now.' })
     }
-    core.repo.recordSeenSync({ serial: i.serial, mac: i.mac, model: i.model, firmware: i.firmware, name: i.name, vendor: i.vendor, kind: d.kind, ip: d.ip })
-    return core.repo.get(id)
-  }, (x) => `Identity read: ${x.serial} ${x.model} ${x.firmware}.`, { loginOptional: d.kind === 'intercom' })
+    return i
+  }, (x) => `Identity read: ${x.serial} ${x.model} ${x.firmware}.`, {
+    loginOptional: d.kind === 'intercom',
+    // The inventory takes what the device reported together with the entry saying so.
+    commit: (i) => {
+      core.repo.recordSeenSync({ serial: i.serial, mac: i.mac, model: i.model, firmware: i.firmware, name: i.name, vendor: i.vendor, kind: d.kind, ip: d.ip })
+      return core.repo.getSync(id)
+    },
+  })
 }
 
 export async function status(core: OpsCore, id: number) {
@@ -39,8 +45,10 @@ export async function detail(core: OpsCore, id: number): Promise<DeviceDetail> {
 export async function linkTicket(core: OpsCore, id: number, ticketId: number, unlink = false): Promise<Device> {
   await core.app.tickets.get(ticketId)
   const d = await core.repo.get(id)
-  await core.repo.linkTicket(id, ticketId, unlink)
-  await core.app.audit({ action: unlink ? 'devices.unlinkTicket' : 'devices.linkTicket', outcome: 'ok', ticketId, device: d.serial || d.ip, inputs: { deviceId: id } })
+  await core.app.record(
+    () => core.repo.linkTicketSync(id, ticketId, unlink),
+    () => ({ action: unlink ? 'devices.unlinkTicket' : 'devices.linkTicket', outcome: 'ok', ticketId, device: d.serial || d.ip, inputs: { deviceId: id } }),
+  )
   core.app.bus.emit('devices.changed', { id })
   return core.repo.get(id)
 }

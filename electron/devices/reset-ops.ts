@@ -56,8 +56,12 @@ export async function setPassword(core: OpsCore, id: number, o: { ticketId: numb
     await liveSerialMatches(core, drv, d, 'setPassword')
     if (d.kind === 'intercom' && !current) throw new AppError('VALIDATION', 'The current admin password is needed to log in to the 2N web interface (after a factory reset it is 2n).', { field: 'currentPassword' })
     core.progress(id, 'setPassword', 'Setting the new password…')
-    const keep = await drv.setPassword(username, current ?? '', o.newPassword)
-    if (keep) await core.repo.setCredentials(id, keep.username, core.app.secrets.seal(keep.password))
-    return { ok: true, message: `The password of ${username} was changed${keep ? ' and stored (encrypted) for the console' : ''}.` }
-  }, (x) => x.message)
+    return drv.setPassword(username, current ?? '', o.newPassword)
+  }, (x) => x.message, {
+    // The API account the console keeps is stored with the entry that says so, in one transaction.
+    commit: (keep): OpResult => {
+      if (keep) core.repo.setCredentialsSync(id, keep.username, core.app.secrets.seal(keep.password))
+      return { ok: true, message: `The password of ${username} was changed${keep ? ' and stored (encrypted) for the console' : ''}.` }
+    },
+  })
 }

@@ -5,6 +5,7 @@
 // must be refused — success means both (products.md §5, "Logging / verification").
 import { AppError } from '../../shared/contract/common'
 import type { App } from '../core/app'
+import { RejectedLogins, type LoginTarget } from '../devices/rejected-logins'
 import { endpointOf, RetrievePasswordClient } from './nvr-client'
 import { formatDuration, INVALIDATED_BY } from './validity'
 import { buildView, resetRepo } from './view'
@@ -110,8 +111,22 @@ export async function applyOnDevice(
   await audit('ok', 'new admin password set through the Retrieve Password screen', { step: 'password' })
 
   app.bus.emit('task.progress', { task: `nvr-reset-${i.ticketId}`, label: 'Checking the new and the old password', done: 3, total: 3, finished: true })
-  const newWorks = await client.loginWorks(i.username, i.newPassword)
-  const oldRefused = i.oldPassword ? !(await client.loginWorks(i.username, i.oldPassword)) : null
+  // The device layer's memory of rejected passwords (electron/devices/rejected-logins.ts):
+  // the new password is the account's now, whatever was rejected before; an old password the
+  // NVR already rejected is known to be refused and is not sent again; new rejections are kept.
+  const logins = new RejectedLogins(app)
+  // By address (as the reset works), so every later path to this address finds it.
+  const at: LoginTarget = { deviceId: null, serial: '', ip: endpointOf(i.address).host, kind: 'nvr' }
+  const login = async (password: string, o: { known?: boolean } = {}): Promise<boolean> => {
+    const cr = { username: i.username, password }
+    if (o.known && logins.find(at, 'device', cr)) return false
+    const works = await client.loginWorks(i.username, password)
+    if (!works) logins.record(at, 'device', cr, 'nvrReset.verify')
+    return works
+  }
+  logins.accepted(at, 'device', { username: i.username, password: i.newPassword })
+  const newWorks = await login(i.newPassword)
+  const oldRefused = i.oldPassword ? !(await login(i.oldPassword, { known: true })) : null
   const ok = newWorks && oldRefused !== false
   const detail = `${newWorks ? 'The new password logs in' : 'The new password does NOT log in'}; ${oldRefused === null ? 'the old password was not known, so it was not tried' : oldRefused ? 'the old password is refused' : 'the old password STILL logs in'}.`
   await app.record(() => setCase(ok ? { verifiedAt: now(), verifyDetail: detail } : { verifyDetail: detail }), () => ({ action: 'nvrReset.verify', outcome: ok ? 'ok' : 'failed', ticketId: i.ticketId, device: i.address, inputs: { username: i.username, newWorks, oldRefused } , detail }))

@@ -23,11 +23,16 @@ export const deviceCommand: Command = {
 Talks to one device (2N intercom or NVR) at ADDRESS, with the same safety rules as the
 console: restore and factory-reset need a verified backup of that device taken in the
 same ticket and --confirm-serial with the device's serial; every action is audited;
-a password the device rejected is never sent again (no lockout from retries).
+a password the device rejected is never sent again, in this run or any later one on the
+same data folder (no lockout from retries).
 Progress goes to stderr, the result to stdout.
 
 Options:
   --port N              HTTP port when not 80.
+  --iface IFACE         Interface name (or its IPv4 address) the device is connected to;
+                        ADDRESS must be on its network (nothing goes out through the
+                        default route). Default: the interface whose network has ADDRESS,
+                        else through the router.
   --user U              Device user name (API account for 2N, admin for NVRs).
   --password-env VAR    Read the password from environment variable VAR.
   --password-stdin      Read the password from the first line of standard input.
@@ -49,6 +54,7 @@ Options:
       argv,
       {
         port: { type: 'string' },
+        iface: { type: 'string' },
         user: { type: 'string' },
         'password-env': { type: 'string' },
         'password-stdin': { type: 'boolean' },
@@ -86,8 +92,9 @@ Options:
     const out = (v: unknown, text: string) => process.stdout.write(values.json ? `${JSON.stringify(v, null, 2)}\n` : `${text}\n`)
     try {
       const ops = new DeviceOps(app)
-      process.stderr.write(`Probing ${address}…\n`)
-      const r = await ops.addByAddress({ address, port, username: values.user, password })
+      if (values.iface) ops.viaIface = values.iface
+      process.stderr.write(`Probing ${address}${values.iface ? ` on ${values.iface}` : ''}…\n`)
+      const r = await ops.addByAddress({ address, port, iface: values.iface, username: values.user, password })
       for (const d of r.diagnostics) process.stderr.write(`  note: ${d.message}\n`)
       if (!r.device) throw new AppError('UNREACHABLE', `No device could be identified at ${address}.`)
       const id = r.device.id

@@ -1,0 +1,99 @@
+import type { Database, Statement } from 'better-sqlite3'
+import type { DeviceKind } from '../../shared/contract/devices'
+
+/** Which accounts a login belongs to: a device's API / ISAPI / ONVIF account, or the 2N web admin. */
+export type LoginRealm = 'device' | 'web'
+
+/** One password a device rejected (the password only inside the keyed fingerprint). */
+export interface RejectedLogin {
+  id: number
+  fingerprint: string
+  scope: 'serial' | 'address'
+  deviceId: number | null
+  serial: string
+  ip: string
+  kind: DeviceKind
+  realm: LoginRealm
+  username: string
+  /** The operation that sent it (an audit action such as devices.addByAddress). */
+  action: string
+  rejectedAt: string
+}
+
+export type NewRejectedLogin = Omit<RejectedLogin, 'id' | 'rejectedAt'> & { rejectedAt?: string }
+
+interface Row {
+  id: number
+  fingerprint: string
+  scope: 'serial' | 'address'
+  device_id: number | null
+  serial: string
+  ip: string
+  kind: DeviceKind
+  realm: LoginRealm
+  username: string
+  action: string
+  rejected_at: string
+}
+
+const toRejected = (r: Row): RejectedLogin => ({
+  id: r.id, fingerprint: r.fingerprint, scope: r.scope, deviceId: r.device_id, serial: r.serial, ip: r.ip, kind: r.kind, realm: r.realm, username: r.username, action: r.action, rejectedAt: r.rejected_at,
+})
+
+/**
+ * Rejected logins (migration 9). Synchronous: a driver reports a rejection from inside a
+ * request and the next send must already see it.
+ */
+export class RejectedLoginsRepo {
+  private readonly st: Record<string, Statement>
+  constructor(private readonly db: Database) {
+    this.st = {
+      record: db.prepare(`INSERT INTO device_rejected_logins (fingerprint, scope, device_id, serial, ip, kind, realm, username, action, rejected_at)
+        VALUES (@fingerprint, @scope, @deviceId, @serial, @ip, @kind, @realm, @username, @action, @rejectedAt)
+        ON CONFLICT (fingerprint) DO UPDATE SET device_id = coalesce(excluded.device_id, device_id), ip = excluded.ip, kind = excluded.kind, action = excluded.action,
+          rejected_at = excluded.rejected_at, cleared_at = NULL, cleared_by = NULL
+        WHERE @replace = 1`),
+      clear: db.prepare("UPDATE device_rejected_logins SET cleared_at = ?, cleared_by = ? WHERE fingerprint = ? AND cleared_at IS NULL"),
+      clearSerial: db.prepare("UPDATE device_rejected_logins SET cleared_at = ?, cleared_by = ? WHERE cleared_at IS NULL AND scope = 'serial' AND serial = ?"),
+      clearAddress: db.prepare("UPDATE device_rejected_logins SET cleared_at = ?, cleared_by = ? WHERE cleared_at IS NULL AND scope = 'address' AND ip = ?"),
+      forDevice: db.prepare('SELECT * FROM device_rejected_logins WHERE cleared_at IS NULL AND (device_id = ? OR (serial <> \'\' AND serial = ?)) ORDER BY rejected_at DESC, id DESC'),
+    }
+  }
+
+  /** The active rejection with one of these fingerprints (the newest), if any. */
+  findSync(fingerprints: readonly string[]): RejectedLogin | null {
+    if (fingerprints.length === 0) return null
+    const r = this.db
+      .prepare(`SELECT * FROM device_rejected_logins WHERE cleared_at IS NULL AND fingerprint IN (${fingerprints.map(() => '?').join(',')}) ORDER BY rejected_at DESC, id DESC LIMIT 1`)
+      .get(...fingerprints) as Row | undefined
+    return r ? toRejected(r) : null
+  }
+
+  /**
+   * Records a rejection: a fresh one by the device replaces (and re-activates) an earlier
+   * record of the same fingerprint; `replace: false` (a backfill of an older rejection) only
+   * adds one where there is none.
+   */
+  recordSync(r: NewRejectedLogin, o: { replace?: boolean } = {}): void {
+    this.st.record.run({ ...r, rejectedAt: r.rejectedAt ?? new Date().toISOString(), replace: o.replace === false ? 0 : 1 })
+  }
+
+  /** Ends the effect of one fingerprint (the console itself made that password the right one). */
+  clearSync(fingerprint: string, by: 'factory-reset' | 'password-set', now = new Date().toISOString()): number {
+    return this.st.clear.run(now, by, fingerprint).changes
+  }
+
+  /** Ends the effect of every rejection of a device (its credentials were reset). */
+  clearDeviceSync(o: { serial: string; ips: readonly string[] }, by: 'factory-reset' | 'password-set', now = new Date().toISOString()): number {
+    return this.db.transaction(() => {
+      let n = o.serial ? this.st.clearSerial.run(now, by, o.serial).changes : 0
+      for (const ip of new Set(o.ips.filter(Boolean))) n += this.st.clearAddress.run(now, by, ip).changes
+      return n
+    })()
+  }
+
+  /** Active rejections of an inventory device, newest first. */
+  async forDevice(id: number, serial: string): Promise<RejectedLogin[]> {
+    return (this.st.forDevice.all(id, serial) as Row[]).map(toRejected)
+  }
+}
