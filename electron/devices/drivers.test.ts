@@ -1,6 +1,6 @@
 // The 2N, ISAPI and ONVIF clients against the lab bench (127.0.49.0/24): authentication
 // chosen from the challenge, stale nonces, error codes in words, the ONVIF clock offset,
-// and one attempt per credential.
+// ONVIF HTTP Digest when the device refuses WS-UsernameToken, and one attempt per credential.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBench, type Bench } from '../../lab/bench'
 import { Merger } from '../discovery/merge'
@@ -119,6 +119,8 @@ describe('NVR clients', () => {
       const c = new OnvifClient(new URL(n.xaddr()), n.info().credentials, { timeoutMs: 3000 })
       expect(Math.round((await c.timeOffset()) / 1000 / 60)).toBe(120)
       expect((await c.info()).serial).toBe(n.serial)
+      // A device that takes both gets WS-UsernameToken, never a Digest round trip.
+      expect(c.authMode).toBe('wsse')
       const bad = new OnvifClient(new URL(n.xaddr()), { username: 'admin', password: 'nope' }, { timeoutMs: 3000 })
       const before = n.lockout.remaining('127.0.0.1')
       await expect(bad.info()).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
@@ -126,6 +128,65 @@ describe('NVR clients', () => {
       expect(n.lockout.remaining('127.0.0.1')).toBe(before - 1)
     } finally {
       n.clockSkew(0)
+      n.lockout.clear()
+    }
+  })
+})
+
+describe('ONVIF HTTP Digest', () => {
+  it('a device that refuses WS-UsernameToken is answered with Digest from its 401 challenge, and keeps getting Digest', async () => {
+    const n = bench.nvr(0)
+    n.lockout.clear()
+    n.onvif.auth = 'digest'
+    try {
+      const tries = n.lockout.remaining('127.0.0.1')
+      const c = new OnvifClient(new URL(n.xaddr()), n.info().credentials, { timeoutMs: 3000 })
+      let rejected = 0
+      c.onRejected = () => rejected++
+      expect((await c.info()).serial).toBe(n.serial)
+      expect(c.authMode).toBe('digest')
+      // The ignored token was not a failed login on the device.
+      expect(n.lockout.remaining('127.0.0.1')).toBe(tries)
+      await sleep(400) // the nonce expires (nonceTtlMs 300): the device answers with a fresh challenge
+      expect((await c.info()).serial).toBe(n.serial)
+      expect(rejected).toBe(0)
+      expect(n.lockout.remaining('127.0.0.1')).toBe(tries)
+    } finally {
+      n.onvif.auth = 'any'
+      n.lockout.clear()
+    }
+  })
+
+  it('a wrong password is answered to one challenge only: one failure on the device, never sent again', async () => {
+    const n = bench.nvr(0)
+    n.lockout.clear()
+    n.onvif.auth = 'digest'
+    try {
+      const tries = n.lockout.remaining('127.0.0.1')
+      const bad = new OnvifClient(new URL(n.xaddr()), { username: 'admin', password: 'nope' }, { timeoutMs: 3000 })
+      let rejected = 0
+      bad.onRejected = () => rejected++
+      await expect(bad.info()).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining('rejected') })
+      await expect(bad.reboot()).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+      expect(rejected).toBe(1)
+      expect(n.lockout.remaining('127.0.0.1')).toBe(tries - 1)
+      expect(n.online).toBe(true)
+    } finally {
+      n.onvif.auth = 'any'
+      n.lockout.clear()
+    }
+  })
+
+  it('a lock signalled while answering Digest stops the client (LOCKOUT_RISK), without further tries', async () => {
+    const n = bench.nvr(0)
+    n.lockout.clear()
+    n.onvif.auth = 'digest'
+    try {
+      for (let i = 0; i < 4; i++) await expect(new OnvifClient(new URL(n.xaddr()), { username: 'admin', password: `x${i}` }, { timeoutMs: 3000 }).info()).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+      expect(n.lockout.lockedFor('127.0.0.1')).toBeGreaterThan(0)
+      await expect(new OnvifClient(new URL(n.xaddr()), n.info().credentials, { timeoutMs: 3000 }).info()).rejects.toMatchObject({ code: 'LOCKOUT_RISK' })
+    } finally {
+      n.onvif.auth = 'any'
       n.lockout.clear()
     }
   })

@@ -1,6 +1,7 @@
 // NVR driver: Hikvision-style ISAPI (Digest MD5 or SHA-256, the strongest offered) and the
 // ONVIF device service (WS-UsernameToken with the device clock offset learnt from an
-// unauthenticated GetSystemDateAndTime; Digest when the device asks for it). Same lockout
+// unauthenticated GetSystemDateAndTime; HTTP Digest, answered from the device's 401
+// challenge, when it asks for it). Same lockout
 // discipline as the 2N driver: learn the challenge without credentials, send each
 // credential once, never retry a rejection, stop on any lock signal (403, errorCode
 // 1073741830, lockStatus=lock, "locked" faults) — nvr-reset.md §7.7, §7.8, §9.2, §10.
@@ -10,7 +11,7 @@ import { DigestSession, parseChallenges, pickChallenge, wsUsernameToken } from '
 import { credentialsRejected, fromHttpError, lockoutSignalled } from './errors'
 import { deviceRequest, headerValues, type DeviceReply } from './http'
 import type { Credentials, Endpoint } from './twon'
-import { at, esc, onvifUtc, parseXml, soapBody, soapEnvelope, txt } from './xml'
+import { at, deviceText, esc, onvifUtc, parseXml, soapBody, soapEnvelope, txt } from './xml'
 
 export const ISAPI_LOCKED = '1073741830'
 
@@ -82,7 +83,7 @@ export class IsapiClient {
     for (;;) {
       const st = r.status === 401 || r.status === 403 ? isapiStatus(r) : null
       if (st && (r.status === 403 || st.errorCode === ISAPI_LOCKED || st.lock === 'lock') && (st.errorCode === ISAPI_LOCKED || st.lock === 'lock' || /lock/i.test(st.errorMsg))) {
-        throw lockoutSignalled(what, st.errorMsg || (st.unlockTime ? `unlocks in ${st.unlockTime} s` : ''))
+        throw lockoutSignalled(what, deviceText(st.errorMsg || (st.unlockTime ? `unlocks in ${st.unlockTime} s` : '')))
       }
       if (r.status !== 401) return r
       if (!this.creds) throw new AppError('UNAUTHORIZED', `${what}: the device needs a login for this.`, { hint: 'Enter the NVR admin user name and password in the device page.' })
@@ -110,7 +111,7 @@ export class IsapiClient {
       if (!st.code || st.code === '1' || st.code === '7') return
     }
     const st = isapiStatus(r)
-    const words = ISAPI_SUB[st.sub] ?? (st.sub ? `device status ${st.sub}` : `HTTP ${r.status}`)
+    const words = ISAPI_SUB[st.sub] ?? (st.sub ? `device status ${deviceText(st.sub, 80)}` : `HTTP ${r.status}`)
     throw new AppError(st.sub === 'lowPrivilege' ? 'FORBIDDEN' : 'DEVICE', `${what}: ${words}.`)
   }
 
@@ -127,7 +128,11 @@ export class IsapiClient {
     const what = 'Reading the device clock'
     const r = await this.request('GET', '/ISAPI/System/time', what)
     this.check(r, what)
-    return txt(at(parseXml(r.body.toString('utf8')), 'Time.localTime'))
+    const t = txt(at(parseXml(r.body.toString('utf8')), 'Time.localTime'))
+    // A reply without a readable ISO time is not a clock (found by fuzzing, issue 7): it used
+    // to come back as the device time '' or whatever text the element held.
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(t) || Number.isNaN(Date.parse(t))) throw new AppError('DEVICE', `${what}: the reply has no readable device time.`)
+    return t
   }
 
   /** Encrypted configuration export with a fresh secret key (needed again to import it). */
@@ -167,15 +172,32 @@ export class IsapiClient {
     const r = await this.request('GET', '/ISAPI/Security/users', what)
     this.check(r, what)
     const users = at(parseXml(r.body.toString('utf8')), 'UserList.User')
-    for (const u of Array.isArray(users) ? users : users ? [users] : []) if (txt((u as Record<string, unknown>).userName) === userName) return Number(txt((u as Record<string, unknown>).id))
+    for (const u of Array.isArray(users) ? users : users ? [users] : []) {
+      if (txt((u as Record<string, unknown>).userName) !== userName) continue
+      // The id goes into the URL of the password change: a missing or non-numeric one used to
+      // come back as NaN (PUT /ISAPI/Security/users/NaN). Found by fuzzing, issue 7.
+      const id = txt((u as Record<string, unknown>).id)
+      if (!/^\d{1,9}$/.test(id)) throw new AppError('DEVICE', `${what}: the device lists user "${userName}" without a usable id.`)
+      return Number(id)
+    }
     throw new AppError('NOT_FOUND', `The device has no user "${userName}".`)
   }
 }
 
-/** ONVIF device service with WS-UsernameToken (device time offset applied). */
+/**
+ * ONVIF device service. Authentication as the device demands it (Core Spec 5.9.1):
+ * WS-UsernameToken with the device clock offset first; a 401 with a Digest challenge means
+ * the device wants HTTP Digest, which is then answered once and used for every later call
+ * (WS-Security is not sent again). Each credential goes out once per challenge: a rejected
+ * token (400 ter:NotAuthorized) or a rejected Digest answer (401 again, not stale) ends it,
+ * and only a stale nonce, which says the password was right, is answered again, once.
+ */
 export class OnvifClient {
   private offsetMs: number | null = null
   private rejected = false
+  /** The scheme the device asked for: WS-UsernameToken until a Digest challenge says otherwise. */
+  private mode: 'wsse' | 'digest' = 'wsse'
+  private session: DigestSession | null = null
   onRejected?: () => void
 
   constructor(
@@ -184,13 +206,25 @@ export class OnvifClient {
     private readonly o: { localAddress?: string; timeoutMs?: number; signal?: AbortSignal } = {},
   ) {}
 
-  private async post(op: string, inner: string, header: string, what: string): Promise<DeviceReply> {
+  /** How this client authenticates now ('digest' once the device asked for it). */
+  get authMode(): 'wsse' | 'digest' {
+    return this.mode
+  }
+
+  private get path(): string {
+    return `${this.url.pathname}${this.url.search}`
+  }
+
+  private async post(op: string, inner: string, header: string, what: string, authorization?: string): Promise<DeviceReply> {
     try {
       return await deviceRequest(
         { host: this.url.hostname, port: Number(this.url.port || 80), tls: this.url.protocol === 'https:', localAddress: this.o.localAddress },
         {
-          method: 'POST', path: this.url.pathname, body: soapEnvelope(inner, header), timeoutMs: this.o.timeoutMs, signal: this.o.signal, maxBytes: 256 * 1024,
-          headers: { 'Content-Type': `application/soap+xml; charset=utf-8; action="http://www.onvif.org/ver10/device/wsdl/${op}"` },
+          method: 'POST', path: this.path, body: soapEnvelope(inner, header), timeoutMs: this.o.timeoutMs, signal: this.o.signal, maxBytes: 256 * 1024,
+          headers: {
+            'Content-Type': `application/soap+xml; charset=utf-8; action="http://www.onvif.org/ver10/device/wsdl/${op}"`,
+            ...(authorization ? { Authorization: authorization } : {}),
+          },
         },
       )
     } catch (e) {
@@ -210,30 +244,67 @@ export class OnvifClient {
     return this.offsetMs
   }
 
+  private async send(op: string, inner: string, what: string, creds: Credentials): Promise<{ r: DeviceReply; sent: 'wsse' | 'digest' }> {
+    if (this.mode === 'digest' && this.session) {
+      return { r: await this.post(op, inner, '', what, this.session.header('POST', this.path, creds.username, creds.password)), sent: 'digest' }
+    }
+    const offset = await this.timeOffset()
+    return { r: await this.post(op, inner, wsUsernameToken(creds.username, creds.password, offset), what), sent: 'wsse' }
+  }
+
   async call(op: string, inner: string, what: string): Promise<Record<string, unknown>> {
     if (this.rejected) throw credentialsRejected(what)
     if (!this.creds) throw new AppError('UNAUTHORIZED', `${what}: the device needs a login for this.`)
-    const offset = await this.timeOffset()
-    const r = await this.post(op, inner, wsUsernameToken(this.creds.username, this.creds.password, offset), what)
-    const b = soapBody(r.body.toString('utf8'))
-    if (b.fault) {
-      if (/lock/i.test(b.fault)) throw lockoutSignalled(what, b.fault)
-      if (/NotAuthorized/i.test(b.faultCode) || r.status === 401) {
-        if (/time window|Created/i.test(b.fault)) throw new AppError('DEVICE', `${what}: the device refused the login because of its clock (${b.fault}).`, { hint: 'Correct the device time, then try again.' })
-        this.rejected = true
-        this.onRejected?.()
-        throw credentialsRejected(what)
-      }
-      throw new AppError('DEVICE', `${what}: ${b.fault}${b.faultCode ? ` (${b.faultCode})` : ''}`)
+    let { r, sent } = await this.send(op, inner, what, this.creds)
+    let answered = false
+    let staleRenewed = false
+    for (;;) {
+      if (r.status !== 401) break
+      const digest = parseChallenges(headerValues(r.headers, 'www-authenticate')).filter((c) => c.scheme === 'digest')
+      const pick = digest.length ? pickChallenge(digest) : null
+      if (!pick) break
+      if (!answered) {
+        // A challenge to our first request of this call: the device did not take the
+        // WS-Security header and wants Digest, or the nonce we reused is no longer known to
+        // it (e.g. after a reboot). Answer this challenge, once.
+        answered = true
+        this.mode = 'digest'
+        this.session = new DigestSession(pick)
+      } else if (sent === 'digest' && /^true$/i.test(pick.params.stale ?? '') && !staleRenewed) {
+        // Right password, expired nonce: the one renewal that is not a new login attempt.
+        staleRenewed = true
+        this.session = new DigestSession(pick)
+      } else break
+      ;({ r, sent } = await this.send(op, inner, what, this.creds))
     }
+    const b = soapBody(r.body.toString('utf8'))
+    // The device's words go into messages: shortened and without control characters (issue 7).
+    const fault = deviceText(b.fault ?? '')
+    if (/lock/i.test(fault)) throw lockoutSignalled(what, fault)
+    if (r.status === 401 || (b.fault && /NotAuthorized/i.test(b.faultCode))) {
+      if (sent === 'wsse' && r.status !== 401 && /time window|Created/i.test(fault)) throw new AppError('DEVICE', `${what}: the device refused the login because of its clock (${fault}).`, { hint: 'Correct the device time, then try again.' })
+      const offered = parseChallenges(headerValues(r.headers, 'www-authenticate'))
+      if (r.status === 401 && offered.length && !offered.some((c) => c.scheme === 'digest')) {
+        // Basic only: not used for ONVIF (the password would travel in clear). Not sent again by this client.
+        this.rejected = true
+        throw new AppError('DEVICE', `${what}: the device asks for an HTTP Basic login, which the console does not use for ONVIF (the password would travel in clear).`, { hint: 'Enable Digest or WS-UsernameToken authentication for ONVIF on the device, or use ISAPI.' })
+      }
+      this.rejected = true
+      this.onRejected?.()
+      throw credentialsRejected(what)
+    }
+    if (b.fault) throw new AppError('DEVICE', `${what}: ${fault}${b.faultCode ? ` (${deviceText(b.faultCode, 120)})` : ''}`)
     if (!b.body) throw new AppError('DEVICE', `${what}: the device did not answer with SOAP (HTTP ${r.status}).`)
     return b.body
   }
 
   async info(): Promise<NvrInfo> {
     const b = await this.call('GetDeviceInformation', '<tds:GetDeviceInformation/>', 'Reading the device identity (ONVIF)')
-    const d = at(b, 'GetDeviceInformationResponse') as Record<string, unknown>
-    return { serial: txt(d?.SerialNumber), mac: '', model: txt(d?.Model), firmware: txt(d?.FirmwareVersion), name: '', vendor: txt(d?.Manufacturer) }
+    const d = at(b, 'GetDeviceInformationResponse') as Record<string, unknown> | undefined
+    // Like ISAPI: a reply without a serial is not an identity (found by fuzzing, issue 7); any
+    // SOAP body used to be accepted as a device with serial ''.
+    if (!d || typeof d !== 'object' || !txt(d.SerialNumber)) throw new AppError('DEVICE', 'Reading the device identity (ONVIF): the reply is not a GetDeviceInformationResponse with a serial number.')
+    return { serial: txt(d.SerialNumber), mac: '', model: txt(d.Model), firmware: txt(d.FirmwareVersion), name: '', vendor: txt(d.Manufacturer) }
   }
   async reboot(): Promise<void> {
     await this.call('SystemReboot', '<tds:SystemReboot/>', 'Restarting the device (ONVIF)')
@@ -246,10 +317,22 @@ export class OnvifClient {
   }
 }
 
-/** An ISAPI export is an encrypted blob: check it is not an error page and has a plausible size. */
-export function verifyIsapiExport(data: Buffer): { ok: boolean; detail: string } {
-  if (data.length < 32) return { ok: false, detail: `The export is only ${data.length} bytes.` }
+/**
+ * An ISAPI configuration export is an opaque blob encrypted by the device with the export
+ * key (nvr-reset.md §7.4: no public format, no readable header, no device identity in
+ * clear). So it cannot be verified by parsing or by its serial; all that can be checked is
+ * that the device sent a binary export and not an error page, and which device it came
+ * from is only the serial read live in the same session. The result says so (`opaque`),
+ * and the UI labels such backups accordingly. Destructive operations still require it.
+ */
+export function verifyIsapiExport(data: Buffer, liveSerial = ''): { ok: boolean; detail: string; serial: string; firmware: string; opaque: true } {
+  const base = { serial: liveSerial, firmware: '', opaque: true as const }
+  if (data.length < 32) return { ...base, ok: false, detail: `The export is only ${data.length} bytes: not a configuration export.` }
   const head = data.toString('utf8', 0, 200)
-  if (/^\s*</.test(head) || /^\s*\{/.test(head)) return { ok: false, detail: 'The device sent an XML/JSON/HTML document instead of its configuration export.' }
-  return { ok: true, detail: `Encrypted configuration export of ${data.length} bytes (opaque; checked that it is not an error page, and the device serial was read in the same session).` }
+  if (/^\s*</.test(head) || /^\s*\{/.test(head)) return { ...base, ok: false, detail: 'The device sent an XML/JSON/HTML document instead of its configuration export.' }
+  return { ...base, ok: true, detail: isapiOpaqueDetail(data.length, liveSerial) }
 }
+
+/** The words for an opaque ISAPI backup (verify result, audit entry, UI tooltip). */
+export const isapiOpaqueDetail = (size: number, serial: string) =>
+  `Opaque (encrypted by the device), checked only as a non-error export of ${size} bytes from ${serial ? `serial ${serial}` : 'a device whose serial was not'} read live; its content could not be parsed or matched to the serial.`

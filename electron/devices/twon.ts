@@ -14,7 +14,7 @@ import { AppError } from '../../shared/contract/common'
 import { basicHeader, DigestSession, parseChallenges, pickChallenge, type Challenge } from './auth'
 import { credentialsRejected, fromHttpError, lockoutSignalled } from './errors'
 import { deviceRequest, headerValues, type DeviceReply, type PinPolicy } from './http'
-import { at, parseXml } from './xml'
+import { at, deviceText, parseXml } from './xml'
 
 export interface Credentials {
   username: string
@@ -59,7 +59,8 @@ const Envelope = z.object({
 })
 
 export const SystemInfo = z.object({
-  serialNumber: z.string().min(1),
+  // trim: a serial of spaces is no serial (found by fuzzing, issue 7).
+  serialNumber: z.string().trim().min(1),
   macAddr: z.string().default(''),
   variant: z.string().default(''),
   deviceName: z.string().default(''),
@@ -70,9 +71,14 @@ export const SystemInfo = z.object({
 })
 export type SystemInfo = z.infer<typeof SystemInfo>
 
-const SystemStatus = z.object({ systemTime: z.number(), upTime: z.number() })
+// Bounded (found by fuzzing, issue 7): the driver turns systemTime into an ISO date, and
+// `new Date(1e300 * 1000).toISOString()` throws a RangeError instead of a DEVICE error.
+const SystemStatus = z.object({ systemTime: z.number().min(0).max(253402300799), upTime: z.number().min(0) })
 
 export function twoNMessage(code: number, param?: string, description?: string): string {
+  // The device's own words are shortened and cleaned before they go into a message (issue 7).
+  param = param && deviceText(param, 80)
+  description = description && deviceText(description)
   const base = TWO_N_ERRORS[code] ?? `The device answered with error ${code}`
   const extra = [param ? `parameter "${param}"` : '', description && !base.toLowerCase().includes(description.toLowerCase()) ? description : ''].filter(Boolean).join(': ')
   return `${base}${extra ? ` (${extra})` : ''}`
@@ -90,7 +96,7 @@ export function parseEnvelope(r: DeviceReply, what: string): unknown {
   if (!env.success) throw new AppError('DEVICE', `${what}: the reply is not a 2N API reply.`)
   if (env.data.success) return env.data.result
   const e = env.data.error ?? { code: 0 }
-  if (e.code === 18 && /block|lock/i.test(e.description ?? '')) throw lockoutSignalled(what, e.description ?? '')
+  if (e.code === 18 && /block|lock/i.test(e.description ?? '')) throw lockoutSignalled(what, deviceText(e.description ?? ''))
   const code = e.code === 10 || e.code === 4 || e.code === 7 || e.code === 8 ? 'FORBIDDEN' : e.code === 9 ? 'UNAUTHORIZED' : 'DEVICE'
   throw new AppError(code, `${what}: ${twoNMessage(e.code, e.param, e.description)}`)
 }
@@ -270,7 +276,7 @@ function errorCode(r: DeviceReply): number | null {
 }
 function extractDescription(r: DeviceReply): string {
   try {
-    return String((JSON.parse(r.body.toString('utf8')) as { error?: { description?: string } }).error?.description ?? '')
+    return deviceText(String((JSON.parse(r.body.toString('utf8')) as { error?: { description?: string } }).error?.description ?? ''))
   } catch {
     return ''
   }

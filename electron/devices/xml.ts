@@ -34,6 +34,20 @@ export function txt(node: unknown): string {
   return String(node)
 }
 
+/**
+ * Device-supplied text made fit for a message an agent reads (found by fuzzing, issue 7): a
+ * reply can carry megabytes of "description", or control and bidirectional-override
+ * characters that garble the console, the audit log and a terminal. Those become spaces, and
+ * the text is cut to `max` characters.
+ */
+export function deviceText(s: string, max = 200): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+  const clean = s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, ' ').replace(/\s+/g, ' ').trim()
+  if (clean.length <= max) return clean
+  const cut = /[\ud800-\udbff]/.test(clean[max - 2]) ? max - 2 : max - 1 // never split a surrogate pair
+  return `${clean.slice(0, cut)}…`
+}
+
 /** Walks a dotted path of local names, taking the first element of arrays. */
 export function at(doc: unknown, path: string): unknown {
   let cur: unknown = doc
@@ -74,7 +88,16 @@ export function soapBody(text: string): { body: XmlNode | null; fault: string | 
 export function onvifUtc(body: XmlNode | null): number | null {
   const u = at(body, 'GetSystemDateAndTimeResponse.SystemDateAndTime.UTCDateTime')
   if (!u) return null
-  const n = (p: string) => Number(txt(at(u, p)))
-  const t = Date.UTC(n('Date.Year'), n('Date.Month') - 1, n('Date.Day'), n('Time.Hour'), n('Time.Minute'), n('Time.Second'))
+  // Every field must be there and in range (found by fuzzing, issue 7): Number('') is 0 and
+  // Date.UTC rolls over, so a reply missing its Date gave "1899-12-31" and month 13 the next
+  // year, and the console would have trusted that clock for its WS-UsernameToken.
+  const n = (p: string, lo: number, hi: number) => {
+    const s = txt(at(u, p))
+    return /^\d{1,4}$/.test(s) && Number(s) >= lo && Number(s) <= hi ? Number(s) : NaN
+  }
+  const [year, month, day] = [n('Date.Year', 1970, 9999), n('Date.Month', 1, 12), n('Date.Day', 1, 31)]
+  // 31 February would roll over into March: refuse it too.
+  if (new Date(Date.UTC(year, month - 1, day)).getUTCMonth() !== month - 1) return null
+  const t = Date.UTC(year, month - 1, day, n('Time.Hour', 0, 23), n('Time.Minute', 0, 59), n('Time.Second', 0, 60))
   return Number.isFinite(t) ? t : null
 }

@@ -130,6 +130,15 @@ export const Backup = z.object({
 })
 export type Backup = z.infer<typeof Backup>
 
+/**
+ * Backup formats the console cannot parse: device-encrypted exports (the ISAPI
+ * configurationData blob, nvr-reset.md §7.4). For these `verified` means only "a non-error
+ * export of N bytes from the serial read live", not "parsed and serial matched", and the UI
+ * says so. Destructive operations still require such a backup.
+ */
+export const OPAQUE_BACKUP_FORMATS: readonly string[] = ['isapi-configurationData']
+export const isOpaqueBackup = (b: { format: string }): boolean => OPAQUE_BACKUP_FORMATS.includes(b.format)
+
 export const DeviceAuditEntry = z.object({
   seq: z.number().int(), at: z.string(), agent: z.string(), action: z.string(), outcome: z.string(), detail: z.string(), ticketId: z.number().int().nullable(),
 })
