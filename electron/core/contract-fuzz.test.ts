@@ -1,5 +1,5 @@
 // Every method of the contract (iterated from `methods`, so new ones are covered without
-// touching this file) gets thousands of generated payloads on both transports: the
+// touching this file) gets 250 to 1,000 generated payloads on each transport (DIRECT, HTTP): the
 // dispatcher (what Electron IPC calls) and HTTP to the loopback host. Each must answer
 // with a well-formed result, never an INTERNAL error, a crash or a hang. Network access
 // is jailed to loopback so generated addresses cannot reach a real network.
@@ -16,13 +16,27 @@ import { App } from './app'
 import { memoryKeyProvider } from './secret-box'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122)
-const PER_METHOD_DIRECT = Number(process.env.FUZZ_DIRECT ?? 1000)
-const PER_METHOD_HTTP = Number(process.env.FUZZ_HTTP ?? 100)
 const HANG_MS = 5000
-/** Per-method time budgets: cheap methods get all their payloads, costly ones (PDFs, scrypt) stop early. */
-const BUDGET_DIRECT_MS = 300
-const BUDGET_HTTP_MS = 250
-const MIN_PER_METHOD = 100
+/**
+ * Payloads per method on each transport: every method gets at least `min`, whatever it costs;
+ * cheap methods go on up to `max` while their per-method time `budgetMs` lasts.
+ *
+ * NOT 1,000 per method on each transport, which issue 7 asked for: measured on the shared
+ * 2-core machine, a minimum of 1,000 took 71 s for the dispatcher half alone, and 28 s into
+ * the HTTP half one reports.ticketPdf took longer than HANG_MS (every export is audited, so
+ * each PDF of the same ticket is longer than the last); finishing would take about 150 s.
+ * The costly methods are reports.ticketPdf, lock.clearPin/setPin (scrypt) and
+ * workflows.attach, at 8-30 ms a call. So: at least 250 payloads for every method on each
+ * transport (before: 100 on the dispatcher, 25 over HTTP), and cheap methods continue to
+ * 1,000 while their budget lasts (most reach 1,000 on the dispatcher, about 450 over HTTP).
+ * That is ~67,000 dispatcher calls and ~34,000 HTTP requests (before: ~7,200), and ~52 s
+ * for this file (before: ~21 s). The full count, for a soak:
+ *   FUZZ_DIRECT_MIN=1000 FUZZ_HTTP_MIN=1000 npx vitest run electron/core/contract-fuzz.test.ts
+ */
+const DIRECT = { min: Number(process.env.FUZZ_DIRECT_MIN ?? 250), max: Number(process.env.FUZZ_DIRECT_MAX ?? 1000), budgetMs: Number(process.env.FUZZ_DIRECT_BUDGET ?? 300) }
+const HTTP = { min: Number(process.env.FUZZ_HTTP_MIN ?? 250), max: Number(process.env.FUZZ_HTTP_MAX ?? 1000), budgetMs: Number(process.env.FUZZ_HTTP_BUDGET ?? 250) }
+/** Room for the minimum counts: 2 minutes per test at the defaults, more when they are raised. */
+const TEST_TIMEOUT_MS = 120_000 * Math.max(1, Math.max(DIRECT.min, HTTP.min) / 250)
 // The PIN lock would refuse every later method once a generated PIN locks the console: lock.* go last.
 const ORDER = [...methodNames].sort((a, b) => Number(a.startsWith('lock.')) - Number(b.startsWith('lock.')))
 
@@ -75,13 +89,15 @@ describe('contract fuzzing', () => {
     const failures: string[] = []
     let calls = 0
     const slow: [string, number][] = []
+    const perMethod = new Map<string, number>()
     for (const [i, m] of ORDER.entries()) {
       const tm = Date.now()
       const r = rng(SEED + i)
-      const inputs = [...NON_JSON_VALUES, ...NON_JSON_VALUES.map((v) => ({ id: v, ticketId: v })), ...payloadsFor(schemaOf(m), r, PER_METHOD_DIRECT)]
+      const inputs = [...NON_JSON_VALUES, ...NON_JSON_VALUES.map((v) => ({ id: v, ticketId: v })), ...payloadsFor(schemaOf(m), r, Math.max(DIRECT.min, DIRECT.max))]
       for (const [n, p] of inputs.entries()) {
-        if (n >= MIN_PER_METHOD && Date.now() - tm > BUDGET_DIRECT_MS) break
+        if (n >= DIRECT.min && Date.now() - tm > DIRECT.budgetMs) break
         calls++
+        perMethod.set(m, (perMethod.get(m) ?? 0) + 1)
         try {
           checkResult(await withTimeout(dispatch(m, p, { transport: 'test' }), m), m)
         } catch (e) {
@@ -99,8 +115,10 @@ describe('contract fuzzing', () => {
     }
     expect(failures, failures.join('\n')).toEqual([])
     console.log(`dispatcher: ${calls} calls over ${methodNames.length} methods in ${Date.now() - t0} ms`)
+    console.log(`dispatcher: at least ${Math.min(...methodNames.map((m) => perMethod.get(m) ?? 0))} payloads per method`)
+    expect(Math.min(...methodNames.map((m) => perMethod.get(m) ?? 0)), 'payloads of the least fuzzed method').toBeGreaterThanOrEqual(DIRECT.min)
     expect((await app.db.prepare('PRAGMA integrity_check').pluck().get()) as string).toBe('ok')
-  }, 120_000)
+  }, TEST_TIMEOUT_MS)
 
   it('the loopback HTTP host answers every generated payload with a JSON error or result', async () => {
     const t0 = Date.now()
@@ -120,12 +138,15 @@ describe('contract fuzzing', () => {
         path,
       )
     let requests = 0
+    const perMethod = new Map<string, number>()
+    const slow: [string, number][] = []
     for (const [i, m] of ORDER.entries()) {
       const r = rng(SEED * 7 + i)
       const tm = Date.now()
-      for (const [n, p] of [...payloadsFor(schemaOf(m), r, PER_METHOD_HTTP)].entries()) {
-        if (n >= MIN_PER_METHOD / 4 && Date.now() - tm > BUDGET_HTTP_MS) break
+      for (const [n, p] of [...payloadsFor(schemaOf(m), r, Math.max(HTTP.min, HTTP.max))].entries()) {
+        if (n >= HTTP.min && Date.now() - tm > HTTP.budgetMs) break
         requests++
+        perMethod.set(m, (perMethod.get(m) ?? 0) + 1)
         const res = await post(`/api/rpc/${encodeURIComponent(m)}`, JSON.stringify(p) ?? 'null')
         try {
           if (res.status >= 500 && ![502, 504, 507].includes(res.status)) throw new Error(`${m}: HTTP ${res.status}`)
@@ -135,7 +156,11 @@ describe('contract fuzzing', () => {
         }
         if (failures.length > 20) break
       }
+      slow.push([m, Date.now() - tm])
     }
+    console.log(slow.sort((a, b) => b[1] - a[1]).slice(0, 8).map(([m, ms]) => `${m} ${ms} ms`).join(', '))
+    console.log(`http: at least ${Math.min(...methodNames.map((m) => perMethod.get(m) ?? 0))} payloads per method`)
+    expect(Math.min(...methodNames.map((m) => perMethod.get(m) ?? 0)), 'payloads of the least fuzzed method').toBeGreaterThanOrEqual(HTTP.min)
     // Hostile transport-level input.
     const r = rng(SEED)
     const raw: [string, string | Buffer, Record<string, string>?][] = [
@@ -174,5 +199,5 @@ describe('contract fuzzing', () => {
     console.log(`http: ${requests + raw.length} requests in ${Date.now() - t0} ms`)
     // The host is still healthy afterwards.
     expect((await post('/api/rpc/lock.status', '{}')).status).toBe(200) // lock.* ran last and may have locked the console
-  }, 120_000)
+  }, TEST_TIMEOUT_MS)
 })

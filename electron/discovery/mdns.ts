@@ -1,7 +1,7 @@
 // mDNS / DNS-SD one-shot queries (multicast-dns over our own interface-bound socket).
 // Queries go from an ephemeral port, so responders answer unicast (RFC 6762 §6.7).
 import mdnsFactory from 'multicast-dns'
-import { normalizeMac } from './net'
+import { isIpv4, normalizeMac } from './net'
 import { delay } from './pool'
 import type { ProbeContext } from './types'
 import { onSubnet, openProbeSocket, retransmitDelays } from './udp'
@@ -32,7 +32,9 @@ export async function mdnsQuery(ctx: ProbeContext, o: { sends?: number; waitMs?:
   m.on('error', () => {})
   m.on('response', (res: { answers?: Rr[]; additionals?: Rr[] }, rinfo: { address: string }) => {
     const rrs = [...(res.answers ?? []), ...(res.additionals ?? [])]
-    const a = rrs.filter((r) => r.type === 'A').map((r) => String(r.data))
+    // dns-packet decodes a cut-off A record as "255.undefined.undefined.undefined": only real
+    // addresses count (found by fuzzing, issue 7).
+    const a = rrs.filter((r) => r.type === 'A').map((r) => String(r.data)).filter(isIpv4)
     const txt = Object.assign({}, ...rrs.filter((r) => r.type === 'TXT').map((r) => txtRecord(r.data))) as Record<string, string>
     const srv = rrs.find((r) => r.type === 'SRV')?.data as { port?: number } | undefined
     const instance = (rrs.find((r) => r.type === 'PTR')?.data as string | undefined) ?? rrs.find((r) => r.type === 'SRV')?.name ?? ''

@@ -1,8 +1,8 @@
 // Hikvision SADP over UDP 37020. The probe goes to 239.255.255.250:37020; devices answer to
 // the group (and some unicast to the sender), so we listen on both.
 import { randomUUID } from 'node:crypto'
-import { at, parseXml, txt } from '../devices/xml'
-import { normalizeMac } from './net'
+import { at, deviceText, parseXml, txt } from '../devices/xml'
+import { isIpv4, normalizeMac } from './net'
 import { delay } from './pool'
 import type { ProbeContext } from './types'
 import { onSubnet, openProbeSocket, retransmitDelays, type ProbeSocket } from './udp'
@@ -27,19 +27,21 @@ export async function sadpSearch(ctx: ProbeContext, o: { sends?: number; waitMs?
     const m = parseSadp(msg.toString('utf8', 0, 16384))
     if (!m || (m.Types ?? '').toLowerCase() !== 'inquiry') return
     if (m.Uuid && m.Uuid.toUpperCase() !== uuid) return
-    const ip = m.IPv4Address || rinfo.address
+    // The reply's own address only when it is one (found by fuzzing, issue 7: any text was taken).
+    const ip = isIpv4(m.IPv4Address ?? '') ? m.IPv4Address : rinfo.address
     const key = `${m.DeviceSN}|${ip}`
     if (seen.has(key)) return
     seen.add(key)
     if (!onSubnet(ip, ctx.iface)) {
-      ctx.diagnose({ kind: 'other-subnet', ip, protocol: 'sadp', message: `A Hikvision-family device (SADP) answered with address ${ip}/${m.IPv4SubnetMask ?? '?'}, outside ${ctx.iface.name}'s network ${ctx.iface.cidr}: it is on another subnet; SADP can still change its address.` })
+      ctx.diagnose({ kind: 'other-subnet', ip, protocol: 'sadp', message: `A Hikvision-family device (SADP) answered with address ${ip}/${deviceText(m.IPv4SubnetMask ?? '?', 40)}, outside ${ctx.iface.name}'s network ${ctx.iface.cidr}: it is on another subnet; SADP can still change its address.` })
     }
     ctx.observe({
       protocol: 'sadp', ip, iface: ctx.iface.name, kind: /NVR|DVR/i.test(m.DeviceType ?? '') ? 'nvr' : 'unknown', model: m.DeviceType ?? '', serial: m.DeviceSN ?? '',
-      mac: normalizeMac(m.MAC), firmware: m.SoftwareVersion ?? '', name: m.DeviceDescription ?? '', ...(Number(m.HttpPort) > 0 ? { httpPort: Number(m.HttpPort) } : {}),
+      // A port only when it is one: "1.5" or "99999" used to reach the contract's integer port (issue 7).
+      mac: normalizeMac(m.MAC), firmware: m.SoftwareVersion ?? '', name: m.DeviceDescription ?? '', ...(/^\d{1,5}$/.test(m.HttpPort ?? '') && Number(m.HttpPort) >= 1 && Number(m.HttpPort) <= 65535 ? { httpPort: Number(m.HttpPort) } : {}),
     })
     if (m.Activated && /false/i.test(m.Activated)) {
-      ctx.diagnose({ kind: 'needs-credentials', ip, protocol: 'sadp', message: `${ip} (${m.DeviceSN}) is not activated yet: it must be given an admin password (activation) before it can be used.` })
+      ctx.diagnose({ kind: 'needs-credentials', ip, protocol: 'sadp', message: `${ip} (${deviceText(m.DeviceSN ?? '', 64)}) is not activated yet: it must be given an admin password (activation) before it can be used.` })
     }
   }
   const sock = await openProbeSocket(ctx.iface, handle)

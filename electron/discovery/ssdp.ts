@@ -1,7 +1,7 @@
 // SSDP M-SEARCH (UPnP). Replies are HTTP-style text sent unicast to the searcher; the
 // device description at LOCATION is read (size- and time-limited) for serial and model.
 import { deviceRequest } from '../devices/http'
-import { at, parseXml, txt } from '../devices/xml'
+import { at, deviceText, parseXml, txt } from '../devices/xml'
 import { normalizeMac } from './net'
 import { delay } from './pool'
 import type { ProbeContext } from './types'
@@ -75,6 +75,6 @@ async function describe(ctx: ProbeContext, ip: string, location: string, timeout
       serial: txt(at(d, 'serialNumber')), name: txt(at(d, 'friendlyName')), mac: normalizeMac(txt(at(d, 'macAddress'))),
     })
   } catch {
-    ctx.diagnose({ kind: 'timeout', ip, protocol: 'ssdp', message: `${ip} answered SSDP but its description at ${location} could not be read.` })
+    ctx.diagnose({ kind: 'timeout', ip, protocol: 'ssdp', message: `${ip} answered SSDP but its description at ${deviceText(location, 200)} could not be read.` })
   }
 }

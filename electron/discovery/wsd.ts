@@ -5,6 +5,7 @@
 // de-duplicated by endpoint reference.
 import { randomUUID } from 'node:crypto'
 import { asArray, at, parseXml, txt } from '../devices/xml'
+import { isIpv4 } from './net'
 import { delay } from './pool'
 import type { ProbeContext } from './types'
 import { onSubnet, openProbeSocket, retransmitDelays } from './udp'
@@ -92,13 +93,19 @@ export async function wsDiscovery(ctx: ProbeContext, o: WsdOptions = {}): Promis
     if (seen.has(key)) return
     seen.add(key)
     const sc = scopeValues(m.scopes)
-    const xaddr = m.xaddrs.find((x) => /^https?:\/\//i.test(x)) ?? ''
-    let host = from
-    try {
-      if (xaddr) host = new URL(xaddr).hostname
-    } catch {
-      /* bad XAddr: keep the source address */
+    // Only an XAddr whose host is an IPv4 address (found by fuzzing, issue 7): one such as
+    // http://evil.example/ used to become the device's "IP" and its ONVIF URL, which the
+    // console would then resolve and connect to. Without one, the source address stands.
+    const ipv4Host = (x: string) => {
+      try {
+        const u = new URL(x)
+        return /^https?:$/.test(u.protocol) && isIpv4(u.hostname) ? u.hostname : ''
+      } catch {
+        return '' // bad XAddr
+      }
     }
+    const xaddr = m.xaddrs.find((x) => ipv4Host(x)) ?? ''
+    const host = xaddr ? ipv4Host(xaddr) : from
     if (!onSubnet(from, ctx.iface) || !onSubnet(host, ctx.iface)) {
       ctx.diagnose({
         kind: 'other-subnet', ip: host, protocol: 'wsd',

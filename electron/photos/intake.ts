@@ -45,6 +45,16 @@ const ASK = 'Ask the customer for a JPEG or PNG photo of the screen.'
 // The next step goes into the message itself: it is what the agent (and the CLI) shows.
 const bad = (what: string, next?: string, cause?: unknown) => new AppError('BAD_INPUT', `${what} ${next ?? ASK}`, { cause })
 
+/**
+ * The decoder's own words, shortened for the message (found by fuzzing, issue 7): libvips and
+ * libheif report every failed seek and retry, one per line, so a damaged file gave messages
+ * of a thousand characters of "source: bad seek to 1024\nsource: bad seek to 512…".
+ */
+function decoderDetail(e: unknown): string {
+  const line = String((e as Error)?.message ?? e).split('\n')[0].trim()
+  return line.length > 160 ? `${line.slice(0, 159)}…` : line
+}
+
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`
 const mp = (n: number) => `${(n / 1e6).toFixed(1)} megapixels`
 
@@ -101,7 +111,7 @@ async function readHeader(bytes: Uint8Array, limits: IntakeLimits): Promise<Head
       const d = heifDimensions(bytes)
       if (d) ({ width, height } = d)
     }
-    if (!width || !height) throw bad(`The ${mime.slice(6).toUpperCase()} file is damaged and cannot be read (${(e as Error).message}).`, 'Ask the customer to send the photo again, as an attachment rather than inline.', e)
+    if (!width || !height) throw bad(`The ${mime.slice(6).toUpperCase()} file is damaged and cannot be read (${decoderDetail(e)}).`, 'Ask the customer to send the photo again, as an attachment rather than inline.', e)
   }
   if (!width || !height) throw bad('The image header gives no size; the file is damaged.', 'Ask the customer to send the photo again.')
   if (width * height > limits.maxPixels) {
@@ -136,18 +146,53 @@ function describeDecodeError(mime: ImageMime, e: unknown): AppError {
   if (/premature end|truncat|unexpected end|short read|not enough data|incomplete|read error|end of (file|stream)/i.test(msg)) {
     return bad(`The ${mime.slice(6).toUpperCase()} file is incomplete (it was cut off during transfer).`, 'Ask the customer to send the photo again, as an attachment rather than inline.', e)
   }
-  return bad(`The ${mime.slice(6).toUpperCase()} file is damaged and cannot be decoded (${msg.split('\n')[0]}).`, 'Ask the customer to send the photo again.', e)
+  return bad(`The ${mime.slice(6).toUpperCase()} file is damaged and cannot be decoded (${decoderDetail(e)}).`, 'Ask the customer to send the photo again.', e)
 }
 
 type HeicDecode = (o: { buffer: Uint8Array }) => Promise<{ width: number; height: number; data: Uint8ClampedArray }>
 let heicDecode: HeicDecode | undefined
+
+// libheif's JS glue reports a file it cannot parse with console.log ("Could not parse HEIF
+// file", why; "Decoding image failed", …): on the CLI those lines landed on stdout among
+// `qr decode --json`'s JSON lines (found by fuzzing, issue 7). While a HEIC decodes, exactly
+// those messages are held back and their reason goes into the error instead, which is also
+// more telling than heic-decode's own "HEIF image not found" (a cut-off file then reads as
+// incomplete).
+const LIBHEIF_NOISE = /^(Could not (parse HEIF file|create HEIF context|get image data for id)|Decoding image failed|Error loading image ids|No images found)$/
+/** "Decoding image failed", handle, { message } → "Decoding image failed: message". */
+const heifWords = (args: unknown[]) =>
+  [args[0], ...args.slice(1).map((a) => (a && typeof a === 'object' ? (a as { message?: unknown }).message : a))].filter((x) => typeof x === 'string' || typeof x === 'number').join(': ')
+let heifDecodes = 0
+let realLog: typeof console.log | undefined
+let heifNoise: string[] = []
+
+async function withLibheifQuiet<T>(f: () => Promise<T>): Promise<T> {
+  if (heifDecodes === 0) {
+    realLog = console.log
+    heifNoise = []
+    console.log = (...args: unknown[]) => {
+      if (typeof args[0] === 'string' && LIBHEIF_NOISE.test(args[0])) heifNoise.push(heifWords(args))
+      else realLog!(...args)
+    }
+  }
+  heifDecodes++
+  const from = heifNoise.length
+  try {
+    return await f()
+  } catch (e) {
+    const why = heifNoise.slice(from).at(-1)
+    throw why ? new Error(why, { cause: e }) : e
+  } finally {
+    if (--heifDecodes === 0) console.log = realLog!
+  }
+}
 
 /** libheif compiled to wasm: slow (seconds for 12 MP) but the only HEVC decoder we can ship offline. */
 async function decodeHeic(bytes: Uint8Array): Promise<{ data: Uint8ClampedArray; width: number; height: number }> {
   heicDecode ??= createRequire(import.meta.url)('heic-decode') as HeicDecode
   // libheif applies the HEIF rotation/mirror properties (irot/imir) itself; EXIF orientation
   // inside HEIC is informational only, per the HEIF spec.
-  const r = await heicDecode({ buffer: bytes })
+  const r = await withLibheifQuiet(() => heicDecode!({ buffer: bytes }))
   return { data: r.data, width: r.width, height: r.height }
 }
 
