@@ -19,6 +19,11 @@ export interface ActionContext {
   /** Opens a sealed value of the run (an input of type secret, or one set by an action). */
   secret(name: string): string | null
   setSecret(name: string, value: string): void
+  /**
+   * A keyed fingerprint of `parts` (HMAC under this data folder's key): lets a step remember
+   * that a password was rejected without keeping anything that could be brute-forced offline.
+   */
+  fingerprint(parts: readonly string[]): string
   /** Saves the facts now (before a device operation whose intent must survive a crash). */
   persist(): void
   /** Long work: shown on the step and sent as 'task.progress'. */

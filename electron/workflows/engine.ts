@@ -30,6 +30,8 @@ export interface EngineDeps {
   record<T>(change: () => T, entries: (result: T) => EngineAudit | EngineAudit[]): Promise<T>
   agentLabel(): Promise<string>
   seal(plain: string): string
+  /** Keyed fingerprint (SecretBox.fingerprint): never a plain hash of a password. */
+  fingerprint(purpose: string, parts: readonly string[]): string
   open(sealed: string): string
   dataDir: string
   /** The ticket's evidence vault: where step attachments are kept. */

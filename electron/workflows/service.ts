@@ -31,6 +31,7 @@ export function workflowService(app: App, o: { ops?: DeviceOpsPort } = {}): Work
     record: (change, entries) => app.record(change, entries),
     agentLabel: () => app.agentLabel(),
     seal: (p) => app.secrets.seal(p),
+    fingerprint: (purpose, parts) => app.secrets.fingerprint(purpose, parts),
     open: (s) => app.secrets.open(s),
     dataDir: app.opts.dataDir,
     evidence: { add: (e) => addEvidence(app, e), addRef: (e) => addEvidenceRef(app, e), content: (id) => vault(app).content(id) },

@@ -33,6 +33,7 @@ export function stepContext(
       run.secrets[name] = d.seal(value)
       d.repo.saveRun(run) // at once: a crash right after must not lose it
     },
+    fingerprint: (parts) => d.fingerprint(`workflow:${run.procedure}`, parts),
     persist: () => d.repo.saveRun(run),
     progress: (label, done = 0, total = null) => {
       live.set(row.id, { label, done, total })

@@ -160,6 +160,7 @@ export function workbench(o: { dataDir?: string; device?: FakeDevice; my2n?: Fak
       }).immediate(),
     agentLabel: async () => 'Test Agent',
     seal: (p) => box.seal(p),
+    fingerprint: (purpose, parts) => box.fingerprint(purpose, parts),
     open: (s) => box.open(s),
     dataDir,
     evidence: {

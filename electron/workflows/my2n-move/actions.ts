@@ -1,6 +1,6 @@
 // The named actions of the My2N move procedure. Device work goes through the DeviceOpsPort
 // (bound to electron/devices/device-ops.ts), My2N through the configured My2N client.
-import { createHash, randomInt } from 'node:crypto'
+import { randomInt } from 'node:crypto'
 import { AppError } from '../../../shared/contract/common'
 import type { My2nClient } from '../../my2n/client'
 import type { Action, ActionContext, ActionResult } from '../actions'
@@ -62,7 +62,8 @@ function loginFailed(ctx: ActionContext): void {
   ctx.facts.failedLogins = ((ctx.facts.failedLogins as number | undefined) ?? 0) + 1
   ctx.facts.lastFailedLogin = new Date().toISOString()
 }
-const credHash = (ctx: ActionContext, c: Credentials) => createHash('sha256').update(`${String(ctx.facts.serial ?? '')}\0${c.username}\0${c.password}`).digest('hex').slice(0, 32)
+// Keyed (HMAC), so the run's facts hold nothing a copy of the database could brute-force.
+const credHash = (ctx: ActionContext, c: Credentials) => ctx.fingerprint(['rejected-login', String(ctx.facts.serial ?? ''), c.username, c.password]).slice(0, 32)
 
 /**
  * Runs a device operation that logs in with `creds`. A credential the device rejected is
