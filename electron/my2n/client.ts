@@ -14,6 +14,12 @@ export interface My2nClient {
   readonly kind: 'lab' | 'partner'
   readonly label: string
   addDevice(req: My2nAddRequest, signal?: AbortSignal): Promise<{ result: My2nResult; message: string }>
+  /**
+   * Whether the device is in that site already, so that adding it again (after a crash or a
+   * lost reply) is seen as done rather than as "already added" to somebody else. null when
+   * My2N cannot say (unreachable, or a reply the console does not understand).
+   */
+  inSite(req: { serial: string; site: string }, signal?: AbortSignal): Promise<boolean | null>
 }
 
 /** `url` is the API base: the lab simulator's `<url>/api/v1`, or the Partner API's `https://my2n.com/middleware/api/partner/v1`. */
@@ -53,6 +59,18 @@ export function my2nClient(cfg: My2nProviderConfig): My2nClient {
   return {
     kind: cfg.kind,
     label: cfg.kind === 'lab' ? `My2N simulator at ${new URL(base).host}` : `My2N Partner API at ${new URL(base).host}`,
+    async inSite(req, signal) {
+      if (!req.site) return null
+      try {
+        const res = await fetch(`${base}/sites/${encodeURIComponent(req.site)}/devices`, { headers, signal: signal ?? AbortSignal.timeout(15_000) })
+        if (!res.ok) return null
+        const body = (await res.json()) as { devices?: unknown }
+        if (!Array.isArray(body.devices)) return null
+        return body.devices.some((d) => typeof d === 'object' && d !== null && (d as { serialNumber?: unknown }).serialNumber === req.serial)
+      } catch {
+        return null
+      }
+    },
     async addDevice(req, signal) {
       if (!req.site) throw new AppError('VALIDATION', 'Type the ID of the new My2N site.', { field: 'inputs.site' })
       const { status, json } = await post(`${base}/sites/${encodeURIComponent(req.site)}/devices`, { serialNumber: req.serial, securityCode: req.securityCode }, headers, signal)

@@ -32,6 +32,11 @@ describe('My2N client', () => {
     expect((await c.addDevice({ serial: '54-0562-0293', securityCode: 'AAAA-BBBB-CCCC', site: buyer.siteId })).result).toBe('already-added')
     expect((await c.addDevice({ serial: '54-0562-0293', securityCode: 'DDDD-EEEE-FFFF', site: buyer.siteId })).result).toBe('added')
     expect(cloud.ownerOf('54-0562-0293')).toBe(buyer.id)
+    // Adding it again (a lost reply, a crash) is "already added"; the site listing says it is ours.
+    expect((await c.addDevice({ serial: '54-0562-0293', securityCode: 'DDDD-EEEE-FFFF', site: buyer.siteId })).result).toBe('already-added')
+    expect(await c.inSite({ serial: '54-0562-0293', site: buyer.siteId })).toBe(true)
+    expect(await c.inSite({ serial: '54-0562-0294', site: buyer.siteId })).toBe(false)
+    expect(await c.inSite({ serial: '54-0562-0293', site: 's-nope' })).toBeNull()
     await expect(c.addDevice({ serial: '54-0562-0293', securityCode: 'x', site: 's-nope' })).rejects.toMatchObject({ code: 'VALIDATION', field: 'inputs.site' })
     await expect(my2nClient({ kind: 'lab', url: `${cloud.url}/api/v1`, apiKey: 'wrong' }).addDevice({ serial: '54-0562-0293', securityCode: 'x', site: buyer.siteId })).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
     await cloud.stop()

@@ -268,6 +268,56 @@ async function toPassword(w: ReturnType<typeof workbench>) {
   return runId
 }
 
+/** My2N that registers the device and then never answers (the reply is lost, the console dies). */
+class LosesReply extends FakeMy2n {
+  hang = false
+  override async addDevice(r: { serial: string; securityCode: string; site: string }) {
+    const res = await super.addDevice(r)
+    if (this.hang) return new Promise<never>(() => undefined)
+    return res
+  }
+}
+
+describe('my2n-move: registration in the new site is safe to repeat', () => {
+  it('a registration My2N carried out but whose reply was lost is recognised on restart and on a retry', async () => {
+    const dataDir = (await import('node:fs')).mkdtempSync((await import('node:path')).join((await import('node:os')).tmpdir(), 'sc-wf-reg-'))
+    const device = new FakeDevice()
+    const my2n = new LosesReply()
+    const w = workbench({ dataDir, device, my2n })
+    const runId = await toPassword(w)
+    await w.engine.runAuto(runId, 'password', {})
+    await w.engine.settled(runId)
+    expect((await w.engine.get(runId)).current?.stepId).toBe('register')
+    my2n.hang = true
+    const adds = my2n.calls.length
+    void w.engine.runAuto(runId, 'register', { site: 'new-site' })
+    await new Promise((r) => setTimeout(r, 50))
+    expect(my2n.owner[SERIAL]).toBe('new-site') // My2N did it…
+    w.db.close() // …and the console died before hearing so.
+    my2n.hang = false
+    const w2 = workbench({ dataDir, device, my2n })
+    expect(await w2.engine.resumeInterrupted()).toBe(1)
+    await w2.engine.settled(runId)
+    let r = await w2.engine.get(runId)
+    expect(r.timeline.filter((e) => e.stepId === 'register').at(-1)).toMatchObject({ state: 'done', outcome: 'added' })
+    expect(r.current?.stepId).toBe('restore-offer')
+    expect(my2n.calls.length).toBe(adds + 1) // asked whether it is there, not added again
+
+    // A plain retry of the add (say the agent went back) gets "already added" from My2N, and the
+    // console sees it is this very site: added, not the "another account" branch.
+    const w3 = workbench({ device, my2n })
+    const run3 = await toPassword(w3)
+    await w3.engine.runAuto(run3, 'password', {})
+    await w3.engine.settled(run3)
+    my2n.owner[SERIAL] = 'new-site' // an earlier attempt got through
+    await w3.engine.runAuto(run3, 'register', { site: 'new-site' })
+    await w3.engine.settled(run3)
+    r = await w3.engine.get(run3)
+    expect(r.timeline.filter((e) => e.stepId === 'register').at(-1)).toMatchObject({ state: 'done', outcome: 'added', result: { my2n: expect.stringMatching(/already in site new-site/) } })
+    expect(r.current?.stepId).toBe('restore-offer')
+  })
+})
+
 describe('my2n-move: the new password and the factory login', () => {
   it('admin / 2n still works after the new password was set: the step is blocked with why, nothing is reported as verified', async () => {
     const device = new KeepsFactoryLogin()

@@ -120,13 +120,18 @@ export class FakeMy2n implements My2nClient {
     const res = ((): My2nResult => {
       if (!(r.serial in this.codes)) return 'not-found'
       const code = this.codes[r.serial]
-      if (this.owner[r.serial] && this.owner[r.serial] !== r.site && (this.ownerCode[r.serial] ?? code) === code) return 'already-added'
+      // As My2N: a device already in this very site is "already added" too.
+      if (this.owner[r.serial] === r.site) return 'already-added'
+      if (this.owner[r.serial] && (this.ownerCode[r.serial] ?? code) === code) return 'already-added'
       if (code !== r.securityCode) return 'wrong-code'
       this.owner[r.serial] = r.site
       this.ownerCode[r.serial] = code
       return 'added'
     })()
     return { result: res, message: res }
+  }
+  async inSite(r: { serial: string; site: string }) {
+    return this.owner[r.serial] === r.site
   }
 }
 

@@ -112,10 +112,25 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
       if (!code) throw new AppError('VALIDATION', codeFrom === 'securityCode' ? 'No new security code is recorded for this run.' : 'Type the security code from the Certificate of Ownership.', { field: `inputs.${codeFrom}` })
       const client = await deps.my2n()
       ctx.progress(`Asking ${client.label}…`)
-      const r = await client.addDevice({ serial, securityCode: code, site: String(ctx.facts.site ?? '') }, ctx.signal)
+      const site = String(ctx.facts.site ?? '')
+      let r = await client.addDevice({ serial, securityCode: code, site }, ctx.signal)
+      // "Already added" may mean added to this very site by an earlier try whose reply was lost
+      // (a crash, a timeout): that is done, not the "another account" branch.
+      if (r.result === 'already-added' && site && (await client.inSite({ serial, site }, ctx.signal)) === true) {
+        r = { result: 'added', message: `The device is already in site ${site} (an earlier attempt added it).` }
+      }
       await ctx.audit('my2n.addDevice', r.result === 'added' ? 'ok' : 'failed', { serial, site: ctx.facts.site, provider: client.kind }, r.message)
       if (r.result === 'added') ctx.facts.registered = true
       return { outcome: r.result, result: { my2n: r.message } }
+    },
+    // Interrupted while asking My2N: the device may or may not have been added. Ask, don't guess.
+    async recheck(ctx) {
+      const site = String(ctx.facts.site ?? '')
+      if (!site) return null
+      const client = await deps.my2n()
+      if ((await client.inSite({ serial: serialOf(ctx), site }, ctx.signal)) !== true) return null
+      ctx.facts.registered = true
+      return { outcome: 'added', result: { my2n: `The device is in site ${site}.` } }
     },
   })
 
