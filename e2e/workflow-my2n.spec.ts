@@ -145,9 +145,18 @@ test('happy path: already added → new security code → backup → reset (new 
   await expect(page.getByTestId('workflow-completed')).toBeVisible()
   await expect(page.getByTestId('workflow-status')).toHaveText('Completed')
   await shots(page, 'wf-completed')
-  // The password never reached the page again, nor the audit trail.
+  // The customer calls back without the password: it is shown again, only with a reason.
+  await page.getByTestId('wf-reveal-again').click()
+  await expect(page.getByTestId('wf-reveal-again-confirm')).toBeDisabled()
+  await page.getByTestId('wf-reveal-again-reason').fill('customer lost the note; called back from the registered number')
+  await shots(page, 'wf-reveal-again')
+  await page.getByTestId('wf-reveal-again-confirm').click()
+  await expect(page.getByTestId('wf-reveal-value')).toHaveText(shown!)
+  await page.getByTestId('wf-reveal-done').click()
+  // The password never reached the page unasked, nor the audit trail (which has the reason).
   const audit = JSON.stringify(await api(h, 'audit.list', { ticketId, limit: 500 }))
   expect(audit).toContain('workflow.step.reset')
+  expect(audit).toContain('shown again: customer lost the note')
   expect(audit).not.toContain(shown!)
 })
 

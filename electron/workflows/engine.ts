@@ -11,7 +11,7 @@ import { END, type ProcedureDef, type StepDef } from './definition'
 import { RunAttachments, type EvidencePort } from './attachments'
 import { acceptInputs, failure, interruptedWhy, transientSecrets, type Inputs } from './step-inputs'
 import { buildRunView, type LiveProgress } from './run-view'
-import { REVEAL, stepContext } from './step-context'
+import { REVEAL, REVEALED, stepContext } from './step-context'
 
 /** One audit entry of a run (the agent is added by the app). */
 export interface EngineAudit { action: string; outcome: 'ok' | 'failed' | 'refused' | 'info'; ticketId: number; device?: string | null; inputs?: Record<string, unknown>; detail?: string }
@@ -230,12 +230,27 @@ export class WorkflowEngine {
         const run = this.d.repo.getRun(runId)
         if (!run.facts[REVEAL]) return null
         delete run.facts[REVEAL]
+        run.facts[REVEALED] = { label: r.label, secret: r.secret }
         this.d.repo.saveRun(run)
         return run
       },
       (run) => (run ? [{ action: 'workflow.reveal', outcome: 'info', ticketId: run.ticketId, device: this.device(run), inputs: { secret: r.secret }, detail: 'shown once to the agent' }] : []),
     )
     return taken ? { label: r.label, value } : null
+  }
+
+  /**
+   * The value shown last, once more: when the showing was lost (the window closed, the console
+   * died right after it, the customer calls back for it). Only with a reason, and audited.
+   */
+  async revealAgain(runId: number, reason: string): Promise<{ label: string; value: string }> {
+    const run = this.d.repo.getRun(runId)
+    const r = run.facts[REVEALED] as { label: string; secret: string } | undefined
+    const sealed = r ? run.secrets[r.secret] : undefined
+    if (!r || !sealed) throw new AppError('NOT_FOUND', 'This run has shown nothing that could be shown again.')
+    const value = this.d.open(sealed)
+    await this.d.audit({ action: 'workflow.reveal', outcome: 'info', ticketId: run.ticketId, device: this.device(run), inputs: { secret: r.secret, again: true }, detail: `shown again: ${reason}` })
+    return { label: r.label, value }
   }
 
   /** Resolves when no step of `runId` is running in this process (tests, shutdown). */

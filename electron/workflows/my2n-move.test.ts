@@ -334,6 +334,8 @@ describe('my2n-move: the new password and the factory login', () => {
     expect(r.facts.passwordSet).toBeUndefined()
     expect(reply.reveal).toBeNull() // not handed out as a verified password
     expect(r.pendingReveal).toBeNull()
+    expect(r.revealAgain).toBeNull()
+    await expect(w.engine.revealAgain(runId, 'asked for it')).rejects.toMatchObject({ code: 'NOT_FOUND' })
     expect(r.timeline.some((e) => e.stepId === 'register' && e.row !== null)).toBe(false)
     expect(w.auditRows().filter((a) => a.action === 'workflow.step.password').at(-1)).toMatchObject({ outcome: 'refused', detail: expect.stringMatching(/admin \/ 2n still works/) })
     // Trying again while the factory login still works: blocked again, with the password already on the device (no second random one).
@@ -358,6 +360,21 @@ describe('my2n-move: the new password and the factory login', () => {
     expect(device.calls.slice(calls)).toEqual(['checkLogin:other', 'checkLogin:default'])
   })
 
+  it('admin / 2n rejected at the password step: pressing Run again sends no login at all (not the new password either)', async () => {
+    const w = workbench()
+    const runId = await toPassword(w)
+    w.device.password = 'Someone-Else-1' // set at the site meanwhile
+    await w.engine.runAuto(runId, 'password', {})
+    await w.engine.settled(runId)
+    expect(w.device.rejected).toBe(1)
+    const calls = w.device.calls.length
+    await w.engine.runAuto(runId, 'password', {})
+    await w.engine.settled(runId)
+    expect(w.device.rejected).toBe(1)
+    expect(w.device.calls.slice(calls).filter((c) => c.startsWith('checkLogin') || c === 'setPassword')).toEqual([])
+    expect((await w.engine.get(runId)).timeline.filter((e) => e.stepId === 'password').at(-1)?.why).toMatch(/will not send it again/)
+  })
+
   it('after a good password step the device refuses admin / 2n, accepts the password shown once, and the console checked both', async () => {
     const w = workbench()
     const runId = await toPassword(w)
@@ -372,6 +389,12 @@ describe('my2n-move: the new password and the factory login', () => {
     const at = w.device.address
     expect(await w.device.checkLogin(at, FACTORY_CREDS)).toBe(false)
     expect(await w.device.checkLogin(at, { username: 'admin', password: reply.reveal!.value })).toBe(true)
+    // Shown again only with a reason, audited with it; the password itself never in the trail.
+    const again = await w.engine.revealAgain(runId, 'the customer called back for it')
+    expect(again).toEqual({ label: reply.reveal!.label, value: reply.reveal!.value })
+    expect((await w.engine.get(runId)).revealAgain).toBe(reply.reveal!.label)
+    expect(w.auditRows().filter((a) => a.action === 'workflow.reveal').map((a) => a.detail)).toEqual(['shown once to the agent', 'shown again: the customer called back for it'])
+    expect(JSON.stringify(w.auditRows())).not.toContain(reply.reveal!.value)
     await expect(w.device.backup(at, FACTORY_CREDS)).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
   })
 })

@@ -4,6 +4,7 @@ import type { Ticket } from '../../shared/contract/tickets'
 import type { CurrentStep, TimelineEntry, WorkflowRun } from '../../shared/contract/workflows'
 import type { RunRow, WorkflowsRepo } from '../../db/repos/workflows'
 import { projectedPath, type ProcedureDef, type StepDef } from './definition'
+import { REVEALED } from './step-context'
 
 export interface LiveProgress { label: string; done: number; total: number | null }
 
@@ -106,6 +107,7 @@ export function buildRunView(run: RunRow, p: ProcedureDef, repo: WorkflowsRepo, 
     facts: visibleFacts(run.facts),
     secrets: Object.keys(run.secrets),
     pendingReveal: (run.facts._reveal as { label?: string } | undefined)?.label ?? null,
+    revealAgain: (run.facts[REVEALED] as { label?: string } | undefined)?.label ?? null,
     timeline,
     current,
     createdAt: run.createdAt,

@@ -11,6 +11,8 @@ import type { LiveProgress } from './run-view'
 
 /** Fact holding a pending one-time reveal { label, secret }. */
 export const REVEAL = '_reveal'
+/** Fact naming what was last shown { label, secret }, for "show again" with a reason. */
+export const REVEALED = '_revealed'
 
 export interface ContextDeps {
   d: EngineDeps

@@ -88,6 +88,11 @@ export const WorkflowRun = z.object({
   secrets: z.array(z.string()),
   /** A value waits to be shown once (its label); fetch it with workflows.reveal. */
   pendingReveal: z.string().nullable(),
+  /**
+   * A value shown before (its label) that the agent may see again, with a reason, if the one
+   * showing was lost (a closed window, a crash right after it, a customer calling back).
+   */
+  revealAgain: z.string().nullable(),
   timeline: z.array(TimelineEntry),
   current: CurrentStep.nullable(),
   createdAt: IsoTime,
@@ -147,6 +152,11 @@ export const workflowMethods = defineMethods({
     input: z.object({ runId: Id }).strict(),
     output: WorkflowReply.shape.reveal,
     summary: 'Show once a value a step generated (the new device password)',
+  },
+  'workflows.revealAgain': {
+    input: z.object({ runId: Id, reason: z.string().trim().min(3, 'Say why it is needed again').max(500) }).strict(),
+    output: WorkflowReply.shape.reveal.unwrap(),
+    summary: 'Show again, with a reason (audited), a value a step generated and showed once',
   },
   'workflows.my2nStatus': {
     input: Empty,

@@ -4,7 +4,7 @@ import { workflowService } from '../../workflows/service'
 import type { HandlerMap } from './types'
 
 type M = 'workflows.procedures' | 'workflows.start' | 'workflows.get' | 'workflows.forTicket' | 'workflows.completeStep' | 'workflows.runAuto'
-  | 'workflows.skipStep' | 'workflows.addNote' | 'workflows.attach' | 'workflows.abandon' | 'workflows.reveal' | 'workflows.my2nStatus' | 'workflows.setMy2n'
+  | 'workflows.skipStep' | 'workflows.addNote' | 'workflows.attach' | 'workflows.abandon' | 'workflows.reveal' | 'workflows.revealAgain' | 'workflows.my2nStatus' | 'workflows.setMy2n'
 
 export function workflowHandlers(app: App): HandlerMap<M> {
   const { engine, my2n } = workflowService(app)
@@ -21,6 +21,7 @@ export function workflowHandlers(app: App): HandlerMap<M> {
     'workflows.attach': ({ runId, stepId, evidence, name, dataBase64, password }) => engine.attach(runId, stepId, evidence, name, Buffer.from(dataBase64, 'base64'), password),
     'workflows.abandon': ({ runId, reason }) => engine.abandon(runId, reason),
     'workflows.reveal': ({ runId }) => engine.takeReveal(runId),
+    'workflows.revealAgain': ({ runId, reason }) => engine.revealAgain(runId, reason),
     'workflows.my2nStatus': () => my2n.status(),
     'workflows.setMy2n': async (c) => {
       await my2n.set(c)

@@ -254,8 +254,9 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
         const pending = ctx.secret('newPassword') && ctx.facts.passwordPending ? ctx.secret('newPassword')! : null
         // A retry after "admin / 2n still works": if the default login has since gone, the
         // password set last time is what the device has now. Check it before anything else, or
-        // the run would try admin / 2n (now rejected) and never show the password it set.
-        if (pending) {
+        // the run would try admin / 2n (now rejected) and never show the password it set. Only
+        // when the device took it: a password it never accepted would just be one more failure.
+        if (pending && ctx.facts.passwordOnDevice) {
           const again = await verifyPassword(ctx, at, pending, false)
           if (again && !('blocked' in again)) return again
         }
@@ -267,6 +268,8 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
         const typed = ctx.secret('currentPassword')
         const current = typed ? { username: 'admin', password: typed } : FACTORY_CREDS
         await withLogin(ctx, current, () => deps.ops.setPassword(at, current, password, opCtx(ctx)))
+        ctx.facts.passwordOnDevice = true
+        ctx.persist()
         return (await verifyPassword(ctx, at, password, true))!
       },
       async recheck(ctx) {

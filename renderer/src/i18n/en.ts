@@ -160,7 +160,8 @@ export const en = {
     note: 'Note for this step', notePlaceholder: 'Note for this step (Ctrl+Enter to add)', addNote: 'Add note',
     confirmTitle: 'Confirm: {step}', confirmRun: 'Yes, do it',
     skipTitle: 'Skip: {step}', skipWhy: 'Why is this step skipped? (written to the audit trail)',
-    revealTitle: 'Write this down now', revealOnce: 'It is shown only once and is not stored in readable form. Give it to the customer through a safe channel (not in the ticket, not in clear e-mail).', revealDone: 'I have passed it on safely',
+    revealTitle: 'Write this down now', revealOnce: 'It is shown once and kept only encrypted. If this showing is lost, it can be shown again with a reason (recorded in the audit trail). Give it to the customer through a safe channel (not in the ticket, not in clear e-mail).', revealDone: 'I have passed it on safely',
+    revealAgain: 'Show the generated password again…', revealAgainTitle: 'Show it again', revealAgainWhy: 'Why is it needed again? (recorded in the audit trail)', revealAgainShow: 'Show',
     diff: { setting: 'Setting', saved: 'Saved backup', now: 'Device now' },
     completed: 'Procedure completed. Every step is in the audit trail.',
     my2n: {

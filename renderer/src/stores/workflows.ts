@@ -47,6 +47,10 @@ export const useWorkflowsStore = defineStore('workflows', () => {
     const r = await bridge.invoke('workflows.reveal', { runId })
     if (r) reveal.value = r
   }
+  /** The value shown last, once more, with the agent's reason (audited on the host). */
+  async function revealAgain(runId: number, reason: string) {
+    reveal.value = await bridge.invoke('workflows.revealAgain', { runId, reason })
+  }
   async function skip(i: Input<'workflows.skipStep'>) {
     put(await bridge.invoke('workflows.skipStep', i))
   }
@@ -72,5 +76,5 @@ export const useWorkflowsStore = defineStore('workflows', () => {
     else progress.value[p.task] = { label: p.label, done: p.done, total: p.total }
   })
 
-  return { byTicket, procedures, progress, reveal, takeReveal, abandon, focusNext, load, loadProcedures, start, complete, runAuto, skip, note, attach }
+  return { byTicket, procedures, progress, reveal, takeReveal, revealAgain, abandon, focusNext, load, loadProcedures, start, complete, runAuto, skip, note, attach }
 })
