@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { crc32, deflateSync } from 'node:zlib'
+import { deflateSync } from 'node:zlib'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { AppError } from '../../shared/contract/common'
 import { inspectImage, normalizeImage } from './intake'
 import { isobmffWellFormed, sniff } from './sniff'
+import { pngChunk } from './testing/hostile-images'
 
 const solid = (w: number, h: number) => sharp({ create: { width: w, height: h, channels: 3, background: '#808080' } })
 
@@ -25,14 +26,7 @@ async function badInput(p: Promise<unknown>): Promise<AppError> {
   return e as AppError
 }
 
-function chunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4)
-  len.writeUInt32BE(data.length)
-  const td = Buffer.concat([Buffer.from(type, 'latin1'), data])
-  const crc = Buffer.alloc(4)
-  crc.writeUInt32BE(crc32(td))
-  return Buffer.concat([len, td, crc])
-}
+const chunk = pngChunk
 
 /** A valid PNG of a few hundred bytes whose header declares w x h pixels. */
 function bombPng(w: number, h: number): Buffer {

@@ -43,7 +43,8 @@ export function magicNoise(r: Rng): Buffer {
   return Buffer.concat([pick(r, MAGIC), tail])
 }
 
-function pngChunk(type: string, data: Buffer): Buffer {
+/** One PNG chunk: length, type, data and its CRC. */
+export function pngChunk(type: string, data: Buffer): Buffer {
   const len = Buffer.alloc(4)
   len.writeUInt32BE(data.length)
   const td = Buffer.concat([Buffer.from(type, 'latin1'), data])
