@@ -1,6 +1,7 @@
 // The NVR "Option 2" password reset from a customer's QR photo (issue 6): photo intake and
 // decoding, the payload, validity, ownership checks, security codes and the device loop.
-// Codes reach the renderer only through nvrReset.revealCode (audited); passwords never leave.
+// Codes reach the renderer only through nvrReset.revealCode and the customer message that
+// carries them (nvrReset.message), both audited; passwords never leave.
 import { z } from 'zod'
 import { defineEvents, defineMethods, Empty, Id } from './common'
 
