@@ -16,7 +16,11 @@ import { App } from './app'
 import { memoryKeyProvider } from './secret-box'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122)
-const HANG_MS = 5000
+// A hang never answers. The bound leaves room for the slowest honest reply: by the HTTP half,
+// tickets 1-3 carry thousands of audit entries (every fuzzed call on them is audited, every
+// PDF export too), and a PDF of such a ticket took over 5 s on a loaded 2-core CI machine
+// (measured: 0.27 s alone at 1,400 entries; the time grows with the entries).
+const HANG_MS = 20_000
 /**
  * Payloads per method on each transport: every method gets at least `min`, whatever it costs;
  * cheap methods go on up to `max` while their per-method time `budgetMs` lasts.
