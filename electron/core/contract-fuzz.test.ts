@@ -1,5 +1,5 @@
 // Every method of the contract (iterated from `methods`, so new ones are covered without
-// touching this file) gets 250 to 1,000 generated payloads on each transport (DIRECT, HTTP): the
+// touching this file) gets at least 1,000 generated payloads on each transport (DIRECT, HTTP): the
 // dispatcher (what Electron IPC calls) and HTTP to the loopback host. Each must answer
 // with a well-formed result, never an INTERNAL error, a crash or a hang. Network access
 // is jailed to loopback so generated addresses cannot reach a real network.
@@ -22,28 +22,21 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261122)
 // (measured: 0.27 s alone at 1,400 entries; the time grows with the entries).
 const HANG_MS = 20_000
 /**
- * Payloads per method on each transport: every method gets at least `min`, whatever it costs;
- * cheap methods go on up to `max` while their per-method time `budgetMs` lasts.
- *
- * NOT 1,000 per method on each transport, which issue 7 asked for: measured on the shared
- * 2-core machine, a minimum of 1,000 took 71 s for the dispatcher half alone, and 28 s into
- * the HTTP half one reports.ticketPdf took longer than HANG_MS (every export is audited, so
- * each PDF of the same ticket is longer than the last); finishing would take about 150 s.
- * The costly methods are reports.ticketPdf, lock.clearPin/setPin (scrypt) and
- * workflows.attach, at 8-30 ms a call. So: at least 250 payloads for every method on each
- * transport (before: 100 on the dispatcher, 25 over HTTP), and cheap methods continue to
- * 1,000 while their budget lasts (most reach 1,000 on the dispatcher, about 450 over HTTP).
- * That is ~67,000 dispatcher calls and ~34,000 HTTP requests (before: ~7,200), and ~52 s
- * for this file (before: ~21 s). The full count, for a soak:
- *   FUZZ_DIRECT_MIN=1000 FUZZ_HTTP_MIN=1000 npx vitest run electron/core/contract-fuzz.test.ts
+ * Payloads per method on each transport: every method gets at least `min` (1,000 on each, as
+ * issue 7 asks), whatever it costs; `budgetMs` only lets cheap methods go on to `max`. Measured
+ * alone on the 2-core machine: ~78,000 dispatcher calls in 30 s and the HTTP half in 86 s. The
+ * costly methods are reports.ticketPdf (every export is audited, so each PDF of a ticket is
+ * longer than the last: hence a console of its own for each half), lock.clearPin/setPin and the
+ * approver methods (scrypt) and workflows.attach. A quicker local run: FUZZ_DIRECT_MIN=250
+ * FUZZ_HTTP_MIN=250.
  */
-const DIRECT = { min: Number(process.env.FUZZ_DIRECT_MIN ?? 250), max: Number(process.env.FUZZ_DIRECT_MAX ?? 1000), budgetMs: Number(process.env.FUZZ_DIRECT_BUDGET ?? 300) }
-const HTTP = { min: Number(process.env.FUZZ_HTTP_MIN ?? 250), max: Number(process.env.FUZZ_HTTP_MAX ?? 1000), budgetMs: Number(process.env.FUZZ_HTTP_BUDGET ?? 250) }
+const DIRECT = { min: Number(process.env.FUZZ_DIRECT_MIN ?? 1000), max: Number(process.env.FUZZ_DIRECT_MAX ?? 1000), budgetMs: Number(process.env.FUZZ_DIRECT_BUDGET ?? 300) }
+const HTTP = { min: Number(process.env.FUZZ_HTTP_MIN ?? 1000), max: Number(process.env.FUZZ_HTTP_MAX ?? 1000), budgetMs: Number(process.env.FUZZ_HTTP_BUDGET ?? 250) }
 /**
  * Room for the minimum counts: 10 minutes per test at the defaults, more when they are raised
  * (a bound for a machine under load, not the expected time).
  */
-const TEST_TIMEOUT_MS = 600_000 * Math.max(1, Math.max(DIRECT.min, HTTP.min) / 250)
+const TEST_TIMEOUT_MS = 600_000 * Math.max(1, Math.max(DIRECT.min, HTTP.min) / 1000)
 // The PIN lock would refuse every later method once a generated PIN locks the console: lock.* go last.
 const ORDER = [...methodNames].sort((a, b) => Number(a.startsWith('lock.')) - Number(b.startsWith('lock.')))
 
