@@ -20,7 +20,7 @@ import { IsapiClient, OnvifClient, verifyIsapiExport } from './nvr'
 import { parseEnvelope, SystemInfo, TwoNClient, TwoNWebSession, verifyTwoNConfig, type Credentials } from './twon'
 import { onvifUtc, parseXml, soapBody, soapEnvelope } from './xml'
 import {
-  fuzzServer, hostileChallenge, hostileReply, mutateJson, mutateXml, settle, transportFault, unreadableError, unreadableText, watchProcess,
+  fuzzServer, hostileChallenge, hostileReply, mutateJson, mutateXml, settle, toCap, transportFault, unreadableError, unreadableText, watchProcess,
   type Captured, type Delivery, type FuzzReply, type FuzzServer, type SeenRequest,
 } from './testing/reply-fuzz'
 
@@ -35,7 +35,6 @@ let jail: NetJail
 let watch: ReturnType<typeof watchProcess>
 const cap: Record<string, Captured> = {}
 
-const toCap = (r: DeviceReply): Captured => ({ status: r.status, headers: r.headers, body: r.body })
 
 beforeAll(async () => {
   // Replies that name other hosts (redirects, XAddrs) must never make the drivers leave loopback.

@@ -21,12 +21,12 @@ import { announcement, probeMatches, type WsdTarget } from '../../lab/discovery/
 import { DeviceKind, Diagnostic, FoundDevice, Protocol, type NetInterface } from '../../shared/contract/devices'
 import { HOSTILE_STRINGS, int, mutateText, pick, randomString, rng, type Rng } from '../../shared/testing/fuzz'
 import { installNetJail, type NetJail } from '../audit/testing/net-jail'
-import { deviceRequest, type DeviceReply } from '../devices/http'
+import { deviceRequest } from '../devices/http'
 import { soapEnvelope } from '../devices/xml'
 import { wsUsernameToken } from '../devices/auth'
 import { IsapiClient } from '../devices/nvr'
 import {
-  fuzzServer, hostileChallenge, hostileReply, mutateBytes, mutateXml, settle, unreadableText, watchProcess, type Captured, type FuzzReply, type FuzzServer, type SeenRequest,
+  fuzzServer, hostileChallenge, hostileReply, mutateBytes, mutateXml, settle, toCap, unreadableText, watchProcess, type Captured, type FuzzReply, type FuzzServer, type SeenRequest,
 } from '../devices/testing/reply-fuzz'
 import { probeHost } from './fingerprint'
 import { mdnsQuery } from './mdns'
@@ -74,7 +74,6 @@ vi.mock('./udp', async (importOriginal) => {
 let jail: NetJail
 let watch: ReturnType<typeof watchProcess>
 const cap: Record<string, Captured> = {}
-const toCap = (r: DeviceReply): Captured => ({ status: r.status, headers: r.headers, body: r.body })
 
 beforeAll(async () => {
   jail = installNetJail()

@@ -280,6 +280,9 @@ export interface Captured {
   body: Buffer
 }
 
+/** A real device reply kept as the base that the mutators damage. */
+export const toCap = (r: Captured): Captured => ({ status: r.status, headers: r.headers, body: r.body })
+
 const CONTENT_TYPES = ['text/html', 'text/html; charset=utf-8', 'application/json', 'application/xml', 'text/xml', 'application/soap+xml; charset=utf-8', 'text/plain', 'application/octet-stream', 'x/y; charset=klingon', 'multipart/form-data; boundary=', '']
 
 /** The captured reply with a damaged body, and sometimes another status or content type. */
