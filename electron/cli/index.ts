@@ -1,15 +1,13 @@
-import { AppError } from '../../shared/contract/common'
 import { UsageError, type Command } from './command'
-import { serveCommand } from './commands/serve'
 
-// Subcommands are loaded lazily so `support-console qr decode` does not pay for the HTTP host.
+// Subcommands are loaded lazily (each is a chunk of the build, see scripts/build-cli.mjs) so
+// `support-console --help` loads none of them and `qr decode` does not pay for the HTTP host.
 const commands: Record<string, () => Promise<Command>> = {
-  serve: async () => serveCommand,
+  serve: async () => (await import('./commands/serve')).serveCommand,
   qr: async () => (await import('./commands/qr')).qrCommand,
   audit: async () => (await import('./commands/audit')).auditCommand,
   discover: async () => (await import('./commands/discover')).discoverCommand,
   device: async () => (await import('./commands/device')).deviceCommand,
-  lab: async () => (await import('../../lab/cli')).labCommand,
 }
 
 const summaries: Record<string, string> = {
@@ -18,12 +16,15 @@ const summaries: Record<string, string> = {
   audit: 'verify the hash-chained audit trail, list entries',
   discover: 'find devices on one named interface (WS-Discovery, SSDP, mDNS, SADP, sweep)',
   device: 'info, backup, restore, reboot or factory-reset one device, audited',
-  lab: 'start the lab bench of simulated intercoms and NVRs',
 }
 
-/** Registered by feature modules that live outside the console proper (the lab bench). */
-export function registerCommand(name: string, load: () => Promise<Command>): void {
+/**
+ * Registered by what lives outside the console proper: the lab bench (test infrastructure,
+ * never shipped, so product code does not import it) is added by bin/support-console.mjs.
+ */
+export function registerCommand(name: string, summary: string, load: () => Promise<Command>): void {
   commands[name] = load
+  summaries[name] = summary
 }
 
 function usage(): string {
@@ -60,6 +61,8 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`${e.message}\n\n${cmd.help}`)
       return 2
     }
+    // Loaded only here: zod (under the contract) is not needed to print help or usage.
+    const { AppError } = await import('../../shared/contract/common')
     if (e instanceof AppError) {
       console.error(`Error: ${e.message}${e.hint ? `\n${e.hint}` : ''}`)
       return 1

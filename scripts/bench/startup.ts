@@ -18,6 +18,9 @@ app.db.transaction(() => {
 await app.close()
 
 const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] })
+// One start first: builds out/cli if a source changed and fills the compile cache, as any
+// earlier start on this machine would have.
+await (await startConsole({ dataDir })).stop()
 const ours: number[] = []
 const anchor: number[] = []
 for (let i = 0; i < 5; i++) {
@@ -43,4 +46,4 @@ for (let i = 0; i < 5; i++) {
   await p2.close()
 }
 await browser.close()
-report('host start → ticket list interactive (2,000 tickets)', median(ours), 'ms', { name: 'bare node http + page', value: median(anchor) }, '< 1500 ms')
+report('host start → ticket list interactive (2,000 tickets)', median(ours), 'ms', { name: 'bare node http + page', value: median(anchor) }, '< 700 ms')

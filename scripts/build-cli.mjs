@@ -1,0 +1,128 @@
+// The compiled runtime of the `support-console` command and the browser host: esbuild
+// bundles electron/cli/index.ts (and the QR decoder's worker) into out/cli/, ESM, one chunk
+// per lazily loaded subcommand, node_modules left external (native modules such as
+// better-sqlite3 and sharp load from node_modules as they are). Nothing is transpiled at
+// start: `support-console --help` loads one small file.
+//
+// `npm ci` builds it (`prepare`). bin/support-console.mjs calls ensureCliBuild() at every
+// start: when a source the last build read is newer than that build (a checkout, a merge,
+// an edit), it rebuilds first (about 0.2 s), so a test or an agent never runs stale code.
+// `node scripts/build-cli.mjs [--force]` builds by hand.
+//
+// Several processes may start at once on a stale build (parallel tests): every file is
+// written to a temporary name and renamed, chunks have content-hashed names, and the
+// manifest is written last, so a reader sees either the old build or the new one, and a
+// process still running from the old build finds its chunks (unused ones are removed a
+// day later).
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+export const CLI_OUT = join(root, 'out', 'cli')
+const MANIFEST = join(CLI_OUT, 'manifest.json')
+const ENTRY = join(CLI_OUT, 'index.js')
+const KEEP_UNUSED_MS = 24 * 3600_000
+// Read by every build besides the sources esbuild reports.
+const CONFIG_INPUTS = ['scripts/build-cli.mjs', 'tsconfig.json', 'package.json']
+
+/** Why the build in out/cli cannot be used as it is, or null when it is current. */
+export function staleReason() {
+  let manifest
+  try {
+    manifest = JSON.parse(readFileSync(MANIFEST, 'utf8'))
+  } catch {
+    return 'there is no build yet'
+  }
+  if (!existsSync(ENTRY)) return 'the build is incomplete'
+  for (const f of manifest.inputs) {
+    let m
+    try {
+      m = statSync(join(root, f)).mtimeMs
+    } catch {
+      return `${f} was removed`
+    }
+    if (m > manifest.startedAt) return `${f} changed`
+  }
+  return null
+}
+
+function writeAtomic(path, contents) {
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+  writeFileSync(tmp, contents)
+  renameSync(tmp, path)
+}
+
+/** Builds out/cli now. Returns the time it took, ms. */
+export async function buildCli() {
+  const t0 = performance.now()
+  // Taken before esbuild reads anything: a file saved during the build is newer than this
+  // and makes the next start rebuild.
+  const startedAt = Date.now()
+  const { build } = await import('esbuild')
+  const r = await build({
+    absWorkingDir: root,
+    entryPoints: { index: 'electron/cli/index.ts', 'decoder-worker': 'electron/qr/decoder-worker.ts' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    packages: 'external',
+    // Chunks sit beside the entries: code finds files relative to its own module
+    // (electron/core/paths.ts: the root two levels up; the QR pool: ./decoder-worker.js).
+    outdir: CLI_OUT,
+    entryNames: '[name]',
+    chunkNames: '[name]-[hash]',
+    sourcemap: 'linked',
+    metafile: true,
+    write: false,
+    logLevel: 'silent',
+    // The lab is test infrastructure and never part of the product; the bin adds it from source.
+    plugins: [{ name: 'no-lab', setup: (b) => b.onResolve({ filter: /(^|\/)lab\// }, (a) => ({ errors: [{ text: `product code imports the lab (${a.path} from ${a.importer})` }] })) }],
+  }).catch((e) => {
+    const lines = (e.errors ?? []).map((m) => `  ${m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ` : ''}${m.text}`)
+    throw new Error(`The console could not be built (scripts/build-cli.mjs):\n${lines.join('\n') || e.message}\nFix the error above and run the command again.`)
+  })
+  mkdirSync(CLI_OUT, { recursive: true })
+  const entries = new Set(['index.js', 'index.js.map', 'decoder-worker.js', 'decoder-worker.js.map'])
+  const written = new Set(['manifest.json'])
+  // Chunks first (content-hashed names: an existing one is already right), entries after.
+  const files = [...r.outputFiles].sort((a, b) => Number(entries.has(relative(CLI_OUT, a.path))) - Number(entries.has(relative(CLI_OUT, b.path))))
+  for (const f of files) {
+    const name = relative(CLI_OUT, f.path)
+    written.add(name)
+    if (!entries.has(name) && existsSync(f.path)) continue
+    mkdirSync(dirname(f.path), { recursive: true })
+    writeAtomic(f.path, f.contents)
+  }
+  const inputs = [...new Set([...Object.keys(r.metafile.inputs), ...CONFIG_INPUTS])].filter((f) => !f.includes('node_modules/')).sort()
+  writeAtomic(MANIFEST, JSON.stringify({ startedAt, inputs }, null, 1))
+  for (const name of readdirSync(CLI_OUT)) {
+    const p = join(CLI_OUT, name)
+    if (!written.has(name) && Date.now() - statSync(p).mtimeMs > KEEP_UNUSED_MS) unlinkSync(p)
+  }
+  return performance.now() - t0
+}
+
+/** The entry of a current build (built first when missing or stale), as a file path. */
+export async function ensureCliBuild() {
+  if (staleReason() !== null) await buildCli()
+  return ENTRY
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const force = process.argv.includes('--force')
+  const why = force ? 'asked to (--force)' : staleReason()
+  if (why === null) {
+    console.log('The console build in out/cli is current.')
+  } else {
+    try {
+      const ms = await buildCli()
+      console.log(`Console built into out/cli in ${Math.round(ms)} ms (${why}).`)
+    } catch (e) {
+      console.error(e.message)
+      process.exit(1)
+    }
+  }
+}
