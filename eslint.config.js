@@ -1,6 +1,8 @@
 import js from '@eslint/js'
 import pluginVue from 'eslint-plugin-vue'
 import tseslint from 'typescript-eslint'
+import layers from './scripts/lint/eslint-plugin.mjs'
+import { LAYER_DEBT } from './scripts/lint/layer-debt.mjs'
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'out/', 'dist/', 'test-results/', 'playwright-report/', '**/*.d.ts'] },
@@ -32,6 +34,15 @@ export default tseslint.config(
         { selector: "CallExpression[callee.property.name='openExternal']:not([callee.object.name='shell'])", message: 'Open links only through safeOpenExternal.' },
       ],
       'vue/multi-word-component-names': 'off',
+    },
+  },
+  // Layers on every import, and no import circles in product code (docs/architecture.md).
+  {
+    files: ['{electron,db,shared,renderer,lab}/**/*.{ts,mts,js,mjs,vue}'],
+    plugins: { layers },
+    rules: {
+      'layers/imports': ['error', { debt: LAYER_DEBT }],
+      'layers/no-circle': 'error',
     },
   },
 )

@@ -2,12 +2,12 @@
 // DeviceOpsPort (electron/workflows/device-port.ts) and runs everything through the same
 // inventory operations, so their guards, credential rules and audit apply.
 import { AppError } from '../../shared/contract/common'
-import type { Device } from '../../shared/contract/devices'
+import type { Backup, Device, OpResult } from '../../shared/contract/devices'
 import { DEFAULT_PORTS } from '../discovery/fingerprint'
 import { adoptCreds, withCreds } from './credentials'
-import type { DeviceOps } from './device-ops'
 import { addByAddress } from './discovery-ops'
-import { loginTarget, sha256 } from './ops-core'
+import { loginTarget, sha256, type OpsCore } from './ops-core'
+import type { WaitOptions } from './rediscover'
 import { AlreadyRejectedError } from './rejected-logins'
 import type { Credentials } from './twon'
 
@@ -21,8 +21,20 @@ export interface OpContext {
   progress?: (label: string, done?: number, total?: number | null) => void
 }
 
+/**
+ * What the port uses of DeviceOps (device-ops.ts builds the port with itself). Declared here
+ * rather than imported, so that device-ops.ts → address-port.ts is the only direction.
+ */
+export interface AddressOps extends OpsCore {
+  backup(id: number, ticketId: number): Promise<Backup>
+  restore(id: number, o: { ticketId: number; backupId: number; confirmSerial: string }): Promise<OpResult>
+  factoryReset(id: number, o: { ticketId: number; confirmSerial: string; network?: boolean; backupSha256?: string }): Promise<OpResult>
+  setPassword(id: number, o: { ticketId: number; confirmSerial: string; username?: string; currentPassword?: string; newPassword: string }): Promise<OpResult>
+  waitForDevice(serial: string, o: WaitOptions): Promise<Device | null>
+}
+
 /** The inventory device at an address (probed and added when not known yet). */
-async function deviceAt(ops: DeviceOps, at: DeviceAddress, creds: Credentials | null): Promise<Device> {
+async function deviceAt(ops: AddressOps, at: DeviceAddress, creds: Credentials | null): Promise<Device> {
   const ip = at.host
   const prior = (await ops.repo.list({ search: ip, limit: 50 })).find((x) => x.ip === ip)
   if (prior && (prior.serial || !creds)) {
@@ -34,7 +46,7 @@ async function deviceAt(ops: DeviceOps, at: DeviceAddress, creds: Credentials | 
   return r.device
 }
 
-export function addressPort(ops: DeviceOps) {
+export function addressPort(ops: AddressOps) {
   return {
     identify: async (at: DeviceAddress, ctx: OpContext) => {
       ctx.progress?.(`Identifying ${at.host}…`)

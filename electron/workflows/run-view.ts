@@ -4,9 +4,9 @@ import type { Ticket } from '../../shared/contract/tickets'
 import type { CurrentStep, TimelineEntry, WorkflowRun } from '../../shared/contract/workflows'
 import type { RunRow, WorkflowsRepo } from '../../db/repos/workflows'
 import { projectedPath, type ProcedureDef, type StepDef } from './definition'
-import { REVEALED } from './step-context'
+import { REVEALED, type LiveProgress } from './step-context'
 
-export interface LiveProgress { label: string; done: number; total: number | null }
+export type { LiveProgress }
 
 /** Facts the agent sees; anything not a scalar (or named like a secret) stays inside. */
 const HIDDEN_FACT = /pass|secret|code|token/i

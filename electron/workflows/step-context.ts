@@ -2,20 +2,36 @@
 // rest), progress, the step's attachments (in the evidence vault), a one-time reveal, audit.
 import { AppError } from '../../shared/contract/common'
 import type { Ticket } from '../../shared/contract/tickets'
-import type { RunRow, StepRow } from '../../db/repos/workflows'
+import type { RunRow, StepRow, WorkflowsRepo } from '../../db/repos/workflows'
 import type { ActionContext } from './actions'
 import type { RunAttachments } from './attachments'
 import type { StepDef } from './definition'
-import type { EngineDeps } from './engine'
-import type { LiveProgress } from './run-view'
 
 /** Fact holding a pending one-time reveal { label, secret }. */
 export const REVEAL = '_reveal'
 /** Fact naming what was last shown { label, secret }, for "show again" with a reason. */
 export const REVEALED = '_revealed'
 
+/** Progress of a running step, shown on the timeline (run-view.ts). */
+export interface LiveProgress { label: string; done: number; total: number | null }
+
+/**
+ * What a step's context uses of the engine's dependencies. EngineDeps (engine.ts) has all of
+ * it; it is declared here rather than imported so that engine.ts → step-context.ts stays the
+ * only direction (no import circle).
+ */
+export interface StepDeps {
+  repo: Pick<WorkflowsRepo, 'steps' | 'saveRun' | 'files' | 'file'>
+  seal(plain: string): string
+  open(sealed: string): string
+  fingerprint(purpose: string, parts: readonly string[]): string
+  progress(task: string, label: string, done: number, total: number | null, finished: boolean): void
+  changed(runId: number, ticketId: number): void
+  audit(e: { action: string; outcome: Parameters<ActionContext['audit']>[1]; ticketId: number; device: string | null; inputs?: Record<string, unknown>; detail?: string }): Promise<void>
+}
+
 export interface ContextDeps {
-  d: EngineDeps
+  d: StepDeps
   attachments: RunAttachments
   /** Progress of running steps by step row id (shown on the timeline). */
   live: Map<number, LiveProgress>
