@@ -1,19 +1,15 @@
 // Helpers for the lab's own tests (not shipped, not a public API).
-import { createHash, randomBytes } from 'node:crypto'
 import https from 'node:https'
-import { parseAuthParams } from './core/digest'
+import { DigestSession, parseChallenges } from '../electron/devices/auth'
 
+// An independent Digest client (npm), to check the bench against someone else's reading of RFC 7616.
 export { default as DigestFetch } from 'digest-fetch'
 
-/** Compute a Digest Authorization header for one challenge, the way RFC 7616 clients do. */
+/** The Authorization header the console's drivers send for one Digest challenge (electron/devices/auth.ts). */
 export function digestAuthorization(challenge: string, user: string, password: string, method: string, uri: string): string {
-  const p = parseAuthParams(challenge.replace(/^Digest\s+/i, ''))
-  const alg = (p.algorithm ?? 'MD5').toUpperCase()
-  const H = (s: string) => createHash(alg === 'SHA-256' ? 'sha256' : 'md5').update(s).digest('hex')
-  const cnonce = randomBytes(8).toString('hex')
-  const nc = '00000001'
-  const response = H(`${H(`${user}:${p.realm}:${password}`)}:${p.nonce}:${nc}:${cnonce}:auth:${H(`${method}:${uri}`)}`)
-  return `Digest username="${user}", realm="${p.realm}", nonce="${p.nonce}", uri="${uri}", algorithm=${alg}, qop=auth, nc=${nc}, cnonce="${cnonce}", response="${response}"`
+  const c = parseChallenges([challenge]).find((x) => x.scheme === 'digest')
+  if (!c) throw new Error(`Not a Digest challenge: ${challenge}`)
+  return new DigestSession(c).header(method, uri, user, password)
 }
 
 /** Split a combined WWW-Authenticate value holding several Digest challenges. */

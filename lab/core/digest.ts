@@ -4,6 +4,10 @@
 // otherwise correct response is answered with stale=true, the case that confuses 2N
 // clients into re-login loops (2n-intercom.md §1).
 import { createHash } from 'node:crypto'
+// The parameters of an Authorization header are read by the drivers' own parser: one Digest
+// implementation for the console and the bench, linear in the header (a hostile header was
+// quadratic in the copy this file had).
+import { parseParams } from '../../electron/devices/auth'
 import type { SimClock } from './clock'
 import type { SeededRng } from './rng'
 
@@ -22,13 +26,6 @@ export type AuthResult =
   | { ok: false; reason: 'missing' | 'scheme' | 'stale' | 'bad'; user?: string }
 
 const H = (alg: DigestAlgorithm, s: string) => createHash(alg === 'MD5' ? 'md5' : 'sha256').update(s).digest('hex')
-
-export function parseAuthParams(header: string): Record<string, string> {
-  const out: Record<string, string> = {}
-  const re = /([a-zA-Z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g
-  for (let m = re.exec(header); m; m = re.exec(header)) out[m[1].toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3]
-  return out
-}
 
 export class DigestAuth {
   private nonces = new Map<string, number>()
@@ -60,7 +57,7 @@ export class DigestAuth {
   verify(method: string, header: string | undefined, lookup: (user: string) => string | undefined): AuthResult {
     if (!header) return { ok: false, reason: 'missing' }
     if (!/^digest\s/i.test(header)) return { ok: false, reason: 'scheme' }
-    const p = parseAuthParams(header.slice(7))
+    const p = parseParams(header.slice(7))
     const alg = (p.algorithm ?? 'MD5').toUpperCase() as DigestAlgorithm
     if (!this.opts.algorithms.includes(alg) || p.realm !== this.opts.realm || !p.nonce || !p.uri || !p.response || !p.username) {
       return { ok: false, reason: 'bad', user: p.username }
