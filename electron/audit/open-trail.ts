@@ -1,6 +1,7 @@
-// Opens a data folder's database for checking it, never for writing: `audit verify` must not
-// change what it examines (no migration, no WAL checkpoint, no journal switch) and must work
-// on a folder the auditor may only read (a copy on a read-only share, a seized disk).
+// Opens a data folder's database for checking or reading it, never for writing: `audit verify`
+// and `audit list` must not change what they examine (no migration, no WAL checkpoint, no
+// journal switch, no new database) and must work on a folder the auditor may only read (a
+// copy on a read-only share, a seized disk).
 import BetterSqlite3, { type Database } from 'better-sqlite3'
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -22,10 +23,10 @@ export interface OpenTrail {
  * what to do) a missing database, one written by a newer console and one that needs a
  * migration first: verifying it would mean changing it.
  */
-export function openTrailReadOnly(dataDir: string): OpenTrail {
+export function openTrailReadOnly(dataDir: string, purpose: 'verify' | 'list' = 'verify'): OpenTrail {
   const file = join(dataDir, DB_FILE)
   if (!existsSync(file)) {
-    throw new AppError('NOT_FOUND', `There is no Support Console database in ${dataDir} (${DB_FILE} is missing): nothing to verify.`, {
+    throw new AppError('NOT_FOUND', `There is no Support Console database in ${dataDir} (${DB_FILE} is missing): nothing to ${purpose}.`, {
       hint: 'Name the folder the console uses with --data-dir (its path is shown under Settings).',
     })
   }
@@ -56,7 +57,7 @@ export function openTrailReadOnly(dataDir: string): OpenTrail {
     }
   }
   try {
-    checkSchema(opened.db, dataDir)
+    checkSchema(opened.db, dataDir, purpose)
   } catch (e) {
     opened.close()
     throw e
@@ -76,19 +77,19 @@ function readOnly(file: string): Database {
   }
 }
 
-function checkSchema(db: Database, dataDir: string): void {
+function checkSchema(db: Database, dataDir: string, purpose: 'verify' | 'list'): void {
   const version = schemaVersion(db)
   const known = Math.max(...migrations.map((m) => m.version))
   if (version > known) {
     throw new AppError('STORAGE', `The database in ${dataDir} was written by a newer Support Console (database version ${version}; this one knows up to ${known}).`, {
-      hint: 'Verify it with that newer console. Nothing was changed.',
+      hint: `${purpose === 'verify' ? 'Verify' : 'List'} it with that newer console. Nothing was changed.`,
     })
   }
   const applied = appliedVersions(db)
   const pending = migrations.filter((m) => !applied.has(m.version)).sort((a, b) => a.version - b.version)
   if (pending.length) {
-    throw new AppError('STORAGE', `The database in ${dataDir} needs migrating before this console can verify it (missing: ${pending.map((m) => `${m.version} ${m.name}`).join(', ')}). Verify opens it read-only and does not migrate it.`, {
-      hint: 'Verify it with the console version that wrote it, or start this console once on the folder (it migrates on start, keeping every entry) and verify then. Nothing was changed.',
+    throw new AppError('STORAGE', `The database in ${dataDir} needs migrating before this console can ${purpose} it (missing: ${pending.map((m) => `${m.version} ${m.name}`).join(', ')}). ${purpose === 'verify' ? 'Verify' : 'Listing'} opens it read-only and does not migrate it.`, {
+      hint: `${purpose === 'verify' ? 'Verify' : 'List'} it with the console version that wrote it, or start this console once on the folder (it migrates on start, keeping every entry) and ${purpose} then. Nothing was changed.`,
     })
   }
 }

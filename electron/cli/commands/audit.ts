@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs'
 import { defaultDataDir } from '../../core/data-dir'
-import { openDatabase } from '../../../db/database'
 import { AuditQueryRepo } from '../../../db/repos/audit-query'
 import { toAuditItem } from '../../core/handlers/audit'
 import { verifyAll } from '../../audit/integrity'
@@ -25,7 +24,7 @@ const HELP = `Usage: support-console audit <verify|list> [options]
       machine; with --data-dir as well, also checks its entries are in that trail.
 
   audit list [--data-dir DIR] [--ticket N] [--action A] [--limit N] [--json]
-      Prints audit entries, newest first.
+      Prints audit entries, newest first. Opens the database read-only, like verify.
 
 Options:
   --data-dir DIR  Folder of the database (default: $SUPPORT_CONSOLE_DATA_DIR or ${defaultDataDir({})})
@@ -82,7 +81,9 @@ async function verify(argv: string[]): Promise<number> {
 
 async function list(argv: string[]): Promise<number> {
   const { values } = parse(argv, { 'data-dir': { type: 'string' }, ticket: { type: 'string' }, action: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } })
-  const db = openDatabase(values['data-dir'] ?? defaultDataDir())
+  // Read-only, never migrated or created: listing must not change the trail it shows.
+  const trail = openTrailReadOnly(values['data-dir'] ?? defaultDataDir(), 'list')
+  const db = trail.db
   try {
     const { rows, total } = new AuditQueryRepo(db).page({ ticketId: intOption(values.ticket, 'ticket', 1, Number.MAX_SAFE_INTEGER), action: values.action, limit: intOption(values.limit, 'limit', 1, 100_000) ?? 50 })
     const items = rows.map(toAuditItem)
@@ -97,7 +98,7 @@ async function list(argv: string[]): Promise<number> {
     console.log(`${items.length} of ${total} entries shown.`)
     return 0
   } finally {
-    db.close()
+    trail.close()
   }
 }
 
