@@ -16,7 +16,7 @@
 // An import goes down the list, or stays within its layer; the desktop shell and the CLI are
 // separate programs and never import each other, and the shell does not import the host. The renderer imports only renderer/ and shared/ (it
 // talks to the rest through the bridge). Product code never imports the lab, e2e/, scripts/,
-// tests or test helpers (`testing/` folders). Only the shell imports 'electron'; shared/
+// tests or test helpers (`testing/` folders, `testing.ts` files). Only the shell imports 'electron'; shared/
 // imports no Node built-in (it runs in the renderer too).
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve, sep } from 'node:path'
@@ -41,7 +41,7 @@ const posix = (p) => p.split(sep).join('/')
 /** 'test' for tests, test helpers, the lab, e2e and tools; null outside the checked folders. */
 export function layerOf(rel) {
   rel = posix(rel)
-  if (/\.(test|spec)\.[cm]?[jt]s$/.test(rel) || /(^|\/)testing\//.test(rel) || /^(lab|e2e|scripts|bin)\//.test(rel)) return 'test'
+  if (/\.(test|spec)\.[cm]?[jt]s$/.test(rel) || /(^|\/)testing(\/|\.ts$)/.test(rel) || /^(lab|e2e|scripts|bin)\//.test(rel)) return 'test'
   if (rel.startsWith('shared/')) return 'shared'
   if (rel.startsWith('db/')) return 'db'
   if (rel.startsWith('renderer/')) return 'renderer'

@@ -49,6 +49,8 @@ describe('layer rules on a fixture tree', () => {
     // Type-only imports count: this is how the service locator spreads.
     'electron/devices/ops.ts': "import type { App } from '../core/app'\nexport type O = App\n",
     'electron/qr/decode.ts': "export const helper = () => import('../../lab/test-helpers')\n",
+    'electron/workflows/testing.ts': 'export const fakeDevices = 1\n',
+    'electron/workflows/service.ts': "import { fakeDevices } from './testing'\nexport const s = fakeDevices\n",
     'electron/photos/window.ts': "import { BrowserWindow } from 'electron'\nexport const w = BrowserWindow\n",
     'electron/main/protocol.ts': "import { serve } from '../host/server'\nexport const p = serve\n",
     'electron/core/secret.ts': "export { main } from '../cli/index'\n",
@@ -74,6 +76,7 @@ describe('layer rules on a fixture tree', () => {
     expect(byFile['electron/devices/ops.ts']).toEqual([expect.stringMatching(/feature code imports root code \(electron\/core\/app\.ts\)/)])
     expect(byFile['electron/core/secret.ts']).toEqual([expect.stringMatching(/feature code imports cli code/)])
     expect(byFile['electron/qr/decode.ts']).toEqual([expect.stringMatching(/product code imports test code \(lab\/test-helpers\.ts\)/)])
+    expect(byFile['electron/workflows/service.ts']).toEqual([expect.stringMatching(/product code imports test code \(electron\/workflows\/testing\.ts\)/)])
     expect(byFile['electron/photos/window.ts']).toEqual([expect.stringMatching(/imports 'electron' outside electron\/main/)])
     expect(byFile['lab/window.ts']).toEqual([expect.stringMatching(/imports 'electron' outside electron\/main/)])
     expect(byFile['electron/main/protocol.ts']).toEqual([expect.stringMatching(/the desktop shell imports electron\/host\/server\.ts/)])
