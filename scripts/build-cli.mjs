@@ -82,7 +82,7 @@ export async function buildCli() {
     plugins: [{ name: 'no-lab', setup: (b) => b.onResolve({ filter: /(^|\/)lab\// }, (a) => ({ errors: [{ text: `product code imports the lab (${a.path} from ${a.importer})` }] })) }],
   }).catch((e) => {
     const lines = (e.errors ?? []).map((m) => `  ${m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ` : ''}${m.text}`)
-    throw new Error(`The console could not be built (scripts/build-cli.mjs):\n${lines.join('\n') || e.message}\nFix the error above and run the command again.`)
+    throw new Error(`The console could not be built (scripts/build-cli.mjs):\n${lines.join('\n') || e.message}\nFix the error above and run the command again.`, { cause: e })
   })
   mkdirSync(CLI_OUT, { recursive: true })
   const entries = new Set(['index.js', 'index.js.map', 'decoder-worker.js', 'decoder-worker.js.map'])
@@ -107,7 +107,14 @@ export async function buildCli() {
 
 /** The entry of a current build (built first when missing or stale), as a file path. */
 export async function ensureCliBuild() {
-  if (staleReason() !== null) await buildCli()
+  const why = staleReason()
+  if (why === null) return ENTRY
+  try {
+    await buildCli()
+  } catch (e) {
+    if (!['EACCES', 'EPERM', 'EROFS'].includes(e.code)) throw e
+    throw new Error(`The console's build in ${CLI_OUT} must be remade (${why}) but cannot be written here: ${e.message}\nRun "npm run build:cli" in ${root} as the user who installed it, then run the command again.`, { cause: e })
+  }
   return ENTRY
 }
 
