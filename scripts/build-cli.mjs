@@ -1,20 +1,21 @@
 // The compiled runtime of the `support-console` command and the browser host: esbuild
 // bundles electron/cli/index.ts (and the QR decoder's worker) into out/cli/, ESM, one chunk
-// per lazily loaded subcommand, node_modules left external (native modules such as
-// better-sqlite3 and sharp load from node_modules as they are). Nothing is transpiled at
-// start: `support-console --help` loads one small file.
+// per lazily loaded subcommand, with the pure-JavaScript packages inside (native and wasm
+// ones such as better-sqlite3 and sharp load from node_modules as they are). Nothing is
+// transpiled at start: `support-console --help` loads one small file.
 //
-// `npm ci` builds it (`prepare`). bin/support-console.mjs calls ensureCliBuild() at every
-// start: when a source the last build read is newer than that build (a checkout, a merge,
-// an edit), it rebuilds first (about 0.2 s), so a test or an agent never runs stale code.
-// `node scripts/build-cli.mjs [--force]` builds by hand.
+// `npm ci` builds it (`prepare`, always: node_modules was just replaced).
+// bin/support-console.mjs calls ensureCliBuild() at every start: when a source the last
+// build read is newer than that build (a checkout, a merge, an edit), it rebuilds first (a
+// few seconds), so a test or an agent never runs stale code. `node scripts/build-cli.mjs
+// [--force]` builds by hand.
 //
-// Several processes may start at once on a stale build (parallel tests): every file is
-// written to a temporary name and renamed, chunks have content-hashed names, and the
-// manifest is written last, so a reader sees either the old build or the new one, and a
-// process still running from the old build finds its chunks (unused ones are removed a
-// day later).
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+// Several processes may start at once on a stale build (parallel tests): one builds (a lock
+// file) while the others wait for it; every file is written to a temporary name and
+// renamed, chunks have content-hashed names, and the manifest is written last, so a reader
+// sees either the old build or the new one, and a process still running from the old build
+// finds its chunks (unused ones are removed a day later).
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -23,8 +24,10 @@ export const CLI_OUT = join(root, 'out', 'cli')
 const MANIFEST = join(CLI_OUT, 'manifest.json')
 const ENTRY = join(CLI_OUT, 'index.js')
 const KEEP_UNUSED_MS = 24 * 3600_000
+const EXTERNAL = ['better-sqlite3', 'sharp', 'zxing-wasm', 'heic-decode', 'electron']
 // Read by every build besides the sources esbuild reports.
-const CONFIG_INPUTS = ['scripts/build-cli.mjs', 'tsconfig.json', 'package.json']
+// package-lock.json: the bundled packages change with it.
+const CONFIG_INPUTS = ['scripts/build-cli.mjs', 'tsconfig.json', 'package.json', 'package-lock.json']
 
 /** Why the build in out/cli cannot be used as it is, or null when it is current. */
 export function staleReason() {
@@ -68,7 +71,12 @@ export async function buildCli() {
     format: 'esm',
     platform: 'node',
     target: 'node22',
-    packages: 'external',
+    // Pure-JavaScript packages are bundled in: the host otherwise loads ~600 files from
+    // node_modules at start (pdf-lib, zod, axios… one resolution and one read each). Native
+    // and wasm packages, which find files next to themselves, load from node_modules.
+    external: EXTERNAL,
+    // CommonJS packages bundled into ESM still call require() for Node's built-ins.
+    banner: { js: "import { createRequire as __scRequire } from 'node:module'; const require = __scRequire(import.meta.url);" },
     // Chunks sit beside the entries: code finds files relative to its own module
     // (electron/core/paths.ts: the root two levels up; the QR pool: ./decoder-worker.js).
     outdir: CLI_OUT,
@@ -105,15 +113,50 @@ export async function buildCli() {
   return performance.now() - t0
 }
 
+const LOCK = join(root, 'out', 'cli.build-lock')
+const LOCK_STALE_MS = 120_000
+
+/** Takes the build lock, or returns false when another process holds it (a lock left by a crash expires). */
+function lock() {
+  mkdirSync(dirname(LOCK), { recursive: true })
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(LOCK, String(process.pid), { flag: 'wx' })
+      return true
+    } catch (e) {
+      // A folder we may not write to: nobody can build here; buildCli() will say so.
+      if (e.code !== 'EEXIST') return true
+      try {
+        if (Date.now() - statSync(LOCK).mtimeMs < LOCK_STALE_MS) return false
+        unlinkSync(LOCK)
+      } catch {
+        // removed meanwhile: try again
+      }
+    }
+  }
+  return false
+}
+
 /** The entry of a current build (built first when missing or stale), as a file path. */
 export async function ensureCliBuild() {
-  const why = staleReason()
+  let why = staleReason()
   if (why === null) return ENTRY
+  // Another process is building: wait for it rather than building the same thing again.
+  const until = Date.now() + LOCK_STALE_MS
+  let mine = lock()
+  while (!mine && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 100))
+    why = staleReason()
+    if (why === null) return ENTRY
+    mine = lock()
+  }
   try {
     await buildCli()
   } catch (e) {
     if (!['EACCES', 'EPERM', 'EROFS'].includes(e.code)) throw e
     throw new Error(`The console's build in ${CLI_OUT} must be remade (${why}) but cannot be written here: ${e.message}\nRun "npm run build:cli" in ${root} as the user who installed it, then run the command again.`, { cause: e })
+  } finally {
+    if (mine) rmSync(LOCK, { force: true })
   }
   return ENTRY
 }
