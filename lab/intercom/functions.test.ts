@@ -4,7 +4,7 @@
 // dir are System functions).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBench, type Bench } from '../bench'
-import { DigestFetch } from '../test-helpers'
+import { DigestFetch, type Loose } from '../test-helpers'
 import type { Intercom } from './intercom'
 
 let bench: Bench
@@ -132,8 +132,8 @@ describe('service security grouped as the manual groups it (§5 table)', () => {
   })
 
   it('the web interface refuses settings for services the device does not have', async () => {
-    const login = await (await fetch(`${base}/web/login`, { method: 'POST', body: JSON.stringify({ username: d.web.username, password: d.web.password }) })).json()
-    const put = (services: unknown) => fetch(`${base}/web/services`, { method: 'PUT', headers: { 'X-Session': login.result.session }, body: JSON.stringify({ services }) }).then((r) => r.json())
+    const login = await (await fetch(`${base}/web/login`, { method: 'POST', body: JSON.stringify({ username: d.web.username, password: d.web.password }) })).json() as Loose
+    const put = (services: unknown) => fetch(`${base}/web/services`, { method: 'PUT', headers: { 'X-Session': login.result.session }, body: JSON.stringify({ services }) }).then((r) => r.json() as Promise<Loose>)
     for (const name of ['config', 'firmware', 'cert']) expect((await put({ [name]: { auth: 'basic' } })).error, name).toMatchObject({ code: 12, param: name })
     expect((await put({ audio: { auth: 'basic' } })).success).toBe(true)
     expect(d.services.audio.auth).toBe('basic')

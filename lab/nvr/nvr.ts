@@ -136,6 +136,15 @@ export class Nvr extends SimDevice {
     return `http://${this.ip}:${this.host.ports.onvif}/onvif/device_service`
   }
 
+  mediaXaddr(): string {
+    return `http://${this.ip}:${this.host.ports.onvif}/onvif/media_service`
+  }
+
+  /** ONVIF scopes, for WS-Discovery and GetScopes alike (discovery.md §2.3). */
+  scopes(): string[] {
+    return ['onvif://www.onvif.org/Profile/Streaming', 'onvif://www.onvif.org/type/video_encoder', 'onvif://www.onvif.org/type/NetworkVideoTransmitter', `onvif://www.onvif.org/hardware/${this.model}`, `onvif://www.onvif.org/name/2M_${this.model}`, 'onvif://www.onvif.org/location/lab']
+  }
+
   /** Factory reset: passwords back to the factory one; "full"/Hard also resets the address. */
   async factoryReset(full: boolean): Promise<void> {
     for (const u of this.users) u.password = this.factoryPassword
