@@ -180,6 +180,20 @@ function compareVersions(a: string, b: string): number {
 }
 
 export async function handleApi(d: Intercom, req: Req): Promise<Reply> {
+  const reply = await route(d, req)
+  return d.quirks.newerFirmwareFields ? withNewerFields(reply) : reply
+}
+
+/** The newerFirmwareFields quirk: unknown fields in the envelope and in every result object. */
+function withNewerFields(reply: Reply): Reply {
+  if (!/json/.test(String(reply.headers?.['Content-Type'] ?? '')) || typeof reply.body !== 'string') return reply
+  const env = JSON.parse(reply.body) as { success: boolean; result?: Record<string, unknown> }
+  const extra = { capabilitiesHash: 'a1b2c3d4', tzShift: 60, futureOptions: { level: 2, tags: ['x', 'y'] } }
+  if (env.result && typeof env.result === 'object' && !Array.isArray(env.result)) env.result = { ...env.result, ...extra }
+  return { ...reply, body: JSON.stringify({ ...env, apiVersion: '3.9' }, null, 2) }
+}
+
+async function route(d: Intercom, req: Req): Promise<Reply> {
   const path = req.path.replace(/^\/api\//, '').replace(/\/+$/, '')
   if (path === 'system/info') {
     // Identification answers whatever the access settings are (§3.1).

@@ -52,8 +52,10 @@ export class Intercom extends SimDevice {
    * Field quirks. infoFollowsTransport ([I], a simulation option): firmware that applies the
    * System API's HTTPS-only setting to /api/system/info too, answering error 7 over plain
    * HTTP (the documented behaviour, §3.1, is that identification always answers).
+   * newerFirmwareFields: every JSON reply carries fields this simulator's firmware does not
+   * define, as newer firmware adds them (§8 "Firmware drift": hash, tzShift…); clients must ignore them.
    */
-  quirks = { configLoginPage: false, postNeedsContentType: false, infoFollowsTransport: false }
+  quirks = { configLoginPage: false, postNeedsContentType: false, infoFollowsTransport: false, newerFirmwareFields: false }
   readonly log: EventLog
   readonly digest: DigestAuth
   cert!: DeviceCert

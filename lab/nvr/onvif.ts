@@ -107,6 +107,7 @@ export async function handleOnvif(d: Nvr, req: Req): Promise<Reply> {
     const level = d.users.find((u) => u.userName === auth.user)?.level
     if (ADMIN_ONLY.has(op) && level !== 'Administrator') return fault(400, 'Sender', 'ter:NotAuthorized', 'Sender not Authorized: insufficient privileges')
   }
+  if (d.onvif.unsupported.includes(op)) return fault(500, 'Receiver', 'ter:ActionNotSupported', `${op} is not supported`)
   if (service === 'media') return handleMedia(d, op, args)
   const xaddr = d.xaddr()
   switch (op) {
