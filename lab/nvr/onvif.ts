@@ -123,6 +123,10 @@ export async function handleOnvif(d: Nvr, req: Req): Promise<Reply> {
       return soap(200, networkInterfaces(d))
     case 'GetScopes':
       return soap(200, scopes(d))
+    case 'GetNetworkDefaultGateway':
+      return soap(200, `<tds:GetNetworkDefaultGatewayResponse><tds:NetworkGateway><tt:IPv4Address>${esc(d.ip.replace(/\.\d+$/, '.1'))}</tt:IPv4Address></tds:NetworkGateway></tds:GetNetworkDefaultGatewayResponse>`)
+    case 'GetDNS':
+      return soap(200, '<tds:GetDNSResponse><tds:DNSInformation><tt:FromDHCP>false</tt:FromDHCP></tds:DNSInformation></tds:GetDNSResponse>')
     case 'GetDeviceInformation':
       return soap(200, `<tds:GetDeviceInformationResponse><tds:Manufacturer>2M Technology</tds:Manufacturer><tds:Model>${esc(d.model)}</tds:Model><tds:FirmwareVersion>${esc(d.id.firmware)}</tds:FirmwareVersion><tds:SerialNumber>${d.serial}</tds:SerialNumber><tds:HardwareId>${esc(d.model)}</tds:HardwareId></tds:GetDeviceInformationResponse>`)
     case 'SystemReboot':
