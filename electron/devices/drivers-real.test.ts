@@ -111,6 +111,27 @@ describe('ONVIF driver and real SOAP 1.2 faults', () => {
     n.lockout.clear()
   })
 
+  it('a WS-Security-only device (Digest off: 400 + ter:NotAuthorized, no challenge) is served by WS-UsernameToken; a wrong password is one rejection', async () => {
+    const n = bench.nvr(0)
+    n.onvif.auth = 'wsse'
+    n.lockout.clear()
+    try {
+      const good = client()
+      expect(await good.info()).toMatchObject({ serial: n.serial, mac: n.mac })
+      expect(good.authMode).toBe('wsse')
+      const bad = client('wrong-password')
+      let rejected = 0
+      bad.onRejected = () => rejected++
+      await expect(bad.info()).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+      await expect(bad.info()).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+      expect(rejected).toBe(1)
+      expect(n.lockout.remaining('127.0.0.1')).toBe(19)
+    } finally {
+      n.onvif.auth = 'any'
+      n.lockout.clear()
+    }
+  })
+
   it('action not supported (Receiver / ActionNotSupported) says the device lacks the operation', async () => {
     await expect(client().call('GetZeroConfiguration', '<tds:GetZeroConfiguration/>', 'Reading zero configuration')).rejects.toMatchObject({ code: 'DEVICE', message: expect.stringContaining('does not support this ONVIF operation') })
   })

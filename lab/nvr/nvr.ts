@@ -50,11 +50,12 @@ export class Nvr extends SimDevice {
    * ONVIF service settings (scenario controls, kept across reboots like device settings).
    * enabled=false: the ONVIF service is off, as Hikvision-family firmware ships it
    * (nvr-reset.md §9.3): /onvif/* is not served and WS-Discovery stays silent, ISAPI still
-   * answers. auth='digest': WS-UsernameToken is ignored and only HTTP Digest is accepted.
+   * answers. auth='digest': WS-UsernameToken is ignored and only HTTP Digest is accepted;
+   * auth='wsse': HTTP Digest is off, a request without a token gets 400 ter:NotAuthorized.
    * unsupported: operations this firmware answers with ter:ActionNotSupported (older or
    * leaner ONVIF implementations, e.g. without GetNetworkInterfaces).
    */
-  onvif: { enabled: boolean; auth: 'any' | 'digest'; unsupported: string[] } = { enabled: true, auth: 'any', unsupported: [] }
+  onvif: { enabled: boolean; auth: 'any' | 'digest' | 'wsse'; unsupported: string[] } = { enabled: true, auth: 'any', unsupported: [] }
 
   constructor(ctx: LabContext, rng: SeededRng, opts: NvrOptions) {
     super(ctx, rng, opts.ip, [

@@ -68,6 +68,9 @@ function authenticate(d: Nvr, req: Req, header: XmlDoc | undefined): Auth {
   // is not counted as a failure) and answers 401 with its Digest challenge.
   const token = d.onvif.auth === 'digest' ? undefined : header?.Security?.UsernameToken
   if (token) return checkUsernameToken(d, req, token)
+  // WS-Security only (HTTP Digest off): no challenge to offer, so a request without a token is
+  // refused like a bad token, HTTP 400 + ter:NotAuthorized (Core Spec 5.9.1).
+  if (d.onvif.auth === 'wsse') return { ok: false, reply: fault(400, 'Sender', 'ter:NotAuthorized', 'Sender not Authorized: WS-Security UsernameToken required') }
   const r = d.digest.verify(req.method, req.headers.authorization, (u) => d.passwordOf(u))
   if (r.ok) { d.lockout.succeed(req.remote); return { ok: true, user: r.user } }
   if (r.reason === 'bad') d.lockout.fail(req.remote)
