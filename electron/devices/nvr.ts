@@ -341,7 +341,7 @@ export class OnvifClient {
 
 /**
  * A SOAP fault in words. The subcodes (read at every nesting level, see soapBody) say what
- * happened; the ONVIF Core Spec's fault tables (§5.11.2) name the ones an agent can act on.
+ * happened; the ONVIF Core Spec's fault tables ("SOAP fault processing") name the ones an agent can act on.
  */
 export class OnvifFaultError extends AppError {
   constructor(message: string, readonly subcodes: string[], hint?: string) {

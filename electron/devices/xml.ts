@@ -79,7 +79,7 @@ export function soapBody(text: string): { body: XmlNode | null; fault: string | 
   if (fault) {
     const reason = txt(at(fault, 'Reason.Text')) || txt(fault.faultstring) || 'SOAP fault'
     // SOAP 1.2 nests subcodes (Code/Value, Code/Subcode/Value, Code/Subcode/Subcode/Value…,
-    // SOAP 1.2 Part 1 §5.4.6); ONVIF faults use two or three levels, e.g. env:Sender /
+    // SOAP 1.2 Part 1 §5.4.1); ONVIF faults use two or three levels, e.g. env:Sender /
     // ter:OperationProhibited / ter:PasswordTooWeak. All levels are read, a few deep at most.
     const codes = [txt(at(fault, 'Code.Value'))]
     let sub = at(fault, 'Code.Subcode')

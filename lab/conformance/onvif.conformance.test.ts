@@ -117,7 +117,7 @@ const QNAME = /^(?:([A-Za-z_][\w.-]*):)?([A-Za-z_][\w.-]*)$/
 /**
  * A SOAP 1.2 fault as a namespace-aware XML stack reads it (@xmldom/xmldom, not our parser):
  * env:Fault/env:Code/env:Value, then each nested env:Subcode/env:Value. Every Value is an
- * xs:QName (SOAP 1.2 Part 1 §5.4.6) resolved against the in-scope namespaces; a value that is
+ * xs:QName (SOAP 1.2 Part 1 §5.4.1) resolved against the in-scope namespaces; a value that is
  * not a QName (e.g. the old flat "ter:A/ter:B") throws, as a standard SOAP stack does.
  */
 function soap12Fault(xml: string): { code: string; subcodes: { ns: string; local: string }[]; reason: string } {

@@ -19,8 +19,8 @@ export const soap = (status: number, inner: string, headers: Record<string, stri
 
 /**
  * A SOAP 1.2 fault. Subcodes nest, one `<Subcode><Value>` inside the other (SOAP 1.2 Part 1
- * §5.4.6 "SOAP Code element": Subcode contains a Value and an optional Subcode), as the ONVIF
- * Core Specification's fault tables list them (§5.11.2, "Generic faults" / "Specific faults":
+ * §5.4.1 "SOAP Code Element": Subcode contains a Value and an optional Subcode), as the ONVIF
+ * Core Specification's fault tables list them ("SOAP fault processing", generic and specific faults:
  * e.g. env:Sender / ter:OperationProhibited / ter:PasswordTooWeak). Give them outermost first.
  */
 export function fault(status: number, code: 'Sender' | 'Receiver', subcodes: string | string[], reason: string, headers: Record<string, string | string[]> = {}): Reply {
@@ -39,7 +39,7 @@ function checkUsernameToken(d: Nvr, req: Req, token: XmlDoc): Auth {
   const pwText = text(pwNode) ?? ''
   const type = typeof pwNode === 'object' ? String(pwNode['@Type'] ?? '') : ''
   const nonce = text(token.Nonce) ?? ''
-  // Nonce and Created are optional (OASIS WSS UsernameToken Profile 1.1, §3.1 and §3.2: the
+  // Nonce and Created are optional (OASIS WSS UsernameToken Profile 1.1, §3.1: the
   // digest is SHA-1 over nonce + created + password with absent parts left out). A standard
   // SOAP stack sending PasswordText often sends neither.
   const created = text(token.Created)
