@@ -165,7 +165,7 @@ export async function startBench(opts: BenchOptions = {}): Promise<Bench> {
         if (!(d instanceof Nvr)) continue
         const r = new WsDiscoveryResponder({
           uuid: d.uuid, ip: () => d.ip, xaddr: () => d.xaddr(), online: () => d.online && d.onvif.enabled, instanceId: () => d.instanceId,
-          scopes: () => ['onvif://www.onvif.org/Profile/Streaming', 'onvif://www.onvif.org/type/video_encoder', 'onvif://www.onvif.org/type/NetworkVideoTransmitter', `onvif://www.onvif.org/hardware/${d.model}`, `onvif://www.onvif.org/name/2M_${d.model}`, 'onvif://www.onvif.org/location/lab'],
+          scopes: () => d.scopes(),
         }, opts.multicastInterface ?? '127.0.0.1')
         await r.start()
         responders.push(r)

@@ -53,12 +53,12 @@ describe('2N client', () => {
 
   it('turns error codes into words and stops after one rejected password', async () => {
     const d = bench.intercom(1)
-    d.services.config = { ...d.services.config, enabled: false }
+    d.services.system = { ...d.services.system, enabled: false }
     try {
       const c = new TwoNClient(ep(d.ip), d.info().credentials)
       await expect(c.downloadConfig()).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('disabled on the device') })
     } finally {
-      d.services.config = { ...d.services.config, enabled: true }
+      d.services.system = { ...d.services.system, enabled: true }
     }
     const bad = new TwoNClient(ep(d.ip), { username: 'api', password: 'wrong' })
     await expect(bad.status()).rejects.toMatchObject({ code: 'UNAUTHORIZED' })

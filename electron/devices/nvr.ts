@@ -11,7 +11,7 @@ import { DigestSession, parseChallenges, pickChallenge, wsUsernameToken } from '
 import { credentialsRejected, fromHttpError, lockoutSignalled } from './errors'
 import { deviceRequest, headerValues, type DeviceReply } from './http'
 import type { Credentials, Endpoint } from './twon'
-import { at, deviceText, esc, onvifUtc, parseXml, soapBody, soapEnvelope, txt } from './xml'
+import { asArray, at, deviceText, esc, onvifUtc, parseXml, soapBody, soapEnvelope, txt } from './xml'
 
 export const ISAPI_LOCKED = '1073741830'
 
@@ -293,7 +293,7 @@ export class OnvifClient {
       this.onRejected?.()
       throw credentialsRejected(what)
     }
-    if (b.fault) throw new AppError('DEVICE', `${what}: ${fault}${b.faultCode ? ` (${deviceText(b.faultCode, 120)})` : ''}`)
+    if (b.fault) throw onvifFault(what, fault, b.faultCode)
     if (!b.body) throw new AppError('DEVICE', `${what}: the device did not answer with SOAP (HTTP ${r.status}).`)
     return b.body
   }
@@ -304,7 +304,29 @@ export class OnvifClient {
     // Like ISAPI: a reply without a serial is not an identity (found by fuzzing, issue 7); any
     // SOAP body used to be accepted as a device with serial ''.
     if (!d || typeof d !== 'object' || !txt(d.SerialNumber)) throw new AppError('DEVICE', 'Reading the device identity (ONVIF): the reply is not a GetDeviceInformationResponse with a serial number.')
-    return { serial: txt(d.SerialNumber), mac: '', model: txt(d.Model), firmware: txt(d.FirmwareVersion), name: '', vendor: txt(d.Manufacturer) }
+    return { serial: txt(d.SerialNumber), mac: await this.mac(), model: txt(d.Model), firmware: txt(d.FirmwareVersion), name: '', vendor: txt(d.Manufacturer) }
+  }
+
+  /**
+   * The MAC, the usual device id, from GetNetworkInterfaces (ONVIF Core Spec, Device
+   * management – Network: tt:NetworkInterface/tt:Info/tt:HwAddress): the first enabled
+   * interface that has one. '' when the device does not implement the operation
+   * (ActionNotSupported), which some do not.
+   */
+  async mac(): Promise<string> {
+    try {
+      const b = await this.call('GetNetworkInterfaces', '<tds:GetNetworkInterfaces/>', 'Reading the network interfaces (ONVIF)')
+      const list = asArray(at(b, 'GetNetworkInterfacesResponse.NetworkInterfaces') as Record<string, unknown> | Record<string, unknown>[] | undefined)
+      const usable = list.filter((i) => i && typeof i === 'object' && txt(i.Enabled) !== 'false')
+      for (const i of usable) {
+        const mac = txt(at(i, 'Info.HwAddress'))
+        if (/^[0-9A-Fa-f]{2}([-:]?[0-9A-Fa-f]{2}){5}$/.test(mac)) return mac
+      }
+      return ''
+    } catch (e) {
+      if (e instanceof OnvifFaultError && e.subcodes.includes('ActionNotSupported')) return ''
+      throw e
+    }
   }
   async reboot(): Promise<void> {
     await this.call('SystemReboot', '<tds:SystemReboot/>', 'Restarting the device (ONVIF)')
@@ -315,6 +337,25 @@ export class OnvifClient {
   async setPassword(user: string, password: string): Promise<void> {
     await this.call('SetUser', `<tds:SetUser><tds:User><tt:Username>${esc(user)}</tt:Username><tt:Password>${esc(password)}</tt:Password><tt:UserLevel>Administrator</tt:UserLevel></tds:User></tds:SetUser>`, `Setting the password of ${user} (ONVIF)`)
   }
+}
+
+/**
+ * A SOAP fault in words. The subcodes (read at every nesting level, see soapBody) say what
+ * happened; the ONVIF Core Spec's fault tables ("SOAP fault processing") name the ones an agent can act on.
+ */
+export class OnvifFaultError extends AppError {
+  constructor(message: string, readonly subcodes: string[], hint?: string) {
+    super('DEVICE', message, { hint })
+  }
+}
+
+export function onvifFault(what: string, reason: string, faultCode: string): OnvifFaultError {
+  // Local names of every level; a flat "ter:A/ter:B" value (seen from non-conforming stacks) counts as two.
+  const codes = faultCode.split(/\s*\/\s*/).map((c) => c.replace(/^.*:/, '')).filter(Boolean)
+  const detail = faultCode ? ` (${deviceText(faultCode, 120)})` : ''
+  if (codes.includes('PasswordTooWeak')) return new OnvifFaultError(`${what}: the new password is too weak for the device${detail}.`, codes, 'Use at least 8 characters mixing letters, digits and symbols.')
+  if (codes.includes('ActionNotSupported')) return new OnvifFaultError(`${what}: the device does not support this ONVIF operation${detail}.`, codes, 'Use the device\'s own API (ISAPI) or its web interface for this.')
+  return new OnvifFaultError(`${what}: ${reason}${detail}`, codes)
 }
 
 /**

@@ -78,8 +78,14 @@ export function soapBody(text: string): { body: XmlNode | null; fault: string | 
   const fault = body.Fault as XmlNode | undefined
   if (fault) {
     const reason = txt(at(fault, 'Reason.Text')) || txt(fault.faultstring) || 'SOAP fault'
-    const code = [txt(at(fault, 'Code.Value')), txt(at(fault, 'Code.Subcode.Value')), txt(at(fault, 'Code.Subcode.Subcode.Value'))].filter(Boolean).join(' / ')
-    return { body, fault: reason, faultCode: code }
+    // SOAP 1.2 nests subcodes (Code/Value, Code/Subcode/Value, Code/Subcode/Subcode/Value…,
+    // SOAP 1.2 Part 1 §5.4.1); ONVIF faults use two or three levels, e.g. env:Sender /
+    // ter:OperationProhibited / ter:PasswordTooWeak. All levels are read, a few deep at most.
+    const codes = [txt(at(fault, 'Code.Value'))]
+    let sub = at(fault, 'Code.Subcode')
+    for (let depth = 0; sub && depth < 6; depth++, sub = at(sub, 'Subcode')) codes.push(txt(at(sub, 'Value')))
+    if (!codes[0] && fault.faultcode !== undefined) codes.push(txt(fault.faultcode)) // SOAP 1.1
+    return { body, fault: reason, faultCode: codes.filter(Boolean).join(' / ') }
   }
   return { body, fault: null, faultCode: '' }
 }

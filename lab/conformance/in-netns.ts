@@ -5,6 +5,7 @@ import { createRequire } from 'node:module'
 import { promisify } from 'node:util'
 import { startBench } from '../bench'
 import type { Loose } from '../test-helpers'
+import { modes } from './real-clients'
 
 const require = createRequire(import.meta.url)
 const run = promisify(execFile)
@@ -14,7 +15,8 @@ const bench = await startBench({ intercoms: 1, nvrs: 2, seed: 'conformance', por
 const nvrs = bench.devices.filter((d) => d.kind === 'nvr').map((d) => ({ serial: d.serial, ip: d.ip, model: d.model, onvifPort: d.onvifPort, username: d.credentials.username, password: d.credentials.password }))
 let result: unknown
 try {
-  if (mode === 'agsh') result = await agsh()
+  if (mode in modes) result = await modes[mode](bench)
+  else if (mode === 'agsh') result = await agsh()
   else if (mode === 'agsh-digest') result = await agshDigest()
   else if (mode === 'node-onvif') result = await nodeOnvif()
   else if (mode === 'raw') result = await raw()

@@ -12,7 +12,17 @@ function ip(...args: string[]): void {
   execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] })
 }
 
+/** Namespaces are shared by everyone on the machine: pid plus a random suffix keeps parallel test files and helpers apart. */
+export function uniqueNetnsName(label: string): string {
+  return `sc-conf-${label}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`
+}
+
+const created = new Set<string>()
+// A test file that dies before afterAll still removes its namespaces (synchronous, at exit).
+process.on('exit', () => { for (const n of created) try { ip('netns', 'del', n) } catch { /* gone */ } })
+
 export function createLoopbackNetns(name: string): void {
+  created.add(name)
   try { ip('netns', 'del', name) } catch { /* not there */ }
   ip('netns', 'add', name)
   ip('netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up')
@@ -21,6 +31,7 @@ export function createLoopbackNetns(name: string): void {
 }
 
 export function deleteNetns(name: string): void {
+  created.delete(name)
   try { ip('netns', 'del', name) } catch { /* already gone */ }
 }
 

@@ -2,21 +2,34 @@
 // be disabled (error 4), HTTPS-only (error 7) and use None/Basic/Digest (error 8 on the
 // wrong scheme). Up to 5 API accounts, separate from the web admin, each with privileges
 // (error 10 when one is missing).
+//
+// Services are the groups of the manual's function table (2N HTTP API manual, §5 "Overview
+// of HTTP API Functions", column "Service"; §1 lists System, Switch, I/O, Audio, Camera,
+// Display, E-mail, Phone/Call, Logging): /api/config, /api/config/factoryreset,
+// /api/firmware/*, /api/cert/* and /api/dir/* all belong to System (§5.14.3 "Service is
+// System"), so there are no separate config/firmware/cert settings. The lab implements the
+// functions of System, Switch, I/O, Audio and Logging.
 import { parseBasic, type DigestAuth } from '../core/digest'
 import { json, type Reply, type Req } from '../core/http-host'
 
 export type AuthScheme = 'none' | 'basic' | 'digest'
 export interface ServiceSecurity { enabled: boolean; transport: 'http' | 'https'; auth: AuthScheme }
 
-export const SERVICES = ['system', 'config', 'firmware', 'log', 'switch', 'io', 'cert'] as const
+export const SERVICES = ['system', 'switch', 'io', 'audio', 'log'] as const
 export type Service = (typeof SERVICES)[number]
 
-export const PRIVILEGES = ['system', 'switch', 'io', 'keypad', 'uid', 'call'] as const
+export const PRIVILEGES = ['system', 'switch', 'io', 'audio', 'keypad', 'uid', 'call'] as const
 export type Privilege = (typeof PRIVILEGES)[number]
 
 /** Privilege each service needs; the log service filters events per privilege instead. */
 export const SERVICE_PRIVILEGE: Record<Service, Privilege | null> = {
-  system: 'system', config: 'system', firmware: 'system', log: null, switch: 'switch', io: 'io', cert: 'system',
+  system: 'system', switch: 'switch', io: 'io', audio: 'audio', log: null,
+}
+
+/** The service of an API path's first segment (function group), per the manual's §5 table. */
+export const GROUP_SERVICE: Record<string, Service> = {
+  system: 'system', config: 'system', firmware: 'system', cert: 'system', dir: 'system',
+  switch: 'switch', io: 'io', audio: 'audio', log: 'log',
 }
 
 export const MAX_API_ACCOUNTS = 5

@@ -2,10 +2,11 @@
 import { createHash } from 'node:crypto'
 import type { Reply, Req } from '../core/http-host'
 import { parseMultipart } from '../core/multipart'
-import { apiError, checkAccess, ok, SERVICES, type ApiAccount, type Service } from './access'
+import { apiError, checkAccess, GROUP_SERVICE, ok, type ApiAccount } from './access'
 import { parseConfig, renderConfig } from './config-xml'
 import { EVENT_PRIVILEGE as EVENTS } from './event-log'
 import { buildTypeFor, INTERCOM_MODELS } from './identity'
+import { audioTest, dirRoutes, ioRoutes, switchRoutes } from './functions'
 import type { Intercom } from './intercom'
 
 /** Firmware uploads are auto-rejected after 5 minutes (§3.5). */
@@ -121,6 +122,18 @@ const routes: Record<string, Route> = {
     methods: GP,
     run: (d, req) => (d.log.unsubscribe(Number(req.query.get('id'))) ? ok() : apiError(12, { param: 'id' })),
   },
+  // §5.4 switch, §5.5 io (GET/POST), §5.11.1 audio/test (GET/POST), §5.14 dir: template
+  // GET/POST, query POST, update PUT (methods as in each function's "Methods" section).
+  'switch/caps': { methods: GP, run: switchRoutes['switch/caps'] },
+  'switch/status': { methods: GP, run: switchRoutes['switch/status'] },
+  'switch/ctrl': { methods: GP, run: switchRoutes['switch/ctrl'] },
+  'io/caps': { methods: GP, run: ioRoutes['io/caps'] },
+  'io/status': { methods: GP, run: ioRoutes['io/status'] },
+  'io/ctrl': { methods: GP, run: ioRoutes['io/ctrl'] },
+  'audio/test': { methods: GP, run: audioTest },
+  'dir/template': { methods: GP, run: dirRoutes['dir/template'] },
+  'dir/query': { methods: ['POST'], run: dirRoutes['dir/query'] },
+  'dir/update': { methods: ['PUT'], run: dirRoutes['dir/update'] },
   'cert/user': {
     methods: ['GET'],
     run: (d) => ok({ certificates: [{ id: '#1', fingerprint: d.cert.fingerprint256, subject: { CN: d.serial }, issuer: { CN: d.serial }, protected: true, systemUseOnly: true }] }),
@@ -167,6 +180,20 @@ function compareVersions(a: string, b: string): number {
 }
 
 export async function handleApi(d: Intercom, req: Req): Promise<Reply> {
+  const reply = await route(d, req)
+  return d.quirks.newerFirmwareFields ? withNewerFields(reply) : reply
+}
+
+/** The newerFirmwareFields quirk: unknown fields in the envelope and in every result object. */
+function withNewerFields(reply: Reply): Reply {
+  if (!/json/.test(String(reply.headers?.['Content-Type'] ?? '')) || typeof reply.body !== 'string') return reply
+  const env = JSON.parse(reply.body) as { success: boolean; result?: Record<string, unknown> }
+  const extra = { capabilitiesHash: 'a1b2c3d4', tzShift: 60, futureOptions: { level: 2, tags: ['x', 'y'] } }
+  if (env.result && typeof env.result === 'object' && !Array.isArray(env.result)) env.result = { ...env.result, ...extra }
+  return { ...reply, body: JSON.stringify({ ...env, apiVersion: '3.9' }, null, 2) }
+}
+
+async function route(d: Intercom, req: Req): Promise<Reply> {
   const path = req.path.replace(/^\/api\//, '').replace(/\/+$/, '')
   if (path === 'system/info') {
     // Identification answers whatever the access settings are (§3.1).
@@ -181,8 +208,10 @@ export async function handleApi(d: Intercom, req: Req): Promise<Reply> {
   }
   const route = routes[path]
   if (!route) return apiError(2)
-  const service = path.split('/')[0] as Service
-  if (!SERVICES.includes(service)) return apiError(2)
+  // Security settings are per service, and a function's service is its group in the
+  // manual's §5 table (/api/config, /api/firmware, /api/cert, /api/dir → System).
+  const service = GROUP_SERVICE[path.split('/')[0]]
+  if (!service) return apiError(2)
   const access = checkAccess(req, d.services[service], service, d.accounts, d.digest, d.realm)
   if (!access.ok) {
     if (access.badLogin) d.apiFails.set(req.remote, (d.apiFails.get(req.remote) ?? 0) + 1)

@@ -9,6 +9,7 @@ import { defaultServices, PRIVILEGES, type ApiAccount, type Service, type Servic
 import { handleApi } from './api'
 import { defaultConfig, type IntercomConfig } from './config-xml'
 import { EventLog } from './event-log'
+import { defaultDirectory, defaultPorts, defaultSwitches, type Directory, type IoPort, type SwitchState } from './functions'
 import { intercomIdentity, newSecurityCode, type IntercomIdentity } from './identity'
 import { handleWeb } from './web'
 
@@ -42,13 +43,19 @@ export class Intercom extends SimDevice {
   my2nGeneration = 1
   pendingFirmware: PendingFirmware | null = null
   time = { automatic: true, source: 'My2N', server: '' }
+  /** Switches, I/O ports and the directory behind /api/switch, /api/io and /api/dir (functions.ts). */
+  switches: SwitchState[] = defaultSwitches()
+  ports: IoPort[] = defaultPorts()
+  directory: Directory
   /** Reported field behaviours, off by default; switched by the `quirk` scenario. */
   /**
    * Field quirks. infoFollowsTransport ([I], a simulation option): firmware that applies the
    * System API's HTTPS-only setting to /api/system/info too, answering error 7 over plain
    * HTTP (the documented behaviour, §3.1, is that identification always answers).
+   * newerFirmwareFields: every JSON reply carries fields this simulator's firmware does not
+   * define, as newer firmware adds them (§8 "Firmware drift": hash, tzShift…); clients must ignore them.
    */
-  quirks = { configLoginPage: false, postNeedsContentType: false, infoFollowsTransport: false }
+  quirks = { configLoginPage: false, postNeedsContentType: false, infoFollowsTransport: false, newerFirmwareFields: false }
   readonly log: EventLog
   readonly digest: DigestAuth
   cert!: DeviceCert
@@ -70,6 +77,7 @@ export class Intercom extends SimDevice {
     this.accounts = [{ username: 'api', password: creds.password(), privileges: [...PRIVILEGES] }]
     this.web = { username: 'admin', password: creds.password(), mustChange: false }
     this.config = defaultConfig(this.id)
+    this.directory = defaultDirectory(rng.fork('directory'))
     this.my2nCode = newSecurityCode(rng.fork('my2n'))
     this.realm = opts.realm ?? 'HTTP API'
     this.digest = new DigestAuth({ realm: this.realm, algorithms: ['MD5'], nonceTtlMs: ctx.timing.nonceTtlMs, explicitMd5: true }, rng.fork('nonce'), ctx.clock)
@@ -116,6 +124,9 @@ export class Intercom extends SimDevice {
   }
 
   protected onBoot(): void {
+    // Switch and output states live in RAM: off after a restart.
+    for (const s of this.switches) { s.active = false; s.held = false }
+    for (const p of this.ports) if (p.type === 'output') p.state = 0
     this.digest.reset()
     this.log.clear()
     this.webSessions.clear()
@@ -141,6 +152,10 @@ export class Intercom extends SimDevice {
     this.services = defaultServices()
     this.config = defaultConfig(this.id)
     this.pendingFirmware = null
+    this.switches = defaultSwitches()
+    this.ports = defaultPorts()
+    // An empty directory in a new timestamp series (§5.14.6: clients see the series change).
+    this.directory = { series: String(BigInt(this.directory.series) + 1n), timestamp: 0, entries: [] }
     this.webFails.clear()
     if (this.regenerateOnReset) this.generateMy2nCode()
     if (network) {

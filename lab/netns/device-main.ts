@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   if (spec.discovery && d instanceof Nvr) {
     responder = new WsDiscoveryResponder({
       uuid: d.uuid, ip: () => d.ip, xaddr: () => d.xaddr(), online: () => d.online, instanceId: () => d.instanceId,
-      scopes: () => ['onvif://www.onvif.org/Profile/Streaming', 'onvif://www.onvif.org/type/NetworkVideoTransmitter', `onvif://www.onvif.org/hardware/${d.model}`, `onvif://www.onvif.org/name/2M_${d.model}`, 'onvif://www.onvif.org/location/lab'],
+      scopes: () => d.scopes(),
     }, spec.ip)
     await responder.start()
     const r = responder

@@ -50,9 +50,12 @@ export class Nvr extends SimDevice {
    * ONVIF service settings (scenario controls, kept across reboots like device settings).
    * enabled=false: the ONVIF service is off, as Hikvision-family firmware ships it
    * (nvr-reset.md §9.3): /onvif/* is not served and WS-Discovery stays silent, ISAPI still
-   * answers. auth='digest': WS-UsernameToken is ignored and only HTTP Digest is accepted.
+   * answers. auth='digest': WS-UsernameToken is ignored and only HTTP Digest is accepted;
+   * auth='wsse': HTTP Digest is off, a request without a token gets 400 ter:NotAuthorized.
+   * unsupported: operations this firmware answers with ter:ActionNotSupported (older or
+   * leaner ONVIF implementations, e.g. without GetNetworkInterfaces).
    */
-  onvif: { enabled: boolean; auth: 'any' | 'digest' } = { enabled: true, auth: 'any' }
+  onvif: { enabled: boolean; auth: 'any' | 'digest' | 'wsse'; unsupported: string[] } = { enabled: true, auth: 'any', unsupported: [] }
 
   constructor(ctx: LabContext, rng: SeededRng, opts: NvrOptions) {
     super(ctx, rng, opts.ip, [
@@ -134,6 +137,15 @@ export class Nvr extends SimDevice {
 
   xaddr(): string {
     return `http://${this.ip}:${this.host.ports.onvif}/onvif/device_service`
+  }
+
+  mediaXaddr(): string {
+    return `http://${this.ip}:${this.host.ports.onvif}/onvif/media_service`
+  }
+
+  /** ONVIF scopes, for WS-Discovery and GetScopes alike (discovery.md §2.3). */
+  scopes(): string[] {
+    return ['onvif://www.onvif.org/Profile/Streaming', 'onvif://www.onvif.org/type/video_encoder', 'onvif://www.onvif.org/type/NetworkVideoTransmitter', `onvif://www.onvif.org/hardware/${this.model}`, `onvif://www.onvif.org/name/2M_${this.model}`, 'onvif://www.onvif.org/location/lab']
   }
 
   /** Factory reset: passwords back to the factory one; "full"/Hard also resets the address. */

@@ -8,16 +8,24 @@ import { createHash } from 'node:crypto'
 import type { Reply, Req } from '../core/http-host'
 import { esc, parseXml, text, type XmlDoc } from '../core/xml'
 import { strongEnough } from './isapi'
+import { handleMedia, MEDIA_PATH, networkInterfaces, NS_MEDIA, scopes } from './onvif-media'
 import type { Nvr } from './nvr'
 
-const ENV_OPEN = '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://www.w3.org/2003/05/soap-envelope" xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:tt="http://www.onvif.org/ver10/schema" xmlns:ter="http://www.onvif.org/ver10/error"><SOAP-ENV:Body>'
+const ENV_OPEN = '<?xml version="1.0" encoding="UTF-8"?>\n<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://www.w3.org/2003/05/soap-envelope" xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:tt="http://www.onvif.org/ver10/schema" xmlns:ter="http://www.onvif.org/ver10/error" xmlns:trt="http://www.onvif.org/ver10/media/wsdl"><SOAP-ENV:Body>'
 const ENV_CLOSE = '</SOAP-ENV:Body></SOAP-ENV:Envelope>\n'
-const soap = (status: number, inner: string, headers: Record<string, string | string[]> = {}): Reply => ({
+export const soap = (status: number, inner: string, headers: Record<string, string | string[]> = {}): Reply => ({
   status, headers: { 'Content-Type': 'application/soap+xml; charset=utf-8', ...headers }, body: ENV_OPEN + inner + ENV_CLOSE,
 })
 
-export function fault(status: number, code: 'Sender' | 'Receiver', sub: string, reason: string, headers: Record<string, string | string[]> = {}): Reply {
-  return soap(status, `<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:${code}</SOAP-ENV:Value><SOAP-ENV:Subcode><SOAP-ENV:Value>${sub}</SOAP-ENV:Value></SOAP-ENV:Subcode></SOAP-ENV:Code><SOAP-ENV:Reason><SOAP-ENV:Text xml:lang="en">${esc(reason)}</SOAP-ENV:Text></SOAP-ENV:Reason></SOAP-ENV:Fault>`, headers)
+/**
+ * A SOAP 1.2 fault. Subcodes nest, one `<Subcode><Value>` inside the other (SOAP 1.2 Part 1
+ * §5.4.1 "SOAP Code Element": Subcode contains a Value and an optional Subcode), as the ONVIF
+ * Core Specification's fault tables list them ("SOAP fault processing", generic and specific faults:
+ * e.g. env:Sender / ter:OperationProhibited / ter:PasswordTooWeak). Give them outermost first.
+ */
+export function fault(status: number, code: 'Sender' | 'Receiver', subcodes: string | string[], reason: string, headers: Record<string, string | string[]> = {}): Reply {
+  const nested = [subcodes].flat().reduceRight((inner, v) => `<SOAP-ENV:Subcode><SOAP-ENV:Value>${v}</SOAP-ENV:Value>${inner}</SOAP-ENV:Subcode>`, '')
+  return soap(status, `<SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>SOAP-ENV:${code}</SOAP-ENV:Value>${nested}</SOAP-ENV:Code><SOAP-ENV:Reason><SOAP-ENV:Text xml:lang="en">${esc(reason)}</SOAP-ENV:Text></SOAP-ENV:Reason></SOAP-ENV:Fault>`, headers)
 }
 
 const PRE_AUTH = new Set(['GetSystemDateAndTime', 'GetCapabilities', 'GetServices', 'GetServiceCapabilities', 'GetHostname', 'GetWsdlUrl', 'GetEndpointReference'])
@@ -31,17 +39,20 @@ function checkUsernameToken(d: Nvr, req: Req, token: XmlDoc): Auth {
   const pwText = text(pwNode) ?? ''
   const type = typeof pwNode === 'object' ? String(pwNode['@Type'] ?? '') : ''
   const nonce = text(token.Nonce) ?? ''
-  const created = text(token.Created) ?? ''
+  // Nonce and Created are optional (OASIS WSS UsernameToken Profile 1.1, §3.1: the
+  // digest is SHA-1 over nonce + created + password with absent parts left out). A standard
+  // SOAP stack sending PasswordText often sends neither.
+  const created = text(token.Created)
   const password = d.passwordOf(user)
-  const createdMs = Date.parse(created)
+  const createdMs = Date.parse(created ?? '')
   const notAuthorized = (why: string) => ({ ok: false as const, reply: fault(400, 'Sender', 'ter:NotAuthorized', `Sender not Authorized: ${why}`) })
   if (password !== undefined) {
     const ok = type.endsWith('#PasswordText')
       ? pwText === password
-      : createHash('sha1').update(Buffer.concat([Buffer.from(nonce, 'base64'), Buffer.from(created), Buffer.from(password)])).digest('base64') === pwText
+      : createHash('sha1').update(Buffer.concat([Buffer.from(nonce, 'base64'), Buffer.from(created ?? ''), Buffer.from(password)])).digest('base64') === pwText
     if (ok) {
-      // Replay protection by time: the token must be fresh by the device's own clock.
-      if (!Number.isFinite(createdMs) || Math.abs(createdMs - d.deviceNow()) > d.onvifTimeWindowS * 1000) return notAuthorized('Created outside the time window')
+      // Replay protection by time, when the token is dated: it must be fresh by the device's own clock.
+      if (created !== undefined && (!Number.isFinite(createdMs) || Math.abs(createdMs - d.deviceNow()) > d.onvifTimeWindowS * 1000)) return notAuthorized('Created outside the time window')
       d.lockout.succeed(req.remote)
       return { ok: true, user }
     }
@@ -57,6 +68,9 @@ function authenticate(d: Nvr, req: Req, header: XmlDoc | undefined): Auth {
   // is not counted as a failure) and answers 401 with its Digest challenge.
   const token = d.onvif.auth === 'digest' ? undefined : header?.Security?.UsernameToken
   if (token) return checkUsernameToken(d, req, token)
+  // WS-Security only (HTTP Digest off): no challenge to offer, so a request without a token is
+  // refused like a bad token, HTTP 400 + ter:NotAuthorized (Core Spec 5.9.1).
+  if (d.onvif.auth === 'wsse') return { ok: false, reply: fault(400, 'Sender', 'ter:NotAuthorized', 'Sender not Authorized: WS-Security UsernameToken required') }
   const r = d.digest.verify(req.method, req.headers.authorization, (u) => d.passwordOf(u))
   if (r.ok) { d.lockout.succeed(req.remote); return { ok: true, user: r.user } }
   if (r.reason === 'bad') d.lockout.fail(req.remote)
@@ -73,8 +87,17 @@ export async function handleOnvif(d: Nvr, req: Req): Promise<Reply> {
   // ONVIF switched off: the web server has no such service (simulation choice: a plain 404;
   // what a real device answers there is not documented).
   if (!d.onvif.enabled) return { status: 404, headers: { 'Content-Type': 'text/html' }, body: '<html><body>404 Not Found</body></html>' }
-  if (req.path !== '/onvif/device_service') return fault(400, 'Sender', 'ter:InvalidArgVal', 'no such service')
+  const service = req.path === '/onvif/device_service' ? 'device' : req.path === MEDIA_PATH ? 'media' : null
+  if (!service) return fault(400, 'Sender', 'ter:InvalidArgVal', 'no such service')
   if (req.method !== 'POST') return { status: 405, headers: { Allow: 'POST' }, body: '' }
+  // An empty POST is how a Digest-only client (curl --digest, libcurl, .NET) starts: it sends
+  // no body until it has the challenge. Authentication comes before parsing (Core Spec 5.9.1:
+  // in Digest mode the device returns 401), so it gets the challenge, not a WellFormed fault.
+  if (req.body.toString('utf8').trim() === '') {
+    const auth = authenticate(d, req, undefined)
+    if (!auth.ok) return auth.reply
+    return fault(400, 'Sender', 'ter:WellFormed', 'empty SOAP body')
+  }
   const env = parseXml(req.body.toString('utf8'))?.Envelope
   const body = env?.Body
   if (!body || typeof body !== 'object') return fault(400, 'Sender', 'ter:WellFormed', 'malformed SOAP envelope')
@@ -87,16 +110,26 @@ export async function handleOnvif(d: Nvr, req: Req): Promise<Reply> {
     const level = d.users.find((u) => u.userName === auth.user)?.level
     if (ADMIN_ONLY.has(op) && level !== 'Administrator') return fault(400, 'Sender', 'ter:NotAuthorized', 'Sender not Authorized: insufficient privileges')
   }
+  if (d.onvif.unsupported.includes(op)) return fault(500, 'Receiver', 'ter:ActionNotSupported', `${op} is not supported`)
+  if (service === 'media') return handleMedia(d, op, args)
   const xaddr = d.xaddr()
   switch (op) {
     case 'GetSystemDateAndTime':
       return soap(200, dateTime(d))
     case 'GetCapabilities':
-      return soap(200, `<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Device><tt:XAddr>${xaddr}</tt:XAddr><tt:System><tt:DiscoveryResolve>false</tt:DiscoveryResolve><tt:DiscoveryBye>true</tt:DiscoveryBye><tt:RemoteDiscovery>false</tt:RemoteDiscovery><tt:SystemBackup>false</tt:SystemBackup><tt:SystemLogging>false</tt:SystemLogging><tt:FirmwareUpgrade>false</tt:FirmwareUpgrade></tt:System></tt:Device></tds:Capabilities></tds:GetCapabilitiesResponse>`)
+      return soap(200, `<tds:GetCapabilitiesResponse><tds:Capabilities><tt:Device><tt:XAddr>${xaddr}</tt:XAddr><tt:System><tt:DiscoveryResolve>false</tt:DiscoveryResolve><tt:DiscoveryBye>true</tt:DiscoveryBye><tt:RemoteDiscovery>false</tt:RemoteDiscovery><tt:SystemBackup>false</tt:SystemBackup><tt:SystemLogging>false</tt:SystemLogging><tt:FirmwareUpgrade>false</tt:FirmwareUpgrade></tt:System></tt:Device><tt:Media><tt:XAddr>${d.mediaXaddr()}</tt:XAddr><tt:StreamingCapabilities><tt:RTPMulticast>false</tt:RTPMulticast><tt:RTP_TCP>true</tt:RTP_TCP><tt:RTP_RTSP_TCP>true</tt:RTP_RTSP_TCP></tt:StreamingCapabilities></tt:Media></tds:Capabilities></tds:GetCapabilitiesResponse>`)
     case 'GetServices':
-      return soap(200, `<tds:GetServicesResponse><tds:Service><tds:Namespace>http://www.onvif.org/ver10/device/wsdl</tds:Namespace><tds:XAddr>${xaddr}</tds:XAddr><tds:Version><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tds:Version></tds:Service></tds:GetServicesResponse>`)
+      return soap(200, `<tds:GetServicesResponse><tds:Service><tds:Namespace>http://www.onvif.org/ver10/device/wsdl</tds:Namespace><tds:XAddr>${xaddr}</tds:XAddr><tds:Version><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tds:Version></tds:Service><tds:Service><tds:Namespace>${NS_MEDIA}</tds:Namespace><tds:XAddr>${d.mediaXaddr()}</tds:XAddr><tds:Version><tt:Major>2</tt:Major><tt:Minor>60</tt:Minor></tds:Version></tds:Service></tds:GetServicesResponse>`)
     case 'GetHostname':
       return soap(200, `<tds:GetHostnameResponse><tds:HostnameInformation><tt:FromDHCP>false</tt:FromDHCP><tt:Name>${esc(d.deviceName)}</tt:Name></tds:HostnameInformation></tds:GetHostnameResponse>`)
+    case 'GetNetworkInterfaces':
+      return soap(200, networkInterfaces(d))
+    case 'GetScopes':
+      return soap(200, scopes(d))
+    case 'GetNetworkDefaultGateway':
+      return soap(200, `<tds:GetNetworkDefaultGatewayResponse><tds:NetworkGateway><tt:IPv4Address>${esc(d.ip.replace(/\.\d+$/, '.1'))}</tt:IPv4Address></tds:NetworkGateway></tds:GetNetworkDefaultGatewayResponse>`)
+    case 'GetDNS':
+      return soap(200, '<tds:GetDNSResponse><tds:DNSInformation><tt:FromDHCP>false</tt:FromDHCP></tds:DNSInformation></tds:GetDNSResponse>')
     case 'GetDeviceInformation':
       return soap(200, `<tds:GetDeviceInformationResponse><tds:Manufacturer>2M Technology</tds:Manufacturer><tds:Model>${esc(d.model)}</tds:Model><tds:FirmwareVersion>${esc(d.id.firmware)}</tds:FirmwareVersion><tds:SerialNumber>${d.serial}</tds:SerialNumber><tds:HardwareId>${esc(d.model)}</tds:HardwareId></tds:GetDeviceInformationResponse>`)
     case 'SystemReboot':
@@ -116,9 +149,9 @@ export async function handleOnvif(d: Nvr, req: Req): Promise<Reply> {
       for (const u of list) {
         const name = text(u.Username)
         const target = d.users.find((x) => x.userName === name)
-        if (!target) return fault(400, 'Sender', 'ter:InvalidArgVal/ter:UsernameMissing', `unknown user ${name}`)
+        if (!target) return fault(400, 'Sender', ['ter:InvalidArgVal', 'ter:UsernameMissing'], `unknown user ${name}`)
         const pw = text(u.Password)
-        if (pw !== undefined && !strongEnough(pw)) return fault(400, 'Sender', 'ter:OperationProhibited/ter:PasswordTooWeak', 'password too weak')
+        if (pw !== undefined && !strongEnough(pw)) return fault(400, 'Sender', ['ter:OperationProhibited', 'ter:PasswordTooWeak'], 'password too weak')
         const level = text(u.UserLevel)
         if (level === 'Administrator' || level === 'Operator' || level === 'User') target.level = level
         if (pw !== undefined) target.password = pw
