@@ -8,7 +8,8 @@
 //     false reads, times, and 12 MP times. The decoder's choices are made on the tuning split.
 // Run: npm run bench -- qr  (or node_modules/.bin/tsx scripts/bench/qr.ts)
 // Options: --limit N (first N corpus entries), --scenes N (scenes per split, default 44),
-//          --tune (tuning split only, with the variants that found codes),
+//          --tune (tuning split only, with the variants that found codes and when),
+//          --extra N / --budget MS (decoder settings to compare on the tuning split), --ours-only,
 //          --check (corpus only; exit 1 below the targets: .ci/run uses it when the corpus exists).
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -18,7 +19,7 @@ import { decodeQr, type Quad } from '../../electron/qr/decode'
 import { scenes, SCENE_KINDS, type Scene, type Split } from '../../electron/qr/testing/scenes'
 import { loadZxing, zxingRead } from '../../electron/qr/zxing'
 
-const { values: args } = parseArgs({ options: { limit: { type: 'string' }, scenes: { type: 'string' }, tune: { type: 'boolean' }, check: { type: 'boolean' } } })
+const { values: args } = parseArgs({ options: { limit: { type: 'string' }, scenes: { type: 'string' }, tune: { type: 'boolean' }, check: { type: 'boolean' }, extra: { type: 'string' }, budget: { type: 'string' }, 'ours-only': { type: 'boolean' } } })
 const root = fileURLToPath(new URL('../../../shared/qr-corpus/', import.meta.url))
 
 const pct = (a: number[], p: number) => {
@@ -32,10 +33,11 @@ interface Found {
   text: string
   position: Quad | null
 }
-type Reader = (bytes: Buffer) => Promise<{ codes: Found[]; strategies?: string[] }>
+type Reader = (bytes: Buffer) => Promise<{ codes: Found[]; strategies?: string[]; lastFoundMs?: number }>
+const settings = { ...(args.extra ? { extraLooks: Number(args.extra) } : {}), ...(args.budget ? { timeBudgetMs: Number(args.budget) } : {}) }
 const ours: Reader = async (bytes) => {
-  const r = await decodeQr(bytes)
-  return { codes: r.codes.map((c) => ({ text: c.text, position: c.position })), strategies: r.strategies }
+  const r = await decodeQr(bytes, settings)
+  return { codes: r.codes.map((c) => ({ text: c.text, position: c.position })), strategies: r.strategies, lastFoundMs: Math.max(0, ...r.steps.filter((x) => x.newCodes).map((x) => x.ms)) }
 }
 const plain: Reader = async (bytes) => {
   const px = await normalizeImage(bytes)
@@ -44,6 +46,7 @@ const plain: Reader = async (bytes) => {
 }
 const readers = { ours, plain } as const
 type Name = keyof typeof readers
+const names: Name[] = args['ours-only'] ? ['ours'] : ['ours', 'plain']
 
 async function timed(name: Name, bytes: Buffer) {
   const t0 = performance.now()
@@ -150,6 +153,7 @@ async function runSplit(split: Split, n: number) {
     plain: { read: 0, fp: 0, ms: [] as number[], ms12: [] as number[], kinds: new Map<string, [number, number]>() },
   }
   const contributions = new Map<string, number>()
+  const lastFound: number[] = []
   let total = 0
   let noCode = 0
   const misses: string[] = []
@@ -157,7 +161,7 @@ async function runSplit(split: Split, n: number) {
     const bytes = await sc.render()
     total += sc.codes.length
     if (!sc.codes.length) noCode++
-    for (const name of Object.keys(readers) as Name[]) {
+    for (const name of names) {
       const r = await timed(name, bytes)
       const x = st[name]
       x.ms.push(r.ms)
@@ -169,6 +173,7 @@ async function runSplit(split: Split, n: number) {
       x.kinds.set(sc.kind, [k[0] + read, k[1] + sc.codes.length])
       if (name === 'ours') {
         for (const s of r.strategies ?? []) contributions.set(s, (contributions.get(s) ?? 0) + 1)
+        if (r.codes.length) lastFound.push(r.lastFoundMs ?? 0)
         if (read < sc.codes.length) misses.push(`  seed ${sc.seed} (${sc.kind}, ${sc.width}x${sc.height}): ${read} of ${sc.codes.length}, ${f(r.ms, 0)} ms`)
       }
     }
@@ -180,11 +185,12 @@ async function runSplit(split: Split, n: number) {
   console.log(`\nSynthetic scenes, ${split} split: ${list.length} pictures (${list.filter((s) => s.width * s.height > 10e6).length} of 12 MP), ${total} codes, ${noCode} without a code`)
   console.log(`codes read (exact text at the labelled place): ours ${rate(st.ours.read, total)}, plain zxing-wasm ${rate(st.plain.read, total)}`)
   console.log(`category mean: ours ${f(catMean(st.ours.kinds))} %, plain zxing-wasm ${f(catMean(st.plain.kinds))} %`)
-  console.log(`per category (ours / plain): ${SCENE_KINDS.filter((k) => st.ours.kinds.get(k)?.[1]).map((k) => `${k} ${st.ours.kinds.get(k)![0]}/${st.plain.kinds.get(k)![0]} of ${st.ours.kinds.get(k)![1]}`).join(', ')}`)
+  console.log(`per category (ours / plain): ${SCENE_KINDS.filter((k) => st.ours.kinds.get(k)?.[1]).map((k) => `${k} ${st.ours.kinds.get(k)![0]}/${st.plain.kinds.get(k)?.[0] ?? '-'} of ${st.ours.kinds.get(k)![1]}`).join(', ')}`)
   console.log(`false reads (a text that is not in the picture): ours ${st.ours.fp}, plain zxing-wasm ${st.plain.fp} (target 0)`)
   timeLines(`${split}`, { ours: st.ours.ms, plain: st.plain.ms })
   if (st.ours.ms12.length) timeLines(`${split} 12 MP`, { ours: st.ours.ms12, plain: st.plain.ms12 })
   console.log(`variants that found new codes: ${[...contributions].map(([k, v]) => `${k} ${v}`).join(', ')}`)
+  console.log(`time into the call when its last code was found: median ${f(pct(lastFound, 0.5), 0)} ms, p95 ${f(pct(lastFound, 0.95), 0)} ms, max ${f(Math.max(...lastFound), 0)} ms (settings ${JSON.stringify(settings)})`)
   if (misses.length) console.log(`ours missed:\n${misses.join('\n')}`)
 }
 
