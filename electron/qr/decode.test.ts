@@ -172,6 +172,10 @@ describe('decodeQr on large photos', () => {
     expect(r.codes.map((c) => c.text)).toEqual([TEXT])
     expect(r.strategy).toBe('full-large')
     expectCorners(r.codes[0].position, b.corners, b.module * 2)
+    // The full-resolution pass (plain zxing's view) runs even when the budget is spent.
+    const hurried = await decodeQr(b.jpg, { timeBudgetMs: 0 })
+    expect(hurried.codes.map((c) => c.text)).toEqual([TEXT])
+    expect(hurried.steps.map((s) => s.strategy)).toEqual(['work', 'full-large'])
   })
 })
 

@@ -361,8 +361,12 @@ export async function decodeQr(input: Uint8Array | NormalizedImage | Pixels, opt
     // The photo may hold more codes while the full-resolution pass has not run or a located
     // symbol is still undecoded; otherwise what was found is all there is to find.
     if (codes.length > 0 && fullPassDone && !pending(ctx) && !opts.forceStrategies && extra-- <= 0) break
-    // The first call always runs; later ones only within the budget.
-    if (attempts > 0 && cpuMs() - c0 > budget) break
+    // The first call always runs; later ones only within the budget, except the full-resolution
+    // pass: it is plain zxing's own view of the photo, so it always runs (never fewer codes).
+    if (attempts > 0 && cpuMs() - c0 > budget && !(FULL_PASSES.has(s.name) && !fullPassDone)) {
+      if (fullPassDone) break
+      continue
+    }
     const v = await s.build(ctx)
     if (!v) continue
     const rgba = v.gray.data instanceof Uint8ClampedArray ? (v.gray as Pixels) : toRgba(v.gray as Gray)
