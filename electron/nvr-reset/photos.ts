@@ -1,7 +1,7 @@
 // Photo intake for the reset: the customer's pictures (dropped, picked, pasted, or inside an
 // .eml) are checked by electron/photos (limits, damage, bombs), decoded in the worker pool,
 // stored in the evidence vault (original bytes, SHA-256) with their times, and the first
-// reset QR found becomes the ticket's payload. The same photo twice is recognised by hash.
+// reset code among the codes found becomes the ticket's payload (choose-code.ts). The same photo twice is recognised by hash.
 import sharp from 'sharp'
 import { AppError } from '../../shared/contract/common'
 import { MAX_EVIDENCE_BYTES } from '../../shared/contract/evidence'
@@ -12,7 +12,7 @@ import { addEvidence } from '../evidence/vault'
 import { inspectImage, normalizeImage, parseEml } from '../photos/index'
 import { decodeInWorker } from '../qr/index'
 import { adoptPayload } from './case'
-import { parsePayload } from './payload'
+import { chooseResetCode } from './choose-code'
 import { resetRepo } from './view'
 
 /** Photos are evidence: the vault's per-file limit applies, with the photo module's messages. */
@@ -76,7 +76,7 @@ async function addOne(app: App, ticketId: number, f: { name: string; source: Pho
     // The same picture on another ticket: a duplicate request, or a photo that is not the requester's own.
     const elsewhere = app.db.prepare('SELECT DISTINCT ticket_id FROM nvr_reset_photos WHERE sha256 = ? AND ticket_id != ? ORDER BY ticket_id').pluck().all(info.sha256, ticketId) as number[]
     const also = elsewhere.length ? ` The same photo is also on ticket${elsewhere.length > 1 ? 's' : ''} ${elsewhere.map((n) => `#${n}`).join(', ')}: check that both requests come from the owner.` : ''
-    return { name: f.name, status: 'added', message: (codes.length ? `QR code found (${Math.round(r.ms)} ms).` : 'No QR code found in this photo. Select the code by hand below, or send the customer the photo tips.') + also, photoId: photo.id }
+    return { name: f.name, status: 'added', message: foundMessage(codes, r.ms) + also, photoId: photo.id }
   } catch (e) {
     if (e instanceof AppError && e.code === 'BAD_INPUT') {
       await app.audit({ action: 'nvrReset.photo', outcome: 'refused', ticketId, inputs: { name: f.name, size: f.data.length }, detail: e.message })
@@ -86,10 +86,21 @@ async function addOne(app: App, ticketId: number, f: { name: string; source: Pho
   }
 }
 
-/** The first code that a vendor parser recognises (else the first code) becomes the payload. */
+/** What the intake says about a photo's codes: how many, and which one is the reset code. */
+export function foundMessage(codes: readonly { text: string }[], ms: number): string {
+  if (!codes.length) return 'No QR code found in this photo. Select the code by hand below, or send the customer the photo tips.'
+  const { chosen, kinds } = chooseResetCode(codes)
+  if (codes.length === 1) return chosen === null ? `A QR code was found (${Math.round(ms)} ms), but it is not a reset code (a link or similar). Ask the customer for a photo of the Retrieve Password screen.` : `QR code found (${Math.round(ms)} ms).`
+  const others = kinds.filter((_, i) => i !== chosen).length
+  if (chosen === null) return `${codes.length} QR codes found (${Math.round(ms)} ms), none of them recognisably a reset code: none was used. Check the photo and choose the reset code below, or ask the customer for a photo of the Retrieve Password screen.`
+  return `${codes.length} QR codes found (${Math.round(ms)} ms): the reset code was taken; ${others === 1 ? 'the other one is' : `the other ${others} are`} not a reset code and ${others === 1 ? 'was' : 'were'} not used.`
+}
+
+/** The photo's reset code (choose-code.ts) becomes the payload; a photo without one changes nothing. */
 async function adoptFirstReset(app: App, ticketId: number, p: PhotoRow): Promise<void> {
-  if (!p.codes.length) return
-  const best = p.codes.find((c) => parsePayload(c.text).format !== 'raw') ?? p.codes[0]
+  const { chosen } = chooseResetCode(p.codes)
+  if (chosen === null) return
+  const best = p.codes[chosen]
   const cur = await resetRepo(app).getCase(ticketId)
   if (cur?.payload === best.text.trim()) return
   await adoptPayload(app, ticketId, p.id, best.text, p.receivedAt)

@@ -3,6 +3,7 @@
 import type { ResetView } from '../../shared/contract/nvr-reset'
 import { NvrResetRepo, type CaseRow, type CheckKind } from '../../db/repos/nvr-reset'
 import type { App } from '../core/app'
+import { codeKind } from './choose-code'
 import { parsePayload } from './payload'
 import { loadSettings, type StoredSettings } from './settings'
 import { assessValidity, INVALIDATED_BY } from './validity'
@@ -67,7 +68,7 @@ export async function buildView(app: App, ticketId: number, now = Date.now()): P
   }))
   const { stage, blockedReason } = stageOf(caseView, ownershipComplete, approvalRequired, codeRows)
   return {
-    ticketId, stage, blockedReason, photos, case: caseView,
+    ticketId, stage, blockedReason, photos: photos.map((p) => ({ ...p, codes: p.codes.map((x) => ({ ...x, kind: codeKind(x.text) })) })), case: caseView,
     checks: checks.map((x) => ({ kind: x.kind, passed: x.passed, note: x.note, agent: x.agent, at: x.at, evidenceId: x.evidenceId })),
     ownershipComplete, approvalRequired, codes: codeRows, invalidators: INVALIDATORS,
     providers: { lab: !!(s.lab.url && s.lab.keySealed), http: !!s.http.url },

@@ -172,6 +172,10 @@ describe('decodeQr on large photos', () => {
     expect(r.codes.map((c) => c.text)).toEqual([TEXT])
     expect(r.strategy).toBe('full-large')
     expectCorners(r.codes[0].position, b.corners, b.module * 2)
+    // The full-resolution pass (plain zxing's view) runs even when the budget is spent.
+    const hurried = await decodeQr(b.jpg, { timeBudgetMs: 0 })
+    expect(hurried.codes.map((c) => c.text)).toEqual([TEXT])
+    expect(hurried.steps.map((s) => s.strategy)).toEqual(['work', 'full-large'])
   })
 })
 
@@ -214,5 +218,41 @@ describe('decodeQr on a code that is not flat', () => {
     expect(r.strategy).toMatch(/^regrid/)
     const module = 320 / QRCode.create(TEXT, { errorCorrectionLevel: 'M' }).modules.size
     expectCorners(r.codes[0].position, corners as Pt[], module * 2.5)
+  })
+})
+
+describe('decodeQr finds every code in the photo', () => {
+  const APP = 'https://play.google.com/store/apps/details?id=com.twom.guard'
+
+  it('merges a large code read on the working copy with a small one only full resolution reads', async () => {
+    // The NVR screen photographed from afar: the reset code large, an app code small in a corner.
+    const big = await qrPng(TEXT, 12)
+    const small = await qrPng(APP, 2)
+    const jpg = await sharp({ create: { width: 4000, height: 3000, channels: 3, background: '#9a9a9a' } })
+      .composite([{ input: big.png, left: 2100, top: 900 }, { input: small.png, left: 300, top: 2500 }])
+      .jpeg({ quality: 90 })
+      .toBuffer()
+    const r = await decodeQr(jpg)
+    expect(r.codes.map((c) => c.text).sort()).toEqual([APP, TEXT].sort())
+    expect(r.strategies.length).toBeGreaterThan(1)
+    const at = (t: string) => r.codes.find((c) => c.text === t)!.position
+    expectCorners(at(TEXT), big.corners.map(([x, y]) => [x + 2100, y + 900]), big.module * 1.5)
+    expectCorners(at(APP), small.corners.map(([x, y]) => [x + 300, y + 2500]), small.module * 2)
+  })
+
+  it('reports a code once however many variants read it, and two copies of a code as two', async () => {
+    const q = await qrPng(TEXT, 6)
+    const two = await sharp({ create: { width: q.side * 2 + 40, height: q.side, channels: 3, background: '#ffffff' } })
+      .composite([{ input: q.png, left: 0, top: 0 }, { input: q.png, left: q.side + 40, top: 0 }])
+      .png()
+      .toBuffer()
+    const r = await decodeQr(two)
+    expect(r.codes.map((c) => c.text)).toEqual([TEXT, TEXT])
+    const xs = r.codes.map((c) => c.position[0][0]).sort((a, b) => a - b)
+    expect(xs[1] - xs[0]).toBeGreaterThan(q.side / 2)
+    // A photo forced through several variants that all read the same code: one code.
+    const one = await decodeQr(await normalizeImage(q.png), { strategies: ['full', 'global', 'blur1', 'stretch'], forceStrategies: true })
+    expect(one.attempts).toBe(4)
+    expect(one.codes).toHaveLength(1)
   })
 })

@@ -18,6 +18,8 @@ export const ResetFoundCode = z.object({
   text: z.string(),
   position: z.array(Point),
   region: z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number(), rotate: z.number() }).nullable(),
+  /** 'reset': a vendor parser reads it; 'unknown': no parser does (kept raw); 'other': not a reset code (a link, Wi-Fi, a contact card). */
+  kind: z.enum(['reset', 'unknown', 'other']),
 })
 
 export const ResetPhoto = z.object({

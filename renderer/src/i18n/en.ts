@@ -185,6 +185,7 @@ export const en = {
       received: 'received {t}', captured: 'taken {t}', noCapture: 'no capture time', size: '{w} × {h} px, {kb} KB',
       found: 'QR found in {ms} ms ({s})', none: 'No QR code found', pending: 'Decoding…', failed: 'Decoding failed',
       use: 'Use this code', inUse: 'in use', raw: 'Unknown format: shown as received',
+      kind: { reset: 'reset code', unknown: 'unknown format', other: 'not a reset code' },
     },
     assist: {
       title: 'Find the code by hand', help: 'Drag a rectangle around the QR code on the photo (or focus the photo: Enter selects the middle, arrows move, Shift+arrows resize), turn it if needed, then decode that part.',
