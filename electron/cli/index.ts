@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<Command>> = {
   discover: async () => (await import('./commands/discover')).discoverCommand,
   device: async () => (await import('./commands/device')).deviceCommand,
   lab: async () => (await import('../../lab/cli')).labCommand,
+  helpdesk: async () => (await import('./commands/helpdesk')).helpdeskCommand,
 }
 
 const summaries: Record<string, string> = {
@@ -19,6 +20,7 @@ const summaries: Record<string, string> = {
   discover: 'find devices on one named interface (WS-Discovery, SSDP, mDNS, SADP, sweep)',
   device: 'info, backup, restore, reboot or factory-reset one device, audited',
   lab: 'start the lab bench of simulated intercoms and NVRs',
+  helpdesk: 'link tickets to Request Tracker or Zendesk, post reports back',
 }
 
 /** Registered by feature modules that live outside the console proper (the lab bench). */
