@@ -106,11 +106,14 @@ export class OutboxWorker {
 
   private async sendOne(item: OutboxRow, provider: HelpdeskProvider): Promise<'sent' | 'later' | 'blocked' | 'failed'> {
     const repo = helpdeskRepo(this.app)
+    // Uncertain: a crash or a lost answer after the request may have gone out. It stays
+    // uncertain until the helpdesk has been asked; an error while asking changes nothing.
+    let uncertain = item.status === 'sending'
     try {
-      if (item.status === 'sending') {
-        // Uncertain: a crash or a lost answer after the request may have gone out.
+      if (uncertain) {
         const ref = await provider.findSent(item.remoteTicketId, item.key)
         if (ref) return await this.done(item, ref, true)
+        uncertain = false
       }
       repo.setStatusSync(item.id, { status: 'sending', attempts: item.attempts + 1, nextAt: iso(Date.now()) })
       const files = repo.files(item.id).map((f) => ({ name: f.name, mime: f.mime, content: f.content }))
@@ -124,7 +127,7 @@ export class OutboxWorker {
       }
       const attempts = repo.outboxItem(item.id)!.attempts
       // No answer at all: the helpdesk may have it. Stay 'sending' so the next try looks first.
-      const status = e.status === 0 ? 'sending' : 'pending'
+      const status = e.status === 0 || uncertain ? 'sending' : 'pending'
       if (e.status === 429 || e.status === 503) {
         const wait = e.retryAfterMs ?? DEFAULT_RETRY_MS
         repo.setStatusSync(item.id, { status, nextAt: iso(Date.now() + wait), lastError: `${e.message} Waiting ${Math.ceil(wait / 1000)} s as the helpdesk asked (Retry-After).` })
