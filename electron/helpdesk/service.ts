@@ -51,6 +51,8 @@ export async function connect(app: App, c: { provider: HelpdeskProviderId; url: 
   if (!/^https?:\/\/[^/]/.test(url)) throw new AppError('BAD_INPUT', `"${c.url}" is not a web address.`, { field: 'url', hint: 'Give the address the helpdesk answers on, e.g. https://example.zendesk.com or http://rt.example.com:8080.' })
   if (c.provider === 'zendesk' && !c.user) throw new AppError('BAD_INPUT', 'Zendesk API tokens belong to an agent: give that agent\'s e-mail as the user.', { field: 'user' })
   const token = c.token.trim()
+  // Sent as a header: printable ASCII only, and no spaces in an RT auth token.
+  if (!token || /[^\x20-\x7e]/.test(token) || (!c.user && /\s/.test(token))) throw new AppError('BAD_INPUT', 'The token has characters no helpdesk token has (line breaks, spaces or non-ASCII): it was probably copied with something else.', { field: 'token', hint: 'Copy the token again, alone.' })
   let signedInAs: string | null = null
   if (opts.test) {
     try {
