@@ -1,7 +1,7 @@
 // The helpdesk as the system of record, end to end in Chromium against a real Request
 // Tracker: connect RT in Settings, import the customer's RT ticket by its address, run the NVR
-// reset from the photo pulled from RT, post the report (it lands in RT as an internal comment
-// with the PDF and the bundle) and the public reply after the preview is confirmed.
+// reset from the photo pulled from RT; when it is verified the report lands in RT (an internal
+// comment with the PDF and the bundle) and the public reply after the preview is confirmed.
 import { expect, test, type Page } from '@playwright/test'
 import sharp from 'sharp'
 import { startBench, type Bench } from '../lab/bench'
@@ -87,9 +87,10 @@ test('link an RT ticket by URL, reset the NVR from the photo pulled from RT, see
   await page.getByTestId('apply-run').click()
   await expect(page.getByTestId('apply-result')).toHaveAttribute('data-outcome', 'verified')
 
-  // The report to RT: queued, sent by the outbox, and there as one internal comment.
-  await panel.getByTestId('helpdesk-post-report').click()
+  // The reset is verified: the report goes to RT by itself (queued, sent by the outbox) as one internal comment.
+  await expect(panel.getByTestId('helpdesk-outbox-item')).toHaveCount(1, { timeout: 30_000 })
   await expect(panel.getByTestId('helpdesk-outbox-item').first()).toHaveAttribute('data-status', 'sent', { timeout: 60_000 })
+  await expect(panel.getByTestId('helpdesk-outbox-item').first()).toContainText('Internal note')
   const comments = (await rt.messages(remoteId)).filter((m) => m.type === 'Comment')
   expect(comments).toHaveLength(1)
   expect(comments[0].files.map((f) => f.name)).toEqual([expect.stringMatching(/\.pdf$/), expect.stringMatching(/\.json$/)])

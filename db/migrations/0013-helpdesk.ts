@@ -6,6 +6,8 @@ import type { Database } from 'better-sqlite3'
 //   (SecretBox, 'v1:' prefix checked), never in another column, a log or the audit trail.
 // helpdesk_links: a console ticket ⇄ one helpdesk ticket, with what was imported (subject,
 //   requester) so the page shows it offline. One helpdesk ticket links to one console ticket.
+//   `reported_seq`: the audit entry of the last completed procedure whose report note was
+//   queued (set in the same transaction as the queueing), so each completion is reported once.
 // helpdesk_attachments: the helpdesk ticket's attachments as listed at import; evidence_id
 //   is set when one went into the console, keeping the helpdesk attachment id as provenance.
 // helpdesk_outbox: everything sent to a helpdesk. `idem_key` is unique and is also written
@@ -30,6 +32,7 @@ export function up(db: Database): void {
       subject     TEXT NOT NULL DEFAULT '',
       requester   TEXT NOT NULL DEFAULT '{}',
       linked_at   TEXT NOT NULL,
+      reported_seq INTEGER NOT NULL DEFAULT 0,
       UNIQUE (provider, remote_id)
     ) STRICT;
     CREATE TABLE helpdesk_attachments (

@@ -91,6 +91,20 @@ export class HelpdeskRepo {
         ON CONFLICT (ticket_id) DO UPDATE SET provider = excluded.provider, remote_id = excluded.remote_id, subject = excluded.subject, requester = excluded.requester, linked_at = excluded.linked_at`)
       .run(l.ticketId, l.provider, l.remoteId, l.subject, JSON.stringify(l.requester), l.linkedAt)
   }
+  /**
+   * Linked tickets with a procedure completed (audit entry) after the last reported one:
+   * an NVR reset verified, or a guided workflow completed.
+   */
+  unreportedCompletions(): { ticketId: number; seq: number }[] {
+    return this.db
+      .prepare(`SELECT l.ticket_id AS ticketId, max(a.seq) AS seq FROM helpdesk_links l
+        JOIN audit_log a ON a.ticket_id = l.ticket_id AND a.seq > l.reported_seq
+        WHERE a.outcome = 'ok' AND a.action IN ('nvrReset.verify', 'workflow.complete') GROUP BY l.ticket_id`)
+      .all() as { ticketId: number; seq: number }[]
+  }
+  setReportedSync(ticketId: number, seq: number): void {
+    this.db.prepare('UPDATE helpdesk_links SET reported_seq = max(reported_seq, ?) WHERE ticket_id = ?').run(seq, ticketId)
+  }
   /** Adds attachments not seen before; ones already listed (and maybe taken) keep their state. */
   saveAttachmentsSync(ticketId: number, list: { remoteId: string; fileName: string; mime: string; size: number }[]): void {
     const ins = this.db.prepare('INSERT INTO helpdesk_attachments (ticket_id, remote_id, file_name, mime, size) VALUES (?, ?, ?, ?, ?) ON CONFLICT (ticket_id, remote_id) DO NOTHING')

@@ -35,6 +35,8 @@ export class OutboxWorker {
   constructor(
     private readonly app: App,
     private readonly providerFor: (id: HelpdeskProviderId) => HelpdeskProvider | null,
+    /** Runs before each pass: queues what became due to send (reports of completed procedures). */
+    private readonly beforePass: () => Promise<unknown> = async () => undefined,
   ) {}
 
   /** One pass over the due items; returns how many were sent. Concurrent calls share the pass. */
@@ -73,7 +75,14 @@ export class OutboxWorker {
         })
     }
     this.timer = setTimeout(tick, 500)
-    this.app.onClose(() => this.stop())
+    // A verified reset is reported at once, not at the next tick.
+    const off = this.app.bus.subscribe((name) => {
+      if (name === 'nvrReset.changed') this.kick()
+    })
+    this.app.onClose(() => {
+      off()
+      return this.stop()
+    })
   }
   kick(): void {
     if (!this.stopped && this.timer) void this.runOnce().catch(() => undefined)
@@ -85,6 +94,7 @@ export class OutboxWorker {
   }
 
   private async pass(): Promise<number> {
+    if (this.app.db.open) await this.beforePass()
     const repo = helpdeskRepo(this.app)
     const blocked = new Set<HelpdeskProviderId>() // waiting on a rate limit or an outage
     let sent = 0

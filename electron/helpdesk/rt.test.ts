@@ -33,7 +33,7 @@ afterAll(async () => {
 })
 
 describe('helpdesk: Request Tracker', () => {
-  it('imports a Czech requester and a QR photo, runs the reset, posts one note (PDF + JSON) and one public reply only after confirmation', async () => {
+  it('imports a Czech requester and a QR photo, runs the reset, posts one note (PDF + JSON) when it completes and one public reply only after confirmation', async () => {
     const nvr = bench.nvr(0)
     nvr.openRetrievePassword()
     const photo = await phonePhoto((await nvr.screenPng())!, { captured: { local: exifUtc(Date.now() - 60_000), offset: '+00:00' } })
@@ -100,11 +100,14 @@ describe('helpdesk: Request Tracker', () => {
       const done = await call<{ outcome: string }>('nvrReset.apply', { ticketId: tid, codeId: code.id, address: `${nvr.ip}:${nvr.info().httpPort}`, username: 'admin', newPassword: 'N3w-Passw0rd!', oldPassword: nvr.info().credentials.password })
       expect(done.outcome).toBe('verified')
 
-      // The internal note with the report and the bundle.
-      const note = await call<OutboxItem>('helpdesk.postReport', { ticketId: tid })
-      expect(note.files.map((f) => f.mime)).toEqual(['application/pdf', 'application/json'])
+      // The procedure completed: the internal note with the report and the bundle is queued by itself, once.
       const sync = await call<{ sent: number; pending: number; failed: number }>('helpdesk.sync', {})
       expect(sync).toMatchObject({ pending: 0, failed: 0 })
+      await call('helpdesk.sync', {})
+      const outbox = await call<OutboxItem[]>('helpdesk.outbox', { ticketId: tid })
+      expect(outbox.map((o) => [o.kind, o.status])).toEqual([['note', 'sent']])
+      const note = outbox[0]
+      expect(note.files.map((f) => f.mime)).toEqual(['application/pdf', 'application/json'])
       // A public reply is refused without the agent's confirmation of the preview.
       expect(await fail('helpdesk.reply', { ticketId: tid, text: 'code' })).toMatchObject({ code: 'VALIDATION', field: 'confirmed' })
       let msgs = await rt.messages(remoteId)

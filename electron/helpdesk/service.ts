@@ -42,7 +42,7 @@ function needProvider(app: App, id: HelpdeskProviderId): HelpdeskProvider {
 const workers = new WeakMap<App, OutboxWorker>()
 export function outboxWorker(app: App): OutboxWorker {
   let w = workers.get(app)
-  if (!w) workers.set(app, (w = new OutboxWorker(app, (id) => providerFor(app, id))))
+  if (!w) workers.set(app, (w = new OutboxWorker(app, (id) => providerFor(app, id), () => reportCompletions(app))))
   return w
 }
 
@@ -197,12 +197,15 @@ export async function takeAttachment(app: App, ticketId: number, remoteId: strin
   return results
 }
 
-async function enqueue(app: App, ticketId: number, kind: 'note' | 'reply', subject: string, body: (key: string) => string, files: { name: string; mime: string; content: Buffer }[]): Promise<OutboxItem> {
+async function enqueue(app: App, ticketId: number, kind: 'note' | 'reply', subject: string, body: (key: string) => string, files: { name: string; mime: string; content: Buffer }[], also?: () => void): Promise<OutboxItem> {
   const l = needLink(app, ticketId)
   const repo = helpdeskRepo(app)
   const key = `sc-${randomUUID()}`
   const row = await app.record(
-    () => repo.enqueueSync({ key, ticketId, provider: l.provider, remoteTicketId: l.remoteId, kind, subject, body: body(key), files: files.map((f) => ({ ...f, sha256: sha256(f.content) })), now: new Date().toISOString() }),
+    () => {
+      also?.()
+      return repo.enqueueSync({ key, ticketId, provider: l.provider, remoteTicketId: l.remoteId, kind, subject, body: body(key), files: files.map((f) => ({ ...f, sha256: sha256(f.content) })), now: new Date().toISOString() })
+    },
     (o) => ({ action: 'helpdesk.queue', outcome: 'ok', ticketId, inputs: { outboxId: o.id, key, kind, provider: l.provider, remoteTicketId: l.remoteId, files: files.map((f) => ({ name: f.name, sha256: sha256(f.content) })) } }),
   )
   outboxWorker(app).kick()
@@ -211,7 +214,7 @@ async function enqueue(app: App, ticketId: number, kind: 'note' | 'reply', subje
 }
 
 /** The internal note: PDF report and JSON bundle attached, the audit chain head in the text. */
-export async function postReport(app: App, ticketId: number): Promise<OutboxItem> {
+export async function postReport(app: App, ticketId: number, completionSeq?: number): Promise<OutboxItem> {
   needLink(app, ticketId)
   const bundle = await exportTicketBundle(app, ticketId)
   const pdf = await exportTicketPdf(app, ticketId)
@@ -232,7 +235,26 @@ export async function postReport(app: App, ticketId: number): Promise<OutboxItem
   [
     { name: pdf.fileName, mime: 'application/pdf', content: pdf.data },
     { name: bundle.fileName, mime: 'application/json', content: bundle.data },
-  ])
+  ], completionSeq ? () => helpdeskRepo(app).setReportedSync(ticketId, completionSeq) : undefined)
+}
+
+/**
+ * A procedure completed on a linked ticket (NVR reset verified, workflow completed): its report
+ * note is queued once, the completion marked reported in the same transaction. Runs before
+ * each outbox pass and when an NVR reset changes.
+ */
+export async function reportCompletions(app: App): Promise<number> {
+  let n = 0
+  for (const c of helpdeskRepo(app).unreportedCompletions()) {
+    try {
+      await postReport(app, c.ticketId, c.seq)
+      n++
+    } catch (e) {
+      // Not lost: the completion stays unreported and is tried again at the next pass.
+      await app.audit({ action: 'helpdesk.queue', outcome: 'failed', ticketId: c.ticketId, inputs: { completionSeq: c.seq }, detail: (e as Error).message })
+    }
+  }
+  return n
 }
 
 /** The public reply: queued only with the agent's confirmation of the previewed text (the contract requires it). */
