@@ -8,6 +8,7 @@ import type { Database } from 'better-sqlite3'
 //   requester) so the page shows it offline. One helpdesk ticket links to one console ticket.
 //   `reported_seq`: the audit entry of the last completed procedure whose report note was
 //   queued (set in the same transaction as the queueing), so each completion is reported once.
+//   `follow_status`: the agent allowed the helpdesk ticket's status to follow the console's.
 // helpdesk_attachments: the helpdesk ticket's attachments as listed at import; evidence_id
 //   is set when one went into the console, keeping the helpdesk attachment id as provenance.
 // helpdesk_outbox: everything sent to a helpdesk. `idem_key` is unique and is also written
@@ -33,6 +34,7 @@ export function up(db: Database): void {
       requester   TEXT NOT NULL DEFAULT '{}',
       linked_at   TEXT NOT NULL,
       reported_seq INTEGER NOT NULL DEFAULT 0,
+      follow_status INTEGER NOT NULL DEFAULT 0 CHECK (follow_status IN (0, 1)),
       UNIQUE (provider, remote_id)
     ) STRICT;
     CREATE TABLE helpdesk_attachments (
@@ -52,7 +54,7 @@ export function up(db: Database): void {
       ticket_id        INTEGER NOT NULL REFERENCES tickets (id),
       provider         TEXT NOT NULL CHECK (provider IN ('rt', 'zendesk')),
       remote_ticket_id TEXT NOT NULL,
-      kind             TEXT NOT NULL CHECK (kind IN ('note', 'reply')),
+      kind             TEXT NOT NULL CHECK (kind IN ('note', 'reply', 'status')),
       subject          TEXT NOT NULL,
       body             TEXT NOT NULL,
       status           TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'sent', 'failed', 'cancelled')),

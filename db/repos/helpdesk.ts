@@ -23,6 +23,7 @@ export interface LinkRow {
   subject: string
   requester: Requester
   linkedAt: string
+  followStatus: boolean
 }
 export interface OutboxFile {
   name: string
@@ -83,9 +84,16 @@ export class HelpdeskRepo {
     return r ? this.toLink(r) : null
   }
   private toLink(r: Raw): LinkRow {
-    return { ticketId: r.ticket_id as number, provider: r.provider as HelpdeskProviderId, remoteId: r.remote_id as string, subject: r.subject as string, requester: JSON.parse(r.requester as string) as Requester, linkedAt: r.linked_at as string }
+    return { ticketId: r.ticket_id as number, provider: r.provider as HelpdeskProviderId, remoteId: r.remote_id as string, subject: r.subject as string, requester: JSON.parse(r.requester as string) as Requester, linkedAt: r.linked_at as string, followStatus: r.follow_status === 1 }
   }
-  saveLinkSync(l: LinkRow): void {
+  setFollowStatusSync(ticketId: number, follow: boolean): void {
+    this.db.prepare('UPDATE helpdesk_links SET follow_status = ? WHERE ticket_id = ?').run(follow ? 1 : 0, ticketId)
+  }
+  /** The console status last queued for the helpdesk (a status item not cancelled), if any. */
+  lastQueuedStatus(ticketId: number): string | null {
+    return (this.db.prepare("SELECT body FROM helpdesk_outbox WHERE ticket_id = ? AND kind = 'status' AND status != 'cancelled' ORDER BY id DESC LIMIT 1").pluck().get(ticketId) as string | undefined) ?? null
+  }
+  saveLinkSync(l: Omit<LinkRow, 'followStatus'>): void {
     this.db
       .prepare(`INSERT INTO helpdesk_links (ticket_id, provider, remote_id, subject, requester, linked_at) VALUES (?, ?, ?, ?, ?, ?)
         ON CONFLICT (ticket_id) DO UPDATE SET provider = excluded.provider, remote_id = excluded.remote_id, subject = excluded.subject, requester = excluded.requester, linked_at = excluded.linked_at`)
@@ -125,7 +133,7 @@ export class HelpdeskRepo {
   }
 
   // ---- outbox
-  enqueueSync(o: { key: string; ticketId: number; provider: HelpdeskProviderId; remoteTicketId: string; kind: 'note' | 'reply'; subject: string; body: string; files: OutboxFile[]; now: string }): OutboxRow {
+  enqueueSync(o: { key: string; ticketId: number; provider: HelpdeskProviderId; remoteTicketId: string; kind: 'note' | 'reply' | 'status'; subject: string; body: string; files: OutboxFile[]; now: string }): OutboxRow {
     const id = this.db
       .prepare(`INSERT INTO helpdesk_outbox (idem_key, ticket_id, provider, remote_ticket_id, kind, subject, body, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(o.key, o.ticketId, o.provider, o.remoteTicketId, o.kind, o.subject, o.body, o.now, o.now).lastInsertRowid as number

@@ -12,7 +12,7 @@
 import type { HelpdeskProviderId } from '../../shared/contract/helpdesk'
 import type { OutboxRow } from '../../db/repos/helpdesk'
 import type { App } from '../core/app'
-import { HelpdeskError, type HelpdeskProvider } from './provider'
+import { HelpdeskError, helpdeskStatusOf, type HelpdeskProvider } from './provider'
 import { helpdeskRepo } from './repo'
 
 const MAX_BACKOFF_MS = 10 * 60_000
@@ -120,12 +120,14 @@ export class OutboxWorker {
     // uncertain until the helpdesk has been asked; an error while asking changes nothing.
     let uncertain = item.status === 'sending'
     try {
-      if (uncertain) {
+      // A status change is idempotent: an uncertain one is simply set again.
+      if (uncertain && item.kind !== 'status') {
         const ref = await provider.findSent(item.remoteTicketId, item.key)
         if (ref) return await this.done(item, ref, true)
         uncertain = false
       }
       repo.setStatusSync(item.id, { status: 'sending', attempts: item.attempts + 1, nextAt: iso(Date.now()) })
+      if (item.kind === 'status') return await this.done(item, await provider.setStatus(item.remoteTicketId, helpdeskStatusOf(item.body)), false)
       const files = repo.files(item.id).map((f) => ({ name: f.name, mime: f.mime, content: f.content }))
       const ref = await provider.send(item.remoteTicketId, { key: item.key, kind: item.kind, subject: item.subject, body: item.body, files })
       return await this.done(item, ref, false)

@@ -55,7 +55,13 @@ export interface HelpdeskProvider {
   findSent(remoteTicketId: string, key: string): Promise<string | null>
   /** Sends; returns the remote reference (RT transaction, Zendesk audit). */
   send(remoteTicketId: string, item: SendItem): Promise<string>
+  /** Sets the ticket's status (idempotent: setting it twice is harmless). */
+  setStatus(remoteTicketId: string, status: HelpdeskStatus): Promise<string>
 }
+
+/** The console's statuses as a helpdesk knows them: RT open/stalled/resolved, Zendesk open/pending/solved. */
+export type HelpdeskStatus = 'open' | 'waiting' | 'solved'
+export const helpdeskStatusOf = (consoleStatus: string): HelpdeskStatus => (consoleStatus === 'waiting' ? 'waiting' : consoleStatus === 'resolved' || consoleStatus === 'closed' ? 'solved' : 'open')
 
 export const marker = (key: string): string => `[sc:${key}]`
 

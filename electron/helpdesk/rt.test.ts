@@ -134,6 +134,12 @@ describe('helpdesk: Request Tracker', () => {
       const sent = (await app.auditLog.forTicket(tid)).filter((e) => e.action === 'helpdesk.sent')
       expect(sent.map((e) => (JSON.parse(String(e.inputs)) as { kind: string }).kind)).toEqual(['reply', 'note']) // newest first
 
+      // Allowed by the agent, the RT status follows the console's (waiting on customer → stalled).
+      await call('tickets.setStatus', { id: tid, status: 'waiting' })
+      await call('helpdesk.followStatus', { ticketId: tid, follow: true })
+      await call('helpdesk.sync', {})
+      expect((await rt.api<{ Status: string }>(`ticket/${remoteId}`)).Status).toBe('stalled')
+
       // The token is stored only sealed: not in the database file, not in the audit trail.
       app.db.pragma('wal_checkpoint(TRUNCATE)')
       expect(readFileSync(join(dataDir, 'support-console.sqlite')).includes(Buffer.from(rt.token))).toBe(false)

@@ -197,7 +197,7 @@ export async function takeAttachment(app: App, ticketId: number, remoteId: strin
   return results
 }
 
-async function enqueue(app: App, ticketId: number, kind: 'note' | 'reply', subject: string, body: (key: string) => string, files: { name: string; mime: string; content: Buffer }[], also?: () => void): Promise<OutboxItem> {
+async function enqueue(app: App, ticketId: number, kind: 'note' | 'reply' | 'status', subject: string, body: (key: string) => string, files: { name: string; mime: string; content: Buffer }[], also?: () => void): Promise<OutboxItem> {
   const l = needLink(app, ticketId)
   const repo = helpdeskRepo(app)
   const key = `sc-${randomUUID()}`
@@ -260,6 +260,29 @@ export async function reportCompletions(app: App): Promise<number> {
 /** The public reply: queued only with the agent's confirmation of the previewed text (the contract requires it). */
 export async function reply(app: App, ticketId: number, text: string): Promise<OutboxItem> {
   return enqueue(app, ticketId, 'reply', `Re: ticket #${ticketId}`, () => text, [])
+}
+
+/** The agent allows (or stops) the helpdesk status following the console ticket's. */
+export async function setFollowStatus(app: App, ticketId: number, follow: boolean): Promise<HelpdeskLink> {
+  const l = needLink(app, ticketId)
+  await app.record(
+    () => helpdeskRepo(app).setFollowStatusSync(ticketId, follow),
+    () => ({ action: 'helpdesk.followStatus', outcome: 'ok', ticketId, inputs: { provider: l.provider, remoteTicketId: l.remoteId, follow } }),
+  )
+  if (follow) await queueStatus(app, ticketId)
+  app.bus.emit('helpdesk.changed', { ticketId })
+  return linkView(app, ticketId)!
+}
+
+/** After a console status change: queue it for the helpdesk, where the agent allowed that. */
+export async function queueStatus(app: App, ticketId: number): Promise<OutboxItem | null> {
+  const l = helpdeskRepo(app).link(ticketId)
+  if (!l?.followStatus) return null
+  const status = app.tickets.getSync(ticketId).status
+  const last = helpdeskRepo(app).lastQueuedStatus(ticketId)
+  // Only changes: nothing for an edit that left the status as it was (or a fresh ticket still open).
+  if (last === status || (last === null && status === 'open')) return null
+  return enqueue(app, ticketId, 'status', `Status: ${status}`, () => status, [])
 }
 
 export async function retryItem(app: App, id: number): Promise<OutboxItem> {

@@ -87,3 +87,35 @@ describe('helpdesk: Zendesk', () => {
     expect(JSON.parse(String(sent.inputs))).toMatchObject({ key: item.key, foundAfterUncertainSend: true })
   }, 60_000)
 })
+
+describe('helpdesk: status follows the console', () => {
+  it('only where the agent allowed it: waiting on customer → pending, resolved → solved (audited)', async () => {
+    const s = await setup()
+    const { createDispatcher } = await import('../core/api')
+    const dispatch = createDispatcher(s.app)
+    const call = async <T = unknown>(m: string, i: unknown): Promise<T> => {
+      const r = await dispatch(m, i, { transport: 'test' })
+      if (!r.ok) throw new Error(`${m}: ${r.error.message}`)
+      return r.value as T
+    }
+    await call('helpdesk.connect', { provider: 'zendesk', url: s.sim.url, user: 'eva@vendor.example', token: 'zd-api-token-123456' })
+    const { ticket } = await call<{ ticket: { id: number } }>('helpdesk.import', { ref: String(s.ticketId) })
+    const remote = () => s.sim.ticketStatus(s.ticketId)
+    // Not allowed yet: a console status change stays in the console.
+    await call('tickets.setStatus', { id: ticket.id, status: 'waiting' })
+    await call('helpdesk.sync', {})
+    expect(remote()).toBe('open')
+    // Allowed: the current status goes at once, later changes follow; an edit that keeps the status sends nothing.
+    await call('helpdesk.followStatus', { ticketId: ticket.id, follow: true })
+    await call('helpdesk.sync', {})
+    expect(remote()).toBe('pending')
+    await call('tickets.update', { id: ticket.id, patch: { notes: 'called the customer' } })
+    await call('tickets.setStatus', { id: ticket.id, status: 'resolved' })
+    await new Promise((r) => setTimeout(r, 50)) // the bus handler queues asynchronously
+    await call('helpdesk.sync', {})
+    expect(remote()).toBe('solved')
+    const items = await call<{ kind: string; summary: string; status: string }[]>('helpdesk.outbox', { ticketId: ticket.id })
+    expect(items.map((i) => [i.kind, i.summary, i.status])).toEqual([['status', 'Status: waiting', 'sent'], ['status', 'Status: resolved', 'sent']])
+    expect((await s.app.auditLog.forTicket(ticket.id)).some((e) => e.action === 'helpdesk.followStatus')).toBe(true)
+  })
+})

@@ -13,7 +13,8 @@
 //  - POST /api/v2/uploads.json?filename=… (binary body, optional &token= to add to an upload)
 //    → 201 { upload: { token, expires_at, attachment, attachments } }; no filename → 400.
 //  - PUT /api/v2/tickets/{id}.json { ticket: { comment: { body, public, uploads }, status } }
-//    → 200 { ticket, audit: { id, ticket_id, events } }; an unknown upload token → 422 RecordInvalid.
+//    → 200 { ticket, audit: { id, ticket_id, events } }; an unknown upload token or a status other
+//    than new/open/pending/hold/solved/closed → 422 RecordInvalid.
 //  - Rate limits: `limit` requests per `windowMs`; beyond it 429 with Retry-After (seconds) and
 //    {"error":"APIRateLimitExceeded","description":"Number of allowed API requests per minute exceeded"};
 //    every answer carries X-Rate-Limit and X-Rate-Limit-Remaining.
@@ -80,6 +81,9 @@ export class ZendeskSim {
     this.tickets.set(id, ticket)
     for (const c of t.comments) this.addComment(ticket, c.authorId ?? t.requesterId, c.body, c.public ?? true, (c.files ?? []).map((f) => this.storeAttachment(f.name, f.mime, f.data)))
     return id
+  }
+  ticketStatus(ticketId: number): string | undefined {
+    return this.tickets.get(ticketId)?.status
   }
   comments(ticketId: number): Comment[] {
     return this.tickets.get(ticketId)?.comments ?? []
@@ -182,6 +186,8 @@ export class ZendeskSim {
       } catch {
         return this.send(res, 400, { error: 'InvalidEndpoint', description: 'Invalid JSON' }, rl)
       }
+      const st = payload.ticket?.status
+      if (st !== undefined && !['new', 'open', 'pending', 'hold', 'solved', 'closed'].includes(st)) return this.send(res, 422, { error: 'RecordInvalid', description: 'Record validation errors', details: { status: [{ description: `Status: ${st} is not valid` }] } }, rl)
       const c = payload.ticket?.comment
       const atts: Attachment[] = []
       for (const tok of c?.uploads ?? []) {
@@ -195,7 +201,7 @@ export class ZendeskSim {
         const cm = this.addComment(t, me.id, c.body, c.public !== false, atts)
         events.push({ id: cm.id, type: 'Comment', body: cm.body, public: cm.public, attachments: atts.map(this.json) })
       }
-      if (payload.ticket?.status) t.status = payload.ticket.status
+      if (payload.ticket?.status !== undefined) t.status = payload.ticket.status
       this.stats.updates++
       if (this.dropUpdate) {
         this.dropUpdate = false

@@ -32,7 +32,7 @@ export const HelpdeskAttachment = z.object({
 export type HelpdeskAttachment = z.infer<typeof HelpdeskAttachment>
 
 export const OutboxStatus = z.enum(['pending', 'sending', 'sent', 'failed', 'cancelled'])
-export const OutboxKind = z.enum(['note', 'reply'])
+export const OutboxKind = z.enum(['note', 'reply', 'status'])
 export const OutboxItem = z.object({
   id: Id,
   ticketId: Id,
@@ -63,6 +63,8 @@ export const HelpdeskLink = z.object({
   subject: z.string(),
   requester: z.object({ name: z.string(), email: z.string(), phone: z.string(), organization: z.string() }),
   linkedAt: z.string(),
+  /** The agent allowed the helpdesk status to follow the console's (waiting on customer, solved). */
+  followStatus: z.boolean(),
   attachments: z.array(HelpdeskAttachment),
   outbox: z.array(OutboxItem),
 })
@@ -99,6 +101,11 @@ export const helpdeskMethods = defineMethods({
     input: z.object({ ticketId: Id, text: z.string().trim().min(1).max(20_000), confirmed: z.literal(true, { message: 'Preview the reply and confirm it first' }) }).strict(),
     output: OutboxItem,
     summary: 'Queue a public reply to the customer (after the agent confirmed the preview)',
+  },
+  'helpdesk.followStatus': {
+    input: z.object({ ticketId: Id, follow: z.boolean() }).strict(),
+    output: HelpdeskLink,
+    summary: 'Let the helpdesk ticket\'s status follow the console ticket (waiting on customer, solved), or stop it',
   },
   'helpdesk.outbox': { input: z.object({ ticketId: Id.optional() }).strict(), output: z.array(OutboxItem), summary: 'What waits to be sent, and why' },
   'helpdesk.outboxRetry': { input: z.object({ id: Id }).strict(), output: OutboxItem, summary: 'Send an outbox item again now (audited)' },

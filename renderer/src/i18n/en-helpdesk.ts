@@ -13,7 +13,8 @@ export const enHelpdesk = {
   reply: 'Reply to customer…', replyTitle: 'Public reply to the customer', replyLang: 'Language', replyFromCode: 'Use the reset message',
   replyText: 'Reply (the customer will see this)', preview: 'Preview', confirmSend: 'Confirm and send', back: 'Edit',
   previewNote: 'This is exactly what the customer will receive, as a public reply on {provider} #{id}.', replyQueued: 'The reply is queued.',
-  outbox: 'Outbox', outboxEmpty: 'Nothing waiting.', kind: { note: 'Internal note', reply: 'Public reply' },
+  outbox: 'Outbox', outboxEmpty: 'Nothing waiting.', kind: { note: 'Internal note', reply: 'Public reply', status: 'Status change' },
+  followStatus: 'The helpdesk status follows this ticket (waiting on customer, solved)',
   status: { pending: 'pending', sending: 'sending (checking)', sent: 'sent', failed: 'failed', cancelled: 'cancelled' },
   attempts: '{n} attempt(s)', nextAt: 'next try {t}', retry: 'Retry now', cancel: 'Cancel', cancelled: 'Outbox item cancelled.', sync: 'Send now',
   settings: {

@@ -109,6 +109,10 @@ export function rtProvider(cfg: ProviderConfig): HelpdeskProvider {
       })
       return data.items.length ? `transaction/${data.items[0].TransactionId}` : null
     },
+    async setStatus(remoteTicketId, status) {
+      await api(`ticket/${ticketId(remoteTicketId)}`, { method: 'PUT', body: { Status: { open: 'open', waiting: 'stalled', solved: 'resolved' }[status] } })
+      return `status/${status}`
+    },
     async send(remoteTicketId, item: SendItem) {
       const { location } = await api(`ticket/${ticketId(remoteTicketId)}/${item.kind === 'note' ? 'comment' : 'correspond'}`, {
         method: 'POST',

@@ -115,6 +115,10 @@ export function zendeskProvider(cfg: ProviderConfig): HelpdeskProvider {
       for await (const c of comments(remoteTicketId)) if (c.body?.includes(m)) return `comment/${c.id}`
       return null
     },
+    async setStatus(remoteTicketId, status) {
+      const r = await api<{ audit?: { id: number } }>(`tickets/${ticketId(remoteTicketId)}.json`, { method: 'PUT', body: { ticket: { status: { open: 'open', waiting: 'pending', solved: 'solved' }[status] } } })
+      return r.audit?.id ? `audit/${r.audit.id}` : 'audit/?'
+    },
     async send(remoteTicketId, item: SendItem) {
       const uploads: string[] = []
       for (const f of item.files) {
