@@ -43,6 +43,7 @@ export class RtInstance {
   readonly port: number
   token = ''
   private proc: ChildProcess | null = null
+  private onExit: (() => void) | null = null
 
   private constructor(dir: string, port: number) {
     this.dir = dir
@@ -107,6 +108,16 @@ export class RtInstance {
     this.proc = spawn(LIBEXEC, ['--port', String(this.port)], { env: this.env(), cwd: this.dir, detached: true, stdio: ['ignore', 'ignore', 'pipe'] })
     let err = ''
     this.proc.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)))
+    // The server is detached (its own process group): if this process ends without stop(), take it along.
+    const pid = this.proc.pid!
+    this.onExit = () => {
+      try {
+        process.kill(-pid, 'SIGKILL')
+      } catch {
+        // already gone
+      }
+    }
+    process.once('exit', this.onExit)
     const until = Date.now() + 60_000
     while (Date.now() < until) {
       if (this.proc.exitCode !== null) throw new Error(`rt-server exited (${this.proc.exitCode}): ${err}`)
@@ -126,6 +137,7 @@ export class RtInstance {
     const p = this.proc
     if (!p?.pid) return
     this.proc = null
+    if (this.onExit) process.off('exit', this.onExit)
     const gone = new Promise((r) => p.once('exit', r))
     try {
       process.kill(-p.pid, 'SIGTERM')
