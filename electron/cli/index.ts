@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./commands/audit')).auditCommand,
   discover: async () => (await import('./commands/discover')).discoverCommand,
   device: async () => (await import('./commands/device')).deviceCommand,
+  helpdesk: async () => (await import('./commands/helpdesk')).helpdeskCommand,
 }
 
 const summaries: Record<string, string> = {
@@ -16,6 +17,7 @@ const summaries: Record<string, string> = {
   audit: 'verify the hash-chained audit trail, list entries',
   discover: 'find devices on one named interface (WS-Discovery, SSDP, mDNS, SADP, sweep)',
   device: 'info, backup, restore, reboot or factory-reset one device, audited',
+  helpdesk: 'link tickets to Request Tracker or Zendesk, post reports back',
 }
 
 /**

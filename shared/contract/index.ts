@@ -8,6 +8,7 @@ import { evidenceEvents, evidenceMethods } from './evidence'
 import { deviceEvents, deviceMethods } from './devices'
 import { nvrResetEvents, nvrResetMethods } from './nvr-reset'
 import { workflowEvents, workflowMethods } from './workflows'
+import { helpdeskEvents, helpdeskMethods } from './helpdesk'
 
 export * from './common'
 export * from './system'
@@ -17,6 +18,7 @@ export * from './evidence'
 export * from './devices'
 export * from './nvr-reset'
 export * from './workflows'
+export * from './helpdesk'
 
 export const methods = {
   ...systemMethods,
@@ -26,6 +28,7 @@ export const methods = {
   ...deviceMethods,
   ...nvrResetMethods,
   ...workflowMethods,
+  ...helpdeskMethods,
 }
 export const events = {
   ...systemEvents,
@@ -35,6 +38,7 @@ export const events = {
   ...deviceEvents,
   ...nvrResetEvents,
   ...workflowEvents,
+  ...helpdeskEvents,
 }
 
 export type Methods = typeof methods

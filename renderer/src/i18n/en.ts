@@ -1,4 +1,5 @@
 // Every English string of the UI, in one place, ready for translation.
+import { enHelpdesk } from './en-helpdesk'
 export const en = {
   app: { name: 'Support Console' },
   nav: { main: 'Main', tickets: 'Tickets', devices: 'Devices', audit: 'Audit trail', settings: 'Settings' },
@@ -230,6 +231,7 @@ export const en = {
     },
   },
   errors: { generic: 'Something went wrong.', field: 'Check the field “{field}”.' },
+  helpdesk: enHelpdesk,
 } as const
 
 type Params = Record<string, string | number>

@@ -1,0 +1,181 @@
+// Helpdesk providers, links, attachments and the outbox (migration 13). Sync methods exist so
+// a change and its audit entry share one transaction (App.record).
+import type { Database } from 'better-sqlite3'
+import type { HelpdeskAttachment, HelpdeskProviderId, OutboxItem } from '../../shared/contract/helpdesk'
+
+export interface ProviderRow {
+  id: HelpdeskProviderId
+  baseUrl: string
+  username: string
+  secretSealed: string
+  updatedAt: string
+}
+export interface Requester {
+  name: string
+  email: string
+  phone: string
+  organization: string
+}
+export interface LinkRow {
+  ticketId: number
+  provider: HelpdeskProviderId
+  remoteId: string
+  subject: string
+  requester: Requester
+  linkedAt: string
+  followStatus: boolean
+}
+export interface OutboxFile {
+  name: string
+  mime: string
+  sha256: string
+  content: Buffer
+}
+export interface OutboxRow extends Omit<OutboxItem, 'summary' | 'files'> {
+  subject: string
+  body: string
+}
+
+type Raw = Record<string, unknown>
+
+const toOutbox = (r: Raw): OutboxRow => ({
+  id: r.id as number,
+  key: r.idem_key as string,
+  ticketId: r.ticket_id as number,
+  provider: r.provider as HelpdeskProviderId,
+  remoteTicketId: r.remote_ticket_id as string,
+  kind: r.kind as OutboxRow['kind'],
+  subject: r.subject as string,
+  body: r.body as string,
+  status: r.status as OutboxRow['status'],
+  attempts: r.attempts as number,
+  nextAt: (r.next_at as string | null) ?? null,
+  lastError: (r.last_error as string | null) ?? null,
+  remoteRef: (r.remote_ref as string | null) ?? null,
+  createdAt: r.created_at as string,
+  sentAt: (r.sent_at as string | null) ?? null,
+})
+
+export class HelpdeskRepo {
+  constructor(private readonly db: Database) {}
+
+  // ---- providers
+  provider(id: HelpdeskProviderId): ProviderRow | null {
+    const r = this.db.prepare('SELECT * FROM helpdesk_providers WHERE id = ?').get(id) as Raw | undefined
+    return r ? { id: r.id as HelpdeskProviderId, baseUrl: r.base_url as string, username: r.username as string, secretSealed: r.secret_sealed as string, updatedAt: r.updated_at as string } : null
+  }
+  providers(): ProviderRow[] {
+    return (this.db.prepare('SELECT id FROM helpdesk_providers ORDER BY id').pluck().all() as HelpdeskProviderId[]).map((id) => this.provider(id)!)
+  }
+  saveProviderSync(p: ProviderRow): void {
+    this.db
+      .prepare(`INSERT INTO helpdesk_providers (id, base_url, username, secret_sealed, updated_at) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET base_url = excluded.base_url, username = excluded.username, secret_sealed = excluded.secret_sealed, updated_at = excluded.updated_at`)
+      .run(p.id, p.baseUrl, p.username, p.secretSealed, p.updatedAt)
+  }
+
+  // ---- links and attachments
+  link(ticketId: number): LinkRow | null {
+    const r = this.db.prepare('SELECT * FROM helpdesk_links WHERE ticket_id = ?').get(ticketId) as Raw | undefined
+    return r ? this.toLink(r) : null
+  }
+  linkByRemote(provider: HelpdeskProviderId, remoteId: string): LinkRow | null {
+    const r = this.db.prepare('SELECT * FROM helpdesk_links WHERE provider = ? AND remote_id = ?').get(provider, remoteId) as Raw | undefined
+    return r ? this.toLink(r) : null
+  }
+  private toLink(r: Raw): LinkRow {
+    return { ticketId: r.ticket_id as number, provider: r.provider as HelpdeskProviderId, remoteId: r.remote_id as string, subject: r.subject as string, requester: JSON.parse(r.requester as string) as Requester, linkedAt: r.linked_at as string, followStatus: r.follow_status === 1 }
+  }
+  setFollowStatusSync(ticketId: number, follow: boolean): void {
+    this.db.prepare('UPDATE helpdesk_links SET follow_status = ? WHERE ticket_id = ?').run(follow ? 1 : 0, ticketId)
+  }
+  /** The console status last queued for the helpdesk (a status item not cancelled), if any. */
+  lastQueuedStatus(ticketId: number): string | null {
+    return (this.db.prepare("SELECT body FROM helpdesk_outbox WHERE ticket_id = ? AND kind = 'status' AND status != 'cancelled' ORDER BY id DESC LIMIT 1").pluck().get(ticketId) as string | undefined) ?? null
+  }
+  saveLinkSync(l: Omit<LinkRow, 'followStatus'>): void {
+    this.db
+      .prepare(`INSERT INTO helpdesk_links (ticket_id, provider, remote_id, subject, requester, linked_at) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (ticket_id) DO UPDATE SET provider = excluded.provider, remote_id = excluded.remote_id, subject = excluded.subject, requester = excluded.requester, linked_at = excluded.linked_at`)
+      .run(l.ticketId, l.provider, l.remoteId, l.subject, JSON.stringify(l.requester), l.linkedAt)
+  }
+  /**
+   * Linked tickets with a procedure completed (audit entry) after the last reported one:
+   * an NVR reset verified, or a guided workflow completed.
+   */
+  unreportedCompletions(): { ticketId: number; seq: number }[] {
+    return this.db
+      .prepare(`SELECT l.ticket_id AS ticketId, max(a.seq) AS seq FROM helpdesk_links l
+        JOIN audit_log a ON a.ticket_id = l.ticket_id AND a.seq > l.reported_seq
+        WHERE a.outcome = 'ok' AND a.action IN ('nvrReset.verify', 'workflow.complete') GROUP BY l.ticket_id`)
+      .all() as { ticketId: number; seq: number }[]
+  }
+  setReportedSync(ticketId: number, seq: number): void {
+    this.db.prepare('UPDATE helpdesk_links SET reported_seq = max(reported_seq, ?) WHERE ticket_id = ?').run(seq, ticketId)
+  }
+  /** Adds attachments not seen before; ones already listed (and maybe taken) keep their state. */
+  saveAttachmentsSync(ticketId: number, list: { remoteId: string; fileName: string; mime: string; size: number }[]): void {
+    const ins = this.db.prepare('INSERT INTO helpdesk_attachments (ticket_id, remote_id, file_name, mime, size) VALUES (?, ?, ?, ?, ?) ON CONFLICT (ticket_id, remote_id) DO NOTHING')
+    for (const a of list) ins.run(ticketId, a.remoteId, a.fileName, a.mime, a.size)
+  }
+  attachments(ticketId: number): HelpdeskAttachment[] {
+    return (this.db.prepare('SELECT * FROM helpdesk_attachments WHERE ticket_id = ? ORDER BY id').all(ticketId) as Raw[]).map((r) => ({
+      remoteId: r.remote_id as string,
+      fileName: r.file_name as string,
+      mime: r.mime as string,
+      size: r.size as number,
+      evidenceId: (r.evidence_id as number | null) ?? null,
+      takenAt: (r.taken_at as string | null) ?? null,
+    }))
+  }
+  markTakenSync(ticketId: number, remoteId: string, evidenceId: number | null, at: string): void {
+    this.db.prepare('UPDATE helpdesk_attachments SET evidence_id = ?, taken_at = ? WHERE ticket_id = ? AND remote_id = ?').run(evidenceId, at, ticketId, remoteId)
+  }
+
+  // ---- outbox
+  enqueueSync(o: { key: string; ticketId: number; provider: HelpdeskProviderId; remoteTicketId: string; kind: 'note' | 'reply' | 'status'; subject: string; body: string; files: OutboxFile[]; now: string }): OutboxRow {
+    const id = this.db
+      .prepare(`INSERT INTO helpdesk_outbox (idem_key, ticket_id, provider, remote_ticket_id, kind, subject, body, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(o.key, o.ticketId, o.provider, o.remoteTicketId, o.kind, o.subject, o.body, o.now, o.now).lastInsertRowid as number
+    const f = this.db.prepare('INSERT INTO helpdesk_outbox_files (outbox_id, seq, name, mime, sha256, content) VALUES (?, ?, ?, ?, ?, ?)')
+    o.files.forEach((x, i) => f.run(id, i, x.name, x.mime, x.sha256, x.content))
+    return this.outboxItem(id)!
+  }
+  outboxItem(id: number): OutboxRow | null {
+    const r = this.db.prepare('SELECT * FROM helpdesk_outbox WHERE id = ?').get(id) as Raw | undefined
+    return r ? toOutbox(r) : null
+  }
+  outbox(ticketId?: number): OutboxRow[] {
+    const rows = ticketId === undefined
+      ? this.db.prepare("SELECT * FROM helpdesk_outbox WHERE status IN ('pending', 'sending', 'failed') OR sent_at > datetime('now', '-1 day') ORDER BY id").all()
+      : this.db.prepare('SELECT * FROM helpdesk_outbox WHERE ticket_id = ? ORDER BY id').all(ticketId)
+    return (rows as Raw[]).map(toOutbox)
+  }
+  files(outboxId: number, withContent = true): OutboxFile[] {
+    return (this.db.prepare(`SELECT name, mime, sha256, ${withContent ? 'content' : 'length(content) AS size'} FROM helpdesk_outbox_files WHERE outbox_id = ? ORDER BY seq`).all(outboxId) as Raw[]).map((r) => ({
+      name: r.name as string,
+      mime: r.mime as string,
+      sha256: r.sha256 as string,
+      content: withContent ? (r.content as Buffer) : Buffer.alloc(0),
+      ...(withContent ? {} : { size: r.size as number }),
+    }))
+  }
+  /** Due items: pending ones whose time has come, and 'sending' ones (uncertain: a crash or a lost answer; next_at is when the send began). */
+  due(now: string): OutboxRow[] {
+    return (this.db.prepare("SELECT * FROM helpdesk_outbox WHERE status IN ('pending', 'sending') AND (next_at IS NULL OR next_at <= ?) ORDER BY id").all(now) as Raw[]).map(toOutbox)
+  }
+  counts(): { pending: number; failed: number } {
+    const r = this.db.prepare("SELECT sum(status IN ('pending', 'sending')) AS p, sum(status = 'failed') AS f FROM helpdesk_outbox").get() as { p: number | null; f: number | null }
+    return { pending: r.p ?? 0, failed: r.f ?? 0 }
+  }
+  nextDue(): string | null {
+    return (this.db.prepare("SELECT min(next_at) FROM helpdesk_outbox WHERE status IN ('pending', 'sending')").pluck().get() as string | null) ?? null
+  }
+  setStatusSync(id: number, s: { status: OutboxRow['status']; attempts?: number; nextAt?: string | null; lastError?: string | null; remoteRef?: string | null; sentAt?: string | null }): OutboxRow {
+    const cur = this.outboxItem(id)!
+    this.db
+      .prepare('UPDATE helpdesk_outbox SET status = ?, attempts = ?, next_at = ?, last_error = ?, remote_ref = ?, sent_at = ? WHERE id = ?')
+      .run(s.status, s.attempts ?? cur.attempts, s.nextAt === undefined ? cur.nextAt : s.nextAt, s.lastError === undefined ? cur.lastError : s.lastError, s.remoteRef === undefined ? cur.remoteRef : s.remoteRef, s.sentAt === undefined ? cur.sentAt : s.sentAt, id)
+    return this.outboxItem(id)!
+  }
+}
