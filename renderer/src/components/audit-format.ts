@@ -1,9 +1,9 @@
-import { t } from '../i18n/en'
+import { tAny } from '../i18n/en'
 
 /** A plain-English phrase for an action name; unknown actions are made readable. */
 export function actionLabel(action: string): string {
   const key = `audit.actions.${action}`
-  const v = t(key)
+  const v = tAny(key)
   if (v !== key) return v
   const s = action.replace(/[._-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().trim()
   return s ? s[0].toUpperCase() + s.slice(1) : action

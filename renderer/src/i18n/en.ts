@@ -1,10 +1,12 @@
+import { fill, type Params } from './compile'
+
 // Every English string of the UI, in one place, ready for translation.
 export const en = {
   app: { name: 'Support Console' },
   nav: { main: 'Main', tickets: 'Tickets', devices: 'Devices', audit: 'Audit trail', settings: 'Settings' },
   common: {
     save: 'Save', cancel: 'Cancel', create: 'Create', edit: 'Edit', close: 'Close', loading: 'Loading…',
-    retry: 'Retry', none: '—', shortcuts: 'Keyboard shortcuts', dismiss: 'Dismiss',
+    justNow: 'just now', retry: 'Retry', none: '—', shortcuts: 'Keyboard shortcuts', dismiss: 'Dismiss',
     fileUnreadable: 'The file could not be read.',
     fileEmpty: 'The file is empty (0 bytes); the photo did not arrive. Ask the customer to send it again.',
     copyFailed: 'The text could not be copied; select it and press Ctrl+C.',
@@ -19,8 +21,8 @@ export const en = {
     searchPlaceholder: 'Search tickets: customer, helpdesk ID, serial, notes…  ( / )',
     empty: 'No tickets yet. Press N to create the first one.',
     noMatch: 'No ticket matches “{q}”.',
-    count: '{n} tickets',
-    countAbout: 'about {n} tickets',
+    count: '{n} ticket | {n} tickets',
+    countAbout: 'about {n} ticket | about {n} tickets',
     countOne: '1 ticket',
     columns: { id: '#', ref: 'Helpdesk ID', customer: 'Customer', device: 'Device', procedure: 'Procedure', status: 'Status', updated: 'Updated' },
   },
@@ -87,6 +89,16 @@ export const en = {
       noIfaces: 'This PC has no network interface with an IPv4 address.', chosen: 'Scans use: {list}.', none: 'No interface chosen: scans ask for one first.',
       saved: 'Discovery choice saved on this PC.', open: 'Open Devices',
     },
+    language: {
+      title: 'Language', label: 'Language of the console',
+      help: 'It follows the operating system until you choose one here; the choice is kept on this PC. Messages to customers have their own language, chosen on each ticket.',
+      auto: 'As the operating system ({lang})', saved: 'Language: {lang}.',
+    },
+    diagnostics: {
+      title: 'Diagnostics',
+      help: 'When the console misbehaves, export one zip for the people who support it: recent logs, versions, settings without secrets, database and audit checks, the last discovery notes and disk space. No photos, passwords, codes or tokens.',
+      export: 'Export diagnostics', exporting: 'Collecting…', exported: 'Saved {name} ({kb} KB).',
+    },
   },
   agentBanner: { text: 'Who is working on this console? Your name is written into the audit trail of every action.', action: 'Set your name' },
   shortcuts: {
@@ -102,20 +114,20 @@ export const en = {
     filters: { ticket: 'Ticket #', device: 'Device', agent: 'Agent', action: 'Action', outcome: 'Outcome', from: 'From', to: 'To', any: 'Any', clear: 'Clear filters' },
     columns: { time: 'When', action: 'What happened', outcome: 'Result', ticket: 'Ticket', device: 'Device', agent: 'Agent', inputs: 'Details' },
     outcomes: { ok: 'Done', failed: 'Failed', refused: 'Refused', info: 'Note' },
-    total: '{n} entries match', more: 'Show older entries', empty: 'No entries match these filters.',
+    total: '{n} entry matches | {n} entries match', more: 'Show older entries', empty: 'No entries match these filters.',
     entry: 'Entry {n}', hash: 'Hash', prev: 'Follows',
     by: 'by {agent}', masked: '•••••• (secret, not stored)',
     verify: 'Verify the trail', verifying: 'Verifying…',
     verifyOk: 'The trail is intact: {n} entries checked in {s} s, every evidence file matches its SHA-256.',
     verifyOkHead: 'Latest entry {seq}, hash {hash}',
     verifyBroken: 'The trail was changed outside the console.',
-    verifyEvidence: '{n} evidence problem(s):',
+    verifyEvidence: '{n} evidence problem: | {n} evidence problems:',
     verifyBreakAt: 'At entry {seq}: {kind}.',
     breakKinds: {
       altered: 'an entry was altered', deleted: 'entries were deleted', reordered: 'entries were reordered', inserted: 'an entry was inserted',
       relinked: 'the chain was rewritten', truncated: 'the newest entries were cut off the trail', rewritten: 'the trail was rewritten or replaced',
     },
-    verifyRecords: '{n} record(s) exist without the audit entry that created them:',
+    verifyRecords: '{n} record exists without the audit entry that created it: | {n} records exist without the audit entry that created them:',
     verifyHeadFile: 'Head kept outside the database: {message}',
     verifyOkRecords: '{n} tickets, evidence items, workflow steps, backups and codes each have the entry that created them.',
     verifyHint: 'Keep this data folder as it is and tell your team lead: do not keep working in it.',
@@ -138,13 +150,13 @@ export const en = {
     kinds: { 'qr-photo': 'QR photo', 'label-photo': 'Label photo', 'ownership-certificate': 'Certificate of ownership', 'customer-statement': 'Customer statement', 'config-backup': 'Config backup', 'vendor-reply': 'Vendor reply', other: 'Other' },
     retention: 'Retention of personal data',
     retentionHelp: 'Photos, certificates, statements and vendor replies are purged this many days after they were added (0 = keep). The hashes stay in the audit trail. Config backups are kept until deleted on purpose.',
-    retentionDays: 'Days to keep', retentionSaved: 'Retention set to {n} days.', purgeNow: 'Purge expired now', purgedN: '{n} item(s) purged.',
+    retentionDays: 'Days to keep', retentionSaved: 'Retention set to {n} day. | Retention set to {n} days.', purgeNow: 'Purge expired now', purgedN: '{n} item purged. | {n} items purged.',
   },
   lock: {
     title: 'Console locked', text: 'This bench PC is shared. Enter the PIN to continue.', pin: 'PIN', unlock: 'Unlock',
     settings: 'Bench PIN lock', help: 'Optional. Locks the console after it is idle and on demand; the PIN is stored only as a hash.',
     newPin: 'New PIN (4–12 digits)', currentPin: 'Current PIN', idle: 'Lock after idle minutes', set: 'Set PIN', clear: 'Remove PIN', lockNow: 'Lock now',
-    isSet: 'A PIN is set; the console locks after {n} idle minutes.', notSet: 'No PIN is set.',
+    isSet: 'A PIN is set; the console locks after {n} idle minute. | A PIN is set; the console locks after {n} idle minutes.', notSet: 'No PIN is set.',
   },
   workflow: {
     none: 'No guided procedure has been started on this ticket.', noneForProcedure: 'No guided procedure matches this ticket’s procedure. Change the procedure in Edit to start one.',
@@ -178,7 +190,7 @@ export const en = {
     intake: {
       drop: 'Drop the customer’s photo or .eml anywhere on this ticket, paste it (Ctrl+V), or', pick: 'choose files…',
       accepts: 'JPEG, PNG, WebP, HEIC, or an e-mail (.eml) with the photos attached.', dropHere: 'Drop to add to this ticket',
-      working: 'Checking and decoding {n} file(s)…', added: 'Added', duplicate: 'Already here', refused: 'Refused',
+      working: 'Checking and decoding {n} file… | Checking and decoding {n} files…', added: 'Added', duplicate: 'Already here', refused: 'Refused',
     },
     photos: 'Photos', noPhotos: 'No photo yet.',
     photo: {
@@ -216,7 +228,7 @@ export const en = {
     request: 'Get code', codeWaiting: 'A code can be requested once the QR is valid and ownership (and approval, when required) is recorded.', manualCode: 'Code from the vendor (case sensitive)', notConfigured: 'not configured in Settings',
     codes: 'Codes', codeStatus: { issued: 'ready', accepted: 'accepted by the NVR', rejected: 'refused by the NVR', void: 'void' },
     reveal: 'Show code', copy: 'Copy', copied: 'Code copied.', spelled: 'Spelled', caseNote: 'Case sensitive: read it letter by letter.',
-    message: 'Message to the customer', lang: { en: 'English', cs: 'Czech' }, makeMessage: 'Write message', copyMessage: 'Copy message', messageCopied: 'Message copied.',
+    message: 'Message to the customer', lang: { en: 'English', cs: 'Czech', de: 'German' }, makeMessage: 'Write message', copyMessage: 'Copy message', messageCopied: 'Message copied.',
     apply: 'Apply on the bench NVR', applyHelp: 'Lab bench only: the console enters the code once, sets the new password and checks that the new password logs in and the old one no longer does.',
     address: 'NVR address (IP:port)', username: 'User', newPassword: 'New password', oldPassword: 'Old password (to prove it no longer works; optional)', run: 'Enter code and set password',
     applying: 'Working on the NVR…', wrongCodes: 'Wrong codes counted by the NVR: {n} of 5 (the console stops at 4)', atLimit: 'The console will not enter another code: one more wrong code would lock code entry on the NVR for 5 minutes. Confirm the code with the vendor character by character; restarting the NVR clears the counter but also the QR (then a new photo and a new code are needed).', lockedUntil: 'Code entry locked until {t}',
@@ -231,12 +243,39 @@ export const en = {
   errors: { generic: 'Something went wrong.', field: 'Check the field “{field}”.' },
 } as const
 
-type Params = Record<string, string | number>
+// The English texts are the source of truth: every locale has this shape (the type below
+// makes a missing or extra key a type error) and `t` accepts only keys that exist here.
+type Leaves<T, P extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? `${P}${K}` : T[K] extends readonly unknown[] ? never : Leaves<T[K], `${P}${K}.`>
+}[keyof T & string]
+type Widen<T> = T extends string ? string : T extends readonly (infer U)[] ? Widen<U>[] : { -readonly [K in keyof T]: Widen<T[K]> }
 
-/** Looks up a dotted key ("tickets.count") and fills {placeholders}. */
-export function t(key: string, params: Params = {}): string {
-  let v: unknown = en
-  for (const part of key.split('.')) v = (v as Record<string, unknown> | undefined)?.[part]
-  if (typeof v !== 'string') return key
-  return v.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`))
+/** Every translatable key, dotted ("tickets.count"): a misspelled key fails the type check. */
+export type MessageKey = Leaves<typeof en>
+/** The shape every locale file must have. */
+export type Messages = Widen<typeof en>
+
+type Translator = (key: string, params?: Params) => string
+let translator: Translator | null = null
+/** Set by ./index.ts once vue-i18n is installed; before that (unit tests) English is used. */
+export function setTranslator(fn: Translator | null) {
+  translator = fn
 }
+
+export function lookup(messages: unknown, key: string): unknown {
+  let v: unknown = messages
+  for (const part of key.split('.')) v = (v as Record<string, unknown> | undefined)?.[part]
+  return v
+}
+
+/** Looks up a dotted key ("tickets.count") in the agent's language and fills {placeholders}; `n` picks the plural form. */
+export function t(key: MessageKey, params: Params = {}): string {
+  if (translator) return translator(key, params)
+  const v = lookup(en, key)
+  return typeof v === 'string' ? fill(v, 'en', params) : key
+}
+
+export const isKey = (key: string): key is MessageKey => typeof lookup(en, key) === 'string'
+
+/** For keys built from data at run time (an audit action, an outcome): unknown keys come back as they are. */
+export const tAny = (key: string, params?: Params): string => (isKey(key) ? t(key, params) : key)
