@@ -1,7 +1,7 @@
 // Plants known secrets through every path that takes one and then searches everything the
 // console writes or shows for them, as text, UTF-16, hex and base64 (secret-search.ts): the
 // database file, its WAL and shared memory, every other file in the data folder, everything
-// printed to the console (logs), every API reply and event (what the renderer sees) and the
+// printed to the console and the log files in <data>/logs (at debug level), every API reply and event (what the renderer sees) and the
 // exports (PDF text and bytes, JSON bundles). Paths, against the lab bench (two 2N intercoms,
 // a 2MN NVR, the My2N and vendor simulators on 127.0.72.x): device credentials and the
 // backups that use them, devices.setPassword, a password-protected NVR configuration export,
@@ -103,6 +103,10 @@ describe('secrets never leak', () => {
     const prevRediscover = process.env.SUPPORT_CONSOLE_REDISCOVER_MS
     process.env.SUPPORT_CONSOLE_REDISCOVER_MS = '20000'
     cleanup.push(() => void (prevRediscover === undefined ? delete process.env.SUPPORT_CONSOLE_REDISCOVER_MS : (process.env.SUPPORT_CONSOLE_REDISCOVER_MS = prevRediscover)))
+    // The log (in the data folder, searched below) at its most talkative: every call's inputs, masked.
+    const prevLevel = process.env.SUPPORT_CONSOLE_LOG_LEVEL
+    process.env.SUPPORT_CONSOLE_LOG_LEVEL = 'debug'
+    cleanup.push(() => void (prevLevel === undefined ? delete process.env.SUPPORT_CONSOLE_LOG_LEVEL : (process.env.SUPPORT_CONSOLE_LOG_LEVEL = prevLevel)))
     const dataDir = tempDir('sc-secrets-')
     const app = new App({ dataDir, host: 'browser', keys: memoryKeyProvider() })
     cleanup.push(() => app.close())

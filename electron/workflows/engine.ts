@@ -3,6 +3,7 @@
 // EngineDeps.record), and resumes runs after a crash without re-running a destructive
 // operation blindly.
 import { AppError } from '../../shared/contract/common'
+import { logger } from '../core/log'
 import type { Ticket } from '../../shared/contract/tickets'
 import type { WorkflowReply, WorkflowRun } from '../../shared/contract/workflows'
 import type { RunRow, StepRow, WorkflowsRepo } from '../../db/repos/workflows'
@@ -383,7 +384,7 @@ export class WorkflowEngine {
         r = failure(e)
       }
       // A finish that cannot be written (disk full) leaves the row 'running': the next start re-checks it.
-      await this.finish(run, step, row, inputs, r).catch((e) => console.error(`workflows: the end of step "${step.id}" of run #${run.id} could not be saved:`, e))
+      await this.finish(run, step, row, inputs, r).catch((err) => logger().error({ err, runId: run.id, step: step.id }, `workflows: the end of step "${step.id}" of run #${run.id} could not be saved`))
     })().finally(() => {
       this.inflight.delete(row.id)
       this.live.delete(row.id)

@@ -240,7 +240,35 @@ export const en = {
       validity: 'Validity of a 2M QR (hours)', tolerance: 'Clock tolerance (minutes)', defaultTz: 'Default customer time zone', secondAgent: 'Require a second agent’s approval before a code is released', save: 'Save reset settings',
     },
   },
-  errors: { generic: 'Something went wrong.', field: 'Check the field “{field}”.' },
+  errors: {
+    generic: 'Something went wrong.', field: 'Check the field “{field}”.',
+    // Errors from the main process (AppError key + values); the English message there stays for logs.
+    devices: {
+      refused: 'The device refused the connection (web service off or wrong port).', refusedHint: 'Check the address and that the device finished booting; rescan to find its current address.',
+      noAnswer: 'The device did not answer ({detail}).', noAnswerHint: 'It may be rebooting, on another address or on another subnet. Rescan, then try again.',
+      pinMismatch: 'The device presented a different HTTPS certificate (SHA-256 {fingerprint}) than the one pinned for it. Nothing was sent.',
+      pinMismatchHint: 'If you know why it changed (the device was reset or its certificate replaced), accept the new certificate in the device page; otherwise check you are talking to the right device.',
+      tls: 'The HTTPS connection failed ({detail}).',
+      badReply: 'The device sent an unusable reply ({detail}).', badReplyHint: 'Try again; if it repeats, restart the device.',
+      rejected: 'The device rejected the user name or password.',
+      rejectedHint: 'The console remembers this rejection and will not send the same password to this device again (neither here nor from the command line), so its retries cannot lock the account. Check the password and enter the correct one for this device.',
+      lockout: 'The device says logins are blocked ({detail}). The console stopped and will not try again.',
+      lockoutHint: 'Wait until the block expires (often 5-10 minutes) before any further login, and make sure nothing else (a VMS, an app) keeps trying a wrong password.',
+    },
+    nvrReset: {
+      badZone: '“{zone}” is not a time zone (use names like Europe/Prague or America/New_York).',
+      noQr: 'There is no QR on this ticket yet.', noQrPhoto: 'There is no QR on this ticket yet: add the customer’s photo first.',
+      attachLabel: 'Attach the photo of the device label to pass this check.', attachOwnership: 'Attach the Certificate of Ownership or the proof of purchase to pass this check.',
+      ownerNote: 'Write how the requester was matched to the registered owner (name, company, purchase record…).',
+      ownershipFirst: 'Complete the ownership checks before asking for approval.',
+      qrExpired: 'No code was requested: the QR has expired.', qrExpiredHint: 'Ask the customer to reopen the Retrieve Password screen and send a new photo.',
+      ownershipMissing: 'No code was released: ownership is not verified yet.',
+      ownershipMissingHint: 'Record the label photo, the Certificate of Ownership or proof of purchase, and that the requester is the registered owner.',
+      approvalNeeded: 'No code was released: a second agent must approve this reset first (Settings require it).',
+      twoCodes: 'Two codes were already issued for this QR; the NVR accepts no more.', twoCodesHint: 'Ask the customer to reopen the Retrieve Password screen and send a new photo.',
+      noSuchCode: 'Code #{id} does not exist.', noCodeToSend: 'There is no code for the current QR to send yet.',
+    },
+  },
 } as const
 
 // The English texts are the source of truth: every locale has this shape (the type below
