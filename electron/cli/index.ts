@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<Command>> = {
   audit: async () => (await import('./commands/audit')).auditCommand,
   discover: async () => (await import('./commands/discover')).discoverCommand,
   device: async () => (await import('./commands/device')).deviceCommand,
+  diagnostics: async () => (await import('./commands/diagnostics')).diagnosticsCommand,
   lab: async () => (await import('../../lab/cli')).labCommand,
 }
 
@@ -18,6 +19,7 @@ const summaries: Record<string, string> = {
   audit: 'verify the hash-chained audit trail, list entries',
   discover: 'find devices on one named interface (WS-Discovery, SSDP, mDNS, SADP, sweep)',
   device: 'info, backup, restore, reboot or factory-reset one device, audited',
+  diagnostics: 'a zip of logs, versions and checks for support (no secrets, no photos)',
   lab: 'start the lab bench of simulated intercoms and NVRs',
 }
 

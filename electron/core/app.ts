@@ -36,6 +36,7 @@ export class App {
   /** Structured log in <data>/logs (electron/core/log.ts): secrets masked, rotated by size. */
   readonly log: Logger
   private logFile: FileLogger
+  private logClosed = false
   private agentCache: Agent | null | undefined
   private closers: (() => Promise<void> | void)[] = []
 
@@ -105,7 +106,10 @@ export class App {
       this.auditHead.close() // synchronous: the database is closed when close() returns, as before
       this.db.close()
     }
-    this.log.info('console closed')
-    this.logFile.close()
+    if (!this.logClosed) {
+      this.logClosed = true
+      this.log.info('console closed')
+      this.logFile.close()
+    }
   }
 }

@@ -30,12 +30,14 @@ export function scrub(v: unknown, depth = 0): unknown {
 export class RotatingFile {
   private fd: number
   private size: number
+  private closed = false
   constructor(readonly dir: string, readonly name = LOG_FILE, readonly maxBytes = LOG_MAX_BYTES, readonly keep = LOG_KEEP) {
     mkdirSync(dir, { recursive: true, mode: 0o700 })
     this.fd = openSync(join(dir, name), 'a', 0o600)
     this.size = fstatSync(this.fd).size
   }
   write(line: string): void {
+    if (this.closed) return // a late line after the console closed (a background task) is dropped
     const bytes = Buffer.from(line)
     if (this.size > 0 && this.size + bytes.length > this.maxBytes) this.rotate()
     writeSync(this.fd, bytes)
@@ -50,6 +52,8 @@ export class RotatingFile {
     this.size = 0
   }
   close(): void {
+    if (this.closed) return
+    this.closed = true
     try {
       closeSync(this.fd)
     } catch {
