@@ -27,7 +27,7 @@ test.afterEach(async () => {
 
 async function shot(page: Page, name: string, testId?: string) {
   if (testId) await page.getByTestId(testId).first().scrollIntoViewIfNeeded().catch(() => undefined)
-  await page.screenshot({ path: `/tmp/shots/czech-${name}.png`, fullPage: true })
+  await page.screenshot({ path: `/tmp/shots/czech-${name}.png` })
 }
 
 test('NVR reset in Czech: screens, a main-process error in Czech (English in the log), German customer message, language setting, diagnostics zip', async ({ page }) => {
@@ -80,6 +80,7 @@ test('NVR reset in Czech: screens, a main-process error in Czech (English in the
   await expect(page.getByTestId('code-status')).toHaveText('připraven')
   await page.getByTestId('code-reveal').click()
   const code = (await page.getByTestId('code-value').innerText()).replace(/\s/g, '')
+  await expect(page.getByTestId('code-spelled')).toContainText(/(velké|malé|číslice) /)
   // This customer is written to in German, whatever the agent's UI language; the choice stays with the ticket.
   await page.getByTestId('message-lang').selectOption('de')
   await page.getByTestId('make-message').click()

@@ -228,6 +228,7 @@ export const cs: Messages = {
     },
     code: 'Bezpečnostní kód', provider: { lab: 'Služba výrobce v laboratoři', http: 'API výrobce', manual: 'Opsáno z nástroje výrobce' },
     request: 'Získat kód', codeWaiting: 'Kód lze vyžádat, jakmile je QR kód platný a vlastnictví (a případně schválení) je zaznamenané.', manualCode: 'Kód od výrobce (rozlišuje velikost písmen)', notConfigured: 'nenastaveno v Nastavení',
+    spell: { upper: 'velké {c}', lower: 'malé {c}', digit: 'číslice {c}', symbol: 'znak {c}', digits: 'nula jedna dva tři čtyři pět šest sedm osm devět' },
     codes: 'Kódy', codeStatus: { issued: 'připraven', accepted: 'přijat NVR', rejected: 'odmítnut NVR', void: 'neplatný' },
     reveal: 'Zobrazit kód', copy: 'Kopírovat', copied: 'Kód zkopírován.', spelled: 'Hláskováno', caseNote: 'Rozlišuje velikost písmen: čtěte ho znak po znaku.',
     message: 'Zpráva zákazníkovi', lang: { en: 'Angličtina', cs: 'Čeština', de: 'Němčina' }, makeMessage: 'Napsat zprávu', copyMessage: 'Kopírovat zprávu', messageCopied: 'Zpráva zkopírována.',

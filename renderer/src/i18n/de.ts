@@ -227,6 +227,7 @@ export const de: Messages = {
     },
     code: 'Sicherheitscode', provider: { lab: 'Labor-Herstellerdienst', http: 'Hersteller-API', manual: 'Aus dem Herstellerwerkzeug abgetippt' },
     request: 'Code holen', codeWaiting: 'Ein Code kann angefordert werden, sobald der QR-Code gültig ist und das Eigentum (und, falls verlangt, die Freigabe) erfasst ist.', manualCode: 'Code vom Hersteller (Groß-/Kleinschreibung beachten)', notConfigured: 'in den Einstellungen nicht eingerichtet',
+    spell: { upper: 'groß {c}', lower: 'klein {c}', digit: 'Ziffer {c}', symbol: 'Zeichen {c}', digits: 'null eins zwei drei vier fünf sechs sieben acht neun' },
     codes: 'Codes', codeStatus: { issued: 'bereit', accepted: 'vom NVR angenommen', rejected: 'vom NVR abgelehnt', void: 'ungültig' },
     reveal: 'Code anzeigen', copy: 'Kopieren', copied: 'Code kopiert.', spelled: 'Buchstabiert', caseNote: 'Groß-/Kleinschreibung beachten: Zeichen für Zeichen vorlesen.',
     message: 'Nachricht an den Kunden', lang: { en: 'Englisch', cs: 'Tschechisch', de: 'Deutsch' }, makeMessage: 'Nachricht schreiben', copyMessage: 'Nachricht kopieren', messageCopied: 'Nachricht kopiert.',

@@ -226,6 +226,7 @@ export const en = {
     },
     code: 'Security code', provider: { lab: 'Lab vendor service', http: 'Vendor API', manual: 'Typed from the vendor’s tool' },
     request: 'Get code', codeWaiting: 'A code can be requested once the QR is valid and ownership (and approval, when required) is recorded.', manualCode: 'Code from the vendor (case sensitive)', notConfigured: 'not configured in Settings',
+    spell: { upper: 'capital {c}', lower: 'lower-case {c}', digit: 'digit {c}', symbol: 'symbol {c}', digits: 'zero one two three four five six seven eight nine' },
     codes: 'Codes', codeStatus: { issued: 'ready', accepted: 'accepted by the NVR', rejected: 'refused by the NVR', void: 'void' },
     reveal: 'Show code', copy: 'Copy', copied: 'Code copied.', spelled: 'Spelled', caseNote: 'Case sensitive: read it letter by letter.',
     message: 'Message to the customer', lang: { en: 'English', cs: 'Czech', de: 'German' }, makeMessage: 'Write message', copyMessage: 'Copy message', messageCopied: 'Message copied.',
