@@ -216,7 +216,7 @@ export const cs: Messages = {
     deadlineFor: 'Lhůta pro zákazníka', tz: 'Časové pásmo zákazníka', deviceTime: 'Hodiny NVR nyní ukazují (nepovinné)', deviceTimeHelp: 'Požádejte zákazníka, ať přečte hodiny NVR (bere se jako jeho časové pásmo výše); konzole lhůtu opraví o chybu hodin.', setDeviceTime: 'Uložit čas NVR',
     warnings: 'Kontroly hodin a fotky',
     invalidators: 'Co kód znehodnotí',
-    markInvalid: 'Zákazník hlásí…', invalid: { 'left-screen': 'Opustil obrazovku Obnovit heslo', reboot: 'NVR se restartoval', 'new-qr': 'Zobrazuje se nový QR kód', 'code-limit': 'Oba kódy použity' },
+    markInvalid: 'Zákazník hlásí…', invalid: { 'left-screen': 'Opustil obrazovku „Retrieve Password“', reboot: 'NVR se restartoval', 'new-qr': 'Zobrazuje se nový QR kód', 'code-limit': 'Oba kódy použity' },
     ownership: 'Kontroly vlastnictví', ownershipHelp: 'Výrobci vydávají kódy jen vlastníkovi. Zaznamenejte každou kontrolu s důkazem; všechny tři musí projít.',
     check: { 'label-photo': 'Fotka štítku zařízení (čitelné sériové číslo)', 'ownership-document': 'Potvrzení o vlastnictví nebo doklad o koupi', 'requester-is-owner': 'Žadatel je registrovaný vlastník' },
     checkNote: 'Poznámka (co bylo porovnáno)', checkFile: 'Soubor s důkazem', pass: 'Zaznamenat jako splněné', failCheck: 'Zaznamenat jako nesplněné', passed: 'splněno', failed: 'nesplněno', notDone: 'nezaznamenáno',

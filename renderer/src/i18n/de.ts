@@ -215,7 +215,7 @@ export const de: Messages = {
     deadlineFor: 'Frist für den Kunden', tz: 'Zeitzone des Kunden', deviceTime: 'Die NVR-Uhr zeigt jetzt (optional)', deviceTimeHelp: 'Bitten Sie den Kunden, die NVR-Uhr abzulesen (gilt als seine Zeitzone oben); die Konsole korrigiert die Frist um eine falsch gehende Uhr.', setDeviceTime: 'NVR-Zeit speichern',
     warnings: 'Prüfungen von Uhr und Foto',
     invalidators: 'Was den Code unbrauchbar macht',
-    markInvalid: 'Kunde meldet…', invalid: { 'left-screen': 'Hat den Bildschirm „Passwort abrufen“ verlassen', reboot: 'Der NVR wurde neu gestartet', 'new-qr': 'Ein neuer QR-Code wird angezeigt', 'code-limit': 'Beide Codes verbraucht' },
+    markInvalid: 'Kunde meldet…', invalid: { 'left-screen': 'Hat den Bildschirm „Retrieve Password“ verlassen', reboot: 'Der NVR wurde neu gestartet', 'new-qr': 'Ein neuer QR-Code wird angezeigt', 'code-limit': 'Beide Codes verbraucht' },
     ownership: 'Eigentumsprüfungen', ownershipHelp: 'Hersteller geben Codes nur an den Eigentümer heraus. Erfassen Sie jede Prüfung mit ihrem Nachweis; alle drei müssen bestanden sein.',
     check: { 'label-photo': 'Foto des Typenschilds (Seriennummer sichtbar)', 'ownership-document': 'Eigentumsnachweis oder Kaufbeleg', 'requester-is-owner': 'Anfragender ist der registrierte Eigentümer' },
     checkNote: 'Notiz (was verglichen wurde)', checkFile: 'Nachweisdatei', pass: 'Als bestanden erfassen', failCheck: 'Als nicht bestanden erfassen', passed: 'bestanden', failed: 'nicht bestanden', notDone: 'nicht erfasst',
