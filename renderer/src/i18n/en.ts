@@ -256,6 +256,15 @@ export const en = {
       lockout: 'The device says logins are blocked ({detail}). The console stopped and will not try again.',
       lockoutHint: 'Wait until the block expires (often 5-10 minutes) before any further login, and make sure nothing else (a VMS, an app) keeps trying a wrong password.',
     },
+    workflow: {
+      running: '“{step}” is running; wait for it to finish.', runningHint: 'Its progress is shown on the step.',
+      confirmMismatch: 'To run “{step}”, type exactly: {expected}.',
+      notSkippable: '“{step}” cannot be skipped in this procedure.', notSkippableHint: 'Complete it, or abandon the run with a reason.',
+      ended: 'Run #{id} has already ended.', endedHint: 'Start a new run from the ticket if more work is needed.',
+      stepRunning: 'A step of this run is still running; wait for it to finish.',
+      notCurrent: '“{step}” is not the current step.', notCurrentHint: 'Reload the ticket; another window may have moved the run on.',
+      attachFirst: 'Attach first: {what}.',
+    },
     nvrReset: {
       badZone: '“{zone}” is not a time zone (use names like Europe/Prague or America/New_York).',
       noQr: 'There is no QR on this ticket yet.', noQrPhoto: 'There is no QR on this ticket yet: add the customer’s photo first.',
