@@ -18,7 +18,7 @@ const STORAGE_KEY = 'locale'
 const isLocale = (v: unknown): v is Locale => typeof v === 'string' && (LOCALES as readonly string[]).includes(v)
 
 /** The first of the OS's preferred languages the console speaks ("cs-CZ" → cs), else English. */
-export function detectLocale(languages: readonly string[] = navigator.languages ?? [navigator.language]): Locale {
+export function detectLocale(languages: readonly string[] = globalThis.navigator?.languages ?? []): Locale {
   for (const l of languages) {
     const base = l.toLowerCase().split(/[-_]/)[0]
     if (isLocale(base)) return base
@@ -68,7 +68,7 @@ export function setLocale(l: Locale | null) {
   sync()
 }
 function sync() {
-  document.documentElement.lang = composer.locale.value
+  if (typeof document !== 'undefined') document.documentElement.lang = composer.locale.value
   activeLocale.value = composer.locale.value
 }
 sync()
