@@ -256,6 +256,11 @@ export const cs: Messages = {
       rejectedHint: 'Konzole si toto odmítnutí pamatuje a stejné heslo už tomuto zařízení nepošle (ani odsud, ani z příkazové řádky), takže opakované pokusy nemohou účet zamknout. Ověřte heslo a zadejte pro toto zařízení správné.',
       lockout: 'Zařízení hlásí, že přihlašování je zablokované ({detail}). Konzole se zastavila a nebude to zkoušet znovu.',
       lockoutHint: 'Před dalším přihlášením počkejte, až blokace vyprší (často 5–10 minut), a ověřte, že se špatným heslem nepřihlašuje nic jiného (VMS, aplikace).',
+      storedRejected: 'Uložené heslo pro {user} zařízení odmítlo ({at}); konzole ho už znovu nepošle.', storedRejectedHint: 'Zadejte pro toto zařízení správné přihlašovací údaje (Uložit přihlášení).',
+      currentPasswordNeeded: 'K přihlášení do webového rozhraní 2N je potřeba současné heslo admina (po továrním resetu je to 2n).',
+      serialDiffers: 'Zařízení na {ip} hlásí sériové číslo {live}, ne {expected}. Záloha nebyla pořízena.',
+      backupOtherDevice: 'Záloha č. {id} pochází ze zařízení {from}, ne z tohoto ({serial}). Nic nebylo provedeno.',
+      backupNotVerified: 'Záloha č. {id} není ověřená nebo její obsah už neodpovídá jejímu SHA-256. Nic nebylo provedeno.',
     },
     workflow: {
       running: 'Krok „{step}“ právě probíhá; počkejte, až skončí.', runningHint: 'Jeho průběh je vidět u kroku.',

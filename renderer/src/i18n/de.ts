@@ -255,6 +255,11 @@ export const de: Messages = {
       rejectedHint: 'Die Konsole merkt sich diese Ablehnung und sendet dasselbe Passwort nicht noch einmal an dieses Gerät (weder hier noch über die Kommandozeile), damit Wiederholungen das Konto nicht sperren. Prüfen Sie das Passwort und geben Sie das richtige für dieses Gerät ein.',
       lockout: 'Das Gerät meldet, dass Anmeldungen gesperrt sind ({detail}). Die Konsole hat angehalten und versucht es nicht erneut.',
       lockoutHint: 'Warten Sie vor jeder weiteren Anmeldung, bis die Sperre abläuft (oft 5–10 Minuten), und stellen Sie sicher, dass nichts anderes (ein VMS, eine App) es weiter mit einem falschen Passwort versucht.',
+      storedRejected: 'Das gespeicherte Passwort für {user} hat das Gerät am {at} abgelehnt; die Konsole sendet es nicht noch einmal.', storedRejectedHint: 'Geben Sie die richtigen Zugangsdaten für dieses Gerät ein (Anmeldung speichern).',
+      currentPasswordNeeded: 'Für die Anmeldung an der 2N-Weboberfläche wird das aktuelle Admin-Passwort benötigt (nach einem Werksreset ist es 2n).',
+      serialDiffers: 'Das Gerät unter {ip} meldet die Seriennummer {live}, nicht {expected}. Keine Sicherung erstellt.',
+      backupOtherDevice: 'Sicherung Nr. {id} stammt von {from}, nicht von diesem Gerät ({serial}). Es wurde nichts getan.',
+      backupNotVerified: 'Sicherung Nr. {id} ist nicht geprüft oder ihr Inhalt passt nicht mehr zu ihrem SHA-256. Es wurde nichts getan.',
     },
     workflow: {
       running: '„{step}“ läuft gerade; warten Sie, bis es fertig ist.', runningHint: 'Der Fortschritt wird am Schritt angezeigt.',

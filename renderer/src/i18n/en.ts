@@ -255,6 +255,11 @@ export const en = {
       rejectedHint: 'The console remembers this rejection and will not send the same password to this device again (neither here nor from the command line), so its retries cannot lock the account. Check the password and enter the correct one for this device.',
       lockout: 'The device says logins are blocked ({detail}). The console stopped and will not try again.',
       lockoutHint: 'Wait until the block expires (often 5-10 minutes) before any further login, and make sure nothing else (a VMS, an app) keeps trying a wrong password.',
+      storedRejected: 'The stored password for {user} was rejected by the device on {at}; the console will not send it again.', storedRejectedHint: 'Enter the correct credentials for this device (Set credentials).',
+      currentPasswordNeeded: 'The current admin password is needed to log in to the 2N web interface (after a factory reset it is 2n).',
+      serialDiffers: 'The device at {ip} reports serial {live}, not {expected}. No backup taken.',
+      backupOtherDevice: 'Backup #{id} was taken from {from}, not from this device ({serial}). Nothing was done.',
+      backupNotVerified: 'Backup #{id} is not verified or its content no longer matches its SHA-256. Nothing was done.',
     },
     workflow: {
       running: '“{step}” is running; wait for it to finish.', runningHint: 'Its progress is shown on the step.',
