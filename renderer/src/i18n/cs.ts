@@ -135,6 +135,7 @@ export const cs: Messages = {
     verifyHint: 'Nechte tuto datovou složku tak, jak je, a informujte vedoucího týmu: dál v ní nepracujte.',
     exportPdf: 'Exportovat zprávu PDF', exportBundle: 'Exportovat balíček JSON', exported: 'Uloženo {name}.',
     ticketMore: 'Otevřít v přehledu auditu',
+    stepDone: 'Krok: {step}',
     actions: {
       ticket: { create: 'Tiket otevřen', update: 'Údaje tiketu upraveny', status: 'Stav tiketu změněn' },
       evidence: { add: 'Důkaz přidán', purge: 'Důkaz vymazán (lhůta uchování)', delete: 'Důkaz úmyslně smazán' },
@@ -142,6 +143,18 @@ export const cs: Messages = {
       lock: { setPin: 'PIN pracoviště nastaven', changePin: 'PIN pracoviště změněn', clearPin: 'PIN pracoviště odstraněn', unlock: 'Konzole odemčena' },
       report: { export: 'Zpráva exportována' },
       audit: { verify: 'Auditní záznam ověřen' },
+      devices: {
+        scan: 'Síť prohledána', addByAddress: 'Zařízení přidáno podle adresy', checkLogin: 'Přihlášení ověřeno', setCredentials: 'Přihlášení k zařízení uloženo', trustCertificate: 'Nový certifikát zařízení přijat',
+        info: 'Identita přečtena', status: 'Stav přečten', backup: 'Konfigurace zálohována', restore: 'Konfigurace obnovena', reboot: 'Zařízení restartováno',
+        factoryReset: 'Tovární reset', setPassword: 'Heslo zařízení nastaveno', rediscovered: 'Zařízení znovu nalezeno',
+      },
+      my2n: { configure: 'Účet My2N nastaven' },
+      nvrReset: {
+        photo: 'Fotka QR kódu přijata', photoPurge: 'Fotka QR kódu vymazána', decodeRegion: 'QR kód dekódován z výběru', payload: 'QR kód vybrán', update: 'Údaje resetu upraveny',
+        invalidate: 'QR kód nahlášen jako neplatný', ownershipCheck: 'Kontrola vlastnictví zaznamenána', approve: 'Vydání schváleno', approver: { add: 'Schvalující zapsán', remove: 'Schvalující odebrán' },
+        code: { request: 'Kód vyžádán', issued: 'Kód vydán', shown: 'Kód zobrazen' }, message: 'Zpráva zákazníkovi napsána', apply: 'Kód zadán na NVR', verify: 'Reset ověřen', settings: 'Služby pro kódy resetu změněny',
+      },
+      workflow: { start: 'Postup zahájen', complete: 'Postup dokončen', abandon: 'Postup ukončen', attach: 'Soubor přiložen ke kroku', note: 'Poznámka přidána ke kroku', reveal: 'Vygenerované heslo znovu zobrazeno' },
     },
   },
   evidence: {

@@ -134,6 +134,7 @@ export const de: Messages = {
     verifyHint: 'Lassen Sie diesen Datenordner unverändert und informieren Sie Ihre Teamleitung: Arbeiten Sie nicht darin weiter.',
     exportPdf: 'PDF-Bericht exportieren', exportBundle: 'JSON-Paket exportieren', exported: '{name} gespeichert.',
     ticketMore: 'Im Prüfprotokoll öffnen',
+    stepDone: 'Schritt: {step}',
     actions: {
       ticket: { create: 'Ticket angelegt', update: 'Ticketdaten bearbeitet', status: 'Ticketstatus geändert' },
       evidence: { add: 'Nachweis hinzugefügt', purge: 'Nachweis bereinigt (Aufbewahrung)', delete: 'Nachweis absichtlich gelöscht' },
@@ -141,6 +142,18 @@ export const de: Messages = {
       lock: { setPin: 'Arbeitsplatz-PIN gesetzt', changePin: 'Arbeitsplatz-PIN geändert', clearPin: 'Arbeitsplatz-PIN entfernt', unlock: 'Konsole entsperrt' },
       report: { export: 'Bericht exportiert' },
       audit: { verify: 'Prüfprotokoll geprüft' },
+      devices: {
+        scan: 'Netz durchsucht', addByAddress: 'Gerät per Adresse hinzugefügt', checkLogin: 'Anmeldung geprüft', setCredentials: 'Geräteanmeldung gespeichert', trustCertificate: 'Neues Gerätezertifikat akzeptiert',
+        info: 'Identität gelesen', status: 'Status gelesen', backup: 'Konfiguration gesichert', restore: 'Konfiguration wiederhergestellt', reboot: 'Gerät neu gestartet',
+        factoryReset: 'Werksreset', setPassword: 'Gerätepasswort gesetzt', rediscovered: 'Gerät wiedergefunden',
+      },
+      my2n: { configure: 'My2N-Konto eingerichtet' },
+      nvrReset: {
+        photo: 'QR-Foto empfangen', photoPurge: 'QR-Foto bereinigt', decodeRegion: 'QR-Code aus einem Ausschnitt dekodiert', payload: 'QR-Code gewählt', update: 'Reset-Angaben geändert',
+        invalidate: 'QR-Code als ungültig gemeldet', ownershipCheck: 'Eigentumsprüfung erfasst', approve: 'Freigabe erteilt', approver: { add: 'Freigebender eingetragen', remove: 'Freigebender entfernt' },
+        code: { request: 'Code angefordert', issued: 'Code ausgegeben', shown: 'Code angezeigt' }, message: 'Kundennachricht geschrieben', apply: 'Code am NVR eingegeben', verify: 'Zurücksetzen geprüft', settings: 'Dienste für Reset-Codes geändert',
+      },
+      workflow: { start: 'Verfahren gestartet', complete: 'Verfahren abgeschlossen', abandon: 'Verfahren abgebrochen', attach: 'Datei an einen Schritt angehängt', note: 'Notiz zu einem Schritt hinzugefügt', reveal: 'Erzeugtes Passwort erneut angezeigt' },
     },
   },
   evidence: {

@@ -133,6 +133,7 @@ export const en = {
     verifyHint: 'Keep this data folder as it is and tell your team lead: do not keep working in it.',
     exportPdf: 'Export PDF report', exportBundle: 'Export JSON bundle', exported: 'Saved {name}.',
     ticketMore: 'Open in the audit view',
+    stepDone: 'Step: {step}',
     actions: {
       ticket: { create: 'Ticket opened', update: 'Ticket details edited', status: 'Ticket status changed' },
       evidence: { add: 'Evidence added', purge: 'Evidence purged (retention)', delete: 'Evidence deleted on purpose' },
@@ -140,6 +141,18 @@ export const en = {
       lock: { setPin: 'Bench PIN set', changePin: 'Bench PIN changed', clearPin: 'Bench PIN removed', unlock: 'Console unlocked' },
       report: { export: 'Report exported' },
       audit: { verify: 'Audit trail verified' },
+      devices: {
+        scan: 'Network scanned', addByAddress: 'Device added by address', checkLogin: 'Login checked', setCredentials: 'Device login stored', trustCertificate: 'New device certificate accepted',
+        info: 'Identity read', status: 'Status read', backup: 'Configuration backed up', restore: 'Configuration restored', reboot: 'Device restarted',
+        factoryReset: 'Factory reset', setPassword: 'Device password set', rediscovered: 'Device found again',
+      },
+      my2n: { configure: 'My2N account configured' },
+      nvrReset: {
+        photo: 'QR photo received', photoPurge: 'QR photo purged', decodeRegion: 'QR decoded from a selection', payload: 'QR chosen', update: 'Reset details updated',
+        invalidate: 'QR reported invalid', ownershipCheck: 'Ownership check recorded', approve: 'Release approved', approver: { add: 'Approver enrolled', remove: 'Approver removed' },
+        code: { request: 'Code requested', issued: 'Code issued', shown: 'Code shown' }, message: 'Customer message written', apply: 'Code entered on the NVR', verify: 'Reset verified', settings: 'Reset-code services changed',
+      },
+      workflow: { start: 'Procedure started', complete: 'Procedure completed', abandon: 'Procedure abandoned', attach: 'File attached to a step', note: 'Note added to a step', reveal: 'Generated password shown again' },
     },
   },
   evidence: {
