@@ -34,6 +34,7 @@ export default defineConfig({
   renderer: {
     root: resolve('renderer'),
     plugins: [vue()],
+    define: { __VUE_I18N_FULL_INSTALL__: 'true', __VUE_I18N_LEGACY_API__: 'false', __INTLIFY_PROD_DEVTOOLS__: 'false' },
     build: {
       outDir: resolve('out/renderer'),
       assetsInlineLimit: 0,

@@ -18,6 +18,7 @@ import type { Database } from 'better-sqlite3'
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
 import { open, readFile, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
+import { logger } from '../core/log'
 
 export const HEAD_FILE = 'audit-head.json'
 const FORMAT = 'support-console audit head'
@@ -139,7 +140,7 @@ export class HeadFileWriter {
   private warn(message: string): void {
     if (this.warned) return
     this.warned = true
-    console.error(`audit: ${message}`)
+    logger().error(`audit: ${message}`)
   }
 
   /**

@@ -1,8 +1,8 @@
 // Plants known secrets through every path that takes one and then searches everything the
 // console writes or shows for them, as text, UTF-16, hex and base64 (secret-search.ts): the
 // database file, its WAL and shared memory, every other file in the data folder, everything
-// printed to the console (logs), every API reply and event (what the renderer sees) and the
-// exports (PDF text and bytes, JSON bundles). Paths, against the lab bench (two 2N intercoms,
+// printed to the console and the log files in <data>/logs (at debug level), every API reply and event (what the renderer sees) and the
+// exports (PDF text and bytes, JSON bundles, the diagnostics zip). Paths, against the lab bench (two 2N intercoms,
 // a 2MN NVR, the My2N and vendor simulators on 127.0.72.x): device credentials and the
 // backups that use them, devices.setPassword, a password-protected NVR configuration export,
 // the NVR reset (vendor API keys in Settings, a code typed in, codes issued by the lab and by
@@ -103,6 +103,10 @@ describe('secrets never leak', () => {
     const prevRediscover = process.env.SUPPORT_CONSOLE_REDISCOVER_MS
     process.env.SUPPORT_CONSOLE_REDISCOVER_MS = '20000'
     cleanup.push(() => void (prevRediscover === undefined ? delete process.env.SUPPORT_CONSOLE_REDISCOVER_MS : (process.env.SUPPORT_CONSOLE_REDISCOVER_MS = prevRediscover)))
+    // The log (in the data folder, searched below) at its most talkative: every call's inputs, masked.
+    const prevLevel = process.env.SUPPORT_CONSOLE_LOG_LEVEL
+    process.env.SUPPORT_CONSOLE_LOG_LEVEL = 'debug'
+    cleanup.push(() => void (prevLevel === undefined ? delete process.env.SUPPORT_CONSOLE_LOG_LEVEL : (process.env.SUPPORT_CONSOLE_LOG_LEVEL = prevLevel)))
     const dataDir = tempDir('sc-secrets-')
     const app = new App({ dataDir, host: 'browser', keys: memoryKeyProvider() })
     cleanup.push(() => app.close())
@@ -267,6 +271,10 @@ describe('secrets never leak', () => {
       exports.push({ where: `PDF of ticket #${ticketId}`, bytes: pdf }, { where: `PDF text of ticket #${ticketId}`, bytes: Buffer.from(execFileSync('pdftotext', [pdfFile, '-'], { encoding: 'utf8' })) })
       exports.push({ where: `JSON bundle of ticket #${ticketId}`, bytes: Buffer.from((await ok<{ dataBase64: string }>('reports.ticketBundle', { ticketId })).dataBase64, 'base64') })
     }
+    // The diagnostics bundle (Settings → Export diagnostics, `support-console diagnostics`): logs, settings, checks.
+    const diag = await ok<{ dataBase64: string; entries: string[] }>('system.diagnostics', {})
+    expect(diag.entries).toContain('logs/support-console.log')
+    exports.push({ where: 'diagnostics bundle', bytes: Buffer.from(diag.dataBase64, 'base64') })
     for (const d of await ok<{ id: number }[]>('devices.list', {})) {
       await ok('devices.get', { id: d.id })
       await ok('devices.backups', { id: d.id })

@@ -9,6 +9,7 @@ const commands: Record<string, () => Promise<Command>> = {
   discover: async () => (await import('./commands/discover')).discoverCommand,
   device: async () => (await import('./commands/device')).deviceCommand,
   helpdesk: async () => (await import('./commands/helpdesk')).helpdeskCommand,
+  diagnostics: async () => (await import('./commands/diagnostics')).diagnosticsCommand,
 }
 
 const summaries: Record<string, string> = {
@@ -18,6 +19,7 @@ const summaries: Record<string, string> = {
   discover: 'find devices on one named interface (WS-Discovery, SSDP, mDNS, SADP, sweep)',
   device: 'info, backup, restore, reboot or factory-reset one device, audited',
   helpdesk: 'link tickets to Request Tracker or Zendesk, post reports back',
+  diagnostics: 'a zip of logs, versions and checks for support (no secrets, no photos)',
 }
 
 /**

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { AppError, isMethod, methods, type ApiError, type Result } from '../../shared/contract/index'
 import { storageError } from '../../db/database'
@@ -55,18 +56,30 @@ export function createDispatcher(app: App, handlers: Handlers = buildHandlers(ap
     if (typeof method !== 'string' || !isMethod(method)) {
       return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method "${String(method).slice(0, 80)}".` } }
     }
+    // Every call gets a request id in the log: what the agent did, in order, with its outcome.
+    const log = app.log.child({ rid: randomBytes(4).toString('hex'), method, transport: ctx.transport })
+    const t0 = performance.now()
+    const done = (r: Result<unknown>, e?: unknown): Result<unknown> => {
+      const ms = Math.round(performance.now() - t0)
+      if (r.ok) log.info({ ms }, 'call ok')
+      else if (r.error.code === 'INTERNAL') log.error({ ms, errorCode: r.error.code, err: e }, r.error.message)
+      else log.warn({ ms, errorCode: r.error.code, ...(r.error.key ? { key: r.error.key } : {}) }, r.error.message)
+      return r
+    }
     const spec = methods[method]
     const locked = await lockGate(app, method) // the bench PIN lock refuses everything but unlock
-    if (locked) return { ok: false, error: locked }
+    if (locked) return done({ ok: false, error: locked })
     const parsed = spec.input.safeParse(rawInput === undefined ? {} : rawInput)
-    if (!parsed.success) return { ok: false, error: validationError(parsed.error) }
+    if (!parsed.success) return done({ ok: false, error: validationError(parsed.error) })
+    // Field names only: a value's secrecy is not always in its name (a My2N certificate code).
+    log.debug({ fields: Object.keys((parsed.data ?? {}) as object) }, 'call')
     try {
       const value = await (handlers[method] as (i: unknown, c: CallContext) => Promise<unknown>)(parsed.data, ctx)
       // Results are checked too: nothing outside the contract (a sealed secret, a stray
       // column) can reach the renderer by accident.
-      return { ok: true, value: spec.output.parse(value) }
+      return done({ ok: true, value: spec.output.parse(value) })
     } catch (e) {
-      return { ok: false, error: toApiError(e, app.opts.dataDir) }
+      return done({ ok: false, error: toApiError(e, app.opts.dataDir) }, e)
     }
   }
 }

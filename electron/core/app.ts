@@ -8,6 +8,8 @@ import { SettingsRepo } from '../../db/repos/settings'
 import { TicketsRepo } from '../../db/repos/tickets'
 import { HeadFileWriter } from '../audit/head-file'
 import { EventBus } from './events'
+import { openLogger, type FileLogger } from './log'
+import type { Logger } from 'pino'
 import { keyFileProvider, SecretBox, type KeyProvider } from './secret-box'
 
 export interface AppOptions {
@@ -31,11 +33,18 @@ export class App {
   /** audit-head.json: the chain head outside the database, written shortly after commits (electron/audit/head-file.ts). */
   readonly auditHead: HeadFileWriter
   readonly startedAt = new Date().toISOString()
+  /** Structured log in <data>/logs (electron/core/log.ts): secrets masked, rotated by size. */
+  readonly log: Logger
+  private logFile: FileLogger
+  private logClosed = false
   private agentCache: Agent | null | undefined
   private closers: (() => Promise<void> | void)[] = []
 
   constructor(readonly opts: AppOptions) {
     this.db = openDatabase(opts.dataDir)
+    this.logFile = openLogger(opts.dataDir)
+    this.log = this.logFile.log
+    this.log.info({ host: opts.host, version: opts.version ?? null, node: process.versions.node, electron: process.versions.electron ?? null, schema: schemaVersion(this.db) }, 'console opened')
     this.tickets = new TicketsRepo(this.db)
     this.settings = new SettingsRepo(this.db)
     this.auditHead = new HeadFileWriter(this.db, opts.dataDir)
@@ -96,6 +105,11 @@ export class App {
     if (this.db.open) {
       this.auditHead.close() // synchronous: the database is closed when close() returns, as before
       this.db.close()
+    }
+    if (!this.logClosed) {
+      this.logClosed = true
+      this.log.info('console closed')
+      this.logFile.close()
     }
   }
 }

@@ -11,7 +11,7 @@ export async function backup(core: OpsCore, id: number, ticketId: number): Promi
   return core.run(d, 'backup', ticketId, { deviceId: id }, async (drv) => {
     core.progress(id, 'backup', 'Checking the device identity…')
     const live = await drv.identity()
-    if (d.serial && !sameSerial(live.serial, d.serial)) throw new AppError('CONFLICT', `The device at ${d.ip} reports serial ${live.serial}, not ${d.serial}. No backup taken.`)
+    if (d.serial && !sameSerial(live.serial, d.serial)) throw new AppError('CONFLICT', `The device at ${d.ip} reports serial ${live.serial}, not ${d.serial}. No backup taken.`, { key: 'devices.serialDiffers', values: { ip: d.ip, live: live.serial, expected: d.serial } })
     core.progress(id, 'backup', 'Downloading the configuration…')
     const b = await drv.backup()
     const v = drv.verify(b.data, live.serial)
@@ -32,11 +32,11 @@ export async function restore(core: OpsCore, id: number, o: { ticketId: number; 
   const b = await core.repo.backupWithData(o.backupId)
   if (b.deviceId !== id || !sameSerial(b.serial, d.serial)) {
     await core.app.audit({ action: 'devices.restore', outcome: 'refused', ticketId: o.ticketId, device: d.serial, inputs, detail: `Backup #${b.id} belongs to ${b.serial}.` })
-    throw new AppError('FORBIDDEN', `Backup #${b.id} was taken from ${b.serial}, not from this device (${d.serial}). Nothing was done.`)
+    throw new AppError('FORBIDDEN', `Backup #${b.id} was taken from ${b.serial}, not from this device (${d.serial}). Nothing was done.`, { key: 'devices.backupOtherDevice', values: { id: b.id, from: b.serial, serial: d.serial ?? '' } })
   }
   if (!b.verified || sha256(b.data) !== b.sha256) {
     await core.app.audit({ action: 'devices.restore', outcome: 'refused', ticketId: o.ticketId, device: d.serial, inputs, detail: 'backup not verified or damaged' })
-    throw new AppError('FORBIDDEN', `Backup #${b.id} is not verified or its content no longer matches its SHA-256. Nothing was done.`)
+    throw new AppError('FORBIDDEN', `Backup #${b.id} is not verified or its content no longer matches its SHA-256. Nothing was done.`, { key: 'devices.backupNotVerified', values: { id: b.id } })
   }
   return core.run(d, 'restore', o.ticketId, inputs, async (drv) => {
     await liveSerialMatches(core, drv, d, 'restore')

@@ -41,6 +41,8 @@ export function startBusScan(core: OpsCore, scans: Map<string, Scan>, o: { iface
     } else if (ev.type === 'done') {
       const { devices: _d, diagnosticList: _l, ...rest } = ev.summary
       bus.emit('discovery.done', rest)
+      // Kept in the log: the diagnostics bundle reports the last scan's "why not found" notes from it.
+      core.app.log.info({ scan: rest, diagnostics: ev.summary.diagnosticList.slice(0, 200) }, 'discovery finished')
       for (const d of ev.summary.devices) if (d.deviceId) bus.emit('devices.changed', { id: d.deviceId })
     }
   })

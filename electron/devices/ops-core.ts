@@ -74,6 +74,8 @@ export class OpsCore {
         // Unreadable under this key: nothing to remember, the refusal below stands.
       }
       throw new AppError('UNAUTHORIZED', `The stored password for ${c.username} was rejected by the device on ${c.rejectedAt}; the console will not send it again.`, {
+        key: 'devices.storedRejected',
+        values: { user: c.username, at: c.rejectedAt },
         hint: 'Enter the correct credentials for this device (Set credentials).',
       })
     }

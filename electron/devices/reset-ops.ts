@@ -54,7 +54,7 @@ export async function setPassword(core: OpsCore, id: number, o: { ticketId: numb
   const current = o.currentPassword ?? (d.kind === 'intercom' ? '' : undefined)
   return core.run(d, 'setPassword', o.ticketId, inputs, async (drv) => {
     await liveSerialMatches(core, drv, d, 'setPassword')
-    if (d.kind === 'intercom' && !current) throw new AppError('VALIDATION', 'The current admin password is needed to log in to the 2N web interface (after a factory reset it is 2n).', { field: 'currentPassword' })
+    if (d.kind === 'intercom' && !current) throw new AppError('VALIDATION', 'The current admin password is needed to log in to the 2N web interface (after a factory reset it is 2n).', { field: 'currentPassword', key: 'devices.currentPasswordNeeded' })
     core.progress(id, 'setPassword', 'Setting the new password…')
     return drv.setPassword(username, current ?? '', o.newPassword)
   }, (x) => x.message, {

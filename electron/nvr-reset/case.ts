@@ -39,7 +39,7 @@ export async function adoptPayload(app: App, ticketId: number, photoId: number |
 
 export async function updateCase(app: App, ticketId: number, u: { customerTz?: string; deviceAddress?: string; deviceTime?: string | null }): Promise<void> {
   await app.tickets.get(ticketId)
-  if (u.customerTz !== undefined && !isValidZone(u.customerTz)) throw new AppError('VALIDATION', `"${u.customerTz}" is not a time zone (use names like Europe/Prague or America/New_York).`, { field: 'customerTz' })
+  if (u.customerTz !== undefined && !isValidZone(u.customerTz)) throw new AppError('VALIDATION', `"${u.customerTz}" is not a time zone (use names like Europe/Prague or America/New_York).`, { field: 'customerTz', key: 'nvrReset.badZone', values: { zone: u.customerTz } })
   const patch: Record<string, unknown> = {}
   if (u.customerTz !== undefined) patch.customerTz = u.customerTz
   if (u.deviceAddress !== undefined) patch.deviceAddress = u.deviceAddress.trim()
@@ -55,7 +55,7 @@ export async function updateCase(app: App, ticketId: number, u: { customerTz?: s
 export async function invalidate(app: App, ticketId: number, reason: Invalidation): Promise<void> {
   const repo = resetRepo(app)
   const c = await repo.getCase(ticketId)
-  if (!c?.payload) throw new AppError('CONFLICT', 'There is no QR on this ticket yet.')
+  if (!c?.payload) throw new AppError('CONFLICT', 'There is no QR on this ticket yet.', { key: 'nvrReset.noQr' })
   const now = new Date().toISOString()
   await app.record(
     () => {
@@ -73,10 +73,10 @@ const EVIDENCE_KIND = { 'label-photo': 'label-photo', 'ownership-document': 'own
 export async function recordCheck(app: App, ticketId: number, c: { kind: CheckKind; passed: boolean; note: string; file?: { name: string; data: Buffer } }): Promise<void> {
   await app.tickets.get(ticketId)
   if (c.passed && c.kind !== 'requester-is-owner' && !c.file) {
-    throw new AppError('VALIDATION', c.kind === 'label-photo' ? 'Attach the photo of the device label to pass this check.' : 'Attach the Certificate of Ownership or the proof of purchase to pass this check.', { field: 'file' })
+    throw new AppError('VALIDATION', c.kind === 'label-photo' ? 'Attach the photo of the device label to pass this check.' : 'Attach the Certificate of Ownership or the proof of purchase to pass this check.', { field: 'file', key: c.kind === 'label-photo' ? 'nvrReset.attachLabel' : 'nvrReset.attachOwnership' })
   }
   if (c.passed && c.kind === 'requester-is-owner' && c.note.trim().length < 3) {
-    throw new AppError('VALIDATION', 'Write how the requester was matched to the registered owner (name, company, purchase record…).', { field: 'note' })
+    throw new AppError('VALIDATION', 'Write how the requester was matched to the registered owner (name, company, purchase record…).', { field: 'note', key: 'nvrReset.ownerNote' })
   }
   const ev = c.file ? await addEvidence(app, { ticketId, kind: EVIDENCE_KIND[c.kind], source: 'nvr-reset-check', name: c.file.name, data: c.file.data, note: c.note }) : null
   const agent = await app.agentLabel()
@@ -90,7 +90,7 @@ export async function recordCheck(app: App, ticketId: number, c: { kind: CheckKi
 
 export async function approve(app: App, ticketId: number, email: string, pin: string, note: string): Promise<void> {
   const v = await buildView(app, ticketId)
-  if (!v.ownershipComplete) throw new AppError('FORBIDDEN', 'Complete the ownership checks before asking for approval.')
+  if (!v.ownershipComplete) throw new AppError('FORBIDDEN', 'Complete the ownership checks before asking for approval.', { key: 'nvrReset.ownershipFirst' })
   const approvedBy = await checkApprover(app, ticketId, email, pin)
   await app.record(
     () => resetRepo(app).upsertCaseSync(ticketId, { approvedBy, approvedAt: new Date().toISOString() }),
@@ -103,13 +103,13 @@ export async function approve(app: App, ticketId: number, email: string, pin: st
 async function releaseGate(app: App, ticketId: number) {
   const v = await buildView(app, ticketId)
   const c = v.case
-  const refuse = (m: string, hint?: string) => new AppError('FORBIDDEN', m, { hint })
-  if (!c?.payload) throw refuse('There is no QR on this ticket yet: add the customer’s photo first.')
+  const refuse = (m: string, hint?: string, key?: string, values?: Record<string, string>) => new AppError('FORBIDDEN', m, { hint, key, values })
+  if (!c?.payload) throw refuse('There is no QR on this ticket yet: add the customer’s photo first.', undefined, 'nvrReset.noQrPhoto')
   if (c.invalidated) throw refuse(`No code was requested. ${c.invalidatedMessage}`)
-  if (c.validity.state === 'expired') throw refuse('No code was requested: the QR has expired.', 'Ask the customer to reopen the Retrieve Password screen and send a new photo.')
+  if (c.validity.state === 'expired') throw refuse('No code was requested: the QR has expired.', 'Ask the customer to reopen the Retrieve Password screen and send a new photo.', 'nvrReset.qrExpired')
   const missing = CHECK_KINDS.filter((k) => !v.checks.some((x) => x.kind === k && x.passed))
-  if (missing.length) throw refuse(`No code was released: ownership is not verified yet (${missing.join(', ')}).`, 'Record the label photo, the Certificate of Ownership or proof of purchase, and that the requester is the registered owner.')
-  if (v.approvalRequired && !c.approvedBy) throw refuse('No code was released: a second agent must approve this reset first (Settings require it).')
+  if (missing.length) throw refuse(`No code was released: ownership is not verified yet (${missing.join(', ')}).`, 'Record the label photo, the Certificate of Ownership or proof of purchase, and that the requester is the registered owner.', 'nvrReset.ownershipMissing')
+  if (v.approvalRequired && !c.approvedBy) throw refuse('No code was released: a second agent must approve this reset first (Settings require it).', undefined, 'nvrReset.approvalNeeded')
   return v
 }
 
@@ -118,7 +118,7 @@ export async function requestCode(app: App, ticketId: number, provider: 'lab' | 
   const c = (await resetRepo(app).getCase(ticketId))!
   const s = await loadSettings(app)
   const forQr = v.codes.filter((x) => x.forCurrentQr && x.provider !== 'manual')
-  if (provider !== 'manual' && forQr.length >= 2) throw new AppError('FORBIDDEN', 'Two codes were already issued for this QR; the NVR accepts no more.', { hint: 'Ask the customer to reopen the Retrieve Password screen and send a new photo.' })
+  if (provider !== 'manual' && forQr.length >= 2) throw new AppError('FORBIDDEN', 'Two codes were already issued for this QR; the NVR accepts no more.', { hint: 'Ask the customer to reopen the Retrieve Password screen and send a new photo.', key: 'nvrReset.twoCodes' })
   let p: SecurityCodeProvider
   if (provider === 'lab') p = labVendorProvider(labConfig(app, s))
   else if (provider === 'http') p = httpVendorProvider(httpConfig(app, s))
@@ -140,7 +140,7 @@ export async function requestCode(app: App, ticketId: number, provider: 'lab' | 
 
 export async function revealCode(app: App, codeId: number): Promise<{ code: string; spelled: string[] }> {
   const row = resetRepo(app).codeSync(codeId)
-  if (!row) throw new AppError('NOT_FOUND', `Code #${codeId} does not exist.`)
+  if (!row) throw new AppError('NOT_FOUND', `Code #${codeId} does not exist.`, { key: 'nvrReset.noSuchCode', values: { id: codeId } })
   const code = app.secrets.open(row.codeSealed)
   await app.audit({ action: 'nvrReset.code.shown', outcome: 'info', ticketId: row.ticketId, inputs: { codeId, codeHint: row.codeHint } })
   return { code, spelled: spellCode(code) }
@@ -152,7 +152,7 @@ export async function message(app: App, ticketId: number, kind: 'code' | 'retake
   if (kind === 'retake') return retakeMessage({ lang, customerName: ticket.customerName, agent })
   const v = await buildView(app, ticketId)
   const code = codeId ? v.codes.find((x) => x.id === codeId) : [...v.codes].reverse().find((x) => x.forCurrentQr && x.status === 'issued')
-  if (!v.case?.validity.expiresAt || !code) throw new AppError('CONFLICT', 'There is no code for the current QR to send yet.')
+  if (!v.case?.validity.expiresAt || !code) throw new AppError('CONFLICT', 'There is no code for the current QR to send yet.', { key: 'nvrReset.noCodeToSend' })
   const row = resetRepo(app).codeSync(code.id)!
   const expiresAt = row.expiresAt && row.expiresAt < v.case.validity.expiresAt ? row.expiresAt : v.case.validity.expiresAt
   await app.audit({ action: 'nvrReset.message', outcome: 'info', ticketId, inputs: { kind, lang, codeId: code.id, codeHint: code.hint, tz: v.case.customerTz } })

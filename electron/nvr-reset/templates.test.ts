@@ -23,7 +23,16 @@ describe('customer messages', () => {
     expect(formatDeadline(o.expiresAt, 'Asia/Tokyo', 'en')).toContain('17:00 (Asia/Tokyo)')
   })
 
-  it('photo tips in both languages', () => {
+  it('in German, with German date words and spelling', () => {
+    const m = codeMessage({ ...o, lang: 'de', tz: 'Europe/Berlin' })
+    expect(m.subject).toContain(o.serial)
+    expect(m.body).toContain('Montag, 23. November 2026 um 09:00 (Europe/Berlin)')
+    expect(m.body).toContain('groß O, Ziffer null, klein l, groß I, Ziffer eins')
+    expect(m.body).toContain('Verlassen Sie den Bildschirm „Retrieve Password“ NICHT')
+  })
+
+  it('photo tips in every language', () => {
+    expect(retakeMessage({ lang: 'de', customerName: 'A', agent: 'B' }).body).toMatch(/Blitz aus/)
     expect(retakeMessage({ lang: 'en', customerName: 'A', agent: 'B' }).body).toMatch(/flash off/)
     expect(retakeMessage({ lang: 'cs', customerName: 'A', agent: 'B' }).body).toMatch(/Vypněte blesk/)
   })

@@ -1,17 +1,17 @@
-// Messages the agent sends the customer, in English and Czech. The deadline is written in
+// Messages the agent sends the customer, in English, Czech and German. The deadline is written in
 // the customer's time zone (chosen per ticket), with the zone named, because "until 14:00"
 // means nothing across borders. The code is spelled out under itself: it is case sensitive.
 import { spellCode } from '../reset-codes/providers'
 
-export type Lang = 'en' | 'cs'
-export const LANGS: Lang[] = ['en', 'cs']
+export type Lang = 'en' | 'cs' | 'de'
+export const LANGS: Lang[] = ['en', 'cs', 'de']
 
 export interface Message {
   subject: string
   body: string
 }
 
-const LOCALE: Record<Lang, string> = { en: 'en-GB', cs: 'cs-CZ' }
+const LOCALE: Record<Lang, string> = { en: 'en-GB', cs: 'cs-CZ', de: 'de-DE' }
 
 export function formatDeadline(iso: string, tz: string, lang: Lang): string {
   const d = new Date(iso)
@@ -22,10 +22,14 @@ export function formatDeadline(iso: string, tz: string, lang: Lang): string {
 const SPELL_CS: Record<string, string> = { capital: 'velké', 'lower-case': 'malé', digit: 'číslice' }
 const DIGITS_CS = ['nula', 'jedna', 'dva', 'tři', 'čtyři', 'pět', 'šest', 'sedm', 'osm', 'devět']
 
+const SPELL_DE: Record<string, string> = { capital: 'groß', 'lower-case': 'klein', digit: 'Ziffer' }
+const DIGITS_DE = ['null', 'eins', 'zwei', 'drei', 'vier', 'fünf', 'sechs', 'sieben', 'acht', 'neun']
+
 export function spellFor(code: string, lang: Lang): string {
   if (lang === 'en') return spellCode(code).join(', ')
+  const [words, digits] = lang === 'cs' ? [SPELL_CS, DIGITS_CS] : [SPELL_DE, DIGITS_DE]
   return [...code]
-    .map((c) => (c >= '0' && c <= '9' ? `${SPELL_CS.digit} ${DIGITS_CS[Number(c)]}` : c >= 'A' && c <= 'Z' ? `${SPELL_CS.capital} ${c}` : `${SPELL_CS['lower-case']} ${c}`))
+    .map((c) => (c >= '0' && c <= '9' ? `${words.digit} ${digits[Number(c)]}` : c >= 'A' && c <= 'Z' ? `${words.capital} ${c}` : `${words['lower-case']} ${c}`))
     .join(', ')
 }
 
@@ -49,6 +53,27 @@ Kód platí nejpozději do: ${deadline}.
 DŮLEŽITÉ: Obrazovku „Retrieve Password“ do zadání kódu NEOPOUŠTĚJTE a zařízení nerestartujte. Pokud ji opustíte nebo se zařízení restartuje, kód přestane platit a bude potřeba nová fotografie QR kódu.
 
 S pozdravem
+${o.agent}`,
+    }
+  }
+  if (o.lang === 'de') {
+    return {
+      subject: `Sicherheitscode zum Zurücksetzen des Passworts des NVR ${o.serial}`,
+      body: `Guten Tag ${o.customerName},
+
+der Sicherheitscode zum Zurücksetzen des Passworts Ihres Rekorders (Seriennummer ${o.serial}) lautet:
+
+    ${o.code}
+
+(${spellFor(o.code, 'de')})
+
+Beim Code wird zwischen Groß- und Kleinschreibung unterschieden. Geben Sie ihn im Feld „Security Code“ des Bildschirms „Retrieve Password“ ein, bestätigen Sie und geben Sie dann Ihr neues Passwort zweimal ein.
+
+Der Code gilt spätestens bis: ${deadline}.
+
+WICHTIG: Verlassen Sie den Bildschirm „Retrieve Password“ NICHT und starten Sie den Rekorder nicht neu, bevor Sie den Code eingegeben haben. Sonst wird der Code ungültig, und wir bräuchten ein neues Foto des QR-Codes.
+
+Mit freundlichen Grüßen
 ${o.agent}`,
     }
   }
@@ -89,6 +114,24 @@ z fotografie se nám nepodařilo přečíst QR kód. Prosíme o novou fotografii
 - Pošlete fotografii jako přílohu (JPEG nebo PNG), ne snímek obrazovky z chatu.
 
 Děkujeme
+${o.agent}`,
+    }
+  }
+  if (o.lang === 'de') {
+    return {
+      subject: 'Bitte senden Sie ein neues Foto des QR-Codes',
+      body: `Guten Tag ${o.customerName},
+
+wir konnten den QR-Code auf Ihrem Foto nicht lesen. Bitte senden Sie uns ein neues:
+
+- Verlassen Sie den Bildschirm „Retrieve Password“ nicht; fotografieren Sie den QR-Code, den er jetzt zeigt.
+- Halten Sie das Telefon gerade vor den Bildschirm, nicht schräg, sodass der QR-Code den größten Teil des Bildes füllt.
+- Schalten Sie den Blitz aus und vermeiden Sie Spiegelungen von Lampen oder Fenstern auf dem Bildschirm.
+- Halten Sie still und warten Sie, bis das Telefon scharf gestellt hat; ein verwackeltes Bild lässt sich nicht lesen.
+- Sehen Sie wellige Streifen (Moiré) auf dem Bild, treten Sie etwas zurück oder ändern Sie den Abstand leicht.
+- Senden Sie das Foto als Anhang (JPEG oder PNG), nicht als Screenshot aus einem Chat.
+
+Vielen Dank
 ${o.agent}`,
     }
   }

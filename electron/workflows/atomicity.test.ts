@@ -3,7 +3,9 @@
 // is not there either. So the trail never lacks the entry of a step the run shows as done, and
 // `audit verify`, which checks every finished step against its entry, never flags an intact run.
 import type { Database } from 'better-sqlite3'
-import { describe, expect, it, vi } from 'vitest'
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { logFiles, openLogger } from '../core/log'
 import { verifyAll } from '../audit/integrity'
 import type { Action } from './actions'
 import type { ProcedureDefInput } from './definition'
@@ -70,14 +72,15 @@ describe('workflow transitions and their audit entries', () => {
     const run = await w.engine.start((await w.newTicket()).id, 'demo-atomic')
     await w.engine.completeStep(run.id, 'check', {})
     const heal = failAppends(w.db, 'workflow.complete')
-    const err = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    const log = openLogger(w.dataDir)
     try {
       await w.engine.runAuto(run.id, 'update', {})
       await w.engine.settled(run.id)
-      expect(err.mock.calls.map((c) => String(c[0])).join('\n')).toContain('workflows: the end of step "update" of run #1 could not be saved:')
     } finally {
-      err.mockRestore()
+      log.close()
     }
+    const logged = logFiles(w.dataDir).map((f) => readFileSync(f, 'utf8')).join('\n')
+    expect(logged).toMatch(/"level":"error".*"runId":1,"step":"update".*workflows: the end of step \\"update\\" of run #1 could not be saved/)
     // The step's own entry was refused with the run's completion: the row still says running
     // (a restart re-checks it), the run is active, and neither entry is in the trail.
     expect(w.repo.getRun(run.id).status).toBe('active')

@@ -3,6 +3,7 @@
 // EngineDeps.record), and resumes runs after a crash without re-running a destructive
 // operation blindly.
 import { AppError } from '../../shared/contract/common'
+import { logger } from '../core/log'
 import type { Ticket } from '../../shared/contract/tickets'
 import type { WorkflowReply, WorkflowRun } from '../../shared/contract/workflows'
 import type { RunRow, StepRow, WorkflowsRepo } from '../../db/repos/workflows'
@@ -109,13 +110,13 @@ export class WorkflowEngine {
   async runAuto(runId: number, stepId: string, inputs: Inputs): Promise<WorkflowReply> {
     const { run, step, row } = this.open(runId, stepId)
     if (step.kind !== 'auto') throw new AppError('CONFLICT', `"${step.title}" is not an automatic step.`)
-    if (this.inflight.has(row.id)) throw new AppError('CONFLICT', `"${step.title}" is already running.`, { hint: 'Wait for it to finish; its progress is shown on the step.' })
+    if (this.inflight.has(row.id)) throw new AppError('CONFLICT', `"${step.title}" is already running.`, { hint: 'Wait for it to finish; its progress is shown on the step.', key: 'workflow.running', values: { step: step.title } })
     if (step.confirm) {
       const expected = String(run.facts[step.confirm.fact] ?? '')
       const typed = String(inputs.confirm ?? '').trim().toUpperCase()
       if (!expected || typed !== expected.toUpperCase()) {
         await this.d.audit({ action: `workflow.step.${step.id}`, outcome: 'refused', ticketId: run.ticketId, device: this.device(run), detail: 'typed confirmation did not match' })
-        throw new AppError('FORBIDDEN', `To run "${step.title}", type exactly: ${expected || '(unknown — complete the earlier steps)'}.`, { field: 'confirm', hint: step.confirm.prompt })
+        throw new AppError('FORBIDDEN', `To run "${step.title}", type exactly: ${expected || '(unknown — complete the earlier steps)'}.`, { field: 'confirm', hint: step.confirm.prompt, key: 'workflow.confirmMismatch', values: { step: step.title, expected: expected || '?' } })
       }
     }
     const clean = acceptInputs(run, step, inputs)
@@ -127,8 +128,8 @@ export class WorkflowEngine {
 
   async skipStep(runId: number, stepId: string, reason: string): Promise<WorkflowRun> {
     const { run, step, row } = this.open(runId, stepId)
-    if (!step.skippable) throw new AppError('FORBIDDEN', `"${step.title}" cannot be skipped in this procedure.`, { hint: 'Complete it, or abandon the run with a reason.' })
-    if (this.inflight.has(row.id)) throw new AppError('CONFLICT', `"${step.title}" is running; wait for it to finish.`)
+    if (!step.skippable) throw new AppError('FORBIDDEN', `"${step.title}" cannot be skipped in this procedure.`, { hint: 'Complete it, or abandon the run with a reason.', key: 'workflow.notSkippable', values: { step: step.title } })
+    if (this.inflight.has(row.id)) throw new AppError('CONFLICT', `"${step.title}" is running; wait for it to finish.`, { key: 'workflow.running', values: { step: step.title } })
     const first = Object.entries(step.outcomes)[0]
     row.state = 'skipped'
     row.why = reason
@@ -166,8 +167,8 @@ export class WorkflowEngine {
 
   async abandon(runId: number, reason: string): Promise<WorkflowRun> {
     const run = this.d.repo.getRun(runId)
-    if (run.status !== 'active') throw new AppError('CONFLICT', `Run #${runId} has already ended.`)
-    if ([...this.inflight.keys()].some((k) => this.d.repo.step(k).runId === runId)) throw new AppError('CONFLICT', 'A step of this run is still running; wait for it to finish.')
+    if (run.status !== 'active') throw new AppError('CONFLICT', `Run #${runId} has already ended.`, { key: 'workflow.ended', values: { id: runId } })
+    if ([...this.inflight.keys()].some((k) => this.d.repo.step(k).runId === runId)) throw new AppError('CONFLICT', 'A step of this run is still running; wait for it to finish.', { key: 'workflow.stepRunning' })
     run.status = 'abandoned'
     run.endedAt = new Date().toISOString()
     await this.d.record(
@@ -290,12 +291,12 @@ export class WorkflowEngine {
   /** The run must be active and on this step. */
   private open(runId: number, stepId: string): { run: RunRow; step: StepDef; row: StepRow } {
     const run = this.d.repo.getRun(runId)
-    if (run.status !== 'active') throw new AppError('CONFLICT', `Run #${runId} has ${run.status === 'completed' ? 'been completed' : 'been abandoned'}.`, { hint: 'Start a new run from the ticket if more work is needed.' })
+    if (run.status !== 'active') throw new AppError('CONFLICT', `Run #${runId} has ${run.status === 'completed' ? 'been completed' : 'been abandoned'}.`, { key: 'workflow.ended', values: { id: runId }, hint: 'Start a new run from the ticket if more work is needed.' })
     const step = this.stepDef(run, stepId)
     const row = this.d.repo.openStep(run.id, stepId)
     if (run.currentStep !== stepId || !row) {
       const cur = run.currentStep ? this.stepDef(run, run.currentStep).title : 'none'
-      throw new AppError('CONFLICT', `"${step.title}" is not the current step (current: ${cur}).`, { hint: 'Reload the ticket; another window may have moved the run on.' })
+      throw new AppError('CONFLICT', `"${step.title}" is not the current step (current: ${cur}).`, { hint: 'Reload the ticket; another window may have moved the run on.', key: 'workflow.notCurrent', values: { step: step.title } })
     }
     return { run, step, row }
   }
@@ -317,7 +318,7 @@ export class WorkflowEngine {
     const rows = new Set(this.d.repo.steps(run.id).filter((r) => r.stepId === step.id).map((r) => r.id))
     for (const e of step.evidence)
       if (e.required && !files.some((f) => f.kind === e.id && rows.has(f.stepRow)))
-        throw new AppError('VALIDATION', `Attach ${e.label.toLowerCase()} first.`, { field: `evidence.${e.id}` })
+        throw new AppError('VALIDATION', `Attach ${e.label.toLowerCase()} first.`, { field: `evidence.${e.id}`, key: 'workflow.attachFirst', values: { what: e.label } })
   }
 
   private async checkRequires(run: RunRow, step: StepDef, row: StepRow): Promise<void> {
@@ -383,7 +384,7 @@ export class WorkflowEngine {
         r = failure(e)
       }
       // A finish that cannot be written (disk full) leaves the row 'running': the next start re-checks it.
-      await this.finish(run, step, row, inputs, r).catch((e) => console.error(`workflows: the end of step "${step.id}" of run #${run.id} could not be saved:`, e))
+      await this.finish(run, step, row, inputs, r).catch((err) => logger().error({ err, runId: run.id, step: step.id }, `workflows: the end of step "${step.id}" of run #${run.id} could not be saved`))
     })().finally(() => {
       this.inflight.delete(row.id)
       this.live.delete(row.id)

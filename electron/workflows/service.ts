@@ -46,10 +46,10 @@ export function workflowService(app: App, o: { ops?: DeviceOpsPort } = {}): Work
   void engine.attachments
     .importLegacy()
     .then((r) => {
-      if (r.skipped.length) console.error(`workflows: ${r.skipped.length} older attachment(s) stay where they were:`, r.skipped.map((s) => `#${s.id} ${s.why}`).join('; '))
+      if (r.skipped.length) app.log.warn({ skipped: r.skipped.map((s) => `#${s.id} ${s.why}`) }, `workflows: ${r.skipped.length} older attachment(s) stay where they were`)
     })
-    .catch((e) => console.error('workflows: moving older attachments into the evidence vault failed:', e))
+    .catch((err) => app.log.error({ err }, 'workflows: moving older attachments into the evidence vault failed'))
     .then(() => engine.resumeInterrupted())
-    .catch((e) => console.error('workflows: resuming interrupted steps failed:', e))
+    .catch((err) => app.log.error({ err }, 'workflows: resuming interrupted steps failed'))
   return svc
 }

@@ -25,6 +25,12 @@ export const ApiErrorSchema = z.object({
   field: z.string().optional(),
   /** A next step for the agent, when there is one. */
   hint: z.string().optional(),
+  /**
+   * The message as a key of the renderer's `errors.*` texts with its values, so the agent reads
+   * it in their language; `message` and `hint` stay English for logs, the CLI and as fallback.
+   */
+  key: z.string().max(120).optional(),
+  values: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 })
 export type ApiError = z.infer<typeof ApiErrorSchema>
 
@@ -35,17 +41,24 @@ export class AppError extends Error {
   readonly code: ErrorCode
   readonly field?: string
   readonly hint?: string
-  constructor(code: ErrorCode, message: string, opts: { field?: string; hint?: string; cause?: unknown } = {}) {
+  /** Key of the translated text (renderer `errors.<key>`, hint `errors.<key>Hint`) and its values. */
+  readonly key?: string
+  readonly values?: Record<string, string | number>
+  constructor(code: ErrorCode, message: string, opts: { field?: string; hint?: string; cause?: unknown; key?: string; values?: Record<string, string | number> } = {}) {
     super(message, { cause: opts.cause })
     this.name = 'AppError'
     this.code = code
     this.field = opts.field
     this.hint = opts.hint
+    this.key = opts.key
+    this.values = opts.values
   }
   toJSON(): ApiError {
     const e: ApiError = { code: this.code, message: this.message }
     if (this.field) e.field = this.field
     if (this.hint) e.hint = this.hint
+    if (this.key) e.key = this.key
+    if (this.values) e.values = this.values
     return e
   }
 }

@@ -185,7 +185,7 @@ export const nvrResetMethods = defineMethods({
   },
   'nvrReset.revealCode': { input: z.object({ codeId: Id }).strict(), output: z.object({ code: z.string(), spelled: z.array(z.string()) }), summary: 'Show a security code to the agent (audited)' },
   'nvrReset.message': {
-    input: z.object({ ticketId: Id, kind: z.enum(['code', 'retake']), lang: z.enum(['en', 'cs']), codeId: Id.optional() }).strict(),
+    input: z.object({ ticketId: Id, kind: z.enum(['code', 'retake']), lang: z.enum(['en', 'cs', 'de']), codeId: Id.optional() }).strict(),
     output: z.object({ subject: z.string(), body: z.string() }),
     summary: 'A message for the customer (code with deadline, or how to take a better photo)',
   },

@@ -22,6 +22,11 @@ export type AppInfo = z.infer<typeof AppInfo>
 export const systemMethods = defineMethods({
   'system.info': { input: Empty, output: AppInfo, summary: 'Version, data folder and host kind' },
   'system.setAgent': { input: Agent.strict(), output: Agent, summary: 'Set the agent stamped on every audit entry' },
+  'system.diagnostics': {
+    input: Empty,
+    output: z.object({ fileName: z.string(), size: z.number().int(), entries: z.array(z.string()), dataBase64: z.string() }),
+    summary: 'A zip for support: recent logs, versions, settings without secrets, database and audit checks, last discovery notes, disk space',
+  },
 })
 
 export const systemEvents = defineEvents({

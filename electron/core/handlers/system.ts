@@ -1,7 +1,8 @@
 import type { App } from '../app'
+import { collectDiagnostics } from '../diagnostics'
 import type { HandlerMap } from './types'
 
-export function systemHandlers(app: App): HandlerMap<'system.info' | 'system.setAgent'> {
+export function systemHandlers(app: App): HandlerMap<'system.info' | 'system.setAgent' | 'system.diagnostics'> {
   return {
     'system.info': async () => ({
       version: app.opts.version ?? '0.0.0',
@@ -18,6 +19,11 @@ export function systemHandlers(app: App): HandlerMap<'system.info' | 'system.set
       await app.setAgent(a)
       await app.audit({ action: 'settings.agent', outcome: 'ok', inputs: { from: before?.name ?? null, to: a.name } })
       return a
+    },
+    'system.diagnostics': async () => {
+      const d = collectDiagnostics({ dataDir: app.opts.dataDir, db: app.db, dbPath: app.dbPath, version: app.opts.version ?? '0.0.0', host: app.opts.host })
+      app.log.info({ fileName: d.fileName, size: d.data.length }, 'diagnostics exported')
+      return { fileName: d.fileName, size: d.data.length, entries: d.entries, dataBase64: d.data.toString('base64') }
     },
   }
 }

@@ -1,13 +1,18 @@
 import type { ApiError, Bridge, EventName, Result } from '../../../shared/contract/index'
 import { t } from '../i18n/en'
+import { errorText } from '../i18n/errors'
 
 /** Raised in the renderer for `{ ok: false }` results, carrying the contract's error. */
 export class BridgeError extends Error {
   constructor(readonly error: ApiError) {
-    super(error.message)
+    super(errorText(error).message)
   }
   get code() {
     return this.error.code
+  }
+  /** The next step, in the agent's language where it is translated. */
+  get hint() {
+    return errorText(this.error).hint
   }
 }
 

@@ -1,10 +1,13 @@
-import { t } from '../i18n/en'
+import { t, tAny } from '../i18n/en'
 
 /** A plain-English phrase for an action name; unknown actions are made readable. */
 export function actionLabel(action: string): string {
   const key = `audit.actions.${action}`
-  const v = t(key)
+  const v = tAny(key)
   if (v !== key) return v
+  // A guided procedure's step: its id names it (workflow.step.backup → "Step: backup").
+  const step = /^workflow\.step\.(.+)$/.exec(action)
+  if (step) return t('audit.stepDone', { step: step[1]! })
   const s = action.replace(/[._-]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().trim()
   return s ? s[0].toUpperCase() + s.slice(1) : action
 }

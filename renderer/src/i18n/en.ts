@@ -1,11 +1,12 @@
 // Every English string of the UI, in one place, ready for translation.
+import { fill, type Params } from './compile'
 import { enHelpdesk } from './en-helpdesk'
 export const en = {
   app: { name: 'Support Console' },
   nav: { main: 'Main', tickets: 'Tickets', devices: 'Devices', audit: 'Audit trail', settings: 'Settings' },
   common: {
     save: 'Save', cancel: 'Cancel', create: 'Create', edit: 'Edit', close: 'Close', loading: 'Loading…',
-    retry: 'Retry', none: '—', shortcuts: 'Keyboard shortcuts', dismiss: 'Dismiss',
+    justNow: 'just now', retry: 'Retry', none: '—', shortcuts: 'Keyboard shortcuts', dismiss: 'Dismiss',
     fileUnreadable: 'The file could not be read.',
     fileEmpty: 'The file is empty (0 bytes); the photo did not arrive. Ask the customer to send it again.',
     copyFailed: 'The text could not be copied; select it and press Ctrl+C.',
@@ -20,8 +21,8 @@ export const en = {
     searchPlaceholder: 'Search tickets: customer, helpdesk ID, serial, notes…  ( / )',
     empty: 'No tickets yet. Press N to create the first one.',
     noMatch: 'No ticket matches “{q}”.',
-    count: '{n} tickets',
-    countAbout: 'about {n} tickets',
+    count: '{n} ticket | {n} tickets',
+    countAbout: 'about {n} ticket | about {n} tickets',
     countOne: '1 ticket',
     columns: { id: '#', ref: 'Helpdesk ID', customer: 'Customer', device: 'Device', procedure: 'Procedure', status: 'Status', updated: 'Updated' },
   },
@@ -88,6 +89,16 @@ export const en = {
       noIfaces: 'This PC has no network interface with an IPv4 address.', chosen: 'Scans use: {list}.', none: 'No interface chosen: scans ask for one first.',
       saved: 'Discovery choice saved on this PC.', open: 'Open Devices',
     },
+    language: {
+      title: 'Language', label: 'Language of the console',
+      help: 'It follows the operating system until you choose one here; the choice is kept on this PC. Messages to customers have their own language, chosen on each ticket.',
+      auto: 'As the operating system ({lang})', saved: 'Language: {lang}.',
+    },
+    diagnostics: {
+      title: 'Diagnostics',
+      help: 'When the console misbehaves, export one zip for the people who support it: recent logs, versions, settings without secrets, database and audit checks, the last discovery notes and disk space. No photos, passwords, codes or tokens.',
+      export: 'Export diagnostics', exporting: 'Collecting…', exported: 'Saved {name} ({kb} KB).',
+    },
   },
   agentBanner: { text: 'Who is working on this console? Your name is written into the audit trail of every action.', action: 'Set your name' },
   shortcuts: {
@@ -103,25 +114,26 @@ export const en = {
     filters: { ticket: 'Ticket #', device: 'Device', agent: 'Agent', action: 'Action', outcome: 'Outcome', from: 'From', to: 'To', any: 'Any', clear: 'Clear filters' },
     columns: { time: 'When', action: 'What happened', outcome: 'Result', ticket: 'Ticket', device: 'Device', agent: 'Agent', inputs: 'Details' },
     outcomes: { ok: 'Done', failed: 'Failed', refused: 'Refused', info: 'Note' },
-    total: '{n} entries match', more: 'Show older entries', empty: 'No entries match these filters.',
+    total: '{n} entry matches | {n} entries match', more: 'Show older entries', empty: 'No entries match these filters.',
     entry: 'Entry {n}', hash: 'Hash', prev: 'Follows',
     by: 'by {agent}', masked: '•••••• (secret, not stored)',
     verify: 'Verify the trail', verifying: 'Verifying…',
     verifyOk: 'The trail is intact: {n} entries checked in {s} s, every evidence file matches its SHA-256.',
     verifyOkHead: 'Latest entry {seq}, hash {hash}',
     verifyBroken: 'The trail was changed outside the console.',
-    verifyEvidence: '{n} evidence problem(s):',
+    verifyEvidence: '{n} evidence problem: | {n} evidence problems:',
     verifyBreakAt: 'At entry {seq}: {kind}.',
     breakKinds: {
       altered: 'an entry was altered', deleted: 'entries were deleted', reordered: 'entries were reordered', inserted: 'an entry was inserted',
       relinked: 'the chain was rewritten', truncated: 'the newest entries were cut off the trail', rewritten: 'the trail was rewritten or replaced',
     },
-    verifyRecords: '{n} record(s) exist without the audit entry that created them:',
+    verifyRecords: '{n} record exists without the audit entry that created it: | {n} records exist without the audit entry that created them:',
     verifyHeadFile: 'Head kept outside the database: {message}',
     verifyOkRecords: '{n} tickets, evidence items, workflow steps, backups and codes each have the entry that created them.',
     verifyHint: 'Keep this data folder as it is and tell your team lead: do not keep working in it.',
     exportPdf: 'Export PDF report', exportBundle: 'Export JSON bundle', exported: 'Saved {name}.',
     ticketMore: 'Open in the audit view',
+    stepDone: 'Step: {step}',
     actions: {
       ticket: { create: 'Ticket opened', update: 'Ticket details edited', status: 'Ticket status changed' },
       evidence: { add: 'Evidence added', purge: 'Evidence purged (retention)', delete: 'Evidence deleted on purpose' },
@@ -129,6 +141,18 @@ export const en = {
       lock: { setPin: 'Bench PIN set', changePin: 'Bench PIN changed', clearPin: 'Bench PIN removed', unlock: 'Console unlocked' },
       report: { export: 'Report exported' },
       audit: { verify: 'Audit trail verified' },
+      devices: {
+        scan: 'Network scanned', addByAddress: 'Device added by address', checkLogin: 'Login checked', setCredentials: 'Device login stored', trustCertificate: 'New device certificate accepted',
+        info: 'Identity read', status: 'Status read', backup: 'Configuration backed up', restore: 'Configuration restored', reboot: 'Device restarted',
+        factoryReset: 'Factory reset', setPassword: 'Device password set', rediscovered: 'Device found again',
+      },
+      my2n: { configure: 'My2N account configured' },
+      nvrReset: {
+        photo: 'QR photo received', photoPurge: 'QR photo purged', decodeRegion: 'QR decoded from a selection', payload: 'QR chosen', update: 'Reset details updated',
+        invalidate: 'QR reported invalid', ownershipCheck: 'Ownership check recorded', approve: 'Release approved', approver: { add: 'Approver enrolled', remove: 'Approver removed' },
+        code: { request: 'Code requested', issued: 'Code issued', shown: 'Code shown' }, message: 'Customer message written', apply: 'Code entered on the NVR', verify: 'Reset verified', settings: 'Reset-code services changed',
+      },
+      workflow: { start: 'Procedure started', complete: 'Procedure completed', abandon: 'Procedure abandoned', attach: 'File attached to a step', note: 'Note added to a step', reveal: 'Generated password shown again' },
     },
   },
   evidence: {
@@ -139,13 +163,13 @@ export const en = {
     kinds: { 'qr-photo': 'QR photo', 'label-photo': 'Label photo', 'ownership-certificate': 'Certificate of ownership', 'customer-statement': 'Customer statement', 'config-backup': 'Config backup', 'vendor-reply': 'Vendor reply', other: 'Other' },
     retention: 'Retention of personal data',
     retentionHelp: 'Photos, certificates, statements and vendor replies are purged this many days after they were added (0 = keep). The hashes stay in the audit trail. Config backups are kept until deleted on purpose.',
-    retentionDays: 'Days to keep', retentionSaved: 'Retention set to {n} days.', purgeNow: 'Purge expired now', purgedN: '{n} item(s) purged.',
+    retentionDays: 'Days to keep', retentionSaved: 'Retention set to {n} day. | Retention set to {n} days.', purgeNow: 'Purge expired now', purgedN: '{n} item purged. | {n} items purged.',
   },
   lock: {
     title: 'Console locked', text: 'This bench PC is shared. Enter the PIN to continue.', pin: 'PIN', unlock: 'Unlock',
     settings: 'Bench PIN lock', help: 'Optional. Locks the console after it is idle and on demand; the PIN is stored only as a hash.',
     newPin: 'New PIN (4–12 digits)', currentPin: 'Current PIN', idle: 'Lock after idle minutes', set: 'Set PIN', clear: 'Remove PIN', lockNow: 'Lock now',
-    isSet: 'A PIN is set; the console locks after {n} idle minutes.', notSet: 'No PIN is set.',
+    isSet: 'A PIN is set; the console locks after {n} idle minute. | A PIN is set; the console locks after {n} idle minutes.', notSet: 'No PIN is set.',
   },
   workflow: {
     none: 'No guided procedure has been started on this ticket.', noneForProcedure: 'No guided procedure matches this ticket’s procedure. Change the procedure in Edit to start one.',
@@ -179,7 +203,7 @@ export const en = {
     intake: {
       drop: 'Drop the customer’s photo or .eml anywhere on this ticket, paste it (Ctrl+V), or', pick: 'choose files…',
       accepts: 'JPEG, PNG, WebP, HEIC, or an e-mail (.eml) with the photos attached.', dropHere: 'Drop to add to this ticket',
-      working: 'Checking and decoding {n} file(s)…', added: 'Added', duplicate: 'Already here', refused: 'Refused',
+      working: 'Checking and decoding {n} file… | Checking and decoding {n} files…', added: 'Added', duplicate: 'Already here', refused: 'Refused',
     },
     photos: 'Photos', noPhotos: 'No photo yet.',
     photo: {
@@ -216,9 +240,10 @@ export const en = {
     },
     code: 'Security code', provider: { lab: 'Lab vendor service', http: 'Vendor API', manual: 'Typed from the vendor’s tool' },
     request: 'Get code', codeWaiting: 'A code can be requested once the QR is valid and ownership (and approval, when required) is recorded.', manualCode: 'Code from the vendor (case sensitive)', notConfigured: 'not configured in Settings',
+    spell: { upper: 'capital {c}', lower: 'lower-case {c}', digit: 'digit {c}', symbol: 'symbol {c}', digits: 'zero one two three four five six seven eight nine' },
     codes: 'Codes', codeStatus: { issued: 'ready', accepted: 'accepted by the NVR', rejected: 'refused by the NVR', void: 'void' },
     reveal: 'Show code', copy: 'Copy', copied: 'Code copied.', spelled: 'Spelled', caseNote: 'Case sensitive: read it letter by letter.',
-    message: 'Message to the customer', lang: { en: 'English', cs: 'Czech' }, makeMessage: 'Write message', copyMessage: 'Copy message', messageCopied: 'Message copied.',
+    message: 'Message to the customer', lang: { en: 'English', cs: 'Czech', de: 'German' }, makeMessage: 'Write message', copyMessage: 'Copy message', messageCopied: 'Message copied.',
     apply: 'Apply on the bench NVR', applyHelp: 'Lab bench only: the console enters the code once, sets the new password and checks that the new password logs in and the old one no longer does.',
     address: 'NVR address (IP:port)', username: 'User', newPassword: 'New password', oldPassword: 'Old password (to prove it no longer works; optional)', run: 'Enter code and set password',
     applying: 'Working on the NVR…', wrongCodes: 'Wrong codes counted by the NVR: {n} of 5 (the console stops at 4)', atLimit: 'The console will not enter another code: one more wrong code would lock code entry on the NVR for 5 minutes. Confirm the code with the vendor character by character; restarting the NVR clears the counter but also the QR (then a new photo and a new code are needed).', lockedUntil: 'Code entry locked until {t}',
@@ -230,16 +255,85 @@ export const en = {
       validity: 'Validity of a 2M QR (hours)', tolerance: 'Clock tolerance (minutes)', defaultTz: 'Default customer time zone', secondAgent: 'Require a second agent’s approval before a code is released', save: 'Save reset settings',
     },
   },
-  errors: { generic: 'Something went wrong.', field: 'Check the field “{field}”.' },
   helpdesk: enHelpdesk,
+  errors: {
+    generic: 'Something went wrong.', field: 'Check the field “{field}”.',
+    // Errors from the main process (AppError key + values); the English message there stays for logs.
+    devices: {
+      refused: 'The device refused the connection (web service off or wrong port).', refusedHint: 'Check the address and that the device finished booting; rescan to find its current address.',
+      noAnswer: 'The device did not answer ({detail}).', noAnswerHint: 'It may be rebooting, on another address or on another subnet. Rescan, then try again.',
+      pinMismatch: 'The device presented a different HTTPS certificate (SHA-256 {fingerprint}) than the one pinned for it. Nothing was sent.',
+      pinMismatchHint: 'If you know why it changed (the device was reset or its certificate replaced), accept the new certificate in the device page; otherwise check you are talking to the right device.',
+      tls: 'The HTTPS connection failed ({detail}).',
+      badReply: 'The device sent an unusable reply ({detail}).', badReplyHint: 'Try again; if it repeats, restart the device.',
+      rejected: 'The device rejected the user name or password.',
+      rejectedHint: 'The console remembers this rejection and will not send the same password to this device again (neither here nor from the command line), so its retries cannot lock the account. Check the password and enter the correct one for this device.',
+      lockout: 'The device says logins are blocked ({detail}). The console stopped and will not try again.',
+      lockoutHint: 'Wait until the block expires (often 5-10 minutes) before any further login, and make sure nothing else (a VMS, an app) keeps trying a wrong password.',
+      storedRejected: 'The stored password for {user} was rejected by the device on {at}; the console will not send it again.', storedRejectedHint: 'Enter the correct credentials for this device (Set credentials).',
+      currentPasswordNeeded: 'The current admin password is needed to log in to the 2N web interface (after a factory reset it is 2n).',
+      serialDiffers: 'The device at {ip} reports serial {live}, not {expected}. No backup taken.',
+      backupOtherDevice: 'Backup #{id} was taken from {from}, not from this device ({serial}). Nothing was done.',
+      backupNotVerified: 'Backup #{id} is not verified or its content no longer matches its SHA-256. Nothing was done.',
+    },
+    workflow: {
+      running: '“{step}” is running; wait for it to finish.', runningHint: 'Its progress is shown on the step.',
+      confirmMismatch: 'To run “{step}”, type exactly: {expected}.',
+      notSkippable: '“{step}” cannot be skipped in this procedure.', notSkippableHint: 'Complete it, or abandon the run with a reason.',
+      ended: 'Run #{id} has already ended.', endedHint: 'Start a new run from the ticket if more work is needed.',
+      stepRunning: 'A step of this run is still running; wait for it to finish.',
+      notCurrent: '“{step}” is not the current step.', notCurrentHint: 'Reload the ticket; another window may have moved the run on.',
+      attachFirst: 'Attach first: {what}.',
+    },
+    nvrReset: {
+      badZone: '“{zone}” is not a time zone (use names like Europe/Prague or America/New_York).',
+      noQr: 'There is no QR on this ticket yet.', noQrPhoto: 'There is no QR on this ticket yet: add the customer’s photo first.',
+      attachLabel: 'Attach the photo of the device label to pass this check.', attachOwnership: 'Attach the Certificate of Ownership or the proof of purchase to pass this check.',
+      ownerNote: 'Write how the requester was matched to the registered owner (name, company, purchase record…).',
+      ownershipFirst: 'Complete the ownership checks before asking for approval.',
+      qrExpired: 'No code was requested: the QR has expired.', qrExpiredHint: 'Ask the customer to reopen the Retrieve Password screen and send a new photo.',
+      ownershipMissing: 'No code was released: ownership is not verified yet.',
+      ownershipMissingHint: 'Record the label photo, the Certificate of Ownership or proof of purchase, and that the requester is the registered owner.',
+      approvalNeeded: 'No code was released: a second agent must approve this reset first (Settings require it).',
+      twoCodes: 'Two codes were already issued for this QR; the NVR accepts no more.', twoCodesHint: 'Ask the customer to reopen the Retrieve Password screen and send a new photo.',
+      noSuchCode: 'Code #{id} does not exist.', noCodeToSend: 'There is no code for the current QR to send yet.',
+    },
+  },
 } as const
 
-type Params = Record<string, string | number>
+// The English texts are the source of truth: every locale has this shape (the type below
+// makes a missing or extra key a type error) and `t` accepts only keys that exist here.
+type Leaves<T, P extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? `${P}${K}` : T[K] extends readonly unknown[] ? never : Leaves<T[K], `${P}${K}.`>
+}[keyof T & string]
+type Widen<T> = T extends string ? string : T extends readonly (infer U)[] ? Widen<U>[] : { -readonly [K in keyof T]: Widen<T[K]> }
 
-/** Looks up a dotted key ("tickets.count") and fills {placeholders}. */
-export function t(key: string, params: Params = {}): string {
-  let v: unknown = en
-  for (const part of key.split('.')) v = (v as Record<string, unknown> | undefined)?.[part]
-  if (typeof v !== 'string') return key
-  return v.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`))
+/** Every translatable key, dotted ("tickets.count"): a misspelled key fails the type check. */
+export type MessageKey = Leaves<typeof en>
+/** The shape every locale file must have. */
+export type Messages = Widen<typeof en>
+
+type Translator = (key: string, params?: Params) => string
+let translator: Translator | null = null
+/** Set by ./index.ts once vue-i18n is installed; before that (unit tests) English is used. */
+export function setTranslator(fn: Translator | null) {
+  translator = fn
 }
+
+export function lookup(messages: unknown, key: string): unknown {
+  let v: unknown = messages
+  for (const part of key.split('.')) v = (v as Record<string, unknown> | undefined)?.[part]
+  return v
+}
+
+/** Looks up a dotted key ("tickets.count") in the agent's language and fills {placeholders}; `n` picks the plural form. */
+export function t(key: MessageKey, params: Params = {}): string {
+  if (translator) return translator(key, params)
+  const v = lookup(en, key)
+  return typeof v === 'string' ? fill(v, 'en', params) : key
+}
+
+export const isKey = (key: string): key is MessageKey => typeof lookup(en, key) === 'string'
+
+/** For keys built from data at run time (an audit action, an outcome): unknown keys come back as they are. */
+export const tAny = (key: string, params?: Params): string => (isKey(key) ? t(key, params) : key)

@@ -35,7 +35,7 @@ export const useAppStore = defineStore('app', () => {
   }
   /** Shows any failure as a toast with the host's message and hint. */
   function reportError(e: unknown) {
-    if (e instanceof BridgeError) toast('error', e.message, e.error.hint)
+    if (e instanceof BridgeError) toast('error', e.message, e.hint)
     else toast('error', (e as Error)?.message ?? String(e))
   }
 

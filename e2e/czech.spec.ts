@@ -1,0 +1,212 @@
+// Both procedures end to end with the browser in Czech (the console follows the OS language):
+// every screen is photographed for review (/tmp/shots/czech-*.png), an error raised in the
+// main process is shown in Czech while the log keeps it in English, the customer message is
+// written in German for this ticket while the UI stays Czech, the language can be changed in
+// Settings and stays changed, and the diagnostics zip is exported from Settings.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import sharp from 'sharp'
+import { startBench, type Bench } from '../lab/bench'
+import { customerPhoto, dropFile, openTicket, setup, type World } from './nvr-reset-support'
+import { newDataDir, startConsole, type ConsoleProcess } from './support'
+
+test.use({ locale: 'cs-CZ' })
+
+let world: World | null = null
+let host: ConsoleProcess | null = null
+let bench: Bench | null = null
+test.afterEach(async () => {
+  await world?.host.stop().catch(() => undefined)
+  await world?.bench.stop()
+  await host?.stop().catch(() => undefined)
+  await bench?.stop()
+  world = null
+  host = bench = null
+})
+
+async function shot(page: Page, name: string, testId?: string) {
+  if (testId) await page.getByTestId(testId).first().scrollIntoViewIfNeeded().catch(() => undefined)
+  await page.screenshot({ path: `/tmp/shots/czech-${name}.png` })
+}
+
+test('NVR reset in Czech: screens, a main-process error in Czech (English in the log), German customer message, language setting, diagnostics zip', async ({ page }) => {
+  const w = (world = await setup(page, 'e2e-czech-reset'))
+  await expect(page.locator('html')).toHaveAttribute('lang', 'cs')
+  await expect(page.getByTestId('new-ticket')).toContainText('Nový tiket')
+  await shot(page, '01-tickets')
+
+  w.bench.nvr(0).openRetrievePassword()
+  await openTicket(page, w)
+  await expect(page.getByTestId('reset-stage')).toHaveText('Čeká se na fotku QR kódu')
+  await shot(page, '02-ticket-empty')
+
+  await dropFile(page, await customerPhoto(w), 'IMG_4711.jpg')
+  await expect(page.getByTestId('qr-outline')).toHaveCount(1)
+  await expect(page.getByTestId('validity-state')).toHaveText('Platný')
+  await expect(page.getByTestId('countdown-left')).toContainText(/zbývá 2[34] h/)
+  await expect(page.getByTestId('reset-stage')).toHaveText('Ověření vlastnictví')
+  await shot(page, '04-decoded', 'qr-photo')
+
+  // A time zone the main process refuses: the agent reads Czech, the log keeps English.
+  const tz = page.getByTestId('customer-tz')
+  await tz.fill('Mars/Olympus')
+  await tz.press('Enter')
+  await expect(page.getByTestId('toast').last()).toContainText('„Mars/Olympus“ není časové pásmo')
+  await shot(page, '03-error-czech')
+  const log = readFileSync(join(w.host.dataDir, 'logs', 'support-console.log'), 'utf8')
+  expect(log).toMatch(/"level":"warn".*"method":"nvrReset.update".*"key":"nvrReset.badZone".*"msg":"\\"Mars\/Olympus\\" is not a time zone/)
+  await tz.fill('Europe/Prague')
+  await tz.press('Enter')
+
+  const label = await sharp({ create: { width: 600, height: 300, channels: 3, background: '#ddd' } }).jpeg().toBuffer()
+  const rows: [string, string, Buffer | null][] = [
+    ['label-photo', 'Sériové číslo na štítku odpovídá QR kódu', label],
+    ['ownership-document', 'Faktura 2024-118 od Alarmtech s.r.o.', Buffer.from('%PDF-1.4\n% faktura\n')],
+    ['requester-is-owner', 'Jan Novák je registrovaný vlastník (záznam distributora 5531)', null],
+  ]
+  for (const [kind, note, file] of rows) {
+    const row = page.getByTestId(`check-${kind}`)
+    await row.getByTestId('check-note').fill(note)
+    if (file) await row.getByTestId('check-file').setInputFiles({ name: kind === 'label-photo' ? 'stitek.jpg' : 'faktura.pdf', mimeType: kind === 'label-photo' ? 'image/jpeg' : 'application/pdf', buffer: file })
+    await row.getByTestId('check-pass').click()
+    await expect(row.getByTestId('check-state')).toContainText('splněno')
+  }
+  await expect(page.getByTestId('reset-stage')).toHaveText('Získání bezpečnostního kódu')
+  await shot(page, '05-ownership', 'ownership')
+
+  await page.getByTestId('code-provider').selectOption('lab')
+  await page.getByTestId('request-code').click()
+  await expect(page.getByTestId('code-status')).toHaveText('připraven')
+  await page.getByTestId('code-reveal').click()
+  const code = (await page.getByTestId('code-value').innerText()).replace(/\s/g, '')
+  await expect(page.getByTestId('code-spelled')).toContainText(/(velké|malé|číslice) /)
+  // This customer is written to in German, whatever the agent's UI language; the choice stays with the ticket.
+  await page.getByTestId('message-lang').selectOption('de')
+  await page.getByTestId('make-message').click()
+  await expect(page.getByTestId('code-message')).toContainText(code)
+  await expect(page.getByTestId('code-message')).toContainText('Verlassen Sie den Bildschirm „Retrieve Password“ NICHT')
+  await shot(page, '06-code-german-message', 'security-code')
+  await page.reload()
+  await expect(page.getByTestId('message-lang')).toHaveValue('de')
+
+  await page.getByTestId('apply-address').fill(w.address)
+  await page.getByTestId('apply-new').fill('N3w-Passw0rd!')
+  await page.getByTestId('apply-old').fill(w.oldPassword)
+  await page.getByTestId('apply-run').click()
+  await expect(page.getByTestId('apply-result')).toHaveAttribute('data-outcome', 'verified')
+  await expect(page.getByTestId('reset-stage')).toHaveText('Reset ověřen')
+  await shot(page, '07-verified', 'apply')
+
+  await page.goto(`${w.host.origin}/#/audit`)
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Auditní záznam')
+  await shot(page, '08-audit')
+  await page.goto(`${w.host.origin}/#/devices`)
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Zařízení')
+  await shot(page, '09-devices')
+
+  // Settings: the diagnostics zip, then German as the chosen language (kept across a reload).
+  await page.goto(`${w.host.origin}/#/settings`)
+  await expect(page.getByTestId('language-settings')).toContainText('Podle operačního systému (Čeština)')
+  await shot(page, '10-settings')
+  const download = page.waitForEvent('download')
+  await page.getByTestId('diagnostics-export').click()
+  const zip = await download
+  expect(zip.suggestedFilename()).toMatch(/^support-console-diagnostics-.*\.zip$/)
+  const bytes = readFileSync((await zip.path())!)
+  expect(bytes.subarray(0, 4).toString('hex')).toBe('504b0304')
+  expect(bytes.includes(Buffer.from('versions.json'))).toBe(true)
+  expect(bytes.includes(Buffer.from(code))).toBe(false)
+  expect(bytes.includes(Buffer.from('N3w-Passw0rd!'))).toBe(false)
+  await expect(page.getByTestId('toast').last()).toContainText('Uloženo support-console-diagnostics-')
+  await page.getByTestId('locale-select').selectOption('de')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Einstellungen')
+  await page.reload()
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Einstellungen')
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de')
+  await shot(page, '11-settings-german')
+})
+
+test('My2N move in Czech: every step screen', async ({ page }) => {
+  bench = await startBench({ intercoms: 1, nvrs: 0, seed: 'e2e-czech-move', hostBase: '127.0.9.', firstHost: 40, discovery: false, timing: { rebootMs: 500, applyDelayMs: 500 } })
+  host = await startConsole({ dataDir: newDataDir(), env: { SUPPORT_CONSOLE_MY2N_URL: `${bench.my2n.url}/api/v1`, SUPPORT_CONSOLE_MY2N_KEY: bench.my2n.apiKey, SUPPORT_CONSOLE_REDISCOVER_MS: '30000' } })
+  const api = async (method: string, input: unknown) => {
+    const res = await fetch(`${host!.origin}/api/rpc/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${host!.token}` }, body: JSON.stringify(input) })
+    return ((await res.json()) as { value: Record<string, unknown> }).value
+  }
+  await api('system.setAgent', { name: 'Eva Agentová', email: 'eva@example.com' })
+  const d = bench.intercom(0)
+  const ticket = await api('tickets.create', { customerName: 'Nováková s.r.o.', externalRef: 'ZD-5001', deviceSerial: d.serial, deviceModel: d.model, procedure: 'my2n-move' })
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await page.goto(host.url)
+  await page.goto(`${host.origin}/#/tickets/${ticket.id}`)
+  d.alreadyInMy2nAccount()
+  await expect(page.getByTestId('workflow-start-my2n-move')).toHaveText('Spustit')
+  await shot(page, 'm01-start')
+
+  const current = page.getByTestId('wf-current')
+  const entry = (step: string) => page.locator(`[data-testid="wf-entry-${step}"]:not([data-state="pending"])`).last()
+  const ready = async (step: string) => {
+    await expect(entry(step)).toHaveAttribute('data-state', /^(current|blocked)$/, { timeout: 45_000 })
+    await expect(entry(step).getByTestId('wf-running')).toHaveCount(0, { timeout: 45_000 })
+  }
+  const run = async (step: string, values: Record<string, string> = {}) => {
+    await ready(step)
+    for (const [k, v] of Object.entries(values)) {
+      const el = current.getByTestId(`wf-input-${k}`)
+      if ((await el.evaluate((x) => x.tagName)) === 'SELECT') await el.selectOption(v)
+      else await el.fill(v)
+    }
+    await current.getByTestId('wf-run').click()
+  }
+  const confirm = async (step: string) => {
+    await run(step)
+    await expect(page.getByTestId('wf-confirm-dialog')).toBeVisible()
+    await shot(page, `m-confirm-${step}`)
+    await page.keyboard.type(d.serial)
+    await page.keyboard.press('Enter')
+    await expect(page.getByTestId('wf-confirm-dialog')).toBeHidden()
+  }
+
+  await page.getByTestId('workflow-start-my2n-move').click()
+  await ready('serial')
+  await current.getByTestId('wf-input-foundAt').selectOption('label')
+  await shot(page, 'm02-serial', 'wf-current')
+  await current.getByTestId('wf-outcome-ok').click()
+  await run('bench', { host: d.ip })
+  await run('my2n-check', { site: bench.my2n.siteId, certificateCode: d.my2nCode })
+  await ready('already-added')
+  await shot(page, 'm03-already-added', 'wf-current')
+  await current.getByTestId('wf-outcome-new-code').click()
+  await ready('new-code')
+  await current.getByTestId('wf-input-securityCode').fill(d.generateMy2nCode())
+  await current.getByTestId('wf-input-oldCodeInvalid').check()
+  await shot(page, 'm04-new-code', 'wf-current')
+  await current.getByTestId('wf-outcome-ok').click()
+  const c = d.info().credentials
+  await run('backup', { username: c.username, devicePassword: c.password })
+  await ready('reset')
+  await shot(page, 'm05-reset', 'wf-current')
+  await confirm('reset')
+  await ready('password')
+  await run('password')
+  await expect(page.getByTestId('wf-reveal')).toBeVisible({ timeout: 30_000 })
+  await expect(page.getByTestId('wf-reveal')).toContainText('Zobrazí se jednou a uchová se jen šifrovaně')
+  await shot(page, 'm06-reveal')
+  await page.getByTestId('wf-reveal-done').click()
+  await run('register', { site: bench.my2n.siteId })
+  await ready('restore-offer')
+  await shot(page, 'm07-restore-offer', 'wf-current')
+  await current.getByTestId('wf-outcome-review').click()
+  await run('restore-review')
+  await ready('restore')
+  await entry('restore-review').locator('summary').click()
+  await shot(page, 'm08-restore-diff', 'wf-current')
+  await confirm('restore')
+  await ready('close-out')
+  await current.getByTestId('wf-input-customerInformed').check()
+  await current.getByTestId('wf-outcome-ok').click()
+  await expect(page.getByTestId('workflow-status')).toHaveText('Dokončeno')
+  await expect(page.getByTestId('workflow-completed')).toContainText('Postup dokončen.')
+  await shot(page, 'm09-completed')
+})
