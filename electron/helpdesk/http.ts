@@ -24,7 +24,7 @@ export async function request(label: string, url: string, r: HttpRequest = {}): 
     res = await fetch(url, {
       method: r.method ?? 'GET',
       headers: r.headers,
-      body: r.body,
+      body: typeof r.body === 'string' || r.body === undefined ? r.body : new Uint8Array(r.body),
       redirect: 'manual',
       signal: AbortSignal.timeout(r.timeoutMs ?? 30_000),
     })
