@@ -8,6 +8,7 @@ import { up as m0006 } from './0006-nvr-reset'
 import { up as m0007 } from './0007-workflow-evidence'
 import { up as m0008 } from './0008-audit-hash-unindexed'
 import { up as m0009 } from './0009-rejected-logins'
+import { up as m0010 } from './0010-leases-attempts'
 
 export interface Migration {
   version: number
@@ -26,6 +27,7 @@ export const migrations: Migration[] = [
   { version: 7, name: 'workflow-evidence', up: m0007 },
   { version: 8, name: 'audit-hash-unindexed', up: m0008 },
   { version: 9, name: 'rejected-logins', up: m0009 },
+  { version: 10, name: 'leases-attempts', up: m0010 },
 ]
 
 // The list may be out of order when migrations land in a different order than numbered.

@@ -10,6 +10,7 @@ import { AppError } from '../../shared/contract/common'
 import type { DeviceKind } from '../../shared/contract/devices'
 import { RejectedLoginsRepo, type LoginRealm, type RejectedLogin } from '../../db/repos/rejected-logins'
 import type { App } from '../core/app'
+import { DeviceLeases } from './device-lease'
 import type { LoginGuard } from './driver'
 import type { Credentials } from './twon'
 
@@ -50,10 +51,13 @@ export class AlreadyRejectedError extends AppError {
 
 export class RejectedLogins {
   readonly repo: RejectedLoginsRepo
+  /** One credentialed attempt in flight per device, across processes (issue 13). */
+  readonly leases: DeviceLeases
   private readonly serialsAt
 
   constructor(private readonly app: App) {
     this.repo = new RejectedLoginsRepo(app.db)
+    this.leases = new DeviceLeases(app.db)
     const st = app.db.prepare("SELECT serial FROM devices WHERE ip = ? AND serial <> ''").pluck()
     this.serialsAt = (ip: string) => st.all(ip) as string[]
   }
@@ -108,6 +112,7 @@ export class RejectedLogins {
   /** The driver's view, bound to one target and the operation that logs in. */
   guard(t: LoginTarget, action: string): LoginGuard {
     return {
+      exclusive: (fn) => this.leases.login(t.ip, action, fn),
       check: (realm, c) => this.check(t, realm, c),
       rejected: (realm, c) => this.record(t, realm, c, action),
       accepted: (realm, c) => this.accepted(t, realm, c),

@@ -1,0 +1,103 @@
+// Issue 13, finding 1 (High): parallel calls used to pass the rejected-password check together
+// and all send the wrong password (6 parallel "add by address" gave 5 × UNAUTHORIZED and a
+// 600 s lockout of the console's address). Now a lease in the data folder's database lets one
+// credentialed attempt per device be in flight, in any process; the next caller sees the
+// rejection the first one recorded. The lab NVR counts what reaches it. Also: concurrent
+// destructive operations on one device are refused.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startBench, type Bench } from '../../lab/bench'
+import { createDispatcher } from '../core/api'
+import { App } from '../core/app'
+import { DeviceOps } from '../devices/device-ops'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const REMOTE = '127.0.0.1'
+let lab: Bench
+let dir: string
+let app: App
+
+function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const c = spawn(process.execPath, [`${ROOT}bin/support-console.mjs`, ...args], { cwd: ROOT, env: { ...process.env, ...env } })
+    let out = ''
+    let err = ''
+    c.stdout.on('data', (d) => (out += d))
+    c.stderr.on('data', (d) => (err += d))
+    c.stdin.end()
+    c.on('exit', (code) => resolve({ code: code ?? -1, out, err }))
+  })
+}
+
+beforeAll(async () => {
+  lab = await startBench({ intercoms: 0, nvrs: 2, seed: 'i13-lease', hostBase: '127.0.131.', portMode: 'standard', discovery: false, nvrLockout: { tries: 5 } })
+  dir = mkdtempSync(join(tmpdir(), 'sc-lease-'))
+  app = new App({ dataDir: dir, host: 'browser' }) // the key file, as the CLI processes use it
+})
+afterAll(async () => {
+  await lab?.stop()
+  await app?.close()
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+type R = { ok: boolean; error?: { code: string } }
+
+describe('one credentialed attempt in flight per device', () => {
+  it('6 parallel devices.addByAddress with one wrong password: one login reaches the NVR, no lockout', async () => {
+    const call = createDispatcher(app)
+    const n = lab.nvr(0)
+    expect(n.lockout.remaining(REMOTE)).toBe(5)
+    const rs = (await Promise.all(Array.from({ length: 6 }, () => call('devices.addByAddress', { address: n.ip, username: 'admin', password: 'Wrong-pass-6x' }, { transport: 'test' })))) as R[]
+    const codes = rs.map((r) => r.error?.code).sort()
+    expect(codes).toEqual(['LOCKOUT_RISK', 'LOCKOUT_RISK', 'LOCKOUT_RISK', 'LOCKOUT_RISK', 'LOCKOUT_RISK', 'UNAUTHORIZED'])
+    expect(n.lockout.remaining(REMOTE)).toBe(4)
+    expect(n.lockout.lockedFor(REMOTE)).toBe(0)
+  }, 60_000)
+
+  it('6 parallel devices.status with a stored wrong password: sent once', async () => {
+    const call = createDispatcher(app)
+    const n = lab.nvr(0)
+    const ops = new DeviceOps(app)
+    const added = await ops.addByAddress({ address: n.ip, username: n.credentials.username, password: n.credentials.password })
+    const id = added.device!.id
+    expect(n.lockout.remaining(REMOTE)).toBe(5)
+    await ops.setCredentials(id, 'admin', 'Stored-but-wrong-1')
+    const rs = (await Promise.all(Array.from({ length: 6 }, () => call('devices.status', { id }, { transport: 'test' })))) as R[]
+    expect(rs.every((r) => !r.ok)).toBe(true)
+    expect(rs.filter((r) => r.error?.code === 'UNAUTHORIZED').length).toBeGreaterThanOrEqual(1)
+    expect(n.lockout.remaining(REMOTE)).toBe(4)
+    await ops.setCredentials(id, n.credentials.username, n.credentials.password)
+    expect((await ops.status(id)).deviceTime).toMatch(/^\d{4}-/)
+  }, 60_000)
+
+  it('4 CLI processes at once with the same wrong password: one login reaches the NVR', async () => {
+    const n = lab.nvr(1)
+    expect(n.lockout.remaining(REMOTE)).toBe(5)
+    // A slow NVR (1 s a reply): the processes' logins overlap, as an agent's retries would.
+    await lab.get(n.ip).slow(1000)
+    const rs = await Promise.all(Array.from({ length: 4 }, () => cli(['device', 'info', n.ip, '--user', 'admin', '--password-env', 'NVR_PW', '--data-dir', dir], { NVR_PW: 'Wrong-cli-pass' })))
+    expect(rs.every((r) => r.code !== 0)).toBe(true)
+    const said = rs.map((r) => r.err).join('\n')
+    expect(said.match(/already rejected this password/g)?.length).toBe(3)
+    expect(n.lockout.remaining(REMOTE)).toBe(4)
+    expect(n.lockout.lockedFor(REMOTE)).toBe(0)
+    await lab.get(n.ip).normal()
+  }, 90_000)
+
+  it('3 concurrent factory resets of one device: one is sent, the others refused', async () => {
+    const n = lab.nvr(1)
+    const ops = new DeviceOps(app)
+    const t = await app.tickets.create({ externalRef: 'ZD-13', customerName: 'Lab', contact: '', deviceSerial: n.serial, deviceModel: '', procedure: 'other', notes: '' })
+    const id = (await ops.addByAddress({ address: n.ip, username: n.credentials.username, password: n.credentials.password })).device!.id
+    await ops.backup(id, t.id)
+    const rs = await Promise.allSettled(Array.from({ length: 3 }, () => ops.factoryReset(id, { ticketId: t.id, confirmSerial: n.serial, network: false })))
+    expect(rs.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
+    const refused = rs.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as { code: string; message: string })
+    expect(refused).toEqual([expect.objectContaining({ code: 'CONFLICT', message: expect.stringMatching(/Another factory reset is running/) }), expect.objectContaining({ code: 'CONFLICT' })])
+    expect(app.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'devices.factoryReset' AND outcome = 'ok'").pluck().get()).toBe(1)
+  }, 60_000)
+})
