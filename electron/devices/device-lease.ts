@@ -28,7 +28,14 @@ export class DeviceLeases {
     this.repo = new LeasesRepo(db)
   }
 
-  private async hold<R>(key: string, token: string, fn: () => Promise<R>): Promise<R> {
+  private async hold<R>(key: string, token: string, fn: (release: () => void) => Promise<R>): Promise<R> {
+    let released = false
+    const release = () => {
+      if (released) return
+      released = true
+      clearInterval(renew)
+      this.repo.releaseSync(key, token)
+    }
     const renew = setInterval(() => {
       try {
         this.repo.renewSync(key, token, TTL_MS)
@@ -40,10 +47,9 @@ export class DeviceLeases {
     const mine = new Set(holding.getStore() ?? [])
     mine.add(`${this.db.name}|${key}`)
     try {
-      return await holding.run(mine, fn)
+      return await holding.run(mine, () => fn(release))
     } finally {
-      clearInterval(renew)
-      this.repo.releaseSync(key, token)
+      release()
     }
   }
 
@@ -51,10 +57,16 @@ export class DeviceLeases {
     return holding.getStore()?.has(`${this.db.name}|${key}`) ?? false
   }
 
-  /** Runs `fn` (one credentialed exchange with the device at `ip`) once no other is in flight there. */
-  async login<R>(ip: string, purpose: string, fn: () => Promise<R>, o: { waitMs?: number; signal?: AbortSignal } = {}): Promise<R> {
+  /**
+   * Runs `fn` (an exchange that sends a credential to the device at `ip`) once no other attempt
+   * whose outcome is unknown is in flight there. `fn` calls `proven()` when the device has
+   * answered the credential without rejecting it: the lease is let go then, so operations with
+   * an accepted password do not queue behind each other for their whole length (backups, a
+   * workflow), while a credential not yet answered is never sent twice at once.
+   */
+  async login<R>(ip: string, purpose: string, fn: (proven: () => void) => Promise<R>, o: { waitMs?: number; signal?: AbortSignal } = {}): Promise<R> {
     const key = `login:${ip}`
-    if (this.held(key)) return fn()
+    if (this.held(key)) return fn(() => undefined)
     const deadline = Date.now() + (o.waitMs ?? LOGIN_WAIT_MS)
     for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
       const got = this.repo.tryAcquireSync(key, purpose, TTL_MS)
@@ -78,6 +90,6 @@ export class DeviceLeases {
         hint: 'Wait for it to finish and check the device, then decide whether this is still needed.',
       })
     }
-    return this.hold(key, got.token, fn)
+    return this.hold(key, got.token, () => fn())
   }
 }

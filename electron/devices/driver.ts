@@ -64,7 +64,7 @@ export interface LoginGuard {
    * Runs one exchange that may send a credential while no other is in flight to this device
    * (any process): the check, the send and the record of a rejection happen inside it.
    */
-  exclusive<R>(fn: () => Promise<R>): Promise<R>
+  exclusive<R>(fn: (proven: () => void) => Promise<R>): Promise<R>
   check(realm: LoginRealm, c: Credentials): void
   rejected(realm: LoginRealm, c: Credentials): void
   /** The console itself made `c` the account's password: an old rejection of it no longer holds. */
@@ -92,7 +92,16 @@ export function deviceDriver(t: Target, creds: Credentials | null, o: DriverOpti
   const g = o.logins
   // Every method that may send the driver's credential checks first that the device has not
   // rejected it already (in any process, on any path); a rejection is recorded at once.
-  const one = <R>(fn: () => Promise<R>): Promise<R> => (g ? g.exclusive(fn) : fn())
+  // The device answered the credential without rejecting it: other operations may send it now.
+  let proven: (() => void) | null = null
+  const accepted = () => proven?.()
+  const one = <R>(fn: () => Promise<R>): Promise<R> =>
+    g
+      ? g.exclusive((p) => {
+          proven = p
+          return fn()
+        })
+      : fn()
   const logged = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
     if (!creds) return fn(...a)
     return one(async () => {
@@ -118,6 +127,7 @@ export function deviceDriver(t: Target, creds: Credentials | null, o: DriverOpti
   if (t.kind === 'intercom') {
     const c = new TwoNClient(ep, creds)
     c.onRejected = onRejected
+    c.onAccepted = accepted
     return {
       identity: async () => {
         const i = await c.info()
@@ -162,8 +172,12 @@ export function deviceDriver(t: Target, creds: Credentials | null, o: DriverOpti
   const useIsapi = t.protocols.includes('isapi') || !t.onvifUrl
   const isapi = new IsapiClient(ep, creds)
   isapi.onRejected = onRejected
+  isapi.onAccepted = accepted
   const onvif = t.onvifUrl ? new OnvifClient(new URL(t.onvifUrl), creds, { localAddress: ep.localAddress, timeoutMs: 6000, signal: o.signal }) : null
-  if (onvif) onvif.onRejected = onRejected
+  if (onvif) {
+    onvif.onRejected = onRejected
+    onvif.onAccepted = accepted
+  }
   const need = () => {
     if (!onvif) throw new AppError('DEVICE', 'The device answers neither ISAPI nor ONVIF.')
     return onvif
