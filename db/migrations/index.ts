@@ -9,6 +9,7 @@ import { up as m0007 } from './0007-workflow-evidence'
 import { up as m0008 } from './0008-audit-hash-unindexed'
 import { up as m0009 } from './0009-rejected-logins'
 import { up as m0010 } from './0010-leases-attempts'
+import { up as m0011 } from './0011-audit-seal'
 
 export interface Migration {
   version: number
@@ -28,6 +29,7 @@ export const migrations: Migration[] = [
   { version: 8, name: 'audit-hash-unindexed', up: m0008 },
   { version: 9, name: 'rejected-logins', up: m0009 },
   { version: 10, name: 'leases-attempts', up: m0010 },
+  { version: 11, name: 'audit-seal', up: m0011 },
 ]
 
 // The list may be out of order when migrations land in a different order than numbered.

@@ -7,6 +7,7 @@ import { AuditRepo, type AuditInput } from '../../db/repos/audit'
 import { SettingsRepo } from '../../db/repos/settings'
 import { TicketsRepo } from '../../db/repos/tickets'
 import { HeadFileWriter } from '../audit/head-file'
+import { headSealOf, KEYED_ACTION, sealOf, unsealedTrail } from '../audit/seal'
 import { EventBus } from './events'
 import { keyFileProvider, SecretBox, type KeyProvider } from './secret-box'
 
@@ -38,9 +39,42 @@ export class App {
     this.db = openDatabase(opts.dataDir)
     this.tickets = new TicketsRepo(this.db)
     this.settings = new SettingsRepo(this.db)
-    this.auditHead = new HeadFileWriter(this.db, opts.dataDir)
-    this.auditLog = new AuditRepo(this.db, { onAppend: () => this.auditHead.touched() })
     this.secrets = new SecretBox(opts.keys ?? keyFileProvider(opts.dataDir))
+    // Entries and the head file are sealed with the audit key (issue 13). Where this process
+    // cannot have the key (the command line on the desktop app's folder) appends are refused
+    // with the key provider's own explanation rather than written unsealed.
+    this.auditHead = new HeadFileWriter(this.db, opts.dataDir, 250, (h) => headSealOf(this.secrets.auditKey(), h))
+    this.auditLog = new AuditRepo(this.db, { onAppend: () => this.auditHead.touched(), seal: (hash) => sealOf(this.secrets.auditKey(), hash) })
+    this.startTrail()
+  }
+
+  /**
+   * A trail from before the seal is sealed once, by an entry naming its last entry; then the
+   * head file: written for an empty trail, adopted for a just-sealed one, an alarm when missing.
+   */
+  private startTrail(): void {
+    let keyed = true
+    try {
+      this.secrets.auditKey()
+    } catch {
+      keyed = false // no key in this process: nothing is written here, verify says what it could check
+    }
+    if (!keyed || this.db.readonly) return
+    const old = unsealedTrail(this.db)
+    if (old) {
+      this.auditLog.appendSync({
+        agent: 'Support Console',
+        action: KEYED_ACTION,
+        outcome: 'info',
+        inputs: { sealedUpTo: old.seq, hash: old.hash, entries: old.entries },
+        detail: `The ${old.entries} entries written before the trail was sealed with this data folder's key end at entry ${old.seq} (hash ${old.hash}); this entry seals them through the chain. Entries from here on are each sealed.`,
+      })
+    }
+    try {
+      this.auditHead.start({ adopt: old !== null })
+    } catch (e) {
+      console.error(`audit: the head file could not be written at start (${(e as Error).message})`)
+    }
   }
 
   get dbPath(): string {
