@@ -1,7 +1,8 @@
 import type { Database } from 'better-sqlite3'
 import { join } from 'node:path'
 import type { Agent } from '../../shared/contract/system'
-import { DB_FILE, openDatabase } from '../../db/database'
+import { DB_FILE, openDatabase, storageError } from '../../db/database'
+import { makePrivate } from './data-dir'
 import { schemaVersion } from '../../db/migrate'
 import { AuditRepo, type AuditInput } from '../../db/repos/audit'
 import { SettingsRepo } from '../../db/repos/settings'
@@ -36,6 +37,12 @@ export class App {
   private closers: (() => Promise<void> | void)[] = []
 
   constructor(readonly opts: AppOptions) {
+    // Private before anything is written (issue 13): umask 0077, folder 0700, files 0600.
+    try {
+      makePrivate(opts.dataDir)
+    } catch (e) {
+      throw storageError(e, opts.dataDir)
+    }
     this.db = openDatabase(opts.dataDir)
     this.tickets = new TicketsRepo(this.db)
     this.settings = new SettingsRepo(this.db)
