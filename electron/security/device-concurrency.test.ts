@@ -101,3 +101,21 @@ describe('one credentialed attempt in flight per device', () => {
     expect(app.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'devices.factoryReset' AND outcome = 'ok'").pluck().get()).toBe(1)
   }, 60_000)
 })
+
+// Issue 13, finding 6: a backup taken before an earlier factory reset still authorised later ones.
+describe('a destructive step needs a backup that proves the present', () => {
+  it('refuses a backup older than the setting, and one taken before the device’s last change', async () => {
+    const n = lab.nvr(0)
+    const ops = new DeviceOps(app)
+    const t = await app.tickets.create({ externalRef: 'ZD-13b', customerName: 'Lab', contact: '', deviceSerial: n.serial, deviceModel: '', procedure: 'other', notes: '' })
+    const id = (await ops.addByAddress({ address: n.ip, username: n.credentials.username, password: n.credentials.password })).device!.id
+    const b = await ops.backup(id, t.id)
+    app.db.prepare('UPDATE device_backups SET taken_at = ? WHERE id = ?').run(new Date(Date.now() - 2 * 3600_000).toISOString(), b.id)
+    await expect(ops.factoryReset(id, { ticketId: t.id, confirmSerial: n.serial, network: false })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/taken 120 minutes ago, more than the 60 minutes allowed/) })
+    await ops.backup(id, t.id)
+    await ops.factoryReset(id, { ticketId: t.id, confirmSerial: n.serial, network: false })
+    // The same (fresh, verified) backup no longer proves the present: the reset came after it.
+    await expect(ops.factoryReset(id, { ticketId: t.id, confirmSerial: n.serial, network: false })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/taken before the device's last change \(factoryReset on/) })
+    expect(app.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'devices.factoryReset' AND outcome = 'ok' AND device = ?").pluck().get(n.serial)).toBe(1)
+  }, 60_000)
+})
