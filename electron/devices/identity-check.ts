@@ -26,16 +26,18 @@ export async function guard(core: OpsCore, d: Device, op: string, ticketId: numb
     if (!any) throw await refuse(`The backup named (SHA-256 ${o.backupSha256}) is not a verified backup of ${d.serial} in ticket #${ticketId}.`, 'Take the backup again.')
     used = any
   }
-  // Issue 13, finding 6: a backup proves the present only if it is recent and no destructive
-  // change of the device came after it (a backup from before an earlier factory reset used to
-  // authorise later ones).
+  // Issue 13, finding 6: before a factory reset the backup must prove the present: recent, and
+  // no factory reset of the device came after it (a backup from before an earlier factory
+  // reset used to authorise later ones). A restore uploads that very backup and a password
+  // change follows the reset it completes, so for them the backup is not a snapshot to be fresh.
+  if (op !== 'factoryReset') return used
   const maxMinutes = (await core.app.settings.get<number>(BACKUP_MAX_AGE_SETTING)) ?? DEFAULT_BACKUP_MAX_AGE_MINUTES
   const ageMin = (Date.now() - Date.parse(used.takenAt)) / 60_000
   if (ageMin > maxMinutes) {
     throw await refuse(`The verified backup of ${d.serial} (#${used.id}) was taken ${Math.round(ageMin)} minutes ago, more than the ${maxMinutes} minutes allowed: it may no longer show the device as it is. Nothing was done.`, 'Take a new backup of this device now, then try again.')
   }
   const last = core.app.db
-    .prepare(`SELECT action, at FROM audit_log WHERE device = ? AND outcome = 'ok' AND action IN ('devices.factoryReset', 'devices.restore', 'devices.setPassword') ORDER BY seq DESC LIMIT 1`)
+    .prepare(`SELECT action, at FROM audit_log WHERE device = ? AND outcome = 'ok' AND action = 'devices.factoryReset' ORDER BY seq DESC LIMIT 1`)
     .get(d.serial) as { action: string; at: string } | undefined
   if (last && last.at >= used.takenAt) {
     throw await refuse(`The verified backup of ${d.serial} (#${used.id}, ${used.takenAt.replace('T', ' ').slice(0, 16)} UTC) was taken before the device's last change (${last.action.replace('devices.', '')} on ${last.at.replace('T', ' ').slice(0, 16)} UTC). Nothing was done.`, 'Take a new backup of this device now, then try again.')
