@@ -99,6 +99,16 @@ export class App {
     await this.settings.set('agent', a)
     this.agentCache = a
   }
+  /** The same, synchronously (inside a transaction): the stored agent read directly. */
+  agentLabelSync(): string {
+    if (this.agentCache === undefined) {
+      const raw = this.db.prepare("SELECT value FROM settings WHERE key = 'agent'").pluck().get() as string | undefined
+      this.agentCache = raw ? (JSON.parse(raw) as Agent) : null
+    }
+    const a = this.agentCache
+    return a ? (a.email ? `${a.name} <${a.email}>` : a.name) : 'unidentified agent'
+  }
+
   /** How the current agent is written into audit entries. */
   async agentLabel(): Promise<string> {
     const a = await this.agent()

@@ -45,6 +45,9 @@ afterAll(async () => {
 })
 
 type R = { ok: boolean; error?: { code: string } }
+/** A ticket as the UI creates it (with its ticket.create entry). */
+const ticket = async (externalRef: string, deviceSerial: string) =>
+  ((await createDispatcher(app)('tickets.create', { externalRef, customerName: 'Lab', deviceSerial }, { transport: 'test' })) as { value: { id: number } }).value
 
 describe('one credentialed attempt in flight per device', () => {
   it('6 parallel devices.addByAddress with one wrong password: one login reaches the NVR, no lockout', async () => {
@@ -91,7 +94,7 @@ describe('one credentialed attempt in flight per device', () => {
   it('3 concurrent factory resets of one device: one is sent, the others refused', async () => {
     const n = lab.nvr(1)
     const ops = new DeviceOps(app)
-    const t = await app.tickets.create({ externalRef: 'ZD-13', customerName: 'Lab', contact: '', deviceSerial: n.serial, deviceModel: '', procedure: 'other', notes: '' })
+    const t = await ticket('ZD-13', n.serial)
     const id = (await ops.addByAddress({ address: n.ip, username: n.credentials.username, password: n.credentials.password })).device!.id
     await ops.backup(id, t.id)
     const rs = await Promise.allSettled(Array.from({ length: 3 }, () => ops.factoryReset(id, { ticketId: t.id, confirmSerial: n.serial, network: false })))
@@ -107,7 +110,7 @@ describe('a destructive step needs a backup that proves the present', () => {
   it('refuses a backup older than the setting, and one taken before the device’s last change', async () => {
     const n = lab.nvr(0)
     const ops = new DeviceOps(app)
-    const t = await app.tickets.create({ externalRef: 'ZD-13b', customerName: 'Lab', contact: '', deviceSerial: n.serial, deviceModel: '', procedure: 'other', notes: '' })
+    const t = await ticket('ZD-13b', n.serial)
     const id = (await ops.addByAddress({ address: n.ip, username: n.credentials.username, password: n.credentials.password })).device!.id
     const b = await ops.backup(id, t.id)
     app.db.prepare('UPDATE device_backups SET taken_at = ? WHERE id = ?').run(new Date(Date.now() - 2 * 3600_000).toISOString(), b.id)
@@ -118,4 +121,24 @@ describe('a destructive step needs a backup that proves the present', () => {
     await expect(ops.factoryReset(id, { ticketId: t.id, confirmSerial: n.serial, network: false })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/taken before the device's last change \(factoryReset on/) })
     expect(app.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'devices.factoryReset' AND outcome = 'ok' AND device = ?").pluck().get(n.serial)).toBe(1)
   }, 60_000)
+})
+
+// Issue 13, finding 2 (not covered before): deleting a backup row or a rejected-login row
+// (which silently disabled the protection above) passed `audit verify`.
+describe('rows the trail names are checked against it', () => {
+  it('a deleted device backup and a deleted rejected-login record are reported', async () => {
+    const { verifyAll } = await import('../audit/integrity')
+    const before = verifyAll(app.db, { key: app.secrets.auditKey() })
+    expect(before, JSON.stringify([before.firstBreak, before.records.problems, before.evidence.problems])).toMatchObject({ ok: true, records: { problems: [] } })
+    const rejection = app.db.prepare('SELECT id FROM device_rejected_logins ORDER BY id LIMIT 1').pluck().get() as number
+    const backup = app.db.prepare('SELECT id FROM device_backups ORDER BY id LIMIT 1').pluck().get() as number
+    app.db.prepare('DELETE FROM device_rejected_logins WHERE id = ?').run(rejection)
+    app.db.prepare('DELETE FROM device_backups WHERE id = ?').run(backup)
+    const r = verifyAll(app.db, { key: app.secrets.auditKey() })
+    expect(r.ok).toBe(false)
+    expect(r.records.problems).toEqual(expect.arrayContaining([
+      expect.objectContaining({ kind: 'rejected-login', id: rejection, message: expect.stringMatching(/gone from the database.*send that password again/) }),
+      expect.objectContaining({ kind: 'device-backup', id: backup, message: expect.stringMatching(/Device backup #\d+, recorded by entry \d+ \(devices\.backup\), is gone/) }),
+    ]))
+  })
 })
