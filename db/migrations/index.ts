@@ -8,6 +8,8 @@ import { up as m0006 } from './0006-nvr-reset'
 import { up as m0007 } from './0007-workflow-evidence'
 import { up as m0008 } from './0008-audit-hash-unindexed'
 import { up as m0009 } from './0009-rejected-logins'
+import { up as m0010 } from './0010-leases-attempts'
+import { up as m0011 } from './0011-audit-seal'
 import { up as m0013 } from './0013-helpdesk'
 
 export interface Migration {
@@ -27,6 +29,8 @@ export const migrations: Migration[] = [
   { version: 7, name: 'workflow-evidence', up: m0007 },
   { version: 8, name: 'audit-hash-unindexed', up: m0008 },
   { version: 9, name: 'rejected-logins', up: m0009 },
+  { version: 10, name: 'leases-attempts', up: m0010 },
+  { version: 11, name: 'audit-seal', up: m0011 },
   { version: 13, name: 'helpdesk', up: m0013 },
 ]
 

@@ -123,9 +123,15 @@ export class AuditRepo {
    * the app uses it to schedule the head file (electron/audit/head-file.ts), which reads the
    * committed head itself later, so it must stay cheap and must not touch the database.
    */
-  constructor(private readonly db: Database, opts: { onAppend?: () => void } = {}) {
+  constructor(private readonly db: Database, opts: { onAppend?: () => void; seal?: (hash: string) => string } = {}) {
     const onAppend = opts.onAppend
-    this.insert = db.prepare(`INSERT INTO audit_log (seq, at, agent, ticket_id, device, action, inputs, outcome, detail, prev_hash, hash)
+    // The seal (migration 11): HMAC of the entry's hash under the data folder's audit key.
+    const sealed = !!db.prepare("SELECT 1 FROM pragma_table_info('audit_log') WHERE name = 'mac'").get()
+    const seal = sealed ? opts.seal : undefined
+    this.insert = sealed
+      ? db.prepare(`INSERT INTO audit_log (seq, at, agent, ticket_id, device, action, inputs, outcome, detail, prev_hash, hash, mac)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      : db.prepare(`INSERT INTO audit_log (seq, at, agent, ticket_id, device, action, inputs, outcome, detail, prev_hash, hash)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     this.last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').raw(true)
     const append = (a: AuditInput, at: string): AuditEntry => {
@@ -144,7 +150,9 @@ export class AuditRepo {
         prevHash: tail?.[1] ?? GENESIS,
       }
       const hash = entryHash(base)
-      this.insert.run(base.seq, at, base.agent, base.ticketId, base.device, base.action, base.inputs, base.outcome, base.detail, base.prevHash, hash)
+      const cols = [base.seq, at, base.agent, base.ticketId, base.device, base.action, base.inputs, base.outcome, base.detail, base.prevHash, hash]
+      if (sealed) cols.push(seal ? seal(hash) : null)
+      this.insert.run(...cols)
       onAppend?.()
       return { ...base, hash }
     }

@@ -19,6 +19,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } f
 import { open, readFile, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { logger } from '../core/log'
+import { GENESIS } from '../../db/repos/audit'
 
 export const HEAD_FILE = 'audit-head.json'
 const FORMAT = 'support-console audit head'
@@ -30,6 +31,11 @@ export interface HeadRecord {
   first: string
   /** When the console wrote the file. */
   at: string
+  /**
+   * HMAC of the fields above under the audit key (issue 13; electron/audit/seal.ts): a head
+   * file written without the key does not verify. Absent in files from before the seal.
+   */
+  mac?: string
 }
 
 export type HeadFileRead = { state: 'none' } | { state: 'damaged'; error: string } | { state: 'present'; head: HeadRecord }
@@ -39,10 +45,13 @@ const HEX64 = /^[0-9a-f]{64}$/
 export function parseHead(text: string): HeadFileRead {
   try {
     const v = JSON.parse(text) as Partial<HeadRecord> & { format?: unknown }
-    if (v.format !== FORMAT || !Number.isSafeInteger(v.seq) || (v.seq as number) < 1 || !HEX64.test(String(v.hash)) || !HEX64.test(String(v.first)) || typeof v.at !== 'string') {
+    // seq 0: the head of an empty trail, written when the console created the folder, so a head
+    // file is never legitimately missing once the trail has entries.
+    const empty = v.seq === 0 && v.hash === GENESIS && v.first === ''
+    if (v.format !== FORMAT || !Number.isSafeInteger(v.seq) || (v.seq as number) < 0 || (!empty && ((v.seq as number) < 1 || !HEX64.test(String(v.hash)) || !HEX64.test(String(v.first)))) || typeof v.at !== 'string' || (v.mac !== undefined && !HEX64.test(String(v.mac)))) {
       return { state: 'damaged', error: 'it is not a head file written by the console' }
     }
-    return { state: 'present', head: { seq: v.seq as number, hash: v.hash as string, first: v.first as string, at: v.at } }
+    return { state: 'present', head: { seq: v.seq as number, hash: v.hash as string, first: v.first as string, at: v.at, ...(v.mac ? { mac: v.mac } : {}) } }
   } catch (e) {
     return { state: 'damaged', error: (e as Error).message }
   }
@@ -78,11 +87,39 @@ export class HeadFileWriter {
   private readonly at
   private readonly first
 
-  constructor(private readonly db: Database, private readonly dataDir: string, private readonly delayMs = 250) {
+  /**
+   * `seal` signs a head record with the audit key (App passes it; without it the file is
+   * written unsealed, as before: benches and old tests).
+   */
+  constructor(private readonly db: Database, private readonly dataDir: string, private readonly delayMs = 250, private readonly seal?: (h: HeadRecord) => string) {
     this.path = join(dataDir, HEAD_FILE)
     this.head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')
     this.at = db.prepare('SELECT hash FROM audit_log WHERE seq = ?').pluck()
     this.first = db.prepare('SELECT hash FROM audit_log WHERE seq = 1').pluck()
+  }
+
+  /**
+   * At start (App): an empty trail gets its seq-0 head at once, so a later missing file is an
+   * alarm, not a folder that never had one. A file missing beside a trail with entries is never
+   * silently replaced by a fresh head (that is how a cut used to go unnoticed): the writer stops
+   * and says so, unless `adopt` (the console has just sealed a trail from before the head file).
+   */
+  start(o: { adopt?: boolean } = {}): void {
+    const existing = readHeadFile(this.dataDir)
+    if (existing.state !== 'none') return
+    const head = this.head.get() as { seq: number } | undefined
+    if (!head) {
+      this.writeRecord({ seq: 0, hash: GENESIS, first: '', at: new Date().toISOString() })
+      return
+    }
+    if (o.adopt) return this.writeSync()
+    this.blocked = true
+    this.warn(`${this.path} is missing although the trail has ${head.seq} entries; no new head is written. Run "support-console audit verify" and keep this folder as it is.`)
+  }
+
+  /** Set when the writer stopped: the head file on disk is evidence (missing, damaged, forged or ahead of the trail). */
+  get stopped(): boolean {
+    return this.blocked
   }
 
   /** After an append (AuditRepo's onAppend): one write a little later covers every append until then. */
@@ -157,12 +194,18 @@ export class HeadFileWriter {
     const head = this.head.get() as { seq: number; hash: string } | undefined
     if (!head) return null
     if (this.written && this.written.seq >= head.seq) return null
-    if (existing.state === 'damaged' || (existing.state === 'present' && this.at.get(existing.head.seq) !== existing.head.hash)) {
+    const forged = existing.state === 'present' && this.seal && existing.head.mac !== undefined && existing.head.mac !== this.seal(existing.head)
+    const gone = existing.state === 'none' && this.written !== null
+    if (existing.state === 'damaged' || gone || forged || (existing.state === 'present' && existing.head.seq > 0 && this.at.get(existing.head.seq) !== existing.head.hash)) {
       this.blocked = true
       this.warn(
         existing.state === 'damaged'
           ? `${this.path} is damaged (${existing.error}); it is left as it is. Run "support-console audit verify".`
-          : `${this.path} names entry ${existing.head.seq}, which this trail does not have unchanged; it is left as it is. Run "support-console audit verify".`,
+          : gone
+            ? `${this.path} was removed while the console ran; no new head is written. Run "support-console audit verify".`
+            : forged
+              ? `${this.path} was not written by this console (its seal does not match); it is left as it is. Run "support-console audit verify".`
+              : `${this.path} names entry ${existing.state === 'present' ? existing.head.seq : '?'}, which this trail does not have unchanged; it is left as it is. Run "support-console audit verify".`,
       )
       return null
     }
@@ -171,9 +214,18 @@ export class HeadFileWriter {
     return { seq: head.seq, hash: head.hash, first: (this.first.get() as string | undefined) ?? '', at: new Date().toISOString() }
   }
 
+  private sealed(h: HeadRecord): HeadRecord {
+    return this.seal ? { ...h, mac: this.seal(h) } : h
+  }
+
   private writeSync(): void {
     const h = this.next(readHeadFile(this.dataDir))
     if (!h) return
+    this.writeRecord(h)
+  }
+
+  private writeRecord(plain: HeadRecord): void {
+    const h = this.sealed(plain)
     const tmp = this.tmpName()
     fsyncPath(`${this.db.name}-wal`)
     const fd = openSync(tmp, 'w')
@@ -190,8 +242,9 @@ export class HeadFileWriter {
   private async writeAsync(): Promise<void> {
     const existing = await readHeadAsync(this.dataDir)
     // The head is read after the file: the database may have moved on, never back.
-    const h = this.next(existing)
-    if (!h) return
+    const plain = this.next(existing)
+    if (!plain) return
+    const h = this.sealed(plain)
     const tmp = this.tmpName()
     await fsyncPathAsync(`${this.db.name}-wal`)
     const f = await open(tmp, 'w')

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto'
 import type { VerifyReport } from '../../shared/contract/audit'
 import { HEAD_FILE, readHeadFile, type HeadFileRead } from './head-file'
 import { checkRecords, type RecordsReport } from './records'
+import { headSealOf } from './seal'
 import { verifyChain, verifyChainAsync, type ChainReport } from './verify'
 
 interface EvRow {
@@ -65,6 +66,12 @@ export interface VerifyOptions {
   /** The data folder, to compare the trail's end with its head file; without it the head file is not checked. */
   dataDir?: string
   onProgress?: (done: number, total: number) => void
+  /**
+   * The audit key (SecretBox.auditKey; issue 13): entry seals and the head file's seal are
+   * checked, and a missing head file beside a non-empty trail is an alarm. Without it only the
+   * hash chain is checked, which anyone able to write the database could have recomputed.
+   */
+  key?: Buffer
 }
 
 export function verifyAll(db: Database, o: VerifyOptions = {}): VerifyReport {
@@ -72,16 +79,16 @@ export function verifyAll(db: Database, o: VerifyOptions = {}): VerifyReport {
   // Read before the database: the file names a head committed before it was written, so any
   // snapshot taken after this read holds that entry. Read after, it could name newer commits.
   const file = o.dataDir ? readHeadFile(o.dataDir) : ({ state: 'none' } as const)
-  const chain = verifyChain(db, { onProgress: o.onProgress })
+  const chain = verifyChain(db, { onProgress: o.onProgress, key: o.key })
   const evidence = verifyEvidence(db)
-  return conclude(db, chain, evidence, file, o.dataDir !== undefined, t0)
+  return conclude(db, chain, evidence, file, o.dataDir !== undefined, t0, o.key)
 }
 
 /** The UI's check: its own read-only connection, pausing between pages so the console stays responsive. */
 export async function verifyAllAsync(db: Database, o: VerifyOptions = {}): Promise<VerifyReport> {
   const t0 = performance.now()
   const file = o.dataDir ? readHeadFile(o.dataDir) : ({ state: 'none' } as const)
-  const chain = await verifyChainAsync(db, { onProgress: o.onProgress })
+  const chain = await verifyChainAsync(db, { onProgress: o.onProgress, key: o.key })
   const it = evidenceSteps(db)
   let evidence: VerifyReport['evidence']
   for (;;) {
@@ -92,12 +99,12 @@ export async function verifyAllAsync(db: Database, o: VerifyOptions = {}): Promi
     }
     await new Promise((r) => setImmediate(r))
   }
-  return conclude(db, chain, evidence, file, o.dataDir !== undefined, t0)
+  return conclude(db, chain, evidence, file, o.dataDir !== undefined, t0, o.key)
 }
 
-function conclude(db: Database, chain: ChainReport, evidence: VerifyReport['evidence'], file: HeadFileRead, fileChecked: boolean, t0: number): VerifyReport {
+function conclude(db: Database, chain: ChainReport, evidence: VerifyReport['evidence'], file: HeadFileRead, fileChecked: boolean, t0: number, key?: Buffer): VerifyReport {
   const records = checkRecords(db)
-  const headFile = compareHead(db, file, fileChecked)
+  const headFile = compareHead(db, file, fileChecked, key)
   const cut = chain.firstBreak ? null : truncation(db, headFile, records)
   const firstBreak = chain.firstBreak ?? cut
   return {
@@ -113,12 +120,26 @@ function conclude(db: Database, chain: ChainReport, evidence: VerifyReport['evid
 }
 
 const short = (h: string) => `${h.slice(0, 16)}…`
+const sealedTrail = (db: Database): boolean => {
+  try {
+    return !!db.prepare('SELECT 1 FROM audit_log WHERE mac IS NOT NULL LIMIT 1').get()
+  } catch {
+    return false // before migration 11
+  }
+}
 const range = (from: number, to: number) => (from === to ? `entry ${from} was` : `entries ${from}–${to} were`)
 
 /** The head file against the trail as it is now (at least as new as the file). */
-export function compareHead(db: Database, file: HeadFileRead, checked = true): VerifyReport['headFile'] {
+export function compareHead(db: Database, file: HeadFileRead, checked = true, key?: Buffer): VerifyReport['headFile'] {
   const none = { seq: null, hash: null, at: null, lag: 0 }
   if (!checked) return { state: 'none', ...none, message: 'The head file was not checked (no data folder given).' }
+  const entries = () => db.prepare('SELECT coalesce(max(seq), 0) FROM audit_log').pluck().get() as number
+  if (file.state === 'none' && key && entries() > 0) {
+    return { state: 'missing', ...none, message: `The head file ${HEAD_FILE} is missing although the trail has ${entries()} entries: the console writes it when it creates the folder and after every change, so it was deleted outside the console, possibly with entries cut from the end.` }
+  }
+  if (file.state === 'present' && key && (file.head.mac === undefined ? sealedTrail(db) : file.head.mac !== headSealOf(key, file.head))) {
+    return { state: 'forged', seq: file.head.seq, hash: file.head.hash, at: file.head.at, lag: 0, message: `The head file ${HEAD_FILE} (entry ${file.head.seq}, written ${file.head.at}) was not written by this console: its seal ${file.head.mac === undefined ? 'is missing' : 'does not match'}.` }
+  }
   if (file.state === 'none') {
     return { state: 'none', ...none, message: `No head file (${HEAD_FILE}) in the data folder yet: the end of the trail was checked against the console's own records only. The console writes it after its commits.` }
   }
@@ -127,6 +148,10 @@ export function compareHead(db: Database, file: HeadFileRead, checked = true): V
   }
   const f = file.head
   const base = { seq: f.seq, hash: f.hash, at: f.at }
+  if (f.seq === 0) {
+    const n = entries()
+    return { state: 'ok', ...base, lag: n, message: n ? `The head file recorded the empty trail on ${f.at}; the ${n} entries came later (it is written after commits, so it may lag).` : 'The head file records the empty trail.' }
+  }
   const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined
   const first = db.prepare('SELECT hash FROM audit_log WHERE seq = 1').pluck().get() as string | undefined
   if (first !== undefined && first !== f.first) {

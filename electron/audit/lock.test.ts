@@ -3,15 +3,17 @@ import { tempDir } from '../../db/test/helpers'
 import { createDispatcher } from '../core/api'
 import { App } from '../core/app'
 import { memoryKeyProvider } from '../core/secret-box'
-import { lockGate } from './lock'
+import { lockGate, unlock } from './lock'
 
 const apps: App[] = []
 afterEach(async () => {
   for (const a of apps.splice(0)) await a.close()
 })
 const ctx = { transport: 'test' as const }
+const KEY = Buffer.alloc(32, 3)
 function setup(dataDir = tempDir()) {
-  const app = new App({ dataDir, host: 'browser', keys: memoryKeyProvider() })
+  // One key per data folder, as in a real one: PIN hashes are bound to it (issue 13).
+  const app = new App({ dataDir, host: 'browser', keys: memoryKeyProvider(KEY) })
   apps.push(app)
   return { app, call: createDispatcher(app), dataDir }
 }
@@ -42,27 +44,30 @@ describe('bench PIN lock', () => {
   it('locks after the idle time and at start, and slows down PIN guessing', async () => {
     const dataDir = tempDir()
     const { app, call } = setup(dataDir)
-    await call('lock.setPin', { pin: '1234', idleMinutes: 1 }, ctx)
+    await call('lock.setPin', { pin: '123456', idleMinutes: 1 }, ctx)
     const now = Date.now()
     expect(await lockGate(app, 'tickets.list', now + 30_000)).toBeNull()
     expect(await lockGate(app, 'tickets.list', now + 30_000 + 61_000)).toMatchObject({ code: 'UNAUTHORIZED' })
-    for (let i = 0; i < 5; i++) await call('lock.unlock', { pin: '9999' }, ctx)
-    const blocked = await call('lock.unlock', { pin: '1234' }, ctx)
+    for (let i = 0; i < 5; i++) await call('lock.unlock', { pin: '999999' }, ctx)
+    const blocked = await call('lock.unlock', { pin: '123456' }, ctx)
     expect(blocked).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
     expect(!blocked.ok && blocked.error.message).toMatch(/Too many wrong PINs/)
     await app.close()
-    // A restart starts locked when a PIN is set.
+    // A restart starts locked when a PIN is set, and the wrong PINs still count (they are in the database).
     const again = setup(dataDir)
     expect(await again.call('tickets.list', {}, ctx)).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
-    expect(await again.call('lock.unlock', { pin: '1234' }, ctx)).toMatchObject({ ok: true, value: { locked: false } })
-    expect(await again.call('lock.clearPin', { currentPin: '1234' }, ctx)).toMatchObject({ ok: true, value: { pinSet: false } })
+    expect(await again.call('lock.unlock', { pin: '123456' }, ctx)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(await unlock(again.app, '123456', Date.now() + 31_000)).toMatchObject({ locked: false })
+    expect(await again.call('lock.clearPin', { currentPin: '123456' }, ctx)).toMatchObject({ ok: true, value: { pinSet: false } })
   })
 
   it('changing the PIN needs the current one', async () => {
     const { call } = setup()
-    await call('lock.setPin', { pin: '1111' }, ctx)
-    expect(await call('lock.setPin', { pin: '2222' }, ctx)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
-    expect(await call('lock.setPin', { pin: '2222', currentPin: '1111' }, ctx)).toMatchObject({ ok: true })
+    await call('lock.setPin', { pin: '111111' }, ctx)
+    expect(await call('lock.setPin', { pin: '222222' }, ctx)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(await call('lock.setPin', { pin: '222222', currentPin: '111111' }, ctx)).toMatchObject({ ok: true })
     expect(await call('lock.setPin', { pin: '12' }, ctx)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })
+    // Four digits are too few (issue 13).
+    expect(await call('lock.setPin', { pin: '4444', currentPin: '222222' }, ctx)).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/6 to 12 digits/) } })
   })
 })

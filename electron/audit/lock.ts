@@ -5,6 +5,7 @@
 // time (measured on the server, so a frozen or closed UI does not keep it open).
 import { AppError, type ApiError } from '../../shared/contract/common'
 import type { App } from '../core/app'
+import { beginAttempt, settleAttempt, type AttemptRule } from './attempts'
 import { hashPin, pinMatches, type PinHash } from './pin-hash'
 
 export const LOCK_KEY = 'lock.pin'
@@ -19,15 +20,33 @@ interface State {
   stored: Stored | null
   locked: boolean
   last: number
-  failures: number
-  blockedUntil: number
+}
+
+/** Every comparison with the bench PIN (unlock, change, removal), counted in the database first. */
+const RULE: AttemptRule = {
+  scope: 'lock.pin',
+  limit: MAX_TRIES,
+  windowMs: BACKOFF_MS,
+  refusal: (s) => new AppError('FORBIDDEN', `Too many wrong PINs; try again in ${s} s.`, { field: 'pin', hint: 'Wrong PINs from every window and process of this console count together.' }),
+}
+
+/** Compares `pin` with the bench PIN, the attempt counted (and refused over the limit) before. */
+async function comparePin(app: App, stored: Stored, pin: string, now = Date.now()): Promise<boolean> {
+  const id = beginAttempt(app.db, RULE, now)
+  let ok = false
+  try {
+    ok = await pinMatches(stored, pin, app.secrets.pinKey())
+    return ok
+  } finally {
+    settleAttempt(app.db, RULE.scope, id, ok)
+  }
 }
 
 const states = new WeakMap<App, Promise<State>>()
 function state(app: App): Promise<State> {
   let s = states.get(app)
   if (!s) {
-    s = app.settings.get<Stored>(LOCK_KEY).then((stored) => ({ stored, locked: !!stored, last: Date.now(), failures: 0, blockedUntil: 0 }))
+    s = app.settings.get<Stored>(LOCK_KEY).then((stored) => ({ stored, locked: !!stored, last: Date.now() }))
     states.set(app, s)
   }
   return s
@@ -62,10 +81,10 @@ export async function lockStatus(app: App): Promise<LockStatus> {
 
 export async function setPin(app: App, pin: string, idleMinutes: number, currentPin?: string): Promise<LockStatus> {
   const s = await state(app)
-  if (s.stored && !(currentPin !== undefined && (await pinMatches(s.stored, currentPin)))) {
+  if (s.stored && !(currentPin !== undefined && (await comparePin(app, s.stored, currentPin)))) {
     throw new AppError('FORBIDDEN', 'The current PIN is wrong; the PIN was not changed.', { field: 'currentPin' })
   }
-  const stored: Stored = { ...(await hashPin(pin)), idleMinutes }
+  const stored: Stored = { ...(await hashPin(pin, app.secrets.pinKey())), idleMinutes }
   await app.settings.set(LOCK_KEY, stored)
   await app.audit({ action: s.stored ? 'lock.changePin' : 'lock.setPin', outcome: 'ok', inputs: { idleMinutes } })
   s.stored = stored
@@ -76,7 +95,7 @@ export async function setPin(app: App, pin: string, idleMinutes: number, current
 export async function clearPin(app: App, currentPin: string): Promise<LockStatus> {
   const s = await state(app)
   if (!s.stored) return status(s)
-  if (!(await pinMatches(s.stored, currentPin))) throw new AppError('FORBIDDEN', 'The PIN is wrong; the lock stays on.', { field: 'currentPin' })
+  if (!(await comparePin(app, s.stored, currentPin))) throw new AppError('FORBIDDEN', 'The PIN is wrong; the lock stays on.', { field: 'currentPin' })
   app.db.prepare('DELETE FROM settings WHERE key = ?').run(LOCK_KEY)
   await app.audit({ action: 'lock.clearPin', outcome: 'ok' })
   s.stored = null
@@ -96,19 +115,10 @@ export async function lockNow(app: App): Promise<LockStatus> {
 export async function unlock(app: App, pin: string, now = Date.now()): Promise<LockStatus> {
   const s = await state(app)
   if (!s.stored || !s.locked) return status(s)
-  if (now < s.blockedUntil) {
-    throw new AppError('FORBIDDEN', `Too many wrong PINs; try again in ${Math.ceil((s.blockedUntil - now) / 1000)} s.`, { field: 'pin' })
-  }
-  if (!(await pinMatches(s.stored, pin))) {
-    s.failures++
-    if (s.failures >= MAX_TRIES) {
-      s.blockedUntil = now + BACKOFF_MS
-      s.failures = 0
-    }
+  if (!(await comparePin(app, s.stored, pin, now))) {
     await app.audit({ action: 'lock.unlock', outcome: 'refused', detail: 'Wrong PIN.' })
     throw new AppError('UNAUTHORIZED', 'Wrong PIN; the console stays locked.', { field: 'pin' })
   }
-  s.failures = 0
   s.locked = false
   s.last = now
   await app.audit({ action: 'lock.unlock', outcome: 'ok' })

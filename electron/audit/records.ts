@@ -107,6 +107,26 @@ function walk(db: Database): RecordsReport {
     }
   }
 
+  // Backups and rejected logins named by their entries must still be there (issue 13): the
+  // console never deletes either, so a missing one was deleted outside it (a deleted rejection
+  // would let the console send a rejected password again).
+  if (hasTable(db, 'device_backups')) {
+    for (const [seq, id] of db.prepare(`SELECT a.seq, CAST(substr(a.detail, 9, instr(a.detail, ':') - 9) AS INTEGER) AS id FROM audit_log a
+        WHERE a.action = 'devices.backup' AND a.outcome = 'ok' AND a.detail LIKE 'Backup #%:%'
+          AND NOT EXISTS (SELECT 1 FROM device_backups b WHERE b.id = CAST(substr(a.detail, 9, instr(a.detail, ':') - 9) AS INTEGER))
+        ORDER BY a.seq LIMIT ${LIMIT}`).raw(true).all() as [number, number][]) {
+      problems.push({ kind: 'device-backup', id, message: `Device backup #${id}, recorded by entry ${seq} (devices.backup), is gone from the database: it was deleted outside the console.` })
+    }
+  }
+  if (hasTable(db, 'device_rejected_logins')) {
+    for (const [seq, id] of db.prepare(`SELECT a.seq, json_extract(a.inputs, '$.rejectionId') FROM audit_log a
+        WHERE a.action = 'devices.loginRejected'
+          AND NOT EXISTS (SELECT 1 FROM device_rejected_logins r WHERE r.id = json_extract(a.inputs, '$.rejectionId'))
+        ORDER BY a.seq LIMIT ${LIMIT}`).raw(true).all() as [number, number][]) {
+      problems.push({ kind: 'rejected-login', id, message: `The record of a password the device rejected (#${id}, entry ${seq}) is gone from the database: it was deleted outside the console, which would let the console send that password again.` })
+    }
+  }
+
   // NVR reset codes: 'nvrReset.code.issued' names the code's id (electron/nvr-reset/case.ts, app.record).
   if (hasTable(db, 'nvr_reset_codes')) {
     checked += count('SELECT count(*) FROM nvr_reset_codes')

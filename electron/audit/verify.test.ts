@@ -12,6 +12,9 @@ import { createDispatcher } from '../core/api'
 import { App } from '../core/app'
 import { logFiles } from '../core/log'
 import { memoryKeyProvider } from '../core/secret-box'
+
+// One data folder, one key: the head file is sealed with it (issue 13), as in a real folder.
+const KEY = Buffer.alloc(32, 7)
 import { HEAD_FILE, readHeadFile } from './head-file'
 import { verifyAll } from './integrity'
 import { openTrailReadOnly } from './open-trail'
@@ -139,7 +142,7 @@ describe('cutting the newest entries off the trail', () => {
 
   /** A console that wrote six entries: agent, ticket #1, ticket #2, an edit, ticket #3, evidence #1 on it. */
   async function sixEntries(dataDir = tempDir()) {
-    const app = new App({ dataDir, host: 'browser', keys: memoryKeyProvider() })
+    const app = new App({ dataDir, host: 'browser', keys: memoryKeyProvider(KEY) })
     const call = createDispatcher(app)
     await call('system.setAgent', { name: 'Eva Agent', email: '' }, ctx)
     await call('tickets.create', { customerName: 'A' }, ctx)
@@ -216,7 +219,7 @@ describe('cutting the newest entries off the trail', () => {
       import { App } from ${JSON.stringify(join(ROOT, 'electron/core/app.ts'))}
       import { createDispatcher } from ${JSON.stringify(join(ROOT, 'electron/core/api.ts'))}
       import { memoryKeyProvider } from ${JSON.stringify(join(ROOT, 'electron/core/secret-box.ts'))}
-      const app = new App({ dataDir: process.argv[2], host: 'browser', keys: memoryKeyProvider() })
+      const app = new App({ dataDir: process.argv[2], host: 'browser', keys: memoryKeyProvider(Buffer.alloc(32, 7)) })
       const call = createDispatcher(app)
       const ctx = { transport: 'test' as const }
       for (let i = 0; i < 3; i++) await call('tickets.create', { customerName: 'before ' + i }, ctx)
@@ -233,7 +236,7 @@ describe('cutting the newest entries off the trail', () => {
     expect(r).toMatchObject({ ok: true, entries: 6, firstBreak: null, headFile: { state: 'ok', seq: 3, lag: 3 }, records: { checked: 6, problems: [] } })
     expect(r.headFile.message).toMatch(/recorded entry 3 .*the 3 newer entries came later/)
     // The next start catches up.
-    const app = new App({ dataDir, host: 'browser', keys: memoryKeyProvider() })
+    const app = new App({ dataDir, host: 'browser', keys: memoryKeyProvider(KEY) })
     await createDispatcher(app)('tickets.create', { customerName: 'next day' }, ctx)
     await app.close()
     expect(verifyFolder(dataDir)).toMatchObject({ ok: true, entries: 7, headFile: { state: 'ok', seq: 7, lag: 0 } })
@@ -245,7 +248,7 @@ describe('cutting the newest entries off the trail', () => {
     const before = readFileSync(join(dataDir, HEAD_FILE), 'utf8')
     cut(dataDir, 4)
     // The console keeps working on the cut trail (entries 4, 5, 6… again, with other hashes).
-    const again = new App({ dataDir, host: 'browser', keys: memoryKeyProvider() })
+    const again = new App({ dataDir, host: 'browser', keys: memoryKeyProvider(KEY) })
     const call = createDispatcher(again)
     for (let i = 0; i < 4; i++) await call('tickets.create', { customerName: `later ${i}` }, ctx)
     await again.auditHead.flush()
@@ -262,8 +265,9 @@ describe('cutting the newest entries off the trail', () => {
 
   it('passes a fresh data folder and a copy of the whole folder; flags a damaged head file and one of another trail', async () => {
     const fresh = tempDir()
-    await new App({ dataDir: fresh, host: 'browser', keys: memoryKeyProvider() }).close()
-    expect(verifyFolder(fresh)).toMatchObject({ ok: true, entries: 0, headFile: { state: 'none' }, records: { problems: [] } })
+    await new App({ dataDir: fresh, host: 'browser', keys: memoryKeyProvider(KEY) }).close()
+    // The console writes the empty trail's head when it creates the folder (so a missing one is an alarm later).
+    expect(verifyFolder(fresh)).toMatchObject({ ok: true, entries: 0, headFile: { state: 'ok', seq: 0 }, records: { problems: [] } })
 
     const { app, dataDir } = await sixEntries()
     await app.close()
@@ -343,7 +347,7 @@ describe('opening the trail to verify it', () => {
 
   it('reads a folder it may not write without changing the database file', async () => {
     const dataDir = tempDir()
-    const app = new App({ dataDir, host: 'browser', keys: memoryKeyProvider() })
+    const app = new App({ dataDir, host: 'browser', keys: memoryKeyProvider(KEY) })
     await createDispatcher(app)('tickets.create', { customerName: 'Read-only' }, { transport: 'test' })
     await app.close()
     const file = join(dataDir, DB_FILE)

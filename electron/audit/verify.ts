@@ -9,6 +9,7 @@
 import type { Database } from 'better-sqlite3'
 import { createHash } from 'node:crypto'
 import { GENESIS } from '../../db/repos/audit'
+import { KEYED_ACTION, sealMatches } from './seal'
 
 export type BreakKind = 'altered' | 'deleted' | 'reordered' | 'inserted' | 'relinked'
 
@@ -30,6 +31,18 @@ export interface ChainReport {
 
 const PAGE = 20_000
 const COLS = 'seq, at, agent, ticket_id, device, action, inputs, outcome, detail, prev_hash, hash'
+const hasSeal = (db: Database) => !!db.prepare("SELECT 1 FROM pragma_table_info('audit_log') WHERE name = 'mac'").get()
+
+export interface ChainOptions {
+  onProgress?: (done: number, total: number) => void
+  /**
+   * The audit key (SecretBox.auditKey): every entry's seal is checked too. Entries without a
+   * seal are accepted only before the `audit.chain.keyed` entry that sealed an older trail.
+   * Without the key only the hash chain is checked (anyone who can write the database could
+   * have recomputed it).
+   */
+  key?: Buffer
+}
 
 /** Recomputes the hash of a raw row [seq, at, agent, ticket, device, action, inputs, outcome, detail, prev, hash]. */
 export function rawRowHash(r: unknown[]): string {
@@ -37,8 +50,10 @@ export function rawRowHash(r: unknown[]): string {
 }
 
 /** Walks the chain page by page; `pause` (async variant) lets other work run between pages. */
-function* walk(db: Database, opts: { onProgress?: (done: number, total: number) => void }): Generator<void, Omit<ChainReport, 'ms'>> {
-  const page = db.prepare(`SELECT ${COLS} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ${PAGE}`).raw(true)
+function* walk(db: Database, opts: ChainOptions): Generator<void, Omit<ChainReport, 'ms'>> {
+  const key = opts.key && hasSeal(db) ? opts.key : undefined
+  const page = db.prepare(`SELECT ${COLS}${key ? ', mac' : ''} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ${PAGE}`).raw(true)
+  let keyed = false
   const total = opts.onProgress ? ((db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number) ?? 0) : 0
   let expectSeq = 1
   let prevHash = GENESIS
@@ -51,11 +66,22 @@ function* walk(db: Database, opts: { onProgress?: (done: number, total: number) 
     for (const r of rows) {
       const seq = r[0] as number
       const hash = r[10] as string
+      const mac = r[11]
       r.length = 10
       const computed = createHash('sha256').update(JSON.stringify(r)).digest('hex')
       if (seq !== expectSeq || r[9] !== prevHash || computed !== hash) {
         r.push(hash)
         return { ok: false, entries: count, head, firstBreak: diagnose(db, r, expectSeq, computed) }
+      }
+      if (key) {
+        const unsealed = (message: string) => ({ ok: false, entries: count, head, firstBreak: { seq, kind: 'altered' as const, message } })
+        if (mac === null) {
+          if (keyed) return unsealed(`Entry ${seq} has no seal, but the trail was sealed before it: it was written or rewritten outside the console.`)
+        } else {
+          if (!sealMatches(key, hash, mac)) return unsealed(`Entry ${seq} was altered: its seal does not match (it was written or re-hashed without this data folder's key).`)
+          if (!keyed && seq !== 1 && r[5] !== KEYED_ACTION) return unsealed(`Entry ${seq} is sealed but the unsealed entries before it were never sealed by the console (${KEYED_ACTION}).`)
+          keyed = true
+        }
       }
       prevHash = hash
       expectSeq = seq + 1
@@ -66,10 +92,13 @@ function* walk(db: Database, opts: { onProgress?: (done: number, total: number) 
     opts.onProgress?.(count, total)
     yield
   }
+  if (key && count > 0 && !keyed) {
+    return { ok: false, entries: count, head, firstBreak: { seq: head?.seq ?? 1, kind: 'altered', message: `No entry of the trail carries a seal: its seals were removed or the trail was replaced outside the console.` } }
+  }
   return { ok: true, entries: count, head, firstBreak: null }
 }
 
-export function verifyChain(db: Database, opts: { onProgress?: (done: number, total: number) => void } = {}): ChainReport {
+export function verifyChain(db: Database, opts: ChainOptions = {}): ChainReport {
   const t0 = performance.now()
   // One read transaction: the pages form one consistent snapshot even while the app appends.
   const result = db.transaction(() => {
@@ -86,7 +115,7 @@ export function verifyChain(db: Database, opts: { onProgress?: (done: number, to
  * The same check without blocking the process for seconds: give it a connection of its
  * own (read-only), since it holds a read transaction open across the pauses.
  */
-export async function verifyChainAsync(db: Database, opts: { onProgress?: (done: number, total: number) => void } = {}): Promise<ChainReport> {
+export async function verifyChainAsync(db: Database, opts: ChainOptions = {}): Promise<ChainReport> {
   const t0 = performance.now()
   db.exec('BEGIN')
   try {

@@ -1,12 +1,14 @@
 import type { Database } from 'better-sqlite3'
 import { join } from 'node:path'
 import type { Agent } from '../../shared/contract/system'
-import { DB_FILE, openDatabase } from '../../db/database'
+import { DB_FILE, openDatabase, storageError } from '../../db/database'
+import { makePrivate } from './data-dir'
 import { schemaVersion } from '../../db/migrate'
 import { AuditRepo, type AuditInput } from '../../db/repos/audit'
 import { SettingsRepo } from '../../db/repos/settings'
 import { TicketsRepo } from '../../db/repos/tickets'
 import { HeadFileWriter } from '../audit/head-file'
+import { headSealOf, KEYED_ACTION, sealOf, unsealedTrail } from '../audit/seal'
 import { EventBus } from './events'
 import { openLogger, type FileLogger } from './log'
 import type { Logger } from 'pino'
@@ -41,15 +43,54 @@ export class App {
   private closers: (() => Promise<void> | void)[] = []
 
   constructor(readonly opts: AppOptions) {
+    // Private before anything is written (issue 13): umask 0077, folder 0700, files 0600.
+    try {
+      makePrivate(opts.dataDir)
+    } catch (e) {
+      throw storageError(e, opts.dataDir)
+    }
     this.db = openDatabase(opts.dataDir)
     this.logFile = openLogger(opts.dataDir)
     this.log = this.logFile.log
     this.log.info({ host: opts.host, version: opts.version ?? null, node: process.versions.node, electron: process.versions.electron ?? null, schema: schemaVersion(this.db) }, 'console opened')
     this.tickets = new TicketsRepo(this.db)
     this.settings = new SettingsRepo(this.db)
-    this.auditHead = new HeadFileWriter(this.db, opts.dataDir)
-    this.auditLog = new AuditRepo(this.db, { onAppend: () => this.auditHead.touched() })
     this.secrets = new SecretBox(opts.keys ?? keyFileProvider(opts.dataDir))
+    // Entries and the head file are sealed with the audit key (issue 13). Where this process
+    // cannot have the key (the command line on the desktop app's folder) appends are refused
+    // with the key provider's own explanation rather than written unsealed.
+    this.auditHead = new HeadFileWriter(this.db, opts.dataDir, 250, (h) => headSealOf(this.secrets.auditKey(), h))
+    this.auditLog = new AuditRepo(this.db, { onAppend: () => this.auditHead.touched(), seal: (hash) => sealOf(this.secrets.auditKey(), hash) })
+    this.startTrail()
+  }
+
+  /**
+   * A trail from before the seal is sealed once, by an entry naming its last entry; then the
+   * head file: written for an empty trail, adopted for a just-sealed one, an alarm when missing.
+   */
+  private startTrail(): void {
+    let keyed = true
+    try {
+      this.secrets.auditKey()
+    } catch {
+      keyed = false // no key in this process: nothing is written here, verify says what it could check
+    }
+    if (!keyed || this.db.readonly) return
+    const old = unsealedTrail(this.db)
+    if (old) {
+      this.auditLog.appendSync({
+        agent: 'Support Console',
+        action: KEYED_ACTION,
+        outcome: 'info',
+        inputs: { sealedUpTo: old.seq, hash: old.hash, entries: old.entries },
+        detail: `The ${old.entries} entries written before the trail was sealed with this data folder's key end at entry ${old.seq} (hash ${old.hash}); this entry seals them through the chain. Entries from here on are each sealed.`,
+      })
+    }
+    try {
+      this.auditHead.start({ adopt: old !== null })
+    } catch (e) {
+      console.error(`audit: the head file could not be written at start (${(e as Error).message})`)
+    }
   }
 
   get dbPath(): string {
@@ -67,6 +108,16 @@ export class App {
     await this.settings.set('agent', a)
     this.agentCache = a
   }
+  /** The same, synchronously (inside a transaction): the stored agent read directly. */
+  agentLabelSync(): string {
+    if (this.agentCache === undefined) {
+      const raw = this.db.prepare("SELECT value FROM settings WHERE key = 'agent'").pluck().get() as string | undefined
+      this.agentCache = raw ? (JSON.parse(raw) as Agent) : null
+    }
+    const a = this.agentCache
+    return a ? (a.email ? `${a.name} <${a.email}>` : a.name) : 'unidentified agent'
+  }
+
   /** How the current agent is written into audit entries. */
   async agentLabel(): Promise<string> {
     const a = await this.agent()

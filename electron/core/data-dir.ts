@@ -1,3 +1,4 @@
+import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs'
 import { homedir, platform } from 'node:os'
 import { join } from 'node:path'
 
@@ -29,4 +30,43 @@ export function dataDirFromArgs(argv: readonly string[]): string | undefined {
     if (a.startsWith('--data-dir=') && a.length > '--data-dir='.length) return a.slice('--data-dir='.length)
   }
   return undefined
+}
+
+/**
+ * Issue 13, finding 5: the data folder was 0755 and the database, its WAL and the head file
+ * 0644, so any local user could read tickets, photos and PIN hashes. On POSIX the process
+ * umask becomes 0077 before anything is written (SQLite, the head file, exports all create
+ * files 0600 then), the folder is created 0700, and an existing folder and its files are
+ * tightened, saying so once. Returns the note, or null when nothing had to change. On Windows
+ * the folder under %APPDATA% already carries the user's own ACL (not widened here).
+ */
+export function makePrivate(dataDir: string, log: (s: string) => void = (s) => console.error(s)): string | null {
+  if (process.platform === 'win32') return null
+  process.umask(0o077)
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  const changed: string[] = []
+  // Only group and other lose their bits: the owner's stay as they are (a folder made read-only on purpose stays so).
+  const tighten = (p: string) => {
+    const st = lstatSync(p)
+    if (st.isSymbolicLink()) return
+    if ((st.mode & 0o077) !== 0) {
+      chmodSync(p, st.mode & 0o700)
+      changed.push(p)
+    }
+  }
+  tighten(dataDir)
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name)
+      if (e.isDirectory()) {
+        tighten(p)
+        walk(p)
+      } else if (e.isFile()) tighten(p)
+    }
+  }
+  walk(dataDir)
+  if (!changed.length) return null
+  const note = `Note: the data folder ${dataDir} was readable by other users of this computer; it and its ${changed.length} file${changed.length === 1 ? '' : 's'} and folders are now private to you (0700/0600).`
+  log(note)
+  return note
 }

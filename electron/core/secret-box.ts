@@ -17,7 +17,23 @@ export interface KeyProvider {
 
 export class SecretBox {
   private fpKey: Buffer | null = null
+  private auditKeyCache: Buffer | null = null
   constructor(private readonly keys: KeyProvider) {}
+
+  /**
+   * The key that seals the audit trail and its head file (issue 13): derived from the data key,
+   * so a copy of the database alone (or a local user who can write it but not read the key)
+   * cannot re-hash an edited trail into one that verifies.
+   */
+  auditKey(): Buffer {
+    this.auditKeyCache ??= Buffer.from(hkdfSync('sha256', this.keys.dataKey(), Buffer.alloc(0), 'support-console audit seal v1', 32))
+    return this.auditKeyCache
+  }
+
+  /** The key PIN hashes are bound to: a stolen database alone cannot be used to guess a PIN offline. */
+  pinKey(): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.keys.dataKey(), Buffer.alloc(0), 'support-console pin v1', 32))
+  }
 
   /**
    * A keyed fingerprint of `parts` (HMAC-SHA256 under a key derived from this data folder's
@@ -84,6 +100,19 @@ export function keyFileProvider(dataDir: string): KeyProvider {
       if (key.length !== 32) throw new AppError('STORAGE', `The key file ${file} is damaged.`)
       return key
     },
+  }
+}
+
+/**
+ * The data key of a folder if this process may read it, without creating one (read-only
+ * commands such as `audit verify`): null when there is no key file or it is the desktop app's.
+ */
+export function existingDataKey(dataDir: string): Buffer<ArrayBuffer> | null {
+  try {
+    const key = Buffer.from(readFileSync(join(dataDir, KEY_FILE), 'utf8').trim(), 'base64')
+    return key.length === 32 ? (key as Buffer<ArrayBuffer>) : null
+  } catch {
+    return null
   }
 }
 

@@ -27,21 +27,24 @@ export async function backup(core: OpsCore, id: number, ticketId: number): Promi
 
 export async function restore(core: OpsCore, id: number, o: { ticketId: number; backupId: number; confirmSerial: string }): Promise<OpResult> {
   const d = await core.repo.get(id)
-  const inputs = { deviceId: id, backupId: o.backupId, confirmSerial: o.confirmSerial }
-  await guard(core, d, 'restore', o.ticketId, o.confirmSerial, inputs)
-  const b = await core.repo.backupWithData(o.backupId)
-  if (b.deviceId !== id || !sameSerial(b.serial, d.serial)) {
-    await core.app.audit({ action: 'devices.restore', outcome: 'refused', ticketId: o.ticketId, device: d.serial, inputs, detail: `Backup #${b.id} belongs to ${b.serial}.` })
-    throw new AppError('FORBIDDEN', `Backup #${b.id} was taken from ${b.serial}, not from this device (${d.serial}). Nothing was done.`, { key: 'devices.backupOtherDevice', values: { id: b.id, from: b.serial, serial: d.serial ?? '' } })
-  }
-  if (!b.verified || sha256(b.data) !== b.sha256) {
-    await core.app.audit({ action: 'devices.restore', outcome: 'refused', ticketId: o.ticketId, device: d.serial, inputs, detail: 'backup not verified or damaged' })
-    throw new AppError('FORBIDDEN', `Backup #${b.id} is not verified or its content no longer matches its SHA-256. Nothing was done.`, { key: 'devices.backupNotVerified', values: { id: b.id } })
-  }
-  return core.run(d, 'restore', o.ticketId, inputs, async (drv) => {
-    await liveSerialMatches(core, drv, d, 'restore')
-    core.progress(id, 'restore', 'Uploading the configuration…')
-    await drv.restore(b.data, b.secretSealed ? core.app.secrets.open(b.secretSealed) : null)
-    return { ok: true, message: `Configuration from backup #${b.id} uploaded. The device applies it in about 15 s; do not power it off meanwhile.` }
-  }, (x) => x.message)
+  // One destructive operation per device at a time, in every process (issue 13).
+  return core.logins.leases.destructive(d.ip, 'restore', async () => {
+    const inputs = { deviceId: id, backupId: o.backupId, confirmSerial: o.confirmSerial }
+    await guard(core, d, 'restore', o.ticketId, o.confirmSerial, inputs)
+    const b = await core.repo.backupWithData(o.backupId)
+    if (b.deviceId !== id || !sameSerial(b.serial, d.serial)) {
+      await core.app.audit({ action: 'devices.restore', outcome: 'refused', ticketId: o.ticketId, device: d.serial, inputs, detail: `Backup #${b.id} belongs to ${b.serial}.` })
+      throw new AppError('FORBIDDEN', `Backup #${b.id} was taken from ${b.serial}, not from this device (${d.serial}). Nothing was done.`, { key: 'devices.backupOtherDevice', values: { id: b.id, from: b.serial, serial: d.serial ?? '' } })
+    }
+    if (!b.verified || sha256(b.data) !== b.sha256) {
+      await core.app.audit({ action: 'devices.restore', outcome: 'refused', ticketId: o.ticketId, device: d.serial, inputs, detail: 'backup not verified or damaged' })
+      throw new AppError('FORBIDDEN', `Backup #${b.id} is not verified or its content no longer matches its SHA-256. Nothing was done.`, { key: 'devices.backupNotVerified', values: { id: b.id } })
+    }
+    return core.run(d, 'restore', o.ticketId, inputs, async (drv) => {
+      await liveSerialMatches(core, drv, d, 'restore')
+      core.progress(id, 'restore', 'Uploading the configuration…')
+      await drv.restore(b.data, b.secretSealed ? core.app.secrets.open(b.secretSealed) : null)
+      return { ok: true, message: `Configuration from backup #${b.id} uploaded. The device applies it in about 15 s; do not power it off meanwhile.` }
+    }, (x) => x.message)
+  })
 }

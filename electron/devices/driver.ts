@@ -60,6 +60,11 @@ export function pinPolicy(repo: DevicesRepo, id: number | null, pending: Pending
  * credential; `rejected` records a rejection the moment the device answers it.
  */
 export interface LoginGuard {
+  /**
+   * Runs one exchange that may send a credential while no other is in flight to this device
+   * (any process): the check, the send and the record of a rejection happen inside it.
+   */
+  exclusive<R>(fn: (proven: () => void) => Promise<R>): Promise<R>
   check(realm: LoginRealm, c: Credentials): void
   rejected(realm: LoginRealm, c: Credentials): void
   /** The console itself made `c` the account's password: an old rejection of it no longer holds. */
@@ -87,16 +92,29 @@ export function deviceDriver(t: Target, creds: Credentials | null, o: DriverOpti
   const g = o.logins
   // Every method that may send the driver's credential checks first that the device has not
   // rejected it already (in any process, on any path); a rejection is recorded at once.
+  // The device answered the credential without rejecting it: other operations may send it now.
+  let proven: (() => void) | null = null
+  const accepted = () => proven?.()
+  const one = <R>(fn: () => Promise<R>): Promise<R> =>
+    g
+      ? g.exclusive((p) => {
+          proven = p
+          return fn()
+        })
+      : fn()
   const logged = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
-    if (creds) g?.check('device', creds)
-    return fn(...a)
+    if (!creds) return fn(...a)
+    return one(async () => {
+      g?.check('device', creds)
+      return fn(...a)
+    })
   }
   const onRejected = () => {
     if (creds) g?.rejected('device', creds)
     o.onRejected?.()
   }
   /** One web-interface login attempt with `cr`, refused without sending when already rejected. */
-  const webLogin = async (c: TwoNClient, cr: Credentials) => {
+  const webLogin = (c: TwoNClient, cr: Credentials) => one(async () => {
     g?.check('web', cr)
     const web = new TwoNWebSession(c)
     try {
@@ -105,10 +123,11 @@ export function deviceDriver(t: Target, creds: Credentials | null, o: DriverOpti
       if (e instanceof AppError && e.code === 'UNAUTHORIZED') g?.rejected('web', cr)
       throw e
     }
-  }
+  })
   if (t.kind === 'intercom') {
     const c = new TwoNClient(ep, creds)
     c.onRejected = onRejected
+    c.onAccepted = accepted
     return {
       identity: async () => {
         const i = await c.info()
@@ -126,7 +145,7 @@ export function deviceDriver(t: Target, creds: Credentials | null, o: DriverOpti
         await c.factoryReset(network)
         g?.reset()
       }),
-      setPassword: async (username: string, current: string, next: string): Promise<Credentials | null> => {
+      setPassword: (username: string, current: string, next: string): Promise<Credentials | null> => one(async () => {
         const { web, session: s } = await webLogin(c, { username, password: current })
         await web.changePassword(current, next)
         g?.accepted('web', { username, password: next })
@@ -138,7 +157,7 @@ export function deviceDriver(t: Target, creds: Credentials | null, o: DriverOpti
           return { username, password: next }
         }
         return null
-      },
+      }),
       checkLogin: async (cr: Credentials) => {
         try {
           await webLogin(c, cr)
@@ -153,8 +172,12 @@ export function deviceDriver(t: Target, creds: Credentials | null, o: DriverOpti
   const useIsapi = t.protocols.includes('isapi') || !t.onvifUrl
   const isapi = new IsapiClient(ep, creds)
   isapi.onRejected = onRejected
+  isapi.onAccepted = accepted
   const onvif = t.onvifUrl ? new OnvifClient(new URL(t.onvifUrl), creds, { localAddress: ep.localAddress, timeoutMs: 6000, signal: o.signal }) : null
-  if (onvif) onvif.onRejected = onRejected
+  if (onvif) {
+    onvif.onRejected = onRejected
+    onvif.onAccepted = accepted
+  }
   const need = () => {
     if (!onvif) throw new AppError('DEVICE', 'The device answers neither ISAPI nor ONVIF.')
     return onvif
@@ -184,7 +207,7 @@ export function deviceDriver(t: Target, creds: Credentials | null, o: DriverOpti
       g?.accepted('device', { username, password: next })
       return { username, password: next }
     }),
-    checkLogin: async (cr: Credentials) => {
+    checkLogin: (cr: Credentials) => one(async () => {
       g?.check('device', cr)
       const probe = new IsapiClient(ep, cr)
       probe.onRejected = () => g?.rejected('device', cr)
@@ -195,7 +218,7 @@ export function deviceDriver(t: Target, creds: Credentials | null, o: DriverOpti
         if (e instanceof AppError && e.code === 'UNAUTHORIZED') return false
         throw e
       }
-    },
+    }),
   }
 }
 

@@ -20,12 +20,34 @@ export async function guard(core: OpsCore, d: Device, op: string, ticketId: numb
   if (!sameSerial(confirmSerial, d.serial)) throw await refuse(`The serial typed (${confirmSerial}) is not the serial of this device (${d.serial}). Nothing was done.`, 'Type the serial exactly as shown on the device page to confirm.')
   const backup = await core.repo.verifiedBackup(d.id, ticketId)
   if (!backup) throw await refuse(`No verified backup of ${d.serial} was taken in ticket #${ticketId}. Nothing was done.`, 'Take a backup of this device in this ticket first; it must pass verification.')
+  let used = backup
   if (o.backupSha256 && backup.sha256 !== o.backupSha256.toLowerCase()) {
     const any = (await core.repo.backups(d.id)).find((b) => b.sha256 === o.backupSha256!.toLowerCase() && b.ticketId === ticketId && b.verified)
     if (!any) throw await refuse(`The backup named (SHA-256 ${o.backupSha256}) is not a verified backup of ${d.serial} in ticket #${ticketId}.`, 'Take the backup again.')
+    used = any
   }
-  return backup
+  // Issue 13, finding 6: before a factory reset the backup must prove the present: recent, and
+  // no factory reset of the device came after it (a backup from before an earlier factory
+  // reset used to authorise later ones). A restore uploads that very backup and a password
+  // change follows the reset it completes, so for them the backup is not a snapshot to be fresh.
+  if (op !== 'factoryReset') return used
+  const maxMinutes = (await core.app.settings.get<number>(BACKUP_MAX_AGE_SETTING)) ?? DEFAULT_BACKUP_MAX_AGE_MINUTES
+  const ageMin = (Date.now() - Date.parse(used.takenAt)) / 60_000
+  if (ageMin > maxMinutes) {
+    throw await refuse(`The verified backup of ${d.serial} (#${used.id}) was taken ${Math.round(ageMin)} minutes ago, more than the ${maxMinutes} minutes allowed: it may no longer show the device as it is. Nothing was done.`, 'Take a new backup of this device now, then try again.')
+  }
+  const last = core.app.db
+    .prepare(`SELECT action, at FROM audit_log WHERE device = ? AND outcome = 'ok' AND action = 'devices.factoryReset' ORDER BY seq DESC LIMIT 1`)
+    .get(d.serial) as { action: string; at: string } | undefined
+  if (last && last.at >= used.takenAt) {
+    throw await refuse(`The verified backup of ${d.serial} (#${used.id}, ${used.takenAt.replace('T', ' ').slice(0, 16)} UTC) was taken before the device's last change (${last.action.replace('devices.', '')} on ${last.at.replace('T', ' ').slice(0, 16)} UTC). Nothing was done.`, 'Take a new backup of this device now, then try again.')
+  }
+  return used
 }
+
+/** Settings key: how old (minutes) a verified backup may be to authorise a destructive step. */
+export const BACKUP_MAX_AGE_SETTING = 'devices.backupMaxAgeMinutes'
+export const DEFAULT_BACKUP_MAX_AGE_MINUTES = 60
 
 /** The device at the inventory address must report the inventory serial, or nothing is done. */
 export async function liveSerialMatches(core: OpsCore, drv: Driver, d: Device, op: string): Promise<void> {

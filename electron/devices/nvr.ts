@@ -48,6 +48,8 @@ export class IsapiClient {
   private basic = false
   private rejected = false
   onRejected?: () => void
+  /** Called when the device answered a request that carried the credentials with anything but a rejection. */
+  onAccepted?: () => void
   lastFingerprint = ''
 
   constructor(
@@ -85,7 +87,10 @@ export class IsapiClient {
       if (st && (r.status === 403 || st.errorCode === ISAPI_LOCKED || st.lock === 'lock') && (st.errorCode === ISAPI_LOCKED || st.lock === 'lock' || /lock/i.test(st.errorMsg))) {
         throw lockoutSignalled(what, deviceText(st.errorMsg || (st.unlockTime ? `unlocks in ${st.unlockTime} s` : '')))
       }
-      if (r.status !== 401) return r
+      if (r.status !== 401) {
+        if (sentAuth) this.onAccepted?.()
+        return r
+      }
       if (!this.creds) throw new AppError('UNAUTHORIZED', `${what}: the device needs a login for this.`, { hint: 'Enter the NVR admin user name and password in the device page.' })
       const pick = pickChallenge(parseChallenges(headerValues(r.headers, 'www-authenticate')))
       if (!pick) throw new AppError('DEVICE', `${what}: the device asked for a login with a method the console does not support.`)
@@ -199,6 +204,7 @@ export class OnvifClient {
   private mode: 'wsse' | 'digest' = 'wsse'
   private session: DigestSession | null = null
   onRejected?: () => void
+  onAccepted?: () => void
 
   constructor(
     readonly url: URL,
@@ -293,6 +299,7 @@ export class OnvifClient {
       this.onRejected?.()
       throw credentialsRejected(what)
     }
+    this.onAccepted?.()
     if (b.fault) throw onvifFault(what, fault, b.faultCode)
     if (!b.body) throw new AppError('DEVICE', `${what}: the device did not answer with SOAP (HTTP ${r.status}).`)
     return b.body

@@ -10,6 +10,7 @@ import { AppError } from '../../shared/contract/common'
 import type { DeviceKind } from '../../shared/contract/devices'
 import { RejectedLoginsRepo, type LoginRealm, type RejectedLogin } from '../../db/repos/rejected-logins'
 import type { App } from '../core/app'
+import { DeviceLeases } from './device-lease'
 import type { LoginGuard } from './driver'
 import type { Credentials } from './twon'
 
@@ -50,10 +51,13 @@ export class AlreadyRejectedError extends AppError {
 
 export class RejectedLogins {
   readonly repo: RejectedLoginsRepo
+  /** One credentialed attempt in flight per device, across processes (issue 13). */
+  readonly leases: DeviceLeases
   private readonly serialsAt
 
   constructor(private readonly app: App) {
     this.repo = new RejectedLoginsRepo(app.db)
+    this.leases = new DeviceLeases(app.db)
     const st = app.db.prepare("SELECT serial FROM devices WHERE ip = ? AND serial <> ''").pluck()
     this.serialsAt = (ip: string) => st.all(ip) as string[]
   }
@@ -86,13 +90,21 @@ export class RejectedLogins {
   /** Records that the device rejected `c` (under its serial when known, else its address). */
   record(t: LoginTarget, realm: LoginRealm, c: Credentials, action: string, o: { rejectedAt?: string; replace?: boolean } = {}): void {
     const serial = normSerial(t.serial)
-    this.repo.recordSync(
-      {
-        fingerprint: serial ? this.fp('serial', serial, realm, c) : this.fp('address', t.ip, realm, c),
-        scope: serial ? 'serial' : 'address', deviceId: t.deviceId, serial, ip: t.ip, kind: t.kind, realm, username: c.username, action, rejectedAt: o.rejectedAt,
-      },
-      { replace: o.replace },
-    )
+    const fingerprint = serial ? this.fp('serial', serial, realm, c) : this.fp('address', t.ip, realm, c)
+    // The row and an entry naming it in one transaction (issue 13): deleting the row, which would
+    // let the console send that password again, leaves an entry `audit verify` checks it against.
+    this.app.db.transaction(() => {
+      this.repo.recordSync(
+        { fingerprint, scope: serial ? 'serial' : 'address', deviceId: t.deviceId, serial, ip: t.ip, kind: t.kind, realm, username: c.username, action, rejectedAt: o.rejectedAt },
+        { replace: o.replace },
+      )
+      const id = this.app.db.prepare('SELECT id FROM device_rejected_logins WHERE fingerprint = ?').pluck().get(fingerprint) as number
+      this.app.auditLog.appendSync({
+        agent: this.app.agentLabelSync(), action: 'devices.loginRejected', outcome: 'info', device: serial || t.ip,
+        inputs: { rejectionId: id, username: c.username, realm, by: action },
+        detail: `The device rejected the password of ${c.username}${realm === 'web' ? ' (web interface)' : ''}; the console will not send it again.`,
+      })
+    }).immediate()
   }
 
   /** The console made `c` the account's password: an earlier rejection of it no longer holds. */
@@ -108,6 +120,7 @@ export class RejectedLogins {
   /** The driver's view, bound to one target and the operation that logs in. */
   guard(t: LoginTarget, action: string): LoginGuard {
     return {
+      exclusive: (fn) => this.leases.login(t.ip, action, fn),
       check: (realm, c) => this.check(t, realm, c),
       rejected: (realm, c) => this.record(t, realm, c, action),
       accepted: (realm, c) => this.accepted(t, realm, c),

@@ -108,6 +108,8 @@ export class TwoNClient {
   private rejected = false
   /** Called once when the device rejects the credentials (persist: never send them again). */
   onRejected?: () => void
+  /** Called when the device answered a request that carried the credentials with anything but a rejection. */
+  onAccepted?: () => void
   /** Certificate fingerprint seen on the last HTTPS exchange. */
   lastFingerprint = ''
 
@@ -175,7 +177,10 @@ export class TwoNClient {
         ;({ r, sentAuth } = await this.send(method, uri, o, what))
         continue
       }
-      if (r.status !== 401) return r
+      if (r.status !== 401) {
+        if (sentAuth) this.onAccepted?.()
+        return r
+      }
       const challenges = parseChallenges(headerValues(r.headers, 'www-authenticate'))
       const pick = pickChallenge(challenges)
       if (!this.creds) throw new AppError('UNAUTHORIZED', `${what}: the device needs a login for this.`, { hint: 'Enter the device API user name and password in the device page.' })

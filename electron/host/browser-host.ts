@@ -1,4 +1,5 @@
 import { App } from '../core/app'
+import { lockConsole } from '../core/console-lock'
 import { createDispatcher } from '../core/api'
 import { appVersion, RENDERER_DIR } from '../core/paths'
 import { startHost, type RunningHost } from './server'
@@ -11,7 +12,15 @@ export interface BrowserConsole {
 
 /** The whole console without Electron: domain services + the loopback HTTP host. */
 export async function startBrowserConsole(o: { dataDir: string; port?: number; portFallback?: boolean; token?: string; rendererDir?: string }): Promise<BrowserConsole> {
-  const app = new App({ dataDir: o.dataDir, host: 'browser', version: appVersion() })
+  // One console per data folder (issue 13): refused before anything is opened.
+  const lock = lockConsole(o.dataDir, 'browser console')
+  let app: App
+  try {
+    app = new App({ dataDir: o.dataDir, host: 'browser', version: appVersion() })
+  } catch (e) {
+    lock.release()
+    throw e
+  }
   try {
     const host = await startHost({
       dispatch: createDispatcher(app),
@@ -27,10 +36,12 @@ export async function startBrowserConsole(o: { dataDir: string; port?: number; p
       async close() {
         await host.close()
         await app.close()
+        lock.release()
       },
     }
   } catch (e) {
     await app.close()
+    lock.release()
     throw e
   }
 }

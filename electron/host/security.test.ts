@@ -150,3 +150,12 @@ describe('cross-site requests cannot use the session', () => {
     expect(String(login.headers['set-cookie'])).toMatch(/SameSite=Strict/)
   })
 })
+
+describe('the token exchange redirects only to the console itself (issue 13, finding 10)', () => {
+  it('"/.//evil.example?token=…" and friends redirect to "/", never to another site', async () => {
+    for (const path of [`/.//evil.example?token=${TOKEN}`, `//evil.example/?token=${TOKEN}`, `/\\evil.example?token=${TOKEN}`, `/%2F%2Fevil.example?token=${TOKEN}`, `/tickets/5?token=${TOKEN}`]) {
+      const r = await send(path)
+      expect([path, r.status, r.headers.location]).toEqual([path, 302, '/'])
+    }
+  })
+})

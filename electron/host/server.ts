@@ -84,7 +84,9 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
       if (!safeEqual(given, token)) return sendHtml(res, 401, 'This link is not valid for the running console. Use the URL printed in the terminal where it was started.')
       const s = randomBytes(24).toString('base64url')
       sessions.add(s)
-      res.writeHead(302, { location: url.pathname, 'set-cookie': `${cookieName()}=${s}; HttpOnly; SameSite=Strict; Path=/`, 'cache-control': 'no-store' })
+      // Always to the console's own root (issue 13: "/.//evil.example?token=…" answered
+      // "Location: //evil.example", a redirect to another site with a valid token).
+      res.writeHead(302, { location: '/', 'set-cookie': `${cookieName()}=${s}; HttpOnly; SameSite=Strict; Path=/`, 'cache-control': 'no-store' })
       return res.end()
     }
     if (!authed(req)) {

@@ -1,11 +1,17 @@
 // Second agents who may approve a code release when Settings require it. A typed name is no
 // approval: each approver is enrolled here with a PIN of their own (kept only as a scrypt
-// hash), and approves a release by choosing themselves and typing that PIN at the agent's
-// console. Wrong PINs are audited, and five in a row hold that approver back for a minute so
-// a PIN cannot be guessed at the counter.
+// hash, peppered with the data folder's key), and approves a release by choosing themselves and
+// typing that PIN at the agent's console. Wrong PINs are audited; five within a minute hold that
+// approver back, counted in the database before each comparison (issue 13: parallel calls and
+// other processes used to get every guess compared).
+//
+// Issue 13, finding 8: one agent could satisfy the rule alone by enrolling a made-up approver.
+// Now an enrolment needs an enrolled approver vouching with their own PIN; only the very first
+// approver of a data folder is enrolled without (once, audited as such).
 import { AppError } from '../../shared/contract/common'
 import type { Approver } from '../../shared/contract/nvr-reset'
 import type { App } from '../core/app'
+import { beginAttempt, settleAttempt, type AttemptRule } from '../audit/attempts'
 import { hashPin, pinMatches, type PinHash } from '../audit/pin-hash'
 
 const KEY = 'nvrReset.approvers'
@@ -19,13 +25,26 @@ interface Stored extends PinHash {
   addedAt: string
 }
 
-const failures = new WeakMap<App, Map<string, { count: number; until: number }>>()
-const failuresOf = (app: App) => {
-  let m = failures.get(app)
-  if (!m) failures.set(app, (m = new Map()))
-  return m
-}
 const norm = (email: string) => email.trim().toLowerCase()
+const rule = (a: Stored): AttemptRule => ({
+  scope: `approver:${norm(a.email)}`,
+  limit: MAX_TRIES,
+  windowMs: HOLD_MS,
+  refusal: (s) => new AppError('FORBIDDEN', `Too many wrong PINs for ${a.name}; approvals by ${a.name} are held for ${s} s.`, { field: 'pin', hint: 'Wait, then let the approver type the PIN themselves.' }),
+})
+
+/** Compares an approver's PIN, the attempt counted (and refused over the limit) in the database before. */
+async function approverPinMatches(app: App, a: Stored, pin: string, now = Date.now()): Promise<boolean> {
+  const r = rule(a)
+  const id = beginAttempt(app.db, r, now)
+  let ok = false
+  try {
+    ok = await pinMatches(a, pin, app.secrets.pinKey())
+    return ok
+  } finally {
+    settleAttempt(app.db, r.scope, id, ok)
+  }
+}
 const pub = (a: Stored): Approver => ({ name: a.name, email: a.email, addedBy: a.addedBy, addedAt: a.addedAt })
 
 async function load(app: App): Promise<Stored[]> {
@@ -41,14 +60,32 @@ async function isMe(app: App, name: string, email: string): Promise<boolean> {
   return !!me && (norm(me.email) === norm(email) || me.name.trim().toLowerCase() === name.trim().toLowerCase())
 }
 
-export async function addApprover(app: App, a: { name: string; email: string; pin: string }): Promise<Approver[]> {
+/** True once any approver was ever enrolled in this data folder: from then on enrolment needs a sponsor. */
+const everEnrolled = (app: App) => !!app.db.prepare("SELECT 1 FROM audit_log WHERE action = 'nvrReset.approver.add' AND outcome = 'ok' LIMIT 1").get()
+
+export async function addApprover(app: App, a: { name: string; email: string; pin: string; sponsor?: { email: string; pin: string } }): Promise<Approver[]> {
   const all = await load(app)
   if (all.some((x) => norm(x.email) === norm(a.email))) throw new AppError('CONFLICT', `${a.email} is already an approver.`, { field: 'email', hint: 'Remove it first to give it a new PIN.' })
   if (await isMe(app, a.name, a.email)) throw new AppError('FORBIDDEN', 'You cannot be your own second agent.', { field: 'email', hint: 'Ask the colleague who will approve releases to enrol with their own name, e-mail and PIN.' })
-  const row: Stored = { name: a.name.trim(), email: a.email.trim(), ...(await hashPin(a.pin)), addedBy: await app.agentLabel(), addedAt: new Date().toISOString() }
+  let sponsor: Stored | null = null
+  if (all.length > 0 || everEnrolled(app)) {
+    const refuse = async (message: string, hint: string, field = 'sponsor') => {
+      await app.audit({ action: 'nvrReset.approver.add', outcome: 'refused', inputs: { approver: a.name.trim(), email: a.email.trim(), sponsor: a.sponsor?.email ?? null }, detail: message })
+      return new AppError('FORBIDDEN', message, { field, hint })
+    }
+    if (!a.sponsor) throw await refuse('A new second agent is enrolled only with an approver already enrolled vouching for them; nobody was added.', 'Ask an enrolled approver to choose their name and type their own PIN below the new approver’s details.')
+    sponsor = all.find((x) => norm(x.email) === norm(a.sponsor!.email)) ?? null
+    if (!sponsor) throw await refuse(`${a.sponsor.email} is not an enrolled approver, so cannot vouch; nobody was added.`, all.length ? 'Choose one of the enrolled approvers.' : 'Every approver was removed: enrolment stays closed in this data folder, so that nobody can enrol a second agent alone.')
+    if (await isMe(app, sponsor.name, sponsor.email)) throw await refuse('You cannot vouch for a second agent yourself; nobody was added.', 'The enrolled approver vouching must be another person than the agent at this console.')
+    if (!(await approverPinMatches(app, sponsor, a.sponsor.pin))) throw await refuse(`That is not ${sponsor.name}’s PIN; nobody was added.`, 'Let the approver type their own PIN.', 'sponsor.pin')
+  }
+  const row: Stored = { name: a.name.trim(), email: a.email.trim(), ...(await hashPin(a.pin, app.secrets.pinKey())), addedBy: await app.agentLabel(), addedAt: new Date().toISOString() }
   await app.record(
     () => app.settings.setSync(KEY, [...all, row]),
-    () => ({ action: 'nvrReset.approver.add', outcome: 'ok', inputs: { approver: row.name, email: row.email } }),
+    () => ({
+      action: 'nvrReset.approver.add', outcome: 'ok', inputs: { approver: row.name, email: row.email, sponsor: sponsor ? sponsor.email : null },
+      detail: sponsor ? `Vouched for by ${sponsor.name} <${sponsor.email}> with their PIN.` : 'The first approver of this data folder, enrolled without a sponsor (once).',
+    }),
   )
   return listApprovers(app)
 }
@@ -71,18 +108,11 @@ export async function checkApprover(app: App, ticketId: number, email: string, p
   const a = all.find((x) => norm(x.email) === norm(email))
   if (!a) throw new AppError('NOT_FOUND', `${email} is not an enrolled approver.`, { field: 'approver' })
   if (await isMe(app, a.name, a.email)) throw new AppError('FORBIDDEN', 'The approval must come from a second agent, not from you.', { field: 'approver' })
-  const f = failuresOf(app)
-  const held = f.get(norm(a.email))
-  if (held && held.until > now) {
-    throw new AppError('FORBIDDEN', `Too many wrong PINs for ${a.name}; approvals by ${a.name} are held for ${Math.ceil((held.until - now) / 1000)} s.`, { field: 'pin', hint: 'Wait, then let the approver type the PIN themselves.' })
-  }
-  if (!(await pinMatches(a, pin))) {
-    const count = (held?.count ?? 0) + 1
-    f.set(norm(a.email), { count: count >= MAX_TRIES ? 0 : count, until: count >= MAX_TRIES ? now + HOLD_MS : 0 })
+  if (!(await approverPinMatches(app, a, pin, now))) {
     await app.audit({ action: 'nvrReset.approve', outcome: 'refused', ticketId, inputs: { approver: a.name, email: a.email }, detail: 'wrong approver PIN' })
-    const left = MAX_TRIES - count
+    const wrong = app.db.prepare("SELECT count(*) FROM attempts WHERE scope = ? AND outcome = 'wrong' AND at > ?").pluck().get(rule(a).scope, now - HOLD_MS) as number
+    const left = MAX_TRIES - wrong
     throw new AppError('FORBIDDEN', `That is not ${a.name}’s PIN; nothing was approved.`, { field: 'pin', hint: left > 0 ? `${left} more tries before approvals by ${a.name} are held for a minute.` : `Approvals by ${a.name} are now held for a minute.` })
   }
-  f.delete(norm(a.email))
   return `${a.name} <${a.email}>`
 }

@@ -48,17 +48,19 @@ export const AuditPage = z.object({ items: z.array(AuditItem), total: z.number()
 export const BreakKind = z.enum(['altered', 'deleted', 'reordered', 'inserted', 'relinked', 'truncated', 'rewritten'])
 export const EvidenceProblem = z.object({ evidenceId: z.number().int(), message: z.string() })
 /** A row of the database whose creating audit entry (written in the same transaction) is missing. */
-export const RecordKind = z.enum(['ticket', 'evidence', 'workflow-run', 'workflow-step', 'device-backup', 'reset-code'])
+export const RecordKind = z.enum(['ticket', 'evidence', 'workflow-run', 'workflow-step', 'device-backup', 'reset-code', 'rejected-login'])
 export const RecordProblem = z.object({ kind: RecordKind, id: z.number().int(), message: z.string() })
 /**
  * The trail's head as last written to audit-head.json in the data folder (after commits; it may
  * lag behind the database, never lead it). `none`: no head file (a folder the console has not
  * written since it keeps one, or not checked); `ok`: the trail holds that entry unchanged (`lag`
  * newer entries since); `ahead`: the trail ends before it; `mismatch`: that entry differs;
- * `damaged`: the file cannot be read.
+ * `damaged`: the file cannot be read; `missing`: there is none although the trail has entries
+ * (the console writes one when it creates the folder); `forged`: its seal does not match (it was
+ * written without the data folder's key).
  */
 export const HeadFileCheck = z.object({
-  state: z.enum(['none', 'ok', 'ahead', 'mismatch', 'damaged']),
+  state: z.enum(['none', 'ok', 'ahead', 'mismatch', 'damaged', 'missing', 'forged']),
   seq: z.number().int().nullable(),
   hash: z.string().nullable(),
   at: z.string().nullable(),
@@ -84,7 +86,8 @@ export const Retention = z.object({
 })
 export const LockState = z.object({ pinSet: z.boolean(), locked: z.boolean(), idleMinutes: z.number().int() })
 export type LockState = z.infer<typeof LockState>
-const Pin = z.string().regex(/^\d{4,12}$/, 'A PIN is 4 to 12 digits')
+// At least 6 digits (issue 13): 4 digits fell to guessing; a typed current PIN may be an older, shorter one.
+const Pin = z.string().regex(/^\d{6,12}$/, 'A PIN is 6 to 12 digits')
 
 export const ExportedFile = z.object({ fileName: z.string(), mime: z.string(), dataBase64: z.string() })
 

@@ -78,3 +78,20 @@ export const Id = z.number().int().positive()
 export const IsoTime = z.string().datetime({ offset: true })
 export const Empty = z.object({}).strict()
 export const Ok = z.object({ ok: z.literal(true) })
+
+/**
+ * Invisible and direction-changing characters (issue 13, finding 9): C0/C1 controls, zero-width
+ * characters, bidirectional embeddings, overrides and isolates, the BOM. A serial
+ * "54-\u202eFDP.exe\u202c" showed as "54-exe.PDF". Never accepted in identifiers; shown marked
+ * in free text (renderer/src/safe-text.ts).
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this matches
+export const UNSAFE_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/
+export const UNSAFE_TEXT_ALL = new RegExp(UNSAFE_TEXT.source, 'g')
+/** An identifier (serial, MAC, helpdesk ID): also no tab or line break. */
+export const identifierText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((s) => !UNSAFE_TEXT.test(s) && !/[\t\n\r]/.test(s), 'contains invisible or direction-changing characters (such as U+202E): type it again by hand')

@@ -125,8 +125,10 @@ export const ResetSettings = z.object({
 })
 export type ResetSettings = z.infer<typeof ResetSettings>
 
-/** An approver's own PIN: 4 to 12 digits, typed by the approver at the agent's console. */
-const ApproverPin = z.string().regex(/^\d{4,12}$/, 'A PIN is 4 to 12 digits')
+/** An approver's own PIN: 6 to 12 digits (issue 13: 4 digits fell to guessing), typed by the approver at the agent's console. */
+const ApproverPin = z.string().regex(/^\d{6,12}$/, 'A PIN is 6 to 12 digits')
+/** A PIN typed to prove who someone is: any enrolled PIN (older ones may be shorter), never validated for strength. */
+const TypedPin = z.string().regex(/^\d{1,12}$/, 'A PIN is digits only')
 export const Approver = z.object({ name: z.string(), email: z.string(), addedBy: z.string(), addedAt: z.string() })
 export type Approver = z.infer<typeof Approver>
 
@@ -167,15 +169,23 @@ export const nvrResetMethods = defineMethods({
     summary: 'Record an ownership check, with its evidence',
   },
   'nvrReset.approve': {
-    input: z.object({ ticketId: Id, approver: z.string().trim().email().max(200), pin: ApproverPin, note: z.string().trim().max(2000).default('') }).strict(),
+    input: z.object({ ticketId: Id, approver: z.string().trim().email().max(200), pin: TypedPin, note: z.string().trim().max(2000).default('') }).strict(),
     output: ResetView,
     summary: 'Second-agent approval of the code release: an enrolled approver and their own PIN',
   },
   'nvrReset.approvers.list': { input: Empty, output: z.array(Approver), summary: 'Second agents enrolled to approve code releases' },
   'nvrReset.approvers.add': {
-    input: z.object({ name: z.string().trim().min(2).max(120), email: z.string().trim().email().max(200), pin: ApproverPin }).strict(),
+    input: z
+      .object({
+        name: z.string().trim().min(2).max(120),
+        email: z.string().trim().email().max(200),
+        pin: ApproverPin,
+        /** An approver already enrolled, vouching with their own PIN (needed unless this is the very first approver). */
+        sponsor: z.object({ email: z.string().trim().email().max(200), pin: TypedPin }).strict().optional(),
+      })
+      .strict(),
     output: z.array(Approver),
-    summary: 'Enrol a second agent with their own PIN (kept only as a hash)',
+    summary: 'Enrol a second agent with their own PIN (kept only as a hash); an enrolled approver vouches with theirs',
   },
   'nvrReset.approvers.remove': { input: z.object({ email: z.string().trim().email().max(200) }).strict(), output: z.array(Approver), summary: 'Remove an enrolled approver' },
   'nvrReset.requestCode': {

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { defineEvents, defineMethods, Empty, Id, IsoTime } from './common'
+import { defineEvents, defineMethods, Empty, Id, identifierText, IsoTime } from './common'
 
 export const TicketStatus = z.enum(['open', 'waiting', 'resolved', 'closed'])
 export type TicketStatus = z.infer<typeof TicketStatus>
@@ -10,11 +10,12 @@ export type Procedure = z.infer<typeof Procedure>
 const text = (max: number) => z.string().trim().max(max)
 
 const ticketFields = {
-  externalRef: text(64),
+  // Identifiers: no invisible or direction-changing characters (issue 13).
+  externalRef: identifierText(64),
   customerName: text(200).min(1, 'Customer name is required'),
   contact: text(200),
-  deviceSerial: text(64),
-  deviceModel: text(64),
+  deviceSerial: identifierText(64),
+  deviceModel: identifierText(64),
   procedure: Procedure,
   notes: text(20_000),
 }

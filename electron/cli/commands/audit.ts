@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { defaultDataDir } from '../../core/data-dir'
+import { existingDataKey, memoryKeyProvider, SecretBox } from '../../core/secret-box'
 import { AuditQueryRepo } from '../../../db/repos/audit-query'
 import { toAuditItem } from '../../core/handlers/audit'
 import { verifyAll } from '../../audit/integrity'
@@ -55,8 +56,12 @@ async function verify(argv: string[]): Promise<number> {
   const dir = values['data-dir'] ?? defaultDataDir()
   const trail = openTrailReadOnly(dir)
   try {
-    const r = verifyAll(trail.db, { dataDir: dir })
+    // The seals are checked with the folder's key when this user can read it (never created here).
+    const dataKey = existingDataKey(dir)
+    const key = dataKey ? new SecretBox(memoryKeyProvider(dataKey)).auditKey() : undefined
+    const r = verifyAll(trail.db, { dataDir: dir, key })
     if (trail.note) console.error(`Note: ${trail.note}`)
+    if (!key) console.error(`Note: the data folder's key is not readable here (the desktop app keeps it in the keychain, or this user may not read it): the seals of the entries and of ${HEAD_FILE} were not checked, only the hash chain, which anyone able to write the database could recompute. Verify in the console itself for the full check.`)
     if (values.json) console.log(JSON.stringify(r, null, 2))
     else if (r.ok) {
       console.log(`Audit trail OK: ${r.entries} entries verified in ${(r.ms / 1000).toFixed(2)} s.`)

@@ -35,6 +35,7 @@ export function auditHandlers(app: App): HandlerMap<M> {
       try {
         report = await verifyAllAsync(ro, {
           dataDir: app.opts.dataDir,
+          key: app.secrets.auditKey(),
           onProgress: (done, total) => app.bus.emit('task.progress', { task: 'audit.verify', label: 'Verifying the audit trail', done, total, finished: false }),
         })
       } finally {

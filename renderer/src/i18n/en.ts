@@ -168,7 +168,7 @@ export const en = {
   lock: {
     title: 'Console locked', text: 'This bench PC is shared. Enter the PIN to continue.', pin: 'PIN', unlock: 'Unlock',
     settings: 'Bench PIN lock', help: 'Optional. Locks the console after it is idle and on demand; the PIN is stored only as a hash.',
-    newPin: 'New PIN (4–12 digits)', currentPin: 'Current PIN', idle: 'Lock after idle minutes', set: 'Set PIN', clear: 'Remove PIN', lockNow: 'Lock now',
+    newPin: 'New PIN (6–12 digits)', currentPin: 'Current PIN', idle: 'Lock after idle minutes', set: 'Set PIN', clear: 'Remove PIN', lockNow: 'Lock now',
     isSet: 'A PIN is set; the console locks after {n} idle minute. | A PIN is set; the console locks after {n} idle minutes.', notSet: 'No PIN is set.',
   },
   workflow: {
@@ -235,7 +235,8 @@ export const en = {
     approval: 'Second-agent approval', approvalHelp: 'Settings require a second agent to approve each code release: the approver chooses their name and types their own PIN.', approver: 'Approving agent', approverPin: 'Approver’s PIN', chooseApprover: 'Choose the approver', noApprovers: 'Nobody is enrolled to approve. Enrol second agents in Settings → Second agents for code releases.', approve: 'Approve release', approvedBy: 'Approved by {who}',
     approvers: {
       title: 'Second agents for code releases', help: 'Colleagues who may approve an NVR code release when Settings require it. Each types their own PIN here; only a hash is kept.',
-      none: 'Nobody is enrolled yet.', name: 'Name', email: 'E-mail', pin: 'Their PIN (4–12 digits)', add: 'Enrol approver', added: '{who} can now approve code releases.',
+      none: 'Nobody is enrolled yet.', name: 'Name', email: 'E-mail', pin: 'Their PIN (6–12 digits)', add: 'Enrol approver', added: '{who} can now approve code releases.',
+      sponsor: 'Vouched for by (an enrolled approver)', sponsorPin: 'That approver’s PIN', sponsorHelp: 'A new approver is enrolled only with an approver already enrolled typing their own PIN, so that nobody can make up a second agent alone.',
       addedBy: 'enrolled by {who}', remove: 'Remove {who}', removeShort: 'Remove',
     },
     code: 'Security code', provider: { lab: 'Lab vendor service', http: 'Vendor API', manual: 'Typed from the vendor’s tool' },

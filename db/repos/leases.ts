@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto'
+import type { Database } from 'better-sqlite3'
+
+/** Tokens of the leases this process holds now (several App instances may share one process). */
+const held = new Set<string>()
+
+const alive = (pid: number): boolean => {
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    // EPERM: the process exists but belongs to another user.
+    return (e as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+export interface LeaseRow {
+  key: string
+  token: string
+  pid: number
+  purpose: string
+  acquired_at: string
+  expires_at: number
+}
+
+/**
+ * Leases in the data folder's database (migration 10): a key held by one holder at a time,
+ * across every process using the folder. Taking one is a single immediate transaction, so
+ * two processes cannot both win. A lease is free when its time ran out, its process is gone,
+ * or (same process) its holder released it without the row being removed (a crash of a test).
+ */
+export class LeasesRepo {
+  constructor(private readonly db: Database) {}
+
+  /** The token of a new lease on `key`, or null (with the current holder) when someone holds it. */
+  tryAcquireSync(key: string, purpose: string, ttlMs: number, now = Date.now()): { token: string } | { holder: LeaseRow } {
+    return this.db.transaction(() => {
+      const row = this.db.prepare('SELECT * FROM leases WHERE key = ?').get(key) as LeaseRow | undefined
+      if (row && row.expires_at > now && alive(row.pid) && (row.pid !== process.pid || held.has(row.token))) return { holder: row }
+      const token = randomBytes(16).toString('hex')
+      this.db.prepare('INSERT OR REPLACE INTO leases (key, token, pid, purpose, acquired_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)').run(key, token, process.pid, purpose, new Date(now).toISOString(), now + ttlMs)
+      held.add(token)
+      return { token }
+    }).immediate()
+  }
+
+  renewSync(key: string, token: string, ttlMs: number, now = Date.now()): boolean {
+    return this.db.prepare('UPDATE leases SET expires_at = ? WHERE key = ? AND token = ?').run(now + ttlMs, key, token).changes === 1
+  }
+
+  releaseSync(key: string, token: string): void {
+    held.delete(token)
+    if (this.db.open) this.db.prepare('DELETE FROM leases WHERE key = ? AND token = ?').run(key, token)
+  }
+}
