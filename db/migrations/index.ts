@@ -8,6 +8,8 @@ import { up as m0006 } from './0006-nvr-reset'
 import { up as m0007 } from './0007-workflow-evidence'
 import { up as m0008 } from './0008-audit-hash-unindexed'
 import { up as m0009 } from './0009-rejected-logins'
+import { up as m0018 } from './0018-ticket-identifier-search'
+import { up as m0019 } from './0019-ticket-edits'
 
 export interface Migration {
   version: number
