@@ -28,6 +28,8 @@ export const migrations: Migration[] = [
   { version: 7, name: 'workflow-evidence', up: m0007 },
   { version: 8, name: 'audit-hash-unindexed', up: m0008 },
   { version: 9, name: 'rejected-logins', up: m0009 },
+  { version: 18, name: 'ticket-identifier-search', up: m0018 },
+  { version: 19, name: 'ticket-edits', up: m0019 },
 ]
 
 // The list may be out of order when migrations land in a different order than numbered.

@@ -121,9 +121,10 @@ export class AuditRepo {
   /**
    * `onAppend` is told after each entry is written (inside its transaction, before the commit):
    * the app uses it to schedule the head file (electron/audit/head-file.ts), which reads the
-   * committed head itself later, so it must stay cheap and must not touch the database.
+   * committed head itself later, so it must stay cheap and must not touch the database. It is
+   * given the entry's seq and ticket (the app tells open ticket pages after the commit).
    */
-  constructor(private readonly db: Database, opts: { onAppend?: () => void } = {}) {
+  constructor(private readonly db: Database, opts: { onAppend?: (e: { seq: number; ticketId: number | null }) => void } = {}) {
     const onAppend = opts.onAppend
     this.insert = db.prepare(`INSERT INTO audit_log (seq, at, agent, ticket_id, device, action, inputs, outcome, detail, prev_hash, hash)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
@@ -145,7 +146,7 @@ export class AuditRepo {
       }
       const hash = entryHash(base)
       this.insert.run(base.seq, at, base.agent, base.ticketId, base.device, base.action, base.inputs, base.outcome, base.detail, base.prevHash, hash)
-      onAppend?.()
+      onAppend?.({ seq: base.seq, ticketId: base.ticketId })
       return { ...base, hash }
     }
     // Built once: better-sqlite3 transaction wrappers are costly to create per call.

@@ -104,7 +104,8 @@ export const auditMethods = defineMethods({
 })
 
 export const auditEvents = defineEvents({
-  'audit.appended': z.object({ seq: z.number().int() }),
+  /** After the commit of new entries: the last seq written for that ticket (null: no ticket). */
+  'audit.appended': z.object({ seq: z.number().int(), ticketId: z.number().int().nullable() }),
   'lock.changed': LockState,
 })
 

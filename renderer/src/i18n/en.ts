@@ -102,6 +102,7 @@ export const en = {
     filters: { ticket: 'Ticket #', device: 'Device', agent: 'Agent', action: 'Action', outcome: 'Outcome', from: 'From', to: 'To', any: 'Any', clear: 'Clear filters' },
     columns: { time: 'When', action: 'What happened', outcome: 'Result', ticket: 'Ticket', device: 'Device', agent: 'Agent', inputs: 'Details' },
     outcomes: { ok: 'Done', failed: 'Failed', refused: 'Refused', info: 'Note' },
+    editEmpty: '(empty)', editTo: 'changed to', editPersonal: 'changed (personal data: the values are shown on the ticket’s own page, not kept in the trail)',
     total: '{n} entries match', more: 'Show older entries', empty: 'No entries match these filters.',
     entry: 'Entry {n}', hash: 'Hash', prev: 'Follows',
     by: 'by {agent}', masked: '•••••• (secret, not stored)',
