@@ -10,6 +10,7 @@ import { evidenceHandlers } from './handlers/evidence'
 import { reportHandlers } from './handlers/reports'
 import { nvrResetHandlers } from './handlers/nvr-reset'
 import { workflowHandlers } from './handlers/workflows'
+import { connectionHandlers } from './handlers/connections'
 import { lockGate } from '../audit/lock'
 import type { CallContext, Handlers } from './handlers/types'
 
@@ -23,6 +24,7 @@ export function buildHandlers(app: App): Handlers {
     ...reportHandlers(app),
     ...nvrResetHandlers(app),
     ...workflowHandlers(app),
+    ...connectionHandlers(app),
   }
 }
 

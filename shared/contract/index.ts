@@ -8,6 +8,7 @@ import { evidenceEvents, evidenceMethods } from './evidence'
 import { deviceEvents, deviceMethods } from './devices'
 import { nvrResetEvents, nvrResetMethods } from './nvr-reset'
 import { workflowEvents, workflowMethods } from './workflows'
+import { connectionMethods } from './connections'
 
 export * from './common'
 export * from './system'
@@ -17,6 +18,7 @@ export * from './evidence'
 export * from './devices'
 export * from './nvr-reset'
 export * from './workflows'
+export * from './connections'
 
 export const methods = {
   ...systemMethods,
@@ -26,6 +28,7 @@ export const methods = {
   ...deviceMethods,
   ...nvrResetMethods,
   ...workflowMethods,
+  ...connectionMethods,
 }
 export const events = {
   ...systemEvents,
