@@ -49,6 +49,7 @@ export const en = {
     search: 'Search serial, MAC, model, address…',
     columns: { kind: 'Kind', serial: 'Serial', model: 'Model', ip: 'Address', firmware: 'Firmware', via: 'Found by', seen: 'Last seen', tickets: 'Tickets' },
     needsLogin: 'needs login', otherSubnet: 'other subnet', open: 'Open', addWithLogin: 'Add with login',
+    apiAccountHelp: '2N intercoms: use an HTTP API account (web interface → Services → HTTP API → Account). It is not the web admin login; that one is refused on the API.',
     kind: { intercom: '2N intercom', nvr: 'NVR', camera: 'ONVIF device', unknown: 'Unknown' },
     add: 'Add by address', address: 'IPv4 address', port: 'Port (optional)', iface: 'Interface', anyIface: 'by routing',
     user: 'User name', password: 'Password', addButton: 'Probe and add', added: 'Added {serial}.', notAdded: 'Nothing was added.',
@@ -73,6 +74,13 @@ export const en = {
       blocked: 'blocked', garbage: 'bad reply', timeout: 'timed out', reset: 'connection reset', interface: 'interface', error: 'error',
     },
     rediscover: 'Find it again', foundAt: 'Found again at {ip}.', notFoundAgain: 'Not found before the time limit: check it is powered and on this network, then scan.',
+  },
+  connections: {
+    labTitle: 'Lab bench',
+    labHelp: 'Connect this console to the lab bench running on this machine in one step: the My2N simulator, the vendor reset service and the API account of every bench device. Start the bench with “support-console lab --fixed-ports” to keep its addresses across restarts.',
+    useLab: 'Use the running lab bench', connecting: 'Connecting…', importFile: 'Import connection file…',
+    connected: 'Connected to the lab bench.', from: 'Taken from {source}.', deviceStored: 'API account stored (encrypted)',
+    test: 'Test connection', testing: 'Testing…', ok: 'Works:', problem: 'Problem:',
   },
   settings: {
     title: 'Settings',
