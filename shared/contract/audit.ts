@@ -72,7 +72,7 @@ export const VerifyReport = z.object({
   firstBreak: z.object({ seq: z.number().int(), kind: BreakKind, message: z.string() }).nullable(),
   evidence: z.object({ checked: z.number().int(), purged: z.number().int(), byReference: z.number().int(), problems: z.array(EvidenceProblem) }),
   /** Tickets, evidence, workflow runs and finished steps, device backups and reset codes checked against their creating entries. */
-  records: z.object({ checked: z.number().int(), problems: z.array(RecordProblem) }),
+  records: z.object({ checked: z.number().int(), byKind: z.record(RecordKind, z.number().int()).optional(), problems: z.array(RecordProblem) }),
   headFile: HeadFileCheck,
   ms: z.number(),
 })
