@@ -149,3 +149,18 @@ test('an agent’s day: lab bench in one step, an NVR reset and a My2N move to t
   await expect(page.getByTestId('ticket-row')).toHaveCount(1)
   await expect(page.getByTestId('ticket-row')).toContainText(MOVE_CUSTOMER)
 })
+
+test('a procedure that does not fit the device is flagged before it starts', async ({ page }) => {
+  host = await startConsole()
+  await api(host, 'system.setAgent', { name: 'Eva Dvořáková' })
+  const t = (await api(host, 'tickets.create', { customerName: 'Zofia Wójcik', deviceSerial: '21023582TYPDUZDHY31F', deviceModel: '2MN-8016', procedure: 'my2n-move' })).id as number
+  await page.goto(host.url)
+  await page.goto(`${host.origin}/#/tickets/${t}`)
+  await expect(page.getByTestId('workflow-misfit')).toContainText('21023582TYPDUZDHY31F looks like an NVR, not a 2N intercom')
+  await shot(page, 'misfit', 'workflow')
+  // Fixed in the ticket: the warning goes.
+  await api(host, 'tickets.update', { id: t, patch: { procedure: 'nvr-password-reset' } })
+  await page.reload()
+  await expect(page.getByTestId('reset-panel')).toBeVisible()
+  await expect(page.getByTestId('workflow-misfit')).toHaveCount(0)
+})

@@ -285,7 +285,11 @@ export const en = {
       configured: 'In use: {kind} at {url}.', notConfigured: 'Not configured: the My2N steps of the move workflow stop and point here until it is.', fromEnv: '(set by the environment; it overrides this form)',
     },
     earlier: { title: 'Earlier runs on this ticket ({n})', run: 'Run #{id} · {title}', started: 'started {t}', ended: 'ended {t}', lastStep: 'Last step: {step} — {outcome}', stoppedAt: 'Stopped at: {step}' },
-    abandon: 'Abandon…', abandonTitle: 'Abandon this run', abandonWhy: 'Why is the procedure stopped? (written to the audit trail)', startAgain: 'Start again', restartTitle: 'Start the procedure again?', restartBody: 'A new run of “{title}” begins at step 1. The run shown now stays listed under “Earlier runs” with its outcome; nothing of it is lost.',
+    abandon: 'Abandon…', abandonTitle: 'Abandon this run', abandonWhy: 'Why is the procedure stopped? (written to the audit trail)', misfit: {
+      'nvr-for-move': '{serial} looks like an NVR, not a 2N intercom: the My2N move is for 2N intercoms. For a forgotten NVR password, change the ticket’s procedure to “NVR password reset” (Edit).',
+      'intercom-for-reset': '{serial} looks like a 2N intercom, not an NVR: the Option 2 reset is for NVRs. To move an intercom to another My2N account, change the procedure (Edit).',
+    },
+    startAgain: 'Start again', restartTitle: 'Start the procedure again?', restartBody: 'A new run of “{title}” begins at step 1. The run shown now stays listed under “Earlier runs” with its outcome; nothing of it is lost.',
   },
   nvrReset: {
     title: 'NVR password reset (QR photo)',
