@@ -124,8 +124,13 @@ test('an agent’s day: lab bench in one step, an NVR reset and a My2N move to t
   await runStep(page, 'bench', { host: d.ip })
   await expect(entry(page, 'bench')).toContainText('Device reports the same serial')
   await expect(audit).toContainText('workflow.step.bench')
-  // The address the lab printed (no /api/v1) works as it is.
-  await runStep(page, 'my2n-check', { site: bench.my2n.siteId, certificateCode: d.my2nCode })
+  // The site comes from the account's list (one site: filled in); the address the lab
+  // printed (no /api/v1) works as it is.
+  await expect(entry(page, 'my2n-check')).toHaveAttribute('data-state', 'current', { timeout: 45_000 })
+  await expect(current(page).getByTestId('wf-my2n-sites')).toContainText(`${bench.my2n.siteId} (New site)`)
+  await expect(current(page).getByTestId('wf-input-site')).toHaveValue(bench.my2n.siteId)
+  await shot(page, 'move-site', 'wf-current')
+  await runStep(page, 'my2n-check', { certificateCode: d.my2nCode })
   await expect(entry(page, 'close-out')).toHaveAttribute('data-state', 'current', { timeout: 45_000 })
   expect(bench.my2nCloud.ownerOf(d.serial)).toBe(bench.my2n.companyId)
   await expect(audit).toContainText('workflow.step.my2n-check')

@@ -282,6 +282,7 @@ export const en = {
     my2n: {
       title: 'My2N', help: 'The account the 2N move workflow uses to add devices to a customer’s site. The key is stored encrypted and never shown again.',
       provider: 'Service', url: 'API address', key: 'API key', kind: { partner: 'My2N Partner API', lab: 'Lab simulator (127.x)' },
+      sites: 'Sites of this My2N account: {list}',
       configured: 'In use: {kind} at {url}.', notConfigured: 'Not configured: the My2N steps of the move workflow stop and point here until it is.', fromEnv: '(set by the environment; it overrides this form)',
     },
     earlier: { title: 'Earlier runs on this ticket ({n})', run: 'Run #{id} · {title}', started: 'started {t}', ended: 'ended {t}', lastStep: 'Last step: {step} — {outcome}', stoppedAt: 'Stopped at: {step}' },
