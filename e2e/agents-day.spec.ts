@@ -94,7 +94,10 @@ test('an agent’s day: lab bench in one step, an NVR reset and a My2N move to t
   await page.getByTestId('code-provider').selectOption('lab')
   await page.getByTestId('request-code').click()
   await expect(page.getByTestId('code-status')).toHaveText('ready')
-  await page.getByTestId('apply-address').fill(`${nvr.ip}:${nvr.info().httpPort}`)
+  // The bench address is known from the inventory (the lab connection stored the NVR).
+  await expect(page.getByTestId('apply-address')).toHaveValue(`${nvr.ip}:${nvr.info().httpPort}`)
+  await expect(page.getByTestId('apply-address-source')).toHaveText('from the device inventory')
+  await shot(page, 'nvr-apply', 'apply-address')
   await page.getByTestId('apply-new').fill('N3w-Passw0rd!')
   await page.getByTestId('apply-old').fill(nvr.info().credentials.password)
   await page.getByTestId('apply-run').click()

@@ -338,7 +338,7 @@ export const en = {
     reveal: 'Show code', copy: 'Copy', copied: 'Code copied.', spelled: 'Spelled', caseNote: 'Case sensitive: read it letter by letter.',
     message: 'Message to the customer', lang: { en: 'English', cs: 'Czech' }, makeMessage: 'Write message', copyMessage: 'Copy message', messageCopied: 'Message copied.',
     apply: 'Apply on the bench NVR', applyHelp: 'Lab bench only: the console enters the code once, sets the new password and checks that the new password logs in and the old one no longer does.',
-    address: 'NVR address (IP:port)', username: 'User', newPassword: 'New password', oldPassword: 'Old password (to prove it no longer works; optional)', run: 'Enter code and set password',
+    address: 'NVR address (IP:port)', addressFromInventory: 'from the device inventory', username: 'User', newPassword: 'New password', oldPassword: 'Old password (to prove it no longer works; optional)', run: 'Enter code and set password',
     applying: 'Working on the NVR…', wrongCodes: 'Wrong codes counted by the NVR: {n} of 5 (the console stops at 4)', atLimit: 'The console will not enter another code: one more wrong code would lock code entry on the NVR for 5 minutes. Confirm the code with the vendor character by character; restarting the NVR clears the counter but also the QR (then a new photo and a new code are needed).', lockedUntil: 'Code entry locked until {t}',
     verified: 'Reset verified {t}', verifyDetail: 'Check: {d}',
     settings: {
