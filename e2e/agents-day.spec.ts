@@ -171,4 +171,10 @@ test('a procedure that does not fit the device is flagged before it starts', asy
   await page.reload()
   await expect(page.getByTestId('reset-panel')).toBeVisible()
   await expect(page.getByTestId('workflow-misfit')).toHaveCount(0)
+  // The edit's entry names the one field changed, with both values.
+  const edit = page.getByTestId('ticket-audit').getByTestId('edit-diff').first()
+  await expect(edit.locator('li')).toHaveCount(1)
+  await expect(edit.getByTestId('edit-procedure').locator('del')).toHaveText('my2n-move')
+  await expect(edit.getByTestId('edit-procedure').locator('ins')).toHaveText('nvr-password-reset')
+  await shot(page, 'edit-diff', 'ticket-audit')
 })
