@@ -227,13 +227,17 @@ export class TicketsRepo {
 
     Object.assign(params, plan.params)
     const matches = { n: this.db.prepare(plan.countSql).pluck().get(plan.params) as number }
-    const cond = [statusSql, plan.cond].filter(Boolean).join(' AND ')
     if (matches.n <= 2000) {
-      const items = page(`SELECT t.* FROM tickets t WHERE ${cond} ${order}`, params)
+      // Few matches: read them by id from the match set. CROSS JOIN keeps that order: with a
+      // status filter SQLite would otherwise walk the 20,000 active tickets and probe the set.
+      const few = `(SELECT rowid AS mid FROM (${plan.sql})) AS m CROSS JOIN tickets t ON t.id = m.mid${statusSql ? ` WHERE ${statusSql}` : ''}`
+      const items = page(`SELECT t.* FROM ${few} ${order}`, params)
       const { limit: _l, offset: _o, ...cp } = params
-      const total = statusSql ? (this.db.prepare(`SELECT count(*) AS n FROM tickets t WHERE ${cond}`).get(cp) as { n: number }).n : matches.n
+      const total = statusSql ? (this.db.prepare(`SELECT count(*) AS n FROM ${few}`).get(cp) as { n: number }).n : matches.n
       return { items, total, totalExact: true }
     }
+    // Many: walk the updated_at index and test each row against the sets (built once).
+    const cond = [statusSql, plan.cond].filter(Boolean).join(' AND ')
     const items = page(`SELECT t.* FROM tickets t INDEXED BY tickets_updated WHERE ${cond} ${order}`, params)
     if (!statusSql) return { items, total: matches.n, totalExact: true }
     // Estimate: matches × share of all tickets having the wanted status.
