@@ -196,7 +196,7 @@ export class TicketsRepo {
    * Whether a word of the index starts with `fts` (one `"word"*` of ftsQuery), looked up in
    * the vocabulary (migration 18), normalised as the unicode61 tokenizer does.
    */
-  private hasWord(fts: string): boolean {
+  hasWord(fts: string): boolean {
     const w = fts.replace(/^"|"\*$/g, '').toLowerCase().normalize('NFD').replace(/\p{M}/gu, '')
     if (!w) return false
     this.st.hasWord ??= this.db.prepare("SELECT 1 FROM tickets_fts_vocab WHERE term >= ? AND term < ? || char(1114111) LIMIT 1")

@@ -56,10 +56,9 @@ const http = (body: string) =>
 const ours: number[] = []
 const anchor: number[] = []
 // The anchor: the bare id query of the same search, without HTTP, zod or reading rows.
-const hasWord = c.app.db.prepare('SELECT 1 FROM tickets_fts WHERE tickets_fts MATCH ? LIMIT 1')
 const bare = (q: string) => {
-  const plan = searchPlan(q, (w) => !!hasWord.get(w))!
-  return c.app.db.prepare(`SELECT id FROM (${plan.sql}) LIMIT 100`).all(plan.params)
+  const plan = searchPlan(q, (w) => c.app.tickets.hasWord(w))!
+  return c.app.db.prepare(`SELECT rowid FROM (${plan.sql}) LIMIT 100`).all(plan.params)
 }
 for (let round = 0; round < 20; round++) {
   for (const [i, q] of queries.entries()) {
