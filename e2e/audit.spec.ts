@@ -80,6 +80,8 @@ test('evidence is added from the ticket page, the trail shows it in plain words,
   await page.getByTestId('filter-action').selectOption('')
   await page.getByTestId('verify-trail').click()
   await expect(page.getByTestId('verify-result')).toContainText('The trail is intact')
+  // The summary says what it counted, kind by kind.
+  await expect(page.getByTestId('verify-counted')).toContainText(/^Each of these has the entry that created it: \d+ tickets?, \d+ evidence items?\. \d+ evidence files match their SHA-256/)
   await shots(page, 'audit-view')
 
   // Someone edits the database with another tool: the button names the entry.

@@ -67,6 +67,9 @@ test('scan, open a device, link, back up and confirm a factory reset by serial',
   await page.getByTestId('link-ticket-select').selectOption({ index: 1 })
   await page.getByTestId('link-ticket').click()
   await expect(page.getByTestId('device-tickets')).toContainText('Bench Customer')
+  // "Ticket for this work" is the ticket just linked.
+  const linked = await page.getByTestId('device-tickets').locator('a').first().getAttribute('href')
+  await expect(page.getByTestId('op-ticket')).toHaveValue(linked!.replace(/^.*\//, ''))
   await page.getByTestId('cred-user').fill(good.credentials.username)
   await page.getByTestId('cred-password').fill(good.credentials.password)
   await page.getByTestId('cred-save').click()

@@ -135,7 +135,6 @@ test('happy path: already added → new security code → backup → reset (new 
   await current(page).getByTestId('wf-outcome-review').click()
   await run(page, 'restore-review')
   await expectCurrent(page, 'restore')
-  await entry(page, 'restore-review').locator('summary').click()
   await expect(entry(page, 'restore-review').getByTestId('wf-diff')).toBeVisible()
   await shots(page, 'wf-restore-diff')
   await confirmRun(page, 'restore', d.serial)
@@ -331,7 +330,12 @@ test('earlier runs of the ticket stay listed, collapsed, with their outcome and 
   await page.getByTestId('workflow-abandon-confirm').click()
   await expect(page.getByTestId('workflow-status')).toHaveText('Abandoned')
   await expect(page.getByTestId('workflow-earlier')).toHaveCount(0) // the only run is the one shown
+  // Start again asks first: cancelling changes nothing.
   await page.getByTestId('workflow-restart').click()
+  await page.getByTestId('workflow-restart-cancel').click()
+  await expect(page.getByTestId('workflow-status')).toHaveText('Abandoned')
+  await page.getByTestId('workflow-restart').click()
+  await page.getByTestId('workflow-restart-confirm').click()
   await expectCurrent(page, 'serial')
   await expect(page.getByTestId('workflow-status')).toHaveText('In progress')
   const earlier = page.getByTestId('workflow-earlier')

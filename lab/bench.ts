@@ -52,6 +52,9 @@ export interface BenchOptions {
   nvrLockout?: Partial<LockoutSettings>
   intercomWebLockout?: { tries: number; blockMs: number }
   vendorRateLimit?: RateLimit
+  /** My2N simulator and vendor service ports on 127.0.0.1; default ephemeral (lab --fixed-ports). */
+  my2nPort?: number
+  vendorPort?: number
   /** Control interface port on 127.0.0.1; default ephemeral. */
   controlPort?: number
   /** Fixed control token (default derived from the seed). */
@@ -173,9 +176,9 @@ export async function startBench(opts: BenchOptions = {}): Promise<Bench> {
       }
       cleanup.push(() => Promise.all(responders.map((r) => r.stop())).then(() => {}))
     }
-    await my2n.start('127.0.0.1')
+    await my2n.start('127.0.0.1', opts.my2nPort ?? 0)
     cleanup.push(() => my2n.stop())
-    await vendor.start('127.0.0.1')
+    await vendor.start('127.0.0.1', opts.vendorPort ?? 0)
     cleanup.push(() => vendor.stop())
     opts.signal?.throwIfAborted()
   } catch (e) {

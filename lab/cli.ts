@@ -21,6 +21,14 @@ Options:
   --no-discovery       do not answer WS-Discovery probes
   --netns              each device in its own network namespace (Linux, root; max 32 devices)
   --control-port N     port of the control interface on 127.0.0.1 (default free port)
+  --fixed-ports        the same addresses at every start: My2N on 127.0.0.1:18281, the
+                       vendor service on :18282, the control interface on :18280; with
+                       --seed S the keys and passwords stay the same too
+  --connection-file F  where to write the bench's connection for the console (default:
+                       $SUPPORT_CONSOLE_LAB_FILE, else support-console-lab-UID.json in
+                       $XDG_RUNTIME_DIR or the temporary folder); Settings → "Use the running
+                       lab bench" reads it. Mode 0600, removed when the bench stops
+  --no-connection-file do not write it
   --json               print the bench as JSON instead of a table
   -h, --help           show this help
 
@@ -28,6 +36,9 @@ Ctrl-C, SIGTERM or SIGHUP stops the bench and removes everything it set up (exit
 during start-up it aborts the start, cleans up and exits with 128 + the signal number.
 
 See lab/README.md for the devices, endpoints and scenarios.`
+
+/** lab --fixed-ports: addresses that survive a restart, so nothing in Settings goes stale. */
+export const FIXED_PORTS = { control: 18280, my2n: 18281, vendor: 18282 } as const
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const
 const SIGNAL_NUMBERS: Record<(typeof SIGNALS)[number], number> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 }
@@ -88,6 +99,7 @@ export const labCommand: Command = {
     const { values } = parse(argv, {
       intercoms: { type: 'string' }, nvrs: { type: 'string' }, seed: { type: 'string' },
       'host-base': { type: 'string' }, 'first-host': { type: 'string' }, 'control-port': { type: 'string' },
+      'fixed-ports': { type: 'boolean' }, 'connection-file': { type: 'string' }, 'no-connection-file': { type: 'boolean' },
       'ephemeral-ports': { type: 'boolean' }, 'no-discovery': { type: 'boolean' }, netns: { type: 'boolean' }, json: { type: 'boolean' },
     })
     const hostBase = values['host-base']
@@ -101,7 +113,8 @@ export const labCommand: Command = {
       nvrs: intOption(values.nvrs, 'nvrs', 0, 100) ?? 2,
       seed: values.seed, hostBase, firstHost: intOption(values['first-host'], 'first-host', 2, 250),
       portMode: values['ephemeral-ports'] ? ('ephemeral' as const) : ('standard' as const), netns: values.netns, discovery: !values['no-discovery'],
-      controlPort: intOption(values['control-port'], 'control-port', 1, 65535),
+      controlPort: intOption(values['control-port'], 'control-port', 1, 65535) ?? (values['fixed-ports'] ? FIXED_PORTS.control : undefined),
+      ...(values['fixed-ports'] ? { my2nPort: FIXED_PORTS.my2n, vendorPort: FIXED_PORTS.vendor } : {}),
     }
     // Signal handlers go in before anything is set up: a --netns start takes seconds, and a
     // Ctrl-C then must abort it and remove the namespaces, not kill the process where it stands.
@@ -132,12 +145,26 @@ export const labCommand: Command = {
         return 1
       }
       for (const line of describeFallbacks(bench.portFallbacks)) console.error(line)
-      console.log(values.json ? JSON.stringify(benchJson(bench), null, 2) : renderTable(bench))
+      let removeFile = () => {}
+      let filePath = ''
+      if (!values['no-connection-file']) {
+        const [{ defaultLabConnectionPath }, { labConnection, writeConnectionFile }] = await Promise.all([import('../electron/lab-connection/file'), import('./connection-file')])
+        filePath = values['connection-file'] ?? defaultLabConnectionPath()
+        try {
+          removeFile = writeConnectionFile(filePath, labConnection(bench))
+        } catch (e) {
+          console.error(`Note: could not write the connection file ${filePath} (${(e as Error).message}); connect the console by hand.`)
+          filePath = ''
+        }
+      }
+      console.log(values.json ? JSON.stringify({ ...benchJson(bench), connectionFile: filePath || null }, null, 2) : renderTable(bench))
+      if (!values.json && filePath) console.log(`Connection file:    ${filePath}   (console: Settings → Use the running lab bench)`)
       if (!values.json) console.log('\nRunning. Press Ctrl-C to stop.')
       await new Promise<void>((resolve) => {
         wake = resolve
         if (got) resolve()
       })
+      removeFile()
       await bench.stop()
       return 0
     } finally {

@@ -11,6 +11,8 @@ import { up as m0009 } from './0009-rejected-logins'
 import { up as m0010 } from './0010-leases-attempts'
 import { up as m0011 } from './0011-audit-seal'
 import { up as m0013 } from './0013-helpdesk'
+import { up as m0018 } from './0018-ticket-identifier-search'
+import { up as m0019 } from './0019-ticket-edits'
 
 export interface Migration {
   version: number
@@ -32,6 +34,8 @@ export const migrations: Migration[] = [
   { version: 10, name: 'leases-attempts', up: m0010 },
   { version: 11, name: 'audit-seal', up: m0011 },
   { version: 13, name: 'helpdesk', up: m0013 },
+  { version: 18, name: 'ticket-identifier-search', up: m0018 },
+  { version: 19, name: 'ticket-edits', up: m0019 },
 ]
 
 // The list may be out of order when migrations land in a different order than numbered.

@@ -121,9 +121,10 @@ export class AuditRepo {
   /**
    * `onAppend` is told after each entry is written (inside its transaction, before the commit):
    * the app uses it to schedule the head file (electron/audit/head-file.ts), which reads the
-   * committed head itself later, so it must stay cheap and must not touch the database.
+   * committed head itself later, so it must stay cheap and must not touch the database. It is
+   * given the entry's seq and ticket (the app tells open ticket pages after the commit).
    */
-  constructor(private readonly db: Database, opts: { onAppend?: () => void; seal?: (hash: string) => string } = {}) {
+  constructor(private readonly db: Database, opts: { onAppend?: (e: { seq: number; ticketId: number | null }) => void; seal?: (hash: string) => string } = {}) {
     const onAppend = opts.onAppend
     // The seal (migration 11): HMAC of the entry's hash under the data folder's audit key.
     const sealed = !!db.prepare("SELECT 1 FROM pragma_table_info('audit_log') WHERE name = 'mac'").get()
@@ -153,7 +154,7 @@ export class AuditRepo {
       const cols = [base.seq, at, base.agent, base.ticketId, base.device, base.action, base.inputs, base.outcome, base.detail, base.prevHash, hash]
       if (sealed) cols.push(seal ? seal(hash) : null)
       this.insert.run(...cols)
-      onAppend?.()
+      onAppend?.({ seq: base.seq, ticketId: base.ticketId })
       return { ...base, hash }
     }
     // Built once: better-sqlite3 transaction wrappers are costly to create per call.

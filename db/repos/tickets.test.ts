@@ -29,6 +29,53 @@ describe('tickets repository', () => {
     expect(await search('gate rossi')).toEqual([])
   })
 
+  it('finds any piece of three or more characters of a serial, MAC, helpdesk ID, phone or e-mail', async () => {
+    await repo.create({ ...base, customerName: 'Petr Dvořák', externalRef: 'ZD-77120', contact: '+420 603 987 654, petr.dvorak@example.cz', deviceSerial: '54-0559-5383' }, '2026-01-04T10:00:00.000Z')
+    await repo.create({ ...base, customerName: 'Hikvision owner', deviceSerial: 'DS-7608NI-K2BHEKX0415' }, '2026-01-05T10:00:00.000Z')
+    expect(await search('5383')).toEqual(['Petr Dvořák'])
+    expect(await search('0559-5383')).toEqual(['Petr Dvořák'])
+    expect(await search('05595383')).toEqual(['Petr Dvořák'])
+    expect(await search('BHEKX')).toEqual(['Hikvision owner'])
+    expect(await search('bhekx')).toEqual(['Hikvision owner'])
+    expect(await search('7712')).toEqual(['Petr Dvořák'])
+    expect(await search('987 654')).toEqual(['Petr Dvořák'])
+    expect(await search('603987')).toEqual(['Petr Dvořák'])
+    expect(await search('example.cz')).toEqual(['Petr Dvořák'])
+    // Every word must still match: a piece of the serial and a name together.
+    expect(await search('5383 dvorak')).toEqual(['Petr Dvořák'])
+    expect(await search('5383 rossi')).toEqual([])
+    // Two characters are too few for a substring: only word prefixes count there.
+    expect(await search('83')).toEqual([])
+    // A piece never spans two values (serial end + e-mail start).
+    expect(await search('5383petr')).toEqual([])
+    // Edits move the index along.
+    const [t] = (await repo.list({ search: '5383', status: 'all', limit: 1, offset: 0 })).items
+    await repo.update(t.id, { deviceSerial: '54-1111-2222' })
+    expect(await search('5383')).toEqual([])
+    expect(await search('1111-22')).toEqual(['Petr Dvořák'])
+  })
+
+  it('finds a ticket by a piece of the MAC or serial of its NVR reset case or of a linked device', async () => {
+    const db = dbAt()
+    const r = new TicketsRepo(db)
+    const t = r.createSync({ ...base, customerName: 'Case owner' })
+    const other = r.createSync({ ...base, customerName: 'Device owner' })
+    const now = '2026-02-01T00:00:00.000Z'
+    db.prepare('INSERT INTO nvr_reset_cases (ticket_id, serial, mac, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(t.id, '2MN8016AB1234', 'A4:14:37:9C:0D:EF', now, now)
+    const s = async (q: string) => (await r.list({ search: q, status: 'all', limit: 10, offset: 0 })).items.map((x) => x.customerName)
+    expect(await s('9c:0d:ef')).toEqual(['Case owner'])
+    expect(await s('9C0DEF')).toEqual(['Case owner'])
+    expect(await s('AB123')).toEqual(['Case owner'])
+    const dev = db.prepare("INSERT INTO devices (serial, mac, first_seen, last_seen) VALUES ('54-9988-7766', '7C:1E:B3:00:11:22', ?, ?) RETURNING id").pluck().get(now, now)
+    db.prepare('INSERT INTO device_tickets (device_id, ticket_id, linked_at) VALUES (?, ?, ?)').run(dev, other.id, now)
+    expect(await s('9988')).toEqual(['Device owner'])
+    db.prepare("UPDATE devices SET mac = '7C:1E:B3:44:55:66' WHERE id = ?").run(dev)
+    expect(await s('445566')).toEqual(['Device owner'])
+    expect(await s('001122')).toEqual([])
+    db.prepare('DELETE FROM device_tickets WHERE device_id = ?').run(dev)
+    expect(await s('9988')).toEqual([])
+  })
+
   it('never turns FTS syntax typed by an agent into a query error', async () => {
     for (const s of ['"', 'a*', 'NOT', 'AND OR', '(', 'x:y', '^', '{}', '""""', 'NEAR(a b)']) {
       await expect(repo.list({ search: s, status: 'all', limit: 5, offset: 0 })).resolves.toBeDefined()

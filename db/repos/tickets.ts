@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3'
 import { AppError } from '../../shared/contract/common'
-import type { Ticket, TicketStatus } from '../../shared/contract/tickets'
+import type { Ticket, TicketEdit, TicketField, TicketStatus } from '../../shared/contract/tickets'
 
 interface Row {
   id: number
@@ -57,8 +57,69 @@ export function ftsQuery(input: string): string {
   return words.map((w) => `"${w}"*`).join(' ')
 }
 
+/** What the identifier index stores of a value: no separators (see migration 18). */
+export const compactIdentifier = (s: string): string => s.replace(/[-:. +()/]/g, '')
+
+/**
+ * The search, word by word: each word matches as a word prefix (names, notes, any field),
+ * or, from three characters on, as a substring of an identifier (serial, MAC, helpdesk ID,
+ * phone, e-mail), so "5383", "0559-5383" and "BHEKX" find their ticket. Every word must
+ * match. A word of letters only is looked up as a piece of an identifier only when no word
+ * starts with it ("bhekx", not "novak"): unioning the 30,000 "novak"s with their substring
+ * matches would cost more than the 30 ms a search may take, and names are words anyway.
+ * `hasWord` answers whether any word starts with a (cleaned) word. Returns one SQL select of
+ * matching ticket ids and its parameters, or null when nothing searchable was typed.
+ */
+export interface SearchPlan {
+  /** A select of the matching ticket ids. */
+  sql: string
+  /** The same as a condition on `t.id` (cheap per row: each IN set is built once). */
+  cond: string
+  /** How many tickets match, counted without building the union where it can be avoided. */
+  countSql: string
+  params: Record<string, string>
+}
+
+export function searchPlan(input: string, hasWord: (fts: string) => boolean = () => false): SearchPlan | null {
+  const params: Record<string, string> = {}
+  const plain: string[] = []
+  const parts: { word?: string; ids?: string }[] = []
+  const wordSet = (name: string) => `SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH @${name}`
+  // Split on what the agent typed, not on the FTS-cleaned text: "9c:0d:ef" is one piece of a
+  // MAC here, while the word index sees three words in it.
+  for (const [i, raw] of input.split(/\s+/).filter(Boolean).slice(0, 12).entries()) {
+    const words = ftsQuery(raw)
+    // eslint-disable-next-line no-control-regex -- quotes and control characters would end the FTS5 string early
+    const sub = compactIdentifier(raw.replace(/["\u0000-\u001f\u007f]/g, ''))
+    const piece = [...sub].length >= 3 && (!/^\p{L}+$/u.test(raw) || !hasWord(words))
+    if (!piece) {
+      if (words) plain.push(words)
+      continue
+    }
+    params[`g${i}`] = `"${sub}"`
+    const ids = `SELECT rowid FROM ticket_ids_fts WHERE ticket_ids_fts MATCH @g${i}`
+    if (words) params[`w${i}`] = words
+    parts.push(words ? { word: wordSet(`w${i}`), ids } : { ids })
+  }
+  if (plain.length) {
+    params.w = plain.join(' ')
+    parts.unshift({ word: wordSet('w') })
+  }
+  if (!parts.length) return null
+  const asSet = (p: { word?: string; ids?: string }) => (p.word && p.ids ? `SELECT rowid FROM (${p.word} UNION ${p.ids})` : (p.word ?? p.ids)!)
+  const asCond = (p: { word?: string; ids?: string }) => (p.word && p.ids ? `(t.id IN (${p.word}) OR t.id IN (${p.ids}))` : `t.id IN (${(p.word ?? p.ids)!})`)
+  const sql = parts.map(asSet).join(' INTERSECT ')
+  const one = parts.length === 1 ? parts[0] : null
+  // One word (the usual search): the word matches plus the identifier matches not among them,
+  // so 30,000 "my2n" matches are counted by FTS5 alone, not deduplicated against a handful.
+  const countSql = !one ? `SELECT count(*) FROM (${sql})`
+    : one.word && one.ids ? `SELECT (SELECT count(*) FROM (${one.word})) + (SELECT count(*) FROM (${one.ids}) WHERE rowid NOT IN (${one.word}))`
+      : `SELECT count(*) FROM (${(one.word ?? one.ids)!})`
+  return { sql, cond: parts.map(asCond).join(' AND '), countSql, params }
+}
+
 export class TicketsRepo {
-  private readonly st: Record<string, Statement> & { ftsCount?: Statement }
+  private readonly st: Record<string, Statement> & { hasWord?: Statement; editIns?: Statement }
   private countCache: Record<TicketStatus, number> | null = null
   constructor(private readonly db: Database) {
     this.st = {
@@ -102,6 +163,25 @@ export class TicketsRepo {
     return toTicket(r)
   }
 
+  /** The fields of `patch` whose value differs from the ticket's, with both values. */
+  changesSync(id: number, patch: Partial<NewTicket>): { field: TicketField; from: string; to: string }[] {
+    const t = this.getSync(id)
+    return (Object.keys(columns) as TicketField[])
+      .filter((k) => patch[k] !== undefined && patch[k] !== t[k])
+      .map((k) => ({ field: k, from: t[k], to: patch[k] as string }))
+  }
+
+  /** Keeps the values an edit changed beside its audit entry (migration 19). */
+  recordEditsSync(id: number, auditSeq: number, at: string, changes: { field: TicketField; from: string; to: string }[]): void {
+    const ins = (this.st.editIns ??= this.db.prepare('INSERT INTO ticket_edits (ticket_id, audit_seq, at, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)'))
+    for (const c of changes) ins.run(id, auditSeq, at, c.field, c.from, c.to)
+  }
+
+  async edits(id: number, limit = 500): Promise<TicketEdit[]> {
+    const rows = this.db.prepare('SELECT audit_seq, at, field, old_value, new_value FROM ticket_edits WHERE ticket_id = ? ORDER BY audit_seq DESC, id LIMIT ?').all(id, limit) as { audit_seq: number; at: string; field: TicketField; old_value: string; new_value: string }[]
+    return rows.map((r) => ({ auditSeq: r.audit_seq, at: r.at, field: r.field, from: r.old_value, to: r.new_value }))
+  }
+
   async setStatus(id: number, status: TicketStatus, now?: string): Promise<Ticket> {
     return this.setStatusSync(id, status, now)
   }
@@ -110,6 +190,17 @@ export class TicketsRepo {
     const r = this.st.setStatus.get(status, now, id) as Row | undefined
     if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`)
     return toTicket(r)
+  }
+
+  /**
+   * Whether a word of the index starts with `fts` (one `"word"*` of ftsQuery), looked up in
+   * the vocabulary (migration 18), normalised as the unicode61 tokenizer does.
+   */
+  hasWord(fts: string): boolean {
+    const w = fts.replace(/^"|"\*$/g, '').toLowerCase().normalize('NFD').replace(/\p{M}/gu, '')
+    if (!w) return false
+    this.st.hasWord ??= this.db.prepare("SELECT 1 FROM tickets_fts_vocab WHERE term >= ? AND term < ? || char(1114111) LIMIT 1")
+    return !!this.st.hasWord.get(w, w)
   }
 
   /**
@@ -122,11 +213,11 @@ export class TicketsRepo {
     const params: Record<string, unknown> = { limit: q.limit, offset: q.offset }
     const statusSql = q.status === 'active' ? `t.status IN ('open', 'waiting')` : q.status === 'all' ? '' : 't.status = @status'
     if (q.status !== 'active' && q.status !== 'all') params.status = q.status
-    const match = ftsQuery(q.search)
+    const plan = searchPlan(q.search, (w) => this.hasWord(w))
     const page = (sql: string, p: Record<string, unknown>) => (this.db.prepare(sql).all(p) as Row[]).map(toTicket)
     const order = 'ORDER BY t.updated_at DESC, t.id DESC LIMIT @limit OFFSET @offset'
 
-    if (!match) {
+    if (!plan) {
       const w = statusSql ? `WHERE ${statusSql}` : ''
       const items = page(`SELECT t.* FROM tickets t INDEXED BY tickets_updated ${w} ${order}`, params)
       const { limit: _l, offset: _o, ...cp } = params
@@ -134,15 +225,19 @@ export class TicketsRepo {
       return { items, total, totalExact: true }
     }
 
-    params.match = match
-    const matches = (this.st.ftsCount ??= this.db.prepare('SELECT count(*) AS n FROM tickets_fts WHERE tickets_fts MATCH ?')).get(match) as { n: number }
-    const cond = [statusSql, 't.id IN (SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH @match)'].filter(Boolean).join(' AND ')
+    Object.assign(params, plan.params)
+    const matches = { n: this.db.prepare(plan.countSql).pluck().get(plan.params) as number }
     if (matches.n <= 2000) {
-      const items = page(`SELECT t.* FROM tickets t WHERE ${cond} ${order}`, params)
+      // Few matches: read them by id from the match set. CROSS JOIN keeps that order: with a
+      // status filter SQLite would otherwise walk the 20,000 active tickets and probe the set.
+      const few = `(SELECT rowid AS mid FROM (${plan.sql})) AS m CROSS JOIN tickets t ON t.id = m.mid${statusSql ? ` WHERE ${statusSql}` : ''}`
+      const items = page(`SELECT t.* FROM ${few} ${order}`, params)
       const { limit: _l, offset: _o, ...cp } = params
-      const total = statusSql ? (this.db.prepare(`SELECT count(*) AS n FROM tickets t WHERE ${cond}`).get(cp) as { n: number }).n : matches.n
+      const total = statusSql ? (this.db.prepare(`SELECT count(*) AS n FROM ${few}`).get(cp) as { n: number }).n : matches.n
       return { items, total, totalExact: true }
     }
+    // Many: walk the updated_at index and test each row against the sets (built once).
+    const cond = [statusSql, plan.cond].filter(Boolean).join(' AND ')
     const items = page(`SELECT t.* FROM tickets t INDEXED BY tickets_updated WHERE ${cond} ${order}`, params)
     if (!statusSql) return { items, total: matches.n, totalExact: true }
     // Estimate: matches × share of all tickets having the wanted status.

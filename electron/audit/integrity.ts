@@ -113,7 +113,7 @@ function conclude(db: Database, chain: ChainReport, evidence: VerifyReport['evid
     head: chain.head,
     firstBreak,
     evidence,
-    records: { checked: records.checked, problems: records.problems },
+    records: { checked: records.checked, byKind: records.byKind, problems: records.problems },
     headFile,
     ms: Math.round(performance.now() - t0),
   }

@@ -16,9 +16,12 @@ import type { Database } from 'better-sqlite3'
 import type { VerifyReport } from '../../shared/contract/audit'
 
 type Problem = VerifyReport['records']['problems'][number]
+type RecordKind = Problem['kind']
 
 export interface RecordsReport {
   checked: number
+  /** How many of each kind were checked: the summary says what it counted. */
+  byKind: Record<RecordKind, number>
   problems: Problem[]
   /** The highest seq a missing entry is known to have had (evidence names it), if above the trail's end. */
   knownMissingUpTo: number | null
@@ -35,12 +38,12 @@ export function checkRecords(db: Database): RecordsReport {
 
 function walk(db: Database): RecordsReport {
   const problems: Problem[] = []
-  let checked = 0
+  const byKind: Record<RecordKind, number> = { ticket: 0, evidence: 0, 'workflow-run': 0, 'workflow-step': 0, 'device-backup': 0, 'reset-code': 0 }
   let knownMissingUpTo: number | null = null
   const count = (sql: string) => db.prepare(sql).pluck().get() as number
 
   // Tickets: 'ticket.create' with the ticket's id (tickets.create handler, app.record).
-  checked += count('SELECT count(*) FROM tickets')
+  byKind.ticket += count('SELECT count(*) FROM tickets')
   for (const id of db.prepare(`SELECT t.id FROM tickets t
       WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.ticket_id = t.id AND a.action = 'ticket.create')
       ORDER BY t.id LIMIT ${LIMIT}`).pluck().all() as number[]) {
@@ -49,7 +52,7 @@ function walk(db: Database): RecordsReport {
 
   // Evidence: each row names the entry written with it (audit_seq); a wrong entry is verifyEvidence's to report.
   if (hasTable(db, 'evidence')) {
-    checked += count('SELECT count(*) FROM evidence')
+    byKind.evidence += count('SELECT count(*) FROM evidence')
     const missing = db.prepare(`SELECT e.id, e.audit_seq FROM evidence e
         WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.seq = e.audit_seq) ORDER BY e.id`).raw(true).all() as [number, number][]
     for (const [id, seq] of missing.slice(0, LIMIT)) problems.push({ kind: 'evidence', id, message: `Evidence #${id} exists but entry ${seq}, which recorded its addition (evidence.add), is missing.` })
@@ -58,7 +61,7 @@ function walk(db: Database): RecordsReport {
 
   if (hasTable(db, 'workflow_runs')) {
     // Runs: one 'workflow.start' per run of the ticket. The runs past the count are the ones without.
-    checked += count('SELECT count(*) FROM workflow_runs')
+    byKind['workflow-run'] += count('SELECT count(*) FROM workflow_runs')
     const short = db.prepare(`WITH runs AS (SELECT ticket_id, count(*) AS n FROM workflow_runs GROUP BY ticket_id),
         starts AS (SELECT ticket_id, count(*) AS n FROM audit_log WHERE action = 'workflow.start' GROUP BY ticket_id)
       SELECT runs.ticket_id, coalesce(starts.n, 0) FROM runs LEFT JOIN starts USING (ticket_id) WHERE runs.n > coalesce(starts.n, 0) ORDER BY runs.ticket_id`).raw(true).all() as [number, number][]
@@ -73,7 +76,7 @@ function walk(db: Database): RecordsReport {
     // Step visits that ended (done, skipped, failed): each with its 'workflow.step.<id>' entry, in the
     // same transaction as the visit's end. Other entries of the step (refusals, re-checks) only add to
     // the count, so this never flags an intact folder; the newest visits are named.
-    checked += count("SELECT count(*) FROM workflow_steps WHERE state IN ('done', 'skipped', 'failed')")
+    byKind['workflow-step'] += count("SELECT count(*) FROM workflow_steps WHERE state IN ('done', 'skipped', 'failed')")
     const shortSteps = db.prepare(`WITH ended AS (
           SELECT r.ticket_id, 'workflow.step.' || s.step_id AS action, count(*) AS n FROM workflow_steps s JOIN workflow_runs r ON r.id = s.run_id
           WHERE s.state IN ('done', 'skipped', 'failed') GROUP BY 1, 2),
@@ -93,7 +96,7 @@ function walk(db: Database): RecordsReport {
 
   // Device backups: one 'devices.backup' ok entry per backup of the ticket (stored with it, device-ops).
   if (hasTable(db, 'device_backups')) {
-    checked += count('SELECT count(*) FROM device_backups')
+    byKind['device-backup'] += count('SELECT count(*) FROM device_backups')
     const short = db.prepare(`WITH backups AS (SELECT ticket_id, count(*) AS n FROM device_backups GROUP BY ticket_id),
         logged AS (SELECT ticket_id, count(*) AS n FROM audit_log WHERE action = 'devices.backup' AND outcome = 'ok' GROUP BY ticket_id)
       SELECT backups.ticket_id, coalesce(logged.n, 0) FROM backups LEFT JOIN logged ON logged.ticket_id IS backups.ticket_id
@@ -129,7 +132,7 @@ function walk(db: Database): RecordsReport {
 
   // NVR reset codes: 'nvrReset.code.issued' names the code's id (electron/nvr-reset/case.ts, app.record).
   if (hasTable(db, 'nvr_reset_codes')) {
-    checked += count('SELECT count(*) FROM nvr_reset_codes')
+    byKind['reset-code'] += count('SELECT count(*) FROM nvr_reset_codes')
     for (const [id, ticketId] of db.prepare(`SELECT c.id, c.ticket_id FROM nvr_reset_codes c
         WHERE NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.ticket_id = c.ticket_id AND a.action = 'nvrReset.code.issued' AND json_extract(a.inputs, '$.codeId') = c.id)
         ORDER BY c.id LIMIT ${LIMIT}`).raw(true).all() as [number, number][]) {
@@ -137,5 +140,6 @@ function walk(db: Database): RecordsReport {
     }
   }
 
-  return { checked, problems, knownMissingUpTo }
+  const checked = Object.values(byKind).reduce((a, b) => a + b, 0)
+  return { checked, byKind, problems, knownMissingUpTo }
 }

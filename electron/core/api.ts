@@ -12,6 +12,7 @@ import { reportHandlers } from './handlers/reports'
 import { nvrResetHandlers } from './handlers/nvr-reset'
 import { workflowHandlers } from './handlers/workflows'
 import { helpdeskHandlers } from './handlers/helpdesk'
+import { connectionHandlers } from './handlers/connections'
 import { lockGate } from '../audit/lock'
 import type { CallContext, Handlers } from './handlers/types'
 
@@ -26,6 +27,7 @@ export function buildHandlers(app: App): Handlers {
     ...nvrResetHandlers(app),
     ...workflowHandlers(app),
     ...helpdeskHandlers(app),
+    ...connectionHandlers(app),
   }
 }
 

@@ -60,7 +60,12 @@ export class App {
     // cannot have the key (the command line on the desktop app's folder) appends are refused
     // with the key provider's own explanation rather than written unsealed.
     this.auditHead = new HeadFileWriter(this.db, opts.dataDir, 250, (h) => headSealOf(this.secrets.auditKey(), h))
-    this.auditLog = new AuditRepo(this.db, { onAppend: () => this.auditHead.touched(), seal: (hash) => sealOf(this.secrets.auditKey(), hash) })
+    this.auditLog = new AuditRepo(this.db, {
+      onAppend: (e) => {
+        this.auditHead.touched()
+        this.announce(e)
+      },
+      seal: (hash) => sealOf(this.secrets.auditKey(), hash) })
     this.startTrail()
   }
 
@@ -143,6 +148,24 @@ export class App {
       for (const e of Array.isArray(entries) ? entries : [entries]) this.auditLog.appendSync({ ...e, agent })
       return result
     }).immediate()
+  }
+
+  private pendingAnnounce = new Map<number | null, number>()
+  /**
+   * Tells the UI about new audit entries, one event per ticket per turn of the event loop,
+   * after the transaction that wrote them: an open ticket page reloads its audit card live,
+   * whichever service wrote the entry (a workflow step, an evidence item, a status change).
+   * An entry rolled back with its change is announced too; the reload then finds nothing new.
+   */
+  private announce(e: { seq: number; ticketId: number | null }): void {
+    const first = this.pendingAnnounce.size === 0
+    this.pendingAnnounce.set(e.ticketId, e.seq)
+    if (!first) return
+    setImmediate(() => {
+      const all = [...this.pendingAnnounce]
+      this.pendingAnnounce.clear()
+      for (const [ticketId, seq] of all) this.bus.emit('audit.appended', { seq, ticketId })
+    })
   }
 
   /** Runs `fn` when the app closes (worker pools, simulators, sockets). */

@@ -64,6 +64,9 @@ describe('2N client', () => {
     await expect(bad.status()).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
     // The same client never sends the rejected password again.
     await expect(bad.status()).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining('rejected') })
+    // The web admin's login on the API: the error names the likely cause (API accounts are separate).
+    const web = new TwoNClient(ep(d.ip), d.info().web!)
+    await expect(web.status()).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining('HTTP API has its own accounts (web interface → Services → HTTP API → Account), separate from the web admin login: if this is the web admin’s login (e.g. admin), that is the likely cause.') })
   })
 
   it('field quirk: a login page instead of the configuration is handled without a second attempt', async () => {

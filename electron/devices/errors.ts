@@ -26,8 +26,12 @@ export function fromHttpError(e: unknown, what: string): AppError {
   }
 }
 
-export const credentialsRejected = (what: string) =>
-  new AppError('UNAUTHORIZED', `${what}: the device rejected the user name or password.`, {
+/** Said with every rejection on a 2N intercom's HTTP API: the most common mix-up there. */
+export const TWO_N_API_ACCOUNTS =
+  'A 2N intercom’s HTTP API has its own accounts (web interface → Services → HTTP API → Account), separate from the web admin login: if this is the web admin’s login (e.g. admin), that is the likely cause.'
+
+export const credentialsRejected = (what: string, note = '') =>
+  new AppError('UNAUTHORIZED', `${what}: the device rejected the user name or password.${note ? ` ${note}` : ''}`, {
     key: 'devices.rejected',
     hint: 'The console remembers this rejection and will not send the same password to this device again (neither here nor from the command line), so its retries cannot lock the account. Check the password and enter the correct one for this device.',
   })

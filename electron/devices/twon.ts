@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { AppError } from '../../shared/contract/common'
 import { basicHeader, DigestSession, parseChallenges, pickChallenge, type Challenge } from './auth'
-import { credentialsRejected, fromHttpError, lockoutSignalled } from './errors'
+import { credentialsRejected, fromHttpError, lockoutSignalled, TWO_N_API_ACCOUNTS } from './errors'
 import { deviceRequest, headerValues, type DeviceReply, type PinPolicy } from './http'
 import { at, deviceText, parseXml } from './xml'
 
@@ -146,7 +146,7 @@ export class TwoNClient {
 
   /** One authenticated API call, following the lockout discipline above. */
   async request(method: string, uri: string, what: string, o: { body?: Buffer | string; headers?: Record<string, string>; maxBytes?: number; timeoutMs?: number } = {}): Promise<DeviceReply> {
-    if (this.rejected) throw credentialsRejected(what)
+    if (this.rejected) throw credentialsRejected(what, TWO_N_API_ACCOUNTS)
     let { r, sentAuth } = await this.send(method, uri, o, what)
     let staleRetried = false
     let schemeSwitched = false
@@ -165,7 +165,7 @@ export class TwoNClient {
           // The credential was sent and not accepted: the same discipline as a 401.
           this.rejected = true
           this.onRejected?.()
-          throw credentialsRejected(`${what} (the device answered with its login page)`)
+          throw credentialsRejected(`${what} (the device answered with its login page)`, TWO_N_API_ACCOUNTS)
         }
         if (challengeProbed) return r
         // Learn the scheme from the system service, without credentials, then send them once.
@@ -183,7 +183,7 @@ export class TwoNClient {
       }
       const challenges = parseChallenges(headerValues(r.headers, 'www-authenticate'))
       const pick = pickChallenge(challenges)
-      if (!this.creds) throw new AppError('UNAUTHORIZED', `${what}: the device needs a login for this.`, { hint: 'Enter the device API user name and password in the device page.' })
+      if (!this.creds) throw new AppError('UNAUTHORIZED', `${what}: the device needs a login for this.`, { hint: 'Enter an HTTP API account of the device in the device page (2N: web interface → Services → HTTP API → Account; not the web admin login).' })
       if (!pick) throw new AppError('DEVICE', `${what}: the device asked for a login with a method the console does not support.`)
       if (!sentAuth) {
         this.auth = toAuth(pick)
@@ -198,7 +198,7 @@ export class TwoNClient {
       } else {
         this.rejected = true
         this.onRejected?.()
-        throw credentialsRejected(what)
+        throw credentialsRejected(what, TWO_N_API_ACCOUNTS)
       }
       ;({ r, sentAuth } = await this.send(method, uri, o, what))
     }

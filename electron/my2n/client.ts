@@ -20,9 +20,36 @@ export interface My2nClient {
    * My2N cannot say (unreachable, or a reply the console does not understand).
    */
   inSite(req: { serial: string; site: string }, signal?: AbortSignal): Promise<boolean | null>
+  /**
+   * Asks My2N who this key belongs to and which sites it has: the "Test connection" of
+   * Settings and the site list of the move. Throws an AppError that says exactly what is
+   * wrong (no answer, not My2N at that address, key refused).
+   */
+  account(signal?: AbortSignal): Promise<My2nAccount>
 }
 
-/** `url` is the API base: the lab simulator's `<url>/api/v1`, or the Partner API's `https://my2n.com/middleware/api/partner/v1`. */
+export interface My2nAccount { company: string; sites: { id: string; name: string }[] }
+
+/**
+ * The API base for an address as an agent types or copies it. The lab prints its server's
+ * root (http://127.0.0.1:PORT), whose API lives under /api/v1; the Partner API's documented
+ * base is https://my2n.com/middleware/api/partner/v1. A root address gets that path; any
+ * other path is taken as given (a proxy, a test server), and a wrong one is named by
+ * `account()` and by a failed add.
+ */
+export function apiBase(kind: 'lab' | 'partner', url: string): string {
+  const base = url.trim().replace(/\/+$/, '')
+  let path: string
+  try {
+    path = new URL(base).pathname
+  } catch {
+    return base
+  }
+  if (path !== '/' && path !== '') return base
+  return `${base}${kind === 'lab' ? '/api/v1' : '/middleware/api/partner/v1'}`
+}
+
+/** `url` as typed: the lab simulator's address (with or without /api/v1), or the Partner API's base; see apiBase. */
 export interface My2nProviderConfig { kind: 'lab' | 'partner'; url: string; apiKey: string }
 
 async function post(url: string, body: unknown, headers: Record<string, string>, signal?: AbortSignal): Promise<{ status: number; json: Record<string, unknown> }> {
@@ -54,9 +81,29 @@ export function classify(status: number, body: Record<string, unknown>): { resul
 }
 
 export function my2nClient(cfg: My2nProviderConfig): My2nClient {
-  const base = cfg.url.replace(/\/+$/, '')
+  const base = apiBase(cfg.kind, cfg.url)
   const headers: Record<string, string> = { 'x-api-key': cfg.apiKey }
+  const host = new URL(base).host
+  async function account(signal?: AbortSignal): Promise<My2nAccount> {
+    let res: Response
+    try {
+      res = await fetch(`${base}/company`, { headers, signal: signal ?? AbortSignal.timeout(10_000) })
+    } catch (e) {
+      throw new AppError('UNREACHABLE', `Nothing answered at ${host} (${(e as Error).message}).`, { hint: cfg.kind === 'lab' ? 'Is the lab bench running? Start it (support-console lab) and use the My2N address it prints.' : 'Check the network connection and the address.', cause: e })
+    }
+    if (res.status === 401 || res.status === 403) throw new AppError('UNAUTHORIZED', `My2N at ${host} refused the API key (HTTP ${res.status}).`, { field: 'apiKey', hint: cfg.kind === 'lab' ? 'Copy the x-api-key the lab bench printed (it changes at every start unless the bench has a fixed --seed).' : 'Check the partner API key in the My2N partner portal.' })
+    const body = (await res.json().catch(() => null)) as { name?: unknown; sites?: unknown } | null
+    if (!res.ok || !body || !Array.isArray(body.sites)) {
+      throw new AppError('VALIDATION', `${base} does not look like the My2N API: GET ${new URL(`${base}/company`).pathname} answered HTTP ${res.status}${res.ok ? ' without the account' : ''}.`, {
+        field: 'url',
+        hint: cfg.kind === 'lab' ? 'Use the address the lab bench prints after “My2N (simulated):”, e.g. http://127.0.0.1:PORT, as it is.' : `Use the Partner API address, ${'https://my2n.com/middleware/api/partner/v1'}.`,
+      })
+    }
+    const sites = (body.sites as { id?: unknown; name?: unknown }[]).filter((x) => typeof x?.id === 'string').map((x) => ({ id: String(x.id), name: typeof x.name === 'string' ? x.name : String(x.id) }))
+    return { company: typeof body.name === 'string' ? body.name : '', sites }
+  }
   return {
+    account,
     kind: cfg.kind,
     label: cfg.kind === 'lab' ? `My2N simulator at ${new URL(base).host}` : `My2N Partner API at ${new URL(base).host}`,
     async inSite(req, signal) {
@@ -76,7 +123,12 @@ export function my2nClient(cfg: My2nProviderConfig): My2nClient {
       const { status, json } = await post(`${base}/sites/${encodeURIComponent(req.site)}/devices`, { serialNumber: req.serial, securityCode: req.securityCode }, headers, signal)
       const c = classify(status, json)
       if (c) return c
-      if (status === 404) throw new AppError('VALIDATION', `My2N does not know the site “${req.site}” for this account.`, { field: 'inputs.site', hint: 'Check the site ID in the customer’s My2N account (Sites).' })
+      if (status === 404) {
+        // An unknown site and a wrong base URL both answer 404: ask for the account to tell them apart.
+        const acc = await account(signal) // throws "does not look like the My2N API" for a wrong base
+        const list = acc.sites.map((x) => `${x.id} (${x.name})`).join(', ')
+        throw new AppError('VALIDATION', `My2N does not know the site “${req.site}” for this account.`, { field: 'inputs.site', hint: list ? `This account's sites: ${list}.` : 'Check the site ID in the customer’s My2N account (Sites).' })
+      }
       if (status === 401) throw new AppError('UNAUTHORIZED', 'My2N refused the console’s API key.', { hint: 'Check the My2N partner key in Settings.' })
       throw new AppError('DEVICE', `My2N answered ${status}.`, { hint: 'Try again later; if it repeats, add the device in the My2N web portal and record the result.' })
     },

@@ -43,6 +43,29 @@ describe('My2N client', () => {
     await expect(c.addDevice({ serial: '54-0562-0293', securityCode: 'x', site: buyer.siteId })).rejects.toMatchObject({ code: 'UNREACHABLE' })
   })
 
+  it('works with the address the lab prints, as printed; a wrong base URL says so', async () => {
+    cloud = new My2nCloud(new SeededRng('my2n-base'), () => Date.now())
+    await cloud.start('127.0.0.1')
+    const buyer = cloud.companies[1]
+    cloud.setCode('54-0562-0300', 'AAAA-BBBB-CCCC')
+    // The lab prints http://127.0.0.1:PORT (no /api/v1); with a trailing slash too.
+    for (const url of [cloud.url, `${cloud.url}/`, `${cloud.url}/api/v1`]) {
+      const c = my2nClient({ kind: 'lab', url, apiKey: buyer.apiKey })
+      expect(await c.account()).toEqual({ company: buyer.name, sites: [{ id: buyer.siteId, name: buyer.siteName }] })
+    }
+    const printed = my2nClient({ kind: 'lab', url: cloud.url, apiKey: buyer.apiKey })
+    expect((await printed.addDevice({ serial: '54-0562-0300', securityCode: 'AAAA-BBBB-CCCC', site: buyer.siteId })).result).toBe('added')
+    // An unknown site names the account's sites.
+    await expect(printed.addDevice({ serial: '54-0562-0300', securityCode: 'x', site: 's-nope' })).rejects.toMatchObject({ code: 'VALIDATION', field: 'inputs.site', hint: `This account's sites: ${buyer.siteId} (${buyer.siteName}).` })
+    // A wrong base URL is named as such, not as an unknown site.
+    const wrong = my2nClient({ kind: 'lab', url: `${cloud.url}/api/v2`, apiKey: buyer.apiKey })
+    await expect(wrong.addDevice({ serial: '54-0562-0300', securityCode: 'x', site: buyer.siteId })).rejects.toMatchObject({ code: 'VALIDATION', field: 'url', message: expect.stringMatching(/\/api\/v2 does not look like the My2N API: GET \/api\/v2\/company answered HTTP 404/) })
+    await expect(wrong.account()).rejects.toMatchObject({ field: 'url' })
+    await expect(my2nClient({ kind: 'lab', url: cloud.url, apiKey: 'nope' }).account()).rejects.toMatchObject({ code: 'UNAUTHORIZED', field: 'apiKey' })
+    await cloud.stop()
+    await expect(printed.account()).rejects.toMatchObject({ code: 'UNREACHABLE', message: expect.stringMatching(/^Nothing answered at 127\.0\.0\.1:/) })
+  })
+
   it('classifies by message or code, not only by status', () => {
     expect(classify(404, { error: { code: 'serialNotFound', message: 'The Serial Number does not exist' } })?.result).toBe('not-found')
     expect(classify(409, {})?.result).toBe('already-added')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { codeMessage, formatDeadline, retakeMessage, spellFor } from './templates'
+import { codeMessage, greeting, formatDeadline, retakeMessage, spellFor } from './templates'
 import { unmapPoint } from './photos'
 
 const o = { code: 'O0lI1xYz', expiresAt: '2026-11-23T08:00:00.000Z', serial: '21023549MCHCPGXL3GZE', customerName: 'Jan Novák', agent: 'Eva Agent' }
@@ -46,5 +46,18 @@ describe('crop assist coordinates', () => {
     expect(unmapPoint(80, 0, rect, 90)).toEqual([100, 50])
     expect(unmapPoint(0, 0, rect, 180)).toEqual([300, 130])
     expect(unmapPoint(0, 200, rect, 270)).toEqual([100, 50])
+  })
+
+})
+
+describe('customer messages', () => {
+  it('greets the customer as a person would write', () => {
+    expect(codeMessage({ ...o, lang: 'cs', tz: 'Europe/Prague', customerName: 'Petr Dvořák' }).body.split('\n')[0]).toBe('Dobrý den,')
+    expect(codeMessage({ ...o, lang: 'en', tz: 'Europe/Prague', customerName: 'Petr Dvořák' }).body.split('\n')[0]).toBe('Hello Petr,')
+    expect(retakeMessage({ lang: 'en', customerName: 'Acme Security s.r.o.', agent: 'B' }).body.split('\n')[0]).toBe('Hello,')
+    expect(retakeMessage({ lang: 'cs', customerName: 'Jiří Černý', agent: 'B' }).body.split('\n')[0]).toBe('Dobrý den,')
+    expect(greeting('en', '  ')).toBe('Hello,')
+    expect(greeting('en', 'Zofia Wójcik (Alarm Plus)')).toBe('Hello Zofia,')
+    expect(greeting('en', 'Door&Co')).toBe('Hello,')
   })
 })

@@ -33,12 +33,29 @@ export function spellFor(code: string, lang: Lang): string {
     .join(', ')
 }
 
+/** A company, not a person: its name does not go into a greeting. */
+const COMPANY = /\b(s\.\s?r\.\s?o|a\.\s?s|spol|gmbh|ltd|inc|llc|sp\.\s?z\s?o\.\s?o|k\.\s?s|v\.\s?o\.\s?s|security|systems|services)\b|[&@\d]/i
+
+/**
+ * The opening line, as a person would write it. Czech: "Dobrý den," on its own: a name
+ * there needs the vocative ("pane Dvořáku", "paní Nováková"), which a template cannot form
+ * reliably, and "Dobrý den, Petr Dvořák," reads like a form letter. English: "Hello" with
+ * the first name of a person, or just "Hello," for a company or an empty name.
+ */
+export function greeting(lang: Lang, customerName: string): string {
+  if (lang === 'cs') return 'Dobrý den,'
+  const name = customerName.trim().replace(/\s*\(.*\)\s*$/, '')
+  const words = name.split(/\s+/).filter(Boolean)
+  if (!words.length || COMPANY.test(name) || words.length > 3) return 'Hello,'
+  return `Hello ${words[0]},`
+}
+
 export function codeMessage(o: { lang: Lang; code: string; expiresAt: string; tz: string; serial: string; customerName: string; agent: string }): Message {
   const deadline = formatDeadline(o.expiresAt, o.tz, o.lang)
   if (o.lang === 'cs') {
     return {
       subject: `Bezpečnostní kód pro obnovení hesla NVR ${o.serial}`,
-      body: `Dobrý den, ${o.customerName},
+      body: `${greeting('cs', o.customerName)}
 
 bezpečnostní kód pro obnovení hesla vašeho záznamového zařízení (sériové číslo ${o.serial}) je:
 
@@ -79,7 +96,7 @@ ${o.agent}`,
   }
   return {
     subject: `Security code for the password reset of NVR ${o.serial}`,
-    body: `Hello ${o.customerName},
+    body: `${greeting('en', o.customerName)}
 
 the security code for resetting the password of your recorder (serial number ${o.serial}) is:
 
@@ -102,7 +119,7 @@ export function retakeMessage(o: { lang: Lang; customerName: string; agent: stri
   if (o.lang === 'cs') {
     return {
       subject: 'Prosíme o novou fotografii QR kódu',
-      body: `Dobrý den, ${o.customerName},
+      body: `${greeting('cs', o.customerName)}
 
 z fotografie se nám nepodařilo přečíst QR kód. Prosíme o novou fotografii:
 
@@ -137,7 +154,7 @@ ${o.agent}`,
   }
   return {
     subject: 'Please send a new photo of the QR code',
-    body: `Hello ${o.customerName},
+    body: `${greeting('en', o.customerName)}
 
 we could not read the QR code in your photo. Please send a new one:
 

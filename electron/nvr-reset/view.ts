@@ -36,6 +36,20 @@ export function validityOf(c: CaseRow, s: StoredSettings, capturedAt: string | n
   return { ...v, validityHours }
 }
 
+/**
+ * Where the inventory last saw this NVR (matched by the serial, else the MAC the QR carries):
+ * the bench address the agent would otherwise look up and type.
+ */
+export function inventoryAddress(app: App, serial: string | null, mac: string | null): string {
+  const m = (mac ?? '').toUpperCase().replace(/-/g, ':')
+  const r = app.db
+    .prepare(`SELECT ip, http_port FROM devices WHERE ip <> '' AND ((? <> '' AND serial = ?) OR (? <> '' AND mac = ?))
+      ORDER BY (serial = ?) DESC, last_seen DESC LIMIT 1`)
+    .get(serial ?? '', serial ?? '', m, m, serial ?? '') as { ip: string; http_port: number | null } | undefined
+  if (!r) return ''
+  return r.http_port && r.http_port !== 80 ? `${r.ip}:${r.http_port}` : r.ip
+}
+
 export async function buildView(app: App, ticketId: number, now = Date.now()): Promise<ResetView> {
   const repo = resetRepo(app)
   const ticket = await app.tickets.get(ticketId)
@@ -58,6 +72,7 @@ export async function buildView(app: App, ticketId: number, now = Date.now()): P
       serialMatchesTicket: parsed?.fields?.serial && ticket.deviceSerial ? parsed.fields.serial.toUpperCase() === ticket.deviceSerial.trim().toUpperCase() : null,
       approvedBy: c.approvedBy, approvedAt: c.approvedAt, wrongCodes: c.wrongCodes, lockedUntil: c.lockedUntil,
       appliedAt: c.appliedAt, verifiedAt: c.verifiedAt, verifyDetail: c.verifyDetail,
+      inventoryAddress: inventoryAddress(app, c.serial, c.mac),
     }
   }
   const ownershipComplete = CHECK_KINDS.every((k) => checks.some((x) => x.kind === k && x.passed))

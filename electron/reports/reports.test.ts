@@ -153,15 +153,18 @@ describe('audit CLI', () => {
     chmodSync(join(dataDir, HEAD_FILE), 0o444)
     chmodSync(dataDir, 0o555)
     try {
-      // root ignores permissions: run the check as nobody then, for whom the folder really is read-only.
-      const asNobody = process.getuid?.() === 0 && existsSync('/usr/bin/setpriv')
-      const r = asNobody
-        ? spawnSync('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', join(process.cwd(), 'node_modules/.bin/node'), 'bin/support-console.mjs', 'audit', 'verify', '--data-dir', dataDir], { encoding: 'utf8' })
+      // root ignores permissions: run the check as root without any capability then (no
+      // CAP_DAC_OVERRIDE), for whom the 0555 folder and 0444 files really are read-only. It
+      // stays the checkout's owner, so this works in a clone under a private (0700) folder
+      // too, which another user (nobody) could not even enter to load the CLI.
+      const asRoot = process.getuid?.() === 0 && existsSync('/usr/bin/setpriv')
+      const r = asRoot
+        ? spawnSync('/usr/bin/setpriv', ['--bounding-set=-all', '--inh-caps=-all', join(process.cwd(), 'node_modules/.bin/node'), 'bin/support-console.mjs', 'audit', 'verify', '--data-dir', dataDir], { encoding: 'utf8' })
         : cli('audit', 'verify', '--data-dir', dataDir)
       expect(r.status, r.stderr).toBe(0)
       expect(r.stdout).toMatch(/Audit trail OK: 7 entries verified/)
       expect(r.stdout).toContain('Head file: The head file records entry 7, the last one.')
-      if (asNobody) expect(r.stderr).toMatch(/The data folder cannot be written, so SQLite could not read the database in place; a private copy taken now/)
+      if (asRoot) expect(r.stderr).toMatch(/The data folder cannot be written, so SQLite could not read the database in place; a private copy taken now/)
     } finally {
       chmodSync(dataDir, 0o755)
       chmodSync(file, 0o644)

@@ -83,6 +83,25 @@ export interface LabVendorConfig {
   apiKey: string
 }
 
+/** The lab service's root from an address as copied: with or without /api/v1(/reset-codes). */
+export const labVendorBase = (url: string): string => url.trim().replace(/\/+$/, '').replace(/\/api\/v1(\/reset-codes)?$/, '')
+
+/**
+ * "Test connection" for the lab vendor service: a request without a QR, which the service
+ * answers "malformed" when address and key are right, and which issues no code.
+ */
+export async function testLabVendor(cfg: LabVendorConfig): Promise<{ message: string }> {
+  if (!cfg.url) throw new AppError('VALIDATION', 'No address is set for the lab vendor service.', { field: 'url', hint: 'Use the address the lab bench prints after “Vendor reset:”.' })
+  if (!cfg.apiKey) throw new AppError('VALIDATION', 'No API key is stored for the lab vendor service.', { field: 'apiKey', hint: 'Copy the X-Api-Key the lab bench prints.' })
+  const base = labVendorBase(cfg.url)
+  const { status, json } = await post(`${base}/api/v1/reset-codes`, { 'x-api-key': cfg.apiKey }, '{}', 'Testing the vendor service')
+  const code = (json as { error?: { code?: string } } | null)?.error?.code
+  if (status === 400 && code === 'malformed') return { message: `The vendor service at ${new URL(base).host} answered and accepted the API key.` }
+  if (status === 401) throw new AppError('UNAUTHORIZED', `The vendor service at ${new URL(base).host} refused the API key.`, { field: 'apiKey', hint: 'Copy the X-Api-Key the lab bench printed (it changes at every start unless the bench has a fixed --seed).' })
+  if (status === 429) return { message: `The vendor service at ${new URL(base).host} answered; it is rate-limiting this key right now.` }
+  throw new AppError('VALIDATION', `${base} does not look like the vendor reset service: POST /api/v1/reset-codes answered HTTP ${status}.`, { field: 'url', hint: 'Use the address the lab bench prints after “Vendor reset:”, as it is.' })
+}
+
 export function labVendorProvider(cfg: LabVendorConfig): SecurityCodeProvider {
   const what = 'Requesting the security code'
   return {
@@ -90,7 +109,7 @@ export function labVendorProvider(cfg: LabVendorConfig): SecurityCodeProvider {
     label: 'Lab vendor reset service',
     async obtain(r) {
       if (!cfg.url || !cfg.apiKey) throw new AppError('FORBIDDEN', 'The lab vendor service is not configured.', { hint: 'Enter its address and API key in Settings → Reset-code services.' })
-      const base = cfg.url.replace(/\/+$/, '')
+      const base = labVendorBase(cfg.url)
       const { status, json, retryAfter } = await post(`${base}/api/v1/reset-codes`, { 'x-api-key': cfg.apiKey }, JSON.stringify({ payload: r.payload }), what, r.signal)
       const body = (json ?? {}) as { securityCode?: unknown; codeIndex?: unknown; expiresAt?: unknown; error?: { code?: string; message?: string } }
       if (status === 200 && typeof body.securityCode === 'string') {

@@ -133,6 +133,9 @@ export class FakeMy2n implements My2nClient {
   async inSite(r: { serial: string; site: string }) {
     return this.owner[r.serial] === r.site
   }
+  async account() {
+    return { company: 'Fake company', sites: [...new Set(Object.values(this.owner))].map((id) => ({ id, name: id })) }
+  }
 }
 
 /** `procedures`/`actions`: a synthetic procedure set instead of the installed ones (engine tests). */

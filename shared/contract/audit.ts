@@ -74,7 +74,7 @@ export const VerifyReport = z.object({
   firstBreak: z.object({ seq: z.number().int(), kind: BreakKind, message: z.string() }).nullable(),
   evidence: z.object({ checked: z.number().int(), purged: z.number().int(), byReference: z.number().int(), problems: z.array(EvidenceProblem) }),
   /** Tickets, evidence, workflow runs and finished steps, device backups and reset codes checked against their creating entries. */
-  records: z.object({ checked: z.number().int(), problems: z.array(RecordProblem) }),
+  records: z.object({ checked: z.number().int(), byKind: z.record(RecordKind, z.number().int()).optional(), problems: z.array(RecordProblem) }),
   headFile: HeadFileCheck,
   ms: z.number(),
 })
@@ -107,7 +107,8 @@ export const auditMethods = defineMethods({
 })
 
 export const auditEvents = defineEvents({
-  'audit.appended': z.object({ seq: z.number().int() }),
+  /** After the commit of new entries: the last seq written for that ticket (null: no ticket). */
+  'audit.appended': z.object({ seq: z.number().int(), ticketId: z.number().int().nullable() }),
   'lock.changed': LockState,
 })
 

@@ -9,6 +9,7 @@ import { deviceEvents, deviceMethods } from './devices'
 import { nvrResetEvents, nvrResetMethods } from './nvr-reset'
 import { workflowEvents, workflowMethods } from './workflows'
 import { helpdeskEvents, helpdeskMethods } from './helpdesk'
+import { connectionMethods } from './connections'
 
 export * from './common'
 export * from './system'
@@ -19,6 +20,7 @@ export * from './devices'
 export * from './nvr-reset'
 export * from './workflows'
 export * from './helpdesk'
+export * from './connections'
 
 export const methods = {
   ...systemMethods,
@@ -29,6 +31,7 @@ export const methods = {
   ...nvrResetMethods,
   ...workflowMethods,
   ...helpdeskMethods,
+  ...connectionMethods,
 }
 export const events = {
   ...systemEvents,

@@ -73,6 +73,8 @@ export const ResetCase = z.object({
   appliedAt: z.string().nullable(),
   verifiedAt: z.string().nullable(),
   verifyDetail: z.string().nullable(),
+  /** The NVR's address in the device inventory, matched by the QR's serial or MAC ('' if none). */
+  inventoryAddress: z.string().default(''),
 })
 export type ResetCase = z.infer<typeof ResetCase>
 

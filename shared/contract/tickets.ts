@@ -69,6 +69,12 @@ export const TicketList = z.object({
   totalExact: z.boolean(),
 })
 
+export const TicketField = z.enum(['externalRef', 'customerName', 'contact', 'deviceSerial', 'deviceModel', 'procedure', 'notes'])
+export type TicketField = z.infer<typeof TicketField>
+/** One field an edit changed, with its value before and after (the audit entry `auditSeq`). */
+export const TicketEdit = z.object({ auditSeq: z.number().int(), at: IsoTime, field: TicketField, from: z.string(), to: z.string() })
+export type TicketEdit = z.infer<typeof TicketEdit>
+
 export const ticketMethods = defineMethods({
   'tickets.create': { input: TicketInput, output: Ticket, summary: 'Create a ticket' },
   'tickets.list': { input: TicketListQuery, output: TicketList, summary: 'List or full-text search tickets' },
@@ -82,6 +88,11 @@ export const ticketMethods = defineMethods({
     input: z.object({ id: Id, status: TicketStatus }).strict(),
     output: Ticket,
     summary: 'Change the status of a ticket',
+  },
+  'tickets.edits': {
+    input: z.object({ id: Id }).strict(),
+    output: z.array(TicketEdit),
+    summary: 'What each edit of a ticket changed, old and new values, newest first',
   },
   'tickets.counts': {
     input: Empty,

@@ -1,7 +1,10 @@
 import type { App } from '../app'
 import type { HandlerMap } from './types'
 
-export function ticketHandlers(app: App): HandlerMap<'tickets.create' | 'tickets.list' | 'tickets.get' | 'tickets.update' | 'tickets.setStatus' | 'tickets.counts'> {
+/** Fields whose values are personal data: named in the audit trail, never written into it. */
+const PERSONAL = new Set(['customerName', 'contact', 'notes'])
+
+export function ticketHandlers(app: App): HandlerMap<'tickets.create' | 'tickets.list' | 'tickets.get' | 'tickets.update' | 'tickets.edits' | 'tickets.setStatus' | 'tickets.counts'> {
   const changed = (id: number) => app.bus.emit('tickets.changed', { id })
   return {
     'tickets.create': async (t) => {
@@ -15,13 +18,27 @@ export function ticketHandlers(app: App): HandlerMap<'tickets.create' | 'tickets
     'tickets.list': (q) => app.tickets.list(q),
     'tickets.get': ({ id }) => app.tickets.get(id),
     'tickets.update': async ({ id, patch }) => {
-      const ticket = await app.record(
-        () => app.tickets.updateSync(id, patch),
-        () => ({ action: 'ticket.update', outcome: 'ok', ticketId: id, inputs: { fields: Object.keys(patch) } }),
-      )
-      changed(id)
-      return ticket
+      // The edit dialog sends every field: only those whose value changed are written and
+      // audited, each with its old and new value. Personal values (customer, contact,
+      // notes) stay out of the hash-chained trail, beside it in ticket_edits (migration 19).
+      const agent = await app.agentLabel()
+      const result = app.db.transaction(() => {
+        const changes = app.tickets.changesSync(id, patch)
+        if (changes.length === 0) return { ticket: app.tickets.getSync(id), changed: false }
+        const now = new Date().toISOString()
+        const ticket = app.tickets.updateSync(id, Object.fromEntries(changes.map((c) => [c.field, c.to])), now)
+        const open = changes.filter((c) => !PERSONAL.has(c.field))
+        const entry = app.auditLog.appendSync({
+          agent, action: 'ticket.update', outcome: 'ok', ticketId: id,
+          inputs: { fields: changes.map((c) => c.field), ...(open.length ? { changes: Object.fromEntries(open.map((c) => [c.field, { from: c.from, to: c.to }])) } : {}) },
+        }, now)
+        app.tickets.recordEditsSync(id, entry.seq, now, changes)
+        return { ticket, changed: true }
+      }).immediate()
+      if (result.changed) changed(id)
+      return result.ticket
     },
+    'tickets.edits': ({ id }) => app.tickets.get(id).then(() => app.tickets.edits(id)),
     'tickets.setStatus': async ({ id, status }) => {
       let from = ''
       const ticket = await app.record(

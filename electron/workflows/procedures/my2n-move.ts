@@ -8,6 +8,11 @@ const BACKUP_PASSWORD = {
   id: 'backupPassword', label: 'Protect the stored copy with a password', type: 'secret', required: false, transient: true,
   help: 'The console then keeps the backup encrypted with this password; you will need it to restore. It is not stored.',
 } as const
+/** Diff and restore open the copy made at the backup step: its password, not a new one. */
+const STORED_BACKUP_PASSWORD = {
+  id: 'backupPassword', label: 'Password of the stored backup', type: 'secret', required: false, transient: true,
+  help: 'Only if you protected the backup with a password at the backup step: type that password to open it. Leave empty if you did not. It is not stored.',
+} as const
 
 export const my2nMove: ProcedureDefInput = {
   id: 'my2n-move',
@@ -175,7 +180,7 @@ If the device is not on the bench, the customer does it instead: old web interfa
     {
       id: 'restore-review', title: 'Differences: saved backup vs device now', kind: 'auto', action: 'backup.diff',
       instructions: 'The console downloads the current configuration and lists every setting that differs from the saved backup.',
-      inputs: [BACKUP_PASSWORD],
+      inputs: [STORED_BACKUP_PASSWORD],
       outcomes: { ready: { label: 'Differences listed', next: 'restore' } },
     },
     {
@@ -183,7 +188,7 @@ If the device is not on the bench, the customer does it instead: old web interfa
       confirm: { fact: 'serial', prompt: 'Type the serial number to upload the saved configuration to the device.' },
       instructions: 'The console uploads the saved backup; the device applies it after about 15 seconds. Do not reset or power it off meanwhile. The new password stays in force.',
       warning: 'Restored settings may be overwritten by My2N auto-provisioning. The backup also holds the old network settings: with a static address the device moves back to it.',
-      inputs: [BACKUP_PASSWORD],
+      inputs: [STORED_BACKUP_PASSWORD],
       outcomes: { restored: { label: 'Configuration restored', next: 'close-out' } },
     },
     {

@@ -1,3 +1,4 @@
+import type { TicketEdit } from '../../../shared/contract/index'
 import { t, tAny } from '../i18n/en'
 
 /** A plain-English phrase for an action name; unknown actions are made readable. */
@@ -20,6 +21,22 @@ export function inputPairs(inputs: Record<string, unknown>): [string, string, st
     if (/^[0-9a-f]{64}$/.test(s)) s = `${s.slice(0, 12)}…`
     if (s.length > 120) s = `${s.slice(0, 117)}…`
     return [k, s, full]
+  })
+}
+
+/**
+ * The rows of a "Ticket details edited" entry: each changed field with its old and new
+ * value. Values come from the ticket's edit history when given, else from the entry (which
+ * holds the values of non-personal fields only); `known: false` when neither has them.
+ */
+export function editRows(inputs: Record<string, unknown>, edits?: TicketEdit[]): { field: string; from: string; to: string; known: boolean }[] {
+  const fields = Array.isArray(inputs.fields) ? (inputs.fields as string[]) : []
+  const inEntry = (inputs.changes ?? {}) as Record<string, { from?: string; to?: string }>
+  return fields.map((field) => {
+    const e = edits?.find((x) => x.field === field)
+    if (e) return { field, from: e.from, to: e.to, known: true }
+    const c = inEntry[field]
+    return c && typeof c.from === 'string' && typeof c.to === 'string' ? { field, from: c.from, to: c.to, known: true } : { field, from: '', to: '', known: false }
   })
 }
 

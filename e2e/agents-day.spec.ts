@@ -1,0 +1,180 @@
+// "An agent's day" (issue 12): the lab bench connected in one step from Settings, then one
+// NVR reset and one My2N move carried to the end on two tickets, the ticket's audit card
+// updating live as the work goes, and a PDF report of each whose text (pdftotext) holds the
+// exact Czech names used. Written against today's UI and its data-testids.
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { expect, test, type Page } from '@playwright/test'
+import sharp from 'sharp'
+import { startBench, type Bench } from '../lab/bench'
+import { labConnection, writeConnectionFile } from '../lab/connection-file'
+import { api, customerPhoto, dropFile, passOwnership } from './nvr-reset-support'
+import { newDataDir, startConsole, type ConsoleProcess } from './support'
+
+let host: ConsoleProcess | null = null
+let bench: Bench | null = null
+let removeFile = () => {}
+test.afterEach(async () => {
+  removeFile()
+  await host?.stop().catch(() => undefined)
+  await bench?.stop()
+  host = bench = null
+})
+
+const NVR_CUSTOMER = 'Petr Dvořák'
+const MOVE_CUSTOMER = 'Jiří Černý'
+
+async function shot(page: Page, name: string, testId: string) {
+  await page.getByTestId(testId).first().scrollIntoViewIfNeeded().catch(() => undefined)
+  for (const theme of ['light', 'dark']) {
+    await page.evaluate(`document.documentElement.dataset.theme = '${theme}'`)
+    await page.screenshot({ path: `/tmp/shots/agents-day-${name}-${theme}.png` })
+  }
+  await page.evaluate(`document.documentElement.dataset.theme = 'light'`)
+}
+
+/** Exports the ticket's PDF through the audit card and returns its text as pdftotext reads it. */
+async function pdfText(page: Page, dir: string, name: string): Promise<string> {
+  const download = page.waitForEvent('download')
+  await page.getByTestId('export-pdf').click()
+  const file = join(dir, `${name}.pdf`)
+  await (await download).saveAs(file)
+  expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-')
+  return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' })
+}
+
+const entry = (page: Page, step: string) => page.locator(`[data-testid="wf-entry-${step}"]:not([data-state="pending"])`).last()
+const current = (page: Page) => page.getByTestId('wf-current')
+async function runStep(page: Page, step: string, values: Record<string, string> = {}) {
+  await expect(entry(page, step)).toHaveAttribute('data-state', /^(current|blocked)$/, { timeout: 45_000 })
+  await expect(entry(page, step).getByTestId('wf-running')).toHaveCount(0, { timeout: 45_000 })
+  for (const [k, v] of Object.entries(values)) await current(page).getByTestId(`wf-input-${k}`).fill(v)
+  await current(page).getByTestId('wf-run').click()
+}
+
+test('an agent’s day: lab bench in one step, an NVR reset and a My2N move to the end, live audit, PDF reports with Czech names', async ({ page }) => {
+  test.setTimeout(180_000)
+  const dir = newDataDir()
+  // The lab bench as `support-console lab` runs it, with its connection file beside it.
+  bench = await startBench({ intercoms: 1, nvrs: 1, seed: 'e2e-agents-day', hostBase: '127.0.44.', firstHost: 10, portMode: 'ephemeral', discovery: false, timing: { rebootMs: 500, applyDelayMs: 500 } })
+  const connectionFile = join(dir, 'lab-connection.json')
+  removeFile = writeConnectionFile(connectionFile, labConnection(bench))
+  host = await startConsole({ env: { SUPPORT_CONSOLE_LAB_FILE: connectionFile, SUPPORT_CONSOLE_REDISCOVER_MS: '30000' } })
+  await page.setViewportSize({ width: 1280, height: 800 })
+  await page.goto(host.url)
+  await api(host, 'system.setAgent', { name: 'Eva Dvořáková', email: 'eva@example.com' })
+
+  // 1. Settings → Use the running lab bench: My2N, vendor service and device accounts at once.
+  await page.goto(`${host.origin}/#/settings`)
+  await page.getByTestId('use-lab').click()
+  await expect(page.getByTestId('lab-my2n')).toContainText('Works: My2N simulator at 127.0.0.1:')
+  await expect(page.getByTestId('lab-vendor')).toContainText('Works: The vendor service at 127.0.0.1:')
+  await expect(page.getByTestId('lab-devices').locator('li')).toHaveCount(2)
+  await expect(page.getByTestId('my2n-status')).toContainText(`Lab simulator (127.x) at ${bench.my2n.url}`)
+  await page.getByTestId('my2n-test').click()
+  await expect(page.getByTestId('my2n-test-result')).toContainText('Works:')
+  await page.getByTestId('vendor-test').click()
+  await expect(page.getByTestId('vendor-test-result')).toContainText('accepted the API key')
+  await shot(page, 'settings-lab', 'lab-connection')
+
+  // 2. The NVR reset on the first ticket.
+  const nvr = bench.nvr(0)
+  const t1 = (await api(host, 'tickets.create', { customerName: NVR_CUSTOMER, externalRef: 'ZD-7101', contact: 'petr.dvorak@example.cz', deviceSerial: nvr.serial, deviceModel: nvr.model, procedure: 'nvr-password-reset' })).id as number
+  nvr.openRetrievePassword()
+  await page.goto(`${host.origin}/#/tickets/${t1}`)
+  await expect(page.getByTestId('reset-panel')).toBeVisible()
+  const audit = page.getByTestId('ticket-audit')
+  await expect(audit).toContainText('Ticket opened')
+  await dropFile(page, await customerPhoto({ bench } as never), 'IMG_0001.jpg')
+  await expect(page.getByTestId('reset-stage')).toHaveText('Verify ownership')
+  // Live: the decoded photo's entry is on the audit card without a reload.
+  await expect(audit).toContainText('nvrReset.payload')
+  await passOwnership(page, await sharp({ create: { width: 600, height: 300, channels: 3, background: '#ddd' } }).jpeg().toBuffer())
+  await page.getByTestId('code-provider').selectOption('lab')
+  await page.getByTestId('request-code').click()
+  await expect(page.getByTestId('code-status')).toHaveText('ready')
+  // The bench address is known from the inventory (the lab connection stored the NVR).
+  await expect(page.getByTestId('apply-address')).toHaveValue(`${nvr.ip}:${nvr.info().httpPort}`)
+  await expect(page.getByTestId('apply-address-source')).toHaveText('from the device inventory')
+  await shot(page, 'nvr-apply', 'apply-address')
+  await page.getByTestId('apply-new').fill('N3w-Passw0rd!')
+  await page.getByTestId('apply-old').fill(nvr.info().credentials.password)
+  await page.getByTestId('apply-run').click()
+  await expect(page.getByTestId('reset-stage')).toHaveText('Reset verified', { timeout: 30_000 })
+  await expect(audit).toContainText('nvrReset.verify')
+  await page.getByTestId('set-status-resolved').click()
+  await expect(page.getByTestId('set-status-resolved')).toHaveAttribute('aria-pressed', 'true')
+  await expect(audit).toContainText('Ticket status changed')
+  await shot(page, 'nvr-done', 'ticket-audit')
+  const nvrReport = await pdfText(page, dir, 'nvr')
+  expect(nvrReport).toContain(NVR_CUSTOMER)
+
+  // 3. The My2N move on the second ticket.
+  const d = bench.intercom(0)
+  const t2 = (await api(host, 'tickets.create', { customerName: MOVE_CUSTOMER, externalRef: 'ZD-7102', deviceSerial: d.serial, deviceModel: d.model, procedure: 'my2n-move' })).id as number
+  await page.goto(`${host.origin}/#/tickets/${t2}`)
+  // An edit lists only what changed, with the old and new value.
+  await api(host, 'tickets.update', { id: t2, patch: { customerName: MOVE_CUSTOMER, externalRef: 'ZD-7102', contact: '+420 603 111 222', deviceSerial: d.serial, deviceModel: d.model, procedure: 'my2n-move', notes: '' } })
+  await expect(audit.getByTestId('edit-contact')).toContainText('Contact (e-mail or phone):')
+  await expect(audit.getByTestId('edit-contact').locator('del')).toHaveText('(empty)')
+  await expect(audit.getByTestId('edit-contact').locator('ins')).toHaveText('+420 603 111 222')
+  await expect(audit.getByTestId('edit-diff').first().locator('li')).toHaveCount(1)
+  await page.getByTestId('workflow-start-my2n-move').click()
+  await expect(entry(page, 'serial')).toHaveAttribute('data-state', 'current', { timeout: 45_000 })
+  await current(page).getByTestId('wf-input-foundAt').selectOption('label')
+  await current(page).getByTestId('wf-outcome-ok').click()
+  await runStep(page, 'bench', { host: d.ip })
+  await expect(entry(page, 'bench')).toContainText('Device reports the same serial')
+  await expect(audit).toContainText('workflow.step.bench')
+  // The site comes from the account's list (one site: filled in); the address the lab
+  // printed (no /api/v1) works as it is.
+  await expect(entry(page, 'my2n-check')).toHaveAttribute('data-state', 'current', { timeout: 45_000 })
+  await expect(current(page).getByTestId('wf-my2n-sites')).toContainText(`${bench.my2n.siteId} (New site)`)
+  await expect(current(page).getByTestId('wf-input-site')).toHaveValue(bench.my2n.siteId)
+  await shot(page, 'move-site', 'wf-current')
+  await runStep(page, 'my2n-check', { certificateCode: d.my2nCode })
+  await expect(entry(page, 'close-out')).toHaveAttribute('data-state', 'current', { timeout: 45_000 })
+  expect(bench.my2nCloud.ownerOf(d.serial)).toBe(bench.my2n.companyId)
+  await expect(audit).toContainText('workflow.step.my2n-check')
+  await current(page).getByTestId('wf-input-customerInformed').check()
+  await current(page).getByTestId('wf-outcome-ok').click()
+  await expect(page.getByTestId('workflow-status')).toHaveText('Completed')
+  await page.getByTestId('set-status-resolved').click()
+  await expect(page.getByTestId('set-status-resolved')).toHaveAttribute('aria-pressed', 'true')
+  await shot(page, 'move-done', 'ticket-audit')
+  const moveReport = await pdfText(page, dir, 'move')
+  expect(moveReport).toContain(MOVE_CUSTOMER)
+
+  // 4. Search finds both by a piece of what the agent has: the end of a serial, a phone.
+  await page.goto(`${host.origin}/#/tickets`)
+  await page.getByTestId('filter-all').click()
+  const search = page.getByTestId('ticket-search')
+  await search.fill(nvr.serial.slice(-5))
+  await expect(page.getByTestId('ticket-row')).toHaveCount(1)
+  await expect(page.getByTestId('ticket-row')).toContainText(NVR_CUSTOMER)
+  await search.fill('111 222')
+  await expect(page.getByTestId('ticket-row')).toHaveCount(1)
+  await expect(page.getByTestId('ticket-row')).toContainText(MOVE_CUSTOMER)
+})
+
+test('a procedure that does not fit the device is flagged before it starts', async ({ page }) => {
+  host = await startConsole()
+  await api(host, 'system.setAgent', { name: 'Eva Dvořáková' })
+  const t = (await api(host, 'tickets.create', { customerName: 'Zofia Wójcik', deviceSerial: '21023582TYPDUZDHY31F', deviceModel: '2MN-8016', procedure: 'my2n-move' })).id as number
+  await page.goto(host.url)
+  await page.goto(`${host.origin}/#/tickets/${t}`)
+  await expect(page.getByTestId('workflow-misfit')).toContainText('21023582TYPDUZDHY31F looks like an NVR, not a 2N intercom')
+  await shot(page, 'misfit', 'workflow')
+  // Fixed in the ticket: the warning goes.
+  await api(host, 'tickets.update', { id: t, patch: { procedure: 'nvr-password-reset' } })
+  await page.reload()
+  await expect(page.getByTestId('reset-panel')).toBeVisible()
+  await expect(page.getByTestId('workflow-misfit')).toHaveCount(0)
+  // The edit's entry names the one field changed, with both values.
+  const edit = page.getByTestId('ticket-audit').getByTestId('edit-diff').first()
+  await expect(edit.locator('li')).toHaveCount(1)
+  await expect(edit.getByTestId('edit-procedure').locator('del')).toHaveText('my2n-move')
+  await expect(edit.getByTestId('edit-procedure').locator('ins')).toHaveText('nvr-password-reset')
+  await shot(page, 'edit-diff', 'ticket-audit')
+})
