@@ -38,7 +38,7 @@ export function checkRecords(db: Database): RecordsReport {
 
 function walk(db: Database): RecordsReport {
   const problems: Problem[] = []
-  const byKind: Record<RecordKind, number> = { ticket: 0, evidence: 0, 'workflow-run': 0, 'workflow-step': 0, 'device-backup': 0, 'reset-code': 0 }
+  const byKind: Record<RecordKind, number> = { ticket: 0, evidence: 0, 'workflow-run': 0, 'workflow-step': 0, 'device-backup': 0, 'reset-code': 0, 'rejected-login': 0 }
   let knownMissingUpTo: number | null = null
   const count = (sql: string) => db.prepare(sql).pluck().get() as number
 
@@ -122,6 +122,7 @@ function walk(db: Database): RecordsReport {
     }
   }
   if (hasTable(db, 'device_rejected_logins')) {
+    byKind['rejected-login'] += count('SELECT count(*) FROM device_rejected_logins')
     for (const [seq, id] of db.prepare(`SELECT a.seq, json_extract(a.inputs, '$.rejectionId') FROM audit_log a
         WHERE a.action = 'devices.loginRejected'
           AND NOT EXISTS (SELECT 1 FROM device_rejected_logins r WHERE r.id = json_extract(a.inputs, '$.rejectionId'))

@@ -132,6 +132,7 @@ export const en = {
       ticket: { one: '1 ticket', many: '{n} tickets' }, evidence: { one: '1 evidence item', many: '{n} evidence items' },
       'workflow-run': { one: '1 procedure run', many: '{n} procedure runs' }, 'workflow-step': { one: '1 finished procedure step', many: '{n} finished procedure steps' },
       'device-backup': { one: '1 device backup', many: '{n} device backups' }, 'reset-code': { one: '1 reset code', many: '{n} reset codes' },
+      'rejected-login': { one: '1 rejected-login record', many: '{n} rejected-login records' },
     },
     countedRecords: 'Each of these has the entry that created it: {list}.', countedNone: 'No tickets or other records yet.',
     countedEvidence: '{n} evidence files match their SHA-256 ({purged} purged by retention, hash kept; {byRef} stored with the backups).',
