@@ -8,6 +8,8 @@ import { up as m0006 } from './0006-nvr-reset'
 import { up as m0007 } from './0007-workflow-evidence'
 import { up as m0008 } from './0008-audit-hash-unindexed'
 import { up as m0009 } from './0009-rejected-logins'
+import { up as m0016 } from './0016-nvr-reset-runs'
+import { up as m0017 } from './0017-ticket-activity'
 
 export interface Migration {
   version: number
@@ -26,6 +28,8 @@ export const migrations: Migration[] = [
   { version: 7, name: 'workflow-evidence', up: m0007 },
   { version: 8, name: 'audit-hash-unindexed', up: m0008 },
   { version: 9, name: 'rejected-logins', up: m0009 },
+  { version: 16, name: 'nvr-reset-runs', up: m0016 },
+  { version: 17, name: 'ticket-activity', up: m0017 },
 ]
 
 // The list may be out of order when migrations land in a different order than numbered.

@@ -1,4 +1,5 @@
 import type { App } from '../app'
+import { syncResetRun } from '../../nvr-reset/run-sync'
 import type { HandlerMap } from './types'
 
 export function ticketHandlers(app: App): HandlerMap<'tickets.create' | 'tickets.list' | 'tickets.get' | 'tickets.update' | 'tickets.setStatus' | 'tickets.counts'> {
@@ -9,8 +10,10 @@ export function ticketHandlers(app: App): HandlerMap<'tickets.create' | 'tickets
         () => app.tickets.createSync(t),
         (tk) => ({ action: 'ticket.create', outcome: 'ok', ticketId: tk.id, inputs: { externalRef: t.externalRef, procedure: t.procedure, deviceSerial: t.deviceSerial } }),
       )
+      // An NVR reset ticket gets its run at once, waiting for the customer's photo.
+      await syncResetRun(app, ticket.id)
       changed(ticket.id)
-      return ticket
+      return app.tickets.get(ticket.id)
     },
     'tickets.list': (q) => app.tickets.list(q),
     'tickets.get': ({ id }) => app.tickets.get(id),
@@ -19,8 +22,9 @@ export function ticketHandlers(app: App): HandlerMap<'tickets.create' | 'tickets
         () => app.tickets.updateSync(id, patch),
         () => ({ action: 'ticket.update', outcome: 'ok', ticketId: id, inputs: { fields: Object.keys(patch) } }),
       )
+      if (patch.procedure !== undefined) await syncResetRun(app, id)
       changed(id)
-      return ticket
+      return patch.procedure !== undefined ? app.tickets.get(id) : ticket
     },
     'tickets.setStatus': async ({ id, status }) => {
       let from = ''
