@@ -7,6 +7,9 @@
 import type { TicketStatus } from '../../shared/contract/tickets'
 import type { App } from '../core/app'
 import { workflowService } from '../workflows/service'
+import { deviceOps } from '../devices/device-ops'
+import { linkTouched } from '../devices/read-ops'
+import { endpointOf } from './nvr-client'
 import { resetRepo } from './view'
 
 export const RESET_PROCEDURE = 'nvr-password-reset'
@@ -41,4 +44,16 @@ export async function syncUnfinishedResets(app: App): Promise<number> {
   const ids = resetRepo(app).unfinishedTickets()
   for (const id of ids) await syncResetRun(app, id)
   return ids.length
+}
+
+/**
+ * The bench NVR the reset worked on is linked to the ticket when it is in the inventory (by
+ * the QR's serial, else by the address the code was entered at).
+ */
+export async function linkResetDevice(app: App, ticketId: number, address: string): Promise<void> {
+  const ops = deviceOps(app)
+  const serial = (await resetRepo(app).getCase(ticketId))?.serial ?? ''
+  const ip = endpointOf(address).host
+  const d = (serial ? await ops.repo.findBySerial(serial) : null) ?? (await ops.repo.list({ search: ip, limit: 50 })).find((x) => x.ip === ip) ?? null
+  if (d) await linkTouched(ops, d, ticketId, 'the NVR reset entered the code on it')
 }

@@ -1,7 +1,7 @@
 import { applyOnDevice } from '../../nvr-reset/apply'
 import { addApprover, listApprovers, removeApprover } from '../../nvr-reset/approvers'
 import { approve, confirmByCustomer, invalidate, message, recordCheck, requestCode, revealCode, updateCase, adoptPayload } from '../../nvr-reset/case'
-import { syncResetRun, syncUnfinishedResets } from '../../nvr-reset/run-sync'
+import { linkResetDevice, syncResetRun, syncUnfinishedResets } from '../../nvr-reset/run-sync'
 import { addPhotos, decodeRegion, photoImage } from '../../nvr-reset/photos'
 import { loadSettings, publicSettings, saveSettings } from '../../nvr-reset/settings'
 import { buildView, resetRepo } from '../../nvr-reset/view'
@@ -69,6 +69,7 @@ export function nvrResetHandlers(app: App): HandlerMap<M> {
     'nvrReset.confirmVerified': async ({ ticketId, note }) => (await confirmByCustomer(app, ticketId, note), view(ticketId)),
     'nvrReset.apply': async (i) => {
       const r = await applyOnDevice(app, i)
+      await linkResetDevice(app, i.ticketId, i.address)
       return { ...r, view: await view(i.ticketId) }
     },
     'nvrReset.settings.get': async () => publicSettings(await loadSettings(app)),
