@@ -3,8 +3,10 @@
 // code comes from the lab vendor service and the console applies it on the bench NVR and
 // verifies the new password (and that the old one is refused).
 import { expect, test } from '@playwright/test'
+import { execFileSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import sharp from 'sharp'
-import { customerPhoto, dropFile, openTicket, passOwnership, setup, shots, type World } from './nvr-reset-support'
+import { api, customerPhoto, dropFile, openTicket, passOwnership, setup, shots, type World } from './nvr-reset-support'
 
 let world: World | null = null
 test.afterEach(async () => {
@@ -91,6 +93,10 @@ test('photo → decoded → ownership → lab code → applied on the bench NVR 
   await expect(page.getByTestId('wf-entry-verify')).toHaveAttribute('data-state', 'current')
   await shots(page, '04-code', 'security-code')
 
+  // The bench NVR is in the device inventory: the reset that works on it links it to the ticket.
+  const [ip, port] = w.address.split(':')
+  const added = (await api(w.host, 'devices.addByAddress', { address: ip, port: Number(port), username: 'admin', password: w.oldPassword })) as { device: { id: number } | null }
+  expect(added.device).not.toBeNull()
   await page.getByTestId('apply-address').fill(w.address)
   await page.getByTestId('apply-new').fill('N3w-Passw0rd!')
   await page.getByTestId('apply-old').fill(w.oldPassword)
@@ -124,4 +130,18 @@ test('photo → decoded → ownership → lab code → applied on the bench NVR 
   const trail = await fetch(`${w.host.origin}/api/rpc/audit.list`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${w.host.token}` }, body: JSON.stringify({ ticketId: w.ticketId }) }).then((r) => r.text())
   expect(trail).not.toContain(code)
   expect(trail).toContain('nvrReset.verify')
+
+  // The PDF report: a first page a person can read, the exact Czech name, the code only masked.
+  const pdf = Buffer.from(((await api(w.host, 'reports.ticketPdf', { ticketId: w.ticketId })) as { dataBase64: string }).dataBase64, 'base64')
+  writeFileSync('/tmp/shots/nvr-reset-report.pdf', pdf)
+  execFileSync('pdftoppm', ['-png', '-r', '70', '-l', '2', '/tmp/shots/nvr-reset-report.pdf', '/tmp/shots/nvr-reset-report'])
+  const first = execFileSync('pdftotext', ['-f', '1', '-l', '1', '/tmp/shots/nvr-reset-report.pdf', '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ')
+  for (const x of ['Jan Novák', 'ZD-6006', w.bench.nvr(0).serial, 'NVR password reset from a QR photo (Option 2)', 'completed', 'IMG_4711.jpg', 'released NVR security code', 'Jan Novák, message in Czech', 'Audit chain head at export']) expect(first).toContain(x)
+  expect(first).not.toContain(code)
+
+  // The device page lists the ticket that worked on it (resolved ones too).
+  await page.goto(`${w.host.origin}/#/devices/${added.device!.id}`)
+  await expect(page.getByTestId('device-tickets')).toContainText(`#${w.ticketId} · Jan Novák (ZD-6006) · Resolved`)
+  await shots(page, '09-device-tickets', 'device-tickets')
+  await page.screenshot({ path: '/tmp/shots/nvr-reset-09-device-page.png' })
 })

@@ -171,7 +171,7 @@ export async function ticketPdf(p: PdfInput): Promise<Buffer> {
 
   w.heading('Procedure and outcome')
   w.field('Procedure', PROCEDURE[t.procedure] ?? t.procedure)
-  for (const r of s.runs) w.field(`Run v${r.version}`, `${r.status}, started ${when(r.startedAt)}${r.endedAt ? `, ended ${when(r.endedAt)}` : `, now at "${r.lastStep}"`}`)
+  for (const r of s.runs) w.field(`Run (version ${r.version})`, `${r.status}, started ${when(r.startedAt)}${r.endedAt ? `, ended ${when(r.endedAt)}` : `, now at "${r.lastStep}"`}`)
   w.field('Outcome', s.outcome)
 
   w.heading(`Evidence (${p.evidence.length})`)

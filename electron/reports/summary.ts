@@ -35,7 +35,7 @@ export function releasesOf(entries: AuditRow[], ticket: Ticket): ReportRelease[]
     const i = parse(e.inputs)
     if (e.action === 'nvrReset.code.issued') out.push({ at: e.at, agent: e.agent, what: `NVR security code ${str(i.codeHint)} (${str(i.provider)})`, to: 'the agent (obtained for the current QR)', detail: i.serial ? `serial ${str(i.serial)}` : '' })
     else if (e.action === 'nvrReset.message' && i.kind === 'code') out.push({ at: e.at, agent: e.agent, what: `NVR security code ${str(i.codeHint)}`, to: `${customer}, message in ${str(i.lang) === 'cs' ? 'Czech' : 'English'}`, detail: i.tz ? `deadline in ${str(i.tz)}` : '' })
-    else if (e.action === 'nvrReset.apply' && e.outcome === 'ok') out.push({ at: e.at, agent: e.agent, what: `NVR security code ${str(i.codeHint)}`, to: `the NVR at ${str(e.device)} (bench)`, detail: e.detail })
+    else if (e.action === 'nvrReset.apply' && e.outcome === 'ok' && i.result === 'accepted') out.push({ at: e.at, agent: e.agent, what: `NVR security code ${str(i.codeHint)}`, to: `the NVR at ${str(e.device)} (bench), which accepted it`, detail: '' })
     else if (e.action === 'workflow.reveal') out.push({ at: e.at, agent: e.agent, what: `generated ${str(i.secret) === 'newPassword' ? 'device password' : str(i.secret)}`, to: 'the agent, shown once for the customer', detail: e.detail })
   }
   return out
