@@ -3,7 +3,6 @@
 // with hashes, codes released and to whom, approvals, the audit chain head), then the
 // timeline. DejaVu Sans is embedded (subset) so every name, address and note prints exactly:
 // Czech, Slovak, Polish, German and most other European scripts.
-import fontkit from '@pdf-lib/fontkit'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib'
@@ -139,7 +138,8 @@ const PROCEDURE: Record<string, string> = { 'nvr-password-reset': 'NVR password 
 
 export async function ticketPdf(p: PdfInput): Promise<Buffer> {
   const doc = await PDFDocument.create()
-  doc.registerFontkit(fontkit)
+  // Loaded on first use: a large module that the console needs only for reports.
+  doc.registerFontkit((await import('@pdf-lib/fontkit')).default)
   // Subset: only the glyphs used are embedded (a report stays tens of KB, not megabytes).
   const [font, bold, mono] = await Promise.all([FONT_FILES.regular, FONT_FILES.bold, FONT_FILES.mono].map((f) => doc.embedFont(fontFile(f), { subset: true })))
   const t = p.ticket

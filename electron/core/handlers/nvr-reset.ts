@@ -25,10 +25,15 @@ export function nvrResetHandlers(app: App): HandlerMap<M> {
     await syncResetRun(app, ticketId)
     return buildView(app, ticketId)
   }
-  // Resets left unfinished by an earlier version or process catch up once at start-up.
-  void syncUnfinishedResets(app).catch((e) => {
-    if (app.db.open) console.error('nvr-reset: catching up unfinished resets failed:', e)
-  })
+  // Resets left unfinished by an earlier version or process catch up once, shortly after
+  // start-up (not in the way of the first requests a restarted console answers).
+  const catchUp = setTimeout(() => {
+    void syncUnfinishedResets(app).catch((e) => {
+      if (app.db.open) console.error('nvr-reset: catching up unfinished resets failed:', e)
+    })
+  }, 1500)
+  catchUp.unref()
+  app.onClose(() => clearTimeout(catchUp))
   return {
     'nvrReset.get': ({ ticketId }) => buildView(app, ticketId),
     'nvrReset.addPhotos': async ({ ticketId, files }) => {
