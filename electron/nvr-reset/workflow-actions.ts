@@ -6,6 +6,7 @@
 // checks (nvrReset.check*) stay for runs started on it.
 import type { ResetView } from '../../shared/contract/nvr-reset'
 import type { Action, ActionResult } from '../workflows/actions'
+import { NVR_RESET_WAITING as W } from '../workflows/procedures/nvr-password-reset'
 
 export interface NvrResetDeps {
   /** The reset view of a ticket (bound to buildView in electron/workflows/service.ts). */
@@ -28,8 +29,8 @@ const check = (deps: NvrResetDeps, decide: (v: ResetView) => ActionResult): Acti
 const qrGone = (v: ResetView): string | null => {
   const c = v.case
   if (!c?.payload || c.verifiedAt) return null
-  if (c.invalidated) return c.invalidatedMessage ?? 'The QR is no longer valid.'
-  if (c.validity.state === 'expired') return 'The QR has expired.'
+  if (c.invalidated) return c.invalidatedMessage ?? W.qrInvalid
+  if (c.validity.state === 'expired') return W.qrExpired
   return null
 }
 
@@ -38,20 +39,20 @@ function observedActions(deps: NvrResetDeps): Record<string, Action> {
   return {
     'nvrReset.photoDecoded': check(deps, (v) => {
       const c = v.case
-      if (!c?.payload) return { blocked: v.photos.length ? 'Waiting for a photo whose QR decodes (or the QR text selected by hand).' : 'Waiting for the customer’s photo of the QR.' }
-      if (qrGone(v)) return { blocked: `${qrGone(v)} Waiting for a photo of a new QR.` }
+      if (!c?.payload) return { blocked: v.photos.length ? W.photoUndecoded : W.photo }
+      if (qrGone(v)) return { blocked: `${qrGone(v)} ${W.newPhoto}` }
       return { outcome: 'decoded', result: { format: c.formatLabel, serial: c.fields?.serial ?? '(raw)', deadline: c.validity.expiresAt ?? 'unknown' } }
     }),
     'nvrReset.ownershipRecorded': check(deps, (v) => {
-      if (!v.ownershipComplete) return { blocked: 'Waiting for the three ownership checks in the reset panel.' }
-      if (v.approvalRequired && !v.case?.approvedBy) return { blocked: 'Waiting for a second agent’s approval (reset panel).' }
+      if (!v.ownershipComplete) return { blocked: W.ownership }
+      if (v.approvalRequired && !v.case?.approvedBy) return { blocked: W.approval }
       return { outcome: 'verified', result: { checks: v.checks.map((c) => `${c.kind}: ${c.passed ? 'passed' : 'failed'} (${c.agent})`).join('; '), approvedBy: v.case?.approvedBy ?? 'not required' } }
     }),
     'nvrReset.codeReleased': check(deps, (v) => {
       const gone = qrGone(v)
       if (gone) return { outcome: 'new-qr', result: { why: gone } }
       const code = [...v.codes].reverse().find((c) => c.forCurrentQr && c.status !== 'void')
-      if (!code) return { blocked: 'Waiting for the security code (reset panel).' }
+      if (!code) return { blocked: W.code }
       return { outcome: 'released', result: { provider: code.provider, code: code.hint, by: code.agent } }
     }),
     'nvrReset.codeApplied': check(deps, (v) => {
@@ -63,14 +64,14 @@ function observedActions(deps: NvrResetDeps): Record<string, Action> {
       if (entered) return { outcome: 'bench', result: { code: entered.hint, at: entered.usedAt ?? '' } }
       const sent = mine.find((c) => c.sentAt)
       if (sent) return { outcome: 'sent', result: { code: sent.hint, at: sent.sentAt ?? '' } }
-      return { blocked: 'Waiting for the code to be entered on the bench NVR or sent to the customer (reset panel).' }
+      return { blocked: W.applied }
     }),
     'nvrReset.passwordVerified': check(deps, (v) => {
       const c = v.case
       if (c?.verifiedAt) return { outcome: 'verified', result: { verifiedAt: c.verifiedAt, check: c.verifyDetail ?? '' } }
       const gone = qrGone(v)
       if (gone) return { outcome: 'new-qr', result: { why: gone } }
-      return { blocked: 'Waiting for the new password to be verified: on the bench, or the customer’s confirmation recorded in the reset panel.' }
+      return { blocked: W.verified }
     }),
   }
 }

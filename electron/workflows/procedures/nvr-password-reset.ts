@@ -54,6 +54,20 @@ Add the photo in the reset panel above (drop it on the ticket, paste it, choose 
   ],
 }
 
+/** What each observed step of version 2 says while it waits (shown on the timeline; translated with the steps). */
+export const NVR_RESET_WAITING = {
+  photo: 'Waiting for the customer’s photo of the QR.',
+  photoUndecoded: 'Waiting for a photo whose QR decodes (or the QR text selected by hand).',
+  newPhoto: 'Waiting for a photo of a new QR.',
+  qrInvalid: 'The QR is no longer valid.',
+  qrExpired: 'The QR has expired.',
+  ownership: 'Waiting for the three ownership checks in the reset panel.',
+  approval: 'Waiting for a second agent’s approval (reset panel).',
+  code: 'Waiting for the security code (reset panel).',
+  applied: 'Waiting for the code to be entered on the bench NVR or sent to the customer (reset panel).',
+  verified: 'Waiting for the new password to be verified: on the bench, or the customer’s confirmation recorded in the reset panel.',
+} as const
+
 /** Version 2: one run per ticket, driven by the reset panel (electron/nvr-reset/run-sync.ts). */
 export const nvrPasswordReset: ProcedureDefInput = {
   id: 'nvr-password-reset',
