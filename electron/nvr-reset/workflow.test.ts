@@ -76,7 +76,13 @@ describe('NVR reset: one observed run per ticket', () => {
     await call('nvrReset.recordCheck', { ticketId: t.id, kind: 'label-photo', passed: true, note: 'ok', file: { name: 'l.jpg', dataBase64: label.toString('base64') } })
     await call('nvrReset.recordCheck', { ticketId: t.id, kind: 'ownership-document', passed: true, note: 'invoice', file: { name: 'i.jpg', dataBase64: label.toString('base64') } })
     expect((await only()).current?.stepId).toBe('ownership')
-    await call('nvrReset.recordCheck', { ticketId: t.id, kind: 'requester-is-owner', passed: true, note: 'registered owner matches' })
+    // Changes at once (another window, the card's Start): the run catches up once, no step completes twice.
+    await Promise.all([
+      call('nvrReset.recordCheck', { ticketId: t.id, kind: 'requester-is-owner', passed: true, note: 'registered owner matches' }),
+      call('nvrReset.update', { ticketId: t.id, customerTz: 'Europe/Prague' }),
+      call('workflows.start', { ticketId: t.id, procedure: 'nvr-password-reset' }),
+      call('nvrReset.update', { ticketId: t.id, customerTz: 'Europe/Prague' }),
+    ])
     expect((await only()).current?.stepId).toBe('code')
     const v = await call<ResetView>('nvrReset.requestCode', { ticketId: t.id, provider: 'lab' })
     run = await only()
