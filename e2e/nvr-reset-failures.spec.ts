@@ -188,9 +188,8 @@ test('a decompression bomb dropped on the ticket is refused with a clear message
   const evidence = async () => ((await api(w.host, 'evidence.list', { ticketId: w.ticketId })) as unknown as { items: { kind: string; name: string; source: string }[] }).items
   expect(await evidence()).toEqual([]) // nothing of it was stored
 
-  // The ticket goes on: the guided procedure starts and takes a file at its first step (an
+  // The ticket goes on: its run (there from the start) takes a file at its first step (an
   // "other" attachment: any step takes one), and the customer's real photo is decoded.
-  await page.getByTestId('workflow-start-nvr-password-reset').click()
   const step = page.getByTestId('wf-current')
   await step.getByTestId('wf-attach-other').setInputFiles({ name: 'customer-mail.txt', mimeType: 'text/plain', buffer: Buffer.from('The first picture was a screenshot from the NVR app.') })
   await expect(step.getByTestId('wf-other-files')).toContainText('customer-mail.txt')

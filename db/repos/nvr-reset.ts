@@ -90,6 +90,8 @@ export interface CodeRow {
   agent: string
   obtainedAt: string
   usedAt: string | null
+  /** When the message carrying the code was written for the customer (migration 16). */
+  sentAt: string | null
 }
 
 const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
@@ -165,7 +167,7 @@ export class NvrResetRepo {
     return rows.map((r) => ({ ...mapRow<CheckRow>(r)!, passed: r.passed === 1 }))
   }
 
-  addCodeSync(c: Omit<CodeRow, 'id' | 'status' | 'statusDetail' | 'usedAt'>): CodeRow {
+  addCodeSync(c: Omit<CodeRow, 'id' | 'status' | 'statusDetail' | 'usedAt' | 'sentAt'>): CodeRow {
     const id = this.db
       .prepare('INSERT INTO nvr_reset_codes (ticket_id, nonce, provider, code_sealed, code_hint, reference, expires_at, agent, obtained_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(c.ticketId, c.nonce, c.provider, c.codeSealed, c.codeHint, c.reference, c.expiresAt, c.agent, c.obtainedAt).lastInsertRowid
@@ -179,6 +181,17 @@ export class NvrResetRepo {
   }
   setCodeStatusSync(id: number, status: CodeStatus, detail: string, usedAt: string | null): void {
     this.db.prepare('UPDATE nvr_reset_codes SET status = ?, status_detail = ?, used_at = coalesce(?, used_at) WHERE id = ?').run(status, detail, usedAt, id)
+  }
+  /** Tickets with a reset case that is not verified yet, or with a run of the reset still active (start-up catch-up). */
+  unfinishedTickets(): number[] {
+    return this.db
+      .prepare(`SELECT ticket_id FROM nvr_reset_cases WHERE verified_at IS NULL
+        UNION SELECT ticket_id FROM workflow_runs WHERE procedure = 'nvr-password-reset' AND status = 'active' ORDER BY 1`)
+      .pluck()
+      .all() as number[]
+  }
+  markSentSync(id: number, at: string): void {
+    this.db.prepare('UPDATE nvr_reset_codes SET sent_at = coalesce(sent_at, ?) WHERE id = ?').run(at, id)
   }
   voidOpenCodesSync(ticketId: number, detail: string): void {
     this.db.prepare("UPDATE nvr_reset_codes SET status = 'void', status_detail = ? WHERE ticket_id = ? AND status = 'issued'").run(detail, ticketId)

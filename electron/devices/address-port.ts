@@ -8,6 +8,7 @@ import { adoptCreds, withCreds } from './credentials'
 import { addByAddress } from './discovery-ops'
 import { loginTarget, sha256, type OpsCore } from './ops-core'
 import type { WaitOptions } from './rediscover'
+import { linkTouched } from './read-ops'
 import { AlreadyRejectedError } from './rejected-logins'
 import type { Credentials } from './twon'
 
@@ -33,8 +34,17 @@ export interface AddressOps extends OpsCore {
   waitForDevice(serial: string, o: WaitOptions): Promise<Device | null>
 }
 
-/** The inventory device at an address (probed and added when not known yet). */
-async function deviceAt(ops: AddressOps, at: DeviceAddress, creds: Credentials | null): Promise<Device> {
+/**
+ * The inventory device at an address (probed and added when not known yet), linked to the
+ * ticket whose run touches it (issue 12: the device page lists the tickets that worked on it).
+ */
+async function deviceAt(ops: AddressOps, at: DeviceAddress, creds: Credentials | null, ticketId: number): Promise<Device> {
+  const d = await findDeviceAt(ops, at, creds)
+  await linkTouched(ops, d, ticketId, 'a workflow step of the ticket worked on it')
+  return ops.repo.get(d.id)
+}
+
+async function findDeviceAt(ops: AddressOps, at: DeviceAddress, creds: Credentials | null): Promise<Device> {
   const ip = at.host
   const prior = (await ops.repo.list({ search: ip, limit: 50 })).find((x) => x.ip === ip)
   if (prior && (prior.serial || !creds)) {
@@ -50,7 +60,7 @@ export function addressPort(ops: AddressOps) {
   return {
     identify: async (at: DeviceAddress, ctx: OpContext) => {
       ctx.progress?.(`Identifying ${at.host}…`)
-      const d = await deviceAt(ops, at, null)
+      const d = await deviceAt(ops, at, null, ctx.ticketId)
       if (d.kind === 'intercom') {
         const i = await ops.driver(ops.target(d), null, { signal: ctx.signal }).identity()
         ops.repo.recordSeenSync({ serial: i.serial, mac: i.mac, model: i.model, firmware: i.firmware, ip: at.host, kind: 'intercom', vendor: '2N', httpPort: at.port ?? d.httpPort })
@@ -60,7 +70,7 @@ export function addressPort(ops: AddressOps) {
       return { serial: d.serial, model: d.model, firmware: d.firmware, mac: d.mac }
     },
     backup: async (at: DeviceAddress, creds: Credentials, ctx: OpContext): Promise<Buffer> => {
-      const d = await deviceAt(ops, at, creds)
+      const d = await deviceAt(ops, at, creds, ctx.ticketId)
       await adoptCreds(ops, d, creds)
       ctx.progress?.('Downloading the configuration…')
       const b = await ops.backup(d.id, ctx.ticketId)
@@ -68,7 +78,7 @@ export function addressPort(ops: AddressOps) {
       return (await ops.repo.backupWithData(b.id)).data
     },
     factoryReset: async (at: DeviceAddress, creds: Credentials, o: { confirmSerial: string; backupSha256: string }, ctx: OpContext): Promise<void> => {
-      const d = await deviceAt(ops, at, creds)
+      const d = await deviceAt(ops, at, creds, ctx.ticketId)
       await adoptCreds(ops, d, creds)
       ctx.progress?.('Factory reset…')
       await ops.factoryReset(d.id, { ticketId: ctx.ticketId, confirmSerial: o.confirmSerial, network: true, backupSha256: o.backupSha256 })
@@ -82,7 +92,7 @@ export function addressPort(ops: AddressOps) {
       return { host: d.ip, ...(d.httpPort && d.httpPort !== 80 ? { port: d.httpPort } : {}) }
     },
     checkLogin: async (at: DeviceAddress, creds: Credentials, ctx: OpContext): Promise<boolean> => {
-      const d = await deviceAt(ops, at, null)
+      const d = await deviceAt(ops, at, null, ctx.ticketId)
       // The driver refuses a password this device already rejected (nothing sent) and records a new rejection.
       const ok = await withCreds(ops, d, creds, (drv) => drv.checkLogin(creds), { signal: ctx.signal, action: 'devices.checkLogin' }).catch(async (e) => {
         await ops.app.audit({ action: 'devices.checkLogin', outcome: e instanceof AlreadyRejectedError ? 'refused' : 'failed', ticketId: ctx.ticketId, device: d.serial || at.host, inputs: { username: creds.username }, detail: (e as Error).message })
@@ -92,7 +102,7 @@ export function addressPort(ops: AddressOps) {
       return ok
     },
     setPassword: async (at: DeviceAddress, current: Credentials, newPassword: string, ctx: OpContext): Promise<void> => {
-      const d = await deviceAt(ops, at, null)
+      const d = await deviceAt(ops, at, null, ctx.ticketId)
       ctx.progress?.('Setting the new password…')
       // 2N: the current password is the web admin's; NVR: the account's own.
       ops.logins.check(loginTarget(d), d.kind === 'intercom' ? 'web' : 'device', current)
@@ -100,7 +110,7 @@ export function addressPort(ops: AddressOps) {
       await ops.setPassword(d.id, { ticketId: ctx.ticketId, confirmSerial: d.serial, username: current.username, currentPassword: current.password, newPassword })
     },
     restore: async (at: DeviceAddress, creds: Credentials, config: Buffer, ctx: OpContext): Promise<void> => {
-      const d = await deviceAt(ops, at, creds)
+      const d = await deviceAt(ops, at, creds, ctx.ticketId)
       await adoptCreds(ops, d, creds)
       const b = (await ops.repo.backups(d.id)).find((x) => x.sha256 === sha256(config) && x.ticketId === ctx.ticketId)
       if (!b) throw new AppError('FORBIDDEN', 'This configuration is not a backup taken by the console in this ticket; restore refused.')

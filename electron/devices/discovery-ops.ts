@@ -100,6 +100,9 @@ export async function addByAddress(core: OpsCore, o: { address: string; port?: n
       })
       const nid = core.repo.recordSeenSync({ ...seen, serial: info.serial, mac: info.mac, model: info.model, firmware: info.firmware, name: info.name, vendor: info.vendor, kind: 'nvr' })
       if (nid) device = await core.repo.get(nid)
+      // The login told the serial: the probe's "needs a login to tell its serial number" is
+      // no longer true and must not stay in the reply or the device's history (issue 12).
+      if (device) diagnostics.splice(0, diagnostics.length, ...diagnostics.filter((x) => x.kind !== 'needs-credentials'))
     } else if (id !== null) device = await core.repo.get(id)
     if (device && o.username && o.password) device = await setCredentials(core, device.id, o.username, o.password)
     else if (id === null && !device) diagnostics.push({ kind: 'needs-credentials', ip, iface: via.name, protocol: 'manual', message: `${ip} answers but needs a login to tell its serial number: add it again with its user name and password.` })

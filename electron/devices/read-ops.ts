@@ -29,6 +29,16 @@ export async function status(core: OpsCore, id: number) {
   }, (x) => x.message)
 }
 
+const NEEDS_LOGIN = /[^.]*needs a login to tell its serial number[^.]*\.\s*/g
+/**
+ * Older entries (immutable in the trail) may say the device "needs a login to tell its serial
+ * number"; once the serial is known the page says that instead of repeating a stale note.
+ */
+export function settledNote(detail: string, serial: string): string {
+  if (!detail.includes('needs a login to tell its serial number')) return detail
+  return `${detail.replace(NEEDS_LOGIN, '').trim()} (The serial number ${serial} was learned later.)`.trim()
+}
+
 /** The device page: identity, address and firmware history, backups and its audit entries. */
 export async function detail(core: OpsCore, id: number): Promise<DeviceDetail> {
   const d = await core.repo.get(id)
@@ -38,7 +48,7 @@ export async function detail(core: OpsCore, id: number): Promise<DeviceDetail> {
     addresses: await core.repo.addresses(id),
     firmwareHistory: await core.repo.firmwareHistory(id),
     backups: await core.repo.backups(id),
-    audit: audit.map((a) => ({ seq: a.seq, at: a.at, agent: a.agent, action: a.action, outcome: a.outcome, detail: a.detail, ticketId: a.ticketId })),
+    audit: audit.map((a) => ({ seq: a.seq, at: a.at, agent: a.agent, action: a.action, outcome: a.outcome, detail: d.serial ? settledNote(a.detail, d.serial) : a.detail, ticketId: a.ticketId })),
   }
 }
 
@@ -51,4 +61,14 @@ export async function linkTicket(core: OpsCore, id: number, ticketId: number, un
   )
   core.app.bus.emit('devices.changed', { id })
   return core.repo.get(id)
+}
+
+/** Links a device to a ticket whose work touched it (once; audited with the reason). */
+export async function linkTouched(core: OpsCore, d: Device, ticketId: number, why: string): Promise<void> {
+  if (d.ticketIds.includes(ticketId)) return
+  await core.app.record(
+    () => core.repo.linkTicketSync(d.id, ticketId),
+    () => ({ action: 'devices.linkTicket', outcome: 'ok', ticketId, device: d.serial || d.ip, inputs: { deviceId: d.id, automatic: true }, detail: why }),
+  )
+  core.app.bus.emit('devices.changed', { id: d.id })
 }

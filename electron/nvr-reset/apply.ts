@@ -52,10 +52,8 @@ export async function applyOnDevice(
   const audit = (outcome: 'ok' | 'failed' | 'refused' | 'info', detail: string, extra: Record<string, unknown> = {}) =>
     app.audit({ action: 'nvrReset.apply', outcome, ticketId: i.ticketId, device: i.address, inputs: { codeId: code.id, codeHint: code.codeHint, serial: c.fields?.serial ?? null, ...extra }, detail })
   const setCase = (patch: Parameters<typeof repo.upsertCaseSync>[1]) => repo.upsertCaseSync(i.ticketId, patch)
-  const done = (outcome: ApplyOutcome, message: string) => {
-    app.bus.emit('nvrReset.changed', { ticketId: i.ticketId })
-    return { outcome, message }
-  }
+  // The reply carries the new view (handlers/nvr-reset.ts): no event.
+  const done = (outcome: ApplyOutcome, message: string) => ({ outcome, message })
 
   // The screen must still show OUR QR; otherwise the code is useless and would count as wrong.
   const screen = await client.screen()

@@ -13,7 +13,8 @@ import { codeMessage, retakeMessage, type Lang, type Message } from './templates
 import { INVALIDATED_BY, isValidZone } from './validity'
 import { buildView, CHECK_KINDS, resetRepo } from './view'
 
-const changed = (app: App, ticketId: number) => app.bus.emit('nvrReset.changed', { ticketId })
+// No event here: every change below is made by a call whose reply carries the new view
+// (handlers/nvr-reset.ts builds it once, after the ticket's run has caught up).
 
 export async function adoptPayload(app: App, ticketId: number, photoId: number | null, text: string, receivedAt: string | null): Promise<void> {
   const repo = resetRepo(app)
@@ -34,7 +35,6 @@ export async function adoptPayload(app: App, ticketId: number, photoId: number |
     },
     (c) => ({ action: 'nvrReset.payload', outcome: 'ok', ticketId, inputs: { photoId, format: p.format, serial: c.serial, mac: c.mac, model: c.model, issuedAt: c.issuedAt, problems: p.problems.length, replaced: !!prev?.payload } }),
   )
-  changed(app, ticketId)
 }
 
 export async function updateCase(app: App, ticketId: number, u: { customerTz?: string; deviceAddress?: string; deviceTime?: string | null }): Promise<void> {
@@ -49,7 +49,6 @@ export async function updateCase(app: App, ticketId: number, u: { customerTz?: s
     () => resetRepo(app).upsertCaseSync(ticketId, patch),
     () => ({ action: 'nvrReset.update', outcome: 'ok', ticketId, inputs: patch }),
   )
-  changed(app, ticketId)
 }
 
 export async function invalidate(app: App, ticketId: number, reason: Invalidation): Promise<void> {
@@ -65,7 +64,6 @@ export async function invalidate(app: App, ticketId: number, reason: Invalidatio
     },
     () => ({ action: 'nvrReset.invalidate', outcome: 'info', ticketId, inputs: { reason, serial: c.serial } }),
   )
-  changed(app, ticketId)
 }
 
 const EVIDENCE_KIND = { 'label-photo': 'label-photo', 'ownership-document': 'ownership-certificate', 'requester-is-owner': 'customer-statement' } as const
@@ -85,7 +83,6 @@ export async function recordCheck(app: App, ticketId: number, c: { kind: CheckKi
     () => resetRepo(app).addCheckSync({ ticketId, kind: c.kind, passed: c.passed, evidenceId: ev?.id ?? null, note: c.note, agent, at }),
     (row) => ({ action: 'nvrReset.ownershipCheck', outcome: c.passed ? 'ok' : 'refused', ticketId, inputs: { check: c.kind, result: c.passed ? 'passed' : 'failed', evidenceId: row.evidenceId, sha256: ev?.sha256 ?? null }, detail: c.note }),
   )
-  changed(app, ticketId)
 }
 
 export async function approve(app: App, ticketId: number, email: string, pin: string, note: string): Promise<void> {
@@ -96,7 +93,6 @@ export async function approve(app: App, ticketId: number, email: string, pin: st
     () => resetRepo(app).upsertCaseSync(ticketId, { approvedBy, approvedAt: new Date().toISOString() }),
     () => ({ action: 'nvrReset.approve', outcome: 'ok', ticketId, inputs: { approver: approvedBy }, detail: note }),
   )
-  changed(app, ticketId)
 }
 
 /** Refuses the code release unless the QR is live and ownership (and approval) are recorded. */
@@ -135,7 +131,6 @@ export async function requestCode(app: App, ticketId: number, provider: 'lab' | 
     () => resetRepo(app).addCodeSync({ ticketId, nonce: c.nonce!, provider, codeSealed: app.secrets.seal(issued.code), codeHint: maskCode(issued.code), reference: issued.reference, expiresAt: issued.expiresAt, agent, obtainedAt: new Date().toISOString() }),
     (row) => ({ action: 'nvrReset.code.issued', outcome: 'ok', ticketId, inputs: { codeId: row.id, provider, codeHint: row.codeHint, serial: c.serial, reference: issued.reference } }),
   )
-  changed(app, ticketId)
 }
 
 export async function revealCode(app: App, codeId: number): Promise<{ code: string; spelled: string[] }> {
@@ -155,6 +150,30 @@ export async function message(app: App, ticketId: number, kind: 'code' | 'retake
   if (!v.case?.validity.expiresAt || !code) throw new AppError('CONFLICT', 'There is no code for the current QR to send yet.', { key: 'nvrReset.noCodeToSend' })
   const row = resetRepo(app).codeSync(code.id)!
   const expiresAt = row.expiresAt && row.expiresAt < v.case.validity.expiresAt ? row.expiresAt : v.case.validity.expiresAt
-  await app.audit({ action: 'nvrReset.message', outcome: 'info', ticketId, inputs: { kind, lang, codeId: code.id, codeHint: code.hint, tz: v.case.customerTz } })
+  // Writing the message is sending the code to the customer (the run's "Code applied" step):
+  // recorded on the code with its audit entry, in one transaction.
+  const tz = v.case.customerTz
+  await app.record(
+    () => resetRepo(app).markSentSync(code.id, new Date().toISOString()),
+    () => ({ action: 'nvrReset.message', outcome: 'info', ticketId, inputs: { kind, lang, codeId: code.id, codeHint: code.hint, tz } }),
+  )
   return codeMessage({ lang, code: app.secrets.open(row.codeSealed), expiresAt, tz: v.case.customerTz, serial: v.case.fields?.serial ?? ticket.deviceSerial, customerName: ticket.customerName, agent })
+}
+
+/**
+ * Off the bench the customer enters the code; the agent records that the customer confirmed
+ * the new password works (how, in the note). That is the reset's verification then.
+ */
+export async function confirmByCustomer(app: App, ticketId: number, note: string): Promise<void> {
+  const v = await buildView(app, ticketId)
+  const c = v.case
+  if (c?.verifiedAt) throw new AppError('CONFLICT', 'The new password is already verified on this ticket.')
+  const sent = v.codes.some((x) => x.forCurrentQr && (x.sentAt || x.status === 'accepted'))
+  if (!c?.payload || !sent) throw new AppError('FORBIDDEN', 'No code for the current QR has been sent to the customer yet.', { hint: 'Write the message with the code to the customer first.' })
+  if (note.trim().length < 3) throw new AppError('VALIDATION', 'Write how the customer confirmed it (call, e-mail, chat…).', { field: 'note' })
+  const detail = `Confirmed by the customer: ${note.trim()}`
+  await app.record(
+    () => resetRepo(app).upsertCaseSync(ticketId, { verifiedAt: new Date().toISOString(), verifyDetail: detail }),
+    () => ({ action: 'nvrReset.verify', outcome: 'ok', ticketId, inputs: { by: 'customer', serial: c.fields?.serial ?? null }, detail }),
+  )
 }

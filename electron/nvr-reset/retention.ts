@@ -7,6 +7,7 @@
 // purged is one audit entry (`nvrReset.photoPurge`) carrying its hash. The case keeps the
 // payload it adopted (device identity: serial, MAC, model; the nonce is long expired).
 import type { App } from '../core/app'
+import { buildView } from './view'
 import { registerPersonalDataPurge } from '../evidence/retention'
 import { vault } from '../evidence/vault'
 
@@ -55,7 +56,8 @@ export async function purgeResetPhotos(app: App, cutoffIso: string, agent: strin
       .immediate()
     tickets.add(d.ticket_id)
   }
-  for (const ticketId of tickets) app.bus.emit('nvrReset.changed', { ticketId })
+  // No call of the agent made this change: the event carries the new view (built once).
+  for (const ticketId of tickets) app.bus.emit('nvrReset.changed', { ticketId, view: await buildView(app, ticketId) })
   return due.length
 }
 

@@ -79,7 +79,7 @@ export async function buildView(app: App, ticketId: number, now = Date.now()): P
   const approvalRequired = s.requireSecondAgent
   const codeRows = codes.map((x) => ({
     id: x.id, provider: x.provider, hint: x.codeHint, status: x.status, statusDetail: x.statusDetail, obtainedAt: x.obtainedAt,
-    expiresAt: x.expiresAt, reference: x.reference, usedAt: x.usedAt, agent: x.agent, forCurrentQr: !!c?.nonce && x.nonce === c.nonce,
+    expiresAt: x.expiresAt, reference: x.reference, usedAt: x.usedAt, sentAt: x.sentAt ?? null, agent: x.agent, forCurrentQr: !!c?.nonce && x.nonce === c.nonce,
   }))
   const { stage, blockedReason } = stageOf(caseView, ownershipComplete, approvalRequired, codeRows)
   return {

@@ -4,6 +4,11 @@ import { AuditQueryRepo } from '../../db/repos/audit-query'
 import { vault } from '../evidence/vault'
 import { buildBundle } from './bundle'
 import { ticketPdf } from './pdf'
+import { approvalsOf, outcomeOf, releasesOf, type ReportDevice, type ReportRun } from './summary'
+import { DevicesRepo } from '../../db/repos/devices'
+import { NvrResetRepo } from '../../db/repos/nvr-reset'
+import { WorkflowsRepo } from '../../db/repos/workflows'
+import { PROCEDURES } from '../workflows/registry'
 
 const stamp = (iso: string) => iso.slice(0, 19).replace(/[:T]/g, '-')
 
@@ -22,9 +27,12 @@ export async function exportTicketPdf(app: App, ticketId: number): Promise<{ fil
   const evidence = v.listForTicket(ticketId)
   const exportedAt = new Date().toISOString()
   const b = buildBundle(app.db, ticket, evidence, await app.agentLabel(), exportedAt)
+  const entries = new AuditQueryRepo(app.db).forTicket(ticketId)
+  const runs = runsOf(app, ticketId)
   const data = await ticketPdf({
     ticket,
-    entries: new AuditQueryRepo(app.db).forTicket(ticketId),
+    entries,
+    summary: { devices: await devicesOf(app, ticketId), runs, outcome: outcomeOf(runs, entries), releases: releasesOf(entries, ticket), approvals: approvalsOf(entries) },
     evidence: evidence.map((m) => ({ ...m, thumbnail: m.hasThumbnail ? v.thumbnail(m.id) : null })),
     chainHead: b.chainHead,
     exportedBy: b.exportedBy,
@@ -32,4 +40,22 @@ export async function exportTicketPdf(app: App, ticketId: number): Promise<{ fil
     bundleHash: b.bundleHash,
   })
   return { fileName: `ticket-${ticketId}-report-${stamp(exportedAt)}.pdf`, data }
+}
+
+/** The ticket's devices: linked inventory devices first, else what the NVR reset's QR told. */
+async function devicesOf(app: App, ticketId: number): Promise<ReportDevice[]> {
+  const linked = await new DevicesRepo(app.db).list({ ticketId })
+  if (linked.length) return linked.map((d) => ({ model: d.model, serial: d.serial, mac: d.mac, firmware: d.firmware, source: `the device inventory, seen at ${d.ip}` }))
+  const c = await new NvrResetRepo(app.db).getCase(ticketId)
+  if (c?.serial) return [{ model: c.model ?? '', serial: c.serial, mac: c.mac ?? '', firmware: '', source: 'the QR code on the NVR’s Retrieve Password screen' }]
+  return []
+}
+
+function runsOf(app: App, ticketId: number): ReportRun[] {
+  const repo = new WorkflowsRepo(app.db)
+  return repo.runsForTicket(ticketId).map((r) => {
+    const def = PROCEDURES.find((p) => p.id === r.procedure && p.version === r.procedureVersion) ?? PROCEDURES.find((p) => p.id === r.procedure)
+    const stepId = r.currentStep ?? repo.steps(r.id).at(-1)?.stepId ?? ''
+    return { procedure: r.procedure, title: def?.title ?? r.procedure, version: r.procedureVersion, status: r.status, startedAt: r.createdAt, endedAt: r.endedAt, lastStep: def?.steps.find((s) => s.id === stepId)?.title ?? stepId }
+  })
 }

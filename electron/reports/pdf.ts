@@ -1,17 +1,22 @@
-// The PDF report of a ticket for people: who did what to which device and what came of
-// it, the evidence with thumbnails and hashes, and the chain head that ties it to the
-// audit trail. Standard fonts only (no font files to ship); text outside WinAnsi is
-// transliterated so names like "Dvořák" still read well.
-import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib'
+// The PDF report of a ticket for people: a first page a supervisor, an auditor or the
+// customer's installer can read (ticket, customer, device, procedure and outcome, evidence
+// with hashes, codes released and to whom, approvals, the audit chain head), then the
+// timeline. DejaVu Sans is embedded (subset) so every name, address and note prints exactly:
+// Czech, Slovak, Polish, German and most other European scripts.
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib'
 import type { Ticket } from '../../shared/contract/tickets'
 import type { AuditRow } from '../../db/repos/audit-query'
 import type { EvidenceMeta } from '../../db/repos/evidence'
 import { actionPhrase } from './phrases'
+import type { ReportSummary } from './summary'
 
 export interface PdfInput {
   ticket: Ticket
   entries: AuditRow[]
   evidence: (EvidenceMeta & { thumbnail: Buffer | null })[]
+  summary: ReportSummary
   chainHead: { seq: number; hash: string } | null
   exportedBy: string
   exportedAt: string
@@ -24,19 +29,24 @@ const INK = rgb(0.1, 0.12, 0.16)
 const MUTED = rgb(0.42, 0.45, 0.5)
 const OUTCOME = { ok: rgb(0.1, 0.5, 0.25), failed: rgb(0.75, 0.15, 0.15), refused: rgb(0.75, 0.45, 0.05), info: rgb(0.25, 0.35, 0.6) } as Record<string, ReturnType<typeof rgb>>
 
-/** Keeps WinAnsi characters, strips accents from the rest, replaces what remains. */
-export function winAnsi(s: string): string {
-  const allowed = /[\x20-\x7e\xa0-\xff\u20ac\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026]/
+/** The TTF files (package dejavu-fonts-ttf, read once; they ship in node_modules with the app). */
+const FONT_FILES = { regular: 'DejaVuSans.ttf', bold: 'DejaVuSans-Bold.ttf', mono: 'DejaVuSansMono.ttf' } as const
+const fontBytes = new Map<string, Buffer>()
+function fontFile(name: string): Buffer {
+  let b = fontBytes.get(name)
+  if (!b) fontBytes.set(name, (b = readFileSync(createRequire(import.meta.url).resolve(`dejavu-fonts-ttf/ttf/${name}`))))
+  return b
+}
+
+/** Characters the font cannot draw (emoji, CJK) become "?"; line breaks and tabs become spaces. */
+export function printable(s: string, font: PDFFont): string {
+  const has = charSets.get(font) ?? new Set(font.getCharacterSet())
+  charSets.set(font, has)
   let out = ''
-  for (const ch of s.replace(/[\r\n\t]+/g, ' ')) {
-    if (allowed.test(ch)) out += ch
-    else {
-      const base = ch.normalize('NFD').replace(/[\u0300-\u036f]/g, '')
-      out += base && [...base].every((c) => allowed.test(c)) ? base : '?'
-    }
-  }
+  for (const ch of s.normalize('NFC').replace(/[\r\n\t]+/g, ' ')) out += has.has(ch.codePointAt(0)!) ? ch : '?'
   return out
 }
+const charSets = new WeakMap<PDFFont, Set<number>>()
 
 class Writer {
   page!: PDFPage
@@ -54,18 +64,18 @@ class Writer {
     this.page = this.doc.addPage(A4)
     this.y = A4[1] - M
     const n = this.doc.getPageCount()
-    this.page.drawText(winAnsi(`${this.footer} - page ${n}`), { x: M, y: 24, size: 8, font: this.font, color: MUTED })
+    this.page.drawText(printable(`${this.footer} · page ${n}`, this.font), { x: M, y: 24, size: 8, font: this.font, color: MUTED })
   }
   need(h: number) {
     if (this.y - h < M) this.newPage()
   }
-  /** Wrapped text; returns the height used. */
+  /** Wrapped text. */
   text(s: string, o: { size?: number; font?: PDFFont; color?: ReturnType<typeof rgb>; x?: number; width?: number; gap?: number } = {}) {
     const size = o.size ?? 10
     const font = o.font ?? this.font
     const x = o.x ?? M
     const width = o.width ?? A4[0] - M - x
-    for (const line of wrap(winAnsi(s), font, size, width)) {
+    for (const line of wrap(printable(s, font), font, size, width)) {
       this.need(size + 3)
       this.page.drawText(line, { x, y: this.y - size, size, font, color: o.color ?? INK })
       this.y -= size + 3
@@ -78,6 +88,15 @@ class Writer {
     this.text(s, { size: 13, font: this.bold, gap: 4 })
     this.page.drawLine({ start: { x: M, y: this.y + 2 }, end: { x: A4[0] - M, y: this.y + 2 }, thickness: 0.5, color: MUTED })
     this.y -= 6
+  }
+  /** Label and value on one line (the value wraps under itself). */
+  field(label: string, value: string) {
+    const top = this.y
+    this.text(label, { size: 9, color: MUTED, width: 110 })
+    const below = this.y
+    this.y = top
+    this.text(value || 'not recorded', { x: M + 115, size: 10 })
+    this.y = Math.min(this.y, below)
   }
 }
 
@@ -115,76 +134,103 @@ function inputsText(json: string): string {
     return json
   }
 }
+const PROCEDURE: Record<string, string> = { 'nvr-password-reset': 'NVR password reset from a QR photo (Option 2)', 'my2n-move': 'Move a 2N intercom to another My2N account', other: 'Other' }
 
 export async function ticketPdf(p: PdfInput): Promise<Buffer> {
   const doc = await PDFDocument.create()
-  doc.setTitle(winAnsi(`Ticket ${p.ticket.id} report`))
+  // Loaded on first use: a large module that the console needs only for reports.
+  doc.registerFontkit((await import('@pdf-lib/fontkit')).default)
+  // Subset: only the glyphs used are embedded (a report stays tens of KB, not megabytes).
+  const [font, bold, mono] = await Promise.all([FONT_FILES.regular, FONT_FILES.bold, FONT_FILES.mono].map((f) => doc.embedFont(fontFile(f), { subset: true })))
+  const t = p.ticket
+  const s = p.summary
+  doc.setTitle(`Ticket ${t.id} report: ${t.customerName}`)
   doc.setCreator('Support Console')
   doc.setCreationDate(new Date(p.exportedAt))
   doc.setModificationDate(new Date(p.exportedAt))
-  const w = new Writer(doc, await doc.embedFont(StandardFonts.Helvetica), await doc.embedFont(StandardFonts.HelveticaBold), await doc.embedFont(StandardFonts.Courier), `Ticket #${p.ticket.id} - exported ${when(p.exportedAt)} by ${p.exportedBy}`)
-  const t = p.ticket
+  const w = new Writer(doc, font, bold, mono, `Ticket #${t.id} · exported ${when(p.exportedAt)} by ${p.exportedBy}`)
 
-  w.text(`Ticket #${t.id}${t.externalRef ? ` (${t.externalRef})` : ''}`, { size: 20, font: w.bold, gap: 4 })
-  w.text(`${t.customerName} - status: ${t.status} - opened ${when(t.createdAt)}`, { size: 11, color: MUTED, gap: 6 })
+  // ---- first page: what a reader needs ------------------------------------------------
+  w.text(`Ticket #${t.id}${t.externalRef ? ` (${t.externalRef})` : ''}`, { size: 20, font: bold, gap: 2 })
+  w.text(`Status: ${t.status} · opened ${when(t.createdAt)} · last activity ${when(t.updatedAt)}`, { size: 9, color: MUTED, gap: 4 })
+
+  w.heading('Customer')
+  w.field('Name', t.customerName)
+  w.field('Contact', t.contact)
+  if (t.notes) w.field('Notes', t.notes)
 
   w.heading('Device')
-  const devices = [...new Set(p.entries.map((e) => e.device).filter((d): d is string => !!d))]
-  w.text(`Model: ${t.deviceModel || 'not recorded'}    Serial: ${t.deviceSerial || 'not recorded'}    Procedure: ${t.procedure}`)
-  if (devices.length) w.text(`Devices named in the trail: ${devices.join(', ')}`)
+  const devices = s.devices.length ? s.devices : [{ model: t.deviceModel, serial: t.deviceSerial, mac: '', firmware: '', source: 'ticket' }]
+  for (const d of devices) {
+    w.field('Model', d.model)
+    w.field('Serial number', d.serial)
+    w.field('MAC address', d.mac)
+    w.field('Firmware', d.firmware)
+    w.text(`(from ${d.source})`, { x: M + 115, size: 8, color: MUTED, gap: 4 })
+  }
 
-  w.heading('Outcomes')
-  const counts: Record<string, number> = {}
-  for (const e of p.entries) counts[e.outcome] = (counts[e.outcome] ?? 0) + 1
-  w.text(Object.keys(counts).length ? Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ') : 'No actions recorded.')
-  const failures = p.entries.filter((e) => e.outcome === 'failed' || e.outcome === 'refused')
-  for (const e of failures.slice(-10)) w.text(`- ${when(e.at)}: ${actionPhrase(e.action)} ${e.outcome}${e.detail ? ` - ${e.detail}` : ''}`, { color: OUTCOME[e.outcome] })
+  w.heading('Procedure and outcome')
+  w.field('Procedure', PROCEDURE[t.procedure] ?? t.procedure)
+  for (const r of s.runs) w.field(`Run (version ${r.version})`, `${r.status}, started ${when(r.startedAt)}${r.endedAt ? `, ended ${when(r.endedAt)}` : `, now at "${r.lastStep}"`}`)
+  w.field('Outcome', s.outcome)
 
-  w.heading(`Timeline (${p.entries.length} entries)`)
+  w.heading(`Evidence (${p.evidence.length})`)
+  if (!p.evidence.length) w.text('No evidence was added to this ticket.', { size: 9 })
+  for (const ev of p.evidence) {
+    w.need(30)
+    w.text(`${ev.name} · ${ev.kind} · added ${when(ev.addedAt)} by ${ev.agent}${ev.purgedAt ? ` · content purged ${when(ev.purgedAt)}` : ''}`, { size: 9 })
+    w.text(`SHA-256 ${ev.sha256}`, { x: M + 10, size: 7, font: mono, color: MUTED, gap: 2 })
+  }
+
+  w.heading('Codes and passwords released')
+  if (!s.releases.length) w.text('None.', { size: 9 })
+  for (const r of s.releases) w.text(`${when(r.at)} · ${r.agent} released ${r.what} to ${r.to}${r.detail ? ` (${r.detail})` : ''}`, { size: 9, gap: 2 })
+
+  w.heading('Approvals')
+  if (!s.approvals.length) w.text('No second-agent approval was recorded.', { size: 9 })
+  for (const a of s.approvals) w.text(`${when(a.at)} · approved by ${a.approver} for ${a.agent}${a.note ? `: ${a.note}` : ''}`, { size: 9, gap: 2 })
+
+  w.heading('Integrity')
+  w.text('Every action in this report is an entry of the console’s hash-chained audit trail. The matching JSON bundle lets anyone check the entries with "support-console audit verify --bundle FILE".', { size: 9 })
+  if (p.chainHead) w.text(`Audit chain head at export: entry ${p.chainHead.seq}, hash ${p.chainHead.hash}`, { size: 8, font: mono })
+  if (p.bundleHash) w.text(`Bundle hash: ${p.bundleHash}`, { size: 8, font: mono })
+
+  // ---- then the timeline and the evidence with thumbnails --------------------------------
+  w.newPage()
+  w.text(`Timeline (${p.entries.length} entries)`, { size: 16, font: bold, gap: 8 })
   for (const e of p.entries) {
     w.need(40)
     const top = w.y
     w.text(when(e.at), { size: 8, color: MUTED, width: 90 })
     w.y = top
-    w.text(`${actionPhrase(e.action)}`, { x: M + 95, font: w.bold, width: 300 })
+    w.text(actionPhrase(e.action), { x: M + 95, font: bold, width: 300 })
     const afterTitle = w.y
     w.y = top
-    w.text(e.outcome.toUpperCase(), { x: A4[0] - M - 60, size: 8, font: w.bold, color: OUTCOME[e.outcome] ?? MUTED, width: 60 })
+    w.text(e.outcome.toUpperCase(), { x: A4[0] - M - 60, size: 8, font: bold, color: OUTCOME[e.outcome] ?? MUTED, width: 60 })
     w.y = afterTitle
-    w.text(`by ${e.agent}${e.device ? ` on ${e.device}` : ''} - entry ${e.seq}`, { x: M + 95, size: 8, color: MUTED })
+    w.text(`by ${e.agent}${e.device ? ` on ${e.device}` : ''} · entry ${e.seq}`, { x: M + 95, size: 8, color: MUTED })
     const inputs = inputsText(e.inputs)
-    if (inputs) w.text(inputs, { x: M + 95, size: 8 })
+    if (inputs && inputs !== '{}') w.text(inputs, { x: M + 95, size: 8 })
     if (e.detail) w.text(e.detail, { x: M + 95, size: 8 })
     w.y -= 4
   }
 
-  w.heading(`Evidence (${p.evidence.length})`)
-  if (!p.evidence.length) w.text('No evidence was added to this ticket.')
-  for (const ev of p.evidence) {
-    const thumbH = ev.thumbnail ? 90 : 0
-    w.need(Math.max(thumbH, 50) + 10)
+  const pictures = p.evidence.filter((e) => e.thumbnail)
+  if (pictures.length) w.heading('Evidence pictures')
+  for (const ev of pictures) {
+    const thumbH = 90
+    w.need(thumbH + 10)
     const top = w.y
-    let textX = M
-    if (ev.thumbnail) {
-      try {
-        const img = await doc.embedJpg(ev.thumbnail)
-        const s = Math.min(120 / img.width, thumbH / img.height)
-        w.page.drawImage(img, { x: M, y: top - img.height * s, width: img.width * s, height: img.height * s })
-        textX = M + 130
-      } catch {
-        /* a thumbnail that does not embed is left out */
-      }
+    try {
+      const img = await doc.embedJpg(ev.thumbnail!)
+      const sc = Math.min(120 / img.width, thumbH / img.height)
+      w.page.drawImage(img, { x: M, y: top - img.height * sc, width: img.width * sc, height: img.height * sc })
+    } catch {
+      /* a thumbnail that does not embed is left out */
     }
-    w.text(`${ev.name} (${ev.kind})`, { x: textX, font: w.bold })
-    w.text(`${ev.mime}, ${(ev.size / 1024).toFixed(1)} KB, added ${when(ev.addedAt)} by ${ev.agent}, audit entry ${ev.auditSeq}`, { x: textX, size: 8, color: MUTED })
-    w.text(`SHA-256 ${ev.sha256}`, { x: textX, size: 7, font: w.mono })
-    if (ev.purgedAt) w.text(`Content ${ev.purgeReason === 'retention' ? 'purged by the retention rule' : 'deleted on purpose'} on ${when(ev.purgedAt)}; the hash above remains on record.`, { x: textX, size: 8, color: OUTCOME.refused })
+    w.text(`${ev.name} (${ev.kind})`, { x: M + 130, font: bold })
+    w.text(`${ev.mime}, ${(ev.size / 1024).toFixed(1)} KB, audit entry ${ev.auditSeq}`, { x: M + 130, size: 8, color: MUTED })
     w.y = Math.min(w.y, top - thumbH) - 10
   }
-
-  w.heading('Integrity')
-  w.text('Every action above is an entry of the console’s hash-chained audit trail. The matching JSON bundle lets anyone check the entries with "support-console audit verify --bundle FILE".', { size: 9 })
-  if (p.chainHead) w.text(`Chain head at export: entry ${p.chainHead.seq}, hash ${p.chainHead.hash}`, { size: 8, font: w.mono })
-  if (p.bundleHash) w.text(`Bundle hash: ${p.bundleHash}`, { size: 8, font: w.mono })
   return Buffer.from(await doc.save())
 }

@@ -13,7 +13,6 @@ import { createDispatcher } from '../core/api'
 import { App } from '../core/app'
 import { memoryKeyProvider } from '../core/secret-box'
 import { exportTicketBundle, exportTicketPdf } from './export'
-import { winAnsi } from './pdf'
 import { verifyBundle } from './verify-bundle'
 
 const apps: App[] = []
@@ -92,11 +91,30 @@ describe('ticket PDF', () => {
     writeFileSync(join(dir, 'r.pdf'), data)
     // pdftotext (poppler-utils) reads what a person would see.
     const text = execFileSync('pdftotext', ['-layout', join(dir, 'r.pdf'), '-'], { encoding: 'utf8' })
-    for (const s of ['Ticket #2 (ZD-4410)', 'Timeline', 'Evidence added', 'label.jpg', 'Integrity', 'Chain head at export', 'Jirí Novák']) expect(text).toContain(s)
+    for (const s of ['Ticket #2 (ZD-4410)', 'Timeline', 'Evidence added', 'label.jpg', 'Integrity', 'Audit chain head at export', 'Jiří Novák']) expect(text).toContain(s)
   })
 
-  it('transliterates what the standard fonts cannot show', () => {
-    expect(winAnsi('Dvořák Šťastný ✓ €')).toBe('Dvorák Stastný ? €')
+  it('prints Czech, Slovak, Polish and German names exactly, with the summary on the first page', async () => {
+    const { app, call, ticketId } = await setup()
+    const names = {
+      czech: 'Jiří Černý, Petr Dvořák, Šárka Ťuková, Ůdolní 7, Říčany',
+      slovak: 'Ľubomír Šťastný, Ĺudmila Ôsmová, Dĺžka Ŕ',
+      polish: 'Zażółć gęślą jaźń, Łukasz Żółtowski, Kraków, Łódź',
+      german: 'Jürgen Groß, Straße, Müller & Söhne',
+    }
+    await call('tickets.update', { id: ticketId, patch: { customerName: names.czech.split(',')[0], contact: names.slovak, notes: `${names.polish}. ${names.german}. ${names.czech}.` } }, ctx)
+    const { data } = await exportTicketPdf(app, ticketId)
+    const dir = tempDir()
+    writeFileSync(join(dir, 'r.pdf'), data)
+    const all = execFileSync('pdftotext', [join(dir, 'r.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ')
+    for (const n of [...Object.values(names).flatMap((x) => x.split(', ')), 'Eva Dvořáková']) expect(all).toContain(n)
+    // The fonts are embedded and subset (no standard-14 font, no full 700 KB TTF).
+    expect(data.length).toBeLessThan(200_000)
+    expect(data.toString('latin1')).not.toContain('/BaseFont /Helvetica')
+    // Page 1 is the summary a reader needs; the timeline comes after it.
+    const first = execFileSync('pdftotext', ['-f', '1', '-l', '1', join(dir, 'r.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ')
+    for (const s of ['Customer', 'Jiří Černý', 'Ľubomír Šťastný', 'Device', '54-1234-5678', 'Procedure and outcome', 'Evidence (1)', 'label.jpg', 'SHA-256', 'Codes and passwords released', 'Approvals', 'Audit chain head at export']) expect(first).toContain(s)
+    expect(first).not.toContain('Timeline (')
   })
 })
 

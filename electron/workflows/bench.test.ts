@@ -4,6 +4,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { DevicesRepo } from '../../db/repos/devices'
 import { startBench, type Bench } from '../../lab/bench'
 import { App } from '../core/app'
 import { vault } from '../evidence/vault'
@@ -76,5 +77,9 @@ describe('my2n-move against the lab bench', () => {
     await go('restore', { confirm: d.serial })
     r = await engine.get(runId)
     expect(r.current?.stepId, JSON.stringify(r.timeline.filter((e) => e.stepId === 'restore'))).toBe('close-out')
+    // The device the run worked on is linked to the ticket (once, audited), so its page lists the ticket.
+    const linked = await new DevicesRepo(app!.db).list({ ticketId: r.ticketId })
+    expect(linked.map((x) => x.serial)).toEqual([d.serial])
+    expect(app!.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'devices.linkTicket' AND ticket_id = ?").pluck().get(r.ticketId)).toBe(1)
   }, 60_000)
 })

@@ -18,6 +18,13 @@ describe('procedure definitions', () => {
     }
   })
 
+  it('nvr-password-reset: version 2 is observed step by step (no click), version 1 stays installed for its runs', () => {
+    const m = loadProcedures()
+    expect(m.get('nvr-password-reset')?.version).toBe(2)
+    expect(m.get('nvr-password-reset@1')?.steps.some((s) => s.kind === 'decision')).toBe(true)
+    expect(m.get('nvr-password-reset')!.steps.map((s) => [s.id, s.observed])).toEqual([['qr-photo', true], ['ownership', true], ['code', true], ['apply', true], ['verify', true]])
+  })
+
   it('my2n-move: every outcome of every step is a reachable branch and the FAQ branches exist', () => {
     const p = loadProcedures().get('my2n-move')!
     const targets = new Set(p.steps.flatMap((s) => Object.values(s.outcomes).map((o) => o.next)))
@@ -40,6 +47,10 @@ describe('procedure definitions', () => {
     expect(ProcedureDef.safeParse(tiny([{ ...manual('one', 'end'), kind: 'auto' }])).success).toBe(false) // auto without action
     expect(ProcedureDef.safeParse(tiny([{ ...manual('one', 'end'), kind: 'decision' }])).success).toBe(false) // one branch
     expect(ProcedureDef.safeParse(tiny([{ ...manual('one', 'end'), kind: 'auto', action: 'x', destructive: true }])).success).toBe(false) // no confirmation
+    // Observed steps complete from the state their action reads: manual, with an action.
+    expect(ProcedureDef.safeParse(tiny([{ ...manual('one', 'end'), observed: true }])).success).toBe(false)
+    expect(ProcedureDef.safeParse(tiny([{ ...manual('one', 'end'), kind: 'auto', action: 'x', observed: true }])).success).toBe(false)
+    expect(ProcedureDef.safeParse(tiny([{ ...manual('one', 'end'), action: 'x', observed: true }])).success).toBe(true)
     expect(validateProcedure(tiny([manual('one', 'two'), manual('two', 'a', { outcomes: { back: { label: 'b', next: 'one' }, done: { label: 'd', next: 'end' } } })])).steps).toHaveLength(2)
   })
 })

@@ -68,9 +68,16 @@ export const StepDef = z
     warning: z.string().optional(),
     outcomes: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), OutcomeDef),
     skippable: z.boolean().default(true),
+    /**
+     * The step completes by itself from what the agent does elsewhere (a panel of the ticket):
+     * the engine runs its `action` whenever that work changes (WorkflowEngine.observe) and
+     * moves on when it returns an outcome; the agent never confirms it with a click.
+     */
+    observed: z.boolean().default(false),
   })
   .strict()
   .superRefine((s, ctx) => {
+    if (s.observed && (s.kind !== 'manual' || !s.action)) ctx.addIssue({ code: 'custom', message: `observed step ${s.id}: must be a manual step with an action that reads the state` })
     const n = Object.keys(s.outcomes).length
     if (n === 0) ctx.addIssue({ code: 'custom', message: `step ${s.id}: needs at least one outcome` })
     if (s.kind === 'decision' && n < 2) ctx.addIssue({ code: 'custom', message: `decision step ${s.id}: needs two or more outcomes` })

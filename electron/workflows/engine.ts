@@ -50,6 +50,8 @@ export class WorkflowEngine {
   /** Auto steps in flight in this process, by step row id. */
   private readonly inflight = new Map<number, { promise: Promise<void>; abort: AbortController }>()
   private readonly live = new Map<number, LiveProgress>()
+  /** observe() calls in flight, by ticket (serialised). */
+  private readonly observing = new Map<number, Promise<unknown>>()
 
   constructor(private readonly d: EngineDeps) {
     this.attachments = new RunAttachments({ repo: d.repo, evidence: d.evidence, dataDir: d.dataDir, procedureOf: (run) => this.procedureOf(run) })
@@ -89,10 +91,16 @@ export class WorkflowEngine {
     return Promise.all(this.d.repo.runsForTicket(ticketId).map((r) => this.get(r.id)))
   }
 
+  /** The runs of a ticket as stored (newest first): for services that decide whether to start one. */
+  runRows(ticketId: number): { id: number; procedure: string; version: number; status: RunRow['status'] }[] {
+    return this.d.repo.runsForTicket(ticketId).map((r) => ({ id: r.id, procedure: r.procedure, version: r.procedureVersion, status: r.status }))
+  }
+
   /** Manual and decision steps: validate, run the step's check (if any), then move on. */
   async completeStep(runId: number, stepId: string, inputs: Inputs, outcome?: string): Promise<WorkflowReply> {
     const { run, step, row } = this.open(runId, stepId)
     if (step.kind === 'auto') throw new AppError('CONFLICT', `"${step.title}" is an automatic step.`, { hint: 'Use Run to start it, or skip it with a reason.' })
+    if (step.observed) throw new AppError('CONFLICT', `"${step.title}" completes by itself when the work it waits for is done.`, { hint: row.why || 'Do the work in the panel above the timeline.' })
     const chosen = outcome ?? (step.kind === 'decision' ? undefined : Object.keys(step.outcomes)[0])
     if (!chosen || !step.outcomes[chosen]) throw new AppError('VALIDATION', `Choose one of: ${Object.values(step.outcomes).map((o) => o.label).join(', ')}.`, { field: 'outcome' })
     const clean = acceptInputs(run, step, inputs)
@@ -124,6 +132,57 @@ export class WorkflowEngine {
     await this.checkRequires(run, step, row)
     for (const k of this.sealSecrets(run, step, inputs)) clean[k] = '[sealed]'
     return this.execute(run, step, row, clean, undefined, true, transientSecrets(step, inputs))
+  }
+
+  /**
+   * Observed steps (definition `observed`): runs the current step's action, which reads the
+   * state of the work done elsewhere on the ticket; an outcome completes the step (audited like
+   * any step) and the next observed step is looked at at once, so one change can complete
+   * several steps. What a step still waits for is kept on its row (shown on the timeline; not
+   * audited, since nothing happened). With `start`, a ticket without an active run gets one.
+   * Calls for one ticket are serialised: two changes at once never complete a step twice.
+   */
+  async observe(ticketId: number, procedureId: string, o: { start: boolean }): Promise<WorkflowRun | null> {
+    const prev = this.observing.get(ticketId) ?? Promise.resolve()
+    const next = prev.catch(() => undefined).then(() => this.observeNow(ticketId, procedureId, o))
+    this.observing.set(ticketId, next)
+    try {
+      return await next
+    } finally {
+      if (this.observing.get(ticketId) === next) this.observing.delete(ticketId)
+    }
+  }
+
+  private async observeNow(ticketId: number, procedureId: string, o: { start: boolean }): Promise<WorkflowRun | null> {
+    let run = this.d.repo.runsForTicket(ticketId).find((r) => r.procedure === procedureId && r.status === 'active')
+    if (!run) {
+      if (!o.start) return null
+      run = this.d.repo.getRun((await this.start(ticketId, procedureId)).id)
+    }
+    const ticket = await this.d.ticket(ticketId)
+    for (let guard = 0; guard < 50; guard++) {
+      run = this.d.repo.getRun(run.id)
+      if (run.status !== 'active' || !run.currentStep) break
+      const step = this.stepDef(run, run.currentStep)
+      const row = this.d.repo.openStep(run.id, step.id)
+      const action = step.observed && step.action ? this.d.actions.get(step.action) : undefined
+      if (!action || !row) break
+      const r = await action.run(this.context(run, ticket, step, row, {}, new AbortController().signal, false, new Map()))
+      if ('outcome' in r) {
+        await this.finish(run, step, row, {}, r)
+        continue
+      }
+      const why = 'blocked' in r ? r.blocked : r.failed
+      if (row.why !== why || row.state !== 'current') {
+        row.state = 'current'
+        row.why = why
+        this.d.repo.saveRun(run) // facts the check learned (serial, deadline)
+        this.d.repo.saveStep(row)
+        this.d.changed(run.id, run.ticketId)
+      }
+      break
+    }
+    return this.get(run.id)
   }
 
   async skipStep(runId: number, stepId: string, reason: string): Promise<WorkflowRun> {

@@ -5,10 +5,10 @@ import type { Action } from './actions'
 import { validateProcedure, type ProcedureDef, type ProcedureDefInput } from './definition'
 import { my2nMoveActions, type My2nMoveDeps } from './my2n-move/actions'
 import { my2nMove } from './procedures/my2n-move'
-import { nvrPasswordReset } from './procedures/nvr-password-reset'
+import { nvrPasswordReset, nvrPasswordResetV1 } from './procedures/nvr-password-reset'
 import { nvrResetActions, type NvrResetDeps } from '../nvr-reset/workflow-actions'
 
-export const PROCEDURES: ProcedureDefInput[] = [my2nMove, nvrPasswordReset]
+export const PROCEDURES: ProcedureDefInput[] = [my2nMove, nvrPasswordResetV1, nvrPasswordReset]
 
 export type ActionDeps = My2nMoveDeps & NvrResetDeps
 

@@ -89,6 +89,7 @@ export function buildRunView(run: RunRow, p: ProcedureDef, repo: WorkflowsRepo, 
       template: cur.template ? { title: fill(cur.template.title, run.facts, ticket), body: fill(cur.template.body, run.facts, ticket) } : null,
       destructive: cur.destructive,
       skippable: cur.skippable,
+      observed: cur.observed,
       running: curRow.phase === 'running' || isRunning(curRow.id),
       progress: live.get(curRow.id) ?? null,
     }

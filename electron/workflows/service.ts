@@ -35,7 +35,11 @@ export function workflowService(app: App, o: { ops?: DeviceOpsPort } = {}): Work
     open: (s) => app.secrets.open(s),
     dataDir: app.opts.dataDir,
     evidence: { add: (e) => addEvidence(app, e), addRef: (e) => addEvidenceRef(app, e), content: (id) => vault(app).content(id) },
-    changed: (runId, ticketId) => app.bus.emit('workflow.changed', { runId, ticketId }),
+    changed: (runId, ticketId) => {
+      app.bus.emit('workflow.changed', { runId, ticketId })
+      // The ticket's "last activity" moved with the step's audit entry (migration 17).
+      app.bus.emit('tickets.changed', { id: ticketId })
+    },
     progress: (task, label, done, total, finished) => app.bus.emit('task.progress', { task, label, done, total, finished }),
   })
   const svc = { engine, my2n }

@@ -89,6 +89,8 @@ export const ResetCode = z.object({
   expiresAt: z.string().nullable(),
   reference: z.string().nullable(),
   usedAt: z.string().nullable(),
+  /** The message carrying this code was written for the customer. */
+  sentAt: z.string().nullable(),
   agent: z.string(),
   forCurrentQr: z.boolean(),
 })
@@ -198,8 +200,14 @@ export const nvrResetMethods = defineMethods({
   'nvrReset.revealCode': { input: z.object({ codeId: Id }).strict(), output: z.object({ code: z.string(), spelled: z.array(z.string()) }), summary: 'Show a security code to the agent (audited)' },
   'nvrReset.message': {
     input: z.object({ ticketId: Id, kind: z.enum(['code', 'retake']), lang: z.enum(['en', 'cs', 'de']), codeId: Id.optional() }).strict(),
-    output: z.object({ subject: z.string(), body: z.string() }),
+    // The view changes when a code message is written (the code counts as sent to the customer).
+    output: z.object({ subject: z.string(), body: z.string(), view: ResetView }),
     summary: 'A message for the customer (code with deadline, or how to take a better photo)',
+  },
+  'nvrReset.confirmVerified': {
+    input: z.object({ ticketId: Id, note: z.string().trim().min(3, 'Write how the customer confirmed it').max(1000) }).strict(),
+    output: ResetView,
+    summary: 'Off the bench: record that the customer confirmed the new password works (verifies the reset)',
   },
   'nvrReset.apply': {
     input: z.object({ ticketId: Id, codeId: Id, address: z.string().trim().min(1).max(200), username: z.string().trim().min(1).max(64).default('admin'), newPassword: z.string().min(1).max(64), oldPassword: z.string().max(64).optional() }).strict(),
@@ -223,6 +231,8 @@ export const nvrResetMethods = defineMethods({
   },
 })
 
+// Only for changes no call of this window made (the retention purge): every call that changes
+// a reset returns the new view instead, so a view is built once per change.
 export const nvrResetEvents = defineEvents({
-  'nvrReset.changed': z.object({ ticketId: Id }),
+  'nvrReset.changed': z.object({ ticketId: Id, view: ResetView }),
 })

@@ -71,6 +71,8 @@ export const CurrentStep = z.object({
   template: z.object({ title: z.string(), body: z.string() }).nullable(),
   destructive: z.boolean(),
   skippable: z.boolean(),
+  /** Completes by itself from the work done elsewhere on the ticket (no button); `why` of its row says what it waits for. */
+  observed: z.boolean(),
   running: z.boolean(),
   progress: z.object({ label: z.string(), done: z.number(), total: z.number().nullable() }).nullable(),
 })

@@ -1,4 +1,5 @@
 import type { App } from '../app'
+import { syncResetRun } from '../../nvr-reset/run-sync'
 import type { HandlerMap } from './types'
 
 /** Fields whose values are personal data: named in the audit trail, never written into it. */
@@ -12,8 +13,10 @@ export function ticketHandlers(app: App): HandlerMap<'tickets.create' | 'tickets
         () => app.tickets.createSync(t),
         (tk) => ({ action: 'ticket.create', outcome: 'ok', ticketId: tk.id, inputs: { externalRef: t.externalRef, procedure: t.procedure, deviceSerial: t.deviceSerial } }),
       )
+      // An NVR reset ticket gets its run at once, waiting for the customer's photo.
+      await syncResetRun(app, ticket.id)
       changed(ticket.id)
-      return ticket
+      return app.tickets.get(ticket.id)
     },
     'tickets.list': (q) => app.tickets.list(q),
     'tickets.get': ({ id }) => app.tickets.get(id),
@@ -35,8 +38,12 @@ export function ticketHandlers(app: App): HandlerMap<'tickets.create' | 'tickets
         app.tickets.recordEditsSync(id, entry.seq, now, changes)
         return { ticket, changed: true }
       }).immediate()
-      if (result.changed) changed(id)
-      return result.ticket
+      if (result.changed) {
+        // A changed procedure starts, supersedes or ends the ticket's NVR reset run.
+        if (patch.procedure !== undefined) await syncResetRun(app, id)
+        changed(id)
+      }
+      return result.changed && patch.procedure !== undefined ? app.tickets.get(id) : result.ticket
     },
     'tickets.edits': ({ id }) => app.tickets.get(id).then(() => app.tickets.edits(id)),
     'tickets.setStatus': async ({ id, status }) => {

@@ -2,6 +2,7 @@ import type { App } from '../app'
 import { latestProcedures } from '../../workflows/registry'
 import { workflowService } from '../../workflows/service'
 import type { HandlerMap } from './types'
+import { RESET_PROCEDURE, syncResetRun } from '../../nvr-reset/run-sync'
 
 type M = 'workflows.procedures' | 'workflows.start' | 'workflows.get' | 'workflows.forTicket' | 'workflows.completeStep' | 'workflows.runAuto'
   | 'workflows.skipStep' | 'workflows.addNote' | 'workflows.attach' | 'workflows.abandon' | 'workflows.reveal' | 'workflows.revealAgain' | 'workflows.my2nStatus' | 'workflows.setMy2n'
@@ -11,7 +12,13 @@ export function workflowHandlers(app: App): HandlerMap<M> {
   return {
     'workflows.procedures': async () =>
       latestProcedures(engine.procedures).map((p) => ({ id: p.id, title: p.title, summary: p.summary, ticketProcedure: p.ticketProcedure, steps: p.steps.length })),
-    'workflows.start': ({ ticketId, procedure }) => engine.start(ticketId, procedure),
+    // The NVR reset has one run per ticket, kept by the reset panel: "start" catches it up instead.
+    'workflows.start': async ({ ticketId, procedure }) => {
+      if (procedure !== RESET_PROCEDURE) return engine.start(ticketId, procedure)
+      await syncResetRun(app, ticketId)
+      const run = (await engine.forTicket(ticketId)).find((r) => r.procedure === procedure)
+      return run ?? engine.start(ticketId, procedure)
+    },
     'workflows.get': ({ runId }) => engine.get(runId),
     'workflows.forTicket': ({ ticketId }) => engine.forTicket(ticketId),
     'workflows.completeStep': ({ runId, stepId, inputs, outcome }) => engine.completeStep(runId, stepId, inputs, outcome),

@@ -24,7 +24,7 @@ export const en = {
     count: '{n} ticket | {n} tickets',
     countAbout: 'about {n} ticket | about {n} tickets',
     countOne: '1 ticket',
-    columns: { id: '#', ref: 'Helpdesk ID', customer: 'Customer', device: 'Device', procedure: 'Procedure', status: 'Status', updated: 'Updated' },
+    columns: { id: '#', ref: 'Helpdesk ID', customer: 'Customer', device: 'Device', procedure: 'Procedure', status: 'Status', updated: 'Last activity' },
   },
   ticketForm: {
     externalRef: 'Helpdesk ticket ID', externalRefHint: 'e.g. ZD-48213',
@@ -32,6 +32,7 @@ export const en = {
     deviceSerial: 'Device serial number', deviceModel: 'Device model', procedure: 'Procedure', notes: 'Notes',
   },
   ticket: {
+    resolvePrompt: 'The procedure is complete. Resolve the ticket?', resolveNow: 'Resolve ticket', lastActivity: 'Last activity',
     back: 'All tickets', created: 'Created {t}', updated: 'updated {t}',
     statusLabel: 'Status', setStatus: 'Set status',
     details: 'Details', notes: 'Notes', noNotes: 'No notes.',
@@ -277,6 +278,8 @@ export const en = {
     isSet: 'A PIN is set; the console locks after {n} idle minute. | A PIN is set; the console locks after {n} idle minutes.', notSet: 'No PIN is set.',
   },
   workflow: {
+    observed: 'This step completes by itself when the work is done in the reset panel above; nothing to confirm here.',
+    followsPanel: 'One run per ticket: its steps follow the reset panel.',
     none: 'No guided procedure has been started on this ticket.', noneForProcedure: 'No guided procedure matches this ticket’s procedure. Change the procedure in Edit to start one.',
     start: 'Start', timeline: 'Steps of the procedure', details: 'Details', by: 'By {agent}',
     runStatus: { active: 'In progress', completed: 'Completed', abandoned: 'Abandoned' },
@@ -308,6 +311,11 @@ export const en = {
     startAgain: 'Start again', restartTitle: 'Start the procedure again?', restartBody: 'A new run of “{title}” begins at step 1. The run shown now stays listed under “Earlier runs” with its outcome; nothing of it is lost.',
   },
   nvrReset: {
+    customerConfirm: 'The customer entered the code',
+    customerConfirmHelp: 'Off the bench, record that the customer confirmed the new password works: this verifies the reset.',
+    customerConfirmNote: 'How the customer confirmed it (call, e-mail, chat…)',
+    customerConfirmDo: 'Customer confirmed the new password works',
+    sentAt: 'Sent to the customer {t}',
     title: 'NVR password reset (QR photo)',
     stage: { photo: 'Waiting for the QR photo', payload: 'Choose the QR', ownership: 'Verify ownership', approval: 'Second-agent approval', code: 'Get the security code', apply: 'Send the code / apply it', done: 'Reset verified', blocked: 'Stopped' },
     intake: {

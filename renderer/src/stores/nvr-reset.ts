@@ -1,4 +1,6 @@
-// The NVR reset of the open ticket: one view from the host, refreshed on 'nvrReset.changed'.
+// The NVR reset of the open ticket: one view from the host. Every call that changes it returns
+// the new view; 'nvrReset.changed' (a change no call made: the retention purge) carries it too.
+// Either way the view is built once per change and never fetched again for it.
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { Input, ResetIntakeResult, ResetView } from '../../../shared/contract/index'
@@ -28,7 +30,7 @@ export const useNvrResetStore = defineStore('nvrReset', () => {
     if (ticketId.value !== id) intake.value = []
     ticketId.value = id
     off ??= bridge.on('nvrReset.changed', (p) => {
-      if (p.ticketId === ticketId.value) void refresh()
+      if (p.ticketId === ticketId.value) view.value = p.view
     })
     await refresh()
   }
@@ -64,7 +66,7 @@ export const useNvrResetStore = defineStore('nvrReset', () => {
       if (r) view.value = r.view
     })
   }
-  async function call<M extends 'nvrReset.usePayload' | 'nvrReset.update' | 'nvrReset.invalidate' | 'nvrReset.recordCheck' | 'nvrReset.approve' | 'nvrReset.requestCode'>(m: M, input: Input<M>, label: string) {
+  async function call<M extends 'nvrReset.usePayload' | 'nvrReset.update' | 'nvrReset.invalidate' | 'nvrReset.recordCheck' | 'nvrReset.approve' | 'nvrReset.requestCode' | 'nvrReset.confirmVerified'>(m: M, input: Input<M>, label: string) {
     const r = await run(label, () => bridge.invoke(m, input))
     if (r) view.value = r as ResetView
     return r
