@@ -80,7 +80,7 @@ export interface SearchPlan {
   params: Record<string, string>
 }
 
-export function searchPlan(input: string, hasWord: (fts: string) => boolean = () => false): SearchPlan | null {
+export function searchPlan(input: string, hasWord: (fts: string) => boolean = () => false, o: { pieces?: boolean } = {}): SearchPlan | null {
   const params: Record<string, string> = {}
   const plain: string[] = []
   const parts: { word?: string; ids?: string }[] = []
@@ -91,7 +91,7 @@ export function searchPlan(input: string, hasWord: (fts: string) => boolean = ()
     const words = ftsQuery(raw)
     // eslint-disable-next-line no-control-regex -- quotes and control characters would end the FTS5 string early
     const sub = compactIdentifier(raw.replace(/["\u0000-\u001f\u007f]/g, ''))
-    const piece = [...sub].length >= 3 && (!/^\p{L}+$/u.test(raw) || !hasWord(words))
+    const piece = (o.pieces ?? true) && [...sub].length >= 3 && (!/^\p{L}+$/u.test(raw) || !hasWord(words))
     if (!piece) {
       if (words) plain.push(words)
       continue
@@ -121,6 +121,7 @@ export function searchPlan(input: string, hasWord: (fts: string) => boolean = ()
 export class TicketsRepo {
   private readonly st: Record<string, Statement> & { hasWord?: Statement; editIns?: Statement }
   private countCache: Record<TicketStatus, number> | null = null
+  private pieces: boolean | undefined
   constructor(private readonly db: Database) {
     this.st = {
       insert: db.prepare(`INSERT INTO tickets (external_ref, customer_name, contact, device_serial, device_model, procedure, notes, status, created_at, updated_at)
@@ -213,7 +214,10 @@ export class TicketsRepo {
     const params: Record<string, unknown> = { limit: q.limit, offset: q.offset }
     const statusSql = q.status === 'active' ? `t.status IN ('open', 'waiting')` : q.status === 'all' ? '' : 't.status = @status'
     if (q.status !== 'active' && q.status !== 'all') params.status = q.status
-    const plan = searchPlan(q.search, (w) => this.hasWord(w))
+    // A database older than migration 18 (migration tests use this repository on one) has
+    // only the word index.
+    this.pieces ??= !!this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'ticket_ids_fts'").get()
+    const plan = searchPlan(q.search, (w) => this.hasWord(w), { pieces: this.pieces })
     const page = (sql: string, p: Record<string, unknown>) => (this.db.prepare(sql).all(p) as Row[]).map(toTicket)
     const order = 'ORDER BY t.updated_at DESC, t.id DESC LIMIT @limit OFFSET @offset'
 
