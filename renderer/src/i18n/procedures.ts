@@ -20,6 +20,9 @@ export interface ProcedureTexts {
 
 const BACKUP_PW_CS = 'Chránit uloženou kopii heslem'
 const BACKUP_PW_DE = 'Gespeicherte Kopie mit einem Passwort schützen'
+// Diff and restore ask for the password the backup step set, not a new one.
+const STORED_BACKUP_PW_CS = 'Heslo uložené zálohy'
+const STORED_BACKUP_PW_DE = 'Passwort der gespeicherten Sicherung'
 
 export const procedureTexts: Record<'cs' | 'de', Record<string, ProcedureTexts>> = {
   cs: {
@@ -84,20 +87,20 @@ export const procedureTexts: Record<'cs' | 'de', Record<string, ProcedureTexts>>
           outcomes: { added: 'Registrováno v nové lokalitě', 'already-added': 'Stále v jiném účtu', 'wrong-code': 'Bezpečnostní kód neplatí', 'not-found': 'Sériové číslo neexistuje' },
         },
         'restore-offer': { title: 'Obnovit uloženou konfiguraci?', outcomes: { review: 'Prohlédnout rozdíly', keep: 'Ponechat tovární nastavení' } },
-        'restore-review': { title: 'Rozdíly: uložená záloha vs. zařízení nyní', inputs: { backupPassword: BACKUP_PW_CS }, outcomes: { ready: 'Rozdíly vypsány' } },
-        restore: { title: 'Obnovit uloženou konfiguraci', inputs: { backupPassword: BACKUP_PW_CS }, outcomes: { restored: 'Konfigurace obnovena' } },
+        'restore-review': { title: 'Rozdíly: uložená záloha vs. zařízení nyní', inputs: { backupPassword: STORED_BACKUP_PW_CS }, outcomes: { ready: 'Rozdíly vypsány' } },
+        restore: { title: 'Obnovit uloženou konfiguraci', inputs: { backupPassword: STORED_BACKUP_PW_CS }, outcomes: { restored: 'Konfigurace obnovena' } },
         'close-out': { title: 'Uzavřít se zákazníkem', inputs: { customerInformed: 'Zákazník informován' }, outcomes: { ok: 'Hotovo' } },
       },
     },
     'nvr-password-reset': {
       title: 'Reset hesla NVR z fotky QR kódu (možnost 2)',
-      summary: 'Fotka QR kódu, kontroly vlastnictví, bezpečnostní kód, zpráva zákazníkovi, zadání kódu a ověření nového hesla.',
+      summary: 'Fotka QR kódu, kontroly vlastnictví, bezpečnostní kód, použití kódu a ověření nového hesla. Každý krok se dokončí sám podle práce v panelu resetu.',
       steps: {
-        'qr-photo': { title: 'Fotka QR kódu od zákazníka', outcomes: { decoded: 'QR kód dekódován' } },
-        ownership: { title: 'Vlastnictví', outcomes: { verified: 'Vlastnictví zaznamenáno' } },
-        code: { title: 'Bezpečnostní kód', outcomes: { issued: 'Kód získán' } },
-        send: { title: 'Poslat kód zákazníkovi', outcomes: { sent: 'Posláno zákazníkovi', bench: 'NVR je u nás v laboratoři: zadat ho zde' } },
-        verify: { title: 'Nové heslo funguje', outcomes: { verified: 'Ověřeno', 'new-qr': 'QR kód přestal platit' } },
+        'qr-photo': { title: 'Fotka QR kódu dekódována', outcomes: { decoded: 'QR kód dekódován' } },
+        ownership: { title: 'Vlastnictví zaznamenáno', outcomes: { verified: 'Vlastnictví zaznamenáno' } },
+        code: { title: 'Bezpečnostní kód vydán', outcomes: { released: 'Kód vydán', 'new-qr': 'QR kód přestal platit' } },
+        apply: { title: 'Kód použit', outcomes: { bench: 'Kód zadán na NVR (laboratoř)', sent: 'Kód poslán zákazníkovi', 'new-qr': 'QR kód přestal platit' } },
+        verify: { title: 'Nové heslo ověřeno', outcomes: { verified: 'Nové heslo ověřeno', 'new-qr': 'QR kód přestal platit' } },
       },
     },
   },
@@ -163,20 +166,20 @@ export const procedureTexts: Record<'cs' | 'de', Record<string, ProcedureTexts>>
           outcomes: { added: 'Am neuen Standort registriert', 'already-added': 'Noch in einem anderen Konto', 'wrong-code': 'Sicherheitscode ungültig', 'not-found': 'Seriennummer existiert nicht' },
         },
         'restore-offer': { title: 'Gespeicherte Konfiguration wiederherstellen?', outcomes: { review: 'Unterschiede ansehen', keep: 'Werkseinstellungen behalten' } },
-        'restore-review': { title: 'Unterschiede: gespeicherte Sicherung vs. Gerät jetzt', inputs: { backupPassword: BACKUP_PW_DE }, outcomes: { ready: 'Unterschiede aufgelistet' } },
-        restore: { title: 'Gespeicherte Konfiguration wiederherstellen', inputs: { backupPassword: BACKUP_PW_DE }, outcomes: { restored: 'Konfiguration wiederhergestellt' } },
+        'restore-review': { title: 'Unterschiede: gespeicherte Sicherung vs. Gerät jetzt', inputs: { backupPassword: STORED_BACKUP_PW_DE }, outcomes: { ready: 'Unterschiede aufgelistet' } },
+        restore: { title: 'Gespeicherte Konfiguration wiederherstellen', inputs: { backupPassword: STORED_BACKUP_PW_DE }, outcomes: { restored: 'Konfiguration wiederhergestellt' } },
         'close-out': { title: 'Mit dem Kunden abschließen', inputs: { customerInformed: 'Kunde informiert' }, outcomes: { ok: 'Erledigt' } },
       },
     },
     'nvr-password-reset': {
       title: 'NVR-Passwort per QR-Foto zurücksetzen (Option 2)',
-      summary: 'QR-Foto, Eigentumsprüfungen, Sicherheitscode, Nachricht an den Kunden, Code eingegeben und neues Passwort geprüft.',
+      summary: 'QR-Foto, Eigentumsprüfungen, Sicherheitscode, Code angewendet, neues Passwort geprüft. Jeder Schritt schließt sich durch die Arbeit im Reset-Bereich von selbst ab.',
       steps: {
-        'qr-photo': { title: 'QR-Foto vom Kunden', outcomes: { decoded: 'QR-Code dekodiert' } },
-        ownership: { title: 'Eigentum', outcomes: { verified: 'Eigentum erfasst' } },
-        code: { title: 'Sicherheitscode', outcomes: { issued: 'Code erhalten' } },
-        send: { title: 'Code an den Kunden senden', outcomes: { sent: 'An den Kunden gesendet', bench: 'Der NVR ist in unserem Labor: hier eingeben' } },
-        verify: { title: 'Neues Passwort funktioniert', outcomes: { verified: 'Geprüft', 'new-qr': 'Der QR-Code wurde ungültig' } },
+        'qr-photo': { title: 'QR-Foto dekodiert', outcomes: { decoded: 'QR-Code dekodiert' } },
+        ownership: { title: 'Eigentum erfasst', outcomes: { verified: 'Eigentum erfasst' } },
+        code: { title: 'Sicherheitscode herausgegeben', outcomes: { released: 'Code herausgegeben', 'new-qr': 'Der QR-Code wurde ungültig' } },
+        apply: { title: 'Code angewendet', outcomes: { bench: 'Code am NVR eingegeben (Labor)', sent: 'Code an den Kunden gesendet', 'new-qr': 'Der QR-Code wurde ungültig' } },
+        verify: { title: 'Neues Passwort geprüft', outcomes: { verified: 'Neues Passwort geprüft', 'new-qr': 'Der QR-Code wurde ungültig' } },
       },
     },
   },
