@@ -49,6 +49,20 @@ export class LeasesRepo {
     return this.db.prepare('UPDATE leases SET expires_at = ? WHERE key = ? AND token = ?').run(now + ttlMs, key, token).changes === 1
   }
 
+  /** A marker row (no holder): `key` is known good until `ttlMs` from now. */
+  markSync(key: string, ttlMs: number, now = Date.now()): void {
+    this.db.prepare("INSERT OR REPLACE INTO leases (key, token, pid, purpose, acquired_at, expires_at) VALUES (?, '', 0, 'proven', ?, ?)").run(key, new Date(now).toISOString(), now + ttlMs)
+  }
+
+  validSync(key: string, now = Date.now()): boolean {
+    return !!this.db.prepare('SELECT 1 FROM leases WHERE key = ? AND expires_at > ?').get(key, now)
+  }
+
+  /** The device rejected what was proven: nothing of it holds any more. */
+  forgetSync(prefix: string): void {
+    this.db.prepare("DELETE FROM leases WHERE substr(key, 1, length(?)) = ?").run(prefix, prefix)
+  }
+
   releaseSync(key: string, token: string): void {
     held.delete(token)
     if (this.db.open) this.db.prepare('DELETE FROM leases WHERE key = ? AND token = ?').run(key, token)

@@ -14,6 +14,8 @@ import { LeasesRepo, type LeaseRow } from '../../db/repos/leases'
 
 /** A lease outlives its holder by this much at most (a crashed process on another PC's share). */
 const TTL_MS = 30_000
+/** How long a credential the device accepted is sent without queueing. */
+const PROVEN_MS = 30_000
 /** How long a login waits for the device's previous one before giving up. */
 export const LOGIN_WAIT_MS = 120_000
 
@@ -64,13 +66,20 @@ export class DeviceLeases {
    * an accepted password do not queue behind each other for their whole length (backups, a
    * workflow), while a credential not yet answered is never sent twice at once.
    */
-  async login<R>(ip: string, purpose: string, fn: (proven: () => void) => Promise<R>, o: { waitMs?: number; signal?: AbortSignal } = {}): Promise<R> {
+  async login<R>(ip: string, purpose: string, fn: (proven: () => void) => Promise<R>, o: { waitMs?: number; signal?: AbortSignal; credential?: string } = {}): Promise<R> {
     const key = `login:${ip}`
     if (this.held(key)) return fn(() => undefined)
+    // A credential this device accepted moments ago (any process) is no guess: sent without
+    // queueing. One it has not answered yet, or not lately, waits for the lease.
+    const provenKey = o.credential ? `proven:${ip}:${o.credential}` : null
+    const remember = () => {
+      if (provenKey) this.repo.markSync(provenKey, PROVEN_MS)
+    }
+    if (provenKey && this.repo.validSync(provenKey)) return fn(remember)
     const deadline = Date.now() + (o.waitMs ?? LOGIN_WAIT_MS)
     for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
       const got = this.repo.tryAcquireSync(key, purpose, TTL_MS)
-      if ('token' in got) return this.hold(key, got.token, fn)
+      if ('token' in got) return this.hold(key, got.token, (release) => fn(() => (remember(), release())))
       if (Date.now() > deadline || o.signal?.aborted) {
         throw new AppError('CONFLICT', `Another operation (${got.holder.purpose}, process ${got.holder.pid}, since ${since(got.holder)} UTC) is still logging in to ${ip}; the console did not send a login meanwhile.`, {
           hint: 'Wait for it to finish, then try again.',

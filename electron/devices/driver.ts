@@ -64,7 +64,7 @@ export interface LoginGuard {
    * Runs one exchange that may send a credential while no other is in flight to this device
    * (any process): the check, the send and the record of a rejection happen inside it.
    */
-  exclusive<R>(fn: (proven: () => void) => Promise<R>): Promise<R>
+  exclusive<R>(fn: (proven: () => void) => Promise<R>, realm?: LoginRealm, c?: Credentials): Promise<R>
   check(realm: LoginRealm, c: Credentials): void
   rejected(realm: LoginRealm, c: Credentials): void
   /** The console itself made `c` the account's password: an old rejection of it no longer holds. */
@@ -95,19 +95,19 @@ export function deviceDriver(t: Target, creds: Credentials | null, o: DriverOpti
   // The device answered the credential without rejecting it: other operations may send it now.
   let proven: (() => void) | null = null
   const accepted = () => proven?.()
-  const one = <R>(fn: () => Promise<R>): Promise<R> =>
+  const one = <R>(fn: () => Promise<R>, realm?: LoginRealm, c?: Credentials): Promise<R> =>
     g
       ? g.exclusive((p) => {
           proven = p
           return fn()
-        })
+        }, realm, c)
       : fn()
   const logged = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
     if (!creds) return fn(...a)
     return one(async () => {
       g?.check('device', creds)
       return fn(...a)
-    })
+    }, 'device', creds)
   }
   const onRejected = () => {
     if (creds) g?.rejected('device', creds)

@@ -120,9 +120,12 @@ export class RejectedLogins {
   /** The driver's view, bound to one target and the operation that logs in. */
   guard(t: LoginTarget, action: string): LoginGuard {
     return {
-      exclusive: (fn) => this.leases.login(t.ip, action, fn),
+      exclusive: (fn, realm, c) => this.leases.login(t.ip, action, fn, { credential: realm && c ? this.fp('address', t.ip, realm, c) : undefined }),
       check: (realm, c) => this.check(t, realm, c),
-      rejected: (realm, c) => this.record(t, realm, c, action),
+      rejected: (realm, c) => {
+        this.leases.repo.forgetSync(`proven:${t.ip}:`)
+        this.record(t, realm, c, action)
+      },
       accepted: (realm, c) => this.accepted(t, realm, c),
       reset: () => this.reset(t),
     }
