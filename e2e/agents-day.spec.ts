@@ -1,7 +1,9 @@
 // "An agent's day" (issue 12): the lab bench connected in one step from Settings, then one
-// NVR reset and one My2N move carried to the end on two tickets, the ticket's audit card
-// updating live as the work goes, and a PDF report of each whose text (pdftotext) holds the
-// exact Czech names used. Written against today's UI and its data-testids.
+// NVR reset and one My2N move carried to the end on two tickets. The tickets' status follows
+// the work by itself (waiting on the customer until the photo arrives, open after it, a
+// "Resolve the ticket?" prompt when the procedure completes): the manual status buttons are
+// never pressed. The ticket's audit card updates live as the work goes, and a PDF report of
+// each ticket holds (pdftotext) the exact Czech names used.
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -24,6 +26,7 @@ test.afterEach(async () => {
 
 const NVR_CUSTOMER = 'Petr Dvořák'
 const MOVE_CUSTOMER = 'Jiří Černý'
+const AGENT = 'Eva Dvořáková'
 
 async function shot(page: Page, name: string, testId: string) {
   await page.getByTestId(testId).first().scrollIntoViewIfNeeded().catch(() => undefined)
@@ -42,6 +45,18 @@ async function pdfText(page: Page, dir: string, name: string): Promise<string> {
   await (await download).saveAs(file)
   expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-')
   return execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8' })
+}
+
+/** The highest audit entry number the ticket's audit card shows now. */
+const newestSeq = (page: Page) =>
+  page.getByTestId('ticket-audit').locator('tbody[data-testid^="audit-"]').evaluateAll((els) => Math.max(0, ...els.map((e) => Number((e as HTMLElement).dataset.testid!.slice('audit-'.length)))))
+/** The ticket's status changes as the audit trail has them: from → to, and who moved it. */
+async function statusChanges(h: ConsoleProcess, ticketId: number) {
+  const { items } = (await api(h, 'audit.list', { ticketId, limit: 500 })) as unknown as { items: { seq: number; action: string; agent: string; inputs: { from?: string; to?: string; by?: string } }[] }
+  return items
+    .filter((e) => e.action === 'ticket.status')
+    .sort((a, b) => a.seq - b.seq)
+    .map((e) => `${e.inputs.from}→${e.inputs.to}${e.inputs.by ? ` (${e.inputs.by})` : ''}`)
 }
 
 const entry = (page: Page, step: string) => page.locator(`[data-testid="wf-entry-${step}"]:not([data-state="pending"])`).last()
@@ -63,7 +78,7 @@ test('an agent’s day: lab bench in one step, an NVR reset and a My2N move to t
   host = await startConsole({ env: { SUPPORT_CONSOLE_LAB_FILE: connectionFile, SUPPORT_CONSOLE_REDISCOVER_MS: '30000' } })
   await page.setViewportSize({ width: 1280, height: 800 })
   await page.goto(host.url)
-  await api(host, 'system.setAgent', { name: 'Eva Dvořáková', email: 'eva@example.com' })
+  await api(host, 'system.setAgent', { name: AGENT, email: 'eva@example.com' })
 
   // 1. Settings → Use the running lab bench: My2N, vendor service and device accounts at once.
   await page.goto(`${host.origin}/#/settings`)
@@ -86,10 +101,26 @@ test('an agent’s day: lab bench in one step, an NVR reset and a My2N move to t
   await expect(page.getByTestId('reset-panel')).toBeVisible()
   const audit = page.getByTestId('ticket-audit')
   await expect(audit).toContainText('Ticket opened')
+  // The ticket's one reset run waits for the customer's photo, and so does the ticket.
+  await expect(page.getByTestId('ticket-status')).toHaveText('Waiting on customer')
+  await expect(page.getByTestId('set-status-waiting')).toHaveAttribute('aria-pressed', 'true')
+  await expect(page.getByTestId('wf-entry-qr-photo')).toHaveAttribute('data-state', 'current')
+  await expect(page.getByTestId('workflow-start-nvr-password-reset')).toHaveCount(0)
+  await expect(audit).toContainText('waiting for the customer’s photo of the QR')
+  await shot(page, 'nvr-waiting', 'workflow')
+  const beforePhoto = await newestSeq(page)
+  expect(beforePhoto).toBeGreaterThan(0)
   await dropFile(page, await customerPhoto({ bench } as never), 'IMG_0001.jpg')
   await expect(page.getByTestId('reset-stage')).toHaveText('Verify ownership')
-  // Live: the decoded photo's entry is on the audit card without a reload.
+  // The photo completed the run's first step and put the ticket back with the agent.
+  await expect(page.getByTestId('wf-entry-qr-photo')).toHaveAttribute('data-state', 'done')
+  await expect(page.getByTestId('ticket-status')).toHaveText('Open')
+  await expect(page.getByTestId('set-status-open')).toHaveAttribute('aria-pressed', 'true')
+  // Live: the decoded photo's entry and the status change are on the audit card without a reload.
+  await expect.poll(() => newestSeq(page), { timeout: 30_000 }).toBeGreaterThan(beforePhoto)
+  await expect(audit).toContainText('NVR reset: payload decoded')
   await expect(audit).toContainText('nvrReset.payload')
+  await expect(audit).toContainText('the customer’s photo arrived')
   await passOwnership(page, await sharp({ create: { width: 600, height: 300, channels: 3, background: '#ddd' } }).jpeg().toBuffer())
   await page.getByTestId('code-provider').selectOption('lab')
   await page.getByTestId('request-code').click()
@@ -100,15 +131,29 @@ test('an agent’s day: lab bench in one step, an NVR reset and a My2N move to t
   await shot(page, 'nvr-apply', 'apply-address')
   await page.getByTestId('apply-new').fill('N3w-Passw0rd!')
   await page.getByTestId('apply-old').fill(nvr.info().credentials.password)
+  const beforeApply = await newestSeq(page)
   await page.getByTestId('apply-run').click()
-  await expect(page.getByTestId('reset-stage')).toHaveText('Reset verified', { timeout: 30_000 })
+  await expect(page.getByTestId('reset-stage')).toHaveText('Reset verified', { timeout: 60_000 })
+  expect(nvr.passwordOf('admin')).toBe('N3w-Passw0rd!')
+  await expect.poll(() => newestSeq(page), { timeout: 30_000 }).toBeGreaterThan(beforeApply)
   await expect(audit).toContainText('nvrReset.verify')
-  await page.getByTestId('set-status-resolved').click()
-  await expect(page.getByTestId('set-status-resolved')).toHaveAttribute('aria-pressed', 'true')
+  // The run completed from the work alone; the ticket offers to be resolved.
+  await expect(page.getByTestId('workflow-status')).toHaveText('Completed', { timeout: 30_000 })
+  for (const s of ['qr-photo', 'ownership', 'code', 'apply', 'verify']) await expect(page.getByTestId(`wf-entry-${s}`)).toHaveAttribute('data-state', 'done')
+  await expect(page.getByTestId('ticket-status')).toHaveText('Open')
+  await expect(page.getByTestId('resolve-prompt')).toContainText('The procedure is complete. Resolve the ticket?')
+  await shot(page, 'nvr-resolve-prompt', 'resolve-prompt')
+  await page.getByTestId('resolve-now').click()
+  await expect(page.getByTestId('ticket-status')).toHaveText('Resolved')
+  await expect(page.getByTestId('resolve-prompt')).toHaveCount(0)
   await expect(audit).toContainText('Ticket status changed')
+  expect(await statusChanges(host, t1)).toEqual(['open→waiting (the work)', 'waiting→open (the work)', 'open→resolved'])
   await shot(page, 'nvr-done', 'ticket-audit')
+  await page.screenshot({ path: '/tmp/shots/agents-day-nvr-ticket-full.png', fullPage: true })
   const nvrReport = await pdfText(page, dir, 'nvr')
   expect(nvrReport).toContain(NVR_CUSTOMER)
+  expect(nvrReport).toContain(AGENT)
+  expect(nvrReport).toContain(nvr.serial)
 
   // 3. The My2N move on the second ticket.
   const d = bench.intercom(0)
@@ -120,12 +165,16 @@ test('an agent’s day: lab bench in one step, an NVR reset and a My2N move to t
   await expect(audit.getByTestId('edit-contact').locator('del')).toHaveText('(empty)')
   await expect(audit.getByTestId('edit-contact').locator('ins')).toHaveText('+420 603 111 222')
   await expect(audit.getByTestId('edit-diff').first().locator('li')).toHaveCount(1)
+  await expect(page.getByTestId('ticket-status')).toHaveText('Open')
   await page.getByTestId('workflow-start-my2n-move').click()
   await expect(entry(page, 'serial')).toHaveAttribute('data-state', 'current', { timeout: 45_000 })
   await current(page).getByTestId('wf-input-foundAt').selectOption('label')
   await current(page).getByTestId('wf-outcome-ok').click()
+  const beforeBench = await newestSeq(page)
   await runStep(page, 'bench', { host: d.ip })
-  await expect(entry(page, 'bench')).toContainText('Device reports the same serial')
+  await expect(entry(page, 'bench')).toContainText('Device reports the same serial', { timeout: 45_000 })
+  // Live: the step's entry is on the audit card without a reload.
+  await expect.poll(() => newestSeq(page), { timeout: 30_000 }).toBeGreaterThan(beforeBench)
   await expect(audit).toContainText('workflow.step.bench')
   // The site comes from the account's list (one site: filled in); the address the lab
   // printed (no /api/v1) works as it is.
@@ -139,16 +188,30 @@ test('an agent’s day: lab bench in one step, an NVR reset and a My2N move to t
   await expect(audit).toContainText('workflow.step.my2n-check')
   await current(page).getByTestId('wf-input-customerInformed').check()
   await current(page).getByTestId('wf-outcome-ok').click()
-  await expect(page.getByTestId('workflow-status')).toHaveText('Completed')
-  await page.getByTestId('set-status-resolved').click()
+  await expect(page.getByTestId('workflow-status')).toHaveText('Completed', { timeout: 45_000 })
+  await expect(page.getByTestId('resolve-prompt')).toContainText('The procedure is complete. Resolve the ticket?')
+  await page.getByTestId('resolve-now').click()
+  await expect(page.getByTestId('ticket-status')).toHaveText('Resolved')
   await expect(page.getByTestId('set-status-resolved')).toHaveAttribute('aria-pressed', 'true')
+  await expect(page.getByTestId('resolve-prompt')).toHaveCount(0)
+  expect(await statusChanges(host, t2)).toEqual(['open→resolved'])
   await shot(page, 'move-done', 'ticket-audit')
+  await page.screenshot({ path: '/tmp/shots/agents-day-move-ticket-full.png', fullPage: true })
   const moveReport = await pdfText(page, dir, 'move')
   expect(moveReport).toContain(MOVE_CUSTOMER)
+  expect(moveReport).toContain(AGENT)
+  expect(moveReport).toContain(d.serial)
 
   // 4. Search finds both by a piece of what the agent has: the end of a serial, a phone.
   await page.goto(`${host.origin}/#/tickets`)
   await page.getByTestId('filter-all').click()
+  // Both resolved, the latest activity first.
+  const rows = page.getByTestId('ticket-row')
+  await expect(rows).toHaveCount(2)
+  await expect(rows.nth(0)).toContainText(MOVE_CUSTOMER)
+  await expect(rows.nth(1)).toContainText(NVR_CUSTOMER)
+  for (const i of [0, 1]) await expect(rows.nth(i)).toContainText('Resolved')
+  await shot(page, 'ticket-list', 'ticket-table')
   const search = page.getByTestId('ticket-search')
   await search.fill(nvr.serial.slice(-5))
   await expect(page.getByTestId('ticket-row')).toHaveCount(1)
