@@ -11,7 +11,7 @@ import { expect, test, type Page } from '@playwright/test'
 import sharp from 'sharp'
 import { startBench, type Bench } from '../lab/bench'
 import { labConnection, writeConnectionFile } from '../lab/connection-file'
-import { api, customerPhoto, dropFile, passOwnership } from './nvr-reset-support'
+import { api, customerPhoto, dropFile } from './nvr-reset-support'
 import { newDataDir, startConsole, type ConsoleProcess } from './support'
 
 let host: ConsoleProcess | null = null
@@ -27,6 +27,7 @@ test.afterEach(async () => {
 const NVR_CUSTOMER = 'Petr Dvořák'
 const MOVE_CUSTOMER = 'Jiří Černý'
 const AGENT = 'Eva Dvořáková'
+const OWNER_NOTE = 'Petr Dvořák is the registered owner (Plzeň-Křimice)'
 
 async function shot(page: Page, name: string, testId: string) {
   await page.getByTestId(testId).first().scrollIntoViewIfNeeded().catch(() => undefined)
@@ -35,6 +36,20 @@ async function shot(page: Page, name: string, testId: string) {
     await page.screenshot({ path: `/tmp/shots/agents-day-${name}-${theme}.png` })
   }
   await page.evaluate(`document.documentElement.dataset.theme = 'light'`)
+}
+
+/** The reset panel's three ownership checks, passed with this customer's own evidence. */
+async function passOwnership(page: Page, label: Buffer, ownerNote: string) {
+  const pass = async (check: string, note: string, file?: { name: string; mimeType: string; buffer: Buffer }) => {
+    const row = page.getByTestId(`check-${check}`)
+    await row.getByTestId('check-note').fill(note)
+    if (file) await row.getByTestId('check-file').setInputFiles(file)
+    await row.getByTestId('check-pass').click()
+    await expect(row.getByTestId('check-state')).toContainText('passed')
+  }
+  await pass('label-photo', 'Serial on the label matches the QR', { name: 'štítek.jpg', mimeType: 'image/jpeg', buffer: label })
+  await pass('ownership-document', 'Faktura 2024-118, Alarmtech s.r.o., Plzeň', { name: 'faktura.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% faktura 2024-118\n') })
+  await pass('requester-is-owner', ownerNote)
 }
 
 /** Exports the ticket's PDF through the audit card and returns its text as pdftotext reads it. */
@@ -77,8 +92,8 @@ test('an agent’s day: lab bench in one step, an NVR reset and a My2N move to t
   removeFile = writeConnectionFile(connectionFile, labConnection(bench))
   host = await startConsole({ env: { SUPPORT_CONSOLE_LAB_FILE: connectionFile, SUPPORT_CONSOLE_REDISCOVER_MS: '30000' } })
   await page.setViewportSize({ width: 1280, height: 800 })
-  await page.goto(host.url)
   await api(host, 'system.setAgent', { name: AGENT, email: 'eva@example.com' })
+  await page.goto(host.url)
 
   // 1. Settings → Use the running lab bench: My2N, vendor service and device accounts at once.
   await page.goto(`${host.origin}/#/settings`)
@@ -121,7 +136,7 @@ test('an agent’s day: lab bench in one step, an NVR reset and a My2N move to t
   await expect(audit).toContainText('NVR reset: payload decoded')
   await expect(audit).toContainText('nvrReset.payload')
   await expect(audit).toContainText('the customer’s photo arrived')
-  await passOwnership(page, await sharp({ create: { width: 600, height: 300, channels: 3, background: '#ddd' } }).jpeg().toBuffer())
+  await passOwnership(page, await sharp({ create: { width: 600, height: 300, channels: 3, background: '#ddd' } }).jpeg().toBuffer(), OWNER_NOTE)
   await page.getByTestId('code-provider').selectOption('lab')
   await page.getByTestId('request-code').click()
   await expect(page.getByTestId('code-status')).toHaveText('ready')
@@ -149,10 +164,14 @@ test('an agent’s day: lab bench in one step, an NVR reset and a My2N move to t
   await expect(audit).toContainText('Ticket status changed')
   expect(await statusChanges(host, t1)).toEqual(['open→waiting (the work)', 'waiting→open (the work)', 'open→resolved'])
   await shot(page, 'nvr-done', 'ticket-audit')
-  await page.screenshot({ path: '/tmp/shots/agents-day-nvr-ticket-full.png', fullPage: true })
+  await shot(page, 'nvr-resolved', 'ticket-title')
   const nvrReport = await pdfText(page, dir, 'nvr')
   expect(nvrReport).toContain(NVR_CUSTOMER)
   expect(nvrReport).toContain(AGENT)
+  expect(nvrReport.replace(/\s+/g, ' ')).toContain(OWNER_NOTE)
+  // The evidence list names the files as the agent received them.
+  expect(nvrReport).toContain('štítek.jpg')
+  expect(nvrReport).toContain('faktura.pdf')
   expect(nvrReport).toContain(nvr.serial)
 
   // 3. The My2N move on the second ticket.
@@ -196,7 +215,7 @@ test('an agent’s day: lab bench in one step, an NVR reset and a My2N move to t
   await expect(page.getByTestId('resolve-prompt')).toHaveCount(0)
   expect(await statusChanges(host, t2)).toEqual(['open→resolved'])
   await shot(page, 'move-done', 'ticket-audit')
-  await page.screenshot({ path: '/tmp/shots/agents-day-move-ticket-full.png', fullPage: true })
+  await shot(page, 'move-resolved', 'ticket-title')
   const moveReport = await pdfText(page, dir, 'move')
   expect(moveReport).toContain(MOVE_CUSTOMER)
   expect(moveReport).toContain(AGENT)
