@@ -1,5 +1,6 @@
 // The helpdesk as the system of record, end to end in Chromium against a real Request
-// Tracker: connect RT in Settings, import the customer's RT ticket by its address, run the NVR
+// Tracker: connect RT in Settings, pick the customer's RT ticket from the list of open RT
+// tickets with the keyboard (a resolved one is not offered, a linked one is marked), run the NVR
 // reset from the photo pulled from RT; when it is verified the report lands in RT (an internal
 // comment with the PDF and the bundle) and the public reply after the preview is confirmed.
 import { expect, test, type Page } from '@playwright/test'
@@ -29,7 +30,7 @@ async function shots(page: Page, name: string, testId: string) {
   await page.evaluate(`document.documentElement.dataset.theme = 'light'`)
 }
 
-test('link an RT ticket by URL, reset the NVR from the photo pulled from RT, see the report land in RT', async ({ page }) => {
+test('pick an RT ticket from the open list, reset the NVR from the photo pulled from RT, see the report land in RT', async ({ page }) => {
   test.setTimeout(240_000)
   rt = await RtInstance.create()
   bench = await startBench({ intercoms: 0, nvrs: 1, seed: 'e2e-helpdesk', hostBase: '127.0.6.', firstHost: 40, portMode: 'ephemeral', discovery: false })
@@ -59,11 +60,36 @@ test('link an RT ticket by URL, reset the NVR from the photo pulled from RT, see
   await expect(page.getByTestId('helpdesk-token')).toHaveValue('')
   await shots(page, 'settings', 'helpdesk-settings')
 
-  // The ticket list: import by the address copied from RT.
+  // Other RT tickets: one already linked to a console ticket, one resolved, and a newer open one.
+  const requester = { email: 'alena@example.cz', realName: 'Alena Veselá' }
+  const linked = await rt.createTicket({ subject: 'Starší tiket, už propojený', requester, content: 'x', files: [] })
+  await api(host, 'helpdesk.import', { ref: linked })
+  const resolved = await rt.createTicket({ subject: 'Vyřešený tiket', requester, content: 'x', files: [] })
+  await rt.api(`ticket/${resolved}`, { method: 'PUT', body: { Status: 'resolved' } })
+  await new Promise((r) => setTimeout(r, 1100)) // RT's LastUpdated has whole seconds: the next one is newer
+  const newer = await rt.createTicket({ subject: 'Nový dotaz na kameru', requester, content: 'x', files: [] })
+
+  // The ticket list: pick the customer's ticket from the open RT tickets with the keyboard.
   await page.goto(`${host.origin}/#/tickets`)
   await page.getByTestId('helpdesk-import').click()
-  await page.getByTestId('helpdesk-ref').fill(`${rt.url}/Ticket/Display.html?id=${remoteId}`)
-  await page.getByTestId('helpdesk-import-submit').click()
+  const list = page.getByTestId('helpdesk-open-list')
+  const option = (id: string) => list.getByTestId(`helpdesk-open-rt-${id}`)
+  await expect(option(remoteId)).toContainText('Zdeněk Řehoř')
+  await expect(option(remoteId)).toContainText('Reset hesla NVR')
+  await expect(option(linked)).toContainText(/already linked to ticket #\d+/)
+  await expect(option(linked)).toHaveAttribute('aria-disabled', 'true')
+  await expect(option(resolved)).toHaveCount(0)
+  // Newest update first: the newer ticket is selected; the arrow moves past the linked one to ours.
+  await expect(option(newer)).toHaveAttribute('aria-selected', 'true')
+  await page.getByTestId('helpdesk-ref').press('ArrowDown') // from the paste field into the list
+  await expect(list).toBeFocused()
+  await list.press('ArrowDown')
+  await expect(option(remoteId)).toHaveAttribute('aria-selected', 'true')
+  await list.press('ArrowUp')
+  await expect(option(newer)).toHaveAttribute('aria-selected', 'true')
+  await list.press('ArrowDown')
+  await shots(page, 'pick', 'helpdesk-open-list')
+  await list.press('Enter')
   // Fetching the ticket and decoding its photo can take a while on a loaded machine (progress is shown).
   await expect(page.getByTestId('ticket-title')).toContainText('Zdeněk Řehoř', { timeout: 90_000 })
   const panel = page.getByTestId('helpdesk-panel')

@@ -25,6 +25,20 @@ export interface RemoteTicket {
   attachments: RemoteAttachment[]
 }
 
+/** One row of the agent's pick list: enough to recognise the ticket, not the whole ticket. */
+export interface OpenTicket {
+  id: string
+  subject: string
+  requesterName: string
+  /** ISO 8601. */
+  updatedAt: string
+  /** The helpdesk's own word (RT new/open/stalled, Zendesk new/open/pending/hold). */
+  status: string
+}
+
+/** The pick list is one page: the agent picks from the most recently updated, or pastes a reference. */
+export const OPEN_LIST_MAX = 100
+
 export interface SendItem {
   key: string
   /** 'note': internal, not seen by the customer; 'reply': public, e-mailed to the requester. */
@@ -50,6 +64,8 @@ export interface HelpdeskProvider {
   /** Checks the URL and the credentials; returns who the console is signed in as. */
   check(): Promise<string>
   getTicket(remoteId: string): Promise<RemoteTicket>
+  /** The agent's open tickets (theirs or nobody's, not solved), most recently updated first, at most `limit` (≤ OPEN_LIST_MAX). */
+  listOpen(limit: number): Promise<OpenTicket[]>
   download(remoteTicketId: string, attachmentId: string): Promise<Buffer>
   /** The remote reference of an earlier send of `key`, or null when it did not arrive. */
   findSent(remoteTicketId: string, key: string): Promise<string | null>

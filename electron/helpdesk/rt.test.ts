@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../../db/test/helpers'
 import { startBench, type Bench } from '../../lab/bench'
 import { RtInstance } from '../../lab/helpdesk/rt'
-import type { HelpdeskLink, OutboxItem } from '../../shared/contract/helpdesk'
+import type { HelpdeskLink, HelpdeskOpenTicket, OutboxItem } from '../../shared/contract/helpdesk'
 import type { ResetIntakeResult, ResetView } from '../../shared/contract/nvr-reset'
 import type { Ticket } from '../../shared/contract/tickets'
 import { createDispatcher } from '../core/api'
@@ -148,4 +148,32 @@ describe('helpdesk: Request Tracker', () => {
       await app.close()
     }
   }, 180_000)
+
+  it('lists the open tickets to pick from: the new one with its requester, not a resolved one, and marks it once linked', async () => {
+    const open = await rt.createTicket({ subject: 'Kamera nenahrává', requester: { email: 'marta.kralova@example.cz', realName: 'Marta Králová' }, content: 'Dobrý den…', files: [] })
+    const done = await rt.createTicket({ subject: 'Vyřešeno: heslo', requester: { email: 'marta.kralova@example.cz', realName: 'Marta Králová' }, content: 'Díky', files: [] })
+    await rt.api(`ticket/${done}`, { method: 'PUT', body: { Status: 'resolved' } })
+    const app = new App({ dataDir: tempDir(), host: 'browser', keys: memoryKeyProvider() })
+    try {
+      const dispatch = createDispatcher(app)
+      const call = async <T = unknown>(m: string, i: unknown): Promise<T> => {
+        const r = await dispatch(m, i, ctx)
+        if (!r.ok) throw new Error(`${m}: ${r.error.message}`)
+        return r.value as T
+      }
+      await call('system.setAgent', { name: 'Eva Agent', email: 'eva@example.com' })
+      await call('helpdesk.connect', { provider: 'rt', url: rt.url, token: rt.token })
+      type List = { tickets: HelpdeskOpenTicket[]; errors: unknown[] }
+      const list = await call<List>('helpdesk.openTickets', {})
+      expect(list.errors).toEqual([])
+      expect(list.tickets[0]).toEqual({ provider: 'rt', remoteId: open, subject: 'Kamera nenahrává', requesterName: 'Marta Králová', status: 'new', updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), webUrl: `${rt.url}/Ticket/Display.html?id=${open}`, linkedTicketId: null })
+      expect(list.tickets.map((t) => t.remoteId)).not.toContain(done)
+      // The page size is bounded as asked.
+      expect((await call<List>('helpdesk.openTickets', { limit: 1 })).tickets.map((t) => t.remoteId)).toEqual([open])
+      const { ticket } = await call<{ ticket: Ticket }>('helpdesk.import', { ref: open, provider: 'rt' })
+      expect((await call<List>('helpdesk.openTickets', {})).tickets.find((t) => t.remoteId === open)?.linkedTicketId).toBe(ticket.id)
+    } finally {
+      await app.close()
+    }
+  }, 120_000)
 })

@@ -3,7 +3,7 @@
 // the internal note (report + bundle + chain head) and the public reply in the outbox.
 import { randomUUID } from 'node:crypto'
 import { AppError } from '../../shared/contract/common'
-import type { HelpdeskLink, HelpdeskProviderId, HelpdeskProviderInfo, OutboxItem } from '../../shared/contract/helpdesk'
+import type { HelpdeskLink, HelpdeskOpenTicket, HelpdeskProviderId, HelpdeskProviderInfo, OutboxItem } from '../../shared/contract/helpdesk'
 import type { ResetIntakeResult } from '../../shared/contract/nvr-reset'
 import type { Procedure, Ticket } from '../../shared/contract/tickets'
 import type { OutboxRow, ProviderRow } from '../../db/repos/helpdesk'
@@ -71,6 +71,36 @@ export async function connect(app: App, c: { provider: HelpdeskProviderId; url: 
 }
 
 export const providers = (app: App): HelpdeskProviderInfo[] => helpdeskRepo(app).providers().map(toInfo)
+
+/** The pick list: each configured helpdesk's open tickets, newest update first, marked when already linked. */
+export async function openTickets(app: App, opts: { provider?: HelpdeskProviderId; limit: number }): Promise<{ tickets: HelpdeskOpenTicket[]; errors: { provider: HelpdeskProviderId; message: string }[] }> {
+  const repo = helpdeskRepo(app)
+  const configured = repo.providers().filter((p) => !opts.provider || p.id === opts.provider)
+  if (opts.provider && !configured.length) needProvider(app, opts.provider)
+  const errors: { provider: HelpdeskProviderId; message: string }[] = []
+  const lists = await Promise.all(
+    configured.map(async (row) => {
+      const p = needProvider(app, row.id)
+      try {
+        return (await p.listOpen(opts.limit)).map((t) => ({
+          provider: p.id,
+          remoteId: t.id,
+          subject: t.subject,
+          requesterName: t.requesterName,
+          status: t.status,
+          updatedAt: t.updatedAt,
+          webUrl: p.webUrl(t.id),
+          linkedTicketId: repo.linkByRemote(p.id, t.id)?.ticketId ?? null,
+        }))
+      } catch (e) {
+        if (!(e instanceof HelpdeskError)) throw e
+        errors.push({ provider: p.id, message: e.message })
+        return []
+      }
+    }),
+  )
+  return { tickets: lists.flat().sort((a, b) => (Date.parse(b.updatedAt) || 0) - (Date.parse(a.updatedAt) || 0)).slice(0, opts.limit), errors }
+}
 
 export function linkView(app: App, ticketId: number): HelpdeskLink | null {
   const repo = helpdeskRepo(app)

@@ -9,7 +9,7 @@ import { ZendeskSim } from '../../lab/helpdesk/zendesk'
 import { App } from '../core/app'
 import { memoryKeyProvider } from '../core/secret-box'
 import { helpdeskRepo } from './repo'
-import { connect, importTicket, outboxWorker, postReport, reply } from './service'
+import { connect, importTicket, openTickets, outboxWorker, postReport, reply } from './service'
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 const cleanup: (() => Promise<void>)[] = []
@@ -30,7 +30,7 @@ async function setup(o: { limit?: number; windowMs?: number } = {}) {
   const app = new App({ dataDir: tempDir(), host: 'browser', keys: memoryKeyProvider() })
   cleanup.push(() => app.close())
   await app.setAgent({ name: 'Eva Agent', email: 'eva@vendor.example' })
-  return { sim, app, ticketId, photo }
+  return { sim, app, ticketId, photo, customer, agentId }
 }
 
 describe('helpdesk: Zendesk', () => {
@@ -45,6 +45,27 @@ describe('helpdesk: Zendesk', () => {
     expect(r.link.attachments).toEqual([expect.objectContaining({ fileName: 'qr-photo.jpg', mime: 'image/jpeg', size: s.photo.length })])
     // A URL of another host is not taken for this Zendesk.
     await expect(importTicket(s.app, `https://evil.example/agent/tickets/${s.ticketId}`)).rejects.toMatchObject({ code: 'BAD_INPUT' })
+  })
+
+  it('lists the agent\'s and the unassigned open tickets (search API, requester side-loaded), not solved ones nor a colleague\'s, marked once linked', async () => {
+    const s = await setup()
+    const colleague = s.sim.addUser({ name: 'Karel Kolega', email: 'karel@vendor.example', phone: null, organization_id: null, role: 'agent' })
+    const mine = s.sim.addTicket({ subject: 'Mine: doorbell offline', requesterId: s.customer, assigneeId: s.agentId, comments: [{ body: 'offline since Monday' }] })
+    const theirs = s.sim.addTicket({ subject: 'Karel\'s', requesterId: s.customer, assigneeId: colleague, comments: [{ body: 'x' }] })
+    const solved = s.sim.addTicket({ subject: 'Solved already', requesterId: s.customer, assigneeId: s.agentId, status: 'solved', comments: [{ body: 'y' }] })
+    await connect(s.app, { provider: 'zendesk', url: s.sim.url, user: 'eva@vendor.example', token: 'zd-api-token-123456' }, { test: false })
+    const r = await openTickets(s.app, { limit: 50 })
+    expect(r.errors).toEqual([])
+    expect(r.tickets.map((t) => t.remoteId).sort()).toEqual([String(s.ticketId), String(mine)].sort())
+    expect(r.tickets.find((t) => t.remoteId === String(mine))).toEqual({ provider: 'zendesk', remoteId: String(mine), subject: 'Mine: doorbell offline', requesterName: 'Jiří Nováček', status: 'open', updatedAt: expect.any(String), webUrl: `${s.sim.url}/agent/tickets/${mine}`, linkedTicketId: null })
+    expect(r.tickets.map((t) => t.remoteId)).not.toContain(String(theirs))
+    expect(r.tickets.map((t) => t.remoteId)).not.toContain(String(solved))
+    const { ticket } = await importTicket(s.app, String(mine), { provider: 'zendesk' })
+    expect((await openTickets(s.app, { limit: 50 })).tickets.find((t) => t.remoteId === String(mine))?.linkedTicketId).toBe(ticket.id)
+    // A helpdesk that does not answer is named with its reason, not shown as "nothing open".
+    s.sim.fail(503, 1)
+    const down = await openTickets(s.app, { limit: 50 })
+    expect(down.errors).toEqual([{ provider: 'zendesk', message: expect.stringContaining('503') }])
   })
 
   it('sends an internal note with uploads, waits out 429 Retry-After on a burst, and completes every item exactly once', async () => {

@@ -15,6 +15,12 @@
 //  - PUT /api/v2/tickets/{id}.json { ticket: { comment: { body, public, uploads }, status } }
 //    → 200 { ticket, audit: { id, ticket_id, events } }; an unknown upload token or a status other
 //    than new/open/pending/hold/solved/closed → 422 RecordInvalid.
+//  - GET /api/v2/search.json?query=…&sort_by=updated_at|created_at&sort_order=asc|desc&per_page
+//    (max 100)&page&include=tickets(users): offset pagination { results (each with result_type),
+//    users (side-loaded), count, next_page, previous_page, facets }. The query terms understood:
+//    type:ticket, status:X / status<X / status>X (new<open<pending<hold<solved<closed),
+//    assignee:me|none|ID, requester:ID; several terms are ANDed. Anything else → 400 here (the
+//    real search would treat it as free text; a test should not silently match nothing).
 //  - Rate limits: `limit` requests per `windowMs`; beyond it 429 with Retry-After (seconds) and
 //    {"error":"APIRateLimitExceeded","description":"Number of allowed API requests per minute exceeded"};
 //    every answer carries X-Rate-Limit and X-Rate-Limit-Remaining.
@@ -27,7 +33,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 interface User { id: number; name: string; email: string; phone: string | null; organization_id: number | null; role: 'end-user' | 'agent' | 'admin'; token?: string }
 interface Attachment { id: number; file_name: string; content_type: string; size: number; content_url: string; mapped_content_url: string; inline: boolean; deleted: boolean; bytes: Buffer }
 interface Comment { id: number; type: 'Comment'; author_id: number; body: string; html_body: string; plain_body: string; public: boolean; attachments: Attachment[]; audit_id: number; created_at: string }
-interface Ticket { id: number; subject: string; description: string; requester_id: number; submitter_id: number; status: string; created_at: string; updated_at: string; comments: Comment[] }
+interface Ticket { id: number; subject: string; description: string; requester_id: number; submitter_id: number; assignee_id: number | null; status: string; created_at: string; updated_at: string; comments: Comment[] }
 
 export interface ZendeskSimOptions { limit?: number; windowMs?: number }
 
@@ -74,10 +80,10 @@ export class ZendeskSim {
     this.users.push({ ...u, id })
     return id
   }
-  addTicket(t: { subject: string; requesterId: number; comments: { body: string; public?: boolean; authorId?: number; files?: { name: string; mime: string; data: Buffer }[] }[] }): number {
+  addTicket(t: { subject: string; requesterId: number; assigneeId?: number | null; status?: string; comments: { body: string; public?: boolean; authorId?: number; files?: { name: string; mime: string; data: Buffer }[] }[] }): number {
     const id = ++this.seq
     const now = new Date().toISOString()
-    const ticket: Ticket = { id, subject: t.subject, description: t.comments[0]?.body ?? '', requester_id: t.requesterId, submitter_id: t.requesterId, status: 'open', created_at: now, updated_at: now, comments: [] }
+    const ticket: Ticket = { id, subject: t.subject, description: t.comments[0]?.body ?? '', requester_id: t.requesterId, submitter_id: t.requesterId, assignee_id: t.assigneeId ?? null, status: t.status ?? 'open', created_at: now, updated_at: now, comments: [] }
     this.tickets.set(id, ticket)
     for (const c of t.comments) this.addComment(ticket, c.authorId ?? t.requesterId, c.body, c.public ?? true, (c.files ?? []).map((f) => this.storeAttachment(f.name, f.mime, f.data)))
     return id
@@ -129,6 +135,48 @@ export class ZendeskSim {
   private ticketJson = (t: Ticket) => {
     const { comments: _c, ...rest } = t
     return { ...rest, url: `${this.url}/api/v2/tickets/${t.id}.json` }
+  }
+
+  private search(res: ServerResponse, u: URL, me: User, rl: Record<string, string>): void {
+    const bad = (d: string) => this.send(res, 400, { error: 'InvalidSearch', description: d }, rl)
+    const per = Number(u.searchParams.get('per_page') ?? 100)
+    const page = Number(u.searchParams.get('page') ?? 1)
+    if (!Number.isInteger(per) || per < 1 || per > 100 || !Number.isInteger(page) || page < 1) return bad('per_page must be 1-100 and page ≥ 1')
+    if (page * per > 1000) return this.send(res, 422, { error: 'InsufficientResourceError', description: 'Results are limited to 1000' }, rl)
+    const tests: ((t: Ticket) => boolean)[] = []
+    for (const term of (u.searchParams.get('query') ?? '').split(/\s+/).filter(Boolean)) {
+      const m = /^(type|status|assignee|requester)(:|<|>)(.+)$/.exec(term)
+      if (!m) return bad(`The simulator does not understand "${term}"`)
+      const [, key, op, v] = m
+      if (key === 'type') {
+        if (v !== 'ticket' || op !== ':') return bad(`type${op}${v}: only type:ticket is simulated`)
+      } else if (key === 'status') {
+        const i = STATUS_ORDER.indexOf(v)
+        if (i < 0) return bad(`Unknown status ${v}`)
+        tests.push((t) => (op === ':' ? t.status === v : op === '<' ? STATUS_ORDER.indexOf(t.status) < i : STATUS_ORDER.indexOf(t.status) > i))
+      } else {
+        const want = v === 'me' ? me.id : v === 'none' ? null : Number(v)
+        if (op !== ':' || Number.isNaN(want)) return bad(`${term}: use ${key}:me, ${key}:none or an id`)
+        tests.push((t) => (key === 'assignee' ? t.assignee_id : t.requester_id) === want)
+      }
+    }
+    const by = u.searchParams.get('sort_by') ?? 'updated_at'
+    if (by !== 'updated_at' && by !== 'created_at') return bad('sort_by: only updated_at and created_at are simulated')
+    const dir = u.searchParams.get('sort_order') === 'asc' ? 1 : -1
+    const all = [...this.tickets.values()].filter((t) => tests.every((f) => f(t))).sort((a, b) => dir * a[by].localeCompare(b[by]) || dir * (a.id - b.id))
+    const slice = all.slice((page - 1) * per, page * per)
+    const out: Record<string, unknown> = {
+      results: slice.map((t) => ({ ...this.ticketJson(t), result_type: 'ticket' })),
+      facets: null,
+      count: all.length,
+      next_page: page * per < all.length ? `${this.url}/api/v2/search.json?${new URLSearchParams({ ...Object.fromEntries(u.searchParams), page: String(page + 1) })}` : null,
+      previous_page: page > 1 ? `${this.url}/api/v2/search.json?${new URLSearchParams({ ...Object.fromEntries(u.searchParams), page: String(page - 1) })}` : null,
+    }
+    if ((u.searchParams.get('include') ?? '').split(',').includes('tickets(users)')) {
+      const ids = new Set(slice.flatMap((t) => [t.requester_id, t.submitter_id, t.assignee_id]))
+      out.users = this.users.filter((x) => ids.has(x.id)).map(({ token: _t, ...x }) => x)
+    }
+    this.send(res, 200, out, rl)
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -201,7 +249,10 @@ export class ZendeskSim {
         const cm = this.addComment(t, me.id, c.body, c.public !== false, atts)
         events.push({ id: cm.id, type: 'Comment', body: cm.body, public: cm.public, attachments: atts.map(this.json) })
       }
-      if (payload.ticket?.status !== undefined) t.status = payload.ticket.status
+      if (payload.ticket?.status !== undefined) {
+        t.status = payload.ticket.status
+        t.updated_at = new Date().toISOString()
+      }
       this.stats.updates++
       if (this.dropUpdate) {
         this.dropUpdate = false
@@ -231,6 +282,7 @@ export class ZendeskSim {
         links: { next: hasMore ? `${base}&page[after]=${cur(page[page.length - 1])}` : null, prev: start > 0 ? `${base}&page[before]=${cur(page[0])}` : null },
       }, rl)
     }
+    if (p === '/api/v2/search.json' && req.method === 'GET') return this.search(res, u, me, rl)
     m = /^\/api\/v2\/attachments\/(\d+)\.json$/.exec(p)
     if (m && req.method === 'GET') {
       const a = this.attachments.get(Number(m[1]))
@@ -252,5 +304,6 @@ export class ZendeskSim {
   }
 }
 
+const STATUS_ORDER = ['new', 'open', 'pending', 'hold', 'solved', 'closed']
 const guessMime = (name: string) =>
   /\.pdf$/i.test(name) ? 'application/pdf' : /\.json$/i.test(name) ? 'application/json' : /\.jpe?g$/i.test(name) ? 'image/jpeg' : /\.png$/i.test(name) ? 'image/png' : 'application/octet-stream'

@@ -70,6 +70,21 @@ export const HelpdeskLink = z.object({
 })
 export type HelpdeskLink = z.infer<typeof HelpdeskLink>
 
+/** A row of the pick list in the import/link dialog. */
+export const HelpdeskOpenTicket = z.object({
+  provider: HelpdeskProviderId,
+  remoteId: z.string(),
+  subject: z.string(),
+  requesterName: z.string(),
+  /** The helpdesk's own status word (RT new/open/stalled, Zendesk new/open/pending/hold). */
+  status: z.string(),
+  updatedAt: z.string(),
+  webUrl: z.string(),
+  /** The console ticket it is already linked to (picking it again would be refused), else null. */
+  linkedTicketId: Id.nullable(),
+})
+export type HelpdeskOpenTicket = z.infer<typeof HelpdeskOpenTicket>
+
 const Ref = z.string().trim().min(1, 'Paste a helpdesk ticket URL or number').max(500)
 
 export const helpdeskMethods = defineMethods({
@@ -85,6 +100,15 @@ export const helpdeskMethods = defineMethods({
     input: z.object({ ref: Ref, ticketId: Id.optional(), provider: HelpdeskProviderId.optional() }).strict(),
     output: z.object({ ticket: Ticket, link: HelpdeskLink, intake: z.array(ResetIntakeResult) }),
     summary: 'Import a helpdesk ticket (URL or number) as a console ticket, or link it to an existing one',
+  },
+  'helpdesk.openTickets': {
+    input: z.object({ provider: HelpdeskProviderId.optional(), limit: z.number().int().min(1).max(100).default(50) }).strict(),
+    output: z.object({
+      tickets: z.array(HelpdeskOpenTicket),
+      /** A helpdesk that did not answer does not hide the others' tickets: its reason is here. */
+      errors: z.array(z.object({ provider: HelpdeskProviderId, message: z.string() })),
+    }),
+    summary: 'The agent\'s open helpdesk tickets (theirs or unassigned), newest update first, to pick one to import or link',
   },
   'helpdesk.link': { input: z.object({ ticketId: Id }).strict(), output: HelpdeskLink.nullable(), summary: 'The helpdesk ticket linked to a console ticket' },
   'helpdesk.takeAttachment': {

@@ -4,13 +4,18 @@ import { HelpdeskProviderId } from '../../../shared/contract/helpdesk'
 import { defaultDataDir } from '../../core/data-dir'
 import { intOption, parse, UsageError, type Command } from '../command'
 
-const HELP = `Usage: support-console helpdesk <connect|import|post-report|sync> [options]
+const HELP = `Usage: support-console helpdesk <connect|list|import|post-report|sync> [options]
 
   helpdesk connect rt|zendesk --url URL [--user NAME] --token-file FILE [--test]
       Stores a helpdesk. The token (an RT auth token or password, a Zendesk API
       token) is read from FILE and kept only sealed. For Zendesk, --user is the
       agent's e-mail. --test first checks the URL and credentials and says
       exactly what is wrong; nothing is stored when the check fails.
+
+  helpdesk list [--limit N] [--json]
+      The open tickets of the configured helpdesks that are yours or nobody's
+      (not solved), newest update first (at most N, default 50), and the console
+      ticket each one is already linked to.
 
   helpdesk import REF [--ticket N] [--json]
       Imports helpdesk ticket REF (a number or the ticket's address) as a console
@@ -48,11 +53,12 @@ export const helpdeskCommand: Command = {
         test: { type: 'boolean' },
         ticket: { type: 'string' },
         wait: { type: 'string' },
+        limit: { type: 'string' },
         json: { type: 'boolean' },
       },
       true,
     )
-    if (!['connect', 'import', 'post-report', 'sync'].includes(op ?? '')) throw new UsageError(op ? `Unknown helpdesk command "${op}".` : 'Which helpdesk command?')
+    if (!['connect', 'list', 'import', 'post-report', 'sync'].includes(op ?? '')) throw new UsageError(op ? `Unknown helpdesk command "${op}".` : 'Which helpdesk command?')
     const { App } = await import('../../core/app')
     const svc = await import('../../helpdesk/service')
     const out = (v: unknown, text: string) => process.stdout.write(values.json ? `${JSON.stringify(v, null, 2)}\n` : `${text}\n`)
@@ -75,6 +81,12 @@ export const helpdeskCommand: Command = {
         const r = await svc.connect(app, { provider: positionals[0] as HelpdeskProviderId, url: values.url!, user: values.user ?? '', token }, { test: !!values.test })
         out({ ...r.info, signedInAs: r.signedInAs }, `Stored ${r.info.id} at ${r.info.url}${r.signedInAs ? ` (checked: signed in as ${r.signedInAs})` : ''}.`)
         return 0
+      }
+      if (op === 'list') {
+        const r = await svc.openTickets(app, { limit: intOption(values.limit, 'limit', 1, 100) ?? 50 })
+        const lines = r.tickets.map((t) => `${t.provider} #${t.remoteId}\t${t.status}\t${t.updatedAt}\t${t.requesterName}\t${t.subject}${t.linkedTicketId ? `\t(linked to #${t.linkedTicketId})` : ''}`)
+        out(r, [...lines, ...r.errors.map((e) => `${e.provider}: ${e.message}`)].join('\n') || 'No open helpdesk tickets.')
+        return r.errors.length ? 1 : 0
       }
       if (op === 'import') {
         if (!positionals[0]) throw new UsageError('helpdesk import needs REF (a ticket number or address).')

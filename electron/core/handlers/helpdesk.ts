@@ -1,10 +1,10 @@
 import { helpdeskRepo } from '../../helpdesk/repo'
-import { cancelItem, connect, importTicket, linkView, outboxWorker, postReport, providers, queueStatus, reply, retryItem, setFollowStatus, takeAttachment, toOutboxItem } from '../../helpdesk/service'
+import { cancelItem, connect, importTicket, linkView, openTickets, outboxWorker, postReport, providers, queueStatus, reply, retryItem, setFollowStatus, takeAttachment, toOutboxItem } from '../../helpdesk/service'
 import type { App } from '../app'
 import type { HandlerMap } from './types'
 
 type M =
-  | 'helpdesk.providers' | 'helpdesk.connect' | 'helpdesk.import' | 'helpdesk.link' | 'helpdesk.takeAttachment'
+  | 'helpdesk.providers' | 'helpdesk.connect' | 'helpdesk.import' | 'helpdesk.openTickets' | 'helpdesk.link' | 'helpdesk.takeAttachment'
   | 'helpdesk.postReport' | 'helpdesk.reply' | 'helpdesk.followStatus' | 'helpdesk.outbox' | 'helpdesk.outboxRetry' | 'helpdesk.outboxCancel' | 'helpdesk.sync'
 
 export function helpdeskHandlers(app: App): HandlerMap<M> {
@@ -19,6 +19,7 @@ export function helpdeskHandlers(app: App): HandlerMap<M> {
     'helpdesk.providers': async () => providers(app),
     'helpdesk.connect': async (c) => (await connect(app, c, { test: true })).info,
     'helpdesk.import': async ({ ref, ticketId, provider }) => importTicket(app, ref, { ticketId, provider }),
+    'helpdesk.openTickets': async ({ provider, limit }) => openTickets(app, { provider, limit }),
     'helpdesk.link': async ({ ticketId }) => {
       await app.tickets.get(ticketId)
       return linkView(app, ticketId)

@@ -6,6 +6,8 @@ export const csHelpdesk: Messages['helpdesk'] = {
   provider: { rt: 'Request Tracker', zendesk: 'Zendesk' },
   notLinked: 'Není propojeno s tiketem v helpdesku.',
   link: 'Propojit s tiketem v helpdesku…', import: 'Importovat z helpdesku…', importTitle: 'Propojit nebo importovat tiket z helpdesku',
+  openList: 'Vaše otevřené tikety v helpdesku (vaše nebo nepřiřazené)', openLoading: 'Zjišťuji otevřené tikety v helpdesku…', openEmpty: 'Žádné otevřené tikety v helpdesku nejsou vaše ani nepřiřazené: vložte níže adresu nebo číslo.',
+  alreadyLinked: 'už propojeno s tiketem #{id}', noSubject: '(bez předmětu)',
   refLabel: 'Adresa nebo číslo tiketu v helpdesku', refHint: 'Vložte adresu tiketu z helpdesku (nebo jeho číslo). Převezme se i jeho žadatel a přílohy.',
   importing: 'Načítám tiket z helpdesku…', imported: 'Propojeno s {provider} #{id}.', noProviders: 'Zatím není nastaven žádný helpdesk: přidejte ho v Nastavení → Helpdesk.',
   open: 'Otevřít v {provider}', requester: 'Žadatel', subject: 'Předmět',

@@ -6,6 +6,8 @@ export const deHelpdesk: Messages['helpdesk'] = {
   provider: { rt: 'Request Tracker', zendesk: 'Zendesk' },
   notLinked: 'Mit keinem Helpdesk-Ticket verknüpft.',
   link: 'Helpdesk-Ticket verknüpfen…', import: 'Aus dem Helpdesk importieren…', importTitle: 'Helpdesk-Ticket verknüpfen oder importieren',
+  openList: 'Ihre offenen Helpdesk-Tickets (Ihnen oder niemandem zugewiesen)', openLoading: 'Offene Tickets werden im Helpdesk abgefragt…', openEmpty: 'Keine offenen Helpdesk-Tickets sind Ihnen oder niemandem zugewiesen: Fügen Sie unten eine Adresse oder Nummer ein.',
+  alreadyLinked: 'bereits mit Ticket #{id} verknüpft', noSubject: '(kein Betreff)',
   refLabel: 'Adresse oder Nummer des Helpdesk-Tickets', refHint: 'Fügen Sie die Adresse des Tickets aus dem Helpdesk (oder seine Nummer) ein. Anfragender und Anhänge werden mit übernommen.',
   importing: 'Ticket wird aus dem Helpdesk geholt…', imported: 'Mit {provider} #{id} verknüpft.', noProviders: 'Noch kein Helpdesk eingerichtet: Fügen Sie einen unter Einstellungen → Helpdesk hinzu.',
   open: 'In {provider} öffnen', requester: 'Anfragender', subject: 'Betreff',

@@ -4,6 +4,8 @@ export const enHelpdesk = {
   provider: { rt: 'Request Tracker', zendesk: 'Zendesk' },
   notLinked: 'Not linked to a helpdesk ticket.',
   link: 'Link helpdesk ticket…', import: 'Import from helpdesk…', importTitle: 'Link or import a helpdesk ticket',
+  openList: 'Your open helpdesk tickets (yours or unassigned)', openLoading: 'Asking the helpdesk for open tickets…', openEmpty: 'No open helpdesk tickets are yours or unassigned: paste an address or number below.',
+  alreadyLinked: 'already linked to ticket #{id}', noSubject: '(no subject)',
   refLabel: 'Helpdesk ticket address or number', refHint: 'Paste the ticket’s address from the helpdesk (or its number). Its requester and attachments come with it.',
   importing: 'Fetching the ticket from the helpdesk…', imported: 'Linked to {provider} #{id}.', noProviders: 'No helpdesk is configured yet: add one in Settings → Helpdesk.',
   open: 'Open in {provider}', requester: 'Requester', subject: 'Subject',

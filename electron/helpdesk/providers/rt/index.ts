@@ -5,9 +5,10 @@
 //    JSON Attachments [{FileName, FileType, FileContent (base64)}]; 201 and the transaction in Location.
 //  - RT has no idempotency header: the key marker goes into the Subject, and findSent searches
 //    the ticket's attachments (each message's top part carries its Subject) for it.
+//  - The pick list (listOpen) is one TicketSQL search, GET /tickets?query=…, see there.
 //  - `_url` fields carry RT's WebBaseURL, not the address we called: only ids are read from them.
-import type { HelpdeskProvider, ProviderConfig, RemoteAttachment, RemoteTicket, SendItem } from '../../provider'
-import { HelpdeskError, marker } from '../../provider'
+import type { HelpdeskProvider, OpenTicket, ProviderConfig, RemoteAttachment, RemoteTicket, SendItem } from '../../provider'
+import { HelpdeskError, marker, OPEN_LIST_MAX } from '../../provider'
 import { json, request } from '../../http'
 
 interface Ref {
@@ -93,6 +94,21 @@ export function rtProvider(cfg: ProviderConfig): HelpdeskProvider {
         }
       }
       return { id: String(t.id), subject: t.Subject ?? '', requester, attachments: await allAttachments(id) }
+    },
+    async listOpen(limit): Promise<OpenTicket[]> {
+      // Active (RT's lifecycle: new, open, stalled) and owned by the signed-in user or by nobody:
+      // what the agent works on plus the unclaimed queue, as RT's own "10 newest unowned" and
+      // "my tickets" home page boxes show. RT itself limits the search to queues the user may see
+      // (ShowTicket), so no queue list is needed here. Newest update first, one page.
+      const query = "Status = '__Active__' AND (Owner = '__CurrentUser__' OR Owner = 'Nobody')"
+      const n = Math.max(1, Math.min(OPEN_LIST_MAX, Math.floor(limit)))
+      const { data } = await api<Page<{ id: string | number; Subject: string; Status: string; LastUpdated: string; Requestor?: { id: string; RealName?: string; Name?: string }[] }>>(
+        `tickets?query=${encodeURIComponent(query)}&orderby=LastUpdated&order=DESC&per_page=${n}&page=1&fields=Subject,Status,Requestor,LastUpdated&fields[Requestor]=RealName,Name`,
+      )
+      return (data.items ?? []).slice(0, n).map((t) => {
+        const r = t.Requestor?.[0]
+        return { id: String(t.id), subject: t.Subject ?? '', status: t.Status ?? '', updatedAt: t.LastUpdated ?? '', requesterName: r?.RealName || r?.Name || r?.id || '' }
+      })
     },
     async download(remoteTicketId, attachmentId) {
       if (!/^\d{1,12}$/.test(attachmentId)) throw new HelpdeskError(`"${attachmentId}" is not an RT attachment id.`, 400)

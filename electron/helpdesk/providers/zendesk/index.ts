@@ -10,9 +10,12 @@
 //    PUT /api/v2/tickets/{id}.json { ticket: { comment: { body, public, uploads: [tokens] } } };
 //    public:false is an internal note. Comments cannot carry an idempotency key, so the key
 //    marker goes into the body and findSent() reads the comments for it.
+//  - Pick list: GET /api/v2/search.json?query=type:ticket status<solved assignee:me (and
+//    assignee:none) &sort_by=updated_at&sort_order=desc&per_page=N&include=tickets(users):
+//    offset pagination, one page only; requesters side-loaded.
 //  - 429 (and 503) carry Retry-After in seconds: the outbox waits that long.
-import type { HelpdeskProvider, ProviderConfig, RemoteAttachment, RemoteTicket, SendItem } from '../../provider'
-import { HelpdeskError, marker } from '../../provider'
+import type { HelpdeskProvider, OpenTicket, ProviderConfig, RemoteAttachment, RemoteTicket, SendItem } from '../../provider'
+import { HelpdeskError, marker, OPEN_LIST_MAX } from '../../provider'
 import { json, request } from '../../http'
 
 interface ZUser {
@@ -99,6 +102,26 @@ export function zendeskProvider(cfg: ProviderConfig): HelpdeskProvider {
         requester: { name: u?.name ?? '', email: u?.email ?? '', phone: u?.phone ?? '', organization: org?.name ?? '' },
         attachments,
       }
+    },
+    async listOpen(limit): Promise<OpenTicket[]> {
+      // The agent's own and the unassigned tickets, as RT's "mine or nobody's". Two searches
+      // because Zendesk ANDs different terms; each is one page, merged newest update first.
+      // Solved and closed are left out (status<solved keeps new, open, pending, hold).
+      const n = Math.max(1, Math.min(OPEN_LIST_MAX, Math.floor(limit)))
+      type R = { results: { result_type: string; id: number; subject: string | null; status: string; updated_at: string; requester_id: number }[]; users?: { id: number; name: string; email: string | null }[] }
+      const pages = await Promise.all(
+        ['assignee:me', 'assignee:none'].map((who) =>
+          api<R>(`search.json?query=${encodeURIComponent(`type:ticket status<solved ${who}`)}&sort_by=updated_at&sort_order=desc&per_page=${n}&include=${encodeURIComponent('tickets(users)')}`),
+        ),
+      )
+      const users = new Map(pages.flatMap((p) => p.users ?? []).map((u) => [u.id, u]))
+      const seen = new Set<number>()
+      return pages
+        .flatMap((p) => p.results ?? [])
+        .filter((t) => t.result_type === 'ticket' && !seen.has(t.id) && seen.add(t.id))
+        .sort((a, b) => b.updated_at.localeCompare(a.updated_at))
+        .slice(0, n)
+        .map((t) => ({ id: String(t.id), subject: t.subject ?? '', status: t.status, updatedAt: t.updated_at, requesterName: users.get(t.requester_id)?.name || users.get(t.requester_id)?.email || '' }))
     },
     async download(remoteTicketId, attachmentId) {
       // The attachment must be on this ticket: look it up in the ticket's comments.
