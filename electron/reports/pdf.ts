@@ -100,23 +100,52 @@ class Writer {
   }
 }
 
+// Widths at size 1, per font: fontkit lays out every string it measures (shaping, kerning),
+// which made wrapping long timelines quadratic and slow; words and characters repeat a lot.
+const widths = new WeakMap<PDFFont, Map<string, number>>()
+function unitWidth(font: PDFFont, s: string): number {
+  let m = widths.get(font)
+  if (!m) widths.set(font, (m = new Map()))
+  let w = m.get(s)
+  if (w === undefined) {
+    if (m.size > 50_000) m.clear() // bounded: a report of hashes must not grow it forever
+    w = font.widthOfTextAtSize(s, 1)
+    m.set(s, w)
+  }
+  return w
+}
+
+/** Lines of at most `width`: words measured once each, a word longer than a line cut by characters. */
 function wrap(s: string, font: PDFFont, size: number, width: number): string[] {
   const lines: string[] = []
+  const space = unitWidth(font, ' ') * size
   let cur = ''
+  let curW = 0
   for (const word of s.split(' ')) {
-    const next = cur ? `${cur} ${word}` : word
-    if (font.widthOfTextAtSize(next, size) <= width) cur = next
-    else {
-      if (cur) lines.push(cur)
-      // A word longer than the line (a hash): cut it.
-      let w = word
-      while (font.widthOfTextAtSize(w, size) > width) {
-        let i = w.length
-        while (i > 1 && font.widthOfTextAtSize(w.slice(0, i), size) > width) i--
-        lines.push(w.slice(0, i))
-        w = w.slice(i)
+    const ww = unitWidth(font, word) * size
+    if (cur && curW + space + ww <= width) {
+      cur += ` ${word}`
+      curW += space + ww
+      continue
+    }
+    if (cur) lines.push(cur)
+    if (ww <= width) {
+      cur = word
+      curW = ww
+      continue
+    }
+    // A word longer than the line (a hash): cut it.
+    cur = ''
+    curW = 0
+    for (const ch of word) {
+      const cw = unitWidth(font, ch) * size
+      if (cur && curW + cw > width) {
+        lines.push(cur)
+        cur = ''
+        curW = 0
       }
-      cur = w
+      cur += ch
+      curW += cw
     }
   }
   if (cur || lines.length === 0) lines.push(cur)
@@ -139,6 +168,10 @@ const PROCEDURE: Record<string, string> = { 'nvr-password-reset': 'NVR password 
 export async function ticketPdf(p: PdfInput): Promise<Buffer> {
   const doc = await PDFDocument.create()
   // Loaded on first use: a large module that the console needs only for reports.
+  // fontkit's shapers for complex scripts (Arabic, Indic…) are compiled generators that expect
+  // a global regeneratorRuntime: without it a customer name in such a script broke the export.
+  const g = globalThis as { regeneratorRuntime?: unknown }
+  g.regeneratorRuntime ??= createRequire(import.meta.url)('regenerator-runtime') as unknown
   doc.registerFontkit((await import('@pdf-lib/fontkit')).default)
   // Subset: only the glyphs used are embedded (a report stays tens of KB, not megabytes).
   const [font, bold, mono] = await Promise.all([FONT_FILES.regular, FONT_FILES.bold, FONT_FILES.mono].map((f) => doc.embedFont(fontFile(f), { subset: true })))

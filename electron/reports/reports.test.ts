@@ -116,6 +116,21 @@ describe('ticket PDF', () => {
     for (const s of ['Customer', 'Jiří Černý', 'Ľubomír Šťastný', 'Device', '54-1234-5678', 'Procedure and outcome', 'Evidence (1)', 'label.jpg', 'SHA-256', 'Codes and passwords released', 'Approvals', 'Audit chain head at export']) expect(first).toContain(s)
     expect(first).not.toContain('Timeline (')
   })
+
+  it('exports names in complex scripts (Arabic, N’Ko, Lao, Tifinagh) and a long timeline without failing', async () => {
+    // fontkit shapes these scripts with generators that need a global regeneratorRuntime; without
+    // it the export failed with an internal error. A long, wrapped timeline must stay quick.
+    const { app, call, ticketId } = await setup()
+    const named = await call('tickets.update', { id: ticketId, patch: { customerName: 'محمد العلي ߒߞߏ', contact: 'ⵜⴰⵎⴰⵣⵉⵖⵜ ສະບາຍດີ', notes: `${'a0b1c2d3e4f5'.repeat(40)} ${'word '.repeat(400)}` } }, ctx)
+    expect(named.ok, JSON.stringify(named)).toBe(true)
+    for (let i = 0; i < 300; i++) await call('tickets.update', { id: ticketId, patch: { notes: `note ${i} ${'lang '.repeat(i % 50)}` } }, ctx)
+    const t0 = Date.now()
+    const { data } = await exportTicketPdf(app, ticketId)
+    const ms = Date.now() - t0
+    const doc = await PDFDocument.load(data)
+    expect(doc.getPageCount()).toBeGreaterThan(3)
+    expect(ms, `a 300-entry report took ${ms} ms`).toBeLessThan(15_000)
+  })
 })
 
 describe('audit CLI', () => {
