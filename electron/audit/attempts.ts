@@ -40,3 +40,18 @@ export function settleAttempt(db: Database, scope: string, id: number, ok: boole
     else db.prepare("UPDATE attempts SET outcome = 'wrong' WHERE id = ?").run(id)
   }).immediate()
 }
+
+/**
+ * Runs `compare` with the attempt counted before it (refused over the limit, in every process)
+ * and settled after: the order that keeps parallel guesses from all being compared.
+ */
+export async function countedAttempt(db: Database, rule: AttemptRule, compare: () => Promise<boolean>, now = Date.now()): Promise<boolean> {
+  const id = beginAttempt(db, rule, now)
+  let ok = false
+  try {
+    ok = await compare()
+    return ok
+  } finally {
+    settleAttempt(db, rule.scope, id, ok)
+  }
+}

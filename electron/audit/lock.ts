@@ -5,7 +5,7 @@
 // time (measured on the server, so a frozen or closed UI does not keep it open).
 import { AppError, type ApiError } from '../../shared/contract/common'
 import type { App } from '../core/app'
-import { beginAttempt, settleAttempt, type AttemptRule } from './attempts'
+import { countedAttempt, type AttemptRule } from './attempts'
 import { hashPin, pinMatches, type PinHash } from './pin-hash'
 
 export const LOCK_KEY = 'lock.pin'
@@ -32,14 +32,7 @@ const RULE: AttemptRule = {
 
 /** Compares `pin` with the bench PIN, the attempt counted (and refused over the limit) before. */
 async function comparePin(app: App, stored: Stored, pin: string, now = Date.now()): Promise<boolean> {
-  const id = beginAttempt(app.db, RULE, now)
-  let ok = false
-  try {
-    ok = await pinMatches(stored, pin, app.secrets.pinKey())
-    return ok
-  } finally {
-    settleAttempt(app.db, RULE.scope, id, ok)
-  }
+  return countedAttempt(app.db, RULE, () => pinMatches(stored, pin, app.secrets.pinKey()), now)
 }
 
 const states = new WeakMap<App, Promise<State>>()

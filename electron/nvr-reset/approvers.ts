@@ -11,7 +11,7 @@
 import { AppError } from '../../shared/contract/common'
 import type { Approver } from '../../shared/contract/nvr-reset'
 import type { App } from '../core/app'
-import { beginAttempt, settleAttempt, type AttemptRule } from '../audit/attempts'
+import { countedAttempt, type AttemptRule } from '../audit/attempts'
 import { hashPin, pinMatches, type PinHash } from '../audit/pin-hash'
 
 const KEY = 'nvrReset.approvers'
@@ -35,15 +35,7 @@ const rule = (a: Stored): AttemptRule => ({
 
 /** Compares an approver's PIN, the attempt counted (and refused over the limit) in the database before. */
 async function approverPinMatches(app: App, a: Stored, pin: string, now = Date.now()): Promise<boolean> {
-  const r = rule(a)
-  const id = beginAttempt(app.db, r, now)
-  let ok = false
-  try {
-    ok = await pinMatches(a, pin, app.secrets.pinKey())
-    return ok
-  } finally {
-    settleAttempt(app.db, r.scope, id, ok)
-  }
+  return countedAttempt(app.db, rule(a), () => pinMatches(a, pin, app.secrets.pinKey()), now)
 }
 const pub = (a: Stored): Approver => ({ name: a.name, email: a.email, addedBy: a.addedBy, addedAt: a.addedAt })
 
