@@ -168,6 +168,11 @@ export const cs: Messages = {
       nvrReset: {
         photo: 'Reset NVR: fotka přijata',
         payload: 'Reset NVR: obsah QR kódu dekódován',
+        photoDecoded: 'Reset NVR: fotka QR kódu dekódována',
+        ownershipRecorded: 'Reset NVR: vlastnictví zaznamenáno',
+        codeReleased: 'Reset NVR: bezpečnostní kód uvolněn',
+        codeApplied: 'Reset NVR: kód zadán nebo odeslán zákazníkovi',
+        passwordVerified: 'Reset NVR: nové heslo potvrzeno',
         decodeRegion: 'Reset NVR: QR kód dekódován z označené oblasti',
         ownershipCheck: 'Reset NVR: kontrola vlastnictví zaznamenána',
         checkOwnership: 'Reset NVR: vlastnictví zkontrolováno',
@@ -217,6 +222,7 @@ export const cs: Messages = {
           restore: 'Krok hotov: Obnovit uloženou konfiguraci',
           'close-out': 'Krok hotov: Uzavřít se zákazníkem',
           'qr-photo': 'Krok hotov: Fotka QR kódu od zákazníka',
+          apply: 'Krok hotov: Kód použit',
           ownership: 'Krok hotov: Vlastnictví',
           code: 'Krok hotov: Bezpečnostní kód',
           send: 'Krok hotov: Poslat kód zákazníkovi',
@@ -247,6 +253,7 @@ export const cs: Messages = {
         factoryReset: 'Tovární reset zařízení',
         setPassword: 'Heslo zařízení nastaveno',
         linkTicket: 'Zařízení propojeno s tiketem',
+        loginRejected: 'Zařízení: heslo odmítnuto (zapamatováno, znovu se neodešle)',
       },
       device: {
         identify: 'Zařízení identifikováno',
@@ -261,6 +268,16 @@ export const cs: Messages = {
       backup: {
         diff: 'Záloha porovnána se zařízením',
         verifyUpload: 'Nahraná záloha ověřena',
+      },
+      helpdesk: {
+        connect: 'Helpdesk připojen',
+        link: 'Tiket z helpdesku propojen',
+        attachment: 'Helpdesk: příloha převzata do konzole',
+        queue: 'Helpdesk: poznámka nebo odpověď zařazena k odeslání',
+        sent: 'Helpdesk: poznámka nebo odpověď odeslána',
+        outboxRetry: 'Helpdesk: odchozí položka odeslána znovu',
+        outboxCancel: 'Helpdesk: odchozí položka zrušena',
+        followStatus: 'Helpdesk: stav se řídí konzolí',
       },
       lab: {
         connect: 'Laboratoř připojena',

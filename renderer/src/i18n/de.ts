@@ -164,6 +164,11 @@ export const de: Messages = {
       nvrReset: {
         photo: 'NVR-Reset: Foto empfangen',
         payload: 'NVR-Reset: QR-Inhalt dekodiert',
+        photoDecoded: 'NVR-Reset: QR-Foto dekodiert',
+        ownershipRecorded: 'NVR-Reset: Eigentum erfasst',
+        codeReleased: 'NVR-Reset: Sicherheitscode freigegeben',
+        codeApplied: 'NVR-Reset: Code eingegeben oder an den Kunden gesendet',
+        passwordVerified: 'NVR-Reset: neues Passwort bestätigt',
         decodeRegion: 'NVR-Reset: QR-Code aus einem markierten Bereich dekodiert',
         ownershipCheck: 'NVR-Reset: Eigentumsprüfung erfasst',
         checkOwnership: 'NVR-Reset: Eigentum geprüft',
@@ -213,6 +218,7 @@ export const de: Messages = {
           restore: 'Schritt erledigt: Gespeicherte Konfiguration wiederherstellen',
           'close-out': 'Schritt erledigt: Mit dem Kunden abschließen',
           'qr-photo': 'Schritt erledigt: QR-Foto vom Kunden',
+          apply: 'Schritt erledigt: Code angewendet',
           ownership: 'Schritt erledigt: Eigentum',
           code: 'Schritt erledigt: Sicherheitscode',
           send: 'Schritt erledigt: Code an den Kunden senden',
@@ -243,6 +249,7 @@ export const de: Messages = {
         factoryReset: 'Gerät auf Werkseinstellungen zurückgesetzt',
         setPassword: 'Gerätepasswort gesetzt',
         linkTicket: 'Gerät mit dem Ticket verknüpft',
+        loginRejected: 'Gerät: Passwort abgelehnt (gemerkt, wird nie erneut gesendet)',
       },
       device: {
         identify: 'Gerät identifiziert',
@@ -257,6 +264,16 @@ export const de: Messages = {
       backup: {
         diff: 'Sicherung mit dem Gerät verglichen',
         verifyUpload: 'Hochgeladene Sicherung geprüft',
+      },
+      helpdesk: {
+        connect: 'Helpdesk verbunden',
+        link: 'Helpdesk-Ticket verknüpft',
+        attachment: 'Helpdesk: Anhang in die Konsole übernommen',
+        queue: 'Helpdesk: Notiz oder Antwort zum Senden eingereiht',
+        sent: 'Helpdesk: Notiz oder Antwort gesendet',
+        outboxRetry: 'Helpdesk: ausgehender Eintrag erneut versucht',
+        outboxCancel: 'Helpdesk: ausgehender Eintrag abgebrochen',
+        followStatus: 'Helpdesk: Status folgt der Konsole',
       },
       lab: {
         connect: 'Labor verbunden',

@@ -162,6 +162,11 @@ export const en = {
       nvrReset: {
         photo: 'NVR reset: photo received',
         payload: 'NVR reset: payload decoded',
+        photoDecoded: 'NVR reset: QR photo decoded',
+        ownershipRecorded: 'NVR reset: ownership recorded',
+        codeReleased: 'NVR reset: security code released',
+        codeApplied: 'NVR reset: code applied or sent to the customer',
+        passwordVerified: 'NVR reset: new password confirmed',
         decodeRegion: 'NVR reset: QR decoded from a marked region',
         ownershipCheck: 'NVR reset: ownership check recorded',
         checkOwnership: 'NVR reset: ownership checked',
@@ -211,6 +216,7 @@ export const en = {
           restore: 'Step done: Restore the saved configuration',
           'close-out': 'Step done: Close out with the customer',
           'qr-photo': 'Step done: QR photo from the customer',
+          apply: 'Step done: Code applied',
           ownership: 'Step done: Ownership',
           code: 'Step done: Security code',
           send: 'Step done: Send the code to the customer',
@@ -241,6 +247,7 @@ export const en = {
         factoryReset: 'Device factory reset',
         setPassword: 'Device password set',
         linkTicket: 'Device linked to the ticket',
+        loginRejected: 'Device: password rejected (remembered, never sent again)',
       },
       device: {
         identify: 'Device identified',
@@ -255,6 +262,16 @@ export const en = {
       backup: {
         diff: 'Backup compared with the device',
         verifyUpload: 'Uploaded backup verified',
+      },
+      helpdesk: {
+        connect: 'Helpdesk connected',
+        link: 'Helpdesk ticket linked',
+        attachment: 'Helpdesk: attachment taken into the console',
+        queue: 'Helpdesk: note or reply queued',
+        sent: 'Helpdesk: note or reply sent',
+        outboxRetry: 'Helpdesk: outgoing item retried',
+        outboxCancel: 'Helpdesk: outgoing item cancelled',
+        followStatus: 'Helpdesk: status follows the console',
       },
       lab: {
         connect: 'Lab bench connected',
