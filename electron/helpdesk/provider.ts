@@ -95,3 +95,13 @@ export class HelpdeskError extends Error {
     return this.status === 0 || this.status === 408 || this.status === 429 || this.status >= 500
   }
 }
+
+/** A pasted address on this helpdesk (same origin), or null: another site's link is never followed. */
+export function addressOn(origin: string, pasted: string): URL | null {
+  try {
+    const u = new URL(pasted)
+    return u.origin === origin ? u : null
+  } catch {
+    return null
+  }
+}

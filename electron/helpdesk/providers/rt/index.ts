@@ -8,7 +8,7 @@
 //  - The pick list (listOpen) is one TicketSQL search, GET /tickets?query=…, see there.
 //  - `_url` fields carry RT's WebBaseURL, not the address we called: only ids are read from them.
 import type { HelpdeskProvider, OpenTicket, ProviderConfig, RemoteAttachment, RemoteTicket, SendItem } from '../../provider'
-import { HelpdeskError, marker, OPEN_LIST_MAX } from '../../provider'
+import { addressOn, HelpdeskError, marker, OPEN_LIST_MAX } from '../../provider'
 import { json, request } from '../../http'
 
 interface Ref {
@@ -59,13 +59,8 @@ export function rtProvider(cfg: ProviderConfig): HelpdeskProvider {
       const s = ref.trim()
       const n = /^(?:rt)?\s*#?\s*(\d{1,12})$/i.exec(s)
       if (n) return n[1]
-      let u: URL
-      try {
-        u = new URL(s)
-      } catch {
-        return null
-      }
-      if (u.origin !== origin) return null
+      const u = addressOn(origin, s)
+      if (!u) return null
       const id = u.searchParams.get('id') ?? /\/ticket\/(\d+)/i.exec(u.pathname)?.[1] ?? null
       return id && /^\d{1,12}$/.test(id) ? id : null
     },

@@ -15,7 +15,7 @@
 //    offset pagination, one page only; requesters side-loaded.
 //  - 429 (and 503) carry Retry-After in seconds: the outbox waits that long.
 import type { HelpdeskProvider, OpenTicket, ProviderConfig, RemoteAttachment, RemoteTicket, SendItem } from '../../provider'
-import { HelpdeskError, marker, OPEN_LIST_MAX } from '../../provider'
+import { addressOn, HelpdeskError, marker, OPEN_LIST_MAX } from '../../provider'
 import { json, request } from '../../http'
 
 interface ZUser {
@@ -72,13 +72,8 @@ export function zendeskProvider(cfg: ProviderConfig): HelpdeskProvider {
       const s = ref.trim()
       const n = /^#?\s*(\d{1,15})$/.exec(s)
       if (n) return n[1]
-      let u: URL
-      try {
-        u = new URL(s)
-      } catch {
-        return null
-      }
-      if (u.origin !== origin) return null
+      const u = addressOn(origin, s)
+      if (!u) return null
       return /\/tickets\/(\d{1,15})/.exec(u.pathname)?.[1] ?? null
     },
     webUrl: (id) => `${base}/agent/tickets/${encodeURIComponent(id)}`,
