@@ -13,6 +13,7 @@ import { EventBus } from './events'
 import { openLogger, type FileLogger } from './log'
 import type { Logger } from 'pino'
 import { keyFileProvider, SecretBox, type KeyProvider } from './secret-box'
+import type { CommonRepos, DataDir, Events, Lifecycle, Logging, Recording, Secrets, Store } from './ports'
 
 export interface AppOptions {
   dataDir: string
@@ -25,7 +26,7 @@ export interface AppOptions {
  * Everything a domain service needs, built once per process. Plain Node: the Electron
  * shell and the browser host both create one and attach their transport to it.
  */
-export class App {
+export class App implements Recording, Store, CommonRepos, Events, Secrets, Logging, Lifecycle, DataDir {
   readonly db: Database
   readonly bus = new EventBus()
   readonly tickets: TicketsRepo
@@ -98,6 +99,9 @@ export class App {
     }
   }
 
+  get dataDir(): string {
+    return this.opts.dataDir
+  }
   get dbPath(): string {
     return join(this.opts.dataDir, DB_FILE)
   }
