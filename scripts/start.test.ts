@@ -31,16 +31,19 @@ describe('npm start', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sc-start-'))
     const s = start(['--port', '0', '--data-dir', dataDir], {})
     try {
-      await waitFor(() => /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.test(s.output()), 60_000, s.output)
+      await waitFor(() => /http:\/\/127\.0\.0\.1:\d+\/#token=\S+/.test(s.output()), 60_000, s.output)
       expect(s.output()).toContain('No Electron binary is installed')
-      const url = /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.exec(s.output())![0]
-      const page = await fetch(url, { redirect: 'manual' })
-      // The token is traded for a session cookie; the page itself then loads with it.
-      const cookie = page.headers.get('set-cookie')
-      expect(cookie).toMatch(/HttpOnly/i)
-      const home = await fetch(new URL('/', url), { headers: { cookie: cookie!.split(';')[0] } })
+      const url = new URL(/http:\/\/127\.0\.0\.1:\d+\/#token=\S+/.exec(s.output())![0])
+      // The token rides in the fragment (never sent to a server); the page loads without any
+      // credential and trades the token for a session it sends as a header.
+      const home = await fetch(new URL('/', url))
       expect(home.status).toBe(200)
+      expect(home.headers.get('set-cookie')).toBeNull()
       expect(await home.text()).toContain('<div id="app"')
+      const exchange = await fetch(new URL('/api/session', url), { method: 'POST', headers: { origin: url.origin, 'content-type': 'application/json' }, body: JSON.stringify({ token: url.hash.slice('#token='.length) }) })
+      const { session } = ((await exchange.json()) as { value: { session: string } }).value
+      const list = await fetch(new URL('/api/rpc/tickets.list', url), { method: 'POST', headers: { origin: url.origin, 'content-type': 'application/json', 'x-console-session': session }, body: '{}' })
+      expect(list.status).toBe(200)
       expect(existsSync(join(dataDir, 'support-console.sqlite'))).toBe(true)
     } finally {
       s.child.kill('SIGINT')

@@ -11,7 +11,7 @@ export interface BrowserConsole {
 }
 
 /** The whole console without Electron: domain services + the loopback HTTP host. */
-export async function startBrowserConsole(o: { dataDir: string; port?: number; portFallback?: boolean; token?: string; rendererDir?: string }): Promise<BrowserConsole> {
+export async function startBrowserConsole(o: { dataDir: string; port?: number; portFallback?: boolean; token?: string; rendererDir?: string; sessionIdleMs?: number }): Promise<BrowserConsole> {
   // One console per data folder (issue 13): refused before anything is opened.
   const lock = lockConsole(o.dataDir, 'browser console')
   let app: App
@@ -29,6 +29,8 @@ export async function startBrowserConsole(o: { dataDir: string; port?: number; p
       port: o.port,
       portFallback: o.portFallback,
       token: o.token,
+      // SUPPORT_CONSOLE_SESSION_IDLE_MS lets tests see a session end without waiting 12 hours.
+      sessionIdleMs: o.sessionIdleMs ?? (Number(process.env.SUPPORT_CONSOLE_SESSION_IDLE_MS) || undefined),
     })
     return {
       app,

@@ -1,6 +1,7 @@
 // Thorough checks of the loopback host against the two browser attacks that matter for a
 // console on 127.0.0.1: DNS rebinding (a hostile name resolving to 127.0.0.1, so the page
-// looks same-origin) and cross-site requests riding on the session cookie (CSRF).
+// looks same-origin) and cross-site requests (CSRF). The session is a header the page sends
+// (issue 13, finding 4), so there is no cookie for a cross-site request to ride on.
 import { request } from 'node:http'
 import { connect } from 'node:net'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -11,7 +12,7 @@ import { startBrowserConsole, type BrowserConsole } from './browser-host'
 
 let c: BrowserConsole
 let port: number
-let cookie: string
+let session: string
 const TOKEN = 'sec-token-0123456789'
 
 interface Reply { status: number; headers: Record<string, string | string[] | undefined>; body: string }
@@ -26,7 +27,7 @@ function send(path: string, o: { method?: string; headers?: Record<string, strin
     req.end(o.body)
   })
 }
-const good = () => ({ origin: `http://127.0.0.1:${port}`, cookie, 'content-type': 'application/json' })
+const good = () => ({ origin: `http://127.0.0.1:${port}`, 'x-console-session': session, 'content-type': 'application/json' })
 const rpc = (headers: Record<string, string>, method = 'tickets.create', body = '{"customerName":"Mallory"}') => send(`/api/rpc/${method}`, { method: 'POST', headers, body })
 const ticketCount = () => c.app.db.prepare('SELECT count(*) FROM tickets').pluck().get() as number
 
@@ -36,8 +37,8 @@ beforeAll(async () => {
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>ui</title>')
   c = await startBrowserConsole({ dataDir: tempDir(), port: 0, rendererDir, token: TOKEN })
   port = c.host.port
-  const login = await send(`/?token=${TOKEN}`)
-  cookie = String(login.headers['set-cookie']).split(';')[0]
+  const login = await send('/api/session', { method: 'POST', headers: { origin: `http://127.0.0.1:${port}`, 'content-type': 'application/json' }, body: JSON.stringify({ token: TOKEN }) })
+  session = (JSON.parse(login.body) as { value: { session: string } }).value.session
 })
 afterAll(async () => c?.close())
 
@@ -53,7 +54,8 @@ describe('DNS rebinding: only the loopback names of this port are served', () =>
       for (const [path, method] of [['/', 'GET'], ['/api/rpc/tickets.create', 'POST'], ['/api/events', 'GET'], [`/?token=${TOKEN}`, 'GET']] as const) {
         const r = await send(path, { method, headers: { ...good(), host: h, authorization: `Bearer ${TOKEN}` }, body: method === 'POST' ? '{"customerName":"Rebound"}' : undefined })
         expect([421, 400], `${method} ${path} with Host "${h}" answered ${r.status}`).toContain(r.status)
-        expect(r.headers['set-cookie'], `Host "${h}" got a session`).toBeUndefined()
+        expect(r.headers['set-cookie'], `Host "${h}" got a cookie`).toBeUndefined()
+        expect(r.body, `Host "${h}" got a session`).not.toMatch(/"session"/)
       }
     }
     expect(ticketCount()).toBe(before)
@@ -89,7 +91,7 @@ describe('cross-site requests cannot use the session', () => {
   })
 
   it('refuses Sec-Fetch-Site cross-site even when Origin is missing or spoofed by an old browser', async () => {
-    for (const h of [{ ...good(), 'sec-fetch-site': 'cross-site' }, { cookie, 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' }]) {
+    for (const h of [{ ...good(), 'sec-fetch-site': 'cross-site' }, { 'x-console-session': session, 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' }]) {
       expect((await rpc(h)).status).toBe(403)
     }
   })
@@ -100,8 +102,8 @@ describe('cross-site requests cannot use the session', () => {
       const r = await rpc({ ...good(), 'content-type': ct })
       expect([403, 415], ct).toContain(r.status)
     }
-    // A cookie without Origin (an old browser or a non-browser client) is not enough either.
-    expect((await rpc({ cookie, 'content-type': 'application/json' })).status).toBe(403)
+    // A session without Origin (an old browser or a non-browser client) is not enough either.
+    expect((await rpc({ 'x-console-session': session, 'content-type': 'application/json' })).status).toBe(403)
     expect(ticketCount()).toBe(before)
   })
 
@@ -113,12 +115,12 @@ describe('cross-site requests cannot use the session', () => {
   })
 
   it('does not call methods with GET (links and images cannot act)', async () => {
-    const r = await send('/api/rpc/tickets.create', { headers: { cookie } })
+    const r = await send('/api/rpc/tickets.create', { headers: { 'x-console-session': session } })
     expect(r.status).toBe(405)
   })
 
   it('refuses the event stream to a foreign Origin and without a session', async () => {
-    expect((await send('/api/events', { headers: { origin: 'http://evil.example', cookie } })).status).toBe(403)
+    expect((await send('/api/events', { headers: { origin: 'http://evil.example', 'x-console-session': session } })).status).toBe(403)
     expect((await send('/api/events')).status).toBe(401)
   })
 
@@ -127,11 +129,11 @@ describe('cross-site requests cannot use the session', () => {
     expect((await send(`/api/rpc/system.info?token=${TOKEN}`, { method: 'POST', headers: h, body: '{}' })).status).toBe(401)
     for (const t of [TOKEN.slice(0, -1), `${TOKEN}x`, TOKEN.toUpperCase(), '', ' ' + TOKEN]) {
       expect((await rpc({ ...h, authorization: `Bearer ${t}` }, 'system.info', '{}')).status, t).toBe(401)
-      expect((await send(`/?token=${encodeURIComponent(t)}`)).headers['set-cookie']).toBeUndefined()
+      expect((await send(`/?token=${encodeURIComponent(t)}`)).status, t).toBe(401)
+      expect((await send('/api/session', { method: 'POST', headers: h, body: JSON.stringify({ token: t }) })).status, t).toBe(401)
     }
-    expect((await rpc({ ...h, cookie: `sc_session_${port}=forged` }, 'system.info', '{}')).status).toBe(401)
-    // The session of another console's port is not this one's.
-    expect((await rpc({ ...h, cookie: cookie.replace(`sc_session_${port}`, `sc_session_${port + 1}`) }, 'system.info', '{}')).status).toBe(401)
+    expect((await rpc({ ...h, 'x-console-session': 'forged' }, 'system.info', '{}')).status).toBe(401)
+    expect((await rpc({ ...h, 'x-console-session': session.slice(0, -1) }, 'system.info', '{}')).status).toBe(401)
   })
 
   it('a same-origin page with its session works (the checks are not just refusing everything)', async () => {
@@ -141,21 +143,19 @@ describe('cross-site requests cannot use the session', () => {
     expect(ticketCount()).toBe(before + 1)
   })
 
-  it('pages cannot be framed and the session cookie is HttpOnly and SameSite=Strict', async () => {
-    const page = await send('/', { headers: { cookie } })
+  it('pages cannot be framed and do not send a Referer', async () => {
+    const page = await send('/')
     expect(page.headers['x-frame-options']).toBe('DENY')
     expect(String(page.headers['content-security-policy'])).toMatch(/frame-ancestors 'none'/)
-    const login = await send(`/?token=${TOKEN}`)
-    expect(String(login.headers['set-cookie'])).toMatch(/HttpOnly/)
-    expect(String(login.headers['set-cookie'])).toMatch(/SameSite=Strict/)
+    expect(page.headers['referrer-policy']).toBe('no-referrer')
   })
 })
 
 describe('the token exchange redirects only to the console itself (issue 13, finding 10)', () => {
-  it('"/.//evil.example?token=…" and friends redirect to "/", never to another site', async () => {
+  it('"/.//evil.example?token=…" and friends redirect to "/" (token in the fragment), never to another site', async () => {
     for (const path of [`/.//evil.example?token=${TOKEN}`, `//evil.example/?token=${TOKEN}`, `/\\evil.example?token=${TOKEN}`, `/%2F%2Fevil.example?token=${TOKEN}`, `/tickets/5?token=${TOKEN}`]) {
       const r = await send(path)
-      expect([path, r.status, r.headers.location]).toEqual([path, 302, '/'])
+      expect([path, r.status, r.headers.location, r.headers['set-cookie']]).toEqual([path, 302, `/#token=${TOKEN}`, undefined])
     }
   })
 })

@@ -43,20 +43,23 @@ describe('browser host', () => {
     await expect(startHost({ dispatch: async () => ({ ok: true, value: 1 }), bus: c.app.bus, rendererDir: '/nonexistent', address: '0.0.0.0' })).rejects.toThrow(/loopback/)
   })
 
-  it('requires the token, then trades it for an HttpOnly session cookie', async () => {
+  it('requires the token, then trades it for a session the page sends as a header', async () => {
     const { host } = await start()
-    expect((await send(host.port, '/')).status).toBe(401)
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/#token=tok-123`)
     expect((await send(host.port, '/?token=wrong')).status).toBe(401)
     expect((await rpc(host.port, 'tickets.list', {}, { authorization: 'Bearer nope' })).status).toBe(401)
-    const login = await send(host.port, '/?token=tok-123')
-    expect(login.status).toBe(302)
-    const cookie = String(login.headers['set-cookie']).split(';')[0]
-    expect(String(login.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/)
-    const page = await send(host.port, '/', { headers: { cookie } })
+    const origin = `http://127.0.0.1:${host.port}`
+    const login = await send(host.port, '/api/session', { method: 'POST', body: '{"token":"tok-123"}', headers: { origin, 'content-type': 'application/json' } })
+    expect(login.status).toBe(200)
+    expect(login.headers['set-cookie']).toBeUndefined()
+    const { session } = (JSON.parse(login.body) as { value: { session: string } }).value
+    // The shell carries no data: it loads without credentials and then authenticates its calls.
+    const page = await send(host.port, '/')
     expect(page.status).toBe(200)
     expect(page.headers['content-security-policy']).toMatch(/default-src 'self'/)
-    const api = await send(host.port, '/api/rpc/tickets.list', { method: 'POST', body: '{}', headers: { cookie, 'content-type': 'application/json', origin: `http://127.0.0.1:${host.port}` } })
+    const api = await send(host.port, '/api/rpc/tickets.list', { method: 'POST', body: '{}', headers: { 'x-console-session': session, 'content-type': 'application/json', origin } })
     expect(JSON.parse(api.body)).toMatchObject({ ok: true, value: { items: [], total: 0 } })
+    expect((await send(host.port, '/api/rpc/tickets.list', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', origin } })).status).toBe(401)
   })
 
   it('refuses foreign Host headers (DNS rebinding) and cross-site Origins', async () => {
@@ -72,10 +75,11 @@ describe('browser host', () => {
     expect((await rpc(host.port, 'tickets.list', {}, { origin: `http://localhost:${host.port}` })).status).toBe(200)
   })
 
-  it('a cookie alone, without Origin, cannot call the API (no CSRF through simple requests)', async () => {
+  it('a session without Origin cannot call the API, nor a form (no CSRF through simple requests)', async () => {
     const { host } = await start()
-    const cookie = String((await send(host.port, '/?token=tok-123')).headers['set-cookie']).split(';')[0]
-    const r = await send(host.port, '/api/rpc/tickets.list', { method: 'POST', body: '{}', headers: { cookie, 'content-type': 'application/json' } })
+    const login = await send(host.port, '/api/session', { method: 'POST', body: '{"token":"tok-123"}', headers: { origin: `http://127.0.0.1:${host.port}`, 'content-type': 'application/json' } })
+    const { session } = (JSON.parse(login.body) as { value: { session: string } }).value
+    const r = await send(host.port, '/api/rpc/tickets.list', { method: 'POST', body: '{}', headers: { 'x-console-session': session, 'content-type': 'application/json' } })
     expect(r.status).toBe(403)
     const form = await send(host.port, '/api/rpc/tickets.list', { method: 'POST', body: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'Bearer tok-123' } })
     expect(form.status).toBe(415)
@@ -115,10 +119,9 @@ describe('browser host', () => {
 
   it('serves files of the UI but nothing outside its folder', async () => {
     const { host } = await start()
-    const cookie = String((await send(host.port, '/?token=tok-123')).headers['set-cookie']).split(';')[0]
-    expect((await send(host.port, '/assets/app.js', { headers: { cookie } })).body).toBe('console.log(1)')
+    expect((await send(host.port, '/assets/app.js')).body).toBe('console.log(1)')
     for (const p of ['/../../etc/passwd', '/assets/..%2f..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/passwd']) {
-      const r = await send(host.port, p, { headers: { cookie } })
+      const r = await send(host.port, p)
       expect(r.body).not.toMatch(/root:/)
     }
   })

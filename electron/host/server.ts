@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net'
 import { AppError, type ApiError } from '../../shared/contract/common'
 import type { Dispatch } from '../core/api'
 import type { EventBus } from '../core/events'
-import { checkHostAndOrigin, CONTENT_SECURITY_POLICY, isLoopbackAddress, parseCookies, safeEqual } from './http-security'
+import { checkHostAndOrigin, CONTENT_SECURITY_POLICY, isLoopbackAddress, safeEqual } from './http-security'
+import { DEFAULT_SESSION_IDLE_MS, SESSION_HEADER, SessionStore } from './sessions'
 import { readStatic } from './static-files'
 
 export interface HostOptions {
@@ -19,6 +20,8 @@ export interface HostOptions {
   portFallback?: boolean
   token?: string
   maxBodyBytes?: number
+  /** A browser session ends after this long without an API call (default 12 h). */
+  sessionIdleMs?: number
 }
 
 export interface RunningHost {
@@ -26,7 +29,7 @@ export interface RunningHost {
   port: number
   address: string
   token: string
-  /** The URL to open: carries the token once; the page trades it for a session cookie. */
+  /** The URL to open: the token rides in the fragment (never sent to a server); the page trades it for a session. */
   url: string
   close(): Promise<void>
 }
@@ -54,22 +57,76 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
+/** A JSON request body, or undefined once an error was answered. */
+async function jsonBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<unknown> {
+  if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
+    fail(res, 415, 'VALIDATION', 'API calls take a JSON body (content-type: application/json).')
+    return undefined
+  }
+  try {
+    const body = await readBody(req, limit)
+    return body.length ? (JSON.parse(body.toString('utf8')) as unknown) : {}
+  } catch (e) {
+    fail(res, 400, e instanceof AppError ? e.code : 'VALIDATION', e instanceof AppError ? e.message : 'The request body is not valid JSON.')
+    return undefined
+  }
+}
+
+/** Server-sent events; the stream ends when its session does (checked with every ping). */
+function stream(req: IncomingMessage, res: ServerResponse, bus: EventBus, stillAllowed: () => boolean): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
+  res.write(': connected\n\n')
+  const off = bus.subscribe((name, payload) => res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`))
+  const ping = setInterval(() => (stillAllowed() ? res.write(': ping\n\n') : res.end()), 15_000)
+  req.on('close', () => {
+    off()
+    clearInterval(ping)
+  })
+}
+
+async function serveStatic(req: IncomingMessage, res: ServerResponse, url: URL, rendererDir: string): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'VALIDATION', 'Method not allowed.')
+  // Anything that is not a file is a client-side route: serve the app shell.
+  const file = (url.pathname !== '/' && (await readStatic(rendererDir, url.pathname))) || (await readStatic(rendererDir, '/index.html'))
+  if (!file) return sendHtml(res, 500, 'The console UI is not built. Run "npm run build:renderer" (npm start does it for you).')
+  const headers: Record<string, string> = { 'content-type': file.type, 'x-content-type-options': 'nosniff' }
+  if (file.type.startsWith('text/html')) Object.assign(headers, { 'content-security-policy': CONTENT_SECURITY_POLICY, 'cache-control': 'no-store', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' })
+  else headers['cache-control'] = url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'
+  res.writeHead(200, headers)
+  res.end(req.method === 'HEAD' ? undefined : file.body)
+}
+
+/** How the host answers a request without a valid session (the page shows it in plain words). */
+const NO_SESSION = {
+  token: { message: 'Wrong token. Use the token printed by "support-console serve" (or its --token).', key: 'sessionMissing' },
+  missing: { message: 'No console session. Open the console with the link printed by "npm start" or "support-console serve".', key: 'sessionMissing' },
+  ended: { message: 'This console session has ended (it was idle too long, or the console was restarted). Open the console again with the link printed by "npm start" or "support-console serve".', key: 'sessionEnded' },
+} as const
+
 /** The loopback HTTP host: the same contract as Electron IPC, for the console in a browser. */
 export async function startHost(o: HostOptions): Promise<RunningHost> {
   const address = o.address ?? '127.0.0.1'
   if (!isLoopbackAddress(address)) throw new AppError('FORBIDDEN', `The browser host binds loopback addresses only (asked for ${address}).`)
   const token = o.token ?? randomBytes(24).toString('base64url')
-  const sessions = new Set<string>()
+  // In memory only: a restarted host knows none of the sessions of the one before.
+  const sessions = new SessionStore(o.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS)
   const maxBody = o.maxBodyBytes ?? 64 * 1024 * 1024
   let port = 0
-  const cookieName = () => `sc_session_${port}` // cookies ignore ports: keep two consoles apart
 
-  const authed = (req: IncomingMessage): boolean => {
+  /**
+   * Who is calling: a program with the start token as a bearer token, or a page with its
+   * session header. Cookies are never read: a browser sends them to every port of 127.0.0.1.
+   */
+  const caller = (req: IncomingMessage): { ok: true; session?: string } | { ok: false; reason: keyof typeof NO_SESSION } => {
     const auth = req.headers.authorization
-    if (auth?.startsWith('Bearer ') && safeEqual(auth.slice(7), token)) return true
-    const s = parseCookies(req.headers.cookie)[cookieName()]
-    return !!s && sessions.has(s)
+    if (auth?.startsWith('Bearer ') && safeEqual(auth.slice(7), token)) return { ok: true }
+    const header = req.headers[SESSION_HEADER]
+    const r = sessions.use(typeof header === 'string' ? header : undefined)
+    if (r.ok) return { ok: true, session: r.id }
+    return { ok: false, reason: r.reason === 'missing' && auth ? 'token' : r.reason }
   }
+  const refuse = (res: ServerResponse, reason: keyof typeof NO_SESSION) =>
+    sendJson(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', ...NO_SESSION[reason] } })
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const verdict = checkHostAndOrigin(req, port)
@@ -78,35 +135,65 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
 
     if (url.pathname === '/healthz') return sendJson(res, 200, { ok: true })
 
-    // Token exchange: /?token=… sets an HttpOnly session cookie and drops the token from the address bar.
+    // Old links (/?token=…) still work: the token moves to the fragment, which the page trades
+    // for a session; always to the console's own root (issue 13: "/.//evil.example?token=…"
+    // once answered "Location: //evil.example", a redirect to another site with a valid token).
     const given = url.searchParams.get('token')
     if (req.method === 'GET' && given !== null) {
       if (!safeEqual(given, token)) return sendHtml(res, 401, 'This link is not valid for the running console. Use the URL printed in the terminal where it was started.')
-      const s = randomBytes(24).toString('base64url')
-      sessions.add(s)
-      // Always to the console's own root (issue 13: "/.//evil.example?token=…" answered
-      // "Location: //evil.example", a redirect to another site with a valid token).
-      res.writeHead(302, { location: '/', 'set-cookie': `${cookieName()}=${s}; HttpOnly; SameSite=Strict; Path=/`, 'cache-control': 'no-store' })
+      res.writeHead(302, { location: `/#token=${encodeURIComponent(token)}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' })
       return res.end()
     }
-    if (!authed(req)) {
-      if (url.pathname.startsWith('/api/')) return fail(res, 401, 'UNAUTHORIZED', 'Missing or wrong token. Open the URL printed by "support-console serve".')
-      return sendHtml(res, 401, 'Open the console with the URL (including its token) printed in the terminal where it was started.')
+
+    // Token exchange: the page POSTs the token from its address fragment once and keeps the
+    // session it gets in sessionStorage. A browser page always sends Origin with a POST, and
+    // checkHostAndOrigin accepted only the console's own.
+    if (url.pathname === '/api/session') {
+      if (req.method !== 'POST') return fail(res, 405, 'VALIDATION', 'Use POST to open a session.')
+      if (!req.headers.origin) return fail(res, 403, 'UNAUTHORIZED', 'Opening a session needs the Origin header of the console page.')
+      const input = await jsonBody(req, res, maxBody)
+      if (input === undefined) return
+      const t = (input as { token?: unknown } | null)?.token
+      if (typeof t !== 'string' || !safeEqual(t, token)) {
+        return sendJson(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'This link is not valid for the running console. Use the URL printed in the terminal where it was started.', key: 'startLinkInvalid' } })
+      }
+      return sendJson(res, 200, { ok: true, value: { session: sessions.open() } })
+    }
+
+    // The app shell and its files carry no data: served to anyone on this Host, so a page can
+    // load and then authenticate its API calls with the session header.
+    if (!url.pathname.startsWith('/api/')) return serveStatic(req, res, url, o.rendererDir)
+
+    if (url.pathname === '/api/events' && req.method === 'GET') {
+      // EventSource cannot send headers: each connection spends a single-use ticket.
+      const ticket = url.searchParams.get('ticket')
+      if (ticket !== null) {
+        const session = sessions.redeem(ticket)
+        if (!session) return fail(res, 401, 'UNAUTHORIZED', 'This event-stream ticket is not valid (used already, expired or unknown). Ask for a new one.')
+        return stream(req, res, o.bus, () => sessions.alive(session))
+      }
+      const who = caller(req)
+      if (!who.ok) return refuse(res, who.reason)
+      const session = who.session
+      return stream(req, res, o.bus, session ? () => sessions.alive(session) : () => true)
+    }
+
+    const who = caller(req)
+    if (!who.ok) return refuse(res, who.reason)
+
+    if (url.pathname === '/api/events/ticket') {
+      if (req.method !== 'POST') return fail(res, 405, 'VALIDATION', 'Use POST for a stream ticket.')
+      if (!who.session) return fail(res, 400, 'VALIDATION', 'Stream tickets are for browser sessions; a program reads /api/events with its bearer token.')
+      return sendJson(res, 200, { ok: true, value: { ticket: sessions.streamTicket(who.session) } })
     }
 
     if (url.pathname.startsWith('/api/rpc/')) {
       if (req.method !== 'POST') return fail(res, 405, 'VALIDATION', 'Use POST for API calls.')
       // A browser page always sends Origin with a POST; a request without one must be a
-      // program using the bearer token, not a cookie riding along.
+      // program using the bearer token.
       if (!req.headers.origin && !req.headers.authorization) return fail(res, 403, 'UNAUTHORIZED', 'API calls need an Origin header or a bearer token.')
-      if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) return fail(res, 415, 'VALIDATION', 'API calls take a JSON body (content-type: application/json).')
-      let input: unknown
-      try {
-        const body = await readBody(req, maxBody)
-        input = body.length ? JSON.parse(body.toString('utf8')) : {}
-      } catch (e) {
-        return fail(res, 400, e instanceof AppError ? e.code : 'VALIDATION', e instanceof AppError ? e.message : 'The request body is not valid JSON.')
-      }
+      const input = await jsonBody(req, res, maxBody)
+      if (input === undefined) return
       let method: string
       try {
         method = decodeURIComponent(url.pathname.slice('/api/rpc/'.length))
@@ -117,27 +204,7 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
       return sendJson(res, result.ok ? 200 : STATUS[result.error.code], result)
     }
 
-    if (url.pathname === '/api/events' && req.method === 'GET') {
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
-      res.write(': connected\n\n')
-      const off = o.bus.subscribe((name, payload) => res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`))
-      const ping = setInterval(() => res.write(': ping\n\n'), 15_000)
-      req.on('close', () => {
-        off()
-        clearInterval(ping)
-      })
-      return
-    }
-
-    if (req.method !== 'GET' && req.method !== 'HEAD') return fail(res, 405, 'VALIDATION', 'Method not allowed.')
-    // Anything that is not a file is a client-side route: serve the app shell.
-    const file = (url.pathname !== '/' && (await readStatic(o.rendererDir, url.pathname))) || (await readStatic(o.rendererDir, '/index.html'))
-    if (!file) return sendHtml(res, 500, 'The console UI is not built. Run "npm run build:renderer" (npm start does it for you).')
-    const headers: Record<string, string> = { 'content-type': file.type, 'x-content-type-options': 'nosniff' }
-    if (file.type.startsWith('text/html')) Object.assign(headers, { 'content-security-policy': CONTENT_SECURITY_POLICY, 'cache-control': 'no-store', 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' })
-    else headers['cache-control'] = url.pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'
-    res.writeHead(200, headers)
-    res.end(req.method === 'HEAD' ? undefined : file.body)
+    return fail(res, 404, 'NOT_FOUND', 'No such API address.')
   }
 
   const server = createServer((req, res) => {
@@ -155,7 +222,7 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
     port,
     address,
     token,
-    url: `http://${address}:${port}/?token=${token}`,
+    url: `http://${address}:${port}/#token=${token}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()

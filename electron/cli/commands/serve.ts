@@ -13,7 +13,9 @@ export const serveCommand: Command = {
   help: `Usage: support-console serve [--port N] [--data-dir DIR]
 
 Serves the console on http://127.0.0.1:<port> and prints a URL with a token.
-Open that URL in a browser; the token is exchanged for a session cookie.
+Open that URL in a browser; the page trades the token (in the URL fragment, never sent
+to a server) for a session it keeps per tab. Sessions end after 12 h idle and when
+the console stops.
 
 Options:
   --port N        Port on 127.0.0.1 (default ${DEFAULT_PORT}; if taken, the next free one is used).
