@@ -5,7 +5,7 @@ import { AppError, type ApiError } from '../../shared/contract/common'
 import type { Dispatch } from '../core/api'
 import type { EventBus } from '../core/events'
 import { checkHostAndOrigin, CONTENT_SECURITY_POLICY, isLoopbackAddress, safeEqual } from './http-security'
-import { DEFAULT_SESSION_IDLE_MS, SESSION_HEADER, SessionStore } from './sessions'
+import { DEFAULT_SESSION_IDLE_MS, INPUT_IDLE_HEADER, SESSION_HEADER, SessionStore } from './sessions'
 import { readStatic } from './static-files'
 
 export interface HostOptions {
@@ -121,7 +121,8 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
     const auth = req.headers.authorization
     if (auth?.startsWith('Bearer ') && safeEqual(auth.slice(7), token)) return { ok: true }
     const header = req.headers[SESSION_HEADER]
-    const r = sessions.use(typeof header === 'string' ? header : undefined)
+    const idle = req.headers[INPUT_IDLE_HEADER]
+    const r = sessions.use(typeof header === 'string' ? header : undefined, typeof idle === 'string' ? Number(idle) : undefined)
     if (r.ok) return { ok: true, session: r.id }
     return { ok: false, reason: r.reason === 'missing' && auth ? 'token' : r.reason }
   }

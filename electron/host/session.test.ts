@@ -196,3 +196,38 @@ describe('the event stream is authorised per connection', () => {
     expect(fresh.redeem(fresh.streamTicket(f.id))).toBe(f.id)
   })
 })
+
+describe('only the agent keeps a session alive, not the page polling by itself', () => {
+  it('calls that report no input for longer than the idle time end the session (store, with a clock)', () => {
+    let now = 0
+    const store = new SessionStore(1000, () => now)
+    const s = store.open()
+    // Polls every 300 ms while nobody touches the page: still counted from the last input.
+    for (let idle = 300; idle < 1000; idle += 300) {
+      now = idle
+      expect(store.use(s, idle).ok, `idle ${idle}`).toBe(true)
+    }
+    now = 1200
+    expect(store.use(s, 1200)).toEqual({ ok: false, reason: 'ended' })
+    // An input just now keeps it alive, whatever the calls in between said.
+    const t = store.open()
+    now += 900
+    expect(store.use(t, 900).ok).toBe(true)
+    expect(store.use(t, 0).ok).toBe(true)
+    now += 900
+    expect(store.use(t, 900).ok).toBe(true)
+  })
+
+  it('the host reads the idle time the page reports', async () => {
+    const { host } = await start({ sessionIdleMs: 1000 })
+    const { session } = await login(host.port)
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+    await sleep(500)
+    // A refresh the page made by itself, 500 ms after the agent's last input: allowed, not activity.
+    expect((await call(host.port, { ...withSession(session), 'x-console-idle-ms': '500' })).status).toBe(200)
+    await sleep(600)
+    const r = await call(host.port, { ...withSession(session), 'x-console-idle-ms': '1100' })
+    expect(r.status).toBe(401)
+    expect(JSON.parse(r.body).error.key).toBe('sessionEnded')
+  })
+})

@@ -6,6 +6,8 @@ import { createHash, randomBytes } from 'node:crypto'
 
 /** The header the page sends its session in (a custom header also forces a CORS preflight). */
 export const SESSION_HEADER = 'x-console-session'
+/** How long ago (ms) the agent last typed or clicked in the page that makes the call. */
+export const INPUT_IDLE_HEADER = 'x-console-idle-ms'
 /** Idle time after which a session ends (no API call in between). */
 export const DEFAULT_SESSION_IDLE_MS = 12 * 60 * 60 * 1000
 /** An event-stream ticket is used at once by the page that asked for it. */
@@ -34,12 +36,19 @@ export class SessionStore {
     return s
   }
 
-  /** Checks the session a request carries and counts the request as activity. */
-  use(value: string | undefined): SessionCheck {
+  /**
+   * Checks the session a request carries and counts it as activity. The page polls and
+   * refreshes on events by itself, so it reports how long the agent has not touched it
+   * (`inputIdleMs`); such calls keep the session no fresher than the agent's last input.
+   */
+  use(value: string | undefined, inputIdleMs?: number): SessionCheck {
     if (!value) return { ok: false, reason: 'missing' }
     const id = digest(value)
     if (!this.alive(id)) return { ok: false, reason: 'ended' }
-    this.sessions.set(id, this.now())
+    const idle = inputIdleMs !== undefined && Number.isFinite(inputIdleMs) ? Math.max(0, inputIdleMs) : 0
+    const last = this.sessions.get(id)!
+    this.sessions.set(id, Math.max(last, this.now() - idle))
+    if (!this.alive(id)) return { ok: false, reason: 'ended' }
     return { ok: true, id }
   }
 
