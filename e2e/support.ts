@@ -39,7 +39,7 @@ export async function startConsole(o: { dataDir?: string; port?: number; token?:
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`console did not start in 20 s:\n${out}`)), 20_000)
     const check = () => {
-      const m = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=/.exec(out)
+      const m = /http:\/\/127\.0\.0\.1:(\d+)\/#token=/.exec(out)
       if (m) {
         clearTimeout(timer)
         resolve(Number(m[1]))
@@ -54,7 +54,8 @@ export async function startConsole(o: { dataDir?: string; port?: number; token?:
   const exited = new Promise<void>((r) => child.once('exit', () => r()))
   const origin = `http://127.0.0.1:${port}`
   return {
-    url: `${origin}/?token=${token}`,
+    // The start link: the token rides in the fragment; the page trades it for a session.
+    url: `${origin}/#token=${token}`,
     origin,
     port,
     token,

@@ -26,7 +26,7 @@ test('an agent creates, finds and updates tickets, and finds them again after a 
   const dataDir = newDataDir()
   host = await startConsole({ dataDir })
   await page.goto(host.url)
-  // The token is traded for a cookie and removed from the address bar.
+  // The token is traded for a session (kept in the tab, never a cookie) and removed from the address bar.
   await expect(page).not.toHaveURL(/token=/)
   await expect(page.getByTestId('agent-banner')).toBeVisible()
   await page.getByRole('link', { name: 'Set your name' }).click()
@@ -136,7 +136,7 @@ test('the host refuses requests without the token, from foreign hosts and from o
   await page.goto(host.url)
   await expect(page.getByTestId('new-ticket')).toBeVisible()
   const other = await startConsole()
-  await page.goto(`${other.origin}/?token=${other.token}`)
+  await page.goto(other.url)
   const status = await page.evaluate(async (target) => {
     try {
       const r = await fetch(`${target}/api/rpc/tickets.create`, { method: 'POST', credentials: 'include', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customerName: 'csrf' }) })

@@ -1,3 +1,5 @@
+// First: takes the start token out of the address before the hash router reads it.
+import './bridge/session'
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'

@@ -400,6 +400,12 @@ export const cs: Messages = {
   helpdesk: csHelpdesk,
   errors: {
     generic: 'Něco se pokazilo.', field: 'Zkontrolujte pole „{field}“.',
+    sessionEnded: 'Vaše relace konzole skončila.',
+    sessionEndedHint: 'Skončila, protože ji dlouho nikdo nepoužil, nebo protože byla konzole zastavena či znovu spuštěna. Vše uložené zůstává. Otevřete konzoli znovu odkazem vypsaným v terminálu, kde běží (npm start nebo support-console serve).',
+    sessionMissing: 'Tato karta nemá relaci konzole.',
+    sessionMissingHint: 'Otevřete konzoli adresou (včetně tokenu) vypsanou v terminálu, kde byla spuštěna (npm start nebo support-console serve).',
+    startLinkInvalid: 'Tento odkaz neplatí pro běžící konzoli.',
+    startLinkInvalidHint: 'Konzole při každém spuštění vytvoří nový odkaz. Použijte adresu (včetně tokenu) vypsanou v terminálu, kde byla spuštěna (npm start nebo support-console serve).',
     devices: {
       refused: 'Zařízení odmítlo spojení (webová služba je vypnutá nebo je port špatně).', refusedHint: 'Zkontrolujte adresu a to, že zařízení dokončilo start; jeho současnou adresu najdete novým hledáním.',
       noAnswer: 'Zařízení neodpovědělo ({detail}).', noAnswerHint: 'Možná se restartuje, je na jiné adrese nebo v jiné podsíti. Vyhledejte ho znovu a pak to zkuste znovu.',

@@ -396,6 +396,12 @@ export const de: Messages = {
   helpdesk: deHelpdesk,
   errors: {
     generic: 'Etwas ist schiefgelaufen.', field: 'Prüfen Sie das Feld „{field}“.',
+    sessionEnded: 'Ihre Sitzung in der Konsole ist beendet.',
+    sessionEndedHint: 'Sie wurde beendet, weil sie lange nicht benutzt wurde oder weil die Konsole gestoppt oder neu gestartet wurde. Alles Gespeicherte bleibt erhalten. Öffnen Sie die Konsole erneut mit dem Link, der im Terminal ausgegeben wurde, in dem sie läuft (npm start oder support-console serve).',
+    sessionMissing: 'Dieser Tab hat keine Sitzung in der Konsole.',
+    sessionMissingHint: 'Öffnen Sie die Konsole mit der URL (samt Token), die im Terminal ausgegeben wurde, in dem sie gestartet wurde (npm start oder support-console serve).',
+    startLinkInvalid: 'Dieser Link gilt nicht für die laufende Konsole.',
+    startLinkInvalidHint: 'Die Konsole erstellt bei jedem Start einen neuen Link. Verwenden Sie die URL (samt Token), die im Terminal ausgegeben wurde, in dem sie gestartet wurde (npm start oder support-console serve).',
     devices: {
       refused: 'Das Gerät hat die Verbindung abgelehnt (Webdienst aus oder falscher Port).', refusedHint: 'Prüfen Sie die Adresse und ob das Gerät fertig hochgefahren ist; eine neue Suche findet seine aktuelle Adresse.',
       noAnswer: 'Das Gerät hat nicht geantwortet ({detail}).', noAnswerHint: 'Es startet vielleicht neu, hat eine andere Adresse oder ist in einem anderen Subnetz. Suchen Sie erneut und versuchen Sie es dann noch einmal.',

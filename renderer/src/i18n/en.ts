@@ -394,6 +394,12 @@ export const en = {
   helpdesk: enHelpdesk,
   errors: {
     generic: 'Something went wrong.', field: 'Check the field “{field}”.',
+    sessionEnded: 'Your console session has ended.',
+    sessionEndedHint: 'It ended because nobody used it for a long time, or because the console was stopped or restarted. Everything you saved is kept. Open the console again with the link printed in the terminal where it runs (npm start or support-console serve).',
+    sessionMissing: 'This tab has no console session.',
+    sessionMissingHint: 'Open the console with the URL (including its token) printed in the terminal where it was started (npm start or support-console serve).',
+    startLinkInvalid: 'This link is not valid for the running console.',
+    startLinkInvalidHint: 'The console makes a new link every time it starts. Use the URL (including its token) printed in the terminal where it was started (npm start or support-console serve).',
     // Errors from the main process (AppError key + values); the English message there stays for logs.
     devices: {
       refused: 'The device refused the connection (web service off or wrong port).', refusedHint: 'Check the address and that the device finished booting; rescan to find its current address.',
