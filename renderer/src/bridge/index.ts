@@ -50,7 +50,8 @@ async function post<T>(path: string, input: unknown): Promise<Result<T>> {
     throw new BridgeError({ code: 'INTERNAL', message: `The console host answered ${res.status} without a readable reply.` })
   }
   // The session ended (idle too long, console restarted): the page says so and what to do.
-  if (res.status === 401 && !body.ok) sessionRefused(body.error.key)
+  // Other 401s (a wrong PIN) are answers of the method, not about the session.
+  if (res.status === 401 && !body.ok && (body.error.key === 'sessionEnded' || body.error.key === 'sessionMissing')) sessionRefused(body.error.key)
   return body
 }
 
