@@ -1,7 +1,8 @@
 // Rules the loopback host applies before any request reaches the API. A page on another
 // site can make the browser send requests to 127.0.0.1 (CSRF), and a DNS name that
 // resolves to 127.0.0.1 can make them look same-origin (DNS rebinding): the Host and
-// Origin checks close both; the token keeps other local users and programs out.
+// Origin checks close both; the token (and the session the page trades it for, sent as a
+// header, never a cookie) keeps other local users and programs out.
 import { timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 
@@ -41,15 +42,6 @@ export function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a)
   const y = Buffer.from(b)
   return x.length === y.length && timingSafeEqual(x, y)
-}
-
-export function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const part of (header ?? '').split(';')) {
-    const i = part.indexOf('=')
-    if (i > 0) out[part.slice(0, i).trim()] = part.slice(i + 1).trim()
-  }
-  return out
 }
 
 /** Served with every HTML page of the browser host; the Electron shell sets the same policy. */
