@@ -20,8 +20,10 @@ export interface HostOptions {
   portFallback?: boolean
   token?: string
   maxBodyBytes?: number
-  /** A browser session ends after this long without an API call (default 12 h). */
+  /** A browser session ends after this long without the agent's input (default 12 h). */
   sessionIdleMs?: number
+  /** Keep-alive of the event stream, which also ends a stream whose session ended (default 15 s). */
+  streamPingMs?: number
 }
 
 export interface RunningHost {
@@ -73,11 +75,11 @@ async function jsonBody(req: IncomingMessage, res: ServerResponse, limit: number
 }
 
 /** Server-sent events; the stream ends when its session does (checked with every ping). */
-function stream(req: IncomingMessage, res: ServerResponse, bus: EventBus, stillAllowed: () => boolean): void {
+function stream(req: IncomingMessage, res: ServerResponse, bus: EventBus, pingMs: number, stillAllowed: () => boolean): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' })
   res.write(': connected\n\n')
   const off = bus.subscribe((name, payload) => res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`))
-  const ping = setInterval(() => (stillAllowed() ? res.write(': ping\n\n') : res.end()), 15_000)
+  const ping = setInterval(() => (stillAllowed() ? res.write(': ping\n\n') : res.end()), pingMs)
   req.on('close', () => {
     off()
     clearInterval(ping)
@@ -111,6 +113,7 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
   // In memory only: a restarted host knows none of the sessions of the one before.
   const sessions = new SessionStore(o.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS)
   const maxBody = o.maxBodyBytes ?? 64 * 1024 * 1024
+  const pingMs = o.streamPingMs ?? 15_000
   let port = 0
 
   /**
@@ -171,12 +174,12 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
       if (ticket !== null) {
         const session = sessions.redeem(ticket)
         if (!session) return fail(res, 401, 'UNAUTHORIZED', 'This event-stream ticket is not valid (used already, expired or unknown). Ask for a new one.')
-        return stream(req, res, o.bus, () => sessions.alive(session))
+        return stream(req, res, o.bus, pingMs, () => sessions.alive(session))
       }
       const who = caller(req)
       if (!who.ok) return refuse(res, who.reason)
       const session = who.session
-      return stream(req, res, o.bus, session ? () => sessions.alive(session) : () => true)
+      return stream(req, res, o.bus, pingMs, session ? () => sessions.alive(session) : () => true)
     }
 
     const who = caller(req)

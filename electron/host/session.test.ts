@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../../db/test/helpers'
 import { startBrowserConsole, type BrowserConsole } from './browser-host'
+import { startHost } from './server'
 import { SessionStore, STREAM_TICKET_MS } from './sessions'
 
 const TOKEN = 'session-token-0123456789'
@@ -174,6 +175,22 @@ describe('the event stream is authorised per connection', () => {
     expect((await send(host.port, `/api/events?ticket=${t}`)).status).toBe(401)
     // Tickets need a session, and a program uses its bearer token instead.
     expect((await send(host.port, '/api/events/ticket', { method: 'POST', headers: json(host.port), body: '{}' })).status).toBe(401)
+  })
+
+  it('an open stream ends when its session does', async () => {
+    const c = await start()
+    const host = await startHost({ dispatch: async () => ({ ok: true, value: null }), bus: c.app.bus, rendererDir: '/nonexistent', token: TOKEN, sessionIdleMs: 400, streamPingMs: 50 })
+    try {
+      const { session } = await login(host.port)
+      const t = await ticket(host.port, session)
+      const opened = Date.now()
+      const r = await send(host.port, `/api/events?ticket=${t}`) // resolves when the host ends the stream
+      expect(r.status).toBe(200)
+      expect(r.body).toMatch(/: ping/) // it was open and alive before
+      expect(Date.now() - opened).toBeGreaterThanOrEqual(300)
+    } finally {
+      await host.close()
+    }
   })
 
   it('refuses an expired ticket and a ticket whose session ended', () => {
