@@ -14,6 +14,8 @@ import { startBench, type Bench } from '../../lab/bench'
 import { createDispatcher } from '../core/api'
 import { App } from '../core/app'
 import { DeviceOps } from '../devices/device-ops'
+import { RejectedLogins } from '../devices/rejected-logins'
+import { endpointOf, RetrievePasswordClient } from '../nvr-reset/nvr-client'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const REMOTE = '127.0.0.1'
@@ -85,11 +87,32 @@ describe('one credentialed attempt in flight per device', () => {
     const rs = await Promise.all(Array.from({ length: 4 }, () => cli(['device', 'info', n.ip, '--user', 'admin', '--password-env', 'NVR_PW', '--data-dir', dir], { NVR_PW: 'Wrong-cli-pass' })))
     expect(rs.every((r) => r.code !== 0)).toBe(true)
     const said = rs.map((r) => r.err).join('\n')
-    expect(said.match(/already rejected this password/g)?.length).toBe(3)
+    // Each of the others is refused without sending: by the data folder's console lock while
+    // the first runs (one writing command at a time), or by the rejection it recorded.
+    expect((said.match(/already rejected this password/g)?.length ?? 0) + (said.match(/Another Support Console \(process \d+/g)?.length ?? 0)).toBe(3)
     expect(n.lockout.remaining(REMOTE)).toBe(4)
     expect(n.lockout.lockedFor(REMOTE)).toBe(0)
     await lab.get(n.ip).normal()
   }, 90_000)
+
+  it('6 parallel NVR reset verification logins (loginWorks) with one wrong password: one reaches the NVR', async () => {
+    const n = lab.nvr(0)
+    const before = n.lockout.remaining(REMOTE)
+    const guard = new RejectedLogins(app).guard({ deviceId: null, serial: '', ip: n.ip, kind: 'nvr' }, 'nvrReset.verify')
+    const client = new RetrievePasswordClient(endpointOf(n.ip))
+    // A slow NVR (300 ms a reply): without the lease all six would be on the wire at once.
+    await lab.get(n.ip).slow(300)
+    try {
+      const rs = await Promise.all(Array.from({ length: 6 }, () => client.loginWorks('admin', 'Wrong-verify-6x', guard)))
+      expect(rs).toEqual([false, false, false, false, false, false])
+    } finally {
+      await lab.get(n.ip).normal()
+    }
+    expect(n.lockout.remaining(REMOTE)).toBe(before - 1)
+    expect(app.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'devices.loginRejected' AND json_extract(inputs, '$.by') = 'nvrReset.verify'").pluck().get()).toBe(1)
+    // The right password is still accepted through the same path.
+    expect(await client.loginWorks(n.credentials.username, n.credentials.password, guard)).toBe(true)
+  }, 60_000)
 
   it('3 concurrent factory resets of one device: one is sent, the others refused', async () => {
     const n = lab.nvr(1)
