@@ -130,6 +130,29 @@ describe('one credentialed attempt in flight per device', () => {
 
 // Issue 13, finding 6: a backup taken before an earlier factory reset still authorised later ones.
 describe('a destructive step needs a backup that proves the present', () => {
+  it('a restore is a change too: the backup taken before it no longer authorises a factory reset; a new one does', async () => {
+    const n = lab.nvr(0)
+    const ops = new DeviceOps(app)
+    const t = await ticket('ZD-13r', n.serial)
+    const id = (await ops.addByAddress({ address: n.ip, username: n.credentials.username, password: n.credentials.password })).device!.id
+    const b = await ops.backup(id, t.id)
+    const instance = n.instanceId
+    await ops.restore(id, { ticketId: t.id, backupId: b.id, confirmSerial: n.serial })
+    // The NVR applies the import and restarts.
+    for (const until = Date.now() + 20_000; !(n.instanceId !== instance && n.online) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100))
+    const sent = () => app.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'devices.factoryReset' AND outcome = 'ok' AND device = ?").pluck().get(n.serial)
+    await expect(ops.factoryReset(id, { ticketId: t.id, confirmSerial: n.serial, network: false })).rejects.toMatchObject({
+      code: 'FORBIDDEN', message: expect.stringMatching(/taken before the device's last change \(restore on .*Take a new backup first\. Nothing was done\./),
+    })
+    // A second restore of the same backup is refused the same way: nothing shows the device as it is now.
+    await expect(ops.restore(id, { ticketId: t.id, backupId: b.id, confirmSerial: n.serial })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/last change \(restore on/) })
+    expect(sent()).toBe(0)
+    await ops.backup(id, t.id)
+    const again = n.instanceId
+    await ops.restore(id, { ticketId: t.id, backupId: b.id, confirmSerial: n.serial })
+    for (const until = Date.now() + 20_000; !(n.instanceId !== again && n.online) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100))
+  }, 60_000)
+
   it('refuses a backup older than the setting, and one taken before the device’s last change', async () => {
     const n = lab.nvr(0)
     const ops = new DeviceOps(app)
