@@ -1,14 +1,16 @@
 // The full integrity check behind `support-console audit verify` and the "Verify the trail"
 // button: the hash chain (verify.ts); every evidence file against the SHA-256 recorded both in
 // its row and in the audit entry written with it, so replacing a file AND its hash column is
-// caught too; every record against the entry that created it (records.ts); and the trail's end
-// against the head kept outside the database (head-file.ts). The last two are what catch the
-// newest entries cut off, which leaves a chain that verifies on its own.
+// caught too; every record against the entry that created it (records.ts); what tickets and
+// device backups hold against what their last entries recorded (row-values.ts); and the trail's
+// end against the head kept outside the database (head-file.ts). The records and the head are
+// what catch the newest entries cut off, which leaves a chain that verifies on its own.
 import type { Database } from 'better-sqlite3'
 import { createHash } from 'node:crypto'
 import type { VerifyReport } from '../../shared/contract/audit'
 import { HEAD_FILE, readHeadFile, type HeadFileRead } from './head-file'
 import { checkRecords, type RecordsReport } from './records'
+import { checkRowValues } from './row-values'
 import { headSealOf } from './seal'
 import { verifyChain, verifyChainAsync, type ChainReport } from './verify'
 
@@ -104,16 +106,19 @@ export async function verifyAllAsync(db: Database, o: VerifyOptions = {}): Promi
 
 function conclude(db: Database, chain: ChainReport, evidence: VerifyReport['evidence'], file: HeadFileRead, fileChecked: boolean, t0: number, key?: Buffer): VerifyReport {
   const records = checkRecords(db)
+  // Rows whose values differ from their last entry's: edited outside the console, not a cut trail.
+  const values = checkRowValues(db, key)
   const headFile = compareHead(db, file, fileChecked, key)
   const cut = chain.firstBreak ? null : truncation(db, headFile, records)
   const firstBreak = chain.firstBreak ?? cut
+  const recordProblems = [...records.problems, ...values.problems]
   return {
-    ok: firstBreak === null && evidence.problems.length === 0 && records.problems.length === 0 && (headFile.state === 'ok' || headFile.state === 'none'),
+    ok: firstBreak === null && evidence.problems.length === 0 && recordProblems.length === 0 && (headFile.state === 'ok' || headFile.state === 'none'),
     entries: chain.entries,
     head: chain.head,
     firstBreak,
     evidence,
-    records: { checked: records.checked, byKind: records.byKind, problems: records.problems },
+    records: { checked: records.checked, byKind: records.byKind, problems: recordProblems },
     headFile,
     ms: Math.round(performance.now() - t0),
   }

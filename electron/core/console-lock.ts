@@ -1,66 +1,116 @@
-// One console per data folder (issue 13, finding 7): two consoles on one folder started
-// without complaint, each with its own lock state and timers. `console.lock` in the folder names
-// the process that runs the console; it is created exclusively (O_EXCL), so of two starts at
-// the same instant one wins, and a lock left by a process that is gone (a crash, a kill) is
-// taken over. Command-line tools (`device`, `audit`) do not take it: they run beside a console.
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
+// One console per data folder (issue 13, finding 7). The lock is an OS file lock, so it cannot
+// go stale: `console.lock.db` in the folder is a SQLite file the owner opens in exclusive
+// locking mode and writes once; SQLite then holds its fcntl (Windows: LockFileEx) lock until the
+// connection closes, and the OS drops it when the process dies however it dies (SIGKILL, a
+// crash, a power cut), so no PID check or takeover is needed. Node has no flock of its own, and
+// better-sqlite3 is already in every host, so no native module is added.
+//
+// The locked file cannot be read by anyone else, so the owner writes who it is (PID, host,
+// what, since) beside it in `console.lock`: the second start names the first one from there.
+// Taken by the browser host, the Electron main and the CLI's writing commands (`device`,
+// `discover --save`, `helpdesk`); read-only commands (`audit verify`, `audit list`) do not take
+// it and run beside a console. The lock file is never deleted: a process that opened it just
+// before a delete would hold a lock on a file the next start no longer sees.
+import BetterSqlite3 from 'better-sqlite3'
+import { chmodSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
+import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { AppError } from '../../shared/contract/common'
 
+export const CONSOLE_LOCK_DB = 'console.lock.db'
+/** Who holds the lock (JSON); informative only, the lock itself is CONSOLE_LOCK_DB's. */
 export const CONSOLE_LOCK = 'console.lock'
 
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
+export interface ConsoleOwner {
+  pid: number
+  host: string
+  what: string
+  since: string
 }
 
 export interface ConsoleLock {
+  readonly owner: ConsoleOwner
   release(): void
+}
+
+const readOwner = (file: string): Partial<ConsoleOwner> | null => {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Partial<ConsoleOwner>
+  } catch {
+    return null
+  }
+}
+
+const busy = (e: unknown) => /SQLITE_BUSY|SQLITE_LOCKED/.test(String((e as { code?: string }).code ?? ''))
+
+/** One attempt: the open connection holding the lock, or null when another process holds it. */
+function tryLock(dbFile: string): BetterSqlite3.Database | null {
+  const db = new BetterSqlite3(dbFile, { timeout: 0 })
+  try {
+    // No read before the write transaction: in exclusive mode a read would keep a shared lock
+    // that blocks the other starter's commit, and both would lose.
+    db.pragma('locking_mode = EXCLUSIVE')
+    db.exec('BEGIN IMMEDIATE')
+  } catch (e) {
+    db.close() // drops any lock the failed attempt got
+    if (busy(e)) return null
+    throw e
+  }
+  try {
+    // The commit needs the exclusive lock: a racing starter's brief shared lock ends when it closes.
+    db.pragma('busy_timeout = 2000')
+    db.exec("CREATE TABLE IF NOT EXISTS owner (k INTEGER PRIMARY KEY, pid INTEGER, since TEXT); INSERT OR REPLACE INTO owner VALUES (1, " + process.pid + ", datetime('now'))")
+    db.exec('COMMIT')
+    return db
+  } catch (e) {
+    db.close()
+    if (busy(e)) return null
+    throw e
+  }
 }
 
 /** Takes the folder's console lock or throws (CONFLICT) naming the console that has it. */
 export function lockConsole(dataDir: string, what = 'console'): ConsoleLock {
-  const file = join(dataDir, CONSOLE_LOCK)
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
-  const mine = JSON.stringify({ pid: process.pid, what, since: new Date().toISOString() })
-  for (let i = 0; i < 3; i++) {
-    try {
-      const fd = openSync(file, 'wx', 0o600)
-      writeSync(fd, mine)
-      closeSync(fd)
-      return {
-        release() {
-          try {
-            if (readFileSync(file, 'utf8') === mine) unlinkSync(file)
-          } catch {
-            // Gone already: nothing to release.
-          }
-        },
-      }
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+  const dbFile = join(dataDir, CONSOLE_LOCK_DB)
+  const info = join(dataDir, CONSOLE_LOCK)
+  let db: BetterSqlite3.Database | null = null
+  for (let i = 0; i < 3 && !db; i++) db = tryLock(dbFile)
+  if (!db) {
+    // The owner writes its name right after taking the lock: give a start of this very instant a moment.
+    let other = readOwner(info)
+    for (let waited = 0; (!other || typeof other.pid !== 'number') && waited < 1000; waited += 50) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50)
+      other = readOwner(info)
     }
-    let other: { pid?: number; what?: string; since?: string } = {}
-    try {
-      other = JSON.parse(readFileSync(file, 'utf8')) as typeof other
-    } catch {
-      // Half written by a start at this very instant, or damaged: treated as held below once.
-    }
-    if (typeof other.pid === 'number' && other.pid !== process.pid && alive(other.pid)) {
-      throw new AppError('CONFLICT', `Another Support Console (process ${other.pid}, ${other.what ?? 'console'} started ${other.since ?? 'earlier'}) is already using the data folder ${dataDir}. This one was not started.`, {
-        hint: `Use that console (or stop it first), or start this one with another --data-dir. If process ${other.pid} is not a Support Console, delete ${file}.`,
-      })
-    }
-    if (other.pid === undefined && i === 0) continue // a start racing with us: look again
-    try {
-      unlinkSync(file) // left by a console that is gone
-    } catch {
-      // Someone else removed it first.
-    }
+    const who = other && typeof other.pid === 'number'
+      ? `process ${other.pid}${other.host ? ` on ${other.host}` : ''}, ${other.what ?? 'console'} started ${other.since ?? 'earlier'}`
+      : 'its process could not be named'
+    throw new AppError('CONFLICT', `Another Support Console (${who}) is already using the data folder ${dataDir}. This one was not started.`, {
+      hint: 'Use that console (or stop it first), or start this one with another --data-dir. Read-only commands (audit verify, audit list) work while it runs.',
+    })
   }
-  throw new AppError('CONFLICT', `The data folder ${dataDir} is being opened by another console at this moment.`, { hint: 'Try again in a moment.' })
+  try {
+    chmodSync(dbFile, 0o600)
+  } catch {
+    // Not ours to change (another user's share): the folder itself is private.
+  }
+  const owner: ConsoleOwner = { pid: process.pid, host: hostname(), what, since: new Date().toISOString() }
+  const mine = JSON.stringify(owner)
+  const tmp = `${info}.${process.pid}.tmp`
+  writeFileSync(tmp, mine, { mode: 0o600 })
+  renameSync(tmp, info) // whole or not at all: a reader never sees half a name
+  const held = db
+  return {
+    owner,
+    release() {
+      if (!held.open) return
+      try {
+        if (readFileSync(info, 'utf8') === mine) unlinkSync(info)
+      } catch {
+        // Gone already: nothing to remove.
+      }
+      held.close() // the OS lock goes with the connection
+    },
+  }
 }

@@ -28,8 +28,8 @@ export interface OpContext {
  */
 export interface AddressOps extends OpsCore {
   backup(id: number, ticketId: number): Promise<Backup>
-  restore(id: number, o: { ticketId: number; backupId: number; confirmSerial: string }): Promise<OpResult>
-  factoryReset(id: number, o: { ticketId: number; confirmSerial: string; network?: boolean; backupSha256?: string }): Promise<OpResult>
+  restore(id: number, o: { ticketId: number; backupId: number; confirmSerial: string; inRun?: boolean }): Promise<OpResult>
+  factoryReset(id: number, o: { ticketId: number; confirmSerial: string; network?: boolean; backupSha256?: string; inRun?: boolean }): Promise<OpResult>
   setPassword(id: number, o: { ticketId: number; confirmSerial: string; username?: string; currentPassword?: string; newPassword: string }): Promise<OpResult>
   waitForDevice(serial: string, o: WaitOptions): Promise<Device | null>
 }
@@ -81,7 +81,8 @@ export function addressPort(ops: AddressOps) {
       const d = await deviceAt(ops, at, creds, ctx.ticketId)
       await adoptCreds(ops, d, creds)
       ctx.progress?.('Factory reset…')
-      await ops.factoryReset(d.id, { ticketId: ctx.ticketId, confirmSerial: o.confirmSerial, network: true, backupSha256: o.backupSha256 })
+      // The workflow run's own backup authorises its steps, re-runs after a crash included (issue 13).
+      await ops.factoryReset(d.id, { ticketId: ctx.ticketId, confirmSerial: o.confirmSerial, network: true, backupSha256: o.backupSha256, inRun: true })
     },
     waitForDevice: async (serial: string, o: { previous: DeviceAddress; timeoutMs: number }, ctx: OpContext): Promise<DeviceAddress | null> => {
       ctx.progress?.(`Looking for ${serial}…`)
@@ -115,7 +116,7 @@ export function addressPort(ops: AddressOps) {
       const b = (await ops.repo.backups(d.id)).find((x) => x.sha256 === sha256(config) && x.ticketId === ctx.ticketId)
       if (!b) throw new AppError('FORBIDDEN', 'This configuration is not a backup taken by the console in this ticket; restore refused.')
       ctx.progress?.('Uploading the configuration…')
-      await ops.restore(d.id, { ticketId: ctx.ticketId, backupId: b.id, confirmSerial: d.serial })
+      await ops.restore(d.id, { ticketId: ctx.ticketId, backupId: b.id, confirmSerial: d.serial, inRun: true })
     },
   }
 }

@@ -5,6 +5,13 @@ import type { Backup, OpResult } from '../../shared/contract/devices'
 import { guard, liveSerialMatches } from './identity-check'
 import { sameSerial, sha256, type OpsCore } from './ops-core'
 
+/**
+ * The devices.backup entry's words. `audit verify` reads the id, size, hash and verification
+ * back from them (electron/audit/row-values.ts): keep the two in step.
+ */
+export const backupDetail = (x: Pick<Backup, 'id' | 'size' | 'sha256' | 'verified' | 'verifyDetail'>): string =>
+  `Backup #${x.id}: ${x.size} bytes, SHA-256 ${x.sha256}, ${x.verified ? 'verified' : 'NOT verified'} (${x.verifyDetail})`
+
 export async function backup(core: OpsCore, id: number, ticketId: number): Promise<Backup> {
   await core.app.tickets.get(ticketId)
   const d = await core.repo.get(id)
@@ -20,17 +27,17 @@ export async function backup(core: OpsCore, id: number, ticketId: number): Promi
       deviceId: id, ticketId, sha256: sha256(b.data), size: b.data.length, serial: live.serial, firmware, format: b.format, verified: v.ok, verifyDetail: v.detail,
       secretSealed: b.secret ? core.app.secrets.seal(b.secret) : null, data: b.data,
     }
-  }, (x) => `Backup #${x.id}: ${x.size} bytes, SHA-256 ${x.sha256}, ${x.verified ? 'verified' : 'NOT verified'} (${x.verifyDetail})`,
+  }, backupDetail,
   // Stored with its devices.backup entry (which names its id and hash) in one transaction.
   { commit: (nb) => core.repo.addBackupSync(nb) })
 }
 
-export async function restore(core: OpsCore, id: number, o: { ticketId: number; backupId: number; confirmSerial: string }): Promise<OpResult> {
+export async function restore(core: OpsCore, id: number, o: { ticketId: number; backupId: number; confirmSerial: string; inRun?: boolean }): Promise<OpResult> {
   const d = await core.repo.get(id)
   // One destructive operation per device at a time, in every process (issue 13).
   return core.logins.leases.destructive(d.ip, 'restore', async () => {
     const inputs = { deviceId: id, backupId: o.backupId, confirmSerial: o.confirmSerial }
-    await guard(core, d, 'restore', o.ticketId, o.confirmSerial, inputs)
+    await guard(core, d, 'restore', o.ticketId, o.confirmSerial, inputs, { inRun: o.inRun })
     const b = await core.repo.backupWithData(o.backupId)
     if (b.deviceId !== id || !sameSerial(b.serial, d.serial)) {
       await core.app.audit({ action: 'devices.restore', outcome: 'refused', ticketId: o.ticketId, device: d.serial, inputs, detail: `Backup #${b.id} belongs to ${b.serial}.` })

@@ -202,6 +202,9 @@ describe('NVR chain', () => {
     const r = await ops.restore(dev.id, { ticketId: ticket, backupId: b.id, confirmSerial: n.serial })
     expect(r.ok).toBe(true)
     await new Promise((res) => setTimeout(res, 1200)) // the NVR reboots after an import
+    // The restore changed the device: a factory reset needs a backup that shows it as it is now.
+    await expect(ops.factoryReset(dev.id, { ticketId: ticket, confirmSerial: n.serial })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/last change \(restore on/) })
+    await ops.backup(dev.id, ticket)
     const reset = await ops.factoryReset(dev.id, { ticketId: ticket, confirmSerial: n.serial })
     expect(reset.ok).toBe(true)
     const found = await ops.waitForDevice(n.serial, { ifaces: ['lo'], cidr: CIDR, deadlineMs: 20_000 })

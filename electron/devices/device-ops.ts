@@ -142,13 +142,13 @@ export class DeviceOps extends OpsCore {
   backup(id: number, ticketId: number): Promise<Backup> {
     return backup(this, id, ticketId)
   }
-  restore(id: number, o: { ticketId: number; backupId: number; confirmSerial: string }): Promise<OpResult> {
+  restore(id: number, o: { ticketId: number; backupId: number; confirmSerial: string; inRun?: boolean }): Promise<OpResult> {
     return restore(this, id, o)
   }
   reboot(id: number, ticketId?: number): Promise<OpResult> {
     return reboot(this, id, ticketId)
   }
-  factoryReset(id: number, o: { ticketId: number; confirmSerial: string; network?: boolean; backupSha256?: string }): Promise<OpResult> {
+  factoryReset(id: number, o: { ticketId: number; confirmSerial: string; network?: boolean; backupSha256?: string; inRun?: boolean }): Promise<OpResult> {
     return factoryReset(this, id, o)
   }
   setPassword(id: number, o: { ticketId: number; confirmSerial: string; username?: string; currentPassword?: string; newPassword: string }): Promise<OpResult> {

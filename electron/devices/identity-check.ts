@@ -9,7 +9,7 @@ import { sameSerial, type OpsCore } from './ops-core'
  * The guard of destructive operations: a verified backup of this device in this ticket, the
  * typed serial, and the device reporting that serial right now. Refusals are audited.
  */
-export async function guard(core: OpsCore, d: Device, op: string, ticketId: number, confirmSerial: string, inputs: Record<string, unknown>, o: { backupSha256?: string } = {}): Promise<Backup> {
+export async function guard(core: OpsCore, d: Device, op: string, ticketId: number, confirmSerial: string, inputs: Record<string, unknown>, o: { backupSha256?: string; inRun?: boolean } = {}): Promise<Backup> {
   const refuse = async (message: string, hint: string) => {
     await core.app.audit({ action: `devices.${op}`, outcome: 'refused', ticketId, device: d.serial || d.ip, inputs, detail: message })
     core.progress(d.id, op, message, true, false)
@@ -26,24 +26,33 @@ export async function guard(core: OpsCore, d: Device, op: string, ticketId: numb
     if (!any) throw await refuse(`The backup named (SHA-256 ${o.backupSha256}) is not a verified backup of ${d.serial} in ticket #${ticketId}.`, 'Take the backup again.')
     used = any
   }
-  // Issue 13, finding 6: before a factory reset the backup must prove the present: recent, and
-  // no factory reset of the device came after it (a backup from before an earlier factory
-  // reset used to authorise later ones). A restore uploads that very backup and a password
-  // change follows the reset it completes, so for them the backup is not a snapshot to be fresh.
-  if (op !== 'factoryReset') return used
+  // Issue 13, finding 6: before a factory reset or a restore the backup must prove the present:
+  // recent, and taken after the device's last audited change (a factory reset, a restore, a
+  // password change), so a backup from before an earlier reset no longer authorises later
+  // ones. A password change completes the reset before it: its backup need not be newer.
+  // A step of a workflow run (`inRun`, the workflow's device port) may use a backup taken in
+  // that run across the run's own changes (a reset, then the restore of that backup; a step
+  // run again after a crash); changes of the device by anything else still count.
+  if (op !== 'factoryReset' && op !== 'restore') return used
   const maxMinutes = (await core.app.settings.get<number>(BACKUP_MAX_AGE_SETTING)) ?? DEFAULT_BACKUP_MAX_AGE_MINUTES
   const ageMin = (Date.now() - Date.parse(used.takenAt)) / 60_000
   if (ageMin > maxMinutes) {
-    throw await refuse(`The verified backup of ${d.serial} (#${used.id}) was taken ${Math.round(ageMin)} minutes ago, more than the ${maxMinutes} minutes allowed: it may no longer show the device as it is. Nothing was done.`, 'Take a new backup of this device now, then try again.')
+    throw await refuse(`The verified backup of ${d.serial} (#${used.id}) was taken ${Math.round(ageMin)} minutes ago, more than the ${maxMinutes} minutes allowed: it may no longer show the device as it is. Take a new backup first. Nothing was done.`, 'Take a new backup of this device now, then try again.')
   }
+  const runStart = o.inRun ? (core.app.db.prepare("SELECT created_at FROM workflow_runs WHERE ticket_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1").pluck().get(ticketId) as string | undefined) : undefined
+  const sameRun = runStart !== undefined && used.takenAt >= runStart
   const last = core.app.db
-    .prepare(`SELECT action, at FROM audit_log WHERE device = ? AND outcome = 'ok' AND action = 'devices.factoryReset' ORDER BY seq DESC LIMIT 1`)
-    .get(d.serial) as { action: string; at: string } | undefined
+    .prepare(`SELECT action, at FROM audit_log WHERE device = ? AND outcome = 'ok' AND action IN (${DEVICE_CHANGES.map(() => '?').join(', ')})
+      AND NOT (ticket_id IS ? AND at >= ?) ORDER BY seq DESC LIMIT 1`)
+    .get(d.serial, ...DEVICE_CHANGES, sameRun ? ticketId : null, sameRun ? runStart : '9') as { action: string; at: string } | undefined
   if (last && last.at >= used.takenAt) {
-    throw await refuse(`The verified backup of ${d.serial} (#${used.id}, ${used.takenAt.replace('T', ' ').slice(0, 16)} UTC) was taken before the device's last change (${last.action.replace('devices.', '')} on ${last.at.replace('T', ' ').slice(0, 16)} UTC). Nothing was done.`, 'Take a new backup of this device now, then try again.')
+    throw await refuse(`The verified backup of ${d.serial} (#${used.id}, ${used.takenAt.replace('T', ' ').slice(0, 16)} UTC) was taken before the device's last change (${last.action.replace('devices.', '')} on ${last.at.replace('T', ' ').slice(0, 16)} UTC), so it does not show the device as it is now. Take a new backup first. Nothing was done.`, 'Take a new backup of this device now, then try again.')
   }
   return used
 }
+
+/** The audited operations after which an earlier backup no longer shows the device as it is. */
+export const DEVICE_CHANGES = ['devices.factoryReset', 'devices.restore', 'devices.setPassword'] as const
 
 /** Settings key: how old (minutes) a verified backup may be to authorise a destructive step. */
 export const BACKUP_MAX_AGE_SETTING = 'devices.backupMaxAgeMinutes'

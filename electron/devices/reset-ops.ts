@@ -19,13 +19,13 @@ export async function reboot(core: OpsCore, id: number, ticketId?: number): Prom
   }, (x) => x.message)
 }
 
-export async function factoryReset(core: OpsCore, id: number, o: { ticketId: number; confirmSerial: string; network?: boolean; backupSha256?: string }): Promise<OpResult> {
+export async function factoryReset(core: OpsCore, id: number, o: { ticketId: number; confirmSerial: string; network?: boolean; backupSha256?: string; inRun?: boolean }): Promise<OpResult> {
   const d = await core.repo.get(id)
   // One destructive operation per device at a time, in every process (issue 13).
   return core.logins.leases.destructive(d.ip, 'factory reset', async () => {
     const network = o.network ?? true
     const inputs = { deviceId: id, confirmSerial: o.confirmSerial, network }
-    await guard(core, d, 'factoryReset', o.ticketId, o.confirmSerial, inputs, { backupSha256: o.backupSha256 })
+    await guard(core, d, 'factoryReset', o.ticketId, o.confirmSerial, inputs, { backupSha256: o.backupSha256, inRun: o.inRun })
     return core.run(d, 'factoryReset', o.ticketId, inputs, async (drv) => {
       await liveSerialMatches(core, drv, d, 'factoryReset')
       core.progress(id, 'factoryReset', 'Resetting…')

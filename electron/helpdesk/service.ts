@@ -7,6 +7,7 @@ import type { HelpdeskLink, HelpdeskOpenTicket, HelpdeskProviderId, HelpdeskProv
 import type { ResetIntakeResult } from '../../shared/contract/nvr-reset'
 import type { Procedure, Ticket } from '../../shared/contract/tickets'
 import type { OutboxRow, ProviderRow } from '../../db/repos/helpdesk'
+import { ticketState } from '../audit/ticket-state'
 import type { App } from '../core/app'
 import { addEvidence, sha256 } from '../evidence/vault'
 import { addPhotos } from '../nvr-reset/photos'
@@ -172,8 +173,9 @@ export async function importTicket(app: App, ref: string, opts: { ticketId?: num
       return { t, created: !targetId }
     },
     ({ t, created }) => [
-      ...(created ? [{ action: 'ticket.create', outcome: 'ok' as const, ticketId: t.id, inputs: { externalRef, procedure, deviceSerial: '', source: `helpdesk:${provider.id}` } }] : []),
-      { action: 'helpdesk.link', outcome: 'ok' as const, ticketId: t.id, inputs: { provider: provider.id, remoteTicketId: remote.id, attachments: remote.attachments.length, created } },
+      ...(created ? [{ action: 'ticket.create', outcome: 'ok' as const, ticketId: t.id, inputs: { externalRef, procedure, deviceSerial: '', source: `helpdesk:${provider.id}`, ticketState: ticketState(app.secrets.auditKey(), t) } }] : []),
+      // It may have set the ticket's helpdesk ID: the values after it, for `audit verify`.
+      { action: 'helpdesk.link', outcome: 'ok' as const, ticketId: t.id, inputs: { provider: provider.id, remoteTicketId: remote.id, attachments: remote.attachments.length, created, ticketState: ticketState(app.secrets.auditKey(), t) } },
     ],
   )
   app.bus.emit('tickets.changed', { id: ticket.t.id })

@@ -1,5 +1,5 @@
-import { App } from '../core/app'
-import { lockConsole } from '../core/console-lock'
+import type { App } from '../core/app'
+import { openConsoleApp } from '../core/open-console'
 import { createDispatcher } from '../core/api'
 import { appVersion, RENDERER_DIR } from '../core/paths'
 import { startHost, type RunningHost } from './server'
@@ -13,14 +13,7 @@ export interface BrowserConsole {
 /** The whole console without Electron: domain services + the loopback HTTP host. */
 export async function startBrowserConsole(o: { dataDir: string; port?: number; portFallback?: boolean; token?: string; rendererDir?: string; sessionIdleMs?: number }): Promise<BrowserConsole> {
   // One console per data folder (issue 13): refused before anything is opened.
-  const lock = lockConsole(o.dataDir, 'browser console')
-  let app: App
-  try {
-    app = new App({ dataDir: o.dataDir, host: 'browser', version: appVersion() })
-  } catch (e) {
-    lock.release()
-    throw e
-  }
+  const app: App = openConsoleApp({ dataDir: o.dataDir, host: 'browser', version: appVersion() }, 'browser console')
   try {
     const host = await startHost({
       dispatch: createDispatcher(app),
@@ -38,12 +31,10 @@ export async function startBrowserConsole(o: { dataDir: string; port?: number; p
       async close() {
         await host.close()
         await app.close()
-        lock.release()
       },
     }
   } catch (e) {
     await app.close()
-    lock.release()
     throw e
   }
 }

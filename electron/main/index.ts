@@ -3,9 +3,10 @@
 import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { App } from '../core/app'
+import type { App } from '../core/app'
 import { createDispatcher } from '../core/api'
 import { dataDirFromArgs, defaultDataDir } from '../core/data-dir'
+import { openConsoleApp } from '../core/open-console'
 import { appVersion, RENDERER_DIR } from '../core/paths'
 import { APP_ORIGIN, APP_SCHEME, appProtocolResponse } from './app-protocol'
 import { denyPermissions, guardWebContents } from './guards'
@@ -34,7 +35,8 @@ if (!app.requestSingleInstanceLock()) {
     // SUPPORT_CONSOLE_DATA_DIR override it as they do for `serve`.
     const dataDir = dataDirFromArgs(process.argv) ?? process.env.SUPPORT_CONSOLE_DATA_DIR ?? (app.getPath('userData') || defaultDataDir())
     try {
-      core = new App({ dataDir, host: 'electron', version: appVersion(), keys: safeStorageKeyProvider(safeStorage, dataDir) })
+      // One console per data folder (issue 13): another console (browser host, CLI) on it refuses this start.
+      core = openConsoleApp({ dataDir, host: 'electron', version: appVersion(), keys: safeStorageKeyProvider(safeStorage, dataDir) }, 'desktop console')
     } catch (e) {
       const err = e as { message: string; hint?: string }
       dialog.showErrorBox('Support Console cannot start', `${err.message}${err.hint ? `\n\n${err.hint}` : ''}`)

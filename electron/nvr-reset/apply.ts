@@ -115,16 +115,13 @@ export async function applyOnDevice(
   const logins = new RejectedLogins(app)
   // By address (as the reset works), so every later path to this address finds it.
   const at: LoginTarget = { deviceId: null, serial: '', ip: endpointOf(i.address).host, kind: 'nvr' }
-  const login = async (password: string, o: { known?: boolean } = {}): Promise<boolean> => {
-    const cr = { username: i.username, password }
-    if (o.known && logins.find(at, 'device', cr)) return false
-    const works = await client.loginWorks(i.username, password)
-    if (!works) logins.record(at, 'device', cr, 'nvrReset.verify')
-    return works
-  }
+  // Through the device's login lease and rejected-login memory (issue 13), as every login:
+  // a rejection is recorded and never sent again; one attempt in flight per device.
+  const guard = logins.guard(at, 'nvrReset.verify')
+  const login = (password: string): Promise<boolean> => client.loginWorks(i.username, password, guard)
   logins.accepted(at, 'device', { username: i.username, password: i.newPassword })
   const newWorks = await login(i.newPassword)
-  const oldRefused = i.oldPassword ? !(await login(i.oldPassword, { known: true })) : null
+  const oldRefused = i.oldPassword ? !(await login(i.oldPassword)) : null
   const ok = newWorks && oldRefused !== false
   const detail = `${newWorks ? 'The new password logs in' : 'The new password does NOT log in'}; ${oldRefused === null ? 'the old password was not known, so it was not tried' : oldRefused ? 'the old password is refused' : 'the old password STILL logs in'}.`
   await app.record(() => setCase(ok ? { verifiedAt: now(), verifyDetail: detail } : { verifyDetail: detail }), () => ({ action: 'nvrReset.verify', outcome: ok ? 'ok' : 'failed', ticketId: i.ticketId, device: i.address, inputs: { username: i.username, newWorks, oldRefused } , detail }))

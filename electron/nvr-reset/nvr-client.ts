@@ -4,7 +4,9 @@
 // the verification go through the ISAPI driver of electron/devices, which never retries a
 // rejected credential. Every call here is sent once: no retry loop can burn codes.
 import { AppError } from '../../shared/contract/common'
+import type { LoginGuard } from '../devices/driver'
 import { IsapiClient } from '../devices/nvr'
+import { AlreadyRejectedError } from '../devices/rejected-logins'
 import type { Endpoint } from '../devices/twon'
 import { at, esc, parseXml, txt } from '../devices/xml'
 
@@ -85,15 +87,34 @@ export class RetrievePasswordClient {
     throw new AppError('DEVICE', `${what}: the device answered HTTP ${r.status}${st.sub ? ` (${st.sub})` : ''}.`)
   }
 
-  /** One login attempt with these credentials: true = accepted, false = rejected. Never retried. */
-  async loginWorks(username: string, password: string): Promise<boolean> {
-    const c = new IsapiClient(this.ep, { username, password })
-    try {
-      await c.info()
-      return true
-    } catch (e) {
-      if (e instanceof AppError && e.code === 'UNAUTHORIZED') return false
-      throw e
-    }
+  /**
+   * One login attempt with these credentials: true = accepted, false = rejected (now, or
+   * earlier: a password the device already rejected is not sent again). Never retried. It
+   * goes through the device's login lease and rejected-login memory like every driver login
+   * (issue 13): the check, the send and the record of a rejection happen while no other
+   * credentialed attempt to this device is in flight, in any process on the data folder.
+   */
+  async loginWorks(username: string, password: string, guard: LoginGuard): Promise<boolean> {
+    const cr = { username, password }
+    return guard.exclusive(async (proven) => {
+      try {
+        guard.check('device', cr)
+      } catch (e) {
+        if (e instanceof AlreadyRejectedError) return false
+        throw e
+      }
+      const c = new IsapiClient(this.ep, cr)
+      try {
+        await c.info()
+        proven()
+        return true
+      } catch (e) {
+        if (e instanceof AppError && e.code === 'UNAUTHORIZED') {
+          guard.rejected('device', cr)
+          return false
+        }
+        throw e
+      }
+    }, 'device', cr)
   }
 }

@@ -5,6 +5,7 @@
 // an older database shows one consistent run. The ticket's status follows the work: waiting on
 // the customer while the run waits for their photo, open while the agent has work to do.
 import type { TicketStatus } from '../../shared/contract/tickets'
+import { ticketState } from '../audit/ticket-state'
 import type { App } from '../core/app'
 import { workflowService } from '../workflows/service'
 import { deviceOps } from '../devices/device-ops'
@@ -34,7 +35,7 @@ export async function syncResetRun(app: App, ticketId: number): Promise<void> {
   const why = want === 'waiting' ? 'waiting for the customer’s photo of the QR' : 'the customer’s photo arrived; the agent has work to do'
   await app.record(
     () => app.tickets.setStatusSync(ticketId, want),
-    () => ({ action: 'ticket.status', outcome: 'ok', ticketId, inputs: { from: ticket.status, to: want, by: 'the work' }, detail: why }),
+    (tk) => ({ action: 'ticket.status', outcome: 'ok', ticketId, inputs: { from: ticket.status, to: want, by: 'the work', ticketState: ticketState(app.secrets.auditKey(), tk) }, detail: why }),
   )
   app.bus.emit('tickets.changed', { id: ticketId })
 }

@@ -157,6 +157,7 @@ function inputsText(json: string): string {
   try {
     const o = JSON.parse(json) as Record<string, unknown>
     return Object.entries(o)
+      .filter(([k]) => k !== 'ticketState') // seals for `audit verify`, not for a reader (the bundle keeps them)
       .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
       .join(' · ')
   } catch {

@@ -14,10 +14,13 @@ import { describe, expect, it } from 'vitest'
 import { DB_FILE } from '../../db/database'
 import { migrate } from '../../db/migrate'
 import { AuditRepo } from '../../db/repos/audit'
+import { DevicesRepo } from '../../db/repos/devices'
 import { tempDir } from '../../db/test/helpers'
 import { HEAD_FILE, readHeadFile } from '../audit/head-file'
 import { createDispatcher } from '../core/api'
 import { App } from '../core/app'
+import { backupDetail } from '../devices/backup-restore'
+import { RejectedLogins } from '../devices/rejected-logins'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const ctx = { transport: 'test' as const }
@@ -172,5 +175,75 @@ describe('the audit trail against a local attacker', () => {
     const after = new BetterSqlite3(join(dir, DB_FILE), { readonly: true })
     expect(after.pragma('user_version', { simple: true })).toBe(10)
     after.close()
+  })
+})
+
+// Issue 13: the rows themselves against the entries that created and changed them. A ticket's
+// values are sealed field by field in its last change's entry; a backup's hash, size, mark and
+// time are in its devices.backup entry; a rejected password is named by its entry.
+describe('rows edited with a SQL tool, against the entries that wrote them', () => {
+  /** A folder after a normal day: tickets edited and moved, a device backup, a rejected password. */
+  async function day(): Promise<string> {
+    const dir = tempDir('sc-rows-')
+    const app = new App({ dataDir: dir, host: 'browser' })
+    const call = createDispatcher(app)
+    for (let i = 0; i < 3; i++) await call('tickets.create', { customerName: `Customer ${i}`, notes: 'first call' }, ctx)
+    await call('tickets.update', { id: 1, patch: { customerName: 'Customer One s.r.o.', notes: 'called back', deviceSerial: '21-0001' } }, ctx)
+    await call('tickets.setStatus', { id: 1, status: 'waiting' }, ctx)
+    await call('tickets.update', { id: 1, patch: { notes: 'called back twice' } }, ctx)
+    await call('tickets.setStatus', { id: 2, status: 'resolved' }, ctx)
+    const repo = new DevicesRepo(app.db)
+    const deviceId = repo.recordSeenSync({ serial: 'NVR-ROWS-1', ip: '127.0.0.77', kind: 'nvr' })!
+    const data = Buffer.from('<config>lab</config>')
+    for (let i = 0; i < 2; i++) {
+      await app.record(
+        () => repo.addBackupSync({ deviceId, ticketId: 1, sha256: createHash('sha256').update(data).digest('hex'), size: data.length, serial: 'NVR-ROWS-1', firmware: '', format: 'isapi-config', verified: i === 0, verifyDetail: 'parsed', secretSealed: null, data }),
+        (b) => ({ action: 'devices.backup', outcome: 'ok', ticketId: 1, device: 'NVR-ROWS-1', inputs: { deviceId }, detail: backupDetail(b) }),
+      )
+    }
+    new RejectedLogins(app).record({ deviceId, serial: 'NVR-ROWS-1', ip: '127.0.0.77', kind: 'nvr' }, 'device', { username: 'admin', password: 'Wrong-1' }, 'devices.info')
+    await app.close()
+    return dir
+  }
+
+  it('a normal sequence of edits verifies clean', async () => {
+    const dir = await day()
+    const r = verifyCli(dir)
+    expect(r.code, r.err).toBe(0)
+    expect(r.out).toMatch(/Audit trail OK/)
+  })
+
+  it.each([
+    ['the customer name', "UPDATE tickets SET customer_name = 'Someone Else' WHERE id = 1", /Ticket #1: its customer name does not match the values recorded by its last change \(entry \d+, ticket\.update\)/],
+    ['the notes', "UPDATE tickets SET notes = '' WHERE id = 1", /Ticket #1: its notes do not match/],
+    ['the status', "UPDATE tickets SET status = 'closed' WHERE id = 2", /Ticket #2: its status does not match the values recorded by its last change \(entry \d+, ticket\.status\)/],
+    ['the status and serial of a never-edited one', "UPDATE tickets SET status = 'closed', device_serial = 'X' WHERE id = 3", /Ticket #3: its device serial, status do not match the values recorded by its last change \(entry \d+, ticket\.create\)/],
+  ])('editing %s of a ticket is reported', async (_what, sql, message) => {
+    const dir = await day()
+    tamper(dir, (db) => db.exec(sql))
+    const r = verifyCli(dir)
+    expect(r.code).toBe(3)
+    expect(r.err).toMatch(message)
+  })
+
+  it('deleting a device backup, or making one look verified or fresh, is reported', async () => {
+    const dir = await day()
+    tamper(dir, (db) => db.exec('DELETE FROM device_backups WHERE id = 1'))
+    expect(verifyCli(dir)).toMatchObject({ code: 3, err: expect.stringMatching(/Device backup #1, recorded by entry \d+ \(devices\.backup\), is gone from the database/) })
+
+    const dir2 = await day()
+    tamper(dir2, (db) => db.exec(`UPDATE device_backups SET verified = 1, taken_at = '${new Date(Date.now() + 3600_000).toISOString()}' WHERE id = 2`))
+    expect(verifyCli(dir2)).toMatchObject({ code: 3, err: expect.stringMatching(/Device backup #2: its "verified" mark \(the entry recorded it NOT verified\), its time .* differ from what entry \d+ \(devices\.backup\) recorded/) })
+
+    const dir3 = await day()
+    const other = Buffer.from('<config>other</config>')
+    tamper(dir3, (db) => db.prepare('UPDATE device_backups SET data = ?, size = ?, sha256 = ? WHERE id = 1').run(other, other.length, createHash('sha256').update(other).digest('hex')))
+    expect(verifyCli(dir3)).toMatchObject({ code: 3, err: expect.stringMatching(/Device backup #1: its SHA-256, its size differ/) })
+  })
+
+  it('deleting the record of a rejected password is reported', async () => {
+    const dir = await day()
+    tamper(dir, (db) => db.exec('DELETE FROM device_rejected_logins'))
+    expect(verifyCli(dir)).toMatchObject({ code: 3, err: expect.stringMatching(/The record of a password the device rejected \(#1, entry \d+\) is gone from the database/) })
   })
 })

@@ -14,6 +14,8 @@ import { startBench, type Bench } from '../../lab/bench'
 import { createDispatcher } from '../core/api'
 import { App } from '../core/app'
 import { DeviceOps } from '../devices/device-ops'
+import { RejectedLogins } from '../devices/rejected-logins'
+import { endpointOf, RetrievePasswordClient } from '../nvr-reset/nvr-client'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const REMOTE = '127.0.0.1'
@@ -85,11 +87,32 @@ describe('one credentialed attempt in flight per device', () => {
     const rs = await Promise.all(Array.from({ length: 4 }, () => cli(['device', 'info', n.ip, '--user', 'admin', '--password-env', 'NVR_PW', '--data-dir', dir], { NVR_PW: 'Wrong-cli-pass' })))
     expect(rs.every((r) => r.code !== 0)).toBe(true)
     const said = rs.map((r) => r.err).join('\n')
-    expect(said.match(/already rejected this password/g)?.length).toBe(3)
+    // Each of the others is refused without sending: by the data folder's console lock while
+    // the first runs (one writing command at a time), or by the rejection it recorded.
+    expect((said.match(/already rejected this password/g)?.length ?? 0) + (said.match(/Another Support Console \(process \d+/g)?.length ?? 0)).toBe(3)
     expect(n.lockout.remaining(REMOTE)).toBe(4)
     expect(n.lockout.lockedFor(REMOTE)).toBe(0)
     await lab.get(n.ip).normal()
   }, 90_000)
+
+  it('6 parallel NVR reset verification logins (loginWorks) with one wrong password: one reaches the NVR', async () => {
+    const n = lab.nvr(0)
+    const before = n.lockout.remaining(REMOTE)
+    const guard = new RejectedLogins(app).guard({ deviceId: null, serial: '', ip: n.ip, kind: 'nvr' }, 'nvrReset.verify')
+    const client = new RetrievePasswordClient(endpointOf(n.ip))
+    // A slow NVR (300 ms a reply): without the lease all six would be on the wire at once.
+    await lab.get(n.ip).slow(300)
+    try {
+      const rs = await Promise.all(Array.from({ length: 6 }, () => client.loginWorks('admin', 'Wrong-verify-6x', guard)))
+      expect(rs).toEqual([false, false, false, false, false, false])
+    } finally {
+      await lab.get(n.ip).normal()
+    }
+    expect(n.lockout.remaining(REMOTE)).toBe(before - 1)
+    expect(app.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'devices.loginRejected' AND json_extract(inputs, '$.by') = 'nvrReset.verify'").pluck().get()).toBe(1)
+    // The right password is still accepted through the same path.
+    expect(await client.loginWorks(n.credentials.username, n.credentials.password, guard)).toBe(true)
+  }, 60_000)
 
   it('3 concurrent factory resets of one device: one is sent, the others refused', async () => {
     const n = lab.nvr(1)
@@ -107,6 +130,29 @@ describe('one credentialed attempt in flight per device', () => {
 
 // Issue 13, finding 6: a backup taken before an earlier factory reset still authorised later ones.
 describe('a destructive step needs a backup that proves the present', () => {
+  it('a restore is a change too: the backup taken before it no longer authorises a factory reset; a new one does', async () => {
+    const n = lab.nvr(0)
+    const ops = new DeviceOps(app)
+    const t = await ticket('ZD-13r', n.serial)
+    const id = (await ops.addByAddress({ address: n.ip, username: n.credentials.username, password: n.credentials.password })).device!.id
+    const b = await ops.backup(id, t.id)
+    const instance = n.instanceId
+    await ops.restore(id, { ticketId: t.id, backupId: b.id, confirmSerial: n.serial })
+    // The NVR applies the import and restarts.
+    for (const until = Date.now() + 20_000; !(n.instanceId !== instance && n.online) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100))
+    const sent = () => app.db.prepare("SELECT count(*) FROM audit_log WHERE action = 'devices.factoryReset' AND outcome = 'ok' AND device = ?").pluck().get(n.serial)
+    await expect(ops.factoryReset(id, { ticketId: t.id, confirmSerial: n.serial, network: false })).rejects.toMatchObject({
+      code: 'FORBIDDEN', message: expect.stringMatching(/taken before the device's last change \(restore on .*Take a new backup first\. Nothing was done\./),
+    })
+    // A second restore of the same backup is refused the same way: nothing shows the device as it is now.
+    await expect(ops.restore(id, { ticketId: t.id, backupId: b.id, confirmSerial: n.serial })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/last change \(restore on/) })
+    expect(sent()).toBe(0)
+    await ops.backup(id, t.id)
+    const again = n.instanceId
+    await ops.restore(id, { ticketId: t.id, backupId: b.id, confirmSerial: n.serial })
+    for (const until = Date.now() + 20_000; !(n.instanceId !== again && n.online) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 100))
+  }, 60_000)
+
   it('refuses a backup older than the setting, and one taken before the device’s last change', async () => {
     const n = lab.nvr(0)
     const ops = new DeviceOps(app)

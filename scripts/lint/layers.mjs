@@ -8,6 +8,7 @@
 //   host         electron/host                             the browser host, which `serve` starts
 //   root         electron/core/app.ts, electron/core/api.ts  the composition root: builds the
 //                                                          services, hands them to features
+//                (and electron/core/open-console.ts: the App under the folder's console lock)
 //   feature      every other folder of electron/ (domain code, its handlers, procedures)
 //   infra        INFRA below: HTTP, Digest, XML, secrets, events, paths; imports no feature
 //   db           db/: migrations, repositories
@@ -49,7 +50,7 @@ export function layerOf(rel) {
   if (/^electron\/(main|preload)\//.test(rel)) return 'shell'
   if (rel.startsWith('electron/host/')) return 'host'
   if (rel.startsWith('electron/cli/')) return 'cli'
-  if (/^electron\/core\/(app|api)\.ts$/.test(rel)) return 'root'
+  if (/^electron\/core\/(app|api|open-console)\.ts$/.test(rel)) return 'root'
   if (INFRA.some((p) => (p.endsWith('/') ? rel.startsWith(p) : rel === p))) return 'infra'
   return 'feature'
 }

@@ -83,9 +83,9 @@ Options:
     if ((op === 'backup' || op === 'restore' || op === 'factory-reset') && !ticketId) throw new UsageError(`${op} needs --ticket N: backups and destructive actions belong to a ticket.`)
     if ((op === 'restore' || op === 'factory-reset') && !values['confirm-serial']) throw new UsageError(`${op} needs --confirm-serial with the device's serial number.`)
 
-    const { App } = await import('../../core/app')
+    const { openConsoleApp } = await import('../../core/open-console')
     const { DeviceOps } = await import('../../devices/device-ops')
-    const app = new App({ dataDir: values['data-dir'] ?? defaultDataDir(), host: 'browser' })
+    const app = openConsoleApp({ dataDir: values['data-dir'] ?? defaultDataDir(), host: 'browser' }, 'device command')
     const off = app.bus.subscribe((name, p) => {
       if (name === 'devices.op') process.stderr.write(`${(p as { stage: string }).stage}\n`)
     })

@@ -58,9 +58,9 @@ Interfaces here: ${listInterfaces().map((i) => `${i.name} (${i.cidr})`).join(', 
     let identify: ((d: import('../../../shared/contract/devices').FoundDevice) => number | null) | undefined
     let close = async () => {}
     if (values.save) {
-      const { App } = await import('../../core/app')
+      const { openConsoleApp } = await import('../../core/open-console')
       const { DeviceOps } = await import('../../devices/device-ops')
-      const app = new App({ dataDir: values['data-dir'] ?? defaultDataDir(), host: 'browser' })
+      const app = openConsoleApp({ dataDir: values['data-dir'] ?? defaultDataDir(), host: 'browser' }, 'discover --save')
       identify = new DeviceOps(app).identifyFound
       close = () => app.close()
     }

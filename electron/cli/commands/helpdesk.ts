@@ -59,7 +59,7 @@ export const helpdeskCommand: Command = {
       true,
     )
     if (!['connect', 'list', 'import', 'post-report', 'sync'].includes(op ?? '')) throw new UsageError(op ? `Unknown helpdesk command "${op}".` : 'Which helpdesk command?')
-    const { App } = await import('../../core/app')
+    const { openConsoleApp } = await import('../../core/open-console')
     const svc = await import('../../helpdesk/service')
     const out = (v: unknown, text: string) => process.stdout.write(values.json ? `${JSON.stringify(v, null, 2)}\n` : `${text}\n`)
     let token = ''
@@ -75,7 +75,7 @@ export const helpdeskCommand: Command = {
       }
       if (!token) throw new AppError('BAD_INPUT', `${values['token-file']} is empty.`)
     }
-    const app = new App({ dataDir: values['data-dir'] ?? defaultDataDir(), host: 'browser' })
+    const app = openConsoleApp({ dataDir: values['data-dir'] ?? defaultDataDir(), host: 'browser' }, 'helpdesk command')
     try {
       if (op === 'connect') {
         const r = await svc.connect(app, { provider: positionals[0] as HelpdeskProviderId, url: values.url!, user: values.user ?? '', token }, { test: !!values.test })

@@ -1,3 +1,5 @@
+import type { Ticket } from '../../../shared/contract/tickets'
+import { ticketState } from '../../audit/ticket-state'
 import type { App } from '../app'
 import { syncResetRun } from '../../nvr-reset/run-sync'
 import type { HandlerMap } from './types'
@@ -7,11 +9,13 @@ const PERSONAL = new Set(['customerName', 'contact', 'notes'])
 
 export function ticketHandlers(app: App): HandlerMap<'tickets.create' | 'tickets.list' | 'tickets.get' | 'tickets.update' | 'tickets.edits' | 'tickets.setStatus' | 'tickets.counts'> {
   const changed = (id: number) => app.bus.emit('tickets.changed', { id })
+  // The values after the change, sealed field by field, so `audit verify` sees SQL edits (issue 13).
+  const state = (t: Ticket) => ticketState(app.secrets.auditKey(), t)
   return {
     'tickets.create': async (t) => {
       const ticket = await app.record(
         () => app.tickets.createSync(t),
-        (tk) => ({ action: 'ticket.create', outcome: 'ok', ticketId: tk.id, inputs: { externalRef: t.externalRef, procedure: t.procedure, deviceSerial: t.deviceSerial } }),
+        (tk) => ({ action: 'ticket.create', outcome: 'ok', ticketId: tk.id, inputs: { externalRef: t.externalRef, procedure: t.procedure, deviceSerial: t.deviceSerial, ticketState: state(tk) } }),
       )
       // An NVR reset ticket gets its run at once, waiting for the customer's photo.
       await syncResetRun(app, ticket.id)
@@ -33,7 +37,7 @@ export function ticketHandlers(app: App): HandlerMap<'tickets.create' | 'tickets
         const open = changes.filter((c) => !PERSONAL.has(c.field))
         const entry = app.auditLog.appendSync({
           agent, action: 'ticket.update', outcome: 'ok', ticketId: id,
-          inputs: { fields: changes.map((c) => c.field), ...(open.length ? { changes: Object.fromEntries(open.map((c) => [c.field, { from: c.from, to: c.to }])) } : {}) },
+          inputs: { fields: changes.map((c) => c.field), ...(open.length ? { changes: Object.fromEntries(open.map((c) => [c.field, { from: c.from, to: c.to }])) } : {}), ticketState: state(ticket) },
         }, now)
         app.tickets.recordEditsSync(id, entry.seq, now, changes)
         return { ticket, changed: true }
@@ -53,7 +57,7 @@ export function ticketHandlers(app: App): HandlerMap<'tickets.create' | 'tickets
           from = app.tickets.getSync(id).status
           return app.tickets.setStatusSync(id, status)
         },
-        () => ({ action: 'ticket.status', outcome: 'ok', ticketId: id, inputs: { from, to: status } }),
+        (tk) => ({ action: 'ticket.status', outcome: 'ok', ticketId: id, inputs: { from, to: status, ticketState: state(tk) } }),
       )
       changed(id)
       return ticket

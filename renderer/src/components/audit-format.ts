@@ -13,9 +13,13 @@ export function actionLabel(action: string): string {
   return s ? s[0].toUpperCase() + s.slice(1) : action
 }
 
-/** Inputs as key / short value / full value (for the tooltip); hashes are shortened, objects flattened. */
+/**
+ * Inputs as key / short value / full value (for the tooltip); hashes are shortened, objects
+ * flattened. `ticketState` (the seals of a ticket's values that `audit verify` checks) means
+ * nothing to a reader and is left out.
+ */
 export function inputPairs(inputs: Record<string, unknown>): [string, string, string][] {
-  return Object.entries(inputs).map(([k, v]) => {
+  return Object.entries(inputs).filter(([k]) => k !== 'ticketState').map(([k, v]) => {
     const full = typeof v === 'string' ? v : Array.isArray(v) ? v.join(', ') : JSON.stringify(v)
     let s = full
     if (/^[0-9a-f]{64}$/.test(s)) s = `${s.slice(0, 12)}…`
