@@ -1,5 +1,5 @@
 // The host starts without the heavy modules (pdf-lib and its fonts, axios, sharp,
-// zxing-wasm, exifr): each is imported where it is first used. These tests run the built
+// zxing-wasm, exifr, Node's undici): each is imported where it is first used. These tests run the built
 // console (out/cli) and check both halves: nothing heavy is loaded before the host is
 // ready, and the lazily loaded chunks and packages are found at run time.
 import { spawn, spawnSync } from 'node:child_process'
@@ -13,13 +13,19 @@ import { afterAll, describe, expect, it } from 'vitest'
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const BIN = join(ROOT, 'bin', 'support-console.mjs')
 
-// Reports on stderr every file the process loads (ESM and CommonJS).
+// Reports on stderr every file the process loads (ESM and CommonJS), and, when the host
+// prints its address, whether Node's undici was loaded (process.moduleLoadList).
 const TRACE = `data:text/javascript,${encodeURIComponent(`
 import module from 'node:module'
 module.registerHooks({ load(url, context, next) {
   if (url.startsWith('file:')) process.stderr.write('LOADED ' + url + '\\n')
   return next(url, context)
-} })`)}`
+} })
+const write = process.stdout.write.bind(process.stdout)
+process.stdout.write = (c, ...a) => {
+  if (/token=/.test(String(c))) process.stderr.write('UNDICI ' + process.moduleLoadList.some((m) => m.includes('undici')) + '\\n')
+  return write(c, ...a)
+}`)}`
 
 /** What the loaded files hold: packages loaded from node_modules, and packages bundled into loaded chunks (esbuild marks each with a path comment). */
 function loadedPackages(stderr: string): Set<string> {
@@ -65,6 +71,8 @@ describe('the compiled console loads heavy modules where they are first used', (
     const atStart = loadedPackages(err)
     expect(atStart.has('zod')).toBe(true) // the trace sees bundled packages
     expect(HEAVY.filter((p) => atStart.has(p))).toEqual([])
+    // node:http imported as an ES module loads undici (scripts/build-cli.mjs, httpWithoutUndici).
+    expect(err).toContain('UNDICI false\n')
 
     const rpc = async (method: string, input: unknown) => {
       const res = await fetch(`http://127.0.0.1:${port}/api/rpc/${method}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(input) })
