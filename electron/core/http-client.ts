@@ -230,10 +230,3 @@ export function headerValue(h: HttpReply['headers'], name: string): string | nul
   const v = headerValues(h, name)
   return v.length ? v.join(', ') : null
 }
-
-/** The reply's headers as a WHATWG Headers object, for code written against one. */
-export function toHeaders(h: HttpReply['headers']): Headers {
-  const out = new Headers()
-  for (const [k, v] of Object.entries(h)) for (const x of v === undefined ? [] : Array.isArray(v) ? v : [v]) out.append(k, String(x))
-  return out
-}
