@@ -16,6 +16,7 @@
 // sees either the old build or the new one, and a process still running from the old build
 // finds its chunks (unused ones are removed a day later).
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -56,6 +57,22 @@ function writeAtomic(path, contents) {
   renameSync(tmp, path)
 }
 
+// `import … from 'node:http'` makes Node build an ES module facade that reads every export
+// of node:http, and three of them (WebSocket, CloseEvent, MessageEvent) are getters that
+// load undici: about 40 ms of CPU at every start, for classes the console never uses. Our
+// imports of node:http get the CommonJS module instead (require reads nothing).
+const UNDICI_GETTERS = ['WebSocket', 'CloseEvent', 'MessageEvent']
+const httpWithoutUndici = {
+  name: 'http-without-undici',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?http$/ }, (a) => (a.kind === 'import-statement' || a.kind === 'dynamic-import' ? { path: 'node:http', namespace: 'cjs-http' } : undefined))
+    b.onLoad({ filter: /.*/, namespace: 'cjs-http' }, () => {
+      const names = Object.keys(createRequire(import.meta.url)('node:http')).filter((k) => !UNDICI_GETTERS.includes(k) && /^[A-Za-z_$][\w$]*$/.test(k))
+      return { contents: `const m = require('node:http')\nexport default m\nexport const { ${names.join(', ')} } = m\n`, loader: 'js', resolveDir: root }
+    })
+  },
+}
+
 /** Builds out/cli now. Returns the time it took, ms. */
 export async function buildCli() {
   const t0 = performance.now()
@@ -87,7 +104,7 @@ export async function buildCli() {
     write: false,
     logLevel: 'silent',
     // The lab is test infrastructure and never part of the product; the bin adds it from source.
-    plugins: [{ name: 'no-lab', setup: (b) => b.onResolve({ filter: /(^|\/)lab\// }, (a) => ({ errors: [{ text: `product code imports the lab (${a.path} from ${a.importer})` }] })) }],
+    plugins: [{ name: 'no-lab', setup: (b) => b.onResolve({ filter: /(^|\/)lab\// }, (a) => ({ errors: [{ text: `product code imports the lab (${a.path} from ${a.importer})` }] })) }, httpWithoutUndici],
   }).catch((e) => {
     const lines = (e.errors ?? []).map((m) => `  ${m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ` : ''}${m.text}`)
     throw new Error(`The console could not be built (scripts/build-cli.mjs):\n${lines.join('\n') || e.message}\nFix the error above and run the command again.`, { cause: e })
@@ -104,7 +121,8 @@ export async function buildCli() {
     mkdirSync(dirname(f.path), { recursive: true })
     writeAtomic(f.path, f.contents)
   }
-  const inputs = [...new Set([...Object.keys(r.metafile.inputs), ...CONFIG_INPUTS])].filter((f) => !f.includes('node_modules/')).sort()
+  // Files only: not node_modules, not a plugin's module (namespace:path).
+  const inputs = [...new Set([...Object.keys(r.metafile.inputs), ...CONFIG_INPUTS])].filter((f) => !f.includes('node_modules/') && !/^[\w-]+:/.test(f)).sort()
   writeAtomic(MANIFEST, JSON.stringify({ startedAt, inputs }, null, 1))
   for (const name of readdirSync(CLI_OUT)) {
     const p = join(CLI_OUT, name)

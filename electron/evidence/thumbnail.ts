@@ -1,7 +1,6 @@
 // Thumbnails for the evidence list, made on the main side with sharp. Input comes from
 // customers (hostile or broken files happen): the pixel limit refuses decompression bombs
 // before decoding, and any failure just means "no thumbnail", never a failed import.
-import sharp from 'sharp'
 
 export const THUMB_EDGE = 320
 const MAX_PIXELS = 60_000_000
@@ -32,6 +31,8 @@ export interface Thumb {
 
 export async function makeThumbnail(b: Buffer, mime: string): Promise<Thumb | null> {
   if (!/^image\/(jpeg|png|webp|gif)$/.test(mime)) return null
+  // sharp (libvips, a native library) is loaded at the first image, not when the console starts.
+  const { default: sharp } = await import('sharp')
   try {
     const img = sharp(b, { limitInputPixels: MAX_PIXELS, failOn: 'error', animated: false })
     const meta = await img.metadata()

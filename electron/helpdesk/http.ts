@@ -1,6 +1,7 @@
 // One HTTP helper for the providers: a timeout on every request, Retry-After parsed on 429
 // and 503, no redirects followed (a redirect to another host would carry the credentials),
 // and error messages that name the helpdesk and the status but never the token.
+import { headerValue, HttpError, httpRequest, type HttpReply } from '../core/http-client'
 import { HelpdeskError } from './provider'
 
 export interface HttpRequest {
@@ -18,24 +19,29 @@ export function parseRetryAfter(v: string | null, now = Date.now()): number | nu
   return Number.isNaN(t) ? null : Math.max(0, t - now)
 }
 
-export async function request(label: string, url: string, r: HttpRequest = {}): Promise<{ status: number; headers: Headers; body: Buffer }> {
-  let res: Response
+/** A reply's headers by name (the part of WHATWG Headers the providers use; that class would load undici). */
+export interface ReplyHeaders {
+  get(name: string): string | null
+}
+
+/** Attachments the console takes in are at most 60 MB (an .eml, electron/photos/eml.ts): a little more is allowed. */
+const MAX_REPLY = 64 * 1024 * 1024
+
+export async function request(label: string, url: string, r: HttpRequest = {}): Promise<{ status: number; headers: ReplyHeaders; body: Buffer }> {
+  let res: HttpReply
+  const timeoutMs = r.timeoutMs ?? 30_000
   try {
-    res = await fetch(url, {
-      method: r.method ?? 'GET',
-      headers: r.headers,
-      body: typeof r.body === 'string' || r.body === undefined ? r.body : new Uint8Array(r.body),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(r.timeoutMs ?? 30_000),
-    })
+    res = await httpRequest(url, { method: r.method ?? 'GET', headers: r.headers, body: r.body, timeoutMs, totalMs: timeoutMs, maxBytes: MAX_REPLY, maxBodyBytes: MAX_REPLY })
   } catch (e) {
-    const why = (e as Error).name === 'TimeoutError' ? 'did not answer in time' : `cannot be reached (${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message})`
+    const kind = e instanceof HttpError ? e.kind : 'other'
+    const why =
+      kind === 'timeout' ? 'did not answer in time' : kind === 'too-large' ? `sent a reply larger than ${MAX_REPLY / 1024 / 1024} MB` : `cannot be reached (${(e as { code?: string }).code ?? (e as Error).message})`
     throw new HelpdeskError(`${label} at ${new URL(url).origin} ${why}.`, 0)
   }
-  const body = Buffer.from(await res.arrayBuffer())
-  if (res.status >= 200 && res.status < 300) return { status: res.status, headers: res.headers, body }
-  const retry = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers.get('retry-after')) : null
-  throw new HelpdeskError(`${label} answered ${res.status}${describe(res.status)}${detail(body)}.`, res.status, retry)
+  const headers: ReplyHeaders = { get: (name) => headerValue(res.headers, name) }
+  if (res.status >= 200 && res.status < 300) return { status: res.status, headers, body: res.body }
+  const retry = res.status === 429 || res.status === 503 ? parseRetryAfter(headers.get('retry-after')) : null
+  throw new HelpdeskError(`${label} answered ${res.status}${describe(res.status)}${detail(res.body)}.`, res.status, retry)
 }
 
 function describe(status: number): string {

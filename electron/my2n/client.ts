@@ -5,6 +5,7 @@
 // x-api-key header and maps the HTTP status classes; verify it against a partner account
 // before relying on it.
 import { AppError } from '../../shared/contract/common'
+import { failureReason, httpRequest, type HttpReply } from '../core/http-client'
 
 export type My2nResult = 'added' | 'not-found' | 'already-added' | 'wrong-code'
 
@@ -52,20 +53,42 @@ export function apiBase(kind: 'lab' | 'partner', url: string): string {
 /** `url` as typed: the lab simulator's address (with or without /api/v1), or the Partner API's base; see apiBase. */
 export interface My2nProviderConfig { kind: 'lab' | 'partner'; url: string; apiKey: string }
 
-async function post(url: string, body: unknown, headers: Record<string, string>, signal?: AbortSignal): Promise<{ status: number; json: Record<string, unknown> }> {
-  let res: Response
+/** Replies larger than this are not My2N's (a site list of a few thousand devices is well under it). */
+const MAX_REPLY = 4 * 1024 * 1024
+
+/** A GET or POST to My2N through the console's HTTP client; transport failures throw HttpError. */
+const call = (url: string, headers: Record<string, string>, timeoutMs: number, signal?: AbortSignal, body?: unknown): Promise<HttpReply> =>
+  httpRequest(url, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    timeoutMs,
+    totalMs: timeoutMs,
+    maxBytes: MAX_REPLY,
+    signal,
+  })
+
+/** The reply's JSON, or null when it is not JSON. */
+function jsonOf(res: HttpReply): unknown {
   try {
-    res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal: signal ?? AbortSignal.timeout(15_000) })
+    return JSON.parse(res.body.toString('utf8')) as unknown
+  } catch {
+    return null
+  }
+}
+
+const ok = (status: number) => status >= 200 && status < 300
+
+async function post(url: string, body: unknown, headers: Record<string, string>, signal?: AbortSignal): Promise<{ status: number; json: Record<string, unknown> }> {
+  let res: HttpReply
+  try {
+    res = await call(url, headers, 15_000, signal, body)
   } catch (e) {
     throw new AppError('UNREACHABLE', `My2N (${new URL(url).host}) did not answer.`, { hint: 'Check the network connection and the My2N provider in Settings, then run the step again.', cause: e })
   }
-  let json: Record<string, unknown> = {}
-  try {
-    json = (await res.json()) as Record<string, unknown>
-  } catch {
-    // A non-JSON reply is judged by its status only.
-  }
-  return { status: res.status, json }
+  // A non-JSON reply is judged by its status only.
+  const json = jsonOf(res)
+  return { status: res.status, json: json && typeof json === 'object' ? (json as Record<string, unknown>) : {} }
 }
 
 /** Maps the simulator's (and, by assumption, the Partner API's) answer to the four outcomes of the FAQ. */
@@ -85,16 +108,16 @@ export function my2nClient(cfg: My2nProviderConfig): My2nClient {
   const headers: Record<string, string> = { 'x-api-key': cfg.apiKey }
   const host = new URL(base).host
   async function account(signal?: AbortSignal): Promise<My2nAccount> {
-    let res: Response
+    let res: HttpReply
     try {
-      res = await fetch(`${base}/company`, { headers, signal: signal ?? AbortSignal.timeout(10_000) })
+      res = await call(`${base}/company`, headers, 10_000, signal)
     } catch (e) {
-      throw new AppError('UNREACHABLE', `Nothing answered at ${host} (${(e as Error).message}).`, { hint: cfg.kind === 'lab' ? 'Is the lab bench running? Start it (support-console lab) and use the My2N address it prints.' : 'Check the network connection and the address.', cause: e })
+      throw new AppError('UNREACHABLE', `Nothing answered at ${host} (${failureReason(e)}).`, { hint: cfg.kind === 'lab' ? 'Is the lab bench running? Start it (support-console lab) and use the My2N address it prints.' : 'Check the network connection and the address.', cause: e })
     }
     if (res.status === 401 || res.status === 403) throw new AppError('UNAUTHORIZED', `My2N at ${host} refused the API key (HTTP ${res.status}).`, { field: 'apiKey', hint: cfg.kind === 'lab' ? 'Copy the x-api-key the lab bench printed (it changes at every start unless the bench has a fixed --seed).' : 'Check the partner API key in the My2N partner portal.' })
-    const body = (await res.json().catch(() => null)) as { name?: unknown; sites?: unknown } | null
-    if (!res.ok || !body || !Array.isArray(body.sites)) {
-      throw new AppError('VALIDATION', `${base} does not look like the My2N API: GET ${new URL(`${base}/company`).pathname} answered HTTP ${res.status}${res.ok ? ' without the account' : ''}.`, {
+    const body = jsonOf(res) as { name?: unknown; sites?: unknown } | null
+    if (!ok(res.status) || !body || !Array.isArray(body.sites)) {
+      throw new AppError('VALIDATION', `${base} does not look like the My2N API: GET ${new URL(`${base}/company`).pathname} answered HTTP ${res.status}${ok(res.status) ? ' without the account' : ''}.`, {
         field: 'url',
         hint: cfg.kind === 'lab' ? 'Use the address the lab bench prints after “My2N (simulated):”, e.g. http://127.0.0.1:PORT, as it is.' : `Use the Partner API address, ${'https://my2n.com/middleware/api/partner/v1'}.`,
       })
@@ -109,10 +132,10 @@ export function my2nClient(cfg: My2nProviderConfig): My2nClient {
     async inSite(req, signal) {
       if (!req.site) return null
       try {
-        const res = await fetch(`${base}/sites/${encodeURIComponent(req.site)}/devices`, { headers, signal: signal ?? AbortSignal.timeout(15_000) })
-        if (!res.ok) return null
-        const body = (await res.json()) as { devices?: unknown }
-        if (!Array.isArray(body.devices)) return null
+        const res = await call(`${base}/sites/${encodeURIComponent(req.site)}/devices`, headers, 15_000, signal)
+        if (!ok(res.status)) return null
+        const body = jsonOf(res) as { devices?: unknown } | null
+        if (!Array.isArray(body?.devices)) return null
         return body.devices.some((d) => typeof d === 'object' && d !== null && (d as { serialNumber?: unknown }).serialNumber === req.serial)
       } catch {
         return null

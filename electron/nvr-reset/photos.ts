@@ -2,7 +2,6 @@
 // .eml) are checked by electron/photos (limits, damage, bombs), decoded in the worker pool,
 // stored in the evidence vault (original bytes, SHA-256) with their times, and the first
 // reset code among the codes found becomes the ticket's payload (choose-code.ts). The same photo twice is recognised by hash.
-import sharp from 'sharp'
 import { AppError } from '../../shared/contract/common'
 import { MAX_EVIDENCE_BYTES } from '../../shared/contract/evidence'
 import type { ResetIntakeResult } from '../../shared/contract/nvr-reset'
@@ -106,10 +105,14 @@ async function adoptFirstReset(app: App, ticketId: number, p: PhotoRow): Promise
   await adoptPayload(app, ticketId, p.id, best.text, p.receivedAt)
 }
 
+/** sharp (libvips, a native library) is loaded at the first image, not when the console starts. */
+const loadSharp = async () => (await import('sharp')).default
+
 /** An upright JPEG preview; code positions refer to width x height. */
 export async function photoImage(app: App, photoId: number): Promise<{ dataUrl: string; width: number; height: number }> {
   const { bytes } = await photoBytes(app, photoId)
   const n = await normalizeImage(bytes, LIMITS)
+  const sharp = await loadSharp()
   const jpeg = await sharp(Buffer.from(n.data.buffer, n.data.byteOffset, n.data.byteLength), { raw: { width: n.width, height: n.height, channels: 4 } })
     .resize({ width: 1600, height: 1600, fit: 'inside', withoutEnlargement: true })
     .jpeg({ quality: 82 })
@@ -139,6 +142,7 @@ export async function decodeRegion(app: App, photoId: number, rect: { x: number;
   const r = { x: Math.min(rect.x, n.width - 8), y: Math.min(rect.y, n.height - 8), w: 0, h: 0 }
   r.w = Math.min(rect.w, n.width - r.x)
   r.h = Math.min(rect.h, n.height - r.y)
+  const sharp = await loadSharp()
   const png = await sharp(Buffer.from(n.data.buffer, n.data.byteOffset, n.data.byteLength), { raw: { width: n.width, height: n.height, channels: 4 } })
     .extract({ left: r.x, top: r.y, width: r.w, height: r.h })
     .rotate(rotate)

@@ -1,6 +1,5 @@
 // EXIF capture time. Kept as the camera wrote it: the reset workflow compares it with the
 // device clock and the time the photo arrived, so we must not invent a time zone.
-import exifr from 'exifr'
 
 export interface CaptureTime {
   /** ISO 8601; with the offset when the camera recorded one (OffsetTimeOriginal), otherwise local wall time without a zone. */
@@ -37,6 +36,8 @@ function fromTags(tags: Record<string, unknown> | undefined | null): CaptureTime
  */
 export async function readCaptureTime(bytes: Uint8Array, rawExif?: Uint8Array): Promise<CaptureTime> {
   const opts = { pick: PICK, reviveValues: false, translateValues: false, silentErrors: true }
+  // exifr is loaded at the first photo, not when the console starts.
+  const { default: exifr } = await import('exifr')
   try {
     const t = fromTags(await exifr.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), opts))
     if (t) return t

@@ -3,10 +3,12 @@
 // what to ask the customer for, because the agent is the one who has to act on it.
 import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
-import sharp from 'sharp'
 import { AppError } from '../../shared/contract/common'
 import { readCaptureTime } from './exif'
 import { heifDimensions, isobmffWellFormed, sniff, type ImageMime } from './sniff'
+
+/** sharp (libvips, a native library) is loaded at the first image, not when the console starts. */
+const loadSharp = async () => (await import('sharp')).default
 
 export interface IntakeLimits {
   /** Largest accepted file, bytes. Phone photos are 2-12 MB; 40 MB leaves room for ProRAW-ish JPEGs. */
@@ -98,6 +100,7 @@ async function readHeader(bytes: Uint8Array, limits: IntakeLimits): Promise<Head
   let height = 0
   let orientation = 1
   let exif: Uint8Array | undefined
+  const sharp = await loadSharp()
   try {
     // metadata() parses headers only; limitInputPixels is off here so that we can report the size ourselves.
     const m = await sharp(asBuffer(bytes), { limitInputPixels: false }).metadata()
@@ -208,6 +211,7 @@ export async function normalizeImage(bytes: Uint8Array, opts?: Partial<IntakeLim
       throw describeDecodeError(h.mime, e)
     }
   }
+  const sharp = await loadSharp()
   try {
     // failOn 'truncated': refuse cut-off files, but accept the minor warnings many phone JPEGs carry.
     const { data, info } = await sharp(asBuffer(bytes), { limitInputPixels: limits.maxPixels, failOn: 'truncated' })

@@ -2,7 +2,7 @@
 // luminance, and one byte per pixel keeps a 12 MP photo at 12 MB instead of 48 MB.
 // Geometric steps (resize, rotate, blur) go through sharp/libvips, which is multi-threaded
 // and fast; the point operations are simple loops here.
-import sharp, { type Sharp } from 'sharp'
+import type { Sharp } from 'sharp'
 import type { Pixels } from './zxing'
 
 export interface Gray {
@@ -36,6 +36,8 @@ export function toRgba(g: Gray): Pixels {
 }
 
 async function run(g: Gray, f: (s: Sharp) => Sharp): Promise<Gray> {
+  // sharp (libvips, a native library) is loaded at the first image, not when the console starts.
+  const { default: sharp } = await import('sharp')
   const { data, info } = await f(sharp(g.data, { raw: { width: g.width, height: g.height, channels: 1 } }))
     .toColourspace('b-w')
     .raw()

@@ -2,17 +2,20 @@
 // binary from a public CDN, which fails offline and would be a supply-chain hole anyway.
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { prepareZXingModule, readBarcodes, type ReaderOptions, type ReadResult } from 'zxing-wasm/reader'
+import type { ReaderOptions, ReadResult } from 'zxing-wasm/reader'
 
-let ready: Promise<unknown> | undefined
+type Zxing = typeof import('zxing-wasm/reader')
+let ready: Promise<Zxing> | undefined
 
-export function loadZxing(): Promise<unknown> {
-  if (!ready) {
+/** The reader, its wasm compiled. Imported at the first decode, not when the console starts. */
+export function loadZxing(): Promise<Zxing> {
+  ready ??= import('zxing-wasm/reader').then(async (z) => {
     const path = createRequire(import.meta.url).resolve('zxing-wasm/reader/zxing_reader.wasm')
     const buf = readFileSync(path)
     const wasmBinary = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer
-    ready = prepareZXingModule({ overrides: { wasmBinary }, fireImmediately: true })
-  }
+    await z.prepareZXingModule({ overrides: { wasmBinary }, fireImmediately: true })
+    return z
+  })
   return ready
 }
 
@@ -25,10 +28,10 @@ export interface Pixels {
 
 /** One readBarcodes call on RGBA pixels. */
 export async function zxingRead(px: Pixels, options: ReaderOptions): Promise<ReadResult[]> {
-  await loadZxing()
+  const z = await loadZxing()
   // zxing-wasm accepts any ImageData-shaped object; Node has no ImageData class.
-  const imageData = { data: px.data, width: px.width, height: px.height, colorSpace: 'srgb' } as unknown as Parameters<typeof readBarcodes>[0]
-  return readBarcodes(imageData, options)
+  const imageData = { data: px.data, width: px.width, height: px.height, colorSpace: 'srgb' } as unknown as Parameters<Zxing['readBarcodes']>[0]
+  return z.readBarcodes(imageData, options)
 }
 
 export type { ReaderOptions, ReadResult }

@@ -3,7 +3,6 @@ import type { App } from '../core/app'
 import { AuditQueryRepo } from '../../db/repos/audit-query'
 import { vault } from '../evidence/vault'
 import { buildBundle } from './bundle'
-import { ticketPdf } from './pdf'
 import { approvalsOf, outcomeOf, releasesOf, type ReportDevice, type ReportRun } from './summary'
 import { DevicesRepo } from '../../db/repos/devices'
 import { NvrResetRepo } from '../../db/repos/nvr-reset'
@@ -29,6 +28,8 @@ export async function exportTicketPdf(app: App, ticketId: number): Promise<{ fil
   const b = buildBundle(app.db, ticket, evidence, await app.agentLabel(), exportedAt)
   const entries = new AuditQueryRepo(app.db).forTicket(ticketId)
   const runs = runsOf(app, ticketId)
+  // pdf-lib, its fonts and fontkit load at the first export, not when the console starts.
+  const { ticketPdf } = await import('./pdf')
   const data = await ticketPdf({
     ticket,
     entries,

@@ -5,6 +5,7 @@
 // Every provider returns the code as given: codes are case sensitive, nothing is normalised
 // except surrounding white space.
 import { AppError } from '../../shared/contract/common'
+import { failureReason, headerValue, httpRequest, type HttpReply } from '../core/http-client'
 
 export interface CodeRequest {
   payload: string
@@ -53,20 +54,21 @@ async function post(url: string, headers: Record<string, string>, body: string, 
     throw new AppError('VALIDATION', `${what}: the service address "${url}" is not a URL.`, { hint: 'Fix it in Settings → Reset-code services.' })
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new AppError('VALIDATION', `${what}: only http and https addresses are supported.`)
-  let res: Response
+  let res: HttpReply
   try {
-    res = await fetch(u, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body, signal: signal ?? AbortSignal.timeout(15_000) })
+    // A code reply is a few hundred bytes: 1 MiB is far more than any vendor sends.
+    res = await httpRequest(u, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body, timeoutMs: 15_000, totalMs: 15_000, maxBytes: 1024 * 1024, signal })
   } catch (e) {
-    throw new AppError('UNREACHABLE', `${what}: the service at ${u.host} did not answer (${(e as Error).message}).`, { hint: 'Check the address in Settings and the network; nothing was sent to the device.' })
+    throw new AppError('UNREACHABLE', `${what}: the service at ${u.host} did not answer (${failureReason(e)}).`, { hint: 'Check the address in Settings and the network; nothing was sent to the device.' })
   }
-  const text = await res.text()
+  const text = res.body.toString('utf8')
   let json: unknown
   try {
     json = text ? JSON.parse(text) : null
   } catch {
     json = null
   }
-  return { status: res.status, json, retryAfter: res.headers.get('retry-after') }
+  return { status: res.status, json, retryAfter: headerValue(res.headers, 'retry-after') }
 }
 
 const LAB_ERRORS: Record<string, (m: string) => AppError> = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { END, graphProblems, ProcedureDef, validateProcedure, type ProcedureDefInput } from './definition'
 import { checkSerial } from './my2n-move/serial'
 import { diffBackups, parseBackup, verifyBackup } from './my2n-move/backup-file'
-import { ACTION_NAMES, latestProcedures, loadProcedures, PROCEDURES } from './registry'
+import { ACTION_NAMES, latestProcedures, lazyProcedures, loadProcedures, PROCEDURES } from './registry'
 import { configXml } from './testing'
 
 const tiny = (steps: ProcedureDefInput['steps']): ProcedureDefInput => ({ id: 'tiny', version: 1, title: 'T', summary: '', ticketProcedure: 'other', start: steps[0].id, steps })
@@ -92,5 +92,16 @@ describe('procedure versions', () => {
     expect(m.get('tiny@1')?.steps.map((s) => s.id)).toEqual(['one', 'two'])
     expect(latestProcedures(m).map((p) => `${p.id}@${p.version}`)).toEqual(['tiny@2'])
     expect(() => loadProcedures([v1, v1], ACTION_NAMES)).toThrow(/listed twice/)
+  })
+
+  it('the console validates them at the first look, not at start, and once', () => {
+    let loads = 0
+    const m = lazyProcedures(() => (loads++, loadProcedures()))
+    expect(loads).toBe(0)
+    expect(m.get('my2n-move')?.id).toBe('my2n-move')
+    expect(m.has('nvr-password-reset@1')).toBe(true)
+    expect(latestProcedures(m).map((p) => p.id)).toEqual([...new Set(PROCEDURES.map((p) => p.id))])
+    expect(m.size).toBe(loadProcedures().size)
+    expect(loads).toBe(1)
   })
 })

@@ -1,6 +1,7 @@
 // The installed procedures and the actions they may call. To add a procedure: write its
 // definition in ./procedures (data only), add it to PROCEDURES, and register any new action
-// names in `buildActions`. Definitions are validated (shape and graph) when the console starts.
+// names in `buildActions`. Definitions are validated (shape and graph) when first needed, and
+// every one of them by the tests (definition.test.ts).
 import type { Action } from './actions'
 import { validateProcedure, type ProcedureDef, type ProcedureDefInput } from './definition'
 import { my2nMoveActions, type My2nMoveDeps } from './my2n-move/actions'
@@ -36,6 +37,28 @@ export function loadProcedures(list: ProcedureDefInput[] = PROCEDURES, actions: 
     if (!newest || newest.version < p.version) m.set(p.id, p)
   }
   return m
+}
+
+/**
+ * loadProcedures() at the first look rather than when the console starts: validating the
+ * definitions is a few dozen milliseconds of zod, and the host's start should not wait for
+ * procedures no one has opened yet.
+ */
+export function lazyProcedures(load: () => Map<string, ProcedureDef> = () => loadProcedures()): ReadonlyMap<string, ProcedureDef> {
+  let m: Map<string, ProcedureDef> | undefined
+  const get = () => (m ??= load())
+  return {
+    get size() {
+      return get().size
+    },
+    get: (k) => get().get(k),
+    has: (k) => get().has(k),
+    forEach: (cb, self) => get().forEach((v, k) => cb.call(self, v, k, get())),
+    entries: () => get().entries(),
+    keys: () => get().keys(),
+    values: () => get().values(),
+    [Symbol.iterator]: () => get()[Symbol.iterator](),
+  }
 }
 
 /** The newest version of each procedure (what agents can start). */

@@ -7,7 +7,7 @@ import { my2nProvider } from '../my2n/provider'
 import { deviceOps } from './bind-device-ops'
 import type { DeviceOpsPort } from './device-port'
 import { WorkflowEngine } from './engine'
-import { buildActions, loadProcedures } from './registry'
+import { buildActions, lazyProcedures } from './registry'
 import { buildView } from '../nvr-reset/view'
 
 export interface WorkflowService {
@@ -24,7 +24,7 @@ export function workflowService(app: App, o: { ops?: DeviceOpsPort } = {}): Work
   const rediscoverMs = Number(process.env.SUPPORT_CONSOLE_REDISCOVER_MS) || undefined
   const engine = new WorkflowEngine({
     repo: new WorkflowsRepo(app.db),
-    procedures: loadProcedures(),
+    procedures: lazyProcedures(),
     actions: buildActions({ ops: o.ops ?? deviceOps(app), my2n: () => my2n.client(), rediscoverMs, nvrReset: (id) => buildView(app, id) }),
     ticket: (id) => app.tickets.get(id),
     audit: (e) => app.audit(e),

@@ -31,6 +31,7 @@ export const INFRA = [
   'electron/core/secret-box.ts',
   'electron/core/paths.ts',
   'electron/core/data-dir.ts',
+  'electron/core/http-client.ts',
   'electron/devices/http.ts',
   'electron/devices/auth.ts',
   'electron/devices/xml.ts',
