@@ -108,6 +108,16 @@ const toPhoto = (r: Record<string, unknown>): PhotoRow => {
   return { ...(p as unknown as PhotoRow), capturedHasZone: p.capturedHasZone === 1, codes: JSON.parse(p.codes as string) as FoundCode[] }
 }
 
+/** A photo whose read-out data is due to go (retention.ts): past the period, or its bytes already gone. */
+export interface PhotoDueForPurge {
+  id: number
+  ticketId: number
+  evidenceId: number
+  sha256: string
+  contentKept: boolean
+  purged: string | null
+}
+
 export class NvrResetRepo {
   constructor(private readonly db: Database) {}
 
@@ -195,5 +205,22 @@ export class NvrResetRepo {
   }
   voidOpenCodesSync(ticketId: number, detail: string): void {
     this.db.prepare("UPDATE nvr_reset_codes SET status = 'void', status_detail = ? WHERE ticket_id = ? AND status = 'issued'").run(detail, ticketId)
+  }
+
+  /** Photos past `cutoffIso` (or whose bytes the vault dropped) that still hold decoded text, a capture time or bytes. */
+  photosDueForPurge(cutoffIso: string): PhotoDueForPurge[] {
+    const rows = this.db
+      .prepare(
+        `SELECT p.id, p.ticket_id, p.evidence_id, p.sha256, e.content IS NOT NULL AS content_kept, e.purged_at AS purged
+         FROM nvr_reset_photos p JOIN evidence e ON e.id = p.evidence_id
+         WHERE (e.purged_at IS NOT NULL OR p.received_at < ?) AND (p.codes != '[]' OR p.captured_at IS NOT NULL OR e.content IS NOT NULL)
+         ORDER BY p.id`,
+      )
+      .all(cutoffIso) as { id: number; ticket_id: number; evidence_id: number; sha256: string; content_kept: 0 | 1; purged: string | null }[]
+    return rows.map((r) => ({ id: r.id, ticketId: r.ticket_id, evidenceId: r.evidence_id, sha256: r.sha256, contentKept: r.content_kept === 1, purged: r.purged }))
+  }
+  /** Drops what was read out of a photo (decoded QR text and positions, capture time); size, hash and status stay. */
+  scrubPhotoSync(id: number): void {
+    this.db.prepare("UPDATE nvr_reset_photos SET codes = '[]', captured_at = NULL, captured_has_zone = 0, decode_error = NULL WHERE id = ?").run(id)
   }
 }

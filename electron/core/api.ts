@@ -15,14 +15,37 @@ import { helpdeskHandlers } from './handlers/helpdesk'
 import { connectionHandlers } from './handlers/connections'
 import { lockGate } from '../audit/lock'
 import type { CallContext, Handlers } from './handlers/types'
+import { createEvidenceVault } from '../evidence/vault'
+import type { RetentionDeps } from '../evidence/retention'
+import { resetPhotoPurge } from '../nvr-reset/retention'
+import { buildView, resetRepo } from '../nvr-reset/view'
+
+/**
+ * The services of the evidence, report and NVR reset features, each built once here and given
+ * the narrow dependencies its module declares (issue 11). Tests build them the same way.
+ */
+export function buildFeatures(app: App) {
+  const vault = createEvidenceVault(app)
+  const retention: RetentionDeps = {
+    settings: app.settings,
+    agentLabel: () => app.agentLabel(),
+    bus: app.bus,
+    onClose: (fn) => app.onClose(fn),
+    vault,
+    // The NVR reset keeps data read out of customer photos beside the vault: purged with the same cutoff.
+    purges: [resetPhotoPurge({ record: (change, entries) => app.record(change, entries), bus: app.bus, repo: resetRepo(app), vault, view: (ticketId) => buildView(app, ticketId) })],
+  }
+  return { vault, retention }
+}
 
 export function buildHandlers(app: App): Handlers {
+  const f = buildFeatures(app)
   return {
     ...systemHandlers(app),
     ...ticketHandlers(app),
     ...deviceHandlers(app),
     ...auditHandlers(app),
-    ...evidenceHandlers(app),
+    ...evidenceHandlers({ tickets: app.tickets, vault: f.vault, retention: f.retention }),
     ...reportHandlers(app),
     ...nvrResetHandlers(app),
     ...workflowHandlers(app),

@@ -8,7 +8,7 @@ import type { ResetIntakeResult } from '../../shared/contract/nvr-reset'
 import type { Procedure, Ticket } from '../../shared/contract/tickets'
 import type { OutboxRow, ProviderRow } from '../../db/repos/helpdesk'
 import type { App } from '../core/app'
-import { addEvidence, sha256 } from '../evidence/vault'
+import { createEvidenceVault, sha256 } from '../evidence/vault'
 import { addPhotos } from '../nvr-reset/photos'
 import { exportTicketBundle, exportTicketPdf } from '../reports/export'
 import { OutboxWorker } from './outbox'
@@ -215,7 +215,7 @@ export async function takeAttachment(app: App, ticketId: number, remoteId: strin
     const photoId = results.find((r) => r.photoId)?.photoId
     if (photoId) evidenceId = (app.db.prepare('SELECT evidence_id FROM nvr_reset_photos WHERE id = ?').pluck().get(photoId) as number | undefined) ?? null
   } else {
-    const ev = await addEvidence(app, { ticketId, kind: /^image\//.test(a.mime) ? 'other' : 'customer-statement', source: `helpdesk:${l.provider}:${remoteId}`, name, data, declaredMime: a.mime })
+    const ev = await createEvidenceVault(app).add({ ticketId, kind: /^image\//.test(a.mime) ? 'other' : 'customer-statement', source: `helpdesk:${l.provider}:${remoteId}`, name, data, declaredMime: a.mime })
     evidenceId = ev.id
     results = [{ name, status: 'added', message: 'Added to the ticket\'s evidence.', photoId: null }]
   }

@@ -4,7 +4,7 @@
 import { AppError } from '../../shared/contract/common'
 import type { CheckKind, Invalidation } from '../../db/repos/nvr-reset'
 import type { App } from '../core/app'
-import { addEvidence } from '../evidence/vault'
+import { createEvidenceVault } from '../evidence/vault'
 import { httpVendorProvider, labVendorProvider, manualProvider, maskCode, spellCode, type SecurityCodeProvider } from '../reset-codes/providers'
 import { checkApprover } from './approvers'
 import { parsePayload } from './payload'
@@ -76,7 +76,7 @@ export async function recordCheck(app: App, ticketId: number, c: { kind: CheckKi
   if (c.passed && c.kind === 'requester-is-owner' && c.note.trim().length < 3) {
     throw new AppError('VALIDATION', 'Write how the requester was matched to the registered owner (name, company, purchase record…).', { field: 'note', key: 'nvrReset.ownerNote' })
   }
-  const ev = c.file ? await addEvidence(app, { ticketId, kind: EVIDENCE_KIND[c.kind], source: 'nvr-reset-check', name: c.file.name, data: c.file.data, note: c.note }) : null
+  const ev = c.file ? await createEvidenceVault(app).add({ ticketId, kind: EVIDENCE_KIND[c.kind], source: 'nvr-reset-check', name: c.file.name, data: c.file.data, note: c.note }) : null
   const agent = await app.agentLabel()
   const at = new Date().toISOString()
   await app.record(

@@ -8,7 +8,7 @@ import { MAX_EVIDENCE_BYTES } from '../../shared/contract/evidence'
 import type { ResetIntakeResult } from '../../shared/contract/nvr-reset'
 import type { FoundCode, PhotoRow, PhotoSource } from '../../db/repos/nvr-reset'
 import type { App } from '../core/app'
-import { addEvidence } from '../evidence/vault'
+import { createEvidenceVault } from '../evidence/vault'
 import { inspectImage, normalizeImage, parseEml } from '../photos/index'
 import { decodeInWorker } from '../qr/index'
 import { adoptPayload } from './case'
@@ -53,7 +53,7 @@ async function addOne(app: App, ticketId: number, f: { name: string; source: Pho
     }
     // Decoding also proves the file is whole: a truncated JPEG is refused here, before storing.
     const r = await decodeInWorker(f.data, { limits: LIMITS })
-    const ev = await addEvidence(app, { ticketId, kind: 'qr-photo', source: `qr-intake:${f.source}`, name: f.name, data: f.data })
+    const ev = await createEvidenceVault(app).add({ ticketId, kind: 'qr-photo', source: `qr-intake:${f.source}`, name: f.name, data: f.data })
     let photo: PhotoRow
     try {
       photo = repo.insertPhotoSync({

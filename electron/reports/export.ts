@@ -1,7 +1,7 @@
 // Ticket exports, shared by the API and the CLI. Each export is itself audited.
 import type { App } from '../core/app'
 import { AuditQueryRepo } from '../../db/repos/audit-query'
-import { vault } from '../evidence/vault'
+import { createEvidenceVault } from '../evidence/vault'
 import { buildBundle } from './bundle'
 import { ticketPdf } from './pdf'
 import { approvalsOf, outcomeOf, releasesOf, type ReportDevice, type ReportRun } from './summary'
@@ -16,14 +16,14 @@ export async function exportTicketBundle(app: App, ticketId: number): Promise<{ 
   const ticket = await app.tickets.get(ticketId)
   // Audit first, so the bundle includes the entry saying it was exported.
   await app.audit({ action: 'report.export', outcome: 'ok', ticketId, inputs: { format: 'json-bundle' } })
-  const b = buildBundle(app.db, ticket, vault(app).listForTicket(ticketId), await app.agentLabel())
+  const b = buildBundle(app.db, ticket, createEvidenceVault(app).listForTicket(ticketId), await app.agentLabel())
   return { fileName: `ticket-${ticketId}-audit-${stamp(b.exportedAt)}.json`, data: Buffer.from(JSON.stringify(b, null, 1)), bundleHash: b.bundleHash }
 }
 
 export async function exportTicketPdf(app: App, ticketId: number): Promise<{ fileName: string; data: Buffer }> {
   const ticket = await app.tickets.get(ticketId)
   await app.audit({ action: 'report.export', outcome: 'ok', ticketId, inputs: { format: 'pdf' } })
-  const v = vault(app)
+  const v = createEvidenceVault(app)
   const evidence = v.listForTicket(ticketId)
   const exportedAt = new Date().toISOString()
   const b = buildBundle(app.db, ticket, evidence, await app.agentLabel(), exportedAt)

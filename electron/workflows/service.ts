@@ -2,7 +2,7 @@
 // My2N. One engine per App, created with the handlers; interrupted steps are re-checked then.
 import { WorkflowsRepo } from '../../db/repos/workflows'
 import type { App } from '../core/app'
-import { addEvidence, addEvidenceRef, vault } from '../evidence/vault'
+import { createEvidenceVault } from '../evidence/vault'
 import { my2nProvider } from '../my2n/provider'
 import { deviceOps } from './bind-device-ops'
 import type { DeviceOpsPort } from './device-port'
@@ -34,7 +34,8 @@ export function workflowService(app: App, o: { ops?: DeviceOpsPort } = {}): Work
     fingerprint: (purpose, parts) => app.secrets.fingerprint(purpose, parts),
     open: (s) => app.secrets.open(s),
     dataDir: app.opts.dataDir,
-    evidence: { add: (e) => addEvidence(app, e), addRef: (e) => addEvidenceRef(app, e), content: (id) => vault(app).content(id) },
+    // TODO(issue 11, merge): the root's vault (buildFeatures in core/api.ts) instead of a second instance.
+    evidence: createEvidenceVault(app),
     changed: (runId, ticketId) => {
       app.bus.emit('workflow.changed', { runId, ticketId })
       // The ticket's "last activity" moved with the step's audit entry (migration 17).
