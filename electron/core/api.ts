@@ -16,6 +16,7 @@ import { connectionHandlers } from './handlers/connections'
 import { lockGate } from '../audit/lock'
 import type { CallContext, Handlers } from './handlers/types'
 import { createEvidenceVault } from '../evidence/vault'
+import { reportDeps } from '../reports/export'
 import type { RetentionDeps } from '../evidence/retention'
 import { resetPhotoPurge } from '../nvr-reset/retention'
 import { buildView, resetRepo } from '../nvr-reset/view'
@@ -35,7 +36,8 @@ export function buildFeatures(app: App) {
     // The NVR reset keeps data read out of customer photos beside the vault: purged with the same cutoff.
     purges: [resetPhotoPurge({ record: (change, entries) => app.record(change, entries), bus: app.bus, repo: resetRepo(app), vault, view: (ticketId) => buildView(app, ticketId) })],
   }
-  return { vault, retention }
+  const reports = reportDeps(app, vault)
+  return { vault, retention, reports }
 }
 
 export function buildHandlers(app: App): Handlers {
@@ -46,7 +48,7 @@ export function buildHandlers(app: App): Handlers {
     ...deviceHandlers(app),
     ...auditHandlers(app),
     ...evidenceHandlers({ tickets: app.tickets, vault: f.vault, retention: f.retention }),
-    ...reportHandlers(app),
+    ...reportHandlers(f.reports),
     ...nvrResetHandlers(app),
     ...workflowHandlers(app),
     ...helpdeskHandlers(app),

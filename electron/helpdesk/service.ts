@@ -10,7 +10,7 @@ import type { OutboxRow, ProviderRow } from '../../db/repos/helpdesk'
 import type { App } from '../core/app'
 import { createEvidenceVault, sha256 } from '../evidence/vault'
 import { addPhotos } from '../nvr-reset/photos'
-import { exportTicketBundle, exportTicketPdf } from '../reports/export'
+import { exportTicketBundle, exportTicketPdf, reportDeps } from '../reports/export'
 import { OutboxWorker } from './outbox'
 import { HelpdeskError, type HelpdeskProvider } from './provider'
 import { providerFactories } from './providers/index'
@@ -246,8 +246,10 @@ async function enqueue(app: App, ticketId: number, kind: 'note' | 'reply' | 'sta
 /** The internal note: PDF report and JSON bundle attached, the audit chain head in the text. */
 export async function postReport(app: App, ticketId: number, completionSeq?: number): Promise<OutboxItem> {
   needLink(app, ticketId)
-  const bundle = await exportTicketBundle(app, ticketId)
-  const pdf = await exportTicketPdf(app, ticketId)
+  // TODO(issue 11, merge): the root's report deps (buildFeatures in core/api.ts).
+  const reports = reportDeps(app, createEvidenceVault(app))
+  const bundle = await exportTicketBundle(reports, ticketId)
+  const pdf = await exportTicketPdf(reports, ticketId)
   const head = (JSON.parse(bundle.data.toString('utf8')) as { chainHead: { seq: number; hash: string } | null }).chainHead
   const t = app.tickets.getSync(ticketId)
   return enqueue(app, ticketId, 'note', `Support Console report, ticket #${ticketId}`, (key) =>

@@ -14,7 +14,6 @@ export const LAYER_DEBT = {
   'electron/core/handlers/devices.ts': ['electron/core/app.ts'],
   'electron/core/handlers/helpdesk.ts': ['electron/core/app.ts'],
   'electron/core/handlers/nvr-reset.ts': ['electron/core/app.ts'],
-  'electron/core/handlers/reports.ts': ['electron/core/app.ts'],
   'electron/core/handlers/system.ts': ['electron/core/app.ts'],
   'electron/core/handlers/tickets.ts': ['electron/core/app.ts'],
   'electron/core/handlers/workflows.ts': ['electron/core/app.ts'],
@@ -32,7 +31,6 @@ export const LAYER_DEBT = {
   'electron/nvr-reset/run-sync.ts': ['electron/core/app.ts'],
   'electron/nvr-reset/settings.ts': ['electron/core/app.ts'],
   'electron/nvr-reset/view.ts': ['electron/core/app.ts'],
-  'electron/reports/export.ts': ['electron/core/app.ts'],
   'electron/workflows/bind-device-ops.ts': ['electron/core/app.ts'],
   'electron/workflows/service.ts': ['electron/core/app.ts'],
 }
