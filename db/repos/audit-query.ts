@@ -84,6 +84,11 @@ export class AuditQueryRepo {
     return this.db.prepare('SELECT hash FROM audit_log WHERE seq = ?').pluck().get(seq) as string | undefined
   }
 
+  /** Whether the trail holds any entry of `action` with `outcome`. */
+  hasEntry(action: string, outcome: string): boolean {
+    return !!this.db.prepare('SELECT 1 FROM audit_log WHERE action = ? AND outcome = ? LIMIT 1').get(action, outcome)
+  }
+
   head(): { seq: number; hash: string } | null {
     return (this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined) ?? null
   }

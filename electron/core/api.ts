@@ -19,7 +19,13 @@ import { createEvidenceVault } from '../evidence/vault'
 import { reportDeps } from '../reports/export'
 import type { RetentionDeps } from '../evidence/retention'
 import { resetPhotoPurge } from '../nvr-reset/retention'
-import { buildView, resetRepo } from '../nvr-reset/view'
+import { buildView } from '../nvr-reset/view'
+import { resetDeps } from '../nvr-reset/deps'
+import type { NvrResetHandlerDeps } from './handlers/nvr-reset'
+import { workflowService } from '../workflows/service'
+import { deviceOps } from '../devices/device-ops'
+import { linkTouched } from '../devices/read-ops'
+import { RejectedLogins } from '../devices/rejected-logins'
 
 /**
  * The services of the evidence, report and NVR reset features, each built once here and given
@@ -27,6 +33,7 @@ import { buildView, resetRepo } from '../nvr-reset/view'
  */
 export function buildFeatures(app: App) {
   const vault = createEvidenceVault(app)
+  const reset = resetDeps(app, vault)
   const retention: RetentionDeps = {
     settings: app.settings,
     agentLabel: () => app.agentLabel(),
@@ -34,10 +41,24 @@ export function buildFeatures(app: App) {
     onClose: (fn) => app.onClose(fn),
     vault,
     // The NVR reset keeps data read out of customer photos beside the vault: purged with the same cutoff.
-    purges: [resetPhotoPurge({ record: (change, entries) => app.record(change, entries), bus: app.bus, repo: resetRepo(app), vault, view: (ticketId) => buildView(app, ticketId) })],
+    purges: [resetPhotoPurge({ ...reset, view: (ticketId) => buildView(reset, ticketId) })],
+  }
+  // The reset's handlers also drive its run on the workflow engine, link the bench NVR in the
+  // inventory and keep the device layer's login memory: wired to those features' services here.
+  // TODO(issue 11, merge): the workflow service and device operations built here too, not looked up per App.
+  const nvrReset: NvrResetHandlerDeps = {
+    ...reset,
+    onClose: (fn) => app.onClose(fn),
+    runs: () => workflowService(app).engine,
+    logins: () => new RejectedLogins(app),
+    devices: {
+      findBySerial: (serial) => deviceOps(app).repo.findBySerial(serial),
+      findByIp: async (ip) => (await deviceOps(app).repo.list({ search: ip, limit: 50 })).find((x) => x.ip === ip) ?? null,
+      link: (d, ticketId, why) => linkTouched(deviceOps(app), d, ticketId, why),
+    },
   }
   const reports = reportDeps(app, vault)
-  return { vault, retention, reports }
+  return { vault, retention, reports, reset, nvrReset }
 }
 
 export function buildHandlers(app: App): Handlers {
@@ -49,7 +70,7 @@ export function buildHandlers(app: App): Handlers {
     ...auditHandlers(app),
     ...evidenceHandlers({ tickets: app.tickets, vault: f.vault, retention: f.retention }),
     ...reportHandlers(f.reports),
-    ...nvrResetHandlers(app),
+    ...nvrResetHandlers(f.nvrReset),
     ...workflowHandlers(app),
     ...helpdeskHandlers(app),
     ...connectionHandlers(app),

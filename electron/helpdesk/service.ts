@@ -10,6 +10,7 @@ import type { OutboxRow, ProviderRow } from '../../db/repos/helpdesk'
 import type { App } from '../core/app'
 import { createEvidenceVault, sha256 } from '../evidence/vault'
 import { addPhotos } from '../nvr-reset/photos'
+import { resetDeps } from '../nvr-reset/deps'
 import { exportTicketBundle, exportTicketPdf, reportDeps } from '../reports/export'
 import { OutboxWorker } from './outbox'
 import { HelpdeskError, type HelpdeskProvider } from './provider'
@@ -211,7 +212,7 @@ export async function takeAttachment(app: App, ticketId: number, remoteId: strin
   let results: ResetIntakeResult[]
   let evidenceId: number | null = null
   if (ticket.procedure === 'nvr-password-reset') {
-    results = await addPhotos(app, ticketId, [{ name, source: /\.eml$/i.test(a.fileName) || a.mime === 'message/rfc822' ? 'eml' : 'picker', data }])
+    results = await addPhotos(resetDeps(app, createEvidenceVault(app)), ticketId, [{ name, source: /\.eml$/i.test(a.fileName) || a.mime === 'message/rfc822' ? 'eml' : 'picker', data }])
     const photoId = results.find((r) => r.photoId)?.photoId
     if (photoId) evidenceId = (app.db.prepare('SELECT evidence_id FROM nvr_reset_photos WHERE id = ?').pluck().get(photoId) as number | undefined) ?? null
   } else {
