@@ -71,6 +71,24 @@ export class AuditQueryRepo {
     return seqs.map((s) => get.get(s) as AuditRow | undefined).filter((r): r is AuditRow => !!r)
   }
 
+  /** The hash links (seq, prev_hash, hash) after `seq` of the entries not of `ticketId`: what a bundle carries between its ticket's entries. */
+  linksAfter(seq: number, ticketId: number): [seq: number, prevHash: string, hash: string][] {
+    return this.db
+      .prepare('SELECT seq, prev_hash, hash FROM audit_log WHERE seq > ? AND (ticket_id IS NULL OR ticket_id <> ?) ORDER BY seq')
+      .raw(true)
+      .all(seq, ticketId) as [number, string, string][]
+  }
+
+  /** The hash of entry `seq`, or undefined when the trail has no such entry. */
+  hashOf(seq: number): string | undefined {
+    return this.db.prepare('SELECT hash FROM audit_log WHERE seq = ?').pluck().get(seq) as string | undefined
+  }
+
+  /** Whether the trail holds any entry of `action` with `outcome`. */
+  hasEntry(action: string, outcome: string): boolean {
+    return !!this.db.prepare('SELECT 1 FROM audit_log WHERE action = ? AND outcome = ? LIMIT 1').get(action, outcome)
+  }
+
   head(): { seq: number; hash: string } | null {
     return (this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined) ?? null
   }

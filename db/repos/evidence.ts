@@ -178,4 +178,45 @@ export class EvidenceRepo {
         FROM evidence e LEFT JOIN audit_log a ON a.seq = e.audit_seq ORDER BY e.id`)
       .iterate() as IterableIterator<never>
   }
+
+  /**
+   * Runs a purge so the dropped bytes leave the disk as well, not just the row: SQLite only
+   * unlinks deleted content, so the pages it frees are zeroed (secure_delete) and the WAL is
+   * then checkpointed into the database file and truncated (best effort: a reader may hold it).
+   */
+  erasing<T>(fn: () => T): T {
+    const restore = this.secureDelete()
+    try {
+      return fn()
+    } finally {
+      restore()
+    }
+  }
+
+  /** The same around a purge that awaits between items (the retention run). */
+  async erasingAsync<T>(fn: () => Promise<T>): Promise<T> {
+    const restore = this.secureDelete()
+    try {
+      return await fn()
+    } finally {
+      restore()
+    }
+  }
+
+  private secureDelete(): () => void {
+    const db = this.db
+    const prev = db.pragma('secure_delete', { simple: true }) as number
+    const changes = () => db.prepare('SELECT total_changes()').pluck().get() as number
+    const before = changes()
+    db.pragma('secure_delete = ON')
+    return () => {
+      db.pragma(`secure_delete = ${prev === 2 ? 'FAST' : prev ? 'ON' : 'OFF'}`)
+      if (db.inTransaction || changes() === before) return
+      try {
+        db.pragma('wal_checkpoint(TRUNCATE)')
+      } catch {
+        /* the next checkpoint writes the zeroed pages */
+      }
+    }
+  }
 }

@@ -37,6 +37,14 @@ export interface PhotoRow {
   codes: FoundCode[]
 }
 
+export interface PhotoDecode {
+  status: DecodeStatus
+  ms: number | null
+  strategy: string | null
+  error: string | null
+  codes: FoundCode[]
+}
+
 export interface CaseRow {
   ticketId: number
   photoId: number | null
@@ -108,6 +116,16 @@ const toPhoto = (r: Record<string, unknown>): PhotoRow => {
   return { ...(p as unknown as PhotoRow), capturedHasZone: p.capturedHasZone === 1, codes: JSON.parse(p.codes as string) as FoundCode[] }
 }
 
+/** A photo whose read-out data is due to go (retention.ts): past the period, or its bytes already gone. */
+export interface PhotoDueForPurge {
+  id: number
+  ticketId: number
+  evidenceId: number
+  sha256: string
+  contentKept: boolean
+  purged: string | null
+}
+
 export class NvrResetRepo {
   constructor(private readonly db: Database) {}
 
@@ -134,7 +152,10 @@ export class NvrResetRepo {
   async photos(ticketId: number): Promise<PhotoRow[]> {
     return (this.db.prepare('SELECT * FROM nvr_reset_photos WHERE ticket_id = ? ORDER BY id').all(ticketId) as Record<string, unknown>[]).map(toPhoto)
   }
-  async setDecode(id: number, d: { status: DecodeStatus; ms: number | null; strategy: string | null; error: string | null; codes: FoundCode[] }): Promise<void> {
+  async setDecode(id: number, d: PhotoDecode): Promise<void> {
+    this.setDecodeSync(id, d)
+  }
+  setDecodeSync(id: number, d: PhotoDecode): void {
     this.db.prepare('UPDATE nvr_reset_photos SET decode_status = ?, decode_ms = ?, decode_strategy = ?, decode_error = ?, codes = ? WHERE id = ?').run(d.status, d.ms, d.strategy, d.error, JSON.stringify(d.codes), id)
   }
 
@@ -195,5 +216,35 @@ export class NvrResetRepo {
   }
   voidOpenCodesSync(ticketId: number, detail: string): void {
     this.db.prepare("UPDATE nvr_reset_codes SET status = 'void', status_detail = ? WHERE ticket_id = ? AND status = 'issued'").run(detail, ticketId)
+  }
+
+  /** Photos past `cutoffIso` (or whose bytes the vault dropped) that still hold decoded text, a capture time or bytes. */
+  photosDueForPurge(cutoffIso: string): PhotoDueForPurge[] {
+    const rows = this.db
+      .prepare(
+        `SELECT p.id, p.ticket_id, p.evidence_id, p.sha256, e.content IS NOT NULL AS content_kept, e.purged_at AS purged
+         FROM nvr_reset_photos p JOIN evidence e ON e.id = p.evidence_id
+         WHERE (e.purged_at IS NOT NULL OR p.received_at < ?) AND (p.codes != '[]' OR p.captured_at IS NOT NULL OR e.content IS NOT NULL)
+         ORDER BY p.id`,
+      )
+      .all(cutoffIso) as { id: number; ticket_id: number; evidence_id: number; sha256: string; content_kept: 0 | 1; purged: string | null }[]
+    return rows.map((r) => ({ id: r.id, ticketId: r.ticket_id, evidenceId: r.evidence_id, sha256: r.sha256, contentKept: r.content_kept === 1, purged: r.purged }))
+  }
+  /** Drops what was read out of a photo (decoded QR text and positions, capture time); size, hash and status stay. */
+  scrubPhotoSync(id: number): void {
+    this.db.prepare("UPDATE nvr_reset_photos SET codes = '[]', captured_at = NULL, captured_has_zone = 0, decode_error = NULL WHERE id = ?").run(id)
+  }
+
+  /** Where the inventory last saw a device: by serial first, else by MAC (the bench address of the reset's NVR). */
+  inventorySighting(serial: string, mac: string): { ip: string; httpPort: number | null } | null {
+    const r = this.db
+      .prepare(`SELECT ip, http_port FROM devices WHERE ip <> '' AND ((? <> '' AND serial = ?) OR (? <> '' AND mac = ?))
+        ORDER BY (serial = ?) DESC, last_seen DESC LIMIT 1`)
+      .get(serial, serial, mac, mac, serial) as { ip: string; http_port: number | null } | undefined
+    return r ? { ip: r.ip, httpPort: r.http_port } : null
+  }
+  /** Other tickets holding a photo with this hash (the same picture sent for two requests). */
+  ticketsWithPhoto(sha256: string, exceptTicketId: number): number[] {
+    return this.db.prepare('SELECT DISTINCT ticket_id FROM nvr_reset_photos WHERE sha256 = ? AND ticket_id != ? ORDER BY ticket_id').pluck().all(sha256, exceptTicketId) as number[]
   }
 }

@@ -15,16 +15,62 @@ import { helpdeskHandlers } from './handlers/helpdesk'
 import { connectionHandlers } from './handlers/connections'
 import { lockGate } from '../audit/lock'
 import type { CallContext, Handlers } from './handlers/types'
+import { createEvidenceVault } from '../evidence/vault'
+import { reportDeps } from '../reports/export'
+import type { RetentionDeps } from '../evidence/retention'
+import { resetPhotoPurge } from '../nvr-reset/retention'
+import { buildView } from '../nvr-reset/view'
+import { resetDeps } from '../nvr-reset/deps'
+import type { NvrResetHandlerDeps } from './handlers/nvr-reset'
+import { workflowService } from '../workflows/service'
+import { deviceOps } from '../devices/device-ops'
+import { linkTouched } from '../devices/read-ops'
+import { RejectedLogins } from '../devices/rejected-logins'
+
+/**
+ * The services of the evidence, report and NVR reset features, each built once here and given
+ * the narrow dependencies its module declares (issue 11). Tests build them the same way.
+ */
+export function buildFeatures(app: App) {
+  const vault = createEvidenceVault(app)
+  const reset = resetDeps(app, vault)
+  const retention: RetentionDeps = {
+    settings: app.settings,
+    agentLabel: () => app.agentLabel(),
+    bus: app.bus,
+    onClose: (fn) => app.onClose(fn),
+    vault,
+    // The NVR reset keeps data read out of customer photos beside the vault: purged with the same cutoff.
+    purges: [resetPhotoPurge({ ...reset, view: (ticketId) => buildView(reset, ticketId) })],
+  }
+  // The reset's handlers also drive its run on the workflow engine, link the bench NVR in the
+  // inventory and keep the device layer's login memory: wired to those features' services here.
+  // TODO(issue 11, merge): the workflow service and device operations built here too, not looked up per App.
+  const nvrReset: NvrResetHandlerDeps = {
+    ...reset,
+    onClose: (fn) => app.onClose(fn),
+    runs: () => workflowService(app).engine,
+    logins: () => new RejectedLogins(app),
+    devices: {
+      findBySerial: (serial) => deviceOps(app).repo.findBySerial(serial),
+      findByIp: async (ip) => (await deviceOps(app).repo.list({ search: ip, limit: 50 })).find((x) => x.ip === ip) ?? null,
+      link: (d, ticketId, why) => linkTouched(deviceOps(app), d, ticketId, why),
+    },
+  }
+  const reports = reportDeps(app, vault)
+  return { vault, retention, reports, reset, nvrReset }
+}
 
 export function buildHandlers(app: App): Handlers {
+  const f = buildFeatures(app)
   return {
     ...systemHandlers(app),
     ...ticketHandlers(app),
     ...deviceHandlers(app),
     ...auditHandlers(app),
-    ...evidenceHandlers(app),
-    ...reportHandlers(app),
-    ...nvrResetHandlers(app),
+    ...evidenceHandlers({ tickets: app.tickets, vault: f.vault, retention: f.retention }),
+    ...reportHandlers(f.reports),
+    ...nvrResetHandlers(f.nvrReset),
     ...workflowHandlers(app),
     ...helpdeskHandlers(app),
     ...connectionHandlers(app),

@@ -9,12 +9,10 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { DB_FILE } from '../../db/database'
 import { tempDir } from '../../db/test/helpers'
 import { verifyAll } from '../audit/integrity'
-import { createDispatcher } from '../core/api'
+import { buildFeatures, createDispatcher } from '../core/api'
 import { App } from '../core/app'
 import { memoryKeyProvider } from '../core/secret-box'
-import { resetRepo } from '../nvr-reset/view'
 import { purgeExpired } from './retention'
-import { addEvidence, deleteEvidence } from './vault'
 
 const apps: App[] = []
 afterEach(async () => {
@@ -32,14 +30,16 @@ async function setup() {
   const t = await call('tickets.create', { customerName: 'Acme' }, ctx)
   if (!t.ok) throw new Error('ticket')
   const files = () => Buffer.concat([readFileSync(join(dataDir, DB_FILE)), ...[`${DB_FILE}-wal`].map((f) => readFileSync(join(dataDir, f), { flag: 'a+' }))])
-  return { app, call, ticketId: (t.value as { id: number }).id, files }
+  // The vault and retention run as the composition root builds them (with the NVR reset's purge).
+  const f = buildFeatures(app)
+  return { app, f, call, ticketId: (t.value as { id: number }).id, files }
 }
 
 /** A customer's QR photo as the intake stores it: bytes in the vault, what was read from it beside. */
-async function qrPhoto(app: App, ticketId: number, qrText: string) {
+async function qrPhoto(app: App, f: ReturnType<typeof buildFeatures>, ticketId: number, qrText: string) {
   const data = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#888', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg({ quality: 90 }).toBuffer()
-  const ev = await addEvidence(app, { ticketId, kind: 'qr-photo', source: 'qr-intake:drop', name: 'IMG_2041.jpg', data })
-  const repo = resetRepo(app)
+  const ev = await f.vault.add({ ticketId, kind: 'qr-photo', source: 'qr-intake:drop', name: 'IMG_2041.jpg', data })
+  const repo = f.reset.repo
   const p = repo.insertPhotoSync({ ticketId, evidenceId: ev.id, sha256: ev.sha256, size: data.length, mime: 'image/jpeg', width: 640, height: 480, fileName: 'IMG_2041.jpg', source: 'drop', receivedAt: new Date().toISOString(), capturedAt: '2026-11-20T18:42:10', capturedHasZone: false })
   await repo.setDecode(p.id, { status: 'found', ms: 41, strategy: 'full', error: null, codes: [{ text: qrText, position: [[10, 10], [90, 10], [90, 90], [10, 90]], region: null }] })
   // 64 bytes from the middle of the JPEG: noise, so they occur nowhere else.
@@ -51,18 +51,18 @@ const entries = (app: App, action: string) => (app.db.prepare('SELECT inputs, ti
 
 describe('retention of NVR reset photos', () => {
   it('keeps them inside the period, then purges bytes, decoded QR and capture time, audited with the hash', async () => {
-    const { app, call, ticketId, files } = await setup()
+    const { app, f, call, ticketId, files } = await setup()
     const qrText = 'HIK-RESET:DS-7608NI-K2/8P0820200101CCRR:nonce=7f3a9c51e2'
-    const ph = await qrPhoto(app, ticketId, qrText)
+    const ph = await qrPhoto(app, f, ticketId, qrText)
     expect(files().includes(ph.probe)).toBe(true) // the probe is findable while the photo is kept
 
     // Day 10 of 90: nothing is due.
-    expect(await purgeExpired(app, new Date(Date.now() + 10 * DAY))).toBe(0)
+    expect(await purgeExpired(f.retention, new Date(Date.now() + 10 * DAY))).toBe(0)
     expect(JSON.parse(photoRow(app, ph.photoId).codes)[0].text).toBe(qrText)
     expect((await call('nvrReset.photoImage', { photoId: ph.photoId }, ctx)).ok).toBe(true)
 
     // Day 91: the vault purges the bytes, the reset purge what was read from them.
-    expect(await purgeExpired(app, new Date(Date.now() + 91 * DAY))).toBe(2)
+    expect(await purgeExpired(f.retention, new Date(Date.now() + 91 * DAY))).toBe(2)
     const row = photoRow(app, ph.photoId)
     expect(row).toMatchObject({ codes: '[]', captured_at: null, sha256: ph.sha256, width: 640 })
     const ev = app.db.prepare('SELECT content, thumbnail, purged_at, purge_reason, sha256 FROM evidence WHERE id = ?').get(ph.evidenceId) as Record<string, unknown>
@@ -82,26 +82,26 @@ describe('retention of NVR reset photos', () => {
     expect(disk.includes(Buffer.from('nonce=7f3a9c51e2'))).toBe(false)
 
     // Running again finds nothing more to do.
-    expect(await purgeExpired(app, new Date(Date.now() + 92 * DAY))).toBe(0)
+    expect(await purgeExpired(f.retention, new Date(Date.now() + 92 * DAY))).toBe(0)
     expect(entries(app, 'nvrReset.photoPurge')).toHaveLength(1)
   })
 
   it('drops what was read from a photo deleted on purpose at the next run, and the bytes at once', async () => {
-    const { app, ticketId, files } = await setup()
-    const ph = await qrPhoto(app, ticketId, 'HIK-RESET:DS-7616NI:nonce=aa11bb22cc33')
-    await deleteEvidence(app, ph.evidenceId, 'Customer sent the wrong photo')
+    const { app, f, ticketId, files } = await setup()
+    const ph = await qrPhoto(app, f, ticketId, 'HIK-RESET:DS-7616NI:nonce=aa11bb22cc33')
+    await f.vault.delete(ph.evidenceId, 'Customer sent the wrong photo')
     expect(files().includes(ph.probe)).toBe(false)
-    expect(await purgeExpired(app)).toBe(1)
+    expect(await purgeExpired(f.retention)).toBe(1)
     expect(photoRow(app, ph.photoId)).toMatchObject({ codes: '[]', captured_at: null, sha256: ph.sha256 })
     expect(entries(app, 'evidence.delete')).toEqual([expect.objectContaining({ evidenceId: ph.evidenceId, sha256: ph.sha256 })])
     expect(verifyAll(app.db).ok).toBe(true)
   })
 
   it('keeps everything when retention is off (0 days)', async () => {
-    const { app, call, ticketId } = await setup()
+    const { app, f, call, ticketId } = await setup()
     expect((await call('retention.set', { personalDays: 0 }, ctx)).ok).toBe(true)
-    const ph = await qrPhoto(app, ticketId, 'HIK-RESET:DS-7604NI:nonce=0011')
-    expect(await purgeExpired(app, new Date(Date.now() + 400 * DAY))).toBe(0)
+    const ph = await qrPhoto(app, f, ticketId, 'HIK-RESET:DS-7604NI:nonce=0011')
+    expect(await purgeExpired(f.retention, new Date(Date.now() + 400 * DAY))).toBe(0)
     expect(JSON.parse(photoRow(app, ph.photoId).codes)).toHaveLength(1)
   })
 })

@@ -1,12 +1,12 @@
 import sharp from 'sharp'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../../db/test/helpers'
-import { createDispatcher } from '../core/api'
+import { buildFeatures, createDispatcher } from '../core/api'
 import { App } from '../core/app'
 import { memoryKeyProvider } from '../core/secret-box'
 import { verifyAll } from '../audit/integrity'
 import { purgeExpired } from './retention'
-import { addEvidenceRef, sha256, vault } from './vault'
+import { sha256 } from './vault'
 
 const apps: App[] = []
 afterEach(async () => {
@@ -20,7 +20,7 @@ async function setup() {
   await call('system.setAgent', { name: 'Eva', email: '' }, ctx)
   const t = await call('tickets.create', { customerName: 'Acme' }, ctx)
   if (!t.ok) throw new Error('ticket')
-  return { app, call, ticketId: (t.value as { id: number }).id }
+  return { app, f: buildFeatures(app), call, ticketId: (t.value as { id: number }).id }
 }
 const photo = () => sharp({ create: { width: 1200, height: 800, channels: 3, background: { r: 200, g: 40, b: 40 } } }).jpeg().toBuffer()
 const sql = (app: App, q: string, ...a: unknown[]) => {
@@ -56,17 +56,17 @@ describe('evidence vault', () => {
   })
 
   it('purges personal evidence after the retention period, keeps hashes and backups, audits the purge', async () => {
-    const { app, call, ticketId } = await setup()
+    const { app, f, call, ticketId } = await setup()
     const data = await photo()
     const a = await call('evidence.add', { ticketId, kind: 'qr-photo', name: 'qr.jpg', dataBase64: data.toString('base64') }, ctx)
-    const backup = await addEvidenceRef(app, { ticketId, kind: 'config-backup', source: 'device-backup', name: 'config.bin', sha256: sha256(Buffer.from('cfg')), size: 3, ref: 'backup:1' })
+    const backup = await f.vault.addRef({ ticketId, kind: 'config-backup', source: 'device-backup', name: 'config.bin', sha256: sha256(Buffer.from('cfg')), size: 3, ref: 'backup:1' })
     expect(await call('retention.set', { personalDays: 30 }, ctx)).toMatchObject({ ok: true, value: { personalDays: 30 } })
-    expect(await purgeExpired(app, new Date(Date.now() + 29 * 86_400_000))).toBe(0)
-    expect(await purgeExpired(app, new Date(Date.now() + 31 * 86_400_000))).toBe(1)
+    expect(await purgeExpired(f.retention, new Date(Date.now() + 29 * 86_400_000))).toBe(0)
+    expect(await purgeExpired(f.retention, new Date(Date.now() + 31 * 86_400_000))).toBe(1)
     const id = (a as { value: { id: number } }).value.id
-    const m = vault(app).get(id)
+    const m = f.vault.repo.get(id)
     expect(m).toMatchObject({ hasContent: false, hasThumbnail: false, purgeReason: 'retention', sha256: sha256(data) })
-    expect(vault(app).get(backup.id).purgedAt).toBeNull()
+    expect(f.vault.repo.get(backup.id).purgedAt).toBeNull()
     const purge = app.db.prepare("SELECT inputs FROM audit_log WHERE action = 'evidence.purge'").pluck().get() as string
     expect(JSON.parse(purge)).toMatchObject({ evidenceId: id, sha256: sha256(data), reason: 'retention' })
     expect(verifyAll(app.db)).toMatchObject({ ok: true, evidence: { checked: 0, purged: 1, byReference: 1 } })
@@ -89,18 +89,16 @@ describe('evidence vault', () => {
 })
 
 describe('retention hooks', () => {
-  it('runs the purges other features register, with the same cutoff', async () => {
-    const { registerPersonalDataPurge } = await import('./retention')
-    const { app } = await setup()
+  it('runs the purges other features hand it, with the same cutoff', async () => {
+    const { app, f } = await setup()
     const seen: string[] = []
-    registerPersonalDataPurge('test-feature', async (_app, cutoff) => {
+    const purge = async (cutoff: string) => {
       seen.push(cutoff)
       return 2
-    })
+    }
     await app.settings.set('retention.personalDays', 10)
     const now = new Date('2026-12-31T00:00:00.000Z')
-    expect(await purgeExpired(app, now)).toBe(2)
+    expect(await purgeExpired({ ...f.retention, purges: [purge] }, now)).toBe(2)
     expect(seen).toEqual(['2026-12-21T00:00:00.000Z'])
-    registerPersonalDataPurge('test-feature', async () => 0)
   })
 })

@@ -9,9 +9,10 @@ import type { Procedure, Ticket } from '../../shared/contract/tickets'
 import type { OutboxRow, ProviderRow } from '../../db/repos/helpdesk'
 import { ticketState } from '../audit/ticket-state'
 import type { App } from '../core/app'
-import { addEvidence, sha256 } from '../evidence/vault'
+import { createEvidenceVault, sha256 } from '../evidence/vault'
 import { addPhotos } from '../nvr-reset/photos'
-import { exportTicketBundle, exportTicketPdf } from '../reports/export'
+import { resetDeps } from '../nvr-reset/deps'
+import { exportTicketBundle, exportTicketPdf, reportDeps } from '../reports/export'
 import { OutboxWorker } from './outbox'
 import { HelpdeskError, type HelpdeskProvider } from './provider'
 import { providerFactories } from './providers/index'
@@ -213,11 +214,11 @@ export async function takeAttachment(app: App, ticketId: number, remoteId: strin
   let results: ResetIntakeResult[]
   let evidenceId: number | null = null
   if (ticket.procedure === 'nvr-password-reset') {
-    results = await addPhotos(app, ticketId, [{ name, source: /\.eml$/i.test(a.fileName) || a.mime === 'message/rfc822' ? 'eml' : 'picker', data }])
+    results = await addPhotos(resetDeps(app, createEvidenceVault(app)), ticketId, [{ name, source: /\.eml$/i.test(a.fileName) || a.mime === 'message/rfc822' ? 'eml' : 'picker', data }])
     const photoId = results.find((r) => r.photoId)?.photoId
     if (photoId) evidenceId = (app.db.prepare('SELECT evidence_id FROM nvr_reset_photos WHERE id = ?').pluck().get(photoId) as number | undefined) ?? null
   } else {
-    const ev = await addEvidence(app, { ticketId, kind: /^image\//.test(a.mime) ? 'other' : 'customer-statement', source: `helpdesk:${l.provider}:${remoteId}`, name, data, declaredMime: a.mime })
+    const ev = await createEvidenceVault(app).add({ ticketId, kind: /^image\//.test(a.mime) ? 'other' : 'customer-statement', source: `helpdesk:${l.provider}:${remoteId}`, name, data, declaredMime: a.mime })
     evidenceId = ev.id
     results = [{ name, status: 'added', message: 'Added to the ticket\'s evidence.', photoId: null }]
   }
@@ -248,8 +249,10 @@ async function enqueue(app: App, ticketId: number, kind: 'note' | 'reply' | 'sta
 /** The internal note: PDF report and JSON bundle attached, the audit chain head in the text. */
 export async function postReport(app: App, ticketId: number, completionSeq?: number): Promise<OutboxItem> {
   needLink(app, ticketId)
-  const bundle = await exportTicketBundle(app, ticketId)
-  const pdf = await exportTicketPdf(app, ticketId)
+  // TODO(issue 11, merge): the root's report deps (buildFeatures in core/api.ts).
+  const reports = reportDeps(app, createEvidenceVault(app))
+  const bundle = await exportTicketBundle(reports, ticketId)
+  const pdf = await exportTicketPdf(reports, ticketId)
   const head = (JSON.parse(bundle.data.toString('utf8')) as { chainHead: { seq: number; hash: string } | null }).chainHead
   const t = app.tickets.getSync(ticketId)
   return enqueue(app, ticketId, 'note', `Support Console report, ticket #${ticketId}`, (key) =>

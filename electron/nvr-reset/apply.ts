@@ -4,11 +4,20 @@
 // new password is set and checked: it must log in, and the old one (when the agent knows it)
 // must be refused — success means both (products.md §5, "Logging / verification").
 import { AppError } from '../../shared/contract/common'
-import type { App } from '../core/app'
-import { RejectedLogins, type LoginTarget } from '../devices/rejected-logins'
+import type { Events, Recording, Secrets } from '../core/ports'
+import type { LoginTarget, RejectedLogins } from '../devices/rejected-logins'
 import { endpointOf, RetrievePasswordClient } from './nvr-client'
 import { formatDuration, INVALIDATED_BY } from './validity'
-import { buildView, resetRepo } from './view'
+import { buildView, type ViewDeps } from './view'
+
+/** The device layer's memory of rejected passwords (electron/devices/rejected-logins.ts). */
+export type LoginMemory = Pick<RejectedLogins, 'find' | 'record' | 'accepted' | 'guard'>
+
+/** Entering the code reads the view, opens the sealed code, audits each step and reports progress. */
+export type ApplyDeps = ViewDeps & Pick<Recording, 'audit' | 'record'> & Events & Secrets & {
+  /** The login memory, built per use by the root's wiring (device layer). */
+  logins(): LoginMemory
+}
 
 /** The NVR locks code entry after this many wrong codes (Dahua rule, lab NVR). */
 export const DEVICE_WRONG_CODE_LIMIT = 5
@@ -24,11 +33,11 @@ export function passwordProblem(p: string): string | null {
 }
 
 export async function applyOnDevice(
-  app: App,
+  deps: ApplyDeps,
   i: { ticketId: number; codeId: number; address: string; username: string; newPassword: string; oldPassword?: string },
 ): Promise<{ outcome: ApplyOutcome; message: string }> {
-  const repo = resetRepo(app)
-  const v = await buildView(app, i.ticketId)
+  const repo = deps.repo
+  const v = await buildView(deps, i.ticketId)
   const c = v.case
   const code = repo.codeSync(i.codeId)
   const refuse = (m: string, hint?: string) => new AppError('FORBIDDEN', m, { hint })
@@ -50,7 +59,7 @@ export async function applyOnDevice(
   const client = new RetrievePasswordClient(endpointOf(i.address))
   const now = () => new Date().toISOString()
   const audit = (outcome: 'ok' | 'failed' | 'refused' | 'info', detail: string, extra: Record<string, unknown> = {}) =>
-    app.audit({ action: 'nvrReset.apply', outcome, ticketId: i.ticketId, device: i.address, inputs: { codeId: code.id, codeHint: code.codeHint, serial: c.fields?.serial ?? null, ...extra }, detail })
+    deps.audit({ action: 'nvrReset.apply', outcome, ticketId: i.ticketId, device: i.address, inputs: { codeId: code.id, codeHint: code.codeHint, serial: c.fields?.serial ?? null, ...extra }, detail })
   const setCase = (patch: Parameters<typeof repo.upsertCaseSync>[1]) => repo.upsertCaseSync(i.ticketId, patch)
   // The reply carries the new view (handlers/nvr-reset.ts): no event.
   const done = (outcome: ApplyOutcome, message: string) => ({ outcome, message })
@@ -59,7 +68,7 @@ export async function applyOnDevice(
   const screen = await client.screen()
   if (!screen.open || screen.payload !== c.payload) {
     const reason = screen.open ? 'new-qr' : 'left-screen'
-    await app.record(() => { repo.voidOpenCodesSync(i.ticketId, INVALIDATED_BY[reason]); return setCase({ invalidated: reason, invalidatedAt: now() }) }, () => ({ action: 'nvrReset.invalidate', outcome: 'info', ticketId: i.ticketId, device: i.address, inputs: { reason, detectedBy: 'device check' } }))
+    await deps.record(() => { repo.voidOpenCodesSync(i.ticketId, INVALIDATED_BY[reason]); return setCase({ invalidated: reason, invalidatedAt: now() }) }, () => ({ action: 'nvrReset.invalidate', outcome: 'info', ticketId: i.ticketId, device: i.address, inputs: { reason, detectedBy: 'device check' } }))
     return done('invalidated', screen.open
       ? 'The NVR now shows a different QR (the screen was reopened). The code was not entered. Ask the customer for a photo of the QR shown now.'
       : 'The Retrieve Password screen is no longer open on the NVR (the customer left it or the device restarted). The code was not entered. Ask the customer to reopen it and send a new photo.')
@@ -69,8 +78,8 @@ export async function applyOnDevice(
     return done('expired', 'The NVR says this QR has expired by its own clock. The code was not entered. Ask for a new photo, and suggest the customer checks the NVR clock.')
   }
 
-  app.bus.emit('task.progress', { task: `nvr-reset-${i.ticketId}`, label: 'Entering the security code on the NVR', done: 1, total: 3, finished: false })
-  const r = await client.submitCode(app.secrets.open(code.codeSealed))
+  deps.bus.emit('task.progress', { task: `nvr-reset-${i.ticketId}`, label: 'Entering the security code on the NVR', done: 1, total: 3, finished: false })
+  const r = await client.submitCode(deps.secrets.open(code.codeSealed))
   if (r.kind !== 'accepted') {
     const detail = {
       wrong: 'The NVR refused the code (wrong code).',
@@ -79,7 +88,7 @@ export async function applyOnDevice(
       expired: 'The NVR says the QR has expired.',
       limit: 'The NVR accepts no more codes for this QR.',
     }[r.kind]
-    await app.record(
+    await deps.record(
       () => {
         // A lock means the code was not even looked at: it stays usable once the lock ends.
         if (r.kind !== 'locked') repo.setCodeStatusSync(code.id, r.kind === 'wrong' ? 'rejected' : 'void', detail, now())
@@ -103,16 +112,16 @@ export async function applyOnDevice(
     return done('invalidated', r.kind === 'limit' ? 'The NVR accepts no more codes for this QR. Ask the customer to reopen the screen for a new QR.' : 'The Retrieve Password screen is no longer open on the NVR. Ask the customer to reopen it and send a new photo.')
   }
 
-  await app.record(() => { repo.setCodeStatusSync(code.id, 'accepted', 'The NVR accepted the code.', now()); return setCase({ appliedAt: now() }) }, () => ({ action: 'nvrReset.apply', outcome: 'ok', ticketId: i.ticketId, device: i.address, inputs: { codeId: code.id, codeHint: code.codeHint, result: 'accepted' } }))
-  app.bus.emit('task.progress', { task: `nvr-reset-${i.ticketId}`, label: 'Setting the new password', done: 2, total: 3, finished: false })
+  await deps.record(() => { repo.setCodeStatusSync(code.id, 'accepted', 'The NVR accepted the code.', now()); return setCase({ appliedAt: now() }) }, () => ({ action: 'nvrReset.apply', outcome: 'ok', ticketId: i.ticketId, device: i.address, inputs: { codeId: code.id, codeHint: code.codeHint, result: 'accepted' } }))
+  deps.bus.emit('task.progress', { task: `nvr-reset-${i.ticketId}`, label: 'Setting the new password', done: 2, total: 3, finished: false })
   await client.setPassword(r.token, i.newPassword)
   await audit('ok', 'new admin password set through the Retrieve Password screen', { step: 'password' })
 
-  app.bus.emit('task.progress', { task: `nvr-reset-${i.ticketId}`, label: 'Checking the new and the old password', done: 3, total: 3, finished: true })
+  deps.bus.emit('task.progress', { task: `nvr-reset-${i.ticketId}`, label: 'Checking the new and the old password', done: 3, total: 3, finished: true })
   // The device layer's memory of rejected passwords (electron/devices/rejected-logins.ts):
   // the new password is the account's now, whatever was rejected before; an old password the
   // NVR already rejected is known to be refused and is not sent again; new rejections are kept.
-  const logins = new RejectedLogins(app)
+  const logins = deps.logins()
   // By address (as the reset works), so every later path to this address finds it.
   const at: LoginTarget = { deviceId: null, serial: '', ip: endpointOf(i.address).host, kind: 'nvr' }
   // Through the device's login lease and rejected-login memory (issue 13), as every login:
@@ -124,6 +133,6 @@ export async function applyOnDevice(
   const oldRefused = i.oldPassword ? !(await login(i.oldPassword)) : null
   const ok = newWorks && oldRefused !== false
   const detail = `${newWorks ? 'The new password logs in' : 'The new password does NOT log in'}; ${oldRefused === null ? 'the old password was not known, so it was not tried' : oldRefused ? 'the old password is refused' : 'the old password STILL logs in'}.`
-  await app.record(() => setCase(ok ? { verifiedAt: now(), verifyDetail: detail } : { verifyDetail: detail }), () => ({ action: 'nvrReset.verify', outcome: ok ? 'ok' : 'failed', ticketId: i.ticketId, device: i.address, inputs: { username: i.username, newWorks, oldRefused } , detail }))
+  await deps.record(() => setCase(ok ? { verifiedAt: now(), verifyDetail: detail } : { verifyDetail: detail }), () => ({ action: 'nvrReset.verify', outcome: ok ? 'ok' : 'failed', ticketId: i.ticketId, device: i.address, inputs: { username: i.username, newWorks, oldRefused } , detail }))
   return done(ok ? 'verified' : 'not-verified', detail)
 }

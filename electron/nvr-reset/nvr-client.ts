@@ -28,7 +28,7 @@ export interface ScreenState {
 /** "127.0.0.13", "127.0.0.13:8080", "http://host:port" -> endpoint (plain HTTP: the lab bench). */
 export function endpointOf(address: string, timeoutMs = 5000): Endpoint {
   const s = address.trim().replace(/^https?:\/\//, '').replace(/\/.*$/, '')
-  const m = /^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])(?::(\d{1,5}))?$/.exec(s)
+  const m = s.match(/^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])(?::(\d{1,5}))?$/)
   if (!m) throw new AppError('VALIDATION', `"${address}" is not a device address (IP or host, optionally :port).`, { field: 'address' })
   return { host: m[1].replace(/^\[|\]$/g, ''), httpPort: m[2] ? Number(m[2]) : 80, httpsPort: null, preferHttps: false, timeoutMs }
 }

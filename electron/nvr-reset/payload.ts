@@ -43,7 +43,7 @@ export const sim2m: PayloadParser = {
   claims: (t) => t.trim().startsWith('2MSIM1:'),
   parse(text) {
     const problems: string[] = []
-    const m = /^2MSIM1:([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(text.trim())
+    const m = text.trim().match(/^2MSIM1:([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/)
     if (!m) return { fields: null, problems: ['The text starts like a 2M reset code but is not "2MSIM1:<data>.<signature>"; part of it may be missing.'] }
     let j: Record<string, unknown>
     try {

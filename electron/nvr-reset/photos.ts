@@ -6,21 +6,23 @@ import { AppError } from '../../shared/contract/common'
 import { MAX_EVIDENCE_BYTES } from '../../shared/contract/evidence'
 import type { ResetIntakeResult } from '../../shared/contract/nvr-reset'
 import type { FoundCode, PhotoRow, PhotoSource } from '../../db/repos/nvr-reset'
-import type { App } from '../core/app'
-import { addEvidence } from '../evidence/vault'
+import type { CommonRepos, Recording } from '../core/ports'
 import { inspectImage, normalizeImage, parseEml } from '../photos/index'
 import { decodeInWorker } from '../qr/index'
 import { adoptPayload } from './case'
 import { chooseResetCode } from './choose-code'
-import { resetRepo } from './view'
+import type { ResetEvidence, ResetRows } from './deps'
 
 /** Photos are evidence: the vault's per-file limit applies, with the photo module's messages. */
 const LIMITS = { maxBytes: MAX_EVIDENCE_BYTES }
 
+/** The intake checks the ticket, files the photo in the vault and writes its row, decode result and entry. */
+export type PhotoDeps = Pick<Recording, 'audit' | 'record'> & Pick<CommonRepos, 'tickets' | 'settings'> & ResetRows & ResetEvidence
+
 const isEml = (name: string, data: Buffer) => /\.eml$/i.test(name) || /^(Received|Return-Path|From|MIME-Version|Message-ID|Date|Subject|To|Delivered-To):/i.test(data.subarray(0, 200).toString('latin1'))
 
-export async function addPhotos(app: App, ticketId: number, files: { name: string; source: PhotoSource; data: Buffer }[]): Promise<ResetIntakeResult[]> {
-  await app.tickets.get(ticketId)
+export async function addPhotos(deps: PhotoDeps, ticketId: number, files: { name: string; source: PhotoSource; data: Buffer }[]): Promise<ResetIntakeResult[]> {
+  await deps.tickets.get(ticketId)
   const out: ResetIntakeResult[] = []
   for (const f of files) {
     if (isEml(f.name, f.data)) {
@@ -33,16 +35,16 @@ export async function addPhotos(app: App, ticketId: number, files: { name: strin
       }
       if (parts.length === 0) out.push({ name: f.name, status: 'refused', message: 'The e-mail has no photo attachments. Ask the customer to attach the photo (not a link to it).', photoId: null })
       let i = 0
-      for (const p of parts) out.push(await addOne(app, ticketId, { name: `${f.name} › ${p.filename ?? `image ${++i}`}`, source: 'eml', data: p.bytes }))
+      for (const p of parts) out.push(await addOne(deps, ticketId, { name: `${f.name} › ${p.filename ?? `image ${++i}`}`, source: 'eml', data: p.bytes }))
       continue
     }
-    out.push(await addOne(app, ticketId, f))
+    out.push(await addOne(deps, ticketId, f))
   }
   return out
 }
 
-async function addOne(app: App, ticketId: number, f: { name: string; source: PhotoSource; data: Buffer }): Promise<ResetIntakeResult> {
-  const repo = resetRepo(app)
+async function addOne(deps: PhotoDeps, ticketId: number, f: { name: string; source: PhotoSource; data: Buffer }): Promise<ResetIntakeResult> {
+  const repo = deps.repo
   const receivedAt = new Date().toISOString()
   try {
     const info = await inspectImage(f.data, LIMITS)
@@ -52,33 +54,39 @@ async function addOne(app: App, ticketId: number, f: { name: string; source: Pho
     }
     // Decoding also proves the file is whole: a truncated JPEG is refused here, before storing.
     const r = await decodeInWorker(f.data, { limits: LIMITS })
-    const ev = await addEvidence(app, { ticketId, kind: 'qr-photo', source: `qr-intake:${f.source}`, name: f.name, data: f.data })
+    const ev = await deps.vault.add({ ticketId, kind: 'qr-photo', source: `qr-intake:${f.source}`, name: f.name, data: f.data })
+    const codes: FoundCode[] = r.codes.map((c) => ({ text: c.text, position: c.position, region: null }))
     let photo: PhotoRow
     try {
-      photo = repo.insertPhotoSync({
-        ticketId, evidenceId: ev.id, sha256: info.sha256, size: info.size, mime: info.mime, width: info.width, height: info.height,
-        fileName: f.name, source: f.source, receivedAt, capturedAt: info.capturedAt, capturedHasZone: info.capturedAtHasZone,
-      })
+      // The row, its decode result and its entry: one transaction (all or nothing).
+      photo = await deps.record(
+        () => {
+          const row = repo.insertPhotoSync({
+            ticketId, evidenceId: ev.id, sha256: info.sha256, size: info.size, mime: info.mime, width: info.width, height: info.height,
+            fileName: f.name, source: f.source, receivedAt, capturedAt: info.capturedAt, capturedHasZone: info.capturedAtHasZone,
+          })
+          repo.setDecodeSync(row.id, { status: codes.length ? 'found' : 'none', ms: Math.round(r.ms), strategy: r.strategy, error: null, codes })
+          return row
+        },
+        (row) => ({
+          action: 'nvrReset.photo', outcome: 'ok', ticketId,
+          inputs: { photoId: row.id, evidenceId: ev.id, sha256: info.sha256, size: info.size, width: info.width, height: info.height, capturedAt: info.capturedAt, source: f.source, codesFound: codes.length, decodeMs: Math.round(r.ms) },
+        }),
+      )
     } catch (e) {
       // The same photo added twice at the same moment (two drops): the first one wins.
       const first = /UNIQUE/.test(String((e as Error).message)) ? await repo.photoBySha(ticketId, info.sha256) : null
       if (!first) throw e
       return { name: f.name, status: 'duplicate', message: `This is the same photo as “${first.fileName}”; it was not stored again.`, photoId: first.id }
     }
-    const codes: FoundCode[] = r.codes.map((c) => ({ text: c.text, position: c.position, region: null }))
-    await repo.setDecode(photo.id, { status: codes.length ? 'found' : 'none', ms: Math.round(r.ms), strategy: r.strategy, error: null, codes })
-    await app.audit({
-      action: 'nvrReset.photo', outcome: 'ok', ticketId,
-      inputs: { photoId: photo.id, evidenceId: ev.id, sha256: info.sha256, size: info.size, width: info.width, height: info.height, capturedAt: info.capturedAt, source: f.source, codesFound: codes.length, decodeMs: Math.round(r.ms) },
-    })
-    await adoptFirstReset(app, ticketId, (await repo.photo(photo.id))!)
+    await adoptFirstReset(deps, ticketId, (await repo.photo(photo.id))!)
     // The same picture on another ticket: a duplicate request, or a photo that is not the requester's own.
-    const elsewhere = app.db.prepare('SELECT DISTINCT ticket_id FROM nvr_reset_photos WHERE sha256 = ? AND ticket_id != ? ORDER BY ticket_id').pluck().all(info.sha256, ticketId) as number[]
+    const elsewhere = repo.ticketsWithPhoto(info.sha256, ticketId)
     const also = elsewhere.length ? ` The same photo is also on ticket${elsewhere.length > 1 ? 's' : ''} ${elsewhere.map((n) => `#${n}`).join(', ')}: check that both requests come from the owner.` : ''
     return { name: f.name, status: 'added', message: foundMessage(codes, r.ms) + also, photoId: photo.id }
   } catch (e) {
     if (e instanceof AppError && e.code === 'BAD_INPUT') {
-      await app.audit({ action: 'nvrReset.photo', outcome: 'refused', ticketId, inputs: { name: f.name, size: f.data.length }, detail: e.message })
+      await deps.audit({ action: 'nvrReset.photo', outcome: 'refused', ticketId, inputs: { name: f.name, size: f.data.length }, detail: e.message })
       return { name: f.name, status: 'refused', message: e.message, photoId: null }
     }
     throw e
@@ -96,21 +104,21 @@ export function foundMessage(codes: readonly { text: string }[], ms: number): st
 }
 
 /** The photo's reset code (choose-code.ts) becomes the payload; a photo without one changes nothing. */
-async function adoptFirstReset(app: App, ticketId: number, p: PhotoRow): Promise<void> {
+async function adoptFirstReset(deps: PhotoDeps, ticketId: number, p: PhotoRow): Promise<void> {
   const { chosen } = chooseResetCode(p.codes)
   if (chosen === null) return
   const best = p.codes[chosen]
-  const cur = await resetRepo(app).getCase(ticketId)
+  const cur = await deps.repo.getCase(ticketId)
   if (cur?.payload === best.text.trim()) return
-  await adoptPayload(app, ticketId, p.id, best.text, p.receivedAt)
+  await adoptPayload(deps, ticketId, p.id, best.text, p.receivedAt)
 }
 
 /** sharp (libvips, a native library) is loaded at the first image, not when the console starts. */
 const loadSharp = async () => (await import('sharp')).default
 
 /** An upright JPEG preview; code positions refer to width x height. */
-export async function photoImage(app: App, photoId: number): Promise<{ dataUrl: string; width: number; height: number }> {
-  const { bytes } = await photoBytes(app, photoId)
+export async function photoImage(deps: PhotoDeps, photoId: number): Promise<{ dataUrl: string; width: number; height: number }> {
+  const { bytes } = await photoBytes(deps, photoId)
   const n = await normalizeImage(bytes, LIMITS)
   const sharp = await loadSharp()
   const jpeg = await sharp(Buffer.from(n.data.buffer, n.data.byteOffset, n.data.byteLength), { raw: { width: n.width, height: n.height, channels: 4 } })
@@ -120,10 +128,10 @@ export async function photoImage(app: App, photoId: number): Promise<{ dataUrl: 
   return { dataUrl: `data:image/jpeg;base64,${jpeg.toString('base64')}`, width: n.width, height: n.height }
 }
 
-async function photoBytes(app: App, photoId: number): Promise<{ photo: PhotoRow; bytes: Buffer }> {
-  const photo = await resetRepo(app).photo(photoId)
+async function photoBytes(deps: PhotoDeps, photoId: number): Promise<{ photo: PhotoRow; bytes: Buffer }> {
+  const photo = await deps.repo.photo(photoId)
   if (!photo) throw new AppError('NOT_FOUND', `Photo #${photoId} does not exist.`, { hint: 'Reload the ticket.' })
-  const bytes = app.db.prepare('SELECT content FROM evidence WHERE id = ?').pluck().get(photo.evidenceId) as Buffer | null
+  const bytes = deps.vault.content(photo.evidenceId)
   if (!bytes) throw new AppError('NOT_FOUND', 'The photo was removed from the evidence vault (retention or deletion); only its hash remains.', { hint: 'Ask the customer for the photo again if it is still needed.' })
   return { photo, bytes }
 }
@@ -136,8 +144,8 @@ export function unmapPoint(u: number, v: number, rect: { x: number; y: number; w
 }
 
 /** The crop/rotate assist: decode one region of the photo, turned by a multiple of 90°. */
-export async function decodeRegion(app: App, photoId: number, rect: { x: number; y: number; w: number; h: number }, rotate: 0 | 90 | 180 | 270): Promise<{ ticketId: number; found: boolean }> {
-  const { photo, bytes } = await photoBytes(app, photoId)
+export async function decodeRegion(deps: PhotoDeps, photoId: number, rect: { x: number; y: number; w: number; h: number }, rotate: 0 | 90 | 180 | 270): Promise<{ ticketId: number; found: boolean }> {
+  const { photo, bytes } = await photoBytes(deps, photoId)
   const n = await normalizeImage(bytes, LIMITS)
   const r = { x: Math.min(rect.x, n.width - 8), y: Math.min(rect.y, n.height - 8), w: 0, h: 0 }
   r.w = Math.min(rect.w, n.width - r.x)
@@ -150,11 +158,11 @@ export async function decodeRegion(app: App, photoId: number, rect: { x: number;
     .toBuffer()
   const res = await decodeInWorker(png, { limits: LIMITS })
   const found: FoundCode[] = res.codes.map((c) => ({ text: c.text, position: c.position.map(([u, v]) => unmapPoint(u, v, r, rotate)), region: { ...r, rotate } }))
-  await app.audit({ action: 'nvrReset.decodeRegion', outcome: found.length ? 'ok' : 'failed', ticketId: photo.ticketId, inputs: { photoId, ...r, rotate, codesFound: found.length } })
+  await deps.audit({ action: 'nvrReset.decodeRegion', outcome: found.length ? 'ok' : 'failed', ticketId: photo.ticketId, inputs: { photoId, ...r, rotate, codesFound: found.length } })
   if (found.length) {
     const merged = [...photo.codes.filter((c) => !found.some((f) => f.text === c.text)), ...found]
-    await resetRepo(app).setDecode(photo.id, { status: 'found', ms: photo.decodeMs, strategy: photo.decodeStrategy ?? 'manual-region', error: null, codes: merged })
-    await adoptFirstReset(app, photo.ticketId, (await resetRepo(app).photo(photo.id))!)
+    await deps.repo.setDecode(photo.id, { status: 'found', ms: photo.decodeMs, strategy: photo.decodeStrategy ?? 'manual-region', error: null, codes: merged })
+    await adoptFirstReset(deps, photo.ticketId, (await deps.repo.photo(photo.id))!)
   }
   return { ticketId: photo.ticketId, found: found.length > 0 }
 }

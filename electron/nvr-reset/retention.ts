@@ -6,59 +6,49 @@
 // drops those too. Size, dimensions, decode status and the SHA-256 stay, and each photo
 // purged is one audit entry (`nvrReset.photoPurge`) carrying its hash. The case keeps the
 // payload it adopted (device identity: serial, MAC, model; the nonce is long expired).
-import type { App } from '../core/app'
-import { buildView } from './view'
-import { registerPersonalDataPurge } from '../evidence/retention'
-import { vault } from '../evidence/vault'
+import type { ResetView } from '../../shared/contract/nvr-reset'
+import type { NvrResetRepo } from '../../db/repos/nvr-reset'
+import type { Events, Recording } from '../core/ports'
+import type { PersonalDataPurge } from '../evidence/retention'
+import type { EvidenceVault } from '../evidence/vault'
 
-interface Due {
-  id: number
-  ticket_id: number
-  evidence_id: number
-  sha256: string
-  content_kept: 0 | 1
-  purged: string | null
+/** What the photo purge needs: the reset's rows, the vault, audited changes, and the view to announce. */
+export type ResetPhotoPurgeDeps = Pick<Recording, 'record'> & Events & {
+  readonly repo: NvrResetRepo
+  readonly vault: EvidenceVault
+  view(ticketId: number): Promise<ResetView>
 }
 
-export async function purgeResetPhotos(app: App, cutoffIso: string, agent: string): Promise<number> {
-  const due = app.db
-    .prepare(
-      `SELECT p.id, p.ticket_id, p.evidence_id, p.sha256, e.content IS NOT NULL AS content_kept, e.purged_at AS purged
-       FROM nvr_reset_photos p JOIN evidence e ON e.id = p.evidence_id
-       WHERE (e.purged_at IS NOT NULL OR p.received_at < ?) AND (p.codes != '[]' OR p.captured_at IS NOT NULL OR e.content IS NOT NULL)
-       ORDER BY p.id`,
-    )
-    .all(cutoffIso) as Due[]
+/** The purge the composition root hands to the evidence retention run (same cutoff, same agent). */
+export function resetPhotoPurge(deps: ResetPhotoPurgeDeps): PersonalDataPurge {
+  return (cutoffIso, agent) => purgeResetPhotos(deps, cutoffIso, agent)
+}
+
+export async function purgeResetPhotos(deps: ResetPhotoPurgeDeps, cutoffIso: string, agent: string): Promise<number> {
+  const due = deps.repo.photosDueForPurge(cutoffIso)
   if (due.length === 0) return 0
-  const v = vault(app)
-  const scrub = app.db.prepare("UPDATE nvr_reset_photos SET codes = '[]', captured_at = NULL, captured_has_zone = 0, decode_error = NULL WHERE id = ?")
+  const v = deps.vault.repo
   const now = new Date().toISOString()
   const tickets = new Set<number>()
   for (const d of due) {
-    app.db
-      .transaction(() => {
+    await deps.record(
+      () => {
         // Normally the vault purged the bytes just before (same cutoff); a photo stored as
         // non-personal by mistake is purged here all the same.
-        if (d.content_kept) v.purgeSync(d.evidence_id, 'retention', agent, now, 'NVR reset photo past the retention period.')
-        scrub.run(d.id)
-        app.auditLog.appendSync(
-          {
-            agent,
-            action: 'nvrReset.photoPurge',
-            outcome: 'ok',
-            ticketId: d.ticket_id,
-            inputs: { photoId: d.id, evidenceId: d.evidence_id, sha256: d.sha256, dropped: ['decoded QR text and positions', 'capture time'] },
-            detail: d.purged || !d.content_kept ? 'The photo was removed from the evidence vault; the data read from it is removed too.' : 'Kept for the retention period.',
-          },
-          now,
-        )
-      })
-      .immediate()
-    tickets.add(d.ticket_id)
+        if (d.contentKept) v.purgeSync(d.evidenceId, 'retention', agent, now, 'NVR reset photo past the retention period.')
+        deps.repo.scrubPhotoSync(d.id)
+      },
+      () => ({
+        action: 'nvrReset.photoPurge',
+        outcome: 'ok',
+        ticketId: d.ticketId,
+        inputs: { photoId: d.id, evidenceId: d.evidenceId, sha256: d.sha256, dropped: ['decoded QR text and positions', 'capture time'] },
+        detail: d.purged || !d.contentKept ? 'The photo was removed from the evidence vault; the data read from it is removed too.' : 'Kept for the retention period.',
+      }),
+    )
+    tickets.add(d.ticketId)
   }
   // No call of the agent made this change: the event carries the new view (built once).
-  for (const ticketId of tickets) app.bus.emit('nvrReset.changed', { ticketId, view: await buildView(app, ticketId) })
+  for (const ticketId of tickets) deps.bus.emit('nvrReset.changed', { ticketId, view: await deps.view(ticketId) })
   return due.length
 }
-
-registerPersonalDataPurge('nvr-reset photos', purgeResetPhotos)

@@ -6,21 +6,37 @@
 // the customer while the run waits for their photo, open while the agent has work to do.
 import type { TicketStatus } from '../../shared/contract/tickets'
 import { ticketState } from '../audit/ticket-state'
-import type { App } from '../core/app'
-import { workflowService } from '../workflows/service'
-import { deviceOps } from '../devices/device-ops'
-import { linkTouched } from '../devices/read-ops'
+import type { Device } from '../../shared/contract/devices'
+import type { CommonRepos, Events, Recording, Secrets } from '../core/ports'
+import type { WorkflowEngine } from '../workflows/engine'
+import type { ResetRows } from './deps'
 import { endpointOf } from './nvr-client'
-import { resetRepo } from './view'
+
+/** The part of the workflow engine the reset drives: its procedure, its runs, observing them. */
+export type ResetRunEngine = Pick<WorkflowEngine, 'procedure' | 'runRows' | 'abandon' | 'observe'>
+
+/** Catching the run up: the ticket (status written with its entry), the reset's rows, the engine (asked for when needed: it is built after the reset's view). */
+export type RunSyncDeps = Pick<Recording, 'record'> & Pick<CommonRepos, 'tickets'> & Events & Secrets & ResetRows & {
+  runs(): ResetRunEngine
+}
+
+/** The inventory's part in a reset, wired by the root to the device operations. */
+export interface ResetDevices {
+  findBySerial(serial: string): Promise<Device | null>
+  /** The inventory device last seen at this IP address, if any. */
+  findByIp(ip: string): Promise<Device | null>
+  /** Links a device to the ticket (audited) unless it is linked already. */
+  link(d: Device, ticketId: number, why: string): Promise<void>
+}
 
 export const RESET_PROCEDURE = 'nvr-password-reset'
 /** The step that waits for the customer (their photo of the QR). */
 const CUSTOMER_STEP = 'qr-photo'
 
-export async function syncResetRun(app: App, ticketId: number): Promise<void> {
-  const ticket = await app.tickets.get(ticketId)
+export async function syncResetRun(deps: RunSyncDeps, ticketId: number): Promise<void> {
+  const ticket = await deps.tickets.get(ticketId)
   if (ticket.procedure !== RESET_PROCEDURE) return
-  const { engine } = workflowService(app)
+  const engine = deps.runs()
   const newest = engine.procedure(RESET_PROCEDURE).version
   const runs = engine.runRows(ticketId).filter((r) => r.procedure === RESET_PROCEDURE)
   for (const r of runs.filter((x) => x.status === 'active' && x.version < newest)) {
@@ -33,17 +49,17 @@ export async function syncResetRun(app: App, ticketId: number): Promise<void> {
   const want: TicketStatus = run.status === 'active' && run.current?.stepId === CUSTOMER_STEP ? 'waiting' : 'open'
   if (want === ticket.status) return
   const why = want === 'waiting' ? 'waiting for the customer’s photo of the QR' : 'the customer’s photo arrived; the agent has work to do'
-  await app.record(
-    () => app.tickets.setStatusSync(ticketId, want),
-    (tk) => ({ action: 'ticket.status', outcome: 'ok', ticketId, inputs: { from: ticket.status, to: want, by: 'the work', ticketState: ticketState(app.secrets.auditKey(), tk) }, detail: why }),
+  await deps.record(
+    () => deps.tickets.setStatusSync(ticketId, want),
+    (tk) => ({ action: 'ticket.status', outcome: 'ok', ticketId, inputs: { from: ticket.status, to: want, by: 'the work', ticketState: ticketState(deps.secrets.auditKey(), tk) }, detail: why }),
   )
-  app.bus.emit('tickets.changed', { id: ticketId })
+  deps.bus.emit('tickets.changed', { id: ticketId })
 }
 
 /** At start-up: every unfinished reset catches up (runs of older versions, steps done meanwhile). */
-export async function syncUnfinishedResets(app: App): Promise<number> {
-  const ids = resetRepo(app).unfinishedTickets()
-  for (const id of ids) await syncResetRun(app, id)
+export async function syncUnfinishedResets(deps: RunSyncDeps): Promise<number> {
+  const ids = deps.repo.unfinishedTickets()
+  for (const id of ids) await syncResetRun(deps, id)
   return ids.length
 }
 
@@ -51,10 +67,9 @@ export async function syncUnfinishedResets(app: App): Promise<number> {
  * The bench NVR the reset worked on is linked to the ticket when it is in the inventory (by
  * the QR's serial, else by the address the code was entered at).
  */
-export async function linkResetDevice(app: App, ticketId: number, address: string): Promise<void> {
-  const ops = deviceOps(app)
-  const serial = (await resetRepo(app).getCase(ticketId))?.serial ?? ''
+export async function linkResetDevice(deps: ResetRows & { devices: ResetDevices }, ticketId: number, address: string): Promise<void> {
+  const serial = (await deps.repo.getCase(ticketId))?.serial ?? ''
   const ip = endpointOf(address).host
-  const d = (serial ? await ops.repo.findBySerial(serial) : null) ?? (await ops.repo.list({ search: ip, limit: 50 })).find((x) => x.ip === ip) ?? null
-  if (d) await linkTouched(ops, d, ticketId, 'the NVR reset entered the code on it')
+  const d = (serial ? await deps.devices.findBySerial(serial) : null) ?? (await deps.devices.findByIp(ip))
+  if (d) await deps.devices.link(d, ticketId, 'the NVR reset entered the code on it')
 }

@@ -3,11 +3,14 @@
 // default customer time zone and the optional second-agent approval.
 import { AppError } from '../../shared/contract/common'
 import type { ResetSettings } from '../../shared/contract/nvr-reset'
-import type { App } from '../core/app'
+import type { CommonRepos, Recording, Secrets } from '../core/ports'
 import type { HttpVendorConfig, LabVendorConfig } from '../reset-codes/providers'
 import { isValidZone } from './validity'
 
 const KEY = 'nvrReset.settings'
+
+/** Saving seals the API keys and audits the change. */
+export type SettingsDeps = Pick<CommonRepos, 'settings'> & Secrets & Pick<Recording, 'audit'>
 
 interface Stored {
   lab: { url: string; keySealed: string }
@@ -27,8 +30,8 @@ const DEFAULTS: Stored = {
   defaultTz: 'Europe/Prague',
 }
 
-export async function loadSettings(app: App): Promise<Stored> {
-  const s = (await app.settings.get<Partial<Stored>>(KEY)) ?? {}
+export async function loadSettings(deps: Pick<CommonRepos, 'settings'>): Promise<Stored> {
+  const s = (await deps.settings.get<Partial<Stored>>(KEY)) ?? {}
   return { ...DEFAULTS, ...s, lab: { ...DEFAULTS.lab, ...s.lab }, http: { ...DEFAULTS.http, ...s.http }, validityHours: { ...DEFAULTS.validityHours, ...s.validityHours } }
 }
 
@@ -48,9 +51,9 @@ export type SettingsPatch = {
 }
 
 /** An omitted apiKey keeps the stored one; an empty string removes it. */
-export async function saveSettings(app: App, p: SettingsPatch): Promise<Stored> {
-  const s = await loadSettings(app)
-  const sealed = (key: string | undefined, old: string) => (key === undefined ? old : key === '' ? '' : app.secrets.seal(key))
+export async function saveSettings(deps: SettingsDeps, p: SettingsPatch): Promise<Stored> {
+  const s = await loadSettings(deps)
+  const sealed = (key: string | undefined, old: string) => (key === undefined ? old : key === '' ? '' : deps.secrets.seal(key))
   for (const u of [p.lab?.url, p.http?.url]) {
     if (u && !/^https?:\/\/[^\s]+$/.test(u)) throw new AppError('VALIDATION', `"${u}" is not an http(s) address.`, { field: 'url' })
   }
@@ -64,11 +67,11 @@ export async function saveSettings(app: App, p: SettingsPatch): Promise<Stored> 
     ...(p.skewToleranceMinutes !== undefined ? { skewToleranceMinutes: p.skewToleranceMinutes } : {}),
     ...(p.defaultTz ? { defaultTz: p.defaultTz } : {}),
   }
-  await app.settings.set(KEY, next)
-  await app.audit({ action: 'nvrReset.settings', outcome: 'ok', inputs: { labUrl: next.lab.url, httpUrl: next.http.url, labKeyChanged: p.lab?.apiKey !== undefined, httpKeyChanged: p.http?.apiKey !== undefined, requireSecondAgent: next.requireSecondAgent, validityHours: next.validityHours } })
+  await deps.settings.set(KEY, next)
+  await deps.audit({ action: 'nvrReset.settings', outcome: 'ok', inputs: { labUrl: next.lab.url, httpUrl: next.http.url, labKeyChanged: p.lab?.apiKey !== undefined, httpKeyChanged: p.http?.apiKey !== undefined, requireSecondAgent: next.requireSecondAgent, validityHours: next.validityHours } })
   return next
 }
 
-export const labConfig = (app: App, s: Stored): LabVendorConfig => ({ url: s.lab.url, apiKey: s.lab.keySealed ? app.secrets.open(s.lab.keySealed) : '' })
-export const httpConfig = (app: App, s: Stored): HttpVendorConfig => ({ ...s.http, apiKey: s.http.keySealed ? app.secrets.open(s.http.keySealed) : '' })
+export const labConfig = (deps: Secrets, s: Stored): LabVendorConfig => ({ url: s.lab.url, apiKey: s.lab.keySealed ? deps.secrets.open(s.lab.keySealed) : '' })
+export const httpConfig = (deps: Secrets, s: Stored): HttpVendorConfig => ({ ...s.http, apiKey: s.http.keySealed ? deps.secrets.open(s.http.keySealed) : '' })
 export type { Stored as StoredSettings }

@@ -1,19 +1,16 @@
 // Builds what the ticket page shows of a reset: one read of the rows, the validity worked
 // out at this moment, and the stage the agent is at (with the reason when it is blocked).
 import type { ResetView } from '../../shared/contract/nvr-reset'
-import { NvrResetRepo, type CaseRow, type CheckKind } from '../../db/repos/nvr-reset'
-import type { App } from '../core/app'
+import type { CaseRow, CheckKind } from '../../db/repos/nvr-reset'
+import type { CommonRepos } from '../core/ports'
 import { codeKind } from './choose-code'
 import { parsePayload } from './payload'
 import { loadSettings, type StoredSettings } from './settings'
+import type { ResetRows } from './deps'
 import { assessValidity, INVALIDATED_BY } from './validity'
 
-const repos = new WeakMap<App, NvrResetRepo>()
-export function resetRepo(app: App): NvrResetRepo {
-  let r = repos.get(app)
-  if (!r) repos.set(app, (r = new NvrResetRepo(app.db)))
-  return r
-}
+/** What the view reads: the ticket, the reset's settings and its rows. */
+export type ViewDeps = Pick<CommonRepos, 'tickets' | 'settings'> & ResetRows
 
 export const CHECK_KINDS: CheckKind[] = ['label-photo', 'ownership-document', 'requester-is-owner']
 
@@ -40,20 +37,16 @@ export function validityOf(c: CaseRow, s: StoredSettings, capturedAt: string | n
  * Where the inventory last saw this NVR (matched by the serial, else the MAC the QR carries):
  * the bench address the agent would otherwise look up and type.
  */
-export function inventoryAddress(app: App, serial: string | null, mac: string | null): string {
-  const m = (mac ?? '').toUpperCase().replace(/-/g, ':')
-  const r = app.db
-    .prepare(`SELECT ip, http_port FROM devices WHERE ip <> '' AND ((? <> '' AND serial = ?) OR (? <> '' AND mac = ?))
-      ORDER BY (serial = ?) DESC, last_seen DESC LIMIT 1`)
-    .get(serial ?? '', serial ?? '', m, m, serial ?? '') as { ip: string; http_port: number | null } | undefined
+export function inventoryAddress(deps: ResetRows, serial: string | null, mac: string | null): string {
+  const r = deps.repo.inventorySighting(serial ?? '', (mac ?? '').toUpperCase().replace(/-/g, ':'))
   if (!r) return ''
-  return r.http_port && r.http_port !== 80 ? `${r.ip}:${r.http_port}` : r.ip
+  return r.httpPort && r.httpPort !== 80 ? `${r.ip}:${r.httpPort}` : r.ip
 }
 
-export async function buildView(app: App, ticketId: number, now = Date.now()): Promise<ResetView> {
-  const repo = resetRepo(app)
-  const ticket = await app.tickets.get(ticketId)
-  const s = await loadSettings(app)
+export async function buildView(deps: ViewDeps, ticketId: number, now = Date.now()): Promise<ResetView> {
+  const repo = deps.repo
+  const ticket = await deps.tickets.get(ticketId)
+  const s = await loadSettings(deps)
   const photos = await repo.photos(ticketId)
   const c = await repo.getCase(ticketId)
   const checks = await repo.latestChecks(ticketId)
@@ -72,7 +65,7 @@ export async function buildView(app: App, ticketId: number, now = Date.now()): P
       serialMatchesTicket: parsed?.fields?.serial && ticket.deviceSerial ? parsed.fields.serial.toUpperCase() === ticket.deviceSerial.trim().toUpperCase() : null,
       approvedBy: c.approvedBy, approvedAt: c.approvedAt, wrongCodes: c.wrongCodes, lockedUntil: c.lockedUntil,
       appliedAt: c.appliedAt, verifiedAt: c.verifiedAt, verifyDetail: c.verifyDetail,
-      inventoryAddress: inventoryAddress(app, c.serial, c.mac),
+      inventoryAddress: inventoryAddress(deps, c.serial, c.mac),
     }
   }
   const ownershipComplete = CHECK_KINDS.every((k) => checks.some((x) => x.kind === k && x.passed))

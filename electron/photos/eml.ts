@@ -29,8 +29,8 @@ interface Headers {
 }
 
 function splitHeaderBody(raw: string): { head: string; body: string } {
-  const m = /\r?\n\r?\n/.exec(raw)
-  if (!m) return { head: raw, body: '' }
+  const m = raw.match(/\r?\n\r?\n/)
+  if (m?.index === undefined) return { head: raw, body: '' }
   return { head: raw.slice(0, m.index), body: raw.slice(m.index + m[0].length) }
 }
 
@@ -74,7 +74,7 @@ export function parseParams(value: string): { value: string; params: Map<string,
     if (val.startsWith('"') && val.endsWith('"') && val.length >= 2) val = val.slice(1, -1)
     const ext = key.endsWith('*')
     if (ext) key = key.slice(0, -1)
-    const m = /^(.*)\*(\d+)$/.exec(key)
+    const m = key.match(/^(.*)\*(\d+)$/)
     if (m) {
       const list = continued.get(m[1]) ?? []
       list.push({ idx: Number(m[2]), val, ext })
@@ -83,7 +83,7 @@ export function parseParams(value: string): { value: string; params: Map<string,
   }
   for (const [key, list] of continued) {
     list.sort((a, b) => a.idx - b.idx)
-    const charset = list[0]?.ext ? /^([^']*)'[^']*'/.exec(list[0].val)?.[1] : undefined
+    const charset = list[0]?.ext ? list[0].val.match(/^([^']*)'[^']*'/)?.[1] : undefined
     const joined = list.map((x, k) => (x.ext ? pctDecodeRaw(k === 0 ? x.val.replace(/^[^']*'[^']*'/, '') : x.val) : Buffer.from(x.val, 'latin1')))
     params.set(key, decodeCharset(Buffer.concat(joined), charset ?? 'utf-8'))
   }
@@ -102,7 +102,7 @@ function pctDecodeRaw(s: string): Buffer {
 }
 
 function decode2231(v: string, withCharset: boolean): string {
-  const m = withCharset ? /^([^']*)'[^']*'(.*)$/.exec(v) : null
+  const m = withCharset ? v.match(/^([^']*)'[^']*'(.*)$/) : null
   return m ? decodeCharset(pctDecodeRaw(m[2]), m[1] || 'utf-8') : v
 }
 
@@ -138,7 +138,7 @@ export function qpDecode(s: string): Buffer {
         continue
       }
       // Soft line break: "=" at the end of a line.
-      const soft = /^(\r?\n|[ \t]+\r?\n)/.exec(s.slice(i + 1, i + 80))
+      const soft = s.slice(i + 1, i + 80).match(/^(\r?\n|[ \t]+\r?\n)/)
       if (soft) {
         i += soft[0].length
         continue

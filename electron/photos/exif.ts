@@ -13,7 +13,7 @@ const PICK = ['DateTimeOriginal', 'OffsetTimeOriginal', 'CreateDate', 'OffsetTim
 /** "2025:03:04 05:06:07" (+ optional "+02:00") -> "2025-03-04T05:06:07+02:00". */
 export function exifDateToIso(value: unknown, offset: unknown): { iso: string; hasZone: boolean } | null {
   if (typeof value !== 'string') return null
-  const m = /^(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(value.trim())
+  const m = value.trim().match(/^(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/)
   if (!m) return null
   const [, y, mo, d, h, mi, s] = m
   // Cameras write "0000:00:00 00:00:00" when the clock was never set.

@@ -71,10 +71,7 @@ export function buildBundle(db: Database, ticket: Ticket, evidence: EvidenceMeta
       const span = chainHead.seq - first + 1 - entries.length
       if (span > MAX_LINKS) links = null
       else {
-        links = db
-          .prepare('SELECT seq, prev_hash, hash FROM audit_log WHERE seq > ? AND (ticket_id IS NULL OR ticket_id <> ?) ORDER BY seq')
-          .raw(true)
-          .all(first, ticket.id) as Link[]
+        links = q.linksAfter(first, ticket.id)
       }
     }
     const body: Omit<Bundle, 'bundleHash'> = {

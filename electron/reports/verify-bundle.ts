@@ -2,6 +2,7 @@
 // a local trail (the source machine's data folder) to prove the entries are in it.
 import type { Database } from 'better-sqlite3'
 import { entryHash, GENESIS } from '../../db/repos/audit'
+import { AuditQueryRepo } from '../../db/repos/audit-query'
 import { BUNDLE_FORMAT, bundleHash, type Bundle, type BundleEntry, type Link } from './bundle'
 
 export interface BundleReport {
@@ -74,8 +75,8 @@ export function verifyBundle(raw: unknown, local?: Database): BundleReport {
 
   // 4. Optional: the entries are in this machine's trail, unchanged.
   if (local) {
-    const get = local.prepare('SELECT hash FROM audit_log WHERE seq = ?').pluck()
-    for (const e of b.entries) if (get.get(e.seq) !== e.hash) return fail(`Entry ${e.seq} of the bundle is not in the local trail as exported.`)
+    const trail = new AuditQueryRepo(local)
+    for (const e of b.entries) if (trail.hashOf(e.seq) !== e.hash) return fail(`Entry ${e.seq} of the bundle is not in the local trail as exported.`)
   }
 
   rep.ok = true

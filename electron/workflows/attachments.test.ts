@@ -6,7 +6,7 @@ import { WorkflowsRepo } from '../../db/repos/workflows'
 import { verifyEvidence } from '../audit/integrity'
 import { App } from '../core/app'
 import { memoryKeyProvider } from '../core/secret-box'
-import { vault } from '../evidence/vault'
+import { createEvidenceVault } from '../evidence/vault'
 import { buildBundle } from '../reports/bundle'
 import { RunFiles, sha256 } from './files'
 import { workflowService } from './service'
@@ -112,7 +112,7 @@ describe('start-up of the workflow service on an older data folder', () => {
     app = new App({ dataDir, host: 'browser', keys })
     try {
       workflowService(app)
-      await expect.poll(() => vault(app).listForTicket(t.id), { timeout: 10_000 }).toEqual([expect.objectContaining({ name: 'label.jpg', kind: 'label-photo', sha256: sha256(photo), source: 'workflow:my2n-move:serial' })])
+      await expect.poll(() => createEvidenceVault(app).listForTicket(t.id), { timeout: 10_000 }).toEqual([expect.objectContaining({ name: 'label.jpg', kind: 'label-photo', sha256: sha256(photo), source: 'workflow:my2n-move:serial' })])
       expect(existsSync(join(dataDir, old.storedAs))).toBe(false)
       const view = await workflowService(app).engine.get(run.id)
       expect(view.timeline[0].files).toEqual([expect.objectContaining({ name: 'label.jpg', sha256: sha256(photo) })])

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { DevicesRepo } from '../../db/repos/devices'
 import { startBench, type Bench } from '../../lab/bench'
 import { App } from '../core/app'
-import { vault } from '../evidence/vault'
+import { createEvidenceVault } from '../evidence/vault'
 import { memoryKeyProvider } from '../core/secret-box'
 import { workflowService } from './service'
 
@@ -52,7 +52,7 @@ describe('my2n-move against the lab bench', () => {
     let r = await engine.get(runId)
     expect(r.current?.stepId, JSON.stringify(r.timeline.filter((e) => e.stepId === 'backup').map((e) => [e.state, e.why]))).toBe('reset')
     // The downloaded configuration is the ticket's evidence, in the vault (electron/evidence/vault.ts), with its hash.
-    expect(vault(app!).listForTicket(r.ticketId)).toEqual([expect.objectContaining({ kind: 'config-backup', source: 'workflow:my2n-move:backup', sha256: r.facts.backupSha256, hasContent: true })])
+    expect(createEvidenceVault(app!).listForTicket(r.ticketId)).toEqual([expect.objectContaining({ kind: 'config-backup', source: 'workflow:my2n-move:backup', sha256: r.facts.backupSha256, hasContent: true })])
     const before = d.ip
     await go('reset', { confirm: d.serial })
     r = await engine.get(runId)

@@ -2,7 +2,9 @@
 // My2N. One engine per App, created with the handlers; interrupted steps are re-checked then.
 import { WorkflowsRepo } from '../../db/repos/workflows'
 import type { App } from '../core/app'
-import { addEvidence, addEvidenceRef, vault } from '../evidence/vault'
+import { createEvidenceVault } from '../evidence/vault'
+import { resetDeps } from '../nvr-reset/deps'
+import type { RunSyncDeps } from '../nvr-reset/run-sync'
 import { my2nProvider } from '../my2n/provider'
 import { deviceOps } from './bind-device-ops'
 import type { DeviceOpsPort } from './device-port'
@@ -22,10 +24,12 @@ export function workflowService(app: App, o: { ops?: DeviceOpsPort } = {}): Work
   if (existing) return existing
   const my2n = my2nProvider({ settings: app.settings, seal: (p) => app.secrets.seal(p), open: (s) => app.secrets.open(s) })
   const rediscoverMs = Number(process.env.SUPPORT_CONSOLE_REDISCOVER_MS) || undefined
+  // TODO(issue 11, merge): the root's vault and reset deps (buildFeatures in core/api.ts) instead of second instances.
+  const reset = resetDeps(app, createEvidenceVault(app))
   const engine = new WorkflowEngine({
     repo: new WorkflowsRepo(app.db),
     procedures: lazyProcedures(),
-    actions: buildActions({ ops: o.ops ?? deviceOps(app), my2n: () => my2n.client(), rediscoverMs, nvrReset: (id) => buildView(app, id) }),
+    actions: buildActions({ ops: o.ops ?? deviceOps(app), my2n: () => my2n.client(), rediscoverMs, nvrReset: (id) => buildView(reset, id) }),
     ticket: (id) => app.tickets.get(id),
     audit: (e) => app.audit(e),
     record: (change, entries) => app.record(change, entries),
@@ -34,7 +38,7 @@ export function workflowService(app: App, o: { ops?: DeviceOpsPort } = {}): Work
     fingerprint: (purpose, parts) => app.secrets.fingerprint(purpose, parts),
     open: (s) => app.secrets.open(s),
     dataDir: app.opts.dataDir,
-    evidence: { add: (e) => addEvidence(app, e), addRef: (e) => addEvidenceRef(app, e), content: (id) => vault(app).content(id) },
+    evidence: reset.vault,
     changed: (runId, ticketId) => {
       app.bus.emit('workflow.changed', { runId, ticketId })
       // The ticket's "last activity" moved with the step's audit entry (migration 17).
@@ -57,3 +61,6 @@ export function workflowService(app: App, o: { ops?: DeviceOpsPort } = {}): Work
     .catch((err) => app.log.error({ err }, 'workflows: resuming interrupted steps failed'))
   return svc
 }
+
+/** TODO(issue 11, merge): the NVR reset's run sync wired from an App, for handlers the root does not hand it yet. */
+export const resetRunDeps = (app: App): RunSyncDeps => ({ ...resetDeps(app, createEvidenceVault(app)), runs: () => workflowService(app).engine })

@@ -16,6 +16,8 @@ import { App } from '../../electron/core/app'
 import { memoryKeyProvider } from '../../electron/core/secret-box'
 import { connect, importTicket, outboxWorker, reply } from '../../electron/helpdesk/service'
 import { addPhotos } from '../../electron/nvr-reset/photos'
+import { resetDeps } from '../../electron/nvr-reset/deps'
+import { createEvidenceVault } from '../../electron/evidence/vault'
 import { exifUtc, phonePhoto } from '../../electron/nvr-reset/testing/phone-photo'
 import { report } from './util'
 
@@ -64,7 +66,7 @@ async function importBench(): Promise<void> {
     writeFileSync(file, photos[0])
     const t = await app.tickets.create({ externalRef: '', customerName: 'Disk', contact: '', deviceSerial: '', deviceModel: '', procedure: 'nvr-password-reset', notes: '' })
     const d0 = performance.now()
-    const fromDisk = await addPhotos(app, t.id, [{ name: 'IMG_1000.jpg', source: 'drop', data: readFileSync(file) }])
+    const fromDisk = await addPhotos(resetDeps(app, createEvidenceVault(app)), t.id, [{ name: 'IMG_1000.jpg', source: 'drop', data: readFileSync(file) }])
     const diskMs = performance.now() - d0
     if (!/QR code found/.test(fromDisk[0].message)) throw new Error(`the photo from disk did not decode: ${fromDisk[0].message}`)
 

@@ -1,15 +1,14 @@
-import { exportTicketBundle, exportTicketPdf } from '../../reports/export'
-import type { App } from '../app'
+import { exportTicketBundle, exportTicketPdf, type ReportDeps } from '../../reports/export'
 import type { HandlerMap } from './types'
 
-export function reportHandlers(app: App): HandlerMap<'reports.ticketPdf' | 'reports.ticketBundle'> {
+export function reportHandlers(deps: ReportDeps): HandlerMap<'reports.ticketPdf' | 'reports.ticketBundle'> {
   return {
     'reports.ticketPdf': async ({ ticketId }) => {
-      const f = await exportTicketPdf(app, ticketId)
+      const f = await exportTicketPdf(deps, ticketId)
       return { fileName: f.fileName, mime: 'application/pdf', dataBase64: f.data.toString('base64') }
     },
     'reports.ticketBundle': async ({ ticketId }) => {
-      const f = await exportTicketBundle(app, ticketId)
+      const f = await exportTicketBundle(deps, ticketId)
       return { fileName: f.fileName, mime: 'application/json', dataBase64: f.data.toString('base64') }
     },
   }

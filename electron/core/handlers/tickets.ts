@@ -2,6 +2,7 @@ import type { Ticket } from '../../../shared/contract/tickets'
 import { ticketState } from '../../audit/ticket-state'
 import type { App } from '../app'
 import { syncResetRun } from '../../nvr-reset/run-sync'
+import { resetRunDeps } from '../../workflows/service'
 import type { HandlerMap } from './types'
 
 /** Fields whose values are personal data: named in the audit trail, never written into it. */
@@ -18,7 +19,7 @@ export function ticketHandlers(app: App): HandlerMap<'tickets.create' | 'tickets
         (tk) => ({ action: 'ticket.create', outcome: 'ok', ticketId: tk.id, inputs: { externalRef: t.externalRef, procedure: t.procedure, deviceSerial: t.deviceSerial, ticketState: state(tk) } }),
       )
       // An NVR reset ticket gets its run at once, waiting for the customer's photo.
-      await syncResetRun(app, ticket.id)
+      await syncResetRun(resetRunDeps(app), ticket.id)
       changed(ticket.id)
       return app.tickets.get(ticket.id)
     },
@@ -44,7 +45,7 @@ export function ticketHandlers(app: App): HandlerMap<'tickets.create' | 'tickets
       }).immediate()
       if (result.changed) {
         // A changed procedure starts, supersedes or ends the ticket's NVR reset run.
-        if (patch.procedure !== undefined) await syncResetRun(app, id)
+        if (patch.procedure !== undefined) await syncResetRun(resetRunDeps(app), id)
         changed(id)
       }
       return result.changed && patch.procedure !== undefined ? app.tickets.get(id) : result.ticket

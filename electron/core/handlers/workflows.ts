@@ -1,6 +1,6 @@
 import type { App } from '../app'
 import { latestProcedures } from '../../workflows/registry'
-import { workflowService } from '../../workflows/service'
+import { resetRunDeps, workflowService } from '../../workflows/service'
 import type { HandlerMap } from './types'
 import { RESET_PROCEDURE, syncResetRun } from '../../nvr-reset/run-sync'
 
@@ -15,7 +15,7 @@ export function workflowHandlers(app: App): HandlerMap<M> {
     // The NVR reset has one run per ticket, kept by the reset panel: "start" catches it up instead.
     'workflows.start': async ({ ticketId, procedure }) => {
       if (procedure !== RESET_PROCEDURE) return engine.start(ticketId, procedure)
-      await syncResetRun(app, ticketId)
+      await syncResetRun(resetRunDeps(app), ticketId)
       const run = (await engine.forTicket(ticketId)).find((r) => r.procedure === procedure)
       return run ?? engine.start(ticketId, procedure)
     },
