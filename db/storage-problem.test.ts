@@ -49,7 +49,7 @@ describe('storage problems in plain words', () => {
   it('an immutable file (EPERM on a file that exists) says so and how to unlock it', () => {
     const dir = folder()
     const e = storageError(err('EPERM', join(dir, 'audit-head.json')), dir)
-    expect(e).toMatchObject({ key: 'storage.immutable', values: { what: 'audit-head.json', path: join(dir, 'audit-head.json') } })
+    expect(e).toMatchObject({ key: 'storage.immutableFile', values: { what: 'audit-head.json', path: join(dir, 'audit-head.json') } })
     expect(e.message).toMatch(/the file audit-head\.json is locked against any change \(immutable, EPERM\)/)
     expect(e.hint).toContain(`chattr -i ${join(dir, 'audit-head.json')}`)
   })
@@ -60,7 +60,7 @@ describe('storage problems in plain words', () => {
     undo.push(() => execFileSync('chattr', ['-i', dir]))
     const e = storageError(err('SQLITE_IOERR_WRITE', undefined, 'disk I/O error'), dir)
     expect(e).toMatchObject({ key: 'storage.immutable', values: { what: '', path: dir } })
-    expect(e.message).toMatch(/the folder is locked against any change/)
+    expect(e.message).toMatch(/the folder is locked against any change \(immutable, SQLITE_IOERR_WRITE\), so nothing new can be created in it/)
   })
 
   it.each(['ENOSPC', 'SQLITE_FULL', 'EDQUOT'])('a full disk (%s)', (code) => {

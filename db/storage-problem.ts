@@ -90,14 +90,21 @@ export function storageError(e: unknown, dataDir: string): AppError {
   const what = d.file ? `the file ${d.file}` : 'the folder'
   const detail = String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200)
   const values = { dir: dataDir, code: d.code || 'unknown', what: d.file ?? '', path: d.file ? join(dataDir, d.file) : dataDir, detail }
-  const make = (message: string, hint: string) => new AppError('STORAGE', message, { key: `storage.${d.kind}`, values, hint, cause: e })
+  // An immutable folder and an immutable file read differently ("nothing new can be created" / "this file").
+  const key = d.kind === 'immutable' && d.file ? 'storage.immutableFile' : `storage.${d.kind}`
+  const make = (message: string, hint: string) => new AppError('STORAGE', message, { key, values, hint, cause: e })
   switch (d.kind) {
     case 'full':
       return make(`The disk holding ${dataDir} is full; the last change was not saved.`, 'Free some space on that disk and try again. Everything saved before this change is intact.')
     case 'readOnly':
       return make(`The data folder ${dataDir} cannot be written: it is read-only (${values.code}).`, 'Make the folder writable again (or remount its disk read-write), or start the console with another folder (--data-dir). Nothing already saved was lost.')
     case 'immutable':
-      return make(`The data folder ${dataDir} cannot be written: ${what} is locked against any change (immutable, ${values.code}).`, `An administrator can unlock it with "chattr -i ${values.path}" (see lsattr). Nothing already saved was lost.`)
+      return make(
+        d.file
+          ? `The data folder ${dataDir} cannot be written: the file ${d.file} is locked against any change (immutable, ${values.code}).`
+          : `The data folder ${dataDir} cannot be written: the folder is locked against any change (immutable, ${values.code}), so nothing new can be created in it.`,
+        `An administrator can unlock it with "chattr -i ${values.path}" (see lsattr). Nothing already saved was lost.`,
+      )
     case 'permission':
       return make(`The data folder ${dataDir} cannot be written: this user may not write ${what} (${values.code}).`, 'Give the user running the console write access to the folder and its files, or start the console with another folder (--data-dir). Nothing already saved was lost.')
     case 'missing':

@@ -23,7 +23,7 @@ export class StorageState {
   /** A write failed: `e` is the raw error, or the STORAGE ApiError a call already made of it. */
   failed(source: Source, e: unknown): void {
     const api: ApiError = e instanceof AppError && e.code === 'STORAGE' ? e.toJSON() : isApiStorage(e) ? e : storageError(e, this.dataDir).toJSON()
-    const kind = (api.key ?? '').replace(/^storage\./, '') as StorageProblem['kind']
+    const kind = (api.key ?? '').replace(/^storage\./, '').replace(/File$/, '') as StorageProblem['kind']
     const next: StorageProblem = {
       kind: ['readOnly', 'immutable', 'full', 'missing', 'permission', 'io'].includes(kind) ? kind : 'io',
       source,

@@ -2,7 +2,7 @@ import { applyOnDevice } from '../../nvr-reset/apply'
 import { addApprover, listApprovers, removeApprover } from '../../nvr-reset/approvers'
 import { approve, confirmByCustomer, invalidate, message, recordCheck, requestCode, revealCode, updateCase, adoptPayload } from '../../nvr-reset/case'
 import { linkResetDevice, syncResetRun, syncUnfinishedResets } from '../../nvr-reset/run-sync'
-import { addPhotos, decodeRegion, photoImage } from '../../nvr-reset/photos'
+import { addPhotos, cancelIntake, decodeRegion, photoImage } from '../../nvr-reset/photos'
 import { loadSettings, publicSettings, saveSettings } from '../../nvr-reset/settings'
 import { buildView, resetRepo } from '../../nvr-reset/view'
 import { AppError } from '../../../shared/contract/common'
@@ -11,7 +11,7 @@ import type { App } from '../app'
 import type { HandlerMap } from './types'
 
 type M =
-  | 'nvrReset.get' | 'nvrReset.addPhotos' | 'nvrReset.photoImage' | 'nvrReset.decodeRegion' | 'nvrReset.usePayload' | 'nvrReset.update'
+  | 'nvrReset.get' | 'nvrReset.addPhotos' | 'nvrReset.cancelIntake' | 'nvrReset.photoImage' | 'nvrReset.decodeRegion' | 'nvrReset.usePayload' | 'nvrReset.update'
   | 'nvrReset.invalidate' | 'nvrReset.recordCheck' | 'nvrReset.approve' | 'nvrReset.requestCode' | 'nvrReset.revealCode' | 'nvrReset.message'
   | 'nvrReset.apply' | 'nvrReset.settings.get' | 'nvrReset.settings.set'
   | 'nvrReset.confirmVerified' | 'nvrReset.approvers.list' | 'nvrReset.approvers.add' | 'nvrReset.approvers.remove'
@@ -40,6 +40,7 @@ export function nvrResetHandlers(app: App): HandlerMap<M> {
       const results = await addPhotos(app, ticketId, files.map((f) => ({ name: f.name, source: f.source, data: Buffer.from(f.dataBase64, 'base64') })))
       return { results, view: await view(ticketId) }
     },
+    'nvrReset.cancelIntake': async ({ ticketId }) => ({ cancelled: cancelIntake(app, ticketId) }),
     'nvrReset.photoImage': ({ photoId }) => photoImage(app, photoId),
     'nvrReset.decodeRegion': async ({ photoId, rect, rotate }) => {
       const r = await decodeRegion(app, photoId, rect, rotate)

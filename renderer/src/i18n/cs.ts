@@ -112,6 +112,7 @@ export const cs: Messages = {
       export: 'Exportovat diagnostiku', exporting: 'Shromažďuji…', exported: 'Uloženo {name} ({kb} kB).',
     },
   },
+  storageBanner: { title: 'Změny se nemusí uložit', since: 'od {t}' },
   agentBanner: { text: 'Kdo na této konzoli pracuje? Vaše jméno se zapisuje do auditního záznamu každé akce.', action: 'Nastavit jméno' },
   shortcuts: {
     title: 'Klávesové zkratky',
@@ -400,6 +401,22 @@ export const cs: Messages = {
   helpdesk: csHelpdesk,
   errors: {
     generic: 'Něco se pokazilo.', field: 'Zkontrolujte pole „{field}“.',
+    storage: {
+      readOnly: 'Do datové složky {dir} nelze zapisovat: je jen pro čtení ({code}).',
+      readOnlyHint: 'Povolte znovu zápis do složky (nebo připojte její disk pro zápis), nebo spusťte konzoli s jinou složkou (--data-dir). Nic z už uloženého se neztratilo.',
+      immutable: 'Do datové složky {dir} nelze zapisovat: složka je uzamčena proti jakékoli změně (immutable, {code}), nic nového v ní nelze vytvořit.',
+      immutableHint: 'Správce ji odemkne příkazem „chattr -i {path}“ (viz lsattr). Nic z už uloženého se neztratilo.',
+      immutableFile: 'Do datové složky {dir} nelze zapisovat: soubor {what} je uzamčen proti jakékoli změně (immutable, {code}).',
+      immutableFileHint: 'Správce ho odemkne příkazem „chattr -i {path}“ (viz lsattr). Nic z už uloženého se neztratilo.',
+      full: 'Disk se složkou {dir} je plný; poslední změna se neuložila.',
+      fullHint: 'Uvolněte na disku místo a zkuste to znovu. Vše uložené před touto změnou je v pořádku.',
+      missing: 'Datová složka {dir} chybí (byla přesunuta, smazána nebo byl odpojen její disk).',
+      missingHint: 'Připojte disk nebo vraťte složku na místo a konzoli spusťte znovu.',
+      permission: 'Do datové složky {dir} nelze zapisovat: tento uživatel nesmí zapisovat do {path} ({code}).',
+      permissionHint: 'Dejte uživateli, pod kterým konzole běží, právo zápisu do složky a jejích souborů, nebo spusťte konzoli s jinou složkou (--data-dir). Nic z už uloženého se neztratilo.',
+      io: 'Databázi ve složce {dir} nelze použít: {detail}',
+      ioHint: 'Disk může selhávat nebo být odpojený: zkontrolujte ho a konzoli spusťte znovu. Nic z už uloženého se neztratilo.',
+    },
     devices: {
       refused: 'Zařízení odmítlo spojení (webová služba je vypnutá nebo je port špatně).', refusedHint: 'Zkontrolujte adresu a to, že zařízení dokončilo start; jeho současnou adresu najdete novým hledáním.',
       noAnswer: 'Zařízení neodpovědělo ({detail}).', noAnswerHint: 'Možná se restartuje, je na jiné adrese nebo v jiné podsíti. Vyhledejte ho znovu a pak to zkuste znovu.',

@@ -111,6 +111,7 @@ export const de: Messages = {
       export: 'Diagnose exportieren', exporting: 'Wird gesammelt…', exported: '{name} gespeichert ({kb} KB).',
     },
   },
+  storageBanner: { title: 'Änderungen werden eventuell nicht gespeichert', since: 'seit {t}' },
   agentBanner: { text: 'Wer arbeitet an dieser Konsole? Ihr Name wird bei jeder Aktion ins Prüfprotokoll geschrieben.', action: 'Namen festlegen' },
   shortcuts: {
     title: 'Tastenkürzel',
@@ -396,6 +397,22 @@ export const de: Messages = {
   helpdesk: deHelpdesk,
   errors: {
     generic: 'Etwas ist schiefgelaufen.', field: 'Prüfen Sie das Feld „{field}“.',
+    storage: {
+      readOnly: 'In den Datenordner {dir} kann nicht geschrieben werden: er ist schreibgeschützt ({code}).',
+      readOnlyHint: 'Machen Sie den Ordner wieder beschreibbar (oder binden Sie seinen Datenträger beschreibbar ein), oder starten Sie die Konsole mit einem anderen Ordner (--data-dir). Bereits Gespeichertes ist nicht verloren.',
+      immutable: 'In den Datenordner {dir} kann nicht geschrieben werden: der Ordner ist gegen jede Änderung gesperrt (immutable, {code}), darin kann nichts Neues angelegt werden.',
+      immutableHint: 'Ein Administrator hebt die Sperre mit „chattr -i {path}“ auf (siehe lsattr). Bereits Gespeichertes ist nicht verloren.',
+      immutableFile: 'In den Datenordner {dir} kann nicht geschrieben werden: die Datei {what} ist gegen jede Änderung gesperrt (immutable, {code}).',
+      immutableFileHint: 'Ein Administrator hebt die Sperre mit „chattr -i {path}“ auf (siehe lsattr). Bereits Gespeichertes ist nicht verloren.',
+      full: 'Der Datenträger mit {dir} ist voll; die letzte Änderung wurde nicht gespeichert.',
+      fullHint: 'Schaffen Sie Platz auf dem Datenträger und versuchen Sie es erneut. Alles vor dieser Änderung Gespeicherte ist unversehrt.',
+      missing: 'Der Datenordner {dir} fehlt (verschoben, gelöscht oder sein Datenträger wurde getrennt).',
+      missingHint: 'Schließen Sie den Datenträger wieder an oder stellen Sie den Ordner wieder her, dann starten Sie die Konsole neu.',
+      permission: 'In den Datenordner {dir} kann nicht geschrieben werden: dieser Benutzer darf {path} nicht schreiben ({code}).',
+      permissionHint: 'Geben Sie dem Benutzer, unter dem die Konsole läuft, Schreibrechte auf den Ordner und seine Dateien, oder starten Sie die Konsole mit einem anderen Ordner (--data-dir). Bereits Gespeichertes ist nicht verloren.',
+      io: 'Die Datenbank in {dir} kann nicht benutzt werden: {detail}',
+      ioHint: 'Der Datenträger fällt eventuell aus oder ist getrennt: prüfen Sie ihn und starten Sie die Konsole neu. Bereits Gespeichertes ist nicht verloren.',
+    },
     devices: {
       refused: 'Das Gerät hat die Verbindung abgelehnt (Webdienst aus oder falscher Port).', refusedHint: 'Prüfen Sie die Adresse und ob das Gerät fertig hochgefahren ist; eine neue Suche findet seine aktuelle Adresse.',
       noAnswer: 'Das Gerät hat nicht geantwortet ({detail}).', noAnswerHint: 'Es startet vielleicht neu, hat eine andere Adresse oder ist in einem anderen Subnetz. Suchen Sie erneut und versuchen Sie es dann noch einmal.',

@@ -109,6 +109,7 @@ export const en = {
       export: 'Export diagnostics', exporting: 'Collecting…', exported: 'Saved {name} ({kb} KB).',
     },
   },
+  storageBanner: { title: 'Changes may not be saved', since: 'since {t}' },
   agentBanner: { text: 'Who is working on this console? Your name is written into the audit trail of every action.', action: 'Set your name' },
   shortcuts: {
     title: 'Keyboard shortcuts',
@@ -394,6 +395,23 @@ export const en = {
   helpdesk: enHelpdesk,
   errors: {
     generic: 'Something went wrong.', field: 'Check the field “{field}”.',
+    // The data folder refusing writes (db/storage-problem.ts); shown as a banner until a write works again.
+    storage: {
+      readOnly: 'The data folder {dir} cannot be written: it is read-only ({code}).',
+      readOnlyHint: 'Make the folder writable again (or remount its disk read-write), or start the console with another folder (--data-dir). Nothing already saved was lost.',
+      immutable: 'The data folder {dir} cannot be written: the folder is locked against any change (immutable, {code}), so nothing new can be created in it.',
+      immutableHint: 'An administrator can unlock it with “chattr -i {path}” (see lsattr). Nothing already saved was lost.',
+      immutableFile: 'The data folder {dir} cannot be written: the file {what} is locked against any change (immutable, {code}).',
+      immutableFileHint: 'An administrator can unlock it with “chattr -i {path}” (see lsattr). Nothing already saved was lost.',
+      full: 'The disk holding {dir} is full; the last change was not saved.',
+      fullHint: 'Free some space on that disk and try again. Everything saved before this change is intact.',
+      missing: 'The data folder {dir} is missing (moved, deleted, or its disk was disconnected).',
+      missingHint: 'Reconnect the disk or put the folder back, then restart the console.',
+      permission: 'The data folder {dir} cannot be written: this user may not write {path} ({code}).',
+      permissionHint: 'Give the user running the console write access to the folder and its files, or start the console with another folder (--data-dir). Nothing already saved was lost.',
+      io: 'The database in {dir} could not be used: {detail}',
+      ioHint: 'The disk may be failing or disconnected: check it, then restart the console. Nothing already saved was lost.',
+    },
     // Errors from the main process (AppError key + values); the English message there stays for logs.
     devices: {
       refused: 'The device refused the connection (web service off or wrong port).', refusedHint: 'Check the address and that the device finished booting; rescan to find its current address.',
