@@ -346,6 +346,8 @@ export const cs: Messages = {
       drop: 'Přetáhněte fotku nebo .eml od zákazníka kamkoli na tento tiket, vložte ji (Ctrl+V), nebo', pick: 'vyberte soubory…',
       accepts: 'JPEG, PNG, WebP, HEIC nebo e-mail (.eml) s přiloženými fotkami.', dropHere: 'Pusťte pro přidání k tomuto tiketu',
       working: 'Kontroluji a dekóduji {n} soubor… | Kontroluji a dekóduji {n} soubory… | Kontroluji a dekóduji {n} souboru… | Kontroluji a dekóduji {n} souborů…', added: 'Přidáno', duplicate: 'Už je zde', refused: 'Odmítnuto',
+      skipped: 'Přeskočeno', cancelled: 'Zrušeno', cancel: 'Zrušit', cancelling: 'Ruším…',
+      cancelledSummary: 'Příjem zrušen: {n} soubor nebyl přijat. Soubory označené Přidáno jsou uložené. | Příjem zrušen: {n} soubory nebyly přijaty. Soubory označené Přidáno jsou uložené. | Příjem zrušen: {n} souboru nebylo přijato. Soubory označené Přidáno jsou uložené. | Příjem zrušen: {n} souborů nebylo přijato. Soubory označené Přidáno jsou uložené.',
     },
     photos: 'Fotky', noPhotos: 'Zatím žádná fotka.',
     photo: {
@@ -442,6 +444,12 @@ export const cs: Messages = {
       stepRunning: 'Krok tohoto běhu ještě probíhá; počkejte, až skončí.',
       notCurrent: '„{step}“ není aktuální krok.', notCurrentHint: 'Načtěte tiket znovu; běh mohlo posunout jiné okno.',
       attachFirst: 'Nejdřív přiložte: {what}.',
+    },
+    photos: {
+      tooManyPixels: 'Obrázek udává {width} x {height} pixelů ({mp} megapixelů), víc než přijímaných {cap} megapixelů; byl odmítnut bez dekódování (může jít o dekompresní bombu). Požádejte zákazníka o běžnou fotku obrazovky z telefonu.',
+      emlPixelCap: 'Přeskočeno, nedekódováno: tato fotka o {mp} megapixelech by překročila {cap} megapixelů fotek na jeden e-mail (zbývá {left}). Požádejte zákazníka o běžnou fotku obrazovky z telefonu, nebo ať pošle tuto fotku samostatně.',
+      callPixelCap: 'Přeskočeno, nedekódováno: tato fotka o {mp} megapixelech by překročila {cap} megapixelů fotek na jedno vložení (zbývá {left}). Přidejte ji znovu samostatně, nebo požádejte zákazníka o běžnou fotku obrazovky z telefonu.',
+      cancelled: 'Nepřijato: příjem byl zrušen dřív, než se tato fotka dekódovala. Je-li potřeba, přidejte ji znovu.',
     },
     nvrReset: {
       badZone: '„{zone}“ není časové pásmo (použijte názvy jako Europe/Prague nebo America/New_York).',

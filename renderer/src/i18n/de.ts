@@ -342,6 +342,8 @@ export const de: Messages = {
       drop: 'Ziehen Sie das Foto oder die .eml des Kunden irgendwo auf dieses Ticket, fügen Sie es ein (Strg+V) oder', pick: 'Dateien wählen…',
       accepts: 'JPEG, PNG, WebP, HEIC oder eine E-Mail (.eml) mit den Fotos im Anhang.', dropHere: 'Loslassen, um es diesem Ticket hinzuzufügen',
       working: '{n} Datei wird geprüft und dekodiert… | {n} Dateien werden geprüft und dekodiert…', added: 'Hinzugefügt', duplicate: 'Schon vorhanden', refused: 'Abgelehnt',
+      skipped: 'Übersprungen', cancelled: 'Abgebrochen', cancel: 'Abbrechen', cancelling: 'Wird abgebrochen…',
+      cancelledSummary: 'Aufnahme abgebrochen: {n} Datei wurde nicht übernommen. Die als Hinzugefügt markierten sind gespeichert. | Aufnahme abgebrochen: {n} Dateien wurden nicht übernommen. Die als Hinzugefügt markierten sind gespeichert.',
     },
     photos: 'Fotos', noPhotos: 'Noch kein Foto.',
     photo: {
@@ -438,6 +440,12 @@ export const de: Messages = {
       stepRunning: 'Ein Schritt dieses Durchlaufs läuft noch; warten Sie, bis er fertig ist.',
       notCurrent: '„{step}“ ist nicht der aktuelle Schritt.', notCurrentHint: 'Laden Sie das Ticket neu; ein anderes Fenster hat den Durchlauf womöglich weitergeführt.',
       attachFirst: 'Zuerst anhängen: {what}.',
+    },
+    photos: {
+      tooManyPixels: 'Das Bild gibt {width} x {height} Pixel an ({mp} Megapixel), mehr als die zulässigen {cap} Megapixel; es wurde ohne Dekodieren abgelehnt (es könnte eine Dekompressionsbombe sein). Bitten Sie den Kunden um ein gewöhnliches Handyfoto des Bildschirms.',
+      emlPixelCap: 'Übersprungen, nicht dekodiert: dieses Foto mit {mp} Megapixeln würde die {cap} Megapixel an Fotos pro E-Mail überschreiten (noch {left} frei). Bitten Sie den Kunden um ein normales Handyfoto des Bildschirms oder darum, dieses Foto einzeln zu senden.',
+      callPixelCap: 'Übersprungen, nicht dekodiert: dieses Foto mit {mp} Megapixeln würde die {cap} Megapixel an Fotos pro Ablage überschreiten (noch {left} frei). Fügen Sie es einzeln erneut hinzu oder bitten Sie den Kunden um ein normales Handyfoto des Bildschirms.',
+      cancelled: 'Nicht übernommen: die Aufnahme wurde abgebrochen, bevor dieses Foto dekodiert war. Fügen Sie es bei Bedarf erneut hinzu.',
     },
     nvrReset: {
       badZone: '„{zone}“ ist keine Zeitzone (verwenden Sie Namen wie Europe/Prague oder America/New_York).',

@@ -340,6 +340,8 @@ export const en = {
       drop: 'Drop the customer’s photo or .eml anywhere on this ticket, paste it (Ctrl+V), or', pick: 'choose files…',
       accepts: 'JPEG, PNG, WebP, HEIC, or an e-mail (.eml) with the photos attached.', dropHere: 'Drop to add to this ticket',
       working: 'Checking and decoding {n} file… | Checking and decoding {n} files…', added: 'Added', duplicate: 'Already here', refused: 'Refused',
+      skipped: 'Skipped', cancelled: 'Cancelled', cancel: 'Cancel', cancelling: 'Cancelling…',
+      cancelledSummary: 'Intake cancelled: {n} file was not taken in. Those marked Added are stored. | Intake cancelled: {n} files were not taken in. Those marked Added are stored.',
     },
     photos: 'Photos', noPhotos: 'No photo yet.',
     photo: {
@@ -438,6 +440,13 @@ export const en = {
       stepRunning: 'A step of this run is still running; wait for it to finish.',
       notCurrent: '“{step}” is not the current step.', notCurrentHint: 'Reload the ticket; another window may have moved the run on.',
       attachFirst: 'Attach first: {what}.',
+    },
+    // Photo intake (electron/nvr-reset/photos.ts, electron/photos/pixel-budget.ts).
+    photos: {
+      tooManyPixels: 'The image declares {width} x {height} pixels ({mp} megapixels), more than the {cap} megapixels accepted; it was refused without decoding it (it may be a decompression bomb). Ask the customer for an ordinary phone photo of the screen.',
+      emlPixelCap: 'Skipped, not decoded: this {mp}-megapixel photo would take the e-mail past its {cap} megapixels of photos ({left} left). Ask the customer for a normal phone photo of the screen, or send this photo on its own.',
+      callPixelCap: 'Skipped, not decoded: this {mp}-megapixel photo would take this drop past its {cap} megapixels of photos ({left} left). Add it again on its own, or ask the customer for a normal phone photo of the screen.',
+      cancelled: 'Not taken in: the agent cancelled the intake before this photo was decoded. Add it again if it is needed.',
     },
     nvrReset: {
       badZone: '“{zone}” is not a time zone (use names like Europe/Prague or America/New_York).',
