@@ -347,7 +347,7 @@ export const cs: Messages = {
       accepts: 'JPEG, PNG, WebP, HEIC nebo e-mail (.eml) s přiloženými fotkami.', dropHere: 'Pusťte pro přidání k tomuto tiketu',
       working: 'Kontroluji a dekóduji {n} soubor… | Kontroluji a dekóduji {n} soubory… | Kontroluji a dekóduji {n} souboru… | Kontroluji a dekóduji {n} souborů…', added: 'Přidáno', duplicate: 'Už je zde', refused: 'Odmítnuto',
       skipped: 'Přeskočeno', cancelled: 'Zrušeno', cancel: 'Zrušit', cancelling: 'Ruším…',
-      cancelledSummary: 'Příjem zrušen: {n} soubor nebyl přijat. Soubory označené Přidáno jsou uložené. | Příjem zrušen: {n} soubory nebyly přijaty. Soubory označené Přidáno jsou uložené. | Příjem zrušen: {n} souboru nebylo přijato. Soubory označené Přidáno jsou uložené. | Příjem zrušen: {n} souborů nebylo přijato. Soubory označené Přidáno jsou uložené.',
+      cancelledSummary: 'Příjem zrušen: {n} fotka nebyla přijata. Fotky označené Přidáno jsou uložené. | Příjem zrušen: {n} fotky nebyly přijaty. Fotky označené Přidáno jsou uložené. | Příjem zrušen: {n} fotky nebylo přijato. Fotky označené Přidáno jsou uložené. | Příjem zrušen: {n} fotek nebylo přijato. Fotky označené Přidáno jsou uložené.',
     },
     photos: 'Fotky', noPhotos: 'Zatím žádná fotka.',
     photo: {

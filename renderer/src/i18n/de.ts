@@ -343,7 +343,7 @@ export const de: Messages = {
       accepts: 'JPEG, PNG, WebP, HEIC oder eine E-Mail (.eml) mit den Fotos im Anhang.', dropHere: 'Loslassen, um es diesem Ticket hinzuzufügen',
       working: '{n} Datei wird geprüft und dekodiert… | {n} Dateien werden geprüft und dekodiert…', added: 'Hinzugefügt', duplicate: 'Schon vorhanden', refused: 'Abgelehnt',
       skipped: 'Übersprungen', cancelled: 'Abgebrochen', cancel: 'Abbrechen', cancelling: 'Wird abgebrochen…',
-      cancelledSummary: 'Aufnahme abgebrochen: {n} Datei wurde nicht übernommen. Die als Hinzugefügt markierten sind gespeichert. | Aufnahme abgebrochen: {n} Dateien wurden nicht übernommen. Die als Hinzugefügt markierten sind gespeichert.',
+      cancelledSummary: 'Aufnahme abgebrochen: {n} Foto wurde nicht übernommen. Die als Hinzugefügt markierten sind gespeichert. | Aufnahme abgebrochen: {n} Fotos wurden nicht übernommen. Die als Hinzugefügt markierten sind gespeichert.',
     },
     photos: 'Fotos', noPhotos: 'Noch kein Foto.',
     photo: {

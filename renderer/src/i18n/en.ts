@@ -341,7 +341,7 @@ export const en = {
       accepts: 'JPEG, PNG, WebP, HEIC, or an e-mail (.eml) with the photos attached.', dropHere: 'Drop to add to this ticket',
       working: 'Checking and decoding {n} file… | Checking and decoding {n} files…', added: 'Added', duplicate: 'Already here', refused: 'Refused',
       skipped: 'Skipped', cancelled: 'Cancelled', cancel: 'Cancel', cancelling: 'Cancelling…',
-      cancelledSummary: 'Intake cancelled: {n} file was not taken in. Those marked Added are stored. | Intake cancelled: {n} files were not taken in. Those marked Added are stored.',
+      cancelledSummary: 'Intake cancelled: {n} photo was not taken in. Those marked Added are stored. | Intake cancelled: {n} photos were not taken in. Those marked Added are stored.',
     },
     photos: 'Photos', noPhotos: 'No photo yet.',
     photo: {

@@ -73,8 +73,14 @@ export const useNvrResetStore = defineStore('nvrReset', () => {
   async function cancelIntake() {
     if (ticketId.value === null || !busy.value?.startsWith('intake:')) return
     cancelling.value = true
+    const id = ticketId.value
     try {
-      await bridge.invoke('nvrReset.cancelIntake', { ticketId: ticketId.value })
+      // The files may still be on their way to the host (large uploads): ask again until the
+      // host has the intake to stop, or the intake is over anyway.
+      for (let i = 0; i < 40 && busy.value?.startsWith('intake:'); i++) {
+        if ((await bridge.invoke('nvrReset.cancelIntake', { ticketId: id })).cancelled > 0) break
+        await new Promise((r) => setTimeout(r, 250))
+      }
     } catch (e) {
       cancelling.value = false
       app.reportError(e)
