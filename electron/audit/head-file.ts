@@ -123,11 +123,13 @@ export class HeadFileWriter {
     const existing = readHeadFile(this.dataDir)
     if (existing.state !== 'none') return
     const head = this.head.get() as { seq: number } | undefined
-    if (!head) {
-      this.writeRecord({ seq: 0, hash: GENESIS, first: '', at: new Date().toISOString() })
-      return
+    try {
+      if (!head) return this.writeRecord({ seq: 0, hash: GENESIS, first: '', at: new Date().toISOString() })
+      if (o.adopt) return this.writeSync()
+    } catch (e) {
+      this.failed(e) // cleared by the first write that works after the next append
+      throw e
     }
-    if (o.adopt) return this.writeSync()
     this.blocked = true
     this.warn(`${this.path} is missing although the trail has ${head.seq} entries; no new head is written. Run "support-console audit verify" and keep this folder as it is.`)
   }

@@ -5,7 +5,9 @@ import { execFileSync } from 'node:child_process'
 import { chmodSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { tempDir } from '../../db/test/helpers'
+import { dbAt, tempDir } from '../../db/test/helpers'
+import { AuditRepo } from '../../db/repos/audit'
+import { HeadFileWriter } from '../audit/head-file'
 import { createDispatcher } from './api'
 import { App } from './app'
 import { logFiles } from './log'
@@ -115,5 +117,21 @@ describe('a data folder that stops taking writes while the console runs (issue 1
     for (let i = 0; i < 400 && !failed; i++) failed = !(await call('tickets.create', { customerName: `Filler ${i}`, notes: 'x'.repeat(19_000) }, ctx)).ok
     expect(app.storage.problem).toMatchObject({ kind: 'full', source: 'database', message: `The disk holding ${dir} is full; the last change was not saved.` })
     await app.close()
+  })
+
+  it('a head file that cannot be written at start is reported, and cleared by the first write that works', async () => {
+    const db = dbAt()
+    const dir = tempDir()
+    const heard: unknown[] = []
+    const writer = new HeadFileWriter(db, dir, 250, undefined, (e) => heard.push(e === null ? null : (e as NodeJS.ErrnoException).code))
+    const unlock = lock(dir)
+    expect(() => writer.start()).toThrow()
+    expect(heard).toEqual([isRoot ? 'EPERM' : 'EACCES'])
+    unlock()
+    new AuditRepo(db).appendSync({ agent: 'test', action: 'ticket.create', outcome: 'ok' })
+    await writer.flush()
+    expect(heard).toEqual([isRoot ? 'EPERM' : 'EACCES', null])
+    writer.close()
+    db.close()
   })
 })
