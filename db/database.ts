@@ -3,8 +3,9 @@ import { accessSync, constants, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppError } from '../shared/contract/common'
 import { migrate } from './migrate'
+import { DB_FILE, storageError } from './storage-problem'
 
-export const DB_FILE = 'support-console.sqlite'
+export { DB_FILE, storageError }
 
 export interface OpenOptions {
   /** Stop migrating at this version (tests of single migrations). */
@@ -56,23 +57,4 @@ export function configure(db: Database): void {
   db.pragma('journal_size_limit = 67108864')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
-}
-
-/** Turns file-system and SQLite errors into messages an agent can act on. */
-export function storageError(e: unknown, dataDir: string): AppError {
-  const err = e as NodeJS.ErrnoException & { code?: string }
-  const code = String(err?.code ?? '')
-  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS' || code === 'SQLITE_READONLY' || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_CANTOPEN') {
-    return new AppError('STORAGE', `The data folder ${dataDir} cannot be written (${code}).`, {
-      hint: 'Check its permissions or choose another folder with --data-dir. Nothing already saved was lost.',
-      cause: e,
-    })
-  }
-  if (code === 'ENOSPC' || code === 'SQLITE_FULL') {
-    return new AppError('STORAGE', `The disk holding ${dataDir} is full; the last change was not saved.`, {
-      hint: 'Free some space and try again. Everything saved before this change is intact.',
-      cause: e,
-    })
-  }
-  return new AppError('STORAGE', `The database in ${dataDir} could not be used: ${err?.message ?? String(e)}`, { cause: e })
 }

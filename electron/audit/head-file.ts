@@ -14,6 +14,10 @@
 //
 // Cheap: appends only mark the head dirty; one write (two fsyncs) follows a quarter second
 // later for any number of appends, off the event loop, plus one at close.
+//
+// A write that fails is never silent (issue 13): `report` hears every failure and the next
+// success (App turns them into the storage banner), and the write is retried every few seconds
+// until it works, so the banner goes away once the folder is writable again.
 import type { Database } from 'better-sqlite3'
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
 import { open, readFile, rename, unlink } from 'node:fs/promises'
@@ -71,6 +75,8 @@ export function readHeadFile(dataDir: string): HeadFileRead {
 const serialize = (h: HeadRecord) => `${JSON.stringify({ format: FORMAT, ...h }, null, 2)}\n`
 
 let tmpCounter = 0
+/** How soon a failed head write is tried again (the banner clears on the first one that works). */
+export const RETRY_MS = 3000
 
 /** Writes the head file of one App's database; see the top of this file. */
 export class HeadFileWriter {
@@ -86,12 +92,21 @@ export class HeadFileWriter {
   private readonly head
   private readonly at
   private readonly first
+  /** Set while the last write failed: the next one is retried after RETRY_MS even without appends. */
+  private failing = false
 
   /**
    * `seal` signs a head record with the audit key (App passes it; without it the file is
-   * written unsealed, as before: benches and old tests).
+   * written unsealed, as before: benches and old tests). `report` hears each failed write
+   * (the error) and the first successful one after a failure (null).
    */
-  constructor(private readonly db: Database, private readonly dataDir: string, private readonly delayMs = 250, private readonly seal?: (h: HeadRecord) => string) {
+  constructor(
+    private readonly db: Database,
+    private readonly dataDir: string,
+    private readonly delayMs = 250,
+    private readonly seal?: (h: HeadRecord) => string,
+    private readonly report?: (e: unknown) => void,
+  ) {
     this.path = join(dataDir, HEAD_FILE)
     this.head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')
     this.at = db.prepare('SELECT hash FROM audit_log WHERE seq = ?').pluck()
@@ -108,11 +123,13 @@ export class HeadFileWriter {
     const existing = readHeadFile(this.dataDir)
     if (existing.state !== 'none') return
     const head = this.head.get() as { seq: number } | undefined
-    if (!head) {
-      this.writeRecord({ seq: 0, hash: GENESIS, first: '', at: new Date().toISOString() })
-      return
+    try {
+      if (!head) return this.writeRecord({ seq: 0, hash: GENESIS, first: '', at: new Date().toISOString() })
+      if (o.adopt) return this.writeSync()
+    } catch (e) {
+      this.failed(e) // cleared by the first write that works after the next append
+      throw e
     }
-    if (o.adopt) return this.writeSync()
     this.blocked = true
     this.warn(`${this.path} is missing although the trail has ${head.seq} entries; no new head is written. Run "support-console audit verify" and keep this folder as it is.`)
   }
@@ -128,9 +145,9 @@ export class HeadFileWriter {
     this.schedule()
   }
 
-  private schedule(): void {
+  private schedule(delayMs = this.delayMs): void {
     if (this.timer || this.writing || this.closed || this.blocked) return
-    this.timer = setTimeout(() => void this.tick(), this.delayMs)
+    this.timer = setTimeout(() => void this.tick(), delayMs)
     this.timer.unref()
   }
 
@@ -139,13 +156,26 @@ export class HeadFileWriter {
     this.writing = true
     this.dirty = false
     try {
-      await this.writeAsync()
+      if (await this.writeAsync()) this.succeeded()
     } catch (e) {
+      this.failed(e)
       this.warn(`the audit head file ${this.path} could not be written (${(e as Error).message}); until it can, the end of the trail is checked against the database's own records only`)
     } finally {
       this.writing = false
       if (this.dirty) this.schedule()
+      else if (this.failing) this.schedule(RETRY_MS)
     }
+  }
+
+  private failed(e: unknown): void {
+    this.failing = true
+    this.report?.(e)
+  }
+
+  private succeeded(): void {
+    if (!this.failing) return
+    this.failing = false
+    this.report?.(null)
   }
 
   /** Resolves once the head committed now is on disk (tests). */
@@ -154,7 +184,14 @@ export class HeadFileWriter {
     this.timer = null
     while (this.writing) await new Promise((r) => setTimeout(r, 5))
     this.dirty = false
-    await this.writeAsync()
+    let wrote: boolean
+    try {
+      wrote = await this.writeAsync()
+    } catch (e) {
+      this.failed(e)
+      throw e
+    }
+    if (wrote) this.succeeded()
   }
 
   /**
@@ -170,6 +207,7 @@ export class HeadFileWriter {
     try {
       this.writeSync()
     } catch (e) {
+      this.report?.(e)
       this.warn(`the audit head file ${this.path} could not be written (${(e as Error).message})`)
     }
   }
@@ -239,11 +277,12 @@ export class HeadFileWriter {
     this.written = { seq: h.seq, hash: h.hash }
   }
 
-  private async writeAsync(): Promise<void> {
+  /** Whether a head was written. */
+  private async writeAsync(): Promise<boolean> {
     const existing = await readHeadAsync(this.dataDir)
     // The head is read after the file: the database may have moved on, never back.
     const plain = this.next(existing)
-    if (!plain) return
+    if (!plain) return false
     const h = this.sealed(plain)
     const tmp = this.tmpName()
     await fsyncPathAsync(`${this.db.name}-wal`)
@@ -256,10 +295,11 @@ export class HeadFileWriter {
     }
     if (this.closed) {
       await unlink(tmp) // close() wrote the head as it was then, at least as new as this one
-      return
+      return false
     }
     await rename(tmp, this.path)
     if (!this.written || h.seq > this.written.seq) this.written = { seq: h.seq, hash: h.hash }
+    return true
   }
 
   private tmpName(): string {

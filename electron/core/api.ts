@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 import { AppError, isMethod, methods, type ApiError, type Result } from '../../shared/contract/index'
-import { storageError } from '../../db/database'
+import { isStorageFailure, storageError } from '../../db/storage-problem'
 import type { App } from './app'
 import { systemHandlers } from './handlers/system'
 import { ticketHandlers } from './handlers/tickets'
@@ -92,7 +92,7 @@ export function validationError(err: z.ZodError): ApiError {
 export function toApiError(e: unknown, dataDir: string): ApiError {
   if (e instanceof AppError) return e.toJSON()
   const code = String((e as { code?: unknown })?.code ?? '')
-  if (/^(SQLITE_(FULL|READONLY|CANTOPEN|IOERR)|ENOSPC|EROFS|EACCES)/.test(code)) return storageError(e, dataDir).toJSON()
+  if (isStorageFailure(e, dataDir)) return storageError(e, dataDir).toJSON()
   // A reference to a row that does not exist (an id from an old page or a hostile caller) is not an internal fault.
   if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return { code: 'NOT_FOUND', message: 'A ticket, device or file this refers to does not exist.', hint: 'Reload the page: it may show something that was removed.' }
   return { code: 'INTERNAL', message: `Unexpected error: ${(e as Error)?.message ?? String(e)}`, hint: 'Try again; if it repeats, report it with the steps that led here.' }
@@ -127,7 +127,10 @@ export function createDispatcher(app: App, handlers: Handlers = buildHandlers(ap
       // column) can reach the renderer by accident.
       return done({ ok: true, value: spec.output.parse(value) })
     } catch (e) {
-      return done({ ok: false, error: toApiError(e, app.opts.dataDir) }, e)
+      const error = toApiError(e, app.opts.dataDir)
+      // A change the folder refused: the banner stays until a write works again (storage-state.ts).
+      if (error.code === 'STORAGE' && error.key?.startsWith('storage.')) app.storage.failed('database', error)
+      return done({ ok: false, error }, e)
     }
   }
 }

@@ -10,6 +10,7 @@ import { TicketsRepo } from '../../db/repos/tickets'
 import { HeadFileWriter } from '../audit/head-file'
 import { headSealOf, KEYED_ACTION, sealOf, unsealedTrail } from '../audit/seal'
 import { EventBus } from './events'
+import { StorageState } from './storage-state'
 import { openLogger, type FileLogger } from './log'
 import type { Logger } from 'pino'
 import { keyFileProvider, SecretBox, type KeyProvider } from './secret-box'
@@ -36,6 +37,8 @@ export class App implements Recording, Store, CommonRepos, Events, Secrets, Logg
   /** audit-head.json: the chain head outside the database, written shortly after commits (electron/audit/head-file.ts). */
   readonly auditHead: HeadFileWriter
   readonly startedAt = new Date().toISOString()
+  /** The data folder's current write problem (storage-state.ts), shown by the UI as a banner. */
+  readonly storage: StorageState
   /** Structured log in <data>/logs (electron/core/log.ts): secrets masked, rotated by size. */
   readonly log: Logger
   private logFile: FileLogger
@@ -53,6 +56,7 @@ export class App implements Recording, Store, CommonRepos, Events, Secrets, Logg
     this.db = openDatabase(opts.dataDir)
     this.logFile = openLogger(opts.dataDir)
     this.log = this.logFile.log
+    this.storage = new StorageState(opts.dataDir, this.bus, () => this.log)
     this.log.info({ host: opts.host, version: opts.version ?? null, node: process.versions.node, electron: process.versions.electron ?? null, schema: schemaVersion(this.db) }, 'console opened')
     this.tickets = new TicketsRepo(this.db)
     this.settings = new SettingsRepo(this.db)
@@ -60,7 +64,7 @@ export class App implements Recording, Store, CommonRepos, Events, Secrets, Logg
     // Entries and the head file are sealed with the audit key (issue 13). Where this process
     // cannot have the key (the command line on the desktop app's folder) appends are refused
     // with the key provider's own explanation rather than written unsealed.
-    this.auditHead = new HeadFileWriter(this.db, opts.dataDir, 250, (h) => headSealOf(this.secrets.auditKey(), h))
+    this.auditHead = new HeadFileWriter(this.db, opts.dataDir, 250, (h) => headSealOf(this.secrets.auditKey(), h), (e) => (e ? this.storage.failed('auditHead', e) : this.storage.succeeded()))
     this.auditLog = new AuditRepo(this.db, {
       onAppend: (e) => {
         this.auditHead.touched()
@@ -96,6 +100,7 @@ export class App implements Recording, Store, CommonRepos, Events, Secrets, Logg
       this.auditHead.start({ adopt: old !== null })
     } catch (e) {
       console.error(`audit: the head file could not be written at start (${(e as Error).message})`)
+      this.storage.failed('auditHead', e)
     }
   }
 

@@ -4,8 +4,9 @@
 // resetDeps(), one repository and the console's evidence vault included, and hands it over.
 import type { Agent } from '../../shared/contract/system'
 import { NvrResetRepo } from '../../db/repos/nvr-reset'
-import type { CommonRepos, Events, Recording, Secrets, Store } from '../core/ports'
+import type { CommonRepos, Events, Logging, Recording, Secrets, Store } from '../core/ports'
 import type { EvidenceVault } from '../evidence/vault'
+import { RunningIntakes } from './photos'
 
 /** The agent at the console: named in customer messages; nobody approves their own release. */
 export interface CurrentAgent {
@@ -23,9 +24,9 @@ export interface ResetEvidence {
 }
 
 /** The console's ports the reset uses (App implements them all). */
-export type ResetPorts = Recording & Store & Pick<CommonRepos, 'tickets' | 'settings'> & Events & Secrets & CurrentAgent
+export type ResetPorts = Recording & Store & Pick<CommonRepos, 'tickets' | 'settings'> & Events & Secrets & Logging & CurrentAgent
 
-export type ResetDeps = ResetPorts & ResetRows & ResetEvidence
+export type ResetDeps = ResetPorts & ResetRows & ResetEvidence & { readonly intakes: RunningIntakes }
 
 /** The reset's dependencies from the console's ports (methods bound) and its vault; built once by the root. */
 export function resetDeps(p: ResetPorts, vault: EvidenceVault): ResetDeps {
@@ -35,6 +36,7 @@ export function resetDeps(p: ResetPorts, vault: EvidenceVault): ResetDeps {
     settings: p.settings,
     bus: p.bus,
     secrets: p.secrets,
+    log: p.log,
     audit: (e) => p.audit(e),
     record: (change, entries) => p.record(change, entries),
     agentLabel: () => p.agentLabel(),
@@ -42,5 +44,6 @@ export function resetDeps(p: ResetPorts, vault: EvidenceVault): ResetDeps {
     agent: () => p.agent(),
     repo: new NvrResetRepo(p.db),
     vault,
+    intakes: new RunningIntakes(),
   }
 }

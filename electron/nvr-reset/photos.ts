@@ -6,8 +6,8 @@ import { AppError } from '../../shared/contract/common'
 import { MAX_EVIDENCE_BYTES } from '../../shared/contract/evidence'
 import type { ResetIntakeResult } from '../../shared/contract/nvr-reset'
 import type { FoundCode, PhotoRow, PhotoSource } from '../../db/repos/nvr-reset'
-import type { CommonRepos, Recording } from '../core/ports'
-import { inspectImage, normalizeImage, parseEml } from '../photos/index'
+import type { CommonRepos, Logging, Recording } from '../core/ports'
+import { inspectImage, megapixels, normalizeImage, parseEml, PIXEL_CAPS, PixelBudget, type PixelCaps } from '../photos/index'
 import { decodeInWorker } from '../qr/index'
 import { adoptPayload } from './case'
 import { chooseResetCode } from './choose-code'
@@ -17,43 +17,128 @@ import type { ResetEvidence, ResetRows } from './deps'
 const LIMITS = { maxBytes: MAX_EVIDENCE_BYTES }
 
 /** The intake checks the ticket, files the photo in the vault and writes its row, decode result and entry. */
-export type PhotoDeps = Pick<Recording, 'audit' | 'record'> & Pick<CommonRepos, 'tickets' | 'settings'> & ResetRows & ResetEvidence
+export type PhotoDeps = Pick<Recording, 'audit' | 'record'> & Pick<CommonRepos, 'tickets' | 'settings'> & Logging & ResetRows & ResetEvidence & { readonly intakes: RunningIntakes }
 
 const isEml = (name: string, data: Buffer) => /\.eml$/i.test(name) || /^(Received|Return-Path|From|MIME-Version|Message-ID|Date|Subject|To|Delivered-To):/i.test(data.subarray(0, 200).toString('latin1'))
 
-export async function addPhotos(deps: PhotoDeps, ticketId: number, files: { name: string; source: PhotoSource; data: Buffer }[]): Promise<ResetIntakeResult[]> {
+export interface IntakeOptions {
+  /** Stops the intake: the photo being decoded and those after it are reported as cancelled. */
+  signal?: AbortSignal
+  /** Pixel caps (pixel-budget.ts); tests lower them. */
+  caps?: Partial<PixelCaps>
+}
+
+/** Intakes running now, per ticket: what nvrReset.cancelIntake stops. One per console (ResetDeps.intakes). */
+export class RunningIntakes {
+  private byTicket = new Map<number, Set<AbortController>>()
+  add(ticketId: number, c: AbortController): void {
+    const set = this.byTicket.get(ticketId) ?? new Set()
+    this.byTicket.set(ticketId, set.add(c))
+  }
+  remove(ticketId: number, c: AbortController): void {
+    const set = this.byTicket.get(ticketId)
+    set?.delete(c)
+    if (set && !set.size) this.byTicket.delete(ticketId)
+  }
+  /** Stops every intake running for the ticket; returns how many were stopped. */
+  cancel(ticketId: number): number {
+    const set = this.byTicket.get(ticketId)
+    if (!set) return 0
+    for (const c of set) c.abort(new AppError('BAD_INPUT', 'The agent cancelled the photo intake.', { key: 'photos.cancelled' }))
+    return set.size
+  }
+}
+
+/** Stops every intake running for the ticket; returns how many were stopped. */
+export function cancelIntake(deps: { intakes: RunningIntakes }, ticketId: number): number {
+  return deps.intakes.cancel(ticketId)
+}
+
+export async function addPhotos(deps: PhotoDeps, ticketId: number, files: { name: string; source: PhotoSource; data: Buffer }[], o: IntakeOptions = {}): Promise<ResetIntakeResult[]> {
   await deps.tickets.get(ticketId)
+  const caps = { ...PIXEL_CAPS, ...o.caps }
+  const ctl = new AbortController()
+  const onAbort = () => ctl.abort(o.signal?.reason)
+  if (o.signal?.aborted) onAbort()
+  o.signal?.addEventListener('abort', onAbort, { once: true })
+  deps.intakes.add(ticketId, ctl)
+  const call = new PixelBudget(caps.perCall, 'call')
+  const limits = { ...LIMITS, maxPixels: caps.perImage }
   const out: ResetIntakeResult[] = []
-  for (const f of files) {
-    if (isEml(f.name, f.data)) {
-      let parts
-      try {
-        parts = parseEml(f.data)
-      } catch (e) {
-        out.push({ name: f.name, status: 'refused', message: (e as Error).message, photoId: null })
+  try {
+    for (const f of files) {
+      if (isEml(f.name, f.data)) {
+        let parts
+        try {
+          parts = parseEml(f.data)
+        } catch (e) {
+          out.push({ name: f.name, status: 'refused', message: (e as Error).message, photoId: null })
+          continue
+        }
+        if (parts.length === 0) out.push({ name: f.name, status: 'refused', message: 'The e-mail has no photo attachments. Ask the customer to attach the photo (not a link to it).', photoId: null })
+        const eml = new PixelBudget(caps.perEml, 'eml')
+        let i = 0
+        for (const p of parts) out.push(await addOne(deps, ticketId, { name: `${f.name} › ${p.filename ?? `image ${++i}`}`, source: 'eml', data: p.bytes }, { budgets: [eml, call], limits, signal: ctl.signal }))
         continue
       }
-      if (parts.length === 0) out.push({ name: f.name, status: 'refused', message: 'The e-mail has no photo attachments. Ask the customer to attach the photo (not a link to it).', photoId: null })
-      let i = 0
-      for (const p of parts) out.push(await addOne(deps, ticketId, { name: `${f.name} › ${p.filename ?? `image ${++i}`}`, source: 'eml', data: p.bytes }))
-      continue
+      out.push(await addOne(deps, ticketId, f, { budgets: [call], limits, signal: ctl.signal }))
     }
-    out.push(await addOne(deps, ticketId, f))
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort)
+    deps.intakes.remove(ticketId, ctl)
+  }
+  if (ctl.signal.aborted) {
+    const n = out.filter((r) => r.status === 'cancelled').length
+    deps.log.info({ ticketId, cancelled: n, taken: out.length - n }, 'photo intake cancelled by the agent')
   }
   return out
 }
 
-async function addOne(deps: PhotoDeps, ticketId: number, f: { name: string; source: PhotoSource; data: Buffer }): Promise<ResetIntakeResult> {
+const CANCELLED = { key: 'photos.cancelled', message: 'Not taken in: the agent cancelled the intake before this photo was decoded. Add it again if it is needed.' }
+
+function skipped(f: { name: string }, b: PixelBudget, pixels: number): ResetIntakeResult {
+  const values = { mp: megapixels(pixels), cap: megapixels(b.cap), left: megapixels(b.left) }
+  const message =
+    b.scope === 'eml'
+      ? `Skipped, not decoded: this ${values.mp}-megapixel photo would take the e-mail past its ${values.cap} megapixels of photos (${values.left} left). Ask the customer for a normal phone photo of the screen, or send this photo on its own.`
+      : `Skipped, not decoded: this ${values.mp}-megapixel photo would take this drop past its ${values.cap} megapixels of photos (${values.left} left). Add it again on its own, or ask the customer for a normal phone photo of the screen.`
+  return { name: f.name, status: 'skipped', message, photoId: null, key: b.scope === 'eml' ? 'photos.emlPixelCap' : 'photos.callPixelCap', values }
+}
+
+interface OneOptions {
+  budgets: PixelBudget[]
+  limits: typeof LIMITS & { maxPixels: number }
+  signal: AbortSignal
+}
+
+async function addOne(deps: PhotoDeps, ticketId: number, f: { name: string; source: PhotoSource; data: Buffer }, o: OneOptions): Promise<ResetIntakeResult> {
   const repo = deps.repo
   const receivedAt = new Date().toISOString()
+  if (o.signal.aborted) return { name: f.name, status: 'cancelled', message: CANCELLED.message, photoId: null, key: CANCELLED.key }
   try {
-    const info = await inspectImage(f.data, LIMITS)
+    const info = await inspectImage(f.data, o.limits)
     const dup = await repo.photoBySha(ticketId, info.sha256)
     if (dup) {
       return { name: f.name, status: 'duplicate', message: `This is the same photo as “${dup.fileName}”, received ${dup.receivedAt.slice(0, 16).replace('T', ' ')} UTC; it was not stored again.`, photoId: dup.id }
     }
+    // The header gave the size: a photo over what is left of a budget is never decoded.
+    const pixels = info.width * info.height
+    const over = o.budgets.find((b) => !b.fits(pixels))
+    if (over) {
+      const r = skipped(f, over, pixels)
+      await deps.audit({ action: 'nvrReset.photo', outcome: 'refused', ticketId, inputs: { name: f.name, size: f.data.length, width: info.width, height: info.height, skipped: `${over.scope}-pixel-cap` }, detail: r.message })
+      return r
+    }
+    for (const b of o.budgets) b.take(pixels)
     // Decoding also proves the file is whole: a truncated JPEG is refused here, before storing.
-    const r = await decodeInWorker(f.data, { limits: LIMITS })
+    let r
+    try {
+      r = await decodeInWorker(f.data, { limits: o.limits, signal: o.signal })
+    } catch (e) {
+      if (!o.signal.aborted) throw e
+      await deps.audit({ action: 'nvrReset.photo', outcome: 'refused', ticketId, inputs: { name: f.name, size: f.data.length, cancelled: true }, detail: CANCELLED.message })
+      return { name: f.name, status: 'cancelled', message: CANCELLED.message, photoId: null, key: CANCELLED.key }
+    }
     const ev = await deps.vault.add({ ticketId, kind: 'qr-photo', source: `qr-intake:${f.source}`, name: f.name, data: f.data })
     const codes: FoundCode[] = r.codes.map((c) => ({ text: c.text, position: c.position, region: null }))
     let photo: PhotoRow
@@ -87,7 +172,7 @@ async function addOne(deps: PhotoDeps, ticketId: number, f: { name: string; sour
   } catch (e) {
     if (e instanceof AppError && e.code === 'BAD_INPUT') {
       await deps.audit({ action: 'nvrReset.photo', outcome: 'refused', ticketId, inputs: { name: f.name, size: f.data.length }, detail: e.message })
-      return { name: f.name, status: 'refused', message: e.message, photoId: null }
+      return { name: f.name, status: 'refused', message: e.message, photoId: null, ...(e.key ? { key: e.key } : {}), ...(e.values ? { values: e.values } : {}) }
     }
     throw e
   }

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { AppError } from '../../shared/contract/common'
 import { readCaptureTime } from './exif'
+import { PIXEL_CAPS } from './pixel-budget'
 import { heifDimensions, isobmffWellFormed, sniff, type ImageMime } from './sniff'
 
 /** sharp (libvips, a native library) is loaded at the first image, not when the console starts. */
@@ -17,7 +18,7 @@ export interface IntakeLimits {
   maxPixels: number
 }
 
-export const DEFAULT_LIMITS: IntakeLimits = { maxBytes: 40 * 1024 * 1024, maxPixels: 100_000_000 }
+export const DEFAULT_LIMITS: IntakeLimits = { maxBytes: 40 * 1024 * 1024, maxPixels: PIXEL_CAPS.perImage }
 
 export interface ImageInfo {
   mime: ImageMime
@@ -45,7 +46,7 @@ export interface NormalizedImage {
 
 const ASK = 'Ask the customer for a JPEG or PNG photo of the screen.'
 // The next step goes into the message itself: it is what the agent (and the CLI) shows.
-const bad = (what: string, next?: string, cause?: unknown) => new AppError('BAD_INPUT', `${what} ${next ?? ASK}`, { cause })
+const bad = (what: string, next?: string, cause?: unknown, t?: { key: string; values: Record<string, string | number> }) => new AppError('BAD_INPUT', `${what} ${next ?? ASK}`, { cause, ...t })
 
 /**
  * The decoder's own words, shortened for the message (found by fuzzing, issue 7): libvips and
@@ -121,6 +122,8 @@ async function readHeader(bytes: Uint8Array, limits: IntakeLimits): Promise<Head
     throw bad(
       `The image declares ${width} x ${height} pixels (${mp(width * height)}), more than the ${mp(limits.maxPixels)} accepted; it was refused without decoding it (it may be a decompression bomb).`,
       'Ask the customer for an ordinary phone photo of the screen.',
+      undefined,
+      { key: 'photos.tooManyPixels', values: { width, height, mp: Math.round((width * height) / 1e5) / 10, cap: Math.round(limits.maxPixels / 1e5) / 10 } },
     )
   }
   return { mime, width, height, orientation, exif }

@@ -113,9 +113,13 @@ export type ResetView = z.infer<typeof ResetView>
 
 export const ResetIntakeResult = z.object({
   name: z.string(),
-  status: z.enum(['added', 'duplicate', 'refused']),
+  /** skipped: over the pixel budget of its .eml or of the call, never decoded; cancelled: the agent stopped the intake first. */
+  status: z.enum(['added', 'duplicate', 'refused', 'skipped', 'cancelled']),
   message: z.string(),
   photoId: z.number().int().nullable(),
+  /** The message's translation (renderer errors.<key>), where it has one. */
+  key: z.string().optional(),
+  values: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 })
 export type ResetIntakeResult = z.infer<typeof ResetIntakeResult>
 
@@ -145,6 +149,11 @@ export const nvrResetMethods = defineMethods({
     input: z.object({ ticketId: Id, files: z.array(z.object({ name: z.string().trim().min(1).max(200), source: ResetPhotoSource, dataBase64: Base64 }).strict()).min(1).max(20) }).strict(),
     output: z.object({ view: ResetView, results: z.array(ResetIntakeResult) }),
     summary: 'Add customer photos (or .eml files with photo attachments) and decode their QR codes',
+  },
+  'nvrReset.cancelIntake': {
+    input: tid,
+    output: z.object({ cancelled: z.number().int() }),
+    summary: 'Stop the photo intake running for a ticket: the photo being decoded and the rest are not taken in; those already stored stay',
   },
   'nvrReset.photoImage': {
     input: z.object({ photoId: Id }).strict(),

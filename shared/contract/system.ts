@@ -7,6 +7,22 @@ export const Agent = z.object({
 })
 export type Agent = z.infer<typeof Agent>
 
+/**
+ * A write to the data folder that failed and has not succeeded since (issue 13): the UI shows
+ * it as a banner until a later write works. `key`/`values` translate it (errors.<key>).
+ */
+export const StorageProblem = z.object({
+  kind: z.enum(['readOnly', 'immutable', 'full', 'missing', 'permission', 'io']),
+  /** What failed to write: the audit head file beside the database, or the database itself. */
+  source: z.enum(['auditHead', 'database']),
+  message: z.string(),
+  hint: z.string().optional(),
+  key: z.string(),
+  values: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  since: IsoTime,
+})
+export type StorageProblem = z.infer<typeof StorageProblem>
+
 export const AppInfo = z.object({
   version: z.string(),
   host: z.enum(['electron', 'browser']),
@@ -16,6 +32,8 @@ export const AppInfo = z.object({
   node: z.string(),
   startedAt: IsoTime,
   agent: Agent.nullable(),
+  /** The data folder's current write problem, or null while writes work. */
+  storage: StorageProblem.nullable(),
 })
 export type AppInfo = z.infer<typeof AppInfo>
 
@@ -38,4 +56,6 @@ export const systemEvents = defineEvents({
     total: z.number().nullable(),
     finished: z.boolean().default(false),
   }),
+  /** The data folder's write problem changed: a new one (problem set) or writes work again (null). */
+  'system.storage': z.object({ problem: StorageProblem.nullable() }),
 })

@@ -2,7 +2,7 @@ import { applyOnDevice, type ApplyDeps } from '../../nvr-reset/apply'
 import { addApprover, listApprovers, removeApprover } from '../../nvr-reset/approvers'
 import { approve, confirmByCustomer, invalidate, message, recordCheck, requestCode, revealCode, updateCase, adoptPayload } from '../../nvr-reset/case'
 import { linkResetDevice, syncResetRun, syncUnfinishedResets, type ResetDevices, type RunSyncDeps } from '../../nvr-reset/run-sync'
-import { addPhotos, decodeRegion, photoImage } from '../../nvr-reset/photos'
+import { addPhotos, cancelIntake, decodeRegion, photoImage } from '../../nvr-reset/photos'
 import { loadSettings, publicSettings, saveSettings } from '../../nvr-reset/settings'
 import { buildView } from '../../nvr-reset/view'
 import type { ResetDeps } from '../../nvr-reset/deps'
@@ -12,7 +12,7 @@ import type { Lifecycle } from '../ports'
 import type { HandlerMap } from './types'
 
 type M =
-  | 'nvrReset.get' | 'nvrReset.addPhotos' | 'nvrReset.photoImage' | 'nvrReset.decodeRegion' | 'nvrReset.usePayload' | 'nvrReset.update'
+  | 'nvrReset.get' | 'nvrReset.addPhotos' | 'nvrReset.cancelIntake' | 'nvrReset.photoImage' | 'nvrReset.decodeRegion' | 'nvrReset.usePayload' | 'nvrReset.update'
   | 'nvrReset.invalidate' | 'nvrReset.recordCheck' | 'nvrReset.approve' | 'nvrReset.requestCode' | 'nvrReset.revealCode' | 'nvrReset.message'
   | 'nvrReset.apply' | 'nvrReset.settings.get' | 'nvrReset.settings.set'
   | 'nvrReset.confirmVerified' | 'nvrReset.approvers.list' | 'nvrReset.approvers.add' | 'nvrReset.approvers.remove'
@@ -44,6 +44,7 @@ export function nvrResetHandlers(deps: NvrResetHandlerDeps): HandlerMap<M> {
       const results = await addPhotos(deps, ticketId, files.map((f) => ({ name: f.name, source: f.source, data: Buffer.from(f.dataBase64, 'base64') })))
       return { results, view: await view(ticketId) }
     },
+    'nvrReset.cancelIntake': async ({ ticketId }) => ({ cancelled: cancelIntake(deps, ticketId) }),
     'nvrReset.photoImage': ({ photoId }) => photoImage(deps, photoId),
     'nvrReset.decodeRegion': async ({ photoId, rect, rotate }) => {
       const r = await decodeRegion(deps, photoId, rect, rotate)

@@ -13,6 +13,7 @@ export function systemHandlers(app: App): HandlerMap<'system.info' | 'system.set
       node: process.versions.node,
       startedAt: app.startedAt,
       agent: await app.agent(),
+      storage: app.storage.problem,
     }),
     'system.setAgent': async (a) => {
       const before = await app.agent()

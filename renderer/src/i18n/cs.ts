@@ -112,6 +112,7 @@ export const cs: Messages = {
       export: 'Exportovat diagnostiku', exporting: 'Shromažďuji…', exported: 'Uloženo {name} ({kb} kB).',
     },
   },
+  storageBanner: { title: 'Změny se nemusí uložit', since: 'od {t}' },
   agentBanner: { text: 'Kdo na této konzoli pracuje? Vaše jméno se zapisuje do auditního záznamu každé akce.', action: 'Nastavit jméno' },
   shortcuts: {
     title: 'Klávesové zkratky',
@@ -345,6 +346,8 @@ export const cs: Messages = {
       drop: 'Přetáhněte fotku nebo .eml od zákazníka kamkoli na tento tiket, vložte ji (Ctrl+V), nebo', pick: 'vyberte soubory…',
       accepts: 'JPEG, PNG, WebP, HEIC nebo e-mail (.eml) s přiloženými fotkami.', dropHere: 'Pusťte pro přidání k tomuto tiketu',
       working: 'Kontroluji a dekóduji {n} soubor… | Kontroluji a dekóduji {n} soubory… | Kontroluji a dekóduji {n} souboru… | Kontroluji a dekóduji {n} souborů…', added: 'Přidáno', duplicate: 'Už je zde', refused: 'Odmítnuto',
+      skipped: 'Přeskočeno', cancelled: 'Zrušeno', cancel: 'Zrušit', cancelling: 'Ruším…',
+      cancelledSummary: 'Příjem zrušen: {n} fotka nebyla přijata. Fotky označené Přidáno jsou uložené. | Příjem zrušen: {n} fotky nebyly přijaty. Fotky označené Přidáno jsou uložené. | Příjem zrušen: {n} fotky nebylo přijato. Fotky označené Přidáno jsou uložené. | Příjem zrušen: {n} fotek nebylo přijato. Fotky označené Přidáno jsou uložené.',
     },
     photos: 'Fotky', noPhotos: 'Zatím žádná fotka.',
     photo: {
@@ -406,6 +409,22 @@ export const cs: Messages = {
     sessionMissingHint: 'Otevřete konzoli adresou (včetně tokenu) vypsanou v terminálu, kde byla spuštěna (npm start nebo support-console serve).',
     startLinkInvalid: 'Tento odkaz neplatí pro běžící konzoli.',
     startLinkInvalidHint: 'Konzole při každém spuštění vytvoří nový odkaz. Použijte adresu (včetně tokenu) vypsanou v terminálu, kde byla spuštěna (npm start nebo support-console serve).',
+    storage: {
+      readOnly: 'Do datové složky {dir} nelze zapisovat: je jen pro čtení ({code}).',
+      readOnlyHint: 'Povolte znovu zápis do složky (nebo připojte její disk pro zápis), nebo spusťte konzoli s jinou složkou (--data-dir). Nic z už uloženého se neztratilo.',
+      immutable: 'Do datové složky {dir} nelze zapisovat: složka je uzamčena proti jakékoli změně (immutable, {code}), nic nového v ní nelze vytvořit.',
+      immutableHint: 'Správce ji odemkne příkazem „chattr -i {path}“ (viz lsattr). Nic z už uloženého se neztratilo.',
+      immutableFile: 'Do datové složky {dir} nelze zapisovat: soubor {what} je uzamčen proti jakékoli změně (immutable, {code}).',
+      immutableFileHint: 'Správce ho odemkne příkazem „chattr -i {path}“ (viz lsattr). Nic z už uloženého se neztratilo.',
+      full: 'Disk se složkou {dir} je plný; poslední změna se neuložila.',
+      fullHint: 'Uvolněte na disku místo a zkuste to znovu. Vše uložené před touto změnou je v pořádku.',
+      missing: 'Datová složka {dir} chybí (byla přesunuta, smazána nebo byl odpojen její disk).',
+      missingHint: 'Připojte disk nebo vraťte složku na místo a konzoli spusťte znovu.',
+      permission: 'Do datové složky {dir} nelze zapisovat: tento uživatel nesmí zapisovat do {path} ({code}).',
+      permissionHint: 'Dejte uživateli, pod kterým konzole běží, právo zápisu do složky a jejích souborů, nebo spusťte konzoli s jinou složkou (--data-dir). Nic z už uloženého se neztratilo.',
+      io: 'Databázi ve složce {dir} nelze použít: {detail}',
+      ioHint: 'Disk může selhávat nebo být odpojený: zkontrolujte ho a konzoli spusťte znovu. Nic z už uloženého se neztratilo.',
+    },
     devices: {
       refused: 'Zařízení odmítlo spojení (webová služba je vypnutá nebo je port špatně).', refusedHint: 'Zkontrolujte adresu a to, že zařízení dokončilo start; jeho současnou adresu najdete novým hledáním.',
       noAnswer: 'Zařízení neodpovědělo ({detail}).', noAnswerHint: 'Možná se restartuje, je na jiné adrese nebo v jiné podsíti. Vyhledejte ho znovu a pak to zkuste znovu.',
@@ -431,6 +450,12 @@ export const cs: Messages = {
       stepRunning: 'Krok tohoto běhu ještě probíhá; počkejte, až skončí.',
       notCurrent: '„{step}“ není aktuální krok.', notCurrentHint: 'Načtěte tiket znovu; běh mohlo posunout jiné okno.',
       attachFirst: 'Nejdřív přiložte: {what}.',
+    },
+    photos: {
+      tooManyPixels: 'Obrázek udává {width} x {height} pixelů ({mp} megapixelů), víc než přijímaných {cap} megapixelů; byl odmítnut bez dekódování (může jít o dekompresní bombu). Požádejte zákazníka o běžnou fotku obrazovky z telefonu.',
+      emlPixelCap: 'Přeskočeno, nedekódováno: tato fotka o {mp} megapixelech by překročila {cap} megapixelů fotek na jeden e-mail (zbývá {left}). Požádejte zákazníka o běžnou fotku obrazovky z telefonu, nebo ať pošle tuto fotku samostatně.',
+      callPixelCap: 'Přeskočeno, nedekódováno: tato fotka o {mp} megapixelech by překročila {cap} megapixelů fotek na jedno vložení (zbývá {left}). Přidejte ji znovu samostatně, nebo požádejte zákazníka o běžnou fotku obrazovky z telefonu.',
+      cancelled: 'Nepřijato: příjem byl zrušen dřív, než se tato fotka dekódovala. Je-li potřeba, přidejte ji znovu.',
     },
     nvrReset: {
       badZone: '„{zone}“ není časové pásmo (použijte názvy jako Europe/Prague nebo America/New_York).',

@@ -111,6 +111,7 @@ export const de: Messages = {
       export: 'Diagnose exportieren', exporting: 'Wird gesammelt…', exported: '{name} gespeichert ({kb} KB).',
     },
   },
+  storageBanner: { title: 'Änderungen werden eventuell nicht gespeichert', since: 'seit {t}' },
   agentBanner: { text: 'Wer arbeitet an dieser Konsole? Ihr Name wird bei jeder Aktion ins Prüfprotokoll geschrieben.', action: 'Namen festlegen' },
   shortcuts: {
     title: 'Tastenkürzel',
@@ -341,6 +342,8 @@ export const de: Messages = {
       drop: 'Ziehen Sie das Foto oder die .eml des Kunden irgendwo auf dieses Ticket, fügen Sie es ein (Strg+V) oder', pick: 'Dateien wählen…',
       accepts: 'JPEG, PNG, WebP, HEIC oder eine E-Mail (.eml) mit den Fotos im Anhang.', dropHere: 'Loslassen, um es diesem Ticket hinzuzufügen',
       working: '{n} Datei wird geprüft und dekodiert… | {n} Dateien werden geprüft und dekodiert…', added: 'Hinzugefügt', duplicate: 'Schon vorhanden', refused: 'Abgelehnt',
+      skipped: 'Übersprungen', cancelled: 'Abgebrochen', cancel: 'Abbrechen', cancelling: 'Wird abgebrochen…',
+      cancelledSummary: 'Aufnahme abgebrochen: {n} Foto wurde nicht übernommen. Die als Hinzugefügt markierten sind gespeichert. | Aufnahme abgebrochen: {n} Fotos wurden nicht übernommen. Die als Hinzugefügt markierten sind gespeichert.',
     },
     photos: 'Fotos', noPhotos: 'Noch kein Foto.',
     photo: {
@@ -402,6 +405,22 @@ export const de: Messages = {
     sessionMissingHint: 'Öffnen Sie die Konsole mit der URL (samt Token), die im Terminal ausgegeben wurde, in dem sie gestartet wurde (npm start oder support-console serve).',
     startLinkInvalid: 'Dieser Link gilt nicht für die laufende Konsole.',
     startLinkInvalidHint: 'Die Konsole erstellt bei jedem Start einen neuen Link. Verwenden Sie die URL (samt Token), die im Terminal ausgegeben wurde, in dem sie gestartet wurde (npm start oder support-console serve).',
+    storage: {
+      readOnly: 'In den Datenordner {dir} kann nicht geschrieben werden: er ist schreibgeschützt ({code}).',
+      readOnlyHint: 'Machen Sie den Ordner wieder beschreibbar (oder binden Sie seinen Datenträger beschreibbar ein), oder starten Sie die Konsole mit einem anderen Ordner (--data-dir). Bereits Gespeichertes ist nicht verloren.',
+      immutable: 'In den Datenordner {dir} kann nicht geschrieben werden: der Ordner ist gegen jede Änderung gesperrt (immutable, {code}), darin kann nichts Neues angelegt werden.',
+      immutableHint: 'Ein Administrator hebt die Sperre mit „chattr -i {path}“ auf (siehe lsattr). Bereits Gespeichertes ist nicht verloren.',
+      immutableFile: 'In den Datenordner {dir} kann nicht geschrieben werden: die Datei {what} ist gegen jede Änderung gesperrt (immutable, {code}).',
+      immutableFileHint: 'Ein Administrator hebt die Sperre mit „chattr -i {path}“ auf (siehe lsattr). Bereits Gespeichertes ist nicht verloren.',
+      full: 'Der Datenträger mit {dir} ist voll; die letzte Änderung wurde nicht gespeichert.',
+      fullHint: 'Schaffen Sie Platz auf dem Datenträger und versuchen Sie es erneut. Alles vor dieser Änderung Gespeicherte ist unversehrt.',
+      missing: 'Der Datenordner {dir} fehlt (verschoben, gelöscht oder sein Datenträger wurde getrennt).',
+      missingHint: 'Schließen Sie den Datenträger wieder an oder stellen Sie den Ordner wieder her, dann starten Sie die Konsole neu.',
+      permission: 'In den Datenordner {dir} kann nicht geschrieben werden: dieser Benutzer darf {path} nicht schreiben ({code}).',
+      permissionHint: 'Geben Sie dem Benutzer, unter dem die Konsole läuft, Schreibrechte auf den Ordner und seine Dateien, oder starten Sie die Konsole mit einem anderen Ordner (--data-dir). Bereits Gespeichertes ist nicht verloren.',
+      io: 'Die Datenbank in {dir} kann nicht benutzt werden: {detail}',
+      ioHint: 'Der Datenträger fällt eventuell aus oder ist getrennt: prüfen Sie ihn und starten Sie die Konsole neu. Bereits Gespeichertes ist nicht verloren.',
+    },
     devices: {
       refused: 'Das Gerät hat die Verbindung abgelehnt (Webdienst aus oder falscher Port).', refusedHint: 'Prüfen Sie die Adresse und ob das Gerät fertig hochgefahren ist; eine neue Suche findet seine aktuelle Adresse.',
       noAnswer: 'Das Gerät hat nicht geantwortet ({detail}).', noAnswerHint: 'Es startet vielleicht neu, hat eine andere Adresse oder ist in einem anderen Subnetz. Suchen Sie erneut und versuchen Sie es dann noch einmal.',
@@ -427,6 +446,12 @@ export const de: Messages = {
       stepRunning: 'Ein Schritt dieses Durchlaufs läuft noch; warten Sie, bis er fertig ist.',
       notCurrent: '„{step}“ ist nicht der aktuelle Schritt.', notCurrentHint: 'Laden Sie das Ticket neu; ein anderes Fenster hat den Durchlauf womöglich weitergeführt.',
       attachFirst: 'Zuerst anhängen: {what}.',
+    },
+    photos: {
+      tooManyPixels: 'Das Bild gibt {width} x {height} Pixel an ({mp} Megapixel), mehr als die zulässigen {cap} Megapixel; es wurde ohne Dekodieren abgelehnt (es könnte eine Dekompressionsbombe sein). Bitten Sie den Kunden um ein gewöhnliches Handyfoto des Bildschirms.',
+      emlPixelCap: 'Übersprungen, nicht dekodiert: dieses Foto mit {mp} Megapixeln würde die {cap} Megapixel an Fotos pro E-Mail überschreiten (noch {left} frei). Bitten Sie den Kunden um ein normales Handyfoto des Bildschirms oder darum, dieses Foto einzeln zu senden.',
+      callPixelCap: 'Übersprungen, nicht dekodiert: dieses Foto mit {mp} Megapixeln würde die {cap} Megapixel an Fotos pro Ablage überschreiten (noch {left} frei). Fügen Sie es einzeln erneut hinzu oder bitten Sie den Kunden um ein normales Handyfoto des Bildschirms.',
+      cancelled: 'Nicht übernommen: die Aufnahme wurde abgebrochen, bevor dieses Foto dekodiert war. Fügen Sie es bei Bedarf erneut hinzu.',
     },
     nvrReset: {
       badZone: '„{zone}“ ist keine Zeitzone (verwenden Sie Namen wie Europe/Prague oder America/New_York).',

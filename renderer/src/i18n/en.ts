@@ -109,6 +109,7 @@ export const en = {
       export: 'Export diagnostics', exporting: 'Collecting…', exported: 'Saved {name} ({kb} KB).',
     },
   },
+  storageBanner: { title: 'Changes may not be saved', since: 'since {t}' },
   agentBanner: { text: 'Who is working on this console? Your name is written into the audit trail of every action.', action: 'Set your name' },
   shortcuts: {
     title: 'Keyboard shortcuts',
@@ -339,6 +340,8 @@ export const en = {
       drop: 'Drop the customer’s photo or .eml anywhere on this ticket, paste it (Ctrl+V), or', pick: 'choose files…',
       accepts: 'JPEG, PNG, WebP, HEIC, or an e-mail (.eml) with the photos attached.', dropHere: 'Drop to add to this ticket',
       working: 'Checking and decoding {n} file… | Checking and decoding {n} files…', added: 'Added', duplicate: 'Already here', refused: 'Refused',
+      skipped: 'Skipped', cancelled: 'Cancelled', cancel: 'Cancel', cancelling: 'Cancelling…',
+      cancelledSummary: 'Intake cancelled: {n} photo was not taken in. Those marked Added are stored. | Intake cancelled: {n} photos were not taken in. Those marked Added are stored.',
     },
     photos: 'Photos', noPhotos: 'No photo yet.',
     photo: {
@@ -400,6 +403,23 @@ export const en = {
     sessionMissingHint: 'Open the console with the URL (including its token) printed in the terminal where it was started (npm start or support-console serve).',
     startLinkInvalid: 'This link is not valid for the running console.',
     startLinkInvalidHint: 'The console makes a new link every time it starts. Use the URL (including its token) printed in the terminal where it was started (npm start or support-console serve).',
+    // The data folder refusing writes (db/storage-problem.ts); shown as a banner until a write works again.
+    storage: {
+      readOnly: 'The data folder {dir} cannot be written: it is read-only ({code}).',
+      readOnlyHint: 'Make the folder writable again (or remount its disk read-write), or start the console with another folder (--data-dir). Nothing already saved was lost.',
+      immutable: 'The data folder {dir} cannot be written: the folder is locked against any change (immutable, {code}), so nothing new can be created in it.',
+      immutableHint: 'An administrator can unlock it with “chattr -i {path}” (see lsattr). Nothing already saved was lost.',
+      immutableFile: 'The data folder {dir} cannot be written: the file {what} is locked against any change (immutable, {code}).',
+      immutableFileHint: 'An administrator can unlock it with “chattr -i {path}” (see lsattr). Nothing already saved was lost.',
+      full: 'The disk holding {dir} is full; the last change was not saved.',
+      fullHint: 'Free some space on that disk and try again. Everything saved before this change is intact.',
+      missing: 'The data folder {dir} is missing (moved, deleted, or its disk was disconnected).',
+      missingHint: 'Reconnect the disk or put the folder back, then restart the console.',
+      permission: 'The data folder {dir} cannot be written: this user may not write {path} ({code}).',
+      permissionHint: 'Give the user running the console write access to the folder and its files, or start the console with another folder (--data-dir). Nothing already saved was lost.',
+      io: 'The database in {dir} could not be used: {detail}',
+      ioHint: 'The disk may be failing or disconnected: check it, then restart the console. Nothing already saved was lost.',
+    },
     // Errors from the main process (AppError key + values); the English message there stays for logs.
     devices: {
       refused: 'The device refused the connection (web service off or wrong port).', refusedHint: 'Check the address and that the device finished booting; rescan to find its current address.',
@@ -426,6 +446,13 @@ export const en = {
       stepRunning: 'A step of this run is still running; wait for it to finish.',
       notCurrent: '“{step}” is not the current step.', notCurrentHint: 'Reload the ticket; another window may have moved the run on.',
       attachFirst: 'Attach first: {what}.',
+    },
+    // Photo intake (electron/nvr-reset/photos.ts, electron/photos/pixel-budget.ts).
+    photos: {
+      tooManyPixels: 'The image declares {width} x {height} pixels ({mp} megapixels), more than the {cap} megapixels accepted; it was refused without decoding it (it may be a decompression bomb). Ask the customer for an ordinary phone photo of the screen.',
+      emlPixelCap: 'Skipped, not decoded: this {mp}-megapixel photo would take the e-mail past its {cap} megapixels of photos ({left} left). Ask the customer for a normal phone photo of the screen, or send this photo on its own.',
+      callPixelCap: 'Skipped, not decoded: this {mp}-megapixel photo would take this drop past its {cap} megapixels of photos ({left} left). Add it again on its own, or ask the customer for a normal phone photo of the screen.',
+      cancelled: 'Not taken in: the agent cancelled the intake before this photo was decoded. Add it again if it is needed.',
     },
     nvrReset: {
       badZone: '“{zone}” is not a time zone (use names like Europe/Prague or America/New_York).',

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { Agent, AppInfo } from '../../../shared/contract/index'
+import type { Agent, AppInfo, StorageProblem } from '../../../shared/contract/index'
 import { bridge, BridgeError } from '../bridge'
 
 export type Theme = 'light' | 'dark'
@@ -10,6 +10,9 @@ export const useAppStore = defineStore('app', () => {
   const info = ref<AppInfo | null>(null)
   const theme = ref<Theme>((localStorage.getItem('theme') as Theme | null) ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'))
   const toasts = ref<Toast[]>([])
+  /** The data folder's write problem while it lasts (host: electron/core/storage-state.ts). */
+  const storage = ref<StorageProblem | null>(null)
+  let offStorage: (() => void) | null = null
   let nextToast = 1
 
   function applyTheme() {
@@ -40,7 +43,9 @@ export const useAppStore = defineStore('app', () => {
   }
 
   async function load() {
+    offStorage ??= bridge.on('system.storage', (p) => (storage.value = p.problem))
     info.value = await bridge.invoke('system.info', {})
+    storage.value = info.value.storage
   }
   async function setAgent(a: Agent) {
     const saved = await bridge.invoke('system.setAgent', a)
@@ -48,5 +53,5 @@ export const useAppStore = defineStore('app', () => {
   }
 
   applyTheme()
-  return { info, theme, toggleTheme, toasts, toast, dismiss, reportError, load, setAgent }
+  return { info, storage, theme, toggleTheme, toasts, toast, dismiss, reportError, load, setAgent }
 })

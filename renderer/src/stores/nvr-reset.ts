@@ -24,6 +24,8 @@ export const useNvrResetStore = defineStore('nvrReset', () => {
   const ticketId = ref<number | null>(null)
   const busy = ref<string | null>(null)
   const intake = ref<ResetIntakeResult[]>([])
+  /** Set between the agent's Cancel and the intake's answer (which lists what was cancelled). */
+  const cancelling = ref(false)
   let off: (() => void) | null = null
 
   async function load(id: number) {
@@ -65,13 +67,31 @@ export const useNvrResetStore = defineStore('nvrReset', () => {
       intake.value = [...empty.map((p) => ({ name: p.name, status: 'refused' as const, message: t('common.fileEmpty'), photoId: null })), ...(r?.results ?? [])]
       if (r) view.value = r.view
     })
+    cancelling.value = false
+  }
+  /** Stops the running intake of this ticket (nvrReset.cancelIntake); addFiles then shows what was not taken in. */
+  async function cancelIntake() {
+    if (ticketId.value === null || !busy.value?.startsWith('intake:')) return
+    cancelling.value = true
+    const id = ticketId.value
+    try {
+      // The files may still be on their way to the host (large uploads): ask again until the
+      // host has the intake to stop, or the intake is over anyway.
+      for (let i = 0; i < 40 && busy.value?.startsWith('intake:'); i++) {
+        if ((await bridge.invoke('nvrReset.cancelIntake', { ticketId: id })).cancelled > 0) break
+        await new Promise((r) => setTimeout(r, 250))
+      }
+    } catch (e) {
+      cancelling.value = false
+      app.reportError(e)
+    }
   }
   async function call<M extends 'nvrReset.usePayload' | 'nvrReset.update' | 'nvrReset.invalidate' | 'nvrReset.recordCheck' | 'nvrReset.approve' | 'nvrReset.requestCode' | 'nvrReset.confirmVerified'>(m: M, input: Input<M>, label: string) {
     const r = await run(label, () => bridge.invoke(m, input))
     if (r) view.value = r as ResetView
     return r
   }
-  return { view, ticketId, busy, intake, load, refresh, run, addFiles, call }
+  return { view, ticketId, busy, intake, cancelling, load, refresh, run, addFiles, cancelIntake, call }
 })
 
 /**
