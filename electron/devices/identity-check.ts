@@ -36,9 +36,7 @@ export async function guard(core: OpsCore, d: Device, op: string, ticketId: numb
   if (ageMin > maxMinutes) {
     throw await refuse(`The verified backup of ${d.serial} (#${used.id}) was taken ${Math.round(ageMin)} minutes ago, more than the ${maxMinutes} minutes allowed: it may no longer show the device as it is. Nothing was done.`, 'Take a new backup of this device now, then try again.')
   }
-  const last = core.app.db
-    .prepare(`SELECT action, at FROM audit_log WHERE device = ? AND outcome = 'ok' AND action = 'devices.factoryReset' ORDER BY seq DESC LIMIT 1`)
-    .get(d.serial) as { action: string; at: string } | undefined
+  const last = core.repo.lastOkSync(d.serial, 'devices.factoryReset')
   if (last && last.at >= used.takenAt) {
     throw await refuse(`The verified backup of ${d.serial} (#${used.id}, ${used.takenAt.replace('T', ' ').slice(0, 16)} UTC) was taken before the device's last change (${last.action.replace('devices.', '')} on ${last.at.replace('T', ' ').slice(0, 16)} UTC). Nothing was done.`, 'Take a new backup of this device now, then try again.')
   }
