@@ -13,21 +13,67 @@ import { nvrResetHandlers } from './handlers/nvr-reset'
 import { workflowHandlers } from './handlers/workflows'
 import { helpdeskHandlers } from './handlers/helpdesk'
 import { connectionHandlers } from './handlers/connections'
-import { lockGate } from '../audit/lock'
+import { BenchLock } from '../audit/lock'
+import { deviceOps, type DeviceOps } from '../devices/device-ops'
+import { retentionDays, setRetentionDays } from '../evidence/retention'
+import { addEvidence, addEvidenceRef, vault } from '../evidence/vault'
+import { Helpdesk } from '../helpdesk/service'
+import { addPhotos } from '../nvr-reset/photos'
+import { syncResetRun } from '../nvr-reset/run-sync'
+import { labConfig, loadSettings, saveSettings } from '../nvr-reset/settings'
+import { buildView } from '../nvr-reset/view'
+import { exportTicketBundle, exportTicketPdf } from '../reports/export'
+import { workflowService, type WorkflowService } from '../workflows/service'
 import type { CallContext, Handlers } from './handlers/types'
 
-export function buildHandlers(app: App): Handlers {
+/** What the composition root builds once per console and hands to the features that need it. */
+export interface Services {
+  /** The device layer (owns the running scans). */
+  devices: DeviceOps
+  /** The workflow engine and My2N. */
+  workflows: WorkflowService
+  /** The bench PIN lock: the dispatcher's gate and the lock.* handlers share its state. */
+  lock: BenchLock
+  /** The helpdesk's repository and outbox worker. */
+  helpdesk: Helpdesk
+}
+
+/** The helpdesk, bound to the evidence vault, the NVR reset intake and the reports (the API and the CLI). */
+export function buildHelpdesk(app: App): Helpdesk {
+  return new Helpdesk(app, {
+    addEvidence: (e) => addEvidence(app, e),
+    addPhotos: (ticketId, files) => addPhotos(app, ticketId, files),
+    exportBundle: (ticketId) => exportTicketBundle(app, ticketId),
+    exportPdf: (ticketId) => exportTicketPdf(app, ticketId),
+  })
+}
+
+export function buildServices(app: App): Services {
+  const devices = deviceOps(app)
+  const workflows = workflowService(app, {
+    ops: devices.port,
+    evidence: { add: (e) => addEvidence(app, e), addRef: (e) => addEvidenceRef(app, e), content: (id) => vault(app).content(id) },
+    nvrReset: (ticketId) => buildView(app, ticketId),
+  })
+  return { devices, workflows, lock: new BenchLock(app), helpdesk: buildHelpdesk(app) }
+}
+
+export function buildHandlers(app: App, s: Services = buildServices(app)): Handlers {
+  const syncReset = (ticketId: number) => syncResetRun(app, ticketId)
   return {
     ...systemHandlers(app),
-    ...ticketHandlers(app),
-    ...deviceHandlers(app),
-    ...auditHandlers(app),
+    ...ticketHandlers(app, { syncResetRun: syncReset }),
+    ...deviceHandlers(s.devices),
+    ...auditHandlers(app, { lock: s.lock, retention: { get: () => retentionDays(app), set: (days) => setRetentionDays(app, days) } }),
     ...evidenceHandlers(app),
     ...reportHandlers(app),
     ...nvrResetHandlers(app),
-    ...workflowHandlers(app),
-    ...helpdeskHandlers(app),
-    ...connectionHandlers(app),
+    ...workflowHandlers(app, { workflows: s.workflows, syncResetRun: syncReset }),
+    ...helpdeskHandlers(s.helpdesk),
+    ...connectionHandlers(app, {
+      devices: s.devices,
+      labVendor: { get: async () => labConfig(app, await loadSettings(app)), set: (lab) => saveSettings(app, { lab }) },
+    }),
   }
 }
 
@@ -53,7 +99,7 @@ export function toApiError(e: unknown, dataDir: string): ApiError {
 }
 
 /** The single entry point of both transports: validate, call, validate the result. */
-export function createDispatcher(app: App, handlers: Handlers = buildHandlers(app)) {
+export function createDispatcher(app: App, services: Services = buildServices(app), handlers: Handlers = buildHandlers(app, services)) {
   return async function dispatch(method: string, rawInput: unknown, ctx: CallContext): Promise<Result<unknown>> {
     if (typeof method !== 'string' || !isMethod(method)) {
       return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method "${String(method).slice(0, 80)}".` } }
@@ -69,7 +115,7 @@ export function createDispatcher(app: App, handlers: Handlers = buildHandlers(ap
       return r
     }
     const spec = methods[method]
-    const locked = await lockGate(app, method) // the bench PIN lock refuses everything but unlock
+    const locked = await services.lock.gate(method) // the bench PIN lock refuses everything but unlock
     if (locked) return done({ ok: false, error: locked })
     const parsed = spec.input.safeParse(rawInput === undefined ? {} : rawInput)
     if (!parsed.success) return done({ ok: false, error: validationError(parsed.error) })

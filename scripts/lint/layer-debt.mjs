@@ -8,25 +8,11 @@
 // - The desktop shell serving app:// with the browser host's static-file and header code:
 //   goes when that code moves to infrastructure (electron/infra/http-static).
 export const LAYER_DEBT = {
-  'electron/audit/lock.ts': ['electron/core/app.ts'],
-  'electron/core/handlers/audit.ts': ['electron/core/app.ts'],
-  'electron/core/handlers/connections.ts': ['electron/core/app.ts'],
-  'electron/core/handlers/devices.ts': ['electron/core/app.ts'],
   'electron/core/handlers/evidence.ts': ['electron/core/app.ts'],
-  'electron/core/handlers/helpdesk.ts': ['electron/core/app.ts'],
   'electron/core/handlers/nvr-reset.ts': ['electron/core/app.ts'],
   'electron/core/handlers/reports.ts': ['electron/core/app.ts'],
-  'electron/core/handlers/system.ts': ['electron/core/app.ts'],
-  'electron/core/handlers/tickets.ts': ['electron/core/app.ts'],
-  'electron/core/handlers/workflows.ts': ['electron/core/app.ts'],
-  'electron/devices/device-ops.ts': ['electron/core/app.ts'],
-  'electron/devices/ops-core.ts': ['electron/core/app.ts'],
-  'electron/devices/rejected-logins.ts': ['electron/core/app.ts'],
   'electron/evidence/retention.ts': ['electron/core/app.ts'],
   'electron/evidence/vault.ts': ['electron/core/app.ts'],
-  'electron/helpdesk/outbox.ts': ['electron/core/app.ts'],
-  'electron/helpdesk/repo.ts': ['electron/core/app.ts'],
-  'electron/helpdesk/service.ts': ['electron/core/app.ts'],
   'electron/main/app-protocol.ts': ['electron/host/http-security.ts', 'electron/host/static-files.ts'],
   'electron/nvr-reset/apply.ts': ['electron/core/app.ts'],
   'electron/nvr-reset/approvers.ts': ['electron/core/app.ts'],
@@ -37,6 +23,4 @@ export const LAYER_DEBT = {
   'electron/nvr-reset/settings.ts': ['electron/core/app.ts'],
   'electron/nvr-reset/view.ts': ['electron/core/app.ts'],
   'electron/reports/export.ts': ['electron/core/app.ts'],
-  'electron/workflows/bind-device-ops.ts': ['electron/core/app.ts'],
-  'electron/workflows/service.ts': ['electron/core/app.ts'],
 }
