@@ -101,4 +101,20 @@ describe('device operations and their audit entries', () => {
       await other.close()
     }
   })
+
+  it('a workflow step by address finds the inventory device at exactly that address, however many addresses contain it', async () => {
+    const d = bench.devices.find((x) => x.kind === 'intercom')!
+    const call = createDispatcher(app)
+    const ticketId = ((await call('tickets.create', { customerName: 'Lab' }, { transport: 'test' })) as { value: { id: number } }).value.id
+    await ops.addByAddress({ address: d.ip })
+    // 60 devices seen more recently whose addresses contain the intercom's as a substring.
+    const later = new Date(Date.now() + 60_000).toISOString()
+    const ins = app.db.prepare('INSERT INTO devices (serial, ip, first_seen, last_seen) VALUES (?, ?, ?, ?)')
+    for (let i = 0; i < 60; i++) ins.run(`NEAR-${i}`, `${d.ip}9${i}`, later, later)
+    const adds = () => count("SELECT count(*) FROM audit_log WHERE action = 'devices.addByAddress'")
+    const before = adds()
+    expect(await ops.port.identify({ host: d.ip }, { ticketId })).toMatchObject({ serial: d.serial })
+    // Found in the inventory: not probed and added again.
+    expect(adds()).toBe(before)
+  })
 })
