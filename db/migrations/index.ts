@@ -13,6 +13,7 @@ import { up as m0011 } from './0011-audit-seal'
 import { up as m0013 } from './0013-helpdesk'
 import { up as m0018 } from './0018-ticket-identifier-search'
 import { up as m0019 } from './0019-ticket-edits'
+import { up as m0025 } from './0025-device-ip-index'
 import { up as m0016 } from './0016-nvr-reset-runs'
 import { up as m0017 } from './0017-ticket-activity'
 
@@ -40,6 +41,7 @@ export const migrations: Migration[] = [
   { version: 19, name: 'ticket-edits', up: m0019 },
   { version: 16, name: 'nvr-reset-runs', up: m0016 },
   { version: 17, name: 'ticket-activity', up: m0017 },
+  { version: 25, name: 'device-ip-index', up: m0025 },
 ]
 
 // The list may be out of order when migrations land in a different order than numbered.

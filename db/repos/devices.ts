@@ -78,6 +78,9 @@ export interface StoredCredentials {
   rejectedAt: string | null
 }
 
+/** Whether a sighting can be told apart (a serial, MAC or WS-Discovery endpoint): recordSeenSync records only those. */
+export const identifiable = (s: SeenDevice): boolean => !!((s.serial ?? '').trim() || (s.mac ?? '').trim() || (s.endpoint ?? '').trim())
+
 const SELECT = `SELECT d.*,
   (SELECT group_concat(ticket_id) FROM device_tickets t WHERE t.device_id = d.id) AS ticket_ids,
   (SELECT username FROM device_credentials c WHERE c.device_id = d.id) AS cred_user,
@@ -106,6 +109,7 @@ export class DevicesRepo {
       byMac: db.prepare("SELECT id, serial FROM devices WHERE mac = ? AND mac <> '' ORDER BY last_seen DESC"),
       byEndpoint: db.prepare("SELECT id, serial FROM devices WHERE endpoint = ? AND endpoint <> '' ORDER BY last_seen DESC"),
       get: db.prepare(`${SELECT} WHERE d.id = ?`),
+      byIp: db.prepare(`${SELECT} WHERE d.ip = ? ORDER BY d.last_seen DESC LIMIT 1`),
       unidentifiedAt: db.prepare("SELECT id FROM devices WHERE ip = ? AND serial = '' ORDER BY last_seen DESC LIMIT 1"),
       insert: db.prepare(`INSERT INTO devices (serial, mac, endpoint, kind, vendor, model, name, firmware, ip, http_port, https_port, onvif_url, protocols, first_seen, last_seen)
         VALUES (@serial, @mac, @endpoint, @kind, @vendor, @model, @name, @firmware, @ip, @httpPort, @httpsPort, @onvifUrl, @protocols, @now, @now) RETURNING id`),
@@ -139,7 +143,7 @@ export class DevicesRepo {
     const serial = (s.serial ?? '').trim()
     const mac = (s.mac ?? '').trim().toUpperCase()
     const endpoint = (s.endpoint ?? '').trim().toLowerCase()
-    if (!serial && !mac && !endpoint) return null
+    if (!identifiable(s)) return null
     return this.db.transaction(() => {
       let id: number | undefined
       if (serial) id = (this.st.bySerial.get(serial) as { id: number } | undefined)?.id
@@ -288,6 +292,33 @@ export class DevicesRepo {
       .prepare(`SELECT seq, at, agent, action, outcome, detail, ticket_id FROM audit_log WHERE device IN (${keys.map(() => '?').join(',')}) ORDER BY seq DESC LIMIT ?`)
       .all(...keys, limit) as { seq: number; at: string; agent: string; action: string; outcome: string; detail: string; ticket_id: number | null }[]
     return rows.map((r) => ({ seq: r.seq, at: r.at, agent: r.agent, action: r.action, outcome: r.outcome, detail: r.detail, ticketId: r.ticket_id }))
+  }
+
+  /** The newest successful entry of `action` naming this device (its serial), if any. */
+  lastOkSync(device: string, action: string): { action: string; at: string } | null {
+    return this.lastChangeSync(device, [action], null)
+  }
+
+  /**
+   * The newest successful entry of one of `actions` naming this device (its serial), if any,
+   * leaving out the entries of one ticket since a time (a workflow run's own steps).
+   */
+  lastChangeSync(device: string, actions: readonly string[], except: { ticketId: number; since: string } | null): { action: string; at: string } | null {
+    return (this.db
+      .prepare(`SELECT action, at FROM audit_log WHERE device = ? AND outcome = 'ok' AND action IN (${actions.map(() => '?').join(', ')})
+        AND NOT (ticket_id IS ? AND at >= ?) ORDER BY seq DESC LIMIT 1`)
+      .get(device, ...actions, except ? except.ticketId : null, except ? except.since : '9') as { action: string; at: string } | undefined) ?? null
+  }
+
+  /** When the ticket's active workflow run started, if it has one. */
+  activeRunStartSync(ticketId: number): string | undefined {
+    return this.db.prepare("SELECT created_at FROM workflow_runs WHERE ticket_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1").pluck().get(ticketId) as string | undefined
+  }
+
+  /** The inventory device at this address (its current one), the most recently seen first; an exact, indexed match. */
+  findByIpSync(ip: string): Device | null {
+    const r = this.st.byIp.get(ip) as Row | undefined
+    return r ? toDevice(r) : null
   }
 
   async get(id: number): Promise<Device> {

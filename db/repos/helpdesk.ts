@@ -178,4 +178,9 @@ export class HelpdeskRepo {
       .run(s.status, s.attempts ?? cur.attempts, s.nextAt === undefined ? cur.nextAt : s.nextAt, s.lastError === undefined ? cur.lastError : s.lastError, s.remoteRef === undefined ? cur.remoteRef : s.remoteRef, s.sentAt === undefined ? cur.sentAt : s.sentAt, id)
     return this.outboxItem(id)!
   }
+
+  /** The evidence row an NVR reset photo (taken from a helpdesk attachment) was filed as. */
+  photoEvidenceId(photoId: number): number | null {
+    return (this.db.prepare('SELECT evidence_id FROM nvr_reset_photos WHERE id = ?').pluck().get(photoId) as number | null | undefined) ?? null
+  }
 }

@@ -57,6 +57,8 @@ export class RejectedLoginsRepo {
       clearSerial: db.prepare("UPDATE device_rejected_logins SET cleared_at = ?, cleared_by = ? WHERE cleared_at IS NULL AND scope = 'serial' AND serial = ?"),
       clearAddress: db.prepare("UPDATE device_rejected_logins SET cleared_at = ?, cleared_by = ? WHERE cleared_at IS NULL AND scope = 'address' AND ip = ?"),
       forDevice: db.prepare('SELECT * FROM device_rejected_logins WHERE cleared_at IS NULL AND (device_id = ? OR (serial <> \'\' AND serial = ?)) ORDER BY rejected_at DESC, id DESC'),
+      idOf: db.prepare('SELECT id FROM device_rejected_logins WHERE fingerprint = ?').pluck(),
+      serialsAt: db.prepare("SELECT serial FROM devices WHERE ip = ? AND serial <> ''").pluck(),
     }
   }
 
@@ -72,10 +74,16 @@ export class RejectedLoginsRepo {
   /**
    * Records a rejection: a fresh one by the device replaces (and re-activates) an earlier
    * record of the same fingerprint; `replace: false` (a backfill of an older rejection) only
-   * adds one where there is none.
+   * adds one where there is none. Returns the record's id (the one kept when nothing was replaced).
    */
-  recordSync(r: NewRejectedLogin, o: { replace?: boolean } = {}): void {
+  recordSync(r: NewRejectedLogin, o: { replace?: boolean } = {}): number {
     this.st.record.run({ ...r, rejectedAt: r.rejectedAt ?? new Date().toISOString(), replace: o.replace === false ? 0 : 1 })
+    return this.st.idOf.get(r.fingerprint) as number
+  }
+
+  /** The serials the inventory knows at an address (a login's target before its serial is known). */
+  inventorySerialsAtSync(ip: string): string[] {
+    return this.st.serialsAt.all(ip) as string[]
   }
 
   /** Ends the effect of one fingerprint (the console itself made that password the right one). */

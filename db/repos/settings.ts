@@ -19,4 +19,9 @@ export class SettingsRepo {
       .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
       .run(key, JSON.stringify(value), now)
   }
+
+  /** Removes a setting (the bench PIN when the agent clears it). */
+  deleteSync(key: string): void {
+    this.db.prepare('DELETE FROM settings WHERE key = ?').run(key)
+  }
 }

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../../db/test/helpers'
-import { createDispatcher } from '../core/api'
+import { buildServices, createDispatcher } from '../core/api'
 import { App } from '../core/app'
 import { memoryKeyProvider } from '../core/secret-box'
-import { lockGate, unlock } from './lock'
 
 const apps: App[] = []
 afterEach(async () => {
@@ -15,7 +14,8 @@ function setup(dataDir = tempDir()) {
   // One key per data folder, as in a real one: PIN hashes are bound to it (issue 13).
   const app = new App({ dataDir, host: 'browser', keys: memoryKeyProvider(KEY) })
   apps.push(app)
-  return { app, call: createDispatcher(app), dataDir }
+  const services = buildServices(app)
+  return { app, services, call: createDispatcher(app, services), dataDir }
 }
 
 describe('bench PIN lock', () => {
@@ -43,11 +43,11 @@ describe('bench PIN lock', () => {
 
   it('locks after the idle time and at start, and slows down PIN guessing', async () => {
     const dataDir = tempDir()
-    const { app, call } = setup(dataDir)
+    const { app, services, call } = setup(dataDir)
     await call('lock.setPin', { pin: '123456', idleMinutes: 1 }, ctx)
     const now = Date.now()
-    expect(await lockGate(app, 'tickets.list', now + 30_000)).toBeNull()
-    expect(await lockGate(app, 'tickets.list', now + 30_000 + 61_000)).toMatchObject({ code: 'UNAUTHORIZED' })
+    expect(await services.lock.gate('tickets.list', now + 30_000)).toBeNull()
+    expect(await services.lock.gate('tickets.list', now + 30_000 + 61_000)).toMatchObject({ code: 'UNAUTHORIZED' })
     for (let i = 0; i < 5; i++) await call('lock.unlock', { pin: '999999' }, ctx)
     const blocked = await call('lock.unlock', { pin: '123456' }, ctx)
     expect(blocked).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
@@ -57,7 +57,7 @@ describe('bench PIN lock', () => {
     const again = setup(dataDir)
     expect(await again.call('tickets.list', {}, ctx)).toMatchObject({ ok: false, error: { code: 'UNAUTHORIZED' } })
     expect(await again.call('lock.unlock', { pin: '123456' }, ctx)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
-    expect(await unlock(again.app, '123456', Date.now() + 31_000)).toMatchObject({ locked: false })
+    expect(await again.services.lock.unlock('123456', Date.now() + 31_000)).toMatchObject({ locked: false })
     expect(await again.call('lock.clearPin', { currentPin: '123456' }, ctx)).toMatchObject({ ok: true, value: { pinSet: false } })
   })
 

@@ -3,79 +3,12 @@ import { z } from 'zod'
 import { AppError, isMethod, methods, type ApiError, type Result } from '../../shared/contract/index'
 import { isStorageFailure, storageError } from '../../db/storage-problem'
 import type { App } from './app'
-import { systemHandlers } from './handlers/system'
-import { ticketHandlers } from './handlers/tickets'
-import { deviceHandlers } from './handlers/devices'
-import { auditHandlers } from './handlers/audit'
-import { evidenceHandlers } from './handlers/evidence'
-import { reportHandlers } from './handlers/reports'
-import { nvrResetHandlers } from './handlers/nvr-reset'
-import { workflowHandlers } from './handlers/workflows'
-import { helpdeskHandlers } from './handlers/helpdesk'
-import { connectionHandlers } from './handlers/connections'
-import { lockGate } from '../audit/lock'
+import { buildHandlers, buildServices, type Services } from './compose'
 import type { CallContext, Handlers } from './handlers/types'
-import { createEvidenceVault } from '../evidence/vault'
-import { reportDeps } from '../reports/export'
-import type { RetentionDeps } from '../evidence/retention'
-import { resetPhotoPurge } from '../nvr-reset/retention'
-import { buildView } from '../nvr-reset/view'
-import { resetDeps } from '../nvr-reset/deps'
-import type { NvrResetHandlerDeps } from './handlers/nvr-reset'
-import { workflowService } from '../workflows/service'
-import { deviceOps } from '../devices/device-ops'
-import { linkTouched } from '../devices/read-ops'
-import { RejectedLogins } from '../devices/rejected-logins'
 
-/**
- * The services of the evidence, report and NVR reset features, each built once here and given
- * the narrow dependencies its module declares (issue 11). Tests build them the same way.
- */
-export function buildFeatures(app: App) {
-  const vault = createEvidenceVault(app)
-  const reset = resetDeps(app, vault)
-  const retention: RetentionDeps = {
-    settings: app.settings,
-    agentLabel: () => app.agentLabel(),
-    bus: app.bus,
-    onClose: (fn) => app.onClose(fn),
-    vault,
-    // The NVR reset keeps data read out of customer photos beside the vault: purged with the same cutoff.
-    purges: [resetPhotoPurge({ ...reset, view: (ticketId) => buildView(reset, ticketId) })],
-  }
-  // The reset's handlers also drive its run on the workflow engine, link the bench NVR in the
-  // inventory and keep the device layer's login memory: wired to those features' services here.
-  // TODO(issue 11, merge): the workflow service and device operations built here too, not looked up per App.
-  const nvrReset: NvrResetHandlerDeps = {
-    ...reset,
-    onClose: (fn) => app.onClose(fn),
-    runs: () => workflowService(app).engine,
-    logins: () => new RejectedLogins(app),
-    devices: {
-      findBySerial: (serial) => deviceOps(app).repo.findBySerial(serial),
-      findByIp: async (ip) => (await deviceOps(app).repo.list({ search: ip, limit: 50 })).find((x) => x.ip === ip) ?? null,
-      link: (d, ticketId, why) => linkTouched(deviceOps(app), d, ticketId, why),
-    },
-  }
-  const reports = reportDeps(app, vault)
-  return { vault, retention, reports, reset, nvrReset }
-}
-
-export function buildHandlers(app: App): Handlers {
-  const f = buildFeatures(app)
-  return {
-    ...systemHandlers(app),
-    ...ticketHandlers(app),
-    ...deviceHandlers(app),
-    ...auditHandlers(app),
-    ...evidenceHandlers({ tickets: app.tickets, vault: f.vault, retention: f.retention }),
-    ...reportHandlers(f.reports),
-    ...nvrResetHandlers(f.nvrReset),
-    ...workflowHandlers(app),
-    ...helpdeskHandlers(app),
-    ...connectionHandlers(app),
-  }
-}
+export { buildHandlers, buildHelpdesk, buildServices, type Services } from './compose'
+/** The same services (tests of one feature use the names they know). */
+export const buildFeatures = buildServices
 
 /** First zod issue as "field: message", the field path dotted. */
 export function validationError(err: z.ZodError): ApiError {
@@ -99,7 +32,7 @@ export function toApiError(e: unknown, dataDir: string): ApiError {
 }
 
 /** The single entry point of both transports: validate, call, validate the result. */
-export function createDispatcher(app: App, handlers: Handlers = buildHandlers(app)) {
+export function createDispatcher(app: App, services: Services = buildServices(app), handlers: Handlers = buildHandlers(app, services)) {
   return async function dispatch(method: string, rawInput: unknown, ctx: CallContext): Promise<Result<unknown>> {
     if (typeof method !== 'string' || !isMethod(method)) {
       return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method "${String(method).slice(0, 80)}".` } }
@@ -115,7 +48,7 @@ export function createDispatcher(app: App, handlers: Handlers = buildHandlers(ap
       return r
     }
     const spec = methods[method]
-    const locked = await lockGate(app, method) // the bench PIN lock refuses everything but unlock
+    const locked = await services.lock.gate(method) // the bench PIN lock refuses everything but unlock
     if (locked) return done({ ok: false, error: locked })
     const parsed = spec.input.safeParse(rawInput === undefined ? {} : rawInput)
     if (!parsed.success) return done({ ok: false, error: validationError(parsed.error) })

@@ -8,6 +8,7 @@ import { readFileSync, statfsSync, statSync } from 'node:fs'
 import { arch, platform, release, totalmem, freemem } from 'node:os'
 import { basename } from 'node:path'
 import { schemaVersion } from '../../db/migrate'
+import { databaseFacts } from '../../db/repos/diagnostics'
 import { verifyAll } from '../audit/integrity'
 import { logFiles, scrub } from './log'
 import { zip, type ZipEntry } from './zip'
@@ -26,8 +27,7 @@ export interface DiagnosticsSource {
 const SEALED = /v1:[A-Za-z0-9+/]{20,}={0,2}/g
 const json = (v: unknown) => Buffer.from(`${JSON.stringify(v, null, 2)}\n`)
 
-function settingsWithoutSecrets(db: Database): Record<string, unknown> {
-  const rows = db.prepare('SELECT key, value FROM settings ORDER BY key').all() as { key: string; value: string }[]
+function settingsWithoutSecrets(rows: { key: string; value: string }[]): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const r of rows) {
     let v: unknown
@@ -68,6 +68,7 @@ function disk(dataDir: string) {
 
 export function collectDiagnostics(src: DiagnosticsSource, now = new Date()): { fileName: string; data: Buffer; entries: string[] } {
   const entries: ZipEntry[] = []
+  const facts = databaseFacts(src.db)
   const logs = logFiles(src.dataDir)
   let budget = BUNDLE_LOG_BYTES
   for (const f of logs) {
@@ -81,15 +82,14 @@ export function collectDiagnostics(src: DiagnosticsSource, now = new Date()): { 
     name: 'versions.json',
     data: json({
       app: src.version, host: src.host, node: process.versions.node, electron: process.versions.electron ?? null, chrome: process.versions.chrome ?? null,
-      v8: process.versions.v8, sqlite: (src.db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v,
+      v8: process.versions.v8, sqlite: facts.sqliteVersion,
       os: { platform: platform(), release: release(), arch: arch(), totalMemBytes: totalmem(), freeMemBytes: freemem() }, collectedAt: now.toISOString(),
     }),
   })
-  entries.push({ name: 'settings.json', data: json(settingsWithoutSecrets(src.db)) })
-  const integrity = src.db.pragma('integrity_check', { simple: false }) as { integrity_check: string }[]
+  entries.push({ name: 'settings.json', data: json(settingsWithoutSecrets(facts.settings)) })
   entries.push({
     name: 'database.json',
-    data: json({ integrityCheck: integrity.map((r) => r.integrity_check).slice(0, 100), migrationLevel: schemaVersion(src.db), sizeBytes: statSync(src.dbPath).size, journalMode: src.db.pragma('journal_mode', { simple: true }) }),
+    data: json({ integrityCheck: facts.integrityCheck.slice(0, 100), migrationLevel: schemaVersion(src.db), sizeBytes: statSync(src.dbPath).size, journalMode: facts.journalMode }),
   })
   let audit: unknown
   try {

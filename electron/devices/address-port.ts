@@ -46,7 +46,7 @@ async function deviceAt(ops: AddressOps, at: DeviceAddress, creds: Credentials |
 
 async function findDeviceAt(ops: AddressOps, at: DeviceAddress, creds: Credentials | null): Promise<Device> {
   const ip = at.host
-  const prior = (await ops.repo.list({ search: ip, limit: 50 })).find((x) => x.ip === ip)
+  const prior = ops.repo.findByIpSync(ip)
   if (prior && (prior.serial || !creds)) {
     if (at.port && prior.httpPort !== at.port) ops.repo.recordSeenSync({ serial: prior.serial, mac: prior.mac, endpoint: '', ip, httpPort: at.port })
     return ops.repo.get(prior.id)

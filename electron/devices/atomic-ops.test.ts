@@ -68,4 +68,53 @@ describe('device operations and their audit entries', () => {
 
     expect(verifyAll(app.db)).toMatchObject({ ok: true, records: { problems: [] }, evidence: { problems: [] } })
   })
+
+  it('adds a device by address only with its devices.addByAddress entry, and a workflow step\'s login only with its entry', async () => {
+    // A second console on its own data folder: the bench intercom is not in its inventory yet.
+    const other = new App({ dataDir: mkdtempSync(join(tmpdir(), 'sc-atomic-add-')), host: 'browser', keys: memoryKeyProvider() })
+    try {
+      const ops2 = new DeviceOps(other)
+      const d = bench.devices.find((x) => x.kind === 'intercom')!
+      const devices = () => other.db.prepare('SELECT count(*) FROM devices').pluck().get() as number
+      const heal = failAppends(other.db, 'devices.addByAddress', 'ok')
+      await expect(ops2.addByAddress({ address: d.ip })).rejects.toThrow(/disk is full/)
+      heal()
+      expect(devices()).toBe(0)
+      const added = await ops2.addByAddress({ address: d.ip })
+      expect(devices()).toBe(1)
+      expect(other.db.prepare("SELECT outcome, device FROM audit_log WHERE action = 'devices.addByAddress'").all()).toEqual([{ outcome: 'ok', device: added.device!.serial }])
+
+      // The workflow port stores the login a step was given (adoptCreds): never without its entry.
+      const t = await other.record(() => other.tickets.createSync({ externalRef: '', customerName: 'Lab', contact: '', deviceSerial: '', deviceModel: '', procedure: 'other', notes: '' }), (tk) => ({ action: 'ticket.create', outcome: 'ok', ticketId: tk.id }))
+      const creds = () => other.db.prepare('SELECT count(*) FROM device_credentials').pluck().get() as number
+      const stored = failAppends(other.db, 'devices.setCredentials', 'ok')
+      await expect(ops2.port.backup({ host: d.ip }, d.credentials, { ticketId: t.id })).rejects.toThrow(/disk is full/)
+      stored()
+      expect(creds()).toBe(0)
+      await ops2.port.backup({ host: d.ip }, d.credentials, { ticketId: t.id })
+      expect(creds()).toBe(1)
+      const entry = other.db.prepare("SELECT inputs FROM audit_log WHERE action = 'devices.setCredentials' AND outcome = 'ok'").pluck().all() as string[]
+      expect(entry.map((e) => JSON.parse(e) as unknown)).toEqual([expect.objectContaining({ username: d.credentials.username, by: 'devices.adoptCredentials' })])
+      expect(JSON.stringify(entry)).not.toContain(d.credentials.password)
+      expect(verifyAll(other.db)).toMatchObject({ ok: true, records: { problems: [] } })
+    } finally {
+      await other.close()
+    }
+  })
+
+  it('a workflow step by address finds the inventory device at exactly that address, however many addresses contain it', async () => {
+    const d = bench.devices.find((x) => x.kind === 'intercom')!
+    const call = createDispatcher(app)
+    const ticketId = ((await call('tickets.create', { customerName: 'Lab' }, { transport: 'test' })) as { value: { id: number } }).value.id
+    await ops.addByAddress({ address: d.ip })
+    // 60 devices seen more recently whose addresses contain the intercom's as a substring.
+    const later = new Date(Date.now() + 60_000).toISOString()
+    const ins = app.db.prepare('INSERT INTO devices (serial, ip, first_seen, last_seen) VALUES (?, ?, ?, ?)')
+    for (let i = 0; i < 60; i++) ins.run(`NEAR-${i}`, `${d.ip}9${i}`, later, later)
+    const adds = () => count("SELECT count(*) FROM audit_log WHERE action = 'devices.addByAddress'")
+    const before = adds()
+    expect(await ops.port.identify({ host: d.ip }, { ticketId })).toMatchObject({ serial: d.serial })
+    // Found in the inventory: not probed and added again.
+    expect(adds()).toBe(before)
+  })
 })

@@ -15,7 +15,7 @@ export function parseParams(s: string): Record<string, string> {
   // with no "=" was retried from every offset, quadratic in the header (a 130 KB challenge took
   // 30 s; found by fuzzing, issue 7). Same matches otherwise.
   const re = /(?<![a-zA-Z0-9_-])([a-zA-Z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g
-  for (let m = re.exec(s); m; m = re.exec(s)) out[m[1].toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3]
+  for (const m of s.matchAll(re)) out[m[1].toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3]
   return out
 }
 
@@ -24,7 +24,7 @@ export function parseChallenges(values: string[]): Challenge[] {
   const out: Challenge[] = []
   for (const v of values) {
     for (const part of v.split(/,\s*(?=(?:Digest|Basic|Bearer|Negotiate|NTLM)\b)/i)) {
-      const m = /^\s*(\w+)\s*(.*)$/s.exec(part)
+      const m = part.match(/^\s*(\w+)\s*(.*)$/s)
       if (!m) continue
       const scheme = m[1].toLowerCase()
       if (scheme === 'digest' || scheme === 'basic') out.push({ scheme, params: parseParams(m[2]) })

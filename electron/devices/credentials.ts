@@ -71,5 +71,10 @@ export async function adoptCreds(core: OpsCore, d: Device, c: Credentials, actio
   await refuseRejected(core, d, c, action)
   const cur = await core.repo.credentials(d.id)
   const same = cur && cur.username === c.username && core.app.secrets.open(cur.sealed) === c.password
-  if (!same) await core.repo.setCredentials(d.id, c.username, core.app.secrets.seal(c.password))
+  if (same) return
+  // The stored credential and its entry in one transaction (never a login changed unaudited).
+  await core.app.record(
+    () => core.repo.setCredentialsSync(d.id, c.username, core.app.secrets.seal(c.password)),
+    () => ({ action: 'devices.setCredentials', outcome: 'ok', device: d.serial || d.ip, inputs: { username: c.username, by: action }, detail: 'The login a workflow step used is stored for this device.' }),
+  )
 }

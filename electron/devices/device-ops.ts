@@ -2,7 +2,7 @@
 // CLI and the workflow engine (issue 5). Electron-free.
 //
 // ── API ──────────────────────────────────────────────────────────────────────────────────
-//   const ops = deviceOps(app)          // the one DeviceOps of this App (owns the running scans)
+//   const ops = new DeviceOps(deps)     // built once by the composition root (owns the running scans)
 //
 // By inventory id (handlers, UI, CLI; credentials come from the sealed store):
 //   ops.startScan({ ifaces: string[], cidr?, protocols?, timeoutS?, ports? }): Scan
@@ -65,14 +65,13 @@
 //   address-port.ts     the same operations by address (the workflow engine's port)
 import { AppError } from '../../shared/contract/common'
 import type { Backup, Device, DeviceDetail, Diagnostic, FoundDevice, OpResult, Protocol } from '../../shared/contract/devices'
-import type { App } from '../core/app'
 import type { PortSpec } from '../discovery/fingerprint'
 import type { Scan } from '../discovery/scan'
 import { addressPort } from './address-port'
 import { backup, restore } from './backup-restore'
 import { setCredentials, trustCertificate } from './credentials'
 import { addByAddress, identifyFound, startBusScan } from './discovery-ops'
-import { OpsCore } from './ops-core'
+import { OpsCore, type DeviceOpsDeps } from './ops-core'
 import { detail, info, linkTicket, status } from './read-ops'
 import { waitFor, type WaitOptions } from './rediscover'
 import { factoryReset, reboot, setPassword } from './reset-ops'
@@ -82,14 +81,15 @@ export type { Credentials }
 export type { DeviceAddress, OpContext } from './address-port'
 export { CERT_RESET_WINDOW_MS } from './reset-ops'
 export type { WaitOptions }
+export type { DeviceOpsDeps }
 export type { Scan }
 
 export class DeviceOps extends OpsCore {
   private scans = new Map<string, Scan>()
 
-  constructor(app: App) {
-    super(app)
-    app.onClose(() => {
+  constructor(deps: DeviceOpsDeps) {
+    super(deps)
+    deps.onClose(() => {
       for (const s of this.scans.values()) s.cancel()
     })
   }
@@ -173,15 +173,4 @@ export class DeviceOps extends OpsCore {
 
   /** Satisfies electron/workflows/device-port.ts (DeviceOpsPort). */
   readonly port = addressPort(this)
-}
-
-const instances = new WeakMap<App, DeviceOps>()
-/** The DeviceOps of an App (one per process: it owns the running scans). */
-export function deviceOps(app: App): DeviceOps {
-  let o = instances.get(app)
-  if (!o) {
-    o = new DeviceOps(app)
-    instances.set(app, o)
-  }
-  return o
 }

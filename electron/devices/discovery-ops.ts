@@ -1,13 +1,14 @@
 // Discovery into the inventory: scans that stream to the UI, and adding a device by address.
 import { AppError } from '../../shared/contract/common'
 import type { Device, Diagnostic, FoundDevice, NetInterface, Protocol } from '../../shared/contract/devices'
-import type { SeenDevice } from '../../db/repos/devices'
+import { identifiable, type SeenDevice } from '../../db/repos/devices'
 import { DEFAULT_PORTS, probeHost, type PortSpec } from '../discovery/fingerprint'
 import { isIpv4, parseCidr, resolveInterfaces } from '../discovery/net'
 import { onSubnet } from '../discovery/udp'
 import { startScan, type Scan, type ScanEvent } from '../discovery/scan'
 import { setCredentials } from './credentials'
 import type { Target } from './driver'
+import type { AuditEntry } from '../core/ports'
 import type { OpsCore } from './ops-core'
 import { AlreadyRejectedError } from './rejected-logins'
 
@@ -84,30 +85,43 @@ export async function addByAddress(core: OpsCore, o: { address: string; port?: n
     }
   }
   let device: Device | null = null
+  const inputs = { address: ip, port: o.port ?? null, username: o.username ?? null }
+  const entry = (dev: Device | null): AuditEntry => ({ action: 'devices.addByAddress', outcome: dev ? 'ok' : 'failed', device: dev?.serial ?? ip, inputs, detail: diagnostics.map((d) => d.message).join(' ') })
+  // The inventory row and its entry in one transaction: a crash or a failed append leaves neither.
+  let entered = false
+  const enter = (s: SeenDevice) => {
+    entered = true
+    return core.app.record(() => {
+      const id = core.repo.recordSeenSync(s)
+      return id === null ? null : core.repo.getSync(id)
+    }, entry)
+  }
   if (seen) {
-    const id = core.repo.recordSeenSync(seen)
-    if (id === null && o.username && o.password) {
+    if (identifiable(seen)) device = await enter(seen)
+    else if (o.username && o.password) {
       // An NVR that needs a login to tell its serial: ask it with the credentials given (one attempt).
       const t: Target = { id: null, kind: 'nvr', serial: '', ip, httpPort: seen.httpPort ?? null, httpsPort: seen.httpsPort ?? null, onvifUrl: seen.onvifUrl ?? '', protocols: seen.protocols ?? [] }
       // The driver refuses, without sending it, a password this address (or the inventory
       // device at it) already rejected, in this process or an earlier one, and records a new rejection.
       const info = await core.driver(t, { username: o.username, password: o.password }, { action: 'devices.addByAddress' }).identity().catch(async (e: unknown) => {
         await core.app.audit({
-          action: 'devices.addByAddress', outcome: e instanceof AlreadyRejectedError ? 'refused' : 'failed', device: ip, inputs: { address: ip, port: o.port ?? null, username: o.username ?? null },
+          action: 'devices.addByAddress', outcome: e instanceof AlreadyRejectedError ? 'refused' : 'failed', device: ip, inputs,
           detail: [...diagnostics.map((d) => d.message), (e as Error).message].join(' '),
         })
         throw e
       })
-      const nid = core.repo.recordSeenSync({ ...seen, serial: info.serial, mac: info.mac, model: info.model, firmware: info.firmware, name: info.name, vendor: info.vendor, kind: 'nvr' })
-      if (nid) device = await core.repo.get(nid)
-      // The login told the serial: the probe's "needs a login to tell its serial number" is
-      // no longer true and must not stay in the reply or the device's history (issue 12).
-      if (device) diagnostics.splice(0, diagnostics.length, ...diagnostics.filter((x) => x.kind !== 'needs-credentials'))
-    } else if (id !== null) device = await core.repo.get(id)
+      const known: SeenDevice = { ...seen, serial: info.serial, mac: info.mac, model: info.model, firmware: info.firmware, name: info.name, vendor: info.vendor, kind: 'nvr' }
+      if (identifiable(known)) {
+        // The login told the serial: the probe's "needs a login to tell its serial number" is
+        // no longer true and must not stay in the reply or the device's history (issue 12).
+        diagnostics.splice(0, diagnostics.length, ...diagnostics.filter((x) => x.kind !== 'needs-credentials'))
+        device = await enter(known)
+      }
+    }
     if (device && o.username && o.password) device = await setCredentials(core, device.id, o.username, o.password)
-    else if (id === null && !device) diagnostics.push({ kind: 'needs-credentials', ip, iface: via.name, protocol: 'manual', message: `${ip} answers but needs a login to tell its serial number: add it again with its user name and password.` })
+    else if (!device && !identifiable(seen)) diagnostics.push({ kind: 'needs-credentials', ip, iface: via.name, protocol: 'manual', message: `${ip} answers but needs a login to tell its serial number: add it again with its user name and password.` })
   }
-  await core.app.audit({ action: 'devices.addByAddress', outcome: device ? 'ok' : 'failed', device: device?.serial ?? ip, inputs: { address: ip, port: o.port ?? null, username: o.username ?? null }, detail: diagnostics.map((d) => d.message).join(' ') })
+  if (!entered) await core.app.audit(entry(device))
   if (device) core.app.bus.emit('devices.changed', { id: device.id })
   return { device, diagnostics }
 }

@@ -39,12 +39,10 @@ export async function guard(core: OpsCore, d: Device, op: string, ticketId: numb
   if (ageMin > maxMinutes) {
     throw await refuse(`The verified backup of ${d.serial} (#${used.id}) was taken ${Math.round(ageMin)} minutes ago, more than the ${maxMinutes} minutes allowed: it may no longer show the device as it is. Take a new backup first. Nothing was done.`, 'Take a new backup of this device now, then try again.')
   }
-  const runStart = o.inRun ? (core.app.db.prepare("SELECT created_at FROM workflow_runs WHERE ticket_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1").pluck().get(ticketId) as string | undefined) : undefined
+  const runStart = o.inRun ? core.repo.activeRunStartSync(ticketId) : undefined
   const sameRun = runStart !== undefined && used.takenAt >= runStart
-  const last = core.app.db
-    .prepare(`SELECT action, at FROM audit_log WHERE device = ? AND outcome = 'ok' AND action IN (${DEVICE_CHANGES.map(() => '?').join(', ')})
-      AND NOT (ticket_id IS ? AND at >= ?) ORDER BY seq DESC LIMIT 1`)
-    .get(d.serial, ...DEVICE_CHANGES, sameRun ? ticketId : null, sameRun ? runStart : '9') as { action: string; at: string } | undefined
+  // The device's last audited change (reset, restore, password), leaving out this run's own steps.
+  const last = core.repo.lastChangeSync(d.serial, DEVICE_CHANGES, sameRun ? { ticketId, since: runStart } : null)
   if (last && last.at >= used.takenAt) {
     throw await refuse(`The verified backup of ${d.serial} (#${used.id}, ${used.takenAt.replace('T', ' ').slice(0, 16)} UTC) was taken before the device's last change (${last.action.replace('devices.', '')} on ${last.at.replace('T', ' ').slice(0, 16)} UTC), so it does not show the device as it is now. Take a new backup first. Nothing was done.`, 'Take a new backup of this device now, then try again.')
   }

@@ -1,4 +1,4 @@
-// What every device operation shares: the inventory, the App, the persistent memory of rejected
+// What every device operation shares: the inventory, the deps it was given, the persistent memory of rejected
 // logins (rejected-logins.ts), progress events, and `run` (one operation with its driver,
 // progress and audit entry). DeviceOps (device-ops.ts) builds on this; the operation modules
 // take it as `core`.
@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto'
 import { AppError } from '../../shared/contract/common'
 import type { Device, NetInterface } from '../../shared/contract/devices'
 import { DevicesRepo } from '../../db/repos/devices'
-import type { App } from '../core/app'
+import type { CommonRepos, Events, Lifecycle, Logging, Recording, Secrets, Store } from '../core/ports'
 import { listInterfaces, resolveInterfaces } from '../discovery/net'
 import { onSubnet } from '../discovery/udp'
 import { deviceDriver, targetOf, type Driver, type PendingNotes, type Target } from './driver'
@@ -17,12 +17,20 @@ export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex'
 /** Serials compare case-insensitively, trimmed; an empty serial matches nothing. */
 export const sameSerial = (a: string, b: string) => a.trim().toUpperCase() === b.trim().toUpperCase() && a.trim() !== ''
 
+/**
+ * What the device layer is given by the composition root: the inventory's database, audit
+ * (entries and changes with their entries), tickets and settings (read), sealing, events for
+ * the UI, the log, and close (running scans stop).
+ */
+export type DeviceOpsDeps = Store & Recording & Pick<CommonRepos, 'tickets' | 'settings' | 'auditLog'> & Events & Secrets & Logging & Lifecycle
+
 export class OpsCore {
   /** Passwords devices rejected, in any process using this data folder: checked before every send. */
   readonly logins: RejectedLogins
   readonly repo: DevicesRepo
 
-  constructor(readonly app: App) {
+  /** `app` names the deps (DeviceOpsDeps), not the App: the operation modules reach them as `core.app`. */
+  constructor(readonly app: DeviceOpsDeps) {
     this.repo = new DevicesRepo(app.db)
     this.logins = new RejectedLogins(app)
   }

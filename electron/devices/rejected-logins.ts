@@ -9,7 +9,7 @@
 import { AppError } from '../../shared/contract/common'
 import type { DeviceKind } from '../../shared/contract/devices'
 import { RejectedLoginsRepo, type LoginRealm, type RejectedLogin } from '../../db/repos/rejected-logins'
-import type { App } from '../core/app'
+import type { CommonRepos, Recording, Secrets, Store } from '../core/ports'
 import { DeviceLeases } from './device-lease'
 import type { LoginGuard } from './driver'
 import type { Credentials } from './twon'
@@ -49,21 +49,25 @@ export class AlreadyRejectedError extends AppError {
   }
 }
 
+/** The records (database), the fingerprint key, and the trail each new rejection is entered in. */
+export type RejectedLoginsDeps = Store & Secrets & Pick<Recording, 'agentLabelSync'> & Pick<CommonRepos, 'auditLog'>
+
 export class RejectedLogins {
   readonly repo: RejectedLoginsRepo
   /** One credentialed attempt in flight per device, across processes (issue 13). */
   readonly leases: DeviceLeases
-  private readonly serialsAt
 
-  constructor(private readonly app: App) {
-    this.repo = new RejectedLoginsRepo(app.db)
-    this.leases = new DeviceLeases(app.db)
-    const st = app.db.prepare("SELECT serial FROM devices WHERE ip = ? AND serial <> ''").pluck()
-    this.serialsAt = (ip: string) => st.all(ip) as string[]
+  constructor(private readonly deps: RejectedLoginsDeps) {
+    this.repo = new RejectedLoginsRepo(deps.db)
+    this.leases = new DeviceLeases(deps.db)
+  }
+
+  private serialsAt(ip: string): string[] {
+    return this.repo.inventorySerialsAtSync(ip)
   }
 
   private fp(scope: 'serial' | 'address', key: string, realm: LoginRealm, c: Credentials): string {
-    return this.app.secrets.fingerprint('rejected-login', [scope, key, realm, c.username, c.password])
+    return this.deps.secrets.fingerprint('rejected-login', [scope, key, realm, c.username, c.password])
   }
 
   /**
@@ -93,14 +97,13 @@ export class RejectedLogins {
     const fingerprint = serial ? this.fp('serial', serial, realm, c) : this.fp('address', t.ip, realm, c)
     // The row and an entry naming it in one transaction (issue 13): deleting the row, which would
     // let the console send that password again, leaves an entry `audit verify` checks it against.
-    this.app.db.transaction(() => {
-      this.repo.recordSync(
+    this.deps.db.transaction(() => {
+      const id = this.repo.recordSync(
         { fingerprint, scope: serial ? 'serial' : 'address', deviceId: t.deviceId, serial, ip: t.ip, kind: t.kind, realm, username: c.username, action, rejectedAt: o.rejectedAt },
         { replace: o.replace },
       )
-      const id = this.app.db.prepare('SELECT id FROM device_rejected_logins WHERE fingerprint = ?').pluck().get(fingerprint) as number
-      this.app.auditLog.appendSync({
-        agent: this.app.agentLabelSync(), action: 'devices.loginRejected', outcome: 'info', device: serial || t.ip,
+      this.deps.auditLog.appendSync({
+        agent: this.deps.agentLabelSync(), action: 'devices.loginRejected', outcome: 'info', device: serial || t.ip,
         inputs: { rejectionId: id, username: c.username, realm, by: action },
         detail: `The device rejected the password of ${c.username}${realm === 'web' ? ' (web interface)' : ''}; the console will not send it again.`,
       })

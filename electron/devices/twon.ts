@@ -293,8 +293,8 @@ export function verifyTwoNConfig(data: Buffer, expectedSerial: string): { ok: bo
   const doc = parseXml(text)
   if (!doc) return { ok: false, detail: 'The file is not well-formed XML.', serial: '', firmware: '' }
   if (!at(doc, 'DeviceDatabase')) return { ok: false, detail: 'The XML has no <DeviceDatabase> root: not a 2N configuration.', serial: '', firmware: '' }
-  const serial = /Serial number:\s*([^\s<]+)/i.exec(text)?.[1] ?? ''
-  const firmware = /Software version:\s*([^\s<]+)/i.exec(text)?.[1] ?? ''
+  const serial = text.match(/Serial number:\s*([^\s<]+)/i)?.[1] ?? ''
+  const firmware = text.match(/Software version:\s*([^\s<]+)/i)?.[1] ?? ''
   if (!serial) return { ok: false, detail: 'The configuration does not name the serial number of its device.', serial, firmware }
   if (serial !== expectedSerial) return { ok: false, detail: `The configuration belongs to device ${serial}, not ${expectedSerial}.`, serial, firmware }
   const version = String((at(doc, 'DeviceDatabase') as Record<string, unknown>)['@Version'] ?? '?')

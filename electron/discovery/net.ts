@@ -35,7 +35,7 @@ export interface Cidr {
 }
 
 export function parseCidr(text: string): Cidr {
-  const m = /^\s*([\d.]+)(?:\/(\d{1,2}))?\s*$/.exec(text)
+  const m = text.match(/^\s*([\d.]+)(?:\/(\d{1,2}))?\s*$/)
   if (!m) throw new AppError('VALIDATION', `"${text}" is not a network such as 192.168.1.0/24.`, { field: 'cidr' })
   const bits = m[2] === undefined ? 32 : Number(m[2])
   if (bits > 32) throw new AppError('VALIDATION', `"${text}": the prefix length must be 0 to 32.`, { field: 'cidr' })

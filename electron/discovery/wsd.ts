@@ -62,7 +62,7 @@ export function parseProbeMatches(text: string): ProbeMatch[] {
 export function scopeValues(scopes: string[]): Record<string, string> {
   const out: Record<string, string> = {}
   for (const s of scopes) {
-    const m = /^onvif:\/\/www\.onvif\.org\/([^/]+)\/(.+)$/i.exec(s)
+    const m = s.match(/^onvif:\/\/www\.onvif\.org\/([^/]+)\/(.+)$/i)
     if (!m) continue
     let v = m[2]
     try {
@@ -121,7 +121,7 @@ export async function wsDiscovery(ctx: ProbeContext, o: WsdOptions = {}): Promis
   const sock = await openProbeSocket(ctx.iface, (msg, rinfo) => {
     const text = msg.toString('utf8')
     // Retransmissions bring the same answer several times: skip the XML parse for repeats.
-    const quick = /<(?:\w+:)?Address>([^<]{1,200})<\/(?:\w+:)?Address>/.exec(text)?.[1]
+    const quick = text.match(/<(?:\w+:)?Address>([^<]{1,200})<\/(?:\w+:)?Address>/)?.[1]
     if (quick && seen.has(`${quick.trim()}|${rinfo.address}`)) return
     for (const m of parseProbeMatches(text)) {
       if (m.relatesTo && !ids.has(m.relatesTo)) continue

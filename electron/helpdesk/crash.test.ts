@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempDir } from '../../db/test/helpers'
 import { RtInstance } from '../../lab/helpdesk/rt'
 import { App } from '../core/app'
+import { buildHelpdesk } from '../core/api'
 import { connect, importTicket, postReport, reply } from './service'
 
 const ROOT = join(__dirname, '..', '..')
@@ -37,10 +38,11 @@ describe('helpdesk outbox: crash and outage', () => {
     const keys: string[] = []
     try {
       await app.setAgent({ name: 'Eva Agent', email: 'eva@example.com' })
-      await connect(app, { provider: 'rt', url: rt.url, user: '', token: rt.token }, { test: true })
-      const { ticket } = await importTicket(app, remoteId)
-      for (let i = 0; i < 2; i++) keys.push((await postReport(app, ticket.id)).key)
-      for (let i = 0; i < 10; i++) keys.push((await reply(app, ticket.id, `Update ${i}: still working on it.`)).key)
+      const hd = buildHelpdesk(app)
+      await connect(hd, { provider: 'rt', url: rt.url, user: '', token: rt.token }, { test: true })
+      const { ticket } = await importTicket(hd, remoteId)
+      for (let i = 0; i < 2; i++) keys.push((await postReport(hd, ticket.id)).key)
+      for (let i = 0; i < 10; i++) keys.push((await reply(hd, ticket.id, `Update ${i}: still working on it.`)).key)
     } finally {
       await app.close()
     }

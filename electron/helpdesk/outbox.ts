@@ -10,10 +10,9 @@
 //     the helpdesk's reason for the agent to read, retry or cancel.
 // Each state change that matters is audited in the same transaction as the change.
 import type { HelpdeskProviderId } from '../../shared/contract/helpdesk'
-import type { OutboxRow } from '../../db/repos/helpdesk'
-import type { App } from '../core/app'
+import type { HelpdeskRepo, OutboxRow } from '../../db/repos/helpdesk'
+import type { Events, Lifecycle, Recording, Store } from '../core/ports'
 import { HelpdeskError, helpdeskStatusOf, type HelpdeskProvider } from './provider'
-import { helpdeskRepo } from './repo'
 
 const MAX_BACKOFF_MS = 10 * 60_000
 const DEFAULT_RETRY_MS = 30_000
@@ -27,13 +26,17 @@ export interface SyncResult {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const iso = (t: number) => new Date(t).toISOString()
 
+/** The worker's database (open while the console runs), changes with their entries, events, and close. */
+export type OutboxDeps = Store & Pick<Recording, 'record'> & Events & Lifecycle
+
 export class OutboxWorker {
   private running: Promise<number> | null = null
   private timer: NodeJS.Timeout | null = null
   private stopped = false
 
   constructor(
-    private readonly app: App,
+    private readonly app: OutboxDeps,
+    private readonly repo: HelpdeskRepo,
     private readonly providerFor: (id: HelpdeskProviderId) => HelpdeskProvider | null,
     /** Runs before each pass: queues what became due to send (reports of completed procedures). */
     private readonly beforePass: () => Promise<unknown> = async () => undefined,
@@ -51,14 +54,14 @@ export class OutboxWorker {
     let sent = 0
     for (;;) {
       sent += await this.runOnce()
-      const next = helpdeskRepo(this.app).nextDue()
-      const { pending } = helpdeskRepo(this.app).counts()
+      const next = this.repo.nextDue()
+      const { pending } = this.repo.counts()
       if (!pending || !next) break
       const wait = Date.parse(next) - Date.now()
       if (Date.now() + wait > until) break
       if (wait > 0) await sleep(wait)
     }
-    return { sent, ...helpdeskRepo(this.app).counts() }
+    return { sent, ...this.repo.counts() }
   }
 
   /** Background sending while the console runs: at the next due time, and every 15 s. */
@@ -69,7 +72,7 @@ export class OutboxWorker {
         .catch(() => undefined)
         .finally(() => {
           if (this.stopped) return
-          const next = helpdeskRepo(this.app).nextDue()
+          const next = this.repo.nextDue()
           const wait = next ? Math.min(15_000, Math.max(200, Date.parse(next) - Date.now())) : 15_000
           this.timer = setTimeout(tick, wait)
         })
@@ -95,7 +98,7 @@ export class OutboxWorker {
 
   private async pass(): Promise<number> {
     if (this.app.db.open) await this.beforePass()
-    const repo = helpdeskRepo(this.app)
+    const repo = this.repo
     const blocked = new Set<HelpdeskProviderId>() // waiting on a rate limit or an outage
     let sent = 0
     for (const item of repo.due(iso(Date.now()))) {
@@ -115,7 +118,7 @@ export class OutboxWorker {
   }
 
   private async sendOne(item: OutboxRow, provider: HelpdeskProvider): Promise<'sent' | 'later' | 'blocked' | 'failed'> {
-    const repo = helpdeskRepo(this.app)
+    const repo = this.repo
     // Uncertain: a crash or a lost answer after the request may have gone out. It stays
     // uncertain until the helpdesk has been asked; an error while asking changes nothing.
     let uncertain = item.status === 'sending'
@@ -158,7 +161,7 @@ export class OutboxWorker {
   }
 
   private async done(item: OutboxRow, ref: string, recovered: boolean): Promise<'sent'> {
-    const repo = helpdeskRepo(this.app)
+    const repo = this.repo
     const files = repo.files(item.id, false).map((f) => ({ name: f.name, sha256: f.sha256 }))
     await this.app.record(
       () => repo.setStatusSync(item.id, { status: 'sent', sentAt: iso(Date.now()), remoteRef: ref, lastError: null, nextAt: null }),
@@ -174,7 +177,7 @@ export class OutboxWorker {
   }
 
   private async fail(item: OutboxRow, why: string): Promise<void> {
-    const repo = helpdeskRepo(this.app)
+    const repo = this.repo
     await this.app.record(
       () => repo.setStatusSync(item.id, { status: 'failed', lastError: why, nextAt: null }),
       () => ({ action: 'helpdesk.sent', outcome: 'failed', ticketId: item.ticketId, inputs: { outboxId: item.id, key: item.key, kind: item.kind, provider: item.provider, remoteTicketId: item.remoteTicketId }, detail: why }),

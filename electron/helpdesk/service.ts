@@ -6,17 +6,42 @@ import { AppError } from '../../shared/contract/common'
 import type { HelpdeskLink, HelpdeskOpenTicket, HelpdeskProviderId, HelpdeskProviderInfo, OutboxItem } from '../../shared/contract/helpdesk'
 import type { ResetIntakeResult } from '../../shared/contract/nvr-reset'
 import type { Procedure, Ticket } from '../../shared/contract/tickets'
-import type { OutboxRow, ProviderRow } from '../../db/repos/helpdesk'
+import type { EvidenceKind } from '../../shared/contract/evidence'
+import { HelpdeskRepo, type OutboxRow, type ProviderRow } from '../../db/repos/helpdesk'
+import type { CommonRepos, Events, Lifecycle, Recording, Secrets, Store } from '../core/ports'
+import { sha256 } from '../evidence/vault'
 import { ticketState } from '../audit/ticket-state'
-import type { App } from '../core/app'
-import { createEvidenceVault, sha256 } from '../evidence/vault'
-import { addPhotos } from '../nvr-reset/photos'
-import { resetDeps } from '../nvr-reset/deps'
-import { exportTicketBundle, exportTicketPdf, reportDeps } from '../reports/export'
 import { OutboxWorker } from './outbox'
 import { HelpdeskError, type HelpdeskProvider } from './provider'
 import { providerFactories } from './providers/index'
-import { helpdeskRepo } from './repo'
+
+/** What the helpdesk is given of the console: its database, audit, tickets, events, sealing (tokens) and close. */
+export type HelpdeskDeps = Store & Recording & Pick<CommonRepos, 'tickets'> & Events & Secrets & Lifecycle
+
+/** The other features the helpdesk works through, bound by the composition root. */
+export interface HelpdeskPorts {
+  /** Into the ticket's evidence vault (electron/evidence/vault.ts). */
+  addEvidence(e: { ticketId: number; kind: EvidenceKind; source: string; name: string; data: Buffer; declaredMime?: string }): Promise<{ id: number }>
+  /** Into an NVR reset's photo intake (electron/nvr-reset/photos.ts). */
+  addPhotos(ticketId: number, files: { name: string; source: 'eml' | 'picker'; data: Buffer }[]): Promise<ResetIntakeResult[]>
+  /** The ticket's report (electron/reports/export.ts). */
+  exportBundle(ticketId: number): Promise<{ fileName: string; data: Buffer; bundleHash: string }>
+  exportPdf(ticketId: number): Promise<{ fileName: string; data: Buffer }>
+}
+
+/** The helpdesk of one console: its repository and outbox worker, built once by the composition root (and by the CLI). */
+export class Helpdesk {
+  readonly repo: HelpdeskRepo
+  /** Sends in the background once started (the API handlers start it; the CLI drains it). */
+  readonly outbox: OutboxWorker
+  constructor(
+    readonly deps: HelpdeskDeps,
+    readonly ports: HelpdeskPorts,
+  ) {
+    this.repo = new HelpdeskRepo(deps.db)
+    this.outbox = new OutboxWorker(deps, this.repo, (id) => providerFor(this, id), () => reportCompletions(this))
+  }
+}
 
 const LABEL: Record<HelpdeskProviderId, string> = { rt: 'Request Tracker', zendesk: 'Zendesk' }
 
@@ -29,26 +54,19 @@ export function asAppError(e: unknown): unknown {
   return new AppError(code, e.message, { hint: e.status === 0 ? 'Check the helpdesk URL and that this PC can reach it; queued notes and replies wait in the outbox.' : undefined })
 }
 
-export function providerFor(app: App, id: HelpdeskProviderId): HelpdeskProvider | null {
-  const row = helpdeskRepo(app).provider(id)
+export function providerFor(hd: Helpdesk, id: HelpdeskProviderId): HelpdeskProvider | null {
+  const row = hd.repo.provider(id)
   if (!row) return null
-  return providerFactories[id]({ baseUrl: row.baseUrl, user: row.username, token: app.secrets.open(row.secretSealed) })
+  return providerFactories[id]({ baseUrl: row.baseUrl, user: row.username, token: hd.deps.secrets.open(row.secretSealed) })
 }
 
-function needProvider(app: App, id: HelpdeskProviderId): HelpdeskProvider {
-  const p = providerFor(app, id)
+function needProvider(hd: Helpdesk, id: HelpdeskProviderId): HelpdeskProvider {
+  const p = providerFor(hd, id)
   if (!p) throw new AppError('NOT_FOUND', `No ${LABEL[id]} is configured on this console.`, { hint: `Add it first: support-console helpdesk connect ${id} --url URL --token-file FILE (or in Settings).` })
   return p
 }
 
-const workers = new WeakMap<App, OutboxWorker>()
-export function outboxWorker(app: App): OutboxWorker {
-  let w = workers.get(app)
-  if (!w) workers.set(app, (w = new OutboxWorker(app, (id) => providerFor(app, id), () => reportCompletions(app))))
-  return w
-}
-
-export async function connect(app: App, c: { provider: HelpdeskProviderId; url: string; user: string; token: string }, opts: { test: boolean }): Promise<{ info: HelpdeskProviderInfo; signedInAs: string | null }> {
+export async function connect(hd: Helpdesk, c: { provider: HelpdeskProviderId; url: string; user: string; token: string }, opts: { test: boolean }): Promise<{ info: HelpdeskProviderInfo; signedInAs: string | null }> {
   const url = c.url.trim().replace(/\/+$/, '')
   if (!/^https?:\/\/[^/]/.test(url)) throw new AppError('BAD_INPUT', `"${c.url}" is not a web address.`, { field: 'url', hint: 'Give the address the helpdesk answers on, e.g. https://example.zendesk.com or http://rt.example.com:8080.' })
   if (c.provider === 'zendesk' && !c.user) throw new AppError('BAD_INPUT', 'Zendesk API tokens belong to an agent: give that agent\'s e-mail as the user.', { field: 'user' })
@@ -63,26 +81,26 @@ export async function connect(app: App, c: { provider: HelpdeskProviderId; url: 
       throw asAppError(e)
     }
   }
-  const row: ProviderRow = { id: c.provider, baseUrl: url, username: c.user, secretSealed: app.secrets.seal(token), updatedAt: new Date().toISOString() }
-  await app.record(
-    () => helpdeskRepo(app).saveProviderSync(row),
+  const row: ProviderRow = { id: c.provider, baseUrl: url, username: c.user, secretSealed: hd.deps.secrets.seal(token), updatedAt: new Date().toISOString() }
+  await hd.deps.record(
+    () => hd.repo.saveProviderSync(row),
     () => ({ action: 'helpdesk.connect', outcome: 'ok', inputs: { provider: c.provider, url, user: c.user, tested: opts.test } }),
   )
-  app.bus.emit('helpdesk.changed', { ticketId: null })
+  hd.deps.bus.emit('helpdesk.changed', { ticketId: null })
   return { info: toInfo(row), signedInAs }
 }
 
-export const providers = (app: App): HelpdeskProviderInfo[] => helpdeskRepo(app).providers().map(toInfo)
+export const providers = (hd: Helpdesk): HelpdeskProviderInfo[] => hd.repo.providers().map(toInfo)
 
 /** The pick list: each configured helpdesk's open tickets, newest update first, marked when already linked. */
-export async function openTickets(app: App, opts: { provider?: HelpdeskProviderId; limit: number }): Promise<{ tickets: HelpdeskOpenTicket[]; errors: { provider: HelpdeskProviderId; message: string }[] }> {
-  const repo = helpdeskRepo(app)
+export async function openTickets(hd: Helpdesk, opts: { provider?: HelpdeskProviderId; limit: number }): Promise<{ tickets: HelpdeskOpenTicket[]; errors: { provider: HelpdeskProviderId; message: string }[] }> {
+  const repo = hd.repo
   const configured = repo.providers().filter((p) => !opts.provider || p.id === opts.provider)
-  if (opts.provider && !configured.length) needProvider(app, opts.provider)
+  if (opts.provider && !configured.length) needProvider(hd, opts.provider)
   const errors: { provider: HelpdeskProviderId; message: string }[] = []
   const lists = await Promise.all(
     configured.map(async (row) => {
-      const p = needProvider(app, row.id)
+      const p = needProvider(hd, row.id)
       try {
         return (await p.listOpen(opts.limit)).map((t) => ({
           provider: p.id,
@@ -104,27 +122,27 @@ export async function openTickets(app: App, opts: { provider?: HelpdeskProviderI
   return { tickets: lists.flat().sort((a, b) => (Date.parse(b.updatedAt) || 0) - (Date.parse(a.updatedAt) || 0)).slice(0, opts.limit), errors }
 }
 
-export function linkView(app: App, ticketId: number): HelpdeskLink | null {
-  const repo = helpdeskRepo(app)
+export function linkView(hd: Helpdesk, ticketId: number): HelpdeskLink | null {
+  const repo = hd.repo
   const l = repo.link(ticketId)
   if (!l) return null
   const row = repo.provider(l.provider)
   const base = row ? providerFactories[l.provider]({ baseUrl: row.baseUrl, user: '', token: '' }).webUrl(l.remoteId) : ''
-  return { ...l, webUrl: base, attachments: repo.attachments(ticketId), outbox: repo.outbox(ticketId).map((o) => toOutboxItem(app, o)) }
+  return { ...l, webUrl: base, attachments: repo.attachments(ticketId), outbox: repo.outbox(ticketId).map((o) => toOutboxItem(hd, o)) }
 }
 
-export function toOutboxItem(app: App, o: OutboxRow): OutboxItem {
+export function toOutboxItem(hd: Helpdesk, o: OutboxRow): OutboxItem {
   const { subject, body: _body, ...rest } = o
-  const files = helpdeskRepo(app).files(o.id, false) as unknown as { name: string; mime: string; sha256: string; size: number }[]
+  const files = hd.repo.files(o.id, false) as unknown as { name: string; mime: string; sha256: string; size: number }[]
   return { ...rest, summary: subject, files: files.map((f) => ({ name: f.name, mime: f.mime, sha256: f.sha256, size: f.size })) }
 }
 
 /** Which configured helpdesk a pasted reference points to. */
-function resolveRef(app: App, ref: string, only?: HelpdeskProviderId): { provider: HelpdeskProvider; remoteId: string } {
-  const configured = helpdeskRepo(app).providers().filter((p) => !only || p.id === only)
+function resolveRef(hd: Helpdesk, ref: string, only?: HelpdeskProviderId): { provider: HelpdeskProvider; remoteId: string } {
+  const configured = hd.repo.providers().filter((p) => !only || p.id === only)
   if (!configured.length) throw new AppError('NOT_FOUND', only ? `No ${LABEL[only]} is configured on this console.` : 'No helpdesk is configured on this console.', { hint: 'Add one first: support-console helpdesk connect rt|zendesk --url URL --token-file FILE.' })
   const isUrl = /^https?:\/\//i.test(ref.trim())
-  const matches = configured.map((p) => ({ p, id: needProvider(app, p.id) })).map(({ id: prov }) => ({ provider: prov, remoteId: prov.parseRef(ref) })).filter((x): x is { provider: HelpdeskProvider; remoteId: string } => !!x.remoteId)
+  const matches = configured.map((p) => ({ p, id: needProvider(hd, p.id) })).map(({ id: prov }) => ({ provider: prov, remoteId: prov.parseRef(ref) })).filter((x): x is { provider: HelpdeskProvider; remoteId: string } => !!x.remoteId)
   if (!matches.length) {
     throw new AppError('BAD_INPUT', isUrl ? `"${ref}" is not a ticket address of the configured helpdesk (${configured.map((p) => p.baseUrl).join(', ')}).` : `"${ref}" is not a ticket number.`, { field: 'ref', hint: 'Paste the ticket\'s address from the helpdesk, or its number.' })
   }
@@ -134,15 +152,15 @@ function resolveRef(app: App, ref: string, only?: HelpdeskProviderId): { provide
 
 const isIntakeFile = (name: string, mime: string) => /^image\//.test(mime) || /\.(jpe?g|png|heic|webp|eml)$/i.test(name) || mime === 'message/rfc822'
 
-export async function importTicket(app: App, ref: string, opts: { ticketId?: number; provider?: HelpdeskProviderId; procedure?: Procedure } = {}): Promise<{ ticket: Ticket; link: HelpdeskLink; intake: ResetIntakeResult[] }> {
-  const { provider, remoteId } = resolveRef(app, ref, opts.provider)
+export async function importTicket(hd: Helpdesk, ref: string, opts: { ticketId?: number; provider?: HelpdeskProviderId; procedure?: Procedure } = {}): Promise<{ ticket: Ticket; link: HelpdeskLink; intake: ResetIntakeResult[] }> {
+  const { provider, remoteId } = resolveRef(hd, ref, opts.provider)
   let remote
   try {
     remote = await provider.getTicket(remoteId)
   } catch (e) {
     throw asAppError(e)
   }
-  const repo = helpdeskRepo(app)
+  const repo = hd.repo
   const existing = repo.linkByRemote(provider.id, remote.id)
   if (existing && opts.ticketId && existing.ticketId !== opts.ticketId) {
     throw new AppError('CONFLICT', `${LABEL[provider.id]} ticket #${remote.id} is already linked to console ticket #${existing.ticketId}.`, { hint: `Open ticket #${existing.ticketId} instead.` })
@@ -152,14 +170,14 @@ export async function importTicket(app: App, ref: string, opts: { ticketId?: num
   const externalRef = `${provider.id.toUpperCase()}#${remote.id}`.slice(0, 64)
   const targetId = existing?.ticketId ?? opts.ticketId
   const procedure = opts.procedure ?? (/\b(nvr|password|heslo|reset|qr)\b/i.test(remote.subject) ? 'nvr-password-reset' : 'other')
-  const ticket = await app.record(
+  const ticket = await hd.deps.record(
     () => {
       let t: Ticket
       if (targetId) {
-        t = app.tickets.getSync(targetId)
-        if (!t.externalRef) t = app.tickets.updateSync(t.id, { externalRef })
+        t = hd.deps.tickets.getSync(targetId)
+        if (!t.externalRef) t = hd.deps.tickets.updateSync(t.id, { externalRef })
       } else {
-        t = app.tickets.createSync({
+        t = hd.deps.tickets.createSync({
           externalRef,
           customerName: (r.name || r.email || `${LABEL[provider.id]} requester`).slice(0, 200),
           contact: [r.email, r.phone, r.organization].filter(Boolean).join(' · ').slice(0, 200),
@@ -174,88 +192,86 @@ export async function importTicket(app: App, ref: string, opts: { ticketId?: num
       return { t, created: !targetId }
     },
     ({ t, created }) => [
-      ...(created ? [{ action: 'ticket.create', outcome: 'ok' as const, ticketId: t.id, inputs: { externalRef, procedure, deviceSerial: '', source: `helpdesk:${provider.id}`, ticketState: ticketState(app.secrets.auditKey(), t) } }] : []),
+      ...(created ? [{ action: 'ticket.create', outcome: 'ok' as const, ticketId: t.id, inputs: { externalRef, procedure, deviceSerial: '', source: `helpdesk:${provider.id}`, ticketState: ticketState(hd.deps.secrets.auditKey(), t) } }] : []),
       // It may have set the ticket's helpdesk ID: the values after it, for `audit verify`.
-      { action: 'helpdesk.link', outcome: 'ok' as const, ticketId: t.id, inputs: { provider: provider.id, remoteTicketId: remote.id, attachments: remote.attachments.length, created, ticketState: ticketState(app.secrets.auditKey(), t) } },
+      { action: 'helpdesk.link', outcome: 'ok' as const, ticketId: t.id, inputs: { provider: provider.id, remoteTicketId: remote.id, attachments: remote.attachments.length, created, ticketState: ticketState(hd.deps.secrets.auditKey(), t) } },
     ],
   )
-  app.bus.emit('tickets.changed', { id: ticket.t.id })
+  hd.deps.bus.emit('tickets.changed', { id: ticket.t.id })
   // An NVR reset ticket takes the customer's photos and e-mails into the intake at once.
   const intake: ResetIntakeResult[] = []
   if (ticket.t.procedure === 'nvr-password-reset') {
-    for (const a of repo.attachments(ticket.t.id)) if (!a.takenAt && isIntakeFile(a.fileName, a.mime)) intake.push(...(await takeAttachment(app, ticket.t.id, a.remoteId)))
+    for (const a of repo.attachments(ticket.t.id)) if (!a.takenAt && isIntakeFile(a.fileName, a.mime)) intake.push(...(await takeAttachment(hd, ticket.t.id, a.remoteId)))
   }
-  app.bus.emit('helpdesk.changed', { ticketId: ticket.t.id })
-  return { ticket: app.tickets.getSync(ticket.t.id), link: linkView(app, ticket.t.id)!, intake }
+  hd.deps.bus.emit('helpdesk.changed', { ticketId: ticket.t.id })
+  return { ticket: hd.deps.tickets.getSync(ticket.t.id), link: linkView(hd, ticket.t.id)!, intake }
 }
 
-function needLink(app: App, ticketId: number) {
-  app.tickets.getSync(ticketId)
-  const l = helpdeskRepo(app).link(ticketId)
+function needLink(hd: Helpdesk, ticketId: number) {
+  hd.deps.tickets.getSync(ticketId)
+  const l = hd.repo.link(ticketId)
   if (!l) throw new AppError('NOT_FOUND', `Ticket #${ticketId} is not linked to a helpdesk ticket.`, { hint: 'Link it first (Link helpdesk ticket on the ticket page, or "support-console helpdesk import REF").' })
   return l
 }
 
 /** One helpdesk attachment into the console: the Option 2 intake for an NVR reset, the evidence vault otherwise. */
-export async function takeAttachment(app: App, ticketId: number, remoteId: string): Promise<ResetIntakeResult[]> {
-  const l = needLink(app, ticketId)
-  const repo = helpdeskRepo(app)
+export async function takeAttachment(hd: Helpdesk, ticketId: number, remoteId: string): Promise<ResetIntakeResult[]> {
+  const l = needLink(hd, ticketId)
+  const repo = hd.repo
   const a = repo.attachments(ticketId).find((x) => x.remoteId === remoteId)
   if (!a) throw new AppError('NOT_FOUND', `Attachment ${remoteId} is not listed on ${LABEL[l.provider]} ticket #${l.remoteId}.`, { hint: 'Import the helpdesk ticket again to refresh its attachments.' })
   let data: Buffer
   try {
-    data = await needProvider(app, l.provider).download(l.remoteId, remoteId)
+    data = await needProvider(hd, l.provider).download(l.remoteId, remoteId)
   } catch (e) {
     throw asAppError(e)
   }
   // The name carries the provenance into the evidence vault and the report; the audit entry below too.
   const name = `${LABEL[l.provider]} #${l.remoteId} attachment ${remoteId}: ${a.fileName}`.slice(0, 200)
-  const ticket = app.tickets.getSync(ticketId)
+  const ticket = hd.deps.tickets.getSync(ticketId)
   let results: ResetIntakeResult[]
   let evidenceId: number | null = null
   if (ticket.procedure === 'nvr-password-reset') {
-    results = await addPhotos(resetDeps(app, createEvidenceVault(app)), ticketId, [{ name, source: /\.eml$/i.test(a.fileName) || a.mime === 'message/rfc822' ? 'eml' : 'picker', data }])
+    results = await hd.ports.addPhotos(ticketId, [{ name, source: /\.eml$/i.test(a.fileName) || a.mime === 'message/rfc822' ? 'eml' : 'picker', data }])
     const photoId = results.find((r) => r.photoId)?.photoId
-    if (photoId) evidenceId = (app.db.prepare('SELECT evidence_id FROM nvr_reset_photos WHERE id = ?').pluck().get(photoId) as number | undefined) ?? null
+    if (photoId) evidenceId = hd.repo.photoEvidenceId(photoId)
   } else {
-    const ev = await createEvidenceVault(app).add({ ticketId, kind: /^image\//.test(a.mime) ? 'other' : 'customer-statement', source: `helpdesk:${l.provider}:${remoteId}`, name, data, declaredMime: a.mime })
+    const ev = await hd.ports.addEvidence({ ticketId, kind: /^image\//.test(a.mime) ? 'other' : 'customer-statement', source: `helpdesk:${l.provider}:${remoteId}`, name, data, declaredMime: a.mime })
     evidenceId = ev.id
     results = [{ name, status: 'added', message: 'Added to the ticket\'s evidence.', photoId: null }]
   }
-  await app.record(
+  await hd.deps.record(
     () => repo.markTakenSync(ticketId, remoteId, evidenceId, new Date().toISOString()),
     () => ({ action: 'helpdesk.attachment', outcome: 'ok', ticketId, inputs: { provider: l.provider, remoteTicketId: l.remoteId, attachmentId: remoteId, fileName: a.fileName, sha256: sha256(data), size: data.length, evidenceId } }),
   )
-  app.bus.emit('helpdesk.changed', { ticketId })
+  hd.deps.bus.emit('helpdesk.changed', { ticketId })
   return results
 }
 
-async function enqueue(app: App, ticketId: number, kind: 'note' | 'reply' | 'status', subject: string, body: (key: string) => string, files: { name: string; mime: string; content: Buffer }[], also?: () => void): Promise<OutboxItem> {
-  const l = needLink(app, ticketId)
-  const repo = helpdeskRepo(app)
+async function enqueue(hd: Helpdesk, ticketId: number, kind: 'note' | 'reply' | 'status', subject: string, body: (key: string) => string, files: { name: string; mime: string; content: Buffer }[], also?: () => void): Promise<OutboxItem> {
+  const l = needLink(hd, ticketId)
+  const repo = hd.repo
   const key = `sc-${randomUUID()}`
-  const row = await app.record(
+  const row = await hd.deps.record(
     () => {
       also?.()
       return repo.enqueueSync({ key, ticketId, provider: l.provider, remoteTicketId: l.remoteId, kind, subject, body: body(key), files: files.map((f) => ({ ...f, sha256: sha256(f.content) })), now: new Date().toISOString() })
     },
     (o) => ({ action: 'helpdesk.queue', outcome: 'ok', ticketId, inputs: { outboxId: o.id, key, kind, provider: l.provider, remoteTicketId: l.remoteId, files: files.map((f) => ({ name: f.name, sha256: sha256(f.content) })) } }),
   )
-  outboxWorker(app).kick()
-  app.bus.emit('helpdesk.changed', { ticketId })
-  return toOutboxItem(app, row)
+  hd.outbox.kick()
+  hd.deps.bus.emit('helpdesk.changed', { ticketId })
+  return toOutboxItem(hd, row)
 }
 
 /** The internal note: PDF report and JSON bundle attached, the audit chain head in the text. */
-export async function postReport(app: App, ticketId: number, completionSeq?: number): Promise<OutboxItem> {
-  needLink(app, ticketId)
-  // TODO(issue 11, merge): the root's report deps (buildFeatures in core/api.ts).
-  const reports = reportDeps(app, createEvidenceVault(app))
-  const bundle = await exportTicketBundle(reports, ticketId)
-  const pdf = await exportTicketPdf(reports, ticketId)
+export async function postReport(hd: Helpdesk, ticketId: number, completionSeq?: number): Promise<OutboxItem> {
+  needLink(hd, ticketId)
+  const bundle = await hd.ports.exportBundle(ticketId)
+  const pdf = await hd.ports.exportPdf(ticketId)
   const head = (JSON.parse(bundle.data.toString('utf8')) as { chainHead: { seq: number; hash: string } | null }).chainHead
-  const t = app.tickets.getSync(ticketId)
-  return enqueue(app, ticketId, 'note', `Support Console report, ticket #${ticketId}`, (key) =>
+  const t = hd.deps.tickets.getSync(ticketId)
+  return enqueue(hd, ticketId, 'note', `Support Console report, ticket #${ticketId}`, (key) =>
     [
       `Support Console: report of console ticket #${ticketId} (${t.procedure}, status ${t.status}).`,
       '',
@@ -270,7 +286,7 @@ export async function postReport(app: App, ticketId: number, completionSeq?: num
   [
     { name: pdf.fileName, mime: 'application/pdf', content: pdf.data },
     { name: bundle.fileName, mime: 'application/json', content: bundle.data },
-  ], completionSeq ? () => helpdeskRepo(app).setReportedSync(ticketId, completionSeq) : undefined)
+  ], completionSeq ? () => hd.repo.setReportedSync(ticketId, completionSeq) : undefined)
 }
 
 /**
@@ -278,72 +294,72 @@ export async function postReport(app: App, ticketId: number, completionSeq?: num
  * note is queued once, the completion marked reported in the same transaction. Runs before
  * each outbox pass and when an NVR reset changes.
  */
-export async function reportCompletions(app: App): Promise<number> {
+export async function reportCompletions(hd: Helpdesk): Promise<number> {
   let n = 0
-  for (const c of helpdeskRepo(app).unreportedCompletions()) {
+  for (const c of hd.repo.unreportedCompletions()) {
     try {
-      await postReport(app, c.ticketId, c.seq)
+      await postReport(hd, c.ticketId, c.seq)
       n++
     } catch (e) {
       // Not lost: the completion stays unreported and is tried again at the next pass.
-      await app.audit({ action: 'helpdesk.queue', outcome: 'failed', ticketId: c.ticketId, inputs: { completionSeq: c.seq }, detail: (e as Error).message })
+      await hd.deps.audit({ action: 'helpdesk.queue', outcome: 'failed', ticketId: c.ticketId, inputs: { completionSeq: c.seq }, detail: (e as Error).message })
     }
   }
   return n
 }
 
 /** The public reply: queued only with the agent's confirmation of the previewed text (the contract requires it). */
-export async function reply(app: App, ticketId: number, text: string): Promise<OutboxItem> {
-  return enqueue(app, ticketId, 'reply', `Re: ticket #${ticketId}`, () => text, [])
+export async function reply(hd: Helpdesk, ticketId: number, text: string): Promise<OutboxItem> {
+  return enqueue(hd, ticketId, 'reply', `Re: ticket #${ticketId}`, () => text, [])
 }
 
 /** The agent allows (or stops) the helpdesk status following the console ticket's. */
-export async function setFollowStatus(app: App, ticketId: number, follow: boolean): Promise<HelpdeskLink> {
-  const l = needLink(app, ticketId)
-  await app.record(
-    () => helpdeskRepo(app).setFollowStatusSync(ticketId, follow),
+export async function setFollowStatus(hd: Helpdesk, ticketId: number, follow: boolean): Promise<HelpdeskLink> {
+  const l = needLink(hd, ticketId)
+  await hd.deps.record(
+    () => hd.repo.setFollowStatusSync(ticketId, follow),
     () => ({ action: 'helpdesk.followStatus', outcome: 'ok', ticketId, inputs: { provider: l.provider, remoteTicketId: l.remoteId, follow } }),
   )
-  if (follow) await queueStatus(app, ticketId)
-  app.bus.emit('helpdesk.changed', { ticketId })
-  return linkView(app, ticketId)!
+  if (follow) await queueStatus(hd, ticketId)
+  hd.deps.bus.emit('helpdesk.changed', { ticketId })
+  return linkView(hd, ticketId)!
 }
 
 /** After a console status change: queue it for the helpdesk, where the agent allowed that. */
-export async function queueStatus(app: App, ticketId: number): Promise<OutboxItem | null> {
-  const l = helpdeskRepo(app).link(ticketId)
+export async function queueStatus(hd: Helpdesk, ticketId: number): Promise<OutboxItem | null> {
+  const l = hd.repo.link(ticketId)
   if (!l?.followStatus) return null
-  const status = app.tickets.getSync(ticketId).status
-  const last = helpdeskRepo(app).lastQueuedStatus(ticketId)
+  const status = hd.deps.tickets.getSync(ticketId).status
+  const last = hd.repo.lastQueuedStatus(ticketId)
   // Only changes: nothing for an edit that left the status as it was (or a fresh ticket still open).
   if (last === status || (last === null && status === 'open')) return null
-  return enqueue(app, ticketId, 'status', `Status: ${status}`, () => status, [])
+  return enqueue(hd, ticketId, 'status', `Status: ${status}`, () => status, [])
 }
 
-export async function retryItem(app: App, id: number): Promise<OutboxItem> {
-  const repo = helpdeskRepo(app)
+export async function retryItem(hd: Helpdesk, id: number): Promise<OutboxItem> {
+  const repo = hd.repo
   const o = repo.outboxItem(id)
   if (!o) throw new AppError('NOT_FOUND', `Outbox item #${id} does not exist.`)
   if (o.status === 'sent' || o.status === 'cancelled') throw new AppError('CONFLICT', `Outbox item #${id} was already ${o.status}.`)
   // A failed item may have been uncertain before; keep 'sending' so the helpdesk is checked first.
-  const row = await app.record(
+  const row = await hd.deps.record(
     () => repo.setStatusSync(id, { status: o.status === 'sending' ? 'sending' : 'pending', nextAt: new Date().toISOString() }),
     () => ({ action: 'helpdesk.outboxRetry', outcome: 'ok', ticketId: o.ticketId, inputs: { outboxId: id, key: o.key, from: o.status } }),
   )
-  outboxWorker(app).kick()
-  app.bus.emit('helpdesk.changed', { ticketId: o.ticketId })
-  return toOutboxItem(app, row)
+  hd.outbox.kick()
+  hd.deps.bus.emit('helpdesk.changed', { ticketId: o.ticketId })
+  return toOutboxItem(hd, row)
 }
 
-export async function cancelItem(app: App, id: number): Promise<OutboxItem> {
-  const repo = helpdeskRepo(app)
+export async function cancelItem(hd: Helpdesk, id: number): Promise<OutboxItem> {
+  const repo = hd.repo
   const o = repo.outboxItem(id)
   if (!o) throw new AppError('NOT_FOUND', `Outbox item #${id} does not exist.`)
   if (o.status === 'sent' || o.status === 'cancelled') throw new AppError('CONFLICT', `Outbox item #${id} was already ${o.status}; nothing to cancel.`)
-  const row = await app.record(
+  const row = await hd.deps.record(
     () => repo.setStatusSync(id, { status: 'cancelled', nextAt: null }),
     () => ({ action: 'helpdesk.outboxCancel', outcome: 'ok', ticketId: o.ticketId, inputs: { outboxId: id, key: o.key, from: o.status } }),
   )
-  app.bus.emit('helpdesk.changed', { ticketId: o.ticketId })
-  return toOutboxItem(app, row)
+  hd.deps.bus.emit('helpdesk.changed', { ticketId: o.ticketId })
+  return toOutboxItem(hd, row)
 }

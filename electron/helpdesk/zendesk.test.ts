@@ -8,8 +8,8 @@ import { tempDir } from '../../db/test/helpers'
 import { ZendeskSim } from '../../lab/helpdesk/zendesk'
 import { App } from '../core/app'
 import { memoryKeyProvider } from '../core/secret-box'
-import { helpdeskRepo } from './repo'
-import { connect, importTicket, openTickets, outboxWorker, postReport, reply } from './service'
+import { buildHelpdesk } from '../core/api'
+import { connect, importTicket, openTickets, postReport, reply } from './service'
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 const cleanup: (() => Promise<void>)[] = []
@@ -30,21 +30,21 @@ async function setup(o: { limit?: number; windowMs?: number } = {}) {
   const app = new App({ dataDir: tempDir(), host: 'browser', keys: memoryKeyProvider() })
   cleanup.push(() => app.close())
   await app.setAgent({ name: 'Eva Agent', email: 'eva@vendor.example' })
-  return { sim, app, ticketId, photo, customer, agentId }
+  return { sim, app, hd: buildHelpdesk(app), ticketId, photo, customer, agentId }
 }
 
 describe('helpdesk: Zendesk', () => {
   it('refuses a wrong API token, imports with the side-loaded requester and attachments from every cursor page', async () => {
     const s = await setup()
-    await expect(connect(s.app, { provider: 'zendesk', url: s.sim.url, user: 'eva@vendor.example', token: 'wrong' }, { test: true })).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining("Couldn't authenticate you") })
-    expect(helpdeskRepo(s.app).providers()).toEqual([])
-    const c = await connect(s.app, { provider: 'zendesk', url: s.sim.url, user: 'eva@vendor.example', token: 'zd-api-token-123456' }, { test: true })
+    await expect(connect(s.hd, { provider: 'zendesk', url: s.sim.url, user: 'eva@vendor.example', token: 'wrong' }, { test: true })).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining("Couldn't authenticate you") })
+    expect(s.hd.repo.providers()).toEqual([])
+    const c = await connect(s.hd, { provider: 'zendesk', url: s.sim.url, user: 'eva@vendor.example', token: 'zd-api-token-123456' }, { test: true })
     expect(c.signedInAs).toBe('eva@vendor.example')
-    const r = await importTicket(s.app, `${s.sim.url}/agent/tickets/${s.ticketId}`)
+    const r = await importTicket(s.hd, `${s.sim.url}/agent/tickets/${s.ticketId}`)
     expect(r.ticket).toMatchObject({ customerName: 'Jiří Nováček', contact: 'jiri@example.cz · +420 777 123 456 · Bezpečnost Žďár s.r.o.', externalRef: `ZENDESK#${s.ticketId}`, procedure: 'other' })
     expect(r.link.attachments).toEqual([expect.objectContaining({ fileName: 'qr-photo.jpg', mime: 'image/jpeg', size: s.photo.length })])
     // A URL of another host is not taken for this Zendesk.
-    await expect(importTicket(s.app, `https://evil.example/agent/tickets/${s.ticketId}`)).rejects.toMatchObject({ code: 'BAD_INPUT' })
+    await expect(importTicket(s.hd, `https://evil.example/agent/tickets/${s.ticketId}`)).rejects.toMatchObject({ code: 'BAD_INPUT' })
   })
 
   it('lists the agent\'s and the unassigned open tickets (search API, requester side-loaded), not solved ones nor a colleague\'s, marked once linked', async () => {
@@ -53,30 +53,30 @@ describe('helpdesk: Zendesk', () => {
     const mine = s.sim.addTicket({ subject: 'Mine: doorbell offline', requesterId: s.customer, assigneeId: s.agentId, comments: [{ body: 'offline since Monday' }] })
     const theirs = s.sim.addTicket({ subject: 'Karel\'s', requesterId: s.customer, assigneeId: colleague, comments: [{ body: 'x' }] })
     const solved = s.sim.addTicket({ subject: 'Solved already', requesterId: s.customer, assigneeId: s.agentId, status: 'solved', comments: [{ body: 'y' }] })
-    await connect(s.app, { provider: 'zendesk', url: s.sim.url, user: 'eva@vendor.example', token: 'zd-api-token-123456' }, { test: false })
-    const r = await openTickets(s.app, { limit: 50 })
+    await connect(s.hd, { provider: 'zendesk', url: s.sim.url, user: 'eva@vendor.example', token: 'zd-api-token-123456' }, { test: false })
+    const r = await openTickets(s.hd, { limit: 50 })
     expect(r.errors).toEqual([])
     expect(r.tickets.map((t) => t.remoteId).sort()).toEqual([String(s.ticketId), String(mine)].sort())
     expect(r.tickets.find((t) => t.remoteId === String(mine))).toEqual({ provider: 'zendesk', remoteId: String(mine), subject: 'Mine: doorbell offline', requesterName: 'Jiří Nováček', status: 'open', updatedAt: expect.any(String), webUrl: `${s.sim.url}/agent/tickets/${mine}`, linkedTicketId: null })
     expect(r.tickets.map((t) => t.remoteId)).not.toContain(String(theirs))
     expect(r.tickets.map((t) => t.remoteId)).not.toContain(String(solved))
-    const { ticket } = await importTicket(s.app, String(mine), { provider: 'zendesk' })
-    expect((await openTickets(s.app, { limit: 50 })).tickets.find((t) => t.remoteId === String(mine))?.linkedTicketId).toBe(ticket.id)
+    const { ticket } = await importTicket(s.hd, String(mine), { provider: 'zendesk' })
+    expect((await openTickets(s.hd, { limit: 50 })).tickets.find((t) => t.remoteId === String(mine))?.linkedTicketId).toBe(ticket.id)
     // A helpdesk that does not answer is named with its reason, not shown as "nothing open".
     s.sim.fail(503, 1)
-    const down = await openTickets(s.app, { limit: 50 })
+    const down = await openTickets(s.hd, { limit: 50 })
     expect(down.errors).toEqual([{ provider: 'zendesk', message: expect.stringContaining('503') }])
   })
 
   it('sends an internal note with uploads, waits out 429 Retry-After on a burst, and completes every item exactly once', async () => {
     const s = await setup({ limit: 8, windowMs: 2000 })
-    await connect(s.app, { provider: 'zendesk', url: s.sim.url, user: 'eva@vendor.example', token: 'zd-api-token-123456' }, { test: false })
-    const { ticket } = await importTicket(s.app, String(s.ticketId))
-    const note = await postReport(s.app, ticket.id)
+    await connect(s.hd, { provider: 'zendesk', url: s.sim.url, user: 'eva@vendor.example', token: 'zd-api-token-123456' }, { test: false })
+    const { ticket } = await importTicket(s.hd, String(s.ticketId))
+    const note = await postReport(s.hd, ticket.id)
     const replies = []
-    for (let i = 0; i < 12; i++) replies.push(await reply(s.app, ticket.id, `Reply ${i}`))
+    for (let i = 0; i < 12; i++) replies.push(await reply(s.hd, ticket.id, `Reply ${i}`))
     const t0 = Date.now()
-    const r = await outboxWorker(s.app).drain(90_000)
+    const r = await s.hd.outbox.drain(90_000)
     expect(r).toEqual({ sent: 13, pending: 0, failed: 0 })
     expect(s.sim.stats.rateLimited).toBeGreaterThan(0)
     // 15 requests at 8 per 2 s: the outbox had to wait at least one window.
@@ -91,16 +91,16 @@ describe('helpdesk: Zendesk', () => {
 
   it('a lost answer is checked before a retry, and an outage is waited out: nothing is sent twice', async () => {
     const s = await setup()
-    await connect(s.app, { provider: 'zendesk', url: s.sim.url, user: 'eva@vendor.example', token: 'zd-api-token-123456' }, { test: false })
-    const { ticket } = await importTicket(s.app, String(s.ticketId))
-    const item = await reply(s.app, ticket.id, 'Your code is on its way')
+    await connect(s.hd, { provider: 'zendesk', url: s.sim.url, user: 'eva@vendor.example', token: 'zd-api-token-123456' }, { test: false })
+    const { ticket } = await importTicket(s.hd, String(s.ticketId))
+    const item = await reply(s.hd, ticket.id, 'Your code is on its way')
     s.sim.dropNextUpdate()
-    let r = await outboxWorker(s.app).drain(0)
+    let r = await s.hd.outbox.drain(0)
     expect(r).toMatchObject({ sent: 0, pending: 1 })
-    expect(helpdeskRepo(s.app).outboxItem(item.id)).toMatchObject({ status: 'sending', lastError: expect.stringContaining('cannot be reached') })
+    expect(s.hd.repo.outboxItem(item.id)).toMatchObject({ status: 'sending', lastError: expect.stringContaining('cannot be reached') })
     // The helpdesk is down (503 with Retry-After) for the next requests, then back.
     s.sim.fail(503, 2)
-    r = await outboxWorker(s.app).drain(30_000)
+    r = await s.hd.outbox.drain(30_000)
     expect(r).toEqual({ sent: 1, pending: 0, failed: 0 })
     expect(s.sim.comments(s.ticketId).filter((c) => c.body.includes(item.key))).toHaveLength(1)
     expect(s.sim.stats.updates).toBe(1)
@@ -145,17 +145,17 @@ describe('helpdesk: outbox retry and cancel', () => {
   it('a refused item fails with the helpdesk reason, is sent on retry; a cancelled one is never sent; both audited', async () => {
     const s = await setup()
     const { retryItem, cancelItem } = await import('./service')
-    await connect(s.app, { provider: 'zendesk', url: s.sim.url, user: 'eva@vendor.example', token: 'zd-api-token-123456' }, { test: false })
-    const { ticket } = await importTicket(s.app, String(s.ticketId))
-    const a = await reply(s.app, ticket.id, 'First answer')
+    await connect(s.hd, { provider: 'zendesk', url: s.sim.url, user: 'eva@vendor.example', token: 'zd-api-token-123456' }, { test: false })
+    const { ticket } = await importTicket(s.hd, String(s.ticketId))
+    const a = await reply(s.hd, ticket.id, 'First answer')
     s.sim.fail(400, 1)
-    expect(await outboxWorker(s.app).drain(0)).toEqual({ sent: 0, pending: 0, failed: 1 })
-    expect(helpdeskRepo(s.app).outboxItem(a.id)).toMatchObject({ status: 'failed', lastError: expect.stringContaining('Zendesk answered 400') })
-    const b = await reply(s.app, ticket.id, 'Second answer, not wanted after all')
-    expect((await cancelItem(s.app, b.id)).status).toBe('cancelled')
-    await expect(cancelItem(s.app, b.id)).rejects.toMatchObject({ code: 'CONFLICT' })
-    expect((await retryItem(s.app, a.id)).status).toBe('pending')
-    expect(await outboxWorker(s.app).drain(0)).toEqual({ sent: 1, pending: 0, failed: 0 })
+    expect(await s.hd.outbox.drain(0)).toEqual({ sent: 0, pending: 0, failed: 1 })
+    expect(s.hd.repo.outboxItem(a.id)).toMatchObject({ status: 'failed', lastError: expect.stringContaining('Zendesk answered 400') })
+    const b = await reply(s.hd, ticket.id, 'Second answer, not wanted after all')
+    expect((await cancelItem(s.hd, b.id)).status).toBe('cancelled')
+    await expect(cancelItem(s.hd, b.id)).rejects.toMatchObject({ code: 'CONFLICT' })
+    expect((await retryItem(s.hd, a.id)).status).toBe('pending')
+    expect(await s.hd.outbox.drain(0)).toEqual({ sent: 1, pending: 0, failed: 0 })
     const bodies = s.sim.comments(s.ticketId).map((c) => c.body)
     expect(bodies.filter((x) => x.includes(a.key))).toHaveLength(1)
     expect(bodies.filter((x) => x.includes(b.key))).toHaveLength(0)

@@ -6,7 +6,7 @@ import type { Agent } from '../../shared/contract/system'
 import { NvrResetRepo } from '../../db/repos/nvr-reset'
 import type { CommonRepos, Events, Logging, Recording, Secrets, Store } from '../core/ports'
 import type { EvidenceVault } from '../evidence/vault'
-import { RunningIntakes } from './photos'
+import { RunningIntakes } from './intakes'
 
 /** The agent at the console: named in customer messages; nobody approves their own release. */
 export interface CurrentAgent {

@@ -61,7 +61,7 @@ describe('pixel caps of the photo intake', () => {
   }, 120_000)
 
   it('the per-call budget spans the files of one drop; the per-image cap refuses on the header alone', async () => {
-    const { app, reset, ticketId } = await setup()
+    const { reset, ticketId } = await setup()
     const [a, b, c] = await solidPngs(2000, 3) // 4 MP each
     const results = await addPhotos(reset, ticketId, [a, b, c].map((data, i) => ({ name: `p${i}.png`, source: 'drop' as const, data })), { caps: { perCall: 9e6, perImage: 5e6 } })
     expect(results.map((r) => r.status)).toEqual(['added', 'added', 'skipped'])

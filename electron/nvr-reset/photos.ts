@@ -9,6 +9,7 @@ import type { FoundCode, PhotoRow, PhotoSource } from '../../db/repos/nvr-reset'
 import type { CommonRepos, Logging, Recording } from '../core/ports'
 import { inspectImage, megapixels, normalizeImage, parseEml, PIXEL_CAPS, PixelBudget, type PixelCaps } from '../photos/index'
 import { decodeInWorker } from '../qr/index'
+import type { RunningIntakes } from './intakes'
 import { adoptPayload } from './case'
 import { chooseResetCode } from './choose-code'
 import type { ResetEvidence, ResetRows } from './deps'
@@ -26,27 +27,6 @@ export interface IntakeOptions {
   signal?: AbortSignal
   /** Pixel caps (pixel-budget.ts); tests lower them. */
   caps?: Partial<PixelCaps>
-}
-
-/** Intakes running now, per ticket: what nvrReset.cancelIntake stops. One per console (ResetDeps.intakes). */
-export class RunningIntakes {
-  private byTicket = new Map<number, Set<AbortController>>()
-  add(ticketId: number, c: AbortController): void {
-    const set = this.byTicket.get(ticketId) ?? new Set()
-    this.byTicket.set(ticketId, set.add(c))
-  }
-  remove(ticketId: number, c: AbortController): void {
-    const set = this.byTicket.get(ticketId)
-    set?.delete(c)
-    if (set && !set.size) this.byTicket.delete(ticketId)
-  }
-  /** Stops every intake running for the ticket; returns how many were stopped. */
-  cancel(ticketId: number): number {
-    const set = this.byTicket.get(ticketId)
-    if (!set) return 0
-    for (const c of set) c.abort(new AppError('BAD_INPUT', 'The agent cancelled the photo intake.', { key: 'photos.cancelled' }))
-    return set.size
-  }
 }
 
 /** Stops every intake running for the ticket; returns how many were stopped. */

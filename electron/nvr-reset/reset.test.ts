@@ -10,7 +10,7 @@ import { startBench, type Bench } from '../../lab/bench'
 import { createDispatcher } from '../core/api'
 import { App } from '../core/app'
 import { memoryKeyProvider } from '../core/secret-box'
-import { deviceOps } from '../devices/device-ops'
+import { DeviceOps } from '../devices/device-ops'
 import type { ResetView } from '../../shared/contract/nvr-reset'
 import { exifUtc, phonePhoto } from './testing/phone-photo'
 
@@ -107,7 +107,7 @@ describe('NVR reset service', () => {
     expect(s.nvr.passwordOf('admin')).toBe('N3w-Passw0rd!')
     // The old password's refusal is remembered: no later login (here: adding the NVR by address) sends it again.
     const triesLeft = s.nvr.lockout.remaining('127.0.0.1')
-    await expect(deviceOps(s.app).addByAddress({ address: s.nvr.ip, port: s.nvr.info().httpPort, username: 'admin', password: oldPassword })).rejects.toMatchObject({ code: 'LOCKOUT_RISK' })
+    await expect(new DeviceOps(s.app).addByAddress({ address: s.nvr.ip, port: s.nvr.info().httpPort, username: 'admin', password: oldPassword })).rejects.toMatchObject({ code: 'LOCKOUT_RISK' })
     expect(s.nvr.lockout.remaining('127.0.0.1')).toBe(triesLeft)
     // Every step went into the hash-chained trail, and the chain and evidence hashes verify.
     expect(await s.call('audit.verify', {})).toMatchObject({ ok: true, firstBreak: null, evidence: { problems: [] } })

@@ -8,10 +8,9 @@ import { startBench } from '../../lab/bench'
 import type { ResetView } from '../../shared/contract/nvr-reset'
 import type { Ticket } from '../../shared/contract/tickets'
 import type { WorkflowRun } from '../../shared/contract/workflows'
-import { createDispatcher } from '../core/api'
+import { buildServices, createDispatcher } from '../core/api'
 import { App } from '../core/app'
 import { memoryKeyProvider } from '../core/secret-box'
-import { workflowService } from '../workflows/service'
 import { exifUtc, phonePhoto } from './testing/phone-photo'
 
 const cleanup: (() => Promise<void>)[] = []
@@ -21,13 +20,14 @@ afterEach(async () => {
 
 async function console_(dataDir = tempDir()) {
   const app = new App({ dataDir, host: 'browser', keys: memoryKeyProvider() })
-  const dispatch = createDispatcher(app)
+  const services = buildServices(app)
+  const dispatch = createDispatcher(app, services)
   const call = async <T>(m: string, i: unknown): Promise<T> => {
     const r = await dispatch(m, i, { transport: 'test' })
     if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code })
     return r.value as T
   }
-  return { app, call, dataDir }
+  return { app, services, call, dataDir }
 }
 
 describe('NVR reset: one observed run per ticket', () => {
@@ -139,11 +139,11 @@ describe('NVR reset: one observed run per ticket', () => {
   }, 90_000)
 
   it('an older database: a run on version 1 is superseded by one run that catches up at start-up', async () => {
-    const { app, call, dataDir } = await console_()
+    const { app, services, call, dataDir } = await console_()
     await call('system.setAgent', { name: 'Eva Agent', email: '' })
     const t = await call<Ticket>('tickets.create', { customerName: 'Old', deviceSerial: 'X', procedure: 'nvr-password-reset' })
     // As version 1 left it: its own run, no v2 run, a decoded QR in the reset case.
-    const { engine } = workflowService(app)
+    const { engine } = services.workflows
     const v2 = (await engine.forTicket(t.id))[0]
     await engine.abandon(v2.id, 'test: as before version 2')
     app.db.prepare("INSERT INTO workflow_runs (ticket_id, procedure, procedure_version, status, current_step, facts, secrets, created_at, updated_at) VALUES (?, 'nvr-password-reset', 1, 'active', 'qr-photo', '{}', '{}', ?, ?)").run(t.id, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')

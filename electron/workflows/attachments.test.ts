@@ -6,10 +6,9 @@ import { WorkflowsRepo } from '../../db/repos/workflows'
 import { verifyEvidence } from '../audit/integrity'
 import { App } from '../core/app'
 import { memoryKeyProvider } from '../core/secret-box'
-import { createEvidenceVault } from '../evidence/vault'
 import { buildBundle } from '../reports/bundle'
 import { RunFiles, sha256 } from './files'
-import { workflowService } from './service'
+import { buildServices } from '../core/api'
 import { FakeDevice, toBackup, workbench } from './testing'
 
 const unreachable = async (w: ReturnType<typeof workbench>, runId: number) => {
@@ -41,6 +40,21 @@ describe('workflow step attachments in the evidence vault', () => {
     expect(verifyEvidence(w.db)).toMatchObject({ checked: 1, problems: [] })
     const bundle = buildBundle(w.db, await w.tickets.get(ticketId), w.vault.listForTicket(ticketId), 'Test Agent')
     expect(bundle.evidence).toEqual([expect.objectContaining({ name: 'cfg.xml', kind: 'config-backup', sha256: sha256(cfg) })])
+  })
+
+  it('keeps no step attachment whose workflow.attach entry cannot be written (the row and its entry in one transaction)', async () => {
+    const w = workbench()
+    const runId = await toBackup(w)
+    await unreachable(w, runId)
+    w.db.exec("CREATE TRIGGER fail_attach BEFORE INSERT ON audit_log WHEN new.action = 'workflow.attach' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END")
+    await expect(w.engine.attach(runId, 'backup-upload', 'backup', 'cfg.xml', Buffer.from(w.device.config))).rejects.toThrow(/disk is full/)
+    w.db.exec('DROP TRIGGER fail_attach')
+    expect(w.db.prepare('SELECT count(*) FROM workflow_files WHERE run_id = ?').pluck().get(runId)).toBe(0)
+    expect((await w.engine.get(runId)).timeline.flatMap((s) => s.files)).toEqual([])
+    // Once the entry can be written, the attachment is kept with it.
+    await w.engine.attach(runId, 'backup-upload', 'backup', 'cfg.xml', Buffer.from(w.device.config))
+    expect(w.db.prepare('SELECT count(*) FROM workflow_files WHERE run_id = ?').pluck().get(runId)).toBe(1)
+    expect(w.auditRows().filter((e) => e.action === 'workflow.attach')).toHaveLength(1)
   })
 
   it('a label photo becomes personal evidence; a password-protected copy stays encrypted on disk and the vault records its hash', async () => {
@@ -111,10 +125,10 @@ describe('start-up of the workflow service on an older data folder', () => {
     await app.close()
     app = new App({ dataDir, host: 'browser', keys })
     try {
-      workflowService(app)
-      await expect.poll(() => createEvidenceVault(app).listForTicket(t.id), { timeout: 10_000 }).toEqual([expect.objectContaining({ name: 'label.jpg', kind: 'label-photo', sha256: sha256(photo), source: 'workflow:my2n-move:serial' })])
+      const services = buildServices(app) // the composition root builds the engine, which moves them at start
+      await expect.poll(() => services.vault.listForTicket(t.id), { timeout: 10_000 }).toEqual([expect.objectContaining({ name: 'label.jpg', kind: 'label-photo', sha256: sha256(photo), source: 'workflow:my2n-move:serial' })])
       expect(existsSync(join(dataDir, old.storedAs))).toBe(false)
-      const view = await workflowService(app).engine.get(run.id)
+      const view = await services.workflows.engine.get(run.id)
       expect(view.timeline[0].files).toEqual([expect.objectContaining({ name: 'label.jpg', sha256: sha256(photo) })])
     } finally {
       await app.close()

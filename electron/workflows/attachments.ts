@@ -59,6 +59,14 @@ export class RunAttachments {
   }
 
   async store(run: RunRow, f: NewAttachment): Promise<FileRow> {
+    return (await this.file(run, f))()
+  }
+
+  /**
+   * Files the bytes in the evidence vault (with the vault's own entry), and returns the
+   * synchronous write of the run's row, for the caller to commit with its audit entry.
+   */
+  async file(run: RunRow, f: NewAttachment): Promise<() => FileRow> {
     if (f.data.length === 0) throw new AppError('BAD_INPUT', `The file ${f.name} is empty.`, { hint: 'Download it again and attach the new file.' })
     const kind = vaultKind(this.d.procedureOf(run), f.kind)
     const source = `workflow:${run.procedure}:${f.stepId}`
@@ -78,7 +86,7 @@ export class RunAttachments {
       const held = same.find((x) => !x.storedAs && this.d.evidence.content(x.evidenceId!))
       evidenceId = held?.evidenceId ?? (await this.d.evidence.add({ ticketId: run.ticketId, kind, source, name: f.name, data: f.data, note })).id
     }
-    return this.d.repo.addFile({
+    return () => this.d.repo.addFile({
       runId: run.id, stepRow: f.stepRow, kind: f.kind, name: f.name, size: f.data.length, sha256: digest, storedAs, protected: Boolean(f.password),
       verified: f.verified, detail: f.detail ?? '', createdAt: new Date().toISOString(), evidenceId,
     })

@@ -9,7 +9,7 @@ import { startBench, type Bench } from '../../lab/bench'
 import { App } from '../core/app'
 import { createEvidenceVault } from '../evidence/vault'
 import { memoryKeyProvider } from '../core/secret-box'
-import { workflowService } from './service'
+import { buildServices } from '../core/api'
 
 let bench: Bench | null = null
 let app: App | null = null
@@ -23,7 +23,7 @@ async function setup(seed: string) {
   bench = await startBench({ intercoms: 1, nvrs: 0, seed, hostBase: '127.0.19.', firstHost: 10, discovery: false, timing: { rebootMs: 300, applyDelayMs: 300 } })
   app = new App({ dataDir: mkdtempSync(join(tmpdir(), 'sc-wf-bench-')), host: 'browser', keys: memoryKeyProvider() })
   await app.setAgent({ name: 'Bench Agent', email: '' })
-  const { engine, my2n } = workflowService(app)
+  const { engine, my2n } = buildServices(app).workflows
   await my2n.set({ kind: 'lab', url: `${bench.my2n.url}/api/v1`, apiKey: bench.my2n.apiKey })
   const d = bench.intercom(0)
   const t = await app.tickets.create({ externalRef: 'ZD-1', customerName: 'Buyer', contact: '', deviceSerial: d.serial, deviceModel: d.model, procedure: 'my2n-move', notes: '' })

@@ -1,5 +1,5 @@
 // What the workflow steps need from the device layer (electron/devices/device-ops.ts, issue 4).
-// The engine and the procedures are written against this port; `bindDeviceOps` adapts the
+// The engine and the procedures are written against this port; the composition root binds the
 // real module, tests use a fake. Kept small on purpose: one method per thing a step does.
 export interface DeviceAddress {
   /** IPv4 address or host name. */

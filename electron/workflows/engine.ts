@@ -218,8 +218,9 @@ export class WorkflowEngine {
     const { run, step, row } = this.open(runId, stepId)
     // The slots the step declares, or the optional "other" attachment every step takes.
     if (!this.attachments.takes(step, evidence)) throw new AppError('VALIDATION', `"${step.title}" takes no "${evidence}" attachment.`, { field: 'evidence', hint: 'Attach the file as an other attachment of the step.' })
-    const stored = await this.attachments.store(run, { stepRow: row.id, stepId, kind: evidence, name, data, password: password || undefined, verified: false })
-    await this.d.audit({ action: 'workflow.attach', outcome: 'ok', ticketId: run.ticketId, device: this.device(run), inputs: { step: stepId, evidence, name, sha256: stored.sha256, size: stored.size, protected: Boolean(password), evidenceId: stored.evidenceId } })
+    const fileRow = await this.attachments.file(run, { stepRow: row.id, stepId, kind: evidence, name, data, password: password || undefined, verified: false })
+    // The run's file row and its entry in one transaction (the vault entered the bytes with its own).
+    await this.d.record(fileRow, (stored) => ({ action: 'workflow.attach', outcome: 'ok', ticketId: run.ticketId, device: this.device(run), inputs: { step: stepId, evidence, name, sha256: stored.sha256, size: stored.size, protected: Boolean(password), evidenceId: stored.evidenceId } }))
     this.d.changed(run.id, run.ticketId)
     return this.get(run.id)
   }

@@ -14,7 +14,8 @@ import { RtInstance } from '../../lab/helpdesk/rt'
 import { ZendeskSim } from '../../lab/helpdesk/zendesk'
 import { App } from '../../electron/core/app'
 import { memoryKeyProvider } from '../../electron/core/secret-box'
-import { connect, importTicket, outboxWorker, reply } from '../../electron/helpdesk/service'
+import { buildHelpdesk } from '../../electron/core/api'
+import { connect, importTicket, reply } from '../../electron/helpdesk/service'
 import { addPhotos } from '../../electron/nvr-reset/photos'
 import { resetDeps } from '../../electron/nvr-reset/deps'
 import { createEvidenceVault } from '../../electron/evidence/vault'
@@ -59,7 +60,8 @@ async function importBench(): Promise<void> {
       files: photos.map((data, i) => ({ name: `IMG_${1000 + i}.jpg`, mime: 'image/jpeg', data })),
     })
     await app.setAgent({ name: 'Bench', email: '' })
-    await connect(app, { provider: 'rt', url: rt.url, user: '', token: rt.token }, { test: true })
+    const hd = buildHelpdesk(app)
+    await connect(hd, { provider: 'rt', url: rt.url, user: '', token: rt.token }, { test: true })
 
     // Anchor: the first photo dropped from disk into a ticket's intake.
     const file = join(dir, 'IMG_1000.jpg')
@@ -75,7 +77,7 @@ async function importBench(): Promise<void> {
     const off = app.bus.subscribe((name) => {
       if (name === 'evidence.changed' && !first) first = performance.now() - t0
     })
-    const r = await importTicket(app, remoteId)
+    const r = await importTicket(hd, remoteId)
     const total = performance.now() - t0
     off()
     const decoded = r.intake.filter((x) => /QR code found/.test(x.message)).length
@@ -99,11 +101,12 @@ async function outboxBench(n = 200): Promise<void> {
   const app = new App({ dataDir: dir, host: 'browser', keys: memoryKeyProvider() })
   try {
     await app.setAgent({ name: 'Bench', email: '' })
-    await connect(app, { provider: 'zendesk', url: sim.url, user: 'agent@example.com', token: 'bench-token-1234' }, { test: true })
-    const { ticket } = await importTicket(app, String(zt))
-    for (let i = 0; i < n; i++) await reply(app, ticket.id, `Reply ${i}: the code is on its way.`)
+    const hd = buildHelpdesk(app)
+    await connect(hd, { provider: 'zendesk', url: sim.url, user: 'agent@example.com', token: 'bench-token-1234' }, { test: true })
+    const { ticket } = await importTicket(hd, String(zt))
+    for (let i = 0; i < n; i++) await reply(hd, ticket.id, `Reply ${i}: the code is on its way.`)
     const t0 = performance.now()
-    const r = await outboxWorker(app).drain(60_000)
+    const r = await hd.outbox.drain(60_000)
     const outboxS = (performance.now() - t0) / 1000
     if (r.sent !== n) throw new Error(`sent ${r.sent} of ${n}`)
     // Anchor: the same number of bare comment PUTs, one after another, no outbox.

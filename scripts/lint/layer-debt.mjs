@@ -8,21 +8,5 @@
 // - The desktop shell serving app:// with the browser host's static-file and header code:
 //   goes when that code moves to infrastructure (electron/infra/http-static).
 export const LAYER_DEBT = {
-  'electron/audit/lock.ts': ['electron/core/app.ts'],
-  'electron/core/handlers/audit.ts': ['electron/core/app.ts'],
-  'electron/core/handlers/connections.ts': ['electron/core/app.ts'],
-  'electron/core/handlers/devices.ts': ['electron/core/app.ts'],
-  'electron/core/handlers/helpdesk.ts': ['electron/core/app.ts'],
-  'electron/core/handlers/system.ts': ['electron/core/app.ts'],
-  'electron/core/handlers/tickets.ts': ['electron/core/app.ts'],
-  'electron/core/handlers/workflows.ts': ['electron/core/app.ts'],
-  'electron/devices/device-ops.ts': ['electron/core/app.ts'],
-  'electron/devices/ops-core.ts': ['electron/core/app.ts'],
-  'electron/devices/rejected-logins.ts': ['electron/core/app.ts'],
-  'electron/helpdesk/outbox.ts': ['electron/core/app.ts'],
-  'electron/helpdesk/repo.ts': ['electron/core/app.ts'],
-  'electron/helpdesk/service.ts': ['electron/core/app.ts'],
   'electron/main/app-protocol.ts': ['electron/host/http-security.ts', 'electron/host/static-files.ts'],
-  'electron/workflows/bind-device-ops.ts': ['electron/core/app.ts'],
-  'electron/workflows/service.ts': ['electron/core/app.ts'],
 }

@@ -51,7 +51,7 @@ export function layerOf(rel) {
   if (/^electron\/(main|preload)\//.test(rel)) return 'shell'
   if (rel.startsWith('electron/host/')) return 'host'
   if (rel.startsWith('electron/cli/')) return 'cli'
-  if (/^electron\/core\/(app|api|open-console)\.ts$/.test(rel)) return 'root'
+  if (/^electron\/core\/(app|api|compose|open-console)\.ts$/.test(rel)) return 'root'
   if (INFRA.some((p) => (p.endsWith('/') ? rel.startsWith(p) : rel === p))) return 'infra'
   return 'feature'
 }

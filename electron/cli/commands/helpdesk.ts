@@ -76,21 +76,22 @@ export const helpdeskCommand: Command = {
       if (!token) throw new AppError('BAD_INPUT', `${values['token-file']} is empty.`)
     }
     const app = openConsoleApp({ dataDir: values['data-dir'] ?? defaultDataDir(), host: 'browser' }, 'helpdesk command')
+    const hd = (await import('../../core/api')).buildHelpdesk(app)
     try {
       if (op === 'connect') {
-        const r = await svc.connect(app, { provider: positionals[0] as HelpdeskProviderId, url: values.url!, user: values.user ?? '', token }, { test: !!values.test })
+        const r = await svc.connect(hd, { provider: positionals[0] as HelpdeskProviderId, url: values.url!, user: values.user ?? '', token }, { test: !!values.test })
         out({ ...r.info, signedInAs: r.signedInAs }, `Stored ${r.info.id} at ${r.info.url}${r.signedInAs ? ` (checked: signed in as ${r.signedInAs})` : ''}.`)
         return 0
       }
       if (op === 'list') {
-        const r = await svc.openTickets(app, { limit: intOption(values.limit, 'limit', 1, 100) ?? 50 })
+        const r = await svc.openTickets(hd, { limit: intOption(values.limit, 'limit', 1, 100) ?? 50 })
         const lines = r.tickets.map((t) => `${t.provider} #${t.remoteId}\t${t.status}\t${t.updatedAt}\t${t.requesterName}\t${t.subject}${t.linkedTicketId ? `\t(linked to #${t.linkedTicketId})` : ''}`)
         out(r, [...lines, ...r.errors.map((e) => `${e.provider}: ${e.message}`)].join('\n') || 'No open helpdesk tickets.')
         return r.errors.length ? 1 : 0
       }
       if (op === 'import') {
         if (!positionals[0]) throw new UsageError('helpdesk import needs REF (a ticket number or address).')
-        const r = await svc.importTicket(app, positionals[0], { ticketId: intOption(values.ticket, 'ticket', 1, Number.MAX_SAFE_INTEGER) })
+        const r = await svc.importTicket(hd, positionals[0], { ticketId: intOption(values.ticket, 'ticket', 1, Number.MAX_SAFE_INTEGER) })
         const doc = {
           ticket: { id: r.ticket.id, externalRef: r.ticket.externalRef, customerName: r.ticket.customerName, contact: r.ticket.contact, procedure: r.ticket.procedure },
           link: { provider: r.link.provider, remoteId: r.link.remoteId, webUrl: r.link.webUrl, subject: r.link.subject },
@@ -103,14 +104,14 @@ export const helpdeskCommand: Command = {
       if (op === 'post-report') {
         const id = intOption(positionals[0], 'TICKET_ID', 1, Number.MAX_SAFE_INTEGER)
         if (!id) throw new UsageError('helpdesk post-report needs TICKET_ID.')
-        const item = await svc.postReport(app, id)
-        const sync = await svc.outboxWorker(app).drain(0)
-        const now = svc.toOutboxItem(app, (await import('../../helpdesk/repo')).helpdeskRepo(app).outboxItem(item.id)!)
+        const item = await svc.postReport(hd, id)
+        const sync = await hd.outbox.drain(0)
+        const now = svc.toOutboxItem(hd, hd.repo.outboxItem(item.id)!)
         out({ item: now, ...sync }, `Queued note ${now.key}: ${now.status}${now.lastError ? ` (${now.lastError})` : ''}.`)
         return 0
       }
       const wait = intOption(values.wait, 'wait', 0, 3600) ?? 0
-      const r = await svc.outboxWorker(app).drain(wait * 1000)
+      const r = await hd.outbox.drain(wait * 1000)
       out(r, `Sent ${r.sent}; ${r.pending} pending; ${r.failed} failed.`)
       return r.pending || r.failed ? 4 : 0
     } finally {

@@ -2,9 +2,8 @@ import type { AuditItem } from '../../../shared/contract/audit'
 import { AuditQueryRepo, type AuditRow } from '../../../db/repos/audit-query'
 import BetterSqlite3 from 'better-sqlite3'
 import { verifyAllAsync } from '../../audit/integrity'
-import { clearPin, lockNow, lockStatus, setPin, unlock } from '../../audit/lock'
-import { retentionDays, setRetentionDays } from '../../evidence/retention'
-import type { App } from '../app'
+import type { BenchLock } from '../../audit/lock'
+import type { DataDir, Events, Recording, Secrets, Store } from '../ports'
 import type { HandlerMap } from './types'
 
 export function toAuditItem(r: AuditRow): AuditItem {
@@ -20,8 +19,16 @@ export function toAuditItem(r: AuditRow): AuditItem {
 
 type M = 'audit.list' | 'audit.facets' | 'audit.verify' | 'retention.get' | 'retention.set' | 'lock.status' | 'lock.setPin' | 'lock.clearPin' | 'lock.lock' | 'lock.unlock'
 
-export function auditHandlers(app: App): HandlerMap<M> {
-  const q = new AuditQueryRepo(app.db)
+/** The trail (read, verified on a connection of its own), the bench lock and the personal-data retention. */
+export type AuditHandlerDeps = Store & Recording & Events & Secrets & DataDir & { readonly dbPath: string }
+export interface AuditServices {
+  lock: BenchLock
+  /** Days personal data is kept (electron/evidence/retention.ts). */
+  retention: { get(): Promise<number>; set(days: number): Promise<number> }
+}
+
+export function auditHandlers(deps: AuditHandlerDeps, s: AuditServices): HandlerMap<M> {
+  const q = new AuditQueryRepo(deps.db)
   return {
     'audit.list': async (f) => {
       const { rows, total } = q.page(f)
@@ -30,27 +37,27 @@ export function auditHandlers(app: App): HandlerMap<M> {
     'audit.facets': async () => q.facets(),
     'audit.verify': async () => {
       // A connection of its own: the check holds a read snapshot across pauses while the app keeps writing.
-      const ro = new BetterSqlite3(app.dbPath, { readonly: true, fileMustExist: true })
+      const ro = new BetterSqlite3(deps.dbPath, { readonly: true, fileMustExist: true })
       let report
       try {
         report = await verifyAllAsync(ro, {
-          dataDir: app.opts.dataDir,
-          key: app.secrets.auditKey(),
-          onProgress: (done, total) => app.bus.emit('task.progress', { task: 'audit.verify', label: 'Verifying the audit trail', done, total, finished: false }),
+          dataDir: deps.dataDir,
+          key: deps.secrets.auditKey(),
+          onProgress: (done, total) => deps.bus.emit('task.progress', { task: 'audit.verify', label: 'Verifying the audit trail', done, total, finished: false }),
         })
       } finally {
         ro.close()
       }
-      app.bus.emit('task.progress', { task: 'audit.verify', label: 'Verifying the audit trail', done: report.entries, total: report.entries, finished: true })
-      await app.audit({ action: 'audit.verify', outcome: report.ok ? 'ok' : 'failed', inputs: { entries: report.entries, headSeq: report.head?.seq ?? 0 }, detail: report.firstBreak?.message ?? report.records.problems[0]?.message ?? report.evidence.problems[0]?.message ?? '' })
+      deps.bus.emit('task.progress', { task: 'audit.verify', label: 'Verifying the audit trail', done: report.entries, total: report.entries, finished: true })
+      await deps.audit({ action: 'audit.verify', outcome: report.ok ? 'ok' : 'failed', inputs: { entries: report.entries, headSeq: report.head?.seq ?? 0 }, detail: report.firstBreak?.message ?? report.records.problems[0]?.message ?? report.evidence.problems[0]?.message ?? '' })
       return report
     },
-    'retention.get': async () => ({ personalDays: await retentionDays(app) }),
-    'retention.set': async ({ personalDays }) => ({ personalDays: await setRetentionDays(app, personalDays) }),
-    'lock.status': () => lockStatus(app),
-    'lock.setPin': ({ pin, currentPin, idleMinutes }) => setPin(app, pin, idleMinutes, currentPin),
-    'lock.clearPin': ({ currentPin }) => clearPin(app, currentPin),
-    'lock.lock': () => lockNow(app),
-    'lock.unlock': ({ pin }) => unlock(app, pin),
+    'retention.get': async () => ({ personalDays: await s.retention.get() }),
+    'retention.set': async ({ personalDays }) => ({ personalDays: await s.retention.set(personalDays) }),
+    'lock.status': () => s.lock.status(),
+    'lock.setPin': ({ pin, currentPin, idleMinutes }) => s.lock.setPin(pin, idleMinutes, currentPin),
+    'lock.clearPin': ({ currentPin }) => s.lock.clearPin(currentPin),
+    'lock.lock': () => s.lock.lockNow(),
+    'lock.unlock': ({ pin }) => s.lock.unlock(pin),
   }
 }

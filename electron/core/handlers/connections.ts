@@ -1,12 +1,11 @@
 import { AppError } from '../../../shared/contract/common'
 import type { ConnectionTest, LabConnection } from '../../../shared/contract/connections'
-import { deviceOps } from '../../devices/device-ops'
+import type { DeviceOps } from '../../devices/device-ops'
 import { defaultLabConnectionPath, parseLabConnection, readRunningLab } from '../../lab-connection/file'
 import { my2nClient } from '../../my2n/client'
 import { my2nProvider } from '../../my2n/provider'
-import { labConfig, loadSettings, saveSettings } from '../../nvr-reset/settings'
-import { testLabVendor } from '../../reset-codes/providers'
-import type { App } from '../app'
+import { testLabVendor, type LabVendorConfig } from '../../reset-codes/providers'
+import type { CommonRepos, Recording, Secrets } from '../ports'
 import type { HandlerMap } from './types'
 
 /** A failed test as data: the message says what is wrong, the hint what to do. */
@@ -15,9 +14,17 @@ const failed = (e: unknown): ConnectionTest => {
   return { ok: false, message: (e as Error).message }
 }
 
-export function connectionHandlers(app: App): HandlerMap<'connections.useLab' | 'connections.testMy2n' | 'connections.testVendor'> {
-  const my2n = my2nProvider({ settings: app.settings, seal: (p) => app.secrets.seal(p), open: (s) => app.secrets.open(s) })
-  const ops = deviceOps(app)
+/** My2N's settings (sealed key), audit; the bench devices go into the inventory through DeviceOps. */
+export type ConnectionDeps = Recording & Secrets & Pick<CommonRepos, 'settings'>
+export interface ConnectionServices {
+  devices: DeviceOps
+  /** The lab vendor service of the reset-code settings (electron/nvr-reset/settings.ts): read with its key opened, and stored. */
+  labVendor: { get(): Promise<LabVendorConfig>; set(lab: { url: string; apiKey?: string }): Promise<unknown> }
+}
+
+export function connectionHandlers(deps: ConnectionDeps, s: ConnectionServices): HandlerMap<'connections.useLab' | 'connections.testMy2n' | 'connections.testVendor'> {
+  const my2n = my2nProvider({ settings: deps.settings, seal: (p) => deps.secrets.seal(p), open: (x) => deps.secrets.open(x) })
+  const ops = s.devices
 
   async function testMy2n(): Promise<ConnectionTest> {
     try {
@@ -30,7 +37,7 @@ export function connectionHandlers(app: App): HandlerMap<'connections.useLab' | 
   }
   async function testVendor(): Promise<ConnectionTest> {
     try {
-      const cfg = labConfig(app, await loadSettings(app))
+      const cfg = await s.labVendor.get()
       if (!cfg.url && !cfg.apiKey) return { ok: false, message: 'No lab vendor service is configured.', hint: 'Use the running lab bench, or enter the address and key under Reset-code services.' }
       return { ok: true, ...(await testLabVendor(cfg)) }
     } catch (e) {
@@ -62,9 +69,9 @@ export function connectionHandlers(app: App): HandlerMap<'connections.useLab' | 
       const m = await my2nClient({ kind: 'lab', url: c.my2n.url, apiKey: c.my2n.apiKey }).account().then(() => null, (e: unknown) => e)
       if (m) throw new AppError('UNREACHABLE', `The lab bench of ${source} does not answer: ${(m as Error).message}`, { hint: 'Start the lab bench again (its keys and ports change unless it runs with --seed and --fixed-ports), then try again. Nothing was changed.' })
       await my2n.set({ kind: 'lab', url: c.my2n.url, apiKey: c.my2n.apiKey })
-      await saveSettings(app, { lab: { url: c.vendor.url, apiKey: c.vendor.apiKey } })
+      await s.labVendor.set({ url: c.vendor.url, apiKey: c.vendor.apiKey })
       const devices = await storeDevices(c)
-      await app.audit({ action: 'lab.connect', outcome: 'ok', inputs: { source, my2nUrl: c.my2n.url, vendorUrl: c.vendor.url, devices: devices.filter((d) => d.stored).map((d) => d.serial) } })
+      await deps.audit({ action: 'lab.connect', outcome: 'ok', inputs: { source, my2nUrl: c.my2n.url, vendorUrl: c.vendor.url, devices: devices.filter((d) => d.stored).map((d) => d.serial) } })
       return { source, my2n: await testMy2n(), vendor: await testVendor(), devices }
     },
     'connections.testMy2n': testMy2n,

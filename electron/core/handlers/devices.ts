@@ -1,6 +1,5 @@
 import { listInterfaces } from '../../discovery/net'
-import { deviceOps } from '../../devices/device-ops'
-import type { App } from '../app'
+import type { DeviceOps } from '../../devices/device-ops'
 import type { HandlerMap } from './types'
 
 type DeviceMethod =
@@ -10,8 +9,7 @@ type DeviceMethod =
 
 // The renderer passes inventory ids; only devices.addByAddress names a host, and only
 // devices.scan sends anything on the network without an id (on the interfaces it names).
-export function deviceHandlers(app: App): HandlerMap<DeviceMethod> {
-  const ops = deviceOps(app)
+export function deviceHandlers(ops: DeviceOps): HandlerMap<DeviceMethod> {
   return {
     'devices.interfaces': async () => listInterfaces(),
     'devices.scan': async (o) => ({ scanId: ops.startScan({ ifaces: o.ifaces, cidr: o.cidr, protocols: o.protocols, timeoutS: o.timeoutS }).id }),

@@ -1,21 +1,27 @@
-import type { App } from '../app'
 import { latestProcedures } from '../../workflows/registry'
-import { resetRunDeps, workflowService } from '../../workflows/service'
+import type { WorkflowService } from '../../workflows/service'
+import type { Recording } from '../ports'
 import type { HandlerMap } from './types'
-import { RESET_PROCEDURE, syncResetRun } from '../../nvr-reset/run-sync'
+import { RESET_PROCEDURE } from '../../nvr-reset/run-sync'
 
 type M = 'workflows.procedures' | 'workflows.start' | 'workflows.get' | 'workflows.forTicket' | 'workflows.completeStep' | 'workflows.runAuto'
   | 'workflows.skipStep' | 'workflows.addNote' | 'workflows.attach' | 'workflows.abandon' | 'workflows.reveal' | 'workflows.revealAgain' | 'workflows.my2nStatus' | 'workflows.setMy2n'
 
-export function workflowHandlers(app: App): HandlerMap<M> {
-  const { engine, my2n } = workflowService(app)
+export interface WorkflowHandlerServices {
+  workflows: WorkflowService
+  /** Catches a ticket's NVR reset run up with the reset panel (electron/nvr-reset/run-sync.ts). */
+  syncResetRun: (ticketId: number) => Promise<void>
+}
+
+export function workflowHandlers(deps: Recording, s: WorkflowHandlerServices): HandlerMap<M> {
+  const { engine, my2n } = s.workflows
   return {
     'workflows.procedures': async () =>
       latestProcedures(engine.procedures).map((p) => ({ id: p.id, title: p.title, summary: p.summary, ticketProcedure: p.ticketProcedure, steps: p.steps.length })),
     // The NVR reset has one run per ticket, kept by the reset panel: "start" catches it up instead.
     'workflows.start': async ({ ticketId, procedure }) => {
       if (procedure !== RESET_PROCEDURE) return engine.start(ticketId, procedure)
-      await syncResetRun(resetRunDeps(app), ticketId)
+      await s.syncResetRun(ticketId)
       const run = (await engine.forTicket(ticketId)).find((r) => r.procedure === procedure)
       return run ?? engine.start(ticketId, procedure)
     },
@@ -32,7 +38,7 @@ export function workflowHandlers(app: App): HandlerMap<M> {
     'workflows.my2nStatus': () => my2n.status(),
     'workflows.setMy2n': async (c) => {
       await my2n.set(c)
-      await app.audit({ action: 'my2n.configure', outcome: 'ok', inputs: { kind: c.kind, url: c.url } })
+      await deps.audit({ action: 'my2n.configure', outcome: 'ok', inputs: { kind: c.kind, url: c.url } })
       return { ok: true as const }
     },
   }

@@ -63,7 +63,7 @@ export async function ssdpResponder(iface: string, devices: FakeIdentity[]) {
 export async function sadpResponder(iface: string, devices: (FakeIdentity & { mask?: string; garbage?: boolean })[]) {
   const sock = await groupSocket(37020, '239.255.255.250', iface, (m, r) => {
     const text = m.toString()
-    const uuid = /<Uuid>([^<]*)<\/Uuid>/.exec(text)?.[1]
+    const uuid = text.match(/<Uuid>([^<]*)<\/Uuid>/)?.[1]
     if (!uuid || !/<Types>inquiry<\/Types>/i.test(text)) return
     for (const d of devices) {
       const tx = dgram.createSocket('udp4')

@@ -21,7 +21,7 @@ export const MAX_FAILED_LOGINS = 2
 const LOGIN_WINDOW_MS = 10 * 60_000
 
 export function parseAddress(raw: string): DeviceAddress {
-  const m = /^\s*(?:https?:\/\/)?([a-zA-Z0-9.-]+)(?::(\d{1,5}))?\/?\s*$/.exec(raw)
+  const m = raw.match(/^\s*(?:https?:\/\/)?([a-zA-Z0-9.-]+)(?::(\d{1,5}))?\/?\s*$/)
   if (!m || (m[2] && (Number(m[2]) < 1 || Number(m[2]) > 65535))) throw new AppError('VALIDATION', `“${raw}” is not a device address.`, { field: 'inputs.host', hint: 'Type an IP address, optionally with a port: 192.168.1.50 or 192.168.1.50:8080.' })
   return m[2] ? { host: m[1], port: Number(m[2]) } : { host: m[1] }
 }

@@ -13,7 +13,7 @@ export interface ParsedBackup {
   settings: Map<string, string>
 }
 
-const header = (xml: string, name: string) => new RegExp(`^\\s*${name}\\s*:\\s*(.+?)\\s*$`, 'mi').exec(xml.slice(0, 4000))?.[1] ?? null
+const header = (xml: string, name: string) => xml.slice(0, 4000).match(new RegExp(`^\\s*${name}\\s*:\\s*(.+?)\\s*$`, 'mi'))?.[1] ?? null
 
 export function parseBackup(data: Buffer): ParsedBackup {
   const text = data.toString('utf8')

@@ -57,11 +57,11 @@ export function rtProvider(cfg: ProviderConfig): HelpdeskProvider {
     label,
     parseRef(ref) {
       const s = ref.trim()
-      const n = /^(?:rt)?\s*#?\s*(\d{1,12})$/i.exec(s)
+      const n = s.match(/^(?:rt)?\s*#?\s*(\d{1,12})$/i)
       if (n) return n[1]
       const u = addressOn(origin, s)
       if (!u) return null
-      const id = u.searchParams.get('id') ?? /\/ticket\/(\d+)/i.exec(u.pathname)?.[1] ?? null
+      const id = u.searchParams.get('id') ?? u.pathname.match(/\/ticket\/(\d+)/i)?.[1] ?? null
       return id && /^\d{1,12}$/.test(id) ? id : null
     },
     webUrl: (id) => `${base}/Ticket/Display.html?id=${encodeURIComponent(id)}`,
@@ -134,7 +134,7 @@ export function rtProvider(cfg: ProviderConfig): HelpdeskProvider {
           Attachments: item.files.map((f) => ({ FileName: f.name, FileType: f.mime, FileContent: f.content.toString('base64') })),
         },
       })
-      const tx = location ? /transaction\/(\d+)/.exec(location)?.[1] : null
+      const tx = location ? location.match(/transaction\/(\d+)/)?.[1] : null
       return tx ? `transaction/${tx}` : 'transaction/?'
     },
   }

@@ -70,11 +70,11 @@ export function zendeskProvider(cfg: ProviderConfig): HelpdeskProvider {
     label,
     parseRef(ref) {
       const s = ref.trim()
-      const n = /^#?\s*(\d{1,15})$/.exec(s)
+      const n = s.match(/^#?\s*(\d{1,15})$/)
       if (n) return n[1]
       const u = addressOn(origin, s)
       if (!u) return null
-      return /\/tickets\/(\d{1,15})/.exec(u.pathname)?.[1] ?? null
+      return u.pathname.match(/\/tickets\/(\d{1,15})/)?.[1] ?? null
     },
     webUrl: (id) => `${base}/agent/tickets/${encodeURIComponent(id)}`,
     async check() {
