@@ -5,7 +5,7 @@ import type { HandlerMap } from './types'
 /** Fields whose values are personal data: named in the audit trail, never written into it. */
 const PERSONAL = new Set(['customerName', 'contact', 'notes'])
 
-export function ticketHandlers(app: App): HandlerMap<'tickets.create' | 'tickets.list' | 'tickets.get' | 'tickets.update' | 'tickets.edits' | 'tickets.setStatus' | 'tickets.counts'> {
+export function ticketHandlers(app: App): HandlerMap<'tickets.create' | 'tickets.list' | 'tickets.get' | 'tickets.update' | 'tickets.edits' | 'tickets.setStatus' | 'tickets.setCustomerLang' | 'tickets.counts'> {
   const changed = (id: number) => app.bus.emit('tickets.changed', { id })
   return {
     'tickets.create': async (t) => {
@@ -54,6 +54,21 @@ export function ticketHandlers(app: App): HandlerMap<'tickets.create' | 'tickets
           return app.tickets.setStatusSync(id, status)
         },
         () => ({ action: 'ticket.status', outcome: 'ok', ticketId: id, inputs: { from, to: status } }),
+      )
+      changed(id)
+      return ticket
+    },
+    'tickets.setCustomerLang': async ({ id, lang }) => {
+      // Choosing the language already set changes nothing and writes no entry.
+      const current = app.tickets.getSync(id)
+      if (current.customerLang === lang) return current
+      let from: string | null = null
+      const ticket = await app.record(
+        () => {
+          from = app.tickets.getSync(id).customerLang
+          return app.tickets.setCustomerLangSync(id, lang)
+        },
+        () => ({ action: 'ticket.customerLang', outcome: 'ok', ticketId: id, inputs: { from, to: lang } }),
       )
       changed(id)
       return ticket
