@@ -4,8 +4,8 @@ import type { HandlerMap } from './types'
 
 export function reportHandlers(app: App): HandlerMap<'reports.ticketPdf' | 'reports.ticketBundle'> {
   return {
-    'reports.ticketPdf': async ({ ticketId }) => {
-      const f = await exportTicketPdf(app, ticketId)
+    'reports.ticketPdf': async ({ ticketId, lang }) => {
+      const f = await exportTicketPdf(app, ticketId, lang)
       return { fileName: f.fileName, mime: 'application/pdf', dataBase64: f.data.toString('base64') }
     },
     'reports.ticketBundle': async ({ ticketId }) => {
