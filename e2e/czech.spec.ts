@@ -98,6 +98,7 @@ test('NVR reset in Czech: screens, a main-process error in Czech (English in the
   // The procedure's timeline says what it waits for in Czech.
   await expect(page.getByTestId('wf-why-verify')).toContainText('Čeká se na ověření nového hesla: v laboratoři')
   await expect(page.getByTestId('wf-current')).toContainText('V laboratoři panel resetu nastaví nové heslo')
+  await expect(page.getByTestId('workflow-procedure-title')).toHaveText('Reset hesla NVR z fotky QR kódu (možnost 2)')
   await shot(page, '06b-workflow-waiting', 'wf-current')
 
   await page.getByTestId('apply-address').fill(w.address)
