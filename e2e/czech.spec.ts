@@ -224,6 +224,7 @@ test('My2N move in Czech: every step screen', async ({ page }) => {
   await run('password')
   await expect(page.getByTestId('wf-reveal')).toBeVisible({ timeout: 30_000 })
   await expect(page.getByTestId('wf-reveal')).toContainText('Zobrazí se jednou a uchová se jen šifrovaně')
+  await expect(page.getByTestId('wf-reveal')).toContainText('Nové heslo admina zařízení')
   await shot(page, 'm06-reveal')
   await page.getByTestId('wf-reveal-done').click()
   await ready('register')

@@ -12,7 +12,7 @@ export interface StepGuide {
 }
 export interface ProcedureGuide {
   steps: Record<string, StepGuide>
-  /** Sentences a blocked or waiting step shows (requirements, "waiting for …"), keyed by the English. */
+  /** Sentences a blocked or waiting step shows (requirements, "waiting for …") and labels of secrets shown once, keyed by the English. */
   sentences: Record<string, string>
 }
 export type ProcedureGuides = Record<string, ProcedureGuide>

@@ -111,6 +111,7 @@ Pokud zařízení není v laboratoři, udělá to zákazník: staré webové roz
     },
     sentences: {
       'A verified backup of this device is required before a factory reset.': 'Před továrním resetem je potřeba ověřená záloha tohoto zařízení.',
+      'New admin password of the device (shown once — give it to the customer through a safe channel)': 'Nové heslo admina zařízení (zobrazí se jednou — předejte ho zákazníkovi bezpečnou cestou)',
     },
   },
   'nvr-password-reset': {

@@ -107,6 +107,7 @@ Ist das Gerät nicht im Labor, macht es der Kunde: alte Weboberfläche Maintenan
     },
     sentences: {
       'A verified backup of this device is required before a factory reset.': 'Vor einem Werksreset ist eine geprüfte Sicherung dieses Geräts nötig.',
+      'New admin password of the device (shown once — give it to the customer through a safe channel)': 'Neues Admin-Passwort des Geräts (nur einmal angezeigt — geben Sie es dem Kunden über einen sicheren Weg)',
     },
   },
   'nvr-password-reset': {

@@ -3,7 +3,7 @@
 // has Czech and German, with the same {{placeholders}} as the English: a step added to a
 // procedure without its translations fails here.
 import { describe, expect, it } from 'vitest'
-import { my2nMove } from '../../../electron/workflows/procedures/my2n-move'
+import { MY2N_REVEAL, my2nMove } from '../../../electron/workflows/procedures/my2n-move'
 import { nvrPasswordReset, NVR_RESET_WAITING } from '../../../electron/workflows/procedures/nvr-password-reset'
 import { activeLocale } from './compile'
 import { fillVars, guideText, procedureGuides, whyText } from './procedure-guides'
@@ -16,9 +16,9 @@ type Def = {
   }[]
 }
 const defs = [my2nMove, nvrPasswordReset] as unknown as Def[]
-/** English sentences the steps show while blocked or waiting, per procedure. */
+/** English sentences the steps show while blocked or waiting (and above a secret shown once), per procedure. */
 const sentences: Record<string, string[]> = {
-  'my2n-move': my2nMove.steps.flatMap((s) => (s.requires ?? []).map((r) => r.message)),
+  'my2n-move': [...my2nMove.steps.flatMap((s) => (s.requires ?? []).map((r) => r.message)), ...Object.values(MY2N_REVEAL)],
   'nvr-password-reset': [...nvrPasswordReset.steps.flatMap((s) => (s.requires ?? []).map((r) => r.message)), ...Object.values(NVR_RESET_WAITING)],
 }
 
