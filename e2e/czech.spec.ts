@@ -1,17 +1,22 @@
 // Both procedures end to end with the browser in Czech (the console follows the OS language):
-// every screen is photographed for review (/tmp/shots/czech-*.png), an error raised in the
-// main process is shown in Czech while the log keeps it in English, the customer message is
-// written in German for this ticket while the UI stays Czech, the language can be changed in
-// Settings and stays changed, and the diagnostics zip is exported from Settings.
+// every screen is photographed for review (test-results/czech-screens/*.png), each procedure
+// step shows its instructions in Czech, an error raised in the main process is shown in Czech
+// while the log keeps it in English, the customer message is written in German for this
+// ticket while the UI stays Czech (stored with the ticket), the PDF report is exported in
+// Czech, the language can be changed in Settings and stays changed, and the diagnostics zip
+// is exported from Settings.
+import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, test, type Page } from '@playwright/test'
 import sharp from 'sharp'
 import { startBench, type Bench } from '../lab/bench'
-import { customerPhoto, dropFile, openTicket, setup, type World } from './nvr-reset-support'
+import { api as hostApi, customerPhoto, dropFile, openTicket, setup, type World } from './nvr-reset-support'
 import { newDataDir, startConsole, type ConsoleProcess } from './support'
 
 test.use({ locale: 'cs-CZ' })
+/** Every screen, for a person to look at (cut or overflowing text). */
+const SHOTS = join(import.meta.dirname, '..', 'test-results', 'czech-screens')
 
 let world: World | null = null
 let host: ConsoleProcess | null = null
@@ -27,7 +32,7 @@ test.afterEach(async () => {
 
 async function shot(page: Page, name: string, testId?: string) {
   if (testId) await page.getByTestId(testId).first().scrollIntoViewIfNeeded().catch(() => undefined)
-  await page.screenshot({ path: `/tmp/shots/czech-${name}.png` })
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) })
 }
 
 test('NVR reset in Czech: screens, a main-process error in Czech (English in the log), German customer message, language setting, diagnostics zip', async ({ page }) => {
@@ -89,6 +94,12 @@ test('NVR reset in Czech: screens, a main-process error in Czech (English in the
   await shot(page, '06-code-german-message', 'security-code')
   await page.reload()
   await expect(page.getByTestId('message-lang')).toHaveValue('de')
+  expect(await hostApi(w.host, 'tickets.get', { id: w.ticketId })).toMatchObject({ customerLang: 'de' })
+  // The procedure's timeline says what it waits for in Czech.
+  await expect(page.getByTestId('wf-why-verify')).toContainText('Čeká se na ověření nového hesla: v laboratoři')
+  await expect(page.getByTestId('wf-current')).toContainText('V laboratoři panel resetu nastaví nové heslo')
+  await expect(page.getByTestId('workflow-procedure-title')).toHaveText('Reset hesla NVR z fotky QR kódu (možnost 2)')
+  await shot(page, '06b-workflow-waiting', 'wf-current')
 
   await page.getByTestId('apply-address').fill(w.address)
   await page.getByTestId('apply-new').fill('N3w-Passw0rd!')
@@ -97,6 +108,16 @@ test('NVR reset in Czech: screens, a main-process error in Czech (English in the
   await expect(page.getByTestId('apply-result')).toHaveAttribute('data-outcome', 'verified')
   await expect(page.getByTestId('reset-stage')).toHaveText('Reset ověřen')
   await shot(page, '07-verified', 'apply')
+  await shot(page, '07b-workflow-done', 'workflow-status')
+
+  // The PDF report in the agent's language.
+  const pdfDownload = page.waitForEvent('download')
+  await page.getByTestId('export-pdf').click()
+  const pdf = readFileSync((await (await pdfDownload).path())!)
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-')
+  const pdfText = execFileSync('pdftotext', [(await (await pdfDownload).path())!, '-'], { encoding: 'utf8' })
+  for (const words of ['Zákazník', 'Postup a výsledek', 'Reset hesla NVR z fotky QR kódu', 'Vydané kódy a hesla', 'Časová osa']) expect(pdfText).toContain(words)
+  expect(await hostApi(w.host, 'audit.list', { ticketId: w.ticketId, action: 'report.export', limit: 1 })).toMatchObject({ items: [{ inputs: { format: 'pdf', lang: 'cs' } }] })
 
   await page.goto(`${w.host.origin}/#/audit`)
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Auditní záznam')
@@ -162,6 +183,7 @@ test('My2N move in Czech: every step screen', async ({ page }) => {
   const confirm = async (step: string) => {
     await run(step)
     await expect(page.getByTestId('wf-confirm-dialog')).toBeVisible()
+    await expect(page.getByTestId('wf-confirm-dialog')).toContainText('napište sériové číslo')
     await shot(page, `m-confirm-${step}`)
     await page.keyboard.type(d.serial)
     await page.keyboard.press('Enter')
@@ -170,10 +192,16 @@ test('My2N move in Czech: every step screen', async ({ page }) => {
 
   await page.getByTestId('workflow-start-my2n-move').click()
   await ready('serial')
+  await expect(current).toContainText('Zeptejte se zákazníka na sériové číslo zařízení')
   await current.getByTestId('wf-input-foundAt').selectOption('label')
   await shot(page, 'm02-serial', 'wf-current')
   await current.getByTestId('wf-outcome-ok').click()
+  await ready('bench')
+  await expect(current).toContainText(`porovná ho s ${d.serial}`)
+  await shot(page, 'm02b-bench', 'wf-current')
   await run('bench', { host: d.ip })
+  await ready('my2n-check')
+  await shot(page, 'm02c-my2n-check', 'wf-current')
   await run('my2n-check', { site: bench.my2n.siteId, certificateCode: d.my2nCode })
   await ready('already-added')
   await shot(page, 'm03-already-added', 'wf-current')
@@ -183,28 +211,40 @@ test('My2N move in Czech: every step screen', async ({ page }) => {
   await current.getByTestId('wf-input-oldCodeInvalid').check()
   await shot(page, 'm04-new-code', 'wf-current')
   await current.getByTestId('wf-outcome-ok').click()
+  await ready('backup')
+  await expect(current).toContainText('Konzole pak zálohu uloží zašifrovanou tímto heslem')
+  await shot(page, 'm04b-backup', 'wf-current')
   const c = d.info().credentials
   await run('backup', { username: c.username, devicePassword: c.password })
   await ready('reset')
   await shot(page, 'm05-reset', 'wf-current')
   await confirm('reset')
   await ready('password')
+  await shot(page, 'm05b-password', 'wf-current')
   await run('password')
   await expect(page.getByTestId('wf-reveal')).toBeVisible({ timeout: 30_000 })
   await expect(page.getByTestId('wf-reveal')).toContainText('Zobrazí se jednou a uchová se jen šifrovaně')
+  await expect(page.getByTestId('wf-reveal')).toContainText('Nové heslo admina zařízení')
   await shot(page, 'm06-reveal')
   await page.getByTestId('wf-reveal-done').click()
+  await ready('register')
+  await expect(current).toContainText('Automatické zřizování My2N může přepsat obnovená nastavení')
+  await shot(page, 'm06b-register', 'wf-current')
   await run('register', { site: bench.my2n.siteId })
   await ready('restore-offer')
   await shot(page, 'm07-restore-offer', 'wf-current')
   await current.getByTestId('wf-outcome-review').click()
+  await ready('restore-review')
+  await shot(page, 'm07b-restore-review', 'wf-current')
   await run('restore-review')
   await ready('restore')
   await entry('restore-review').locator('summary').click()
   await shot(page, 'm08-restore-diff', 'wf-current')
   await confirm('restore')
   await ready('close-out')
+  await expect(current).toContainText('Řekněte zákazníkovi')
   await current.getByTestId('wf-input-customerInformed').check()
+  await shot(page, 'm08b-close-out', 'wf-current')
   await current.getByTestId('wf-outcome-ok').click()
   await expect(page.getByTestId('workflow-status')).toHaveText('Dokončeno')
   await expect(page.getByTestId('workflow-completed')).toContainText('Postup dokončen.')

@@ -16,6 +16,7 @@ import { up as m0019 } from './0019-ticket-edits'
 import { up as m0025 } from './0025-device-ip-index'
 import { up as m0016 } from './0016-nvr-reset-runs'
 import { up as m0017 } from './0017-ticket-activity'
+import { up as m0022 } from './0022-ticket-customer-lang'
 
 export interface Migration {
   version: number
@@ -41,6 +42,7 @@ export const migrations: Migration[] = [
   { version: 19, name: 'ticket-edits', up: m0019 },
   { version: 16, name: 'nvr-reset-runs', up: m0016 },
   { version: 17, name: 'ticket-activity', up: m0017 },
+  { version: 22, name: 'ticket-customer-lang', up: m0022 },
   { version: 25, name: 'device-ip-index', up: m0025 },
 ]
 

@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3'
 import { AppError } from '../../shared/contract/common'
-import type { Ticket, TicketEdit, TicketField, TicketStatus } from '../../shared/contract/tickets'
+import type { CustomerLang, Ticket, TicketEdit, TicketField, TicketStatus } from '../../shared/contract/tickets'
 
 interface Row {
   id: number
@@ -12,6 +12,8 @@ interface Row {
   procedure: Ticket['procedure']
   notes: string
   status: TicketStatus
+  /** Migration 22; absent on an older database (migration tests). */
+  customer_lang?: Ticket['customerLang']
   created_at: string
   updated_at: string
 }
@@ -26,6 +28,7 @@ const toTicket = (r: Row): Ticket => ({
   procedure: r.procedure,
   notes: r.notes,
   status: r.status,
+  customerLang: r.customer_lang ?? null,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 })
@@ -40,7 +43,7 @@ const columns: Record<string, string> = {
   notes: 'notes',
 }
 
-export type NewTicket = Omit<Ticket, 'id' | 'status' | 'createdAt' | 'updatedAt'>
+export type NewTicket = Omit<Ticket, 'id' | 'status' | 'customerLang' | 'createdAt' | 'updatedAt'>
 
 /**
  * Turns what an agent types into a safe FTS5 query: every word must match, as a prefix,
@@ -189,6 +192,13 @@ export class TicketsRepo {
   setStatusSync(id: number, status: TicketStatus, now = new Date().toISOString()): Ticket {
     this.countCache = null
     const r = this.st.setStatus.get(status, now, id) as Row | undefined
+    if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`)
+    return toTicket(r)
+  }
+
+  /** The language of messages to the customer (migration 22); null: the default. Not an edit of the ticket's details: updated_at stays. */
+  setCustomerLangSync(id: number, lang: CustomerLang | null): Ticket {
+    const r = this.db.prepare('UPDATE tickets SET customer_lang = ? WHERE id = ? RETURNING *').get(lang, id) as Row | undefined
     if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`)
     return toTicket(r)
   }

@@ -4,7 +4,7 @@
 // console (a SQL tool on the database file). Personal values (customer name, contact, notes)
 // stay out of the trail: a seal cannot be turned back into the value, nor guessed without the
 // key, which is not in the database. Every entry that changes a ticket row carries them
-// (ticket.create, ticket.update, ticket.status, helpdesk.link): see TICKET_CHANGES.
+// (ticket.create, ticket.update, ticket.status, ticket.customerLang, helpdesk.link): see TICKET_CHANGES.
 import { createHmac } from 'node:crypto'
 import type { Ticket } from '../../shared/contract/tickets'
 
@@ -13,7 +13,7 @@ export type TicketStateField = (typeof TICKET_STATE_FIELDS)[number]
 export type TicketValues = Pick<Ticket, 'id' | TicketStateField>
 
 /** The actions whose entries write a ticket row; the last one of a ticket holds its values now. */
-export const TICKET_CHANGES = ['ticket.create', 'ticket.update', 'ticket.status', 'helpdesk.link'] as const
+export const TICKET_CHANGES = ['ticket.create', 'ticket.update', 'ticket.status', 'ticket.customerLang', 'helpdesk.link'] as const
 
 /** Field → seal (16 hex digits), for the entry's inputs as `ticketState`. */
 export function ticketState(key: Buffer, t: TicketValues): Record<TicketStateField, string> {

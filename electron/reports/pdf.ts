@@ -9,7 +9,7 @@ import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib'
 import type { Ticket } from '../../shared/contract/tickets'
 import type { AuditRow } from '../../db/repos/audit-query'
 import type { EvidenceMeta } from '../../db/repos/evidence'
-import { actionPhrase } from './phrases'
+import { reportTexts, type ReportLang, type ReportTexts } from './report-texts'
 import type { ReportSummary } from './summary'
 
 export interface PdfInput {
@@ -21,6 +21,8 @@ export interface PdfInput {
   exportedBy: string
   exportedAt: string
   bundleHash?: string
+  /** The language of the labels, dates and sentences (the agent's UI language); English by default. */
+  lang?: ReportLang
 }
 
 const A4: [number, number] = [595.28, 841.89]
@@ -57,6 +59,7 @@ class Writer {
     readonly bold: PDFFont,
     readonly mono: PDFFont,
     readonly footer: string,
+    readonly x: ReportTexts,
   ) {
     this.newPage()
   }
@@ -64,7 +67,7 @@ class Writer {
     this.page = this.doc.addPage(A4)
     this.y = A4[1] - M
     const n = this.doc.getPageCount()
-    this.page.drawText(printable(`${this.footer} · page ${n}`, this.font), { x: M, y: 24, size: 8, font: this.font, color: MUTED })
+    this.page.drawText(printable(`${this.footer} · ${this.x.page(n)}`, this.font), { x: M, y: 24, size: 8, font: this.font, color: MUTED })
   }
   need(h: number) {
     if (this.y - h < M) this.newPage()
@@ -95,7 +98,7 @@ class Writer {
     this.text(label, { size: 9, color: MUTED, width: 110 })
     const below = this.y
     this.y = top
-    this.text(value || 'not recorded', { x: M + 115, size: 10 })
+    this.text(value || this.x.notRecorded, { x: M + 115, size: 10 })
     this.y = Math.min(this.y, below)
   }
 }
@@ -152,7 +155,6 @@ function wrap(s: string, font: PDFFont, size: number, width: number): string[] {
   return lines
 }
 
-const when = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')
 function inputsText(json: string): string {
   try {
     const o = JSON.parse(json) as Record<string, unknown>
@@ -164,7 +166,6 @@ function inputsText(json: string): string {
     return json
   }
 }
-const PROCEDURE: Record<string, string> = { 'nvr-password-reset': 'NVR password reset from a QR photo (Option 2)', 'my2n-move': 'Move a 2N intercom to another My2N account', other: 'Other' }
 
 export async function ticketPdf(p: PdfInput): Promise<Buffer> {
   const doc = await PDFDocument.create()
@@ -178,71 +179,74 @@ export async function ticketPdf(p: PdfInput): Promise<Buffer> {
   const [font, bold, mono] = await Promise.all([FONT_FILES.regular, FONT_FILES.bold, FONT_FILES.mono].map((f) => doc.embedFont(fontFile(f), { subset: true })))
   const t = p.ticket
   const s = p.summary
-  doc.setTitle(`Ticket ${t.id} report: ${t.customerName}`)
+  const x = reportTexts(p.lang)
+  const when = x.when
+  doc.setTitle(x.docTitle(t.id, t.customerName))
+  doc.setLanguage(x.lang)
   doc.setCreator('Support Console')
   doc.setCreationDate(new Date(p.exportedAt))
   doc.setModificationDate(new Date(p.exportedAt))
-  const w = new Writer(doc, font, bold, mono, `Ticket #${t.id} · exported ${when(p.exportedAt)} by ${p.exportedBy}`)
+  const w = new Writer(doc, font, bold, mono, x.footer(t.id, when(p.exportedAt), p.exportedBy), x)
 
   // ---- first page: what a reader needs ------------------------------------------------
-  w.text(`Ticket #${t.id}${t.externalRef ? ` (${t.externalRef})` : ''}`, { size: 20, font: bold, gap: 2 })
-  w.text(`Status: ${t.status} · opened ${when(t.createdAt)} · last activity ${when(t.updatedAt)}`, { size: 9, color: MUTED, gap: 4 })
+  w.text(`${x.ticket} #${t.id}${t.externalRef ? ` (${t.externalRef})` : ''}`, { size: 20, font: bold, gap: 2 })
+  w.text(x.statusLine(x.status[t.status] ?? t.status, when(t.createdAt), when(t.updatedAt)), { size: 9, color: MUTED, gap: 4 })
 
-  w.heading('Customer')
-  w.field('Name', t.customerName)
-  w.field('Contact', t.contact)
-  if (t.notes) w.field('Notes', t.notes)
+  w.heading(x.h.customer)
+  w.field(x.f.name, t.customerName)
+  w.field(x.f.contact, t.contact)
+  if (t.notes) w.field(x.f.notes, t.notes)
 
-  w.heading('Device')
-  const devices = s.devices.length ? s.devices : [{ model: t.deviceModel, serial: t.deviceSerial, mac: '', firmware: '', source: 'ticket' }]
+  w.heading(x.h.device)
+  const devices = s.devices.length ? s.devices : [{ model: t.deviceModel, serial: t.deviceSerial, mac: '', firmware: '', source: x.sourceTicket }]
   for (const d of devices) {
-    w.field('Model', d.model)
-    w.field('Serial number', d.serial)
-    w.field('MAC address', d.mac)
-    w.field('Firmware', d.firmware)
-    w.text(`(from ${d.source})`, { x: M + 115, size: 8, color: MUTED, gap: 4 })
+    w.field(x.f.model, d.model)
+    w.field(x.f.serial, d.serial)
+    w.field(x.f.mac, d.mac)
+    w.field(x.f.firmware, d.firmware)
+    w.text(x.from(d.source), { x: M + 115, size: 8, color: MUTED, gap: 4 })
   }
 
-  w.heading('Procedure and outcome')
-  w.field('Procedure', PROCEDURE[t.procedure] ?? t.procedure)
-  for (const r of s.runs) w.field(`Run (version ${r.version})`, `${r.status}, started ${when(r.startedAt)}${r.endedAt ? `, ended ${when(r.endedAt)}` : `, now at "${r.lastStep}"`}`)
-  w.field('Outcome', s.outcome)
+  w.heading(x.h.procedureOutcome)
+  w.field(x.f.procedure, x.procedure[t.procedure] ?? t.procedure)
+  for (const r of s.runs) w.field(x.f.run(r.version), x.runLine(x.runStatus[r.status] ?? r.status, when(r.startedAt), r.endedAt && when(r.endedAt), r.endedAt && x.duration(r.startedAt, r.endedAt), r.lastStep))
+  w.field(x.f.outcome, s.outcome)
 
-  w.heading(`Evidence (${p.evidence.length})`)
-  if (!p.evidence.length) w.text('No evidence was added to this ticket.', { size: 9 })
+  w.heading(x.h.evidence(p.evidence.length))
+  if (!p.evidence.length) w.text(x.noEvidence, { size: 9 })
   for (const ev of p.evidence) {
     w.need(30)
-    w.text(`${ev.name} · ${ev.kind} · added ${when(ev.addedAt)} by ${ev.agent}${ev.purgedAt ? ` · content purged ${when(ev.purgedAt)}` : ''}`, { size: 9 })
+    w.text(x.evidenceLine(ev.name, ev.kind, when(ev.addedAt), ev.agent, ev.purgedAt ? when(ev.purgedAt) : null), { size: 9 })
     w.text(`SHA-256 ${ev.sha256}`, { x: M + 10, size: 7, font: mono, color: MUTED, gap: 2 })
   }
 
-  w.heading('Codes and passwords released')
-  if (!s.releases.length) w.text('None.', { size: 9 })
-  for (const r of s.releases) w.text(`${when(r.at)} · ${r.agent} released ${r.what} to ${r.to}${r.detail ? ` (${r.detail})` : ''}`, { size: 9, gap: 2 })
+  w.heading(x.h.releases)
+  if (!s.releases.length) w.text(x.none, { size: 9 })
+  for (const r of s.releases) w.text(x.released(when(r.at), r.agent, r.what, r.to, r.detail), { size: 9, gap: 2 })
 
-  w.heading('Approvals')
-  if (!s.approvals.length) w.text('No second-agent approval was recorded.', { size: 9 })
-  for (const a of s.approvals) w.text(`${when(a.at)} · approved by ${a.approver} for ${a.agent}${a.note ? `: ${a.note}` : ''}`, { size: 9, gap: 2 })
+  w.heading(x.h.approvals)
+  if (!s.approvals.length) w.text(x.noApprovals, { size: 9 })
+  for (const a of s.approvals) w.text(x.approved(when(a.at), a.approver, a.agent, a.note), { size: 9, gap: 2 })
 
-  w.heading('Integrity')
-  w.text('Every action in this report is an entry of the console’s hash-chained audit trail. The matching JSON bundle lets anyone check the entries with "support-console audit verify --bundle FILE".', { size: 9 })
-  if (p.chainHead) w.text(`Audit chain head at export: entry ${p.chainHead.seq}, hash ${p.chainHead.hash}`, { size: 8, font: mono })
-  if (p.bundleHash) w.text(`Bundle hash: ${p.bundleHash}`, { size: 8, font: mono })
+  w.heading(x.h.integrity)
+  w.text(x.integrity, { size: 9 })
+  if (p.chainHead) w.text(x.chainHead(p.chainHead.seq, p.chainHead.hash), { size: 8, font: mono })
+  if (p.bundleHash) w.text(`${x.bundleHash}: ${p.bundleHash}`, { size: 8, font: mono })
 
   // ---- then the timeline and the evidence with thumbnails --------------------------------
   w.newPage()
-  w.text(`Timeline (${p.entries.length} entries)`, { size: 16, font: bold, gap: 8 })
+  w.text(x.h.timeline(p.entries.length), { size: 16, font: bold, gap: 8 })
   for (const e of p.entries) {
     w.need(40)
     const top = w.y
     w.text(when(e.at), { size: 8, color: MUTED, width: 90 })
     w.y = top
-    w.text(actionPhrase(e.action), { x: M + 95, font: bold, width: 300 })
+    w.text(x.action(e.action), { x: M + 95, font: bold, width: 300 })
     const afterTitle = w.y
     w.y = top
-    w.text(e.outcome.toUpperCase(), { x: A4[0] - M - 60, size: 8, font: bold, color: OUTCOME[e.outcome] ?? MUTED, width: 60 })
+    w.text(x.outcome[e.outcome] ?? e.outcome.toUpperCase(), { x: A4[0] - M - 60, size: 8, font: bold, color: OUTCOME[e.outcome] ?? MUTED, width: 60 })
     w.y = afterTitle
-    w.text(`by ${e.agent}${e.device ? ` on ${e.device}` : ''} · entry ${e.seq}`, { x: M + 95, size: 8, color: MUTED })
+    w.text(x.entryBy(e.agent, e.device ?? '', e.seq), { x: M + 95, size: 8, color: MUTED })
     const inputs = inputsText(e.inputs)
     if (inputs && inputs !== '{}') w.text(inputs, { x: M + 95, size: 8 })
     if (e.detail) w.text(e.detail, { x: M + 95, size: 8 })
@@ -250,7 +254,7 @@ export async function ticketPdf(p: PdfInput): Promise<Buffer> {
   }
 
   const pictures = p.evidence.filter((e) => e.thumbnail)
-  if (pictures.length) w.heading('Evidence pictures')
+  if (pictures.length) w.heading(x.h.pictures)
   for (const ev of pictures) {
     const thumbH = 90
     w.need(thumbH + 10)
@@ -263,7 +267,7 @@ export async function ticketPdf(p: PdfInput): Promise<Buffer> {
       /* a thumbnail that does not embed is left out */
     }
     w.text(`${ev.name} (${ev.kind})`, { x: M + 130, font: bold })
-    w.text(`${ev.mime}, ${(ev.size / 1024).toFixed(1)} KB, audit entry ${ev.auditSeq}`, { x: M + 130, size: 8, color: MUTED })
+    w.text(x.pictureLine(ev.mime, (ev.size / 1024).toFixed(1), ev.auditSeq), { x: M + 130, size: 8, color: MUTED })
     w.y = Math.min(w.y, top - thumbH) - 10
   }
   return Buffer.from(await doc.save())

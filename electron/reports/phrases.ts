@@ -5,6 +5,7 @@ const PHRASES: Record<string, string> = {
   'ticket.create': 'Ticket opened',
   'ticket.update': 'Ticket details edited',
   'ticket.status': 'Ticket status changed',
+  'ticket.customerLang': 'Customer message language changed',
   'evidence.add': 'Evidence added',
   'evidence.purge': 'Evidence content purged (retention)',
   'evidence.delete': 'Evidence deleted on purpose',

@@ -114,6 +114,8 @@ describe('workflow engine on a synthetic procedure', () => {
     const t = await b.newTicket()
     const run = await b.engine.start(t.id, 'demo-repair')
     expect(run.current).toMatchObject({ stepId: 'intake', skippable: false })
+    // The values in the filled English go along, so the renderer can fill a translation the same way.
+    expect(run.current).toMatchObject({ instructions: 'Record the unit of Dvořák a syn.', vars: { 'ticket.customerName': 'Dvořák a syn' } })
     await expect(b.engine.skipStep(run.id, 'intake', 'no time')).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/"Intake" cannot be skipped/) })
     const r = await b.engine.get(run.id)
     expect(r.timeline.filter((e) => e.row !== null).map((e) => [e.stepId, e.state])).toEqual([['intake', 'current']])

@@ -19,12 +19,22 @@ export function visibleFacts(facts: Record<string, unknown>): WorkflowRun['facts
   return out
 }
 
+const PLACEHOLDER = /\{\{\s*([\w.]+)\s*\}\}/g
+function value(key: string, facts: Record<string, unknown>, ticket: Ticket): string {
+  const v = key.startsWith('ticket.') ? (ticket as unknown as Record<string, unknown>)[key.slice(7)] : facts[key]
+  return v === undefined || v === null || v === '' ? '…' : String(v)
+}
+
 /** Fills {{fact}} and {{ticket.field}} placeholders; unknown ones become "…". */
 export function fill(text: string, facts: Record<string, unknown>, ticket: Ticket): string {
-  return text.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, key: string) => {
-    const v = key.startsWith('ticket.') ? (ticket as unknown as Record<string, unknown>)[key.slice(7)] : facts[key]
-    return v === undefined || v === null || v === '' ? '…' : String(v)
-  })
+  return text.replace(PLACEHOLDER, (_, key: string) => value(key, facts, ticket))
+}
+
+/** The values fill() puts into these texts, by placeholder: the renderer fills its translation of them with the same. */
+export function placeholderValues(texts: (string | undefined)[], facts: Record<string, unknown>, ticket: Ticket): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const t of texts) for (const m of (t ?? '').matchAll(PLACEHOLDER)) out[m[1]] = value(m[1], facts, ticket)
+  return out
 }
 
 function prefill(def: StepDef['inputs'][number], facts: Record<string, unknown>, ticket: Ticket): string | undefined {
@@ -92,6 +102,7 @@ export function buildRunView(run: RunRow, p: ProcedureDef, repo: WorkflowsRepo, 
       observed: cur.observed,
       running: curRow.phase === 'running' || isRunning(curRow.id),
       progress: live.get(curRow.id) ?? null,
+      vars: placeholderValues([cur.instructions, cur.warning, cur.confirm?.prompt, cur.template?.title, cur.template?.body], run.facts, ticket),
     }
     // What is still ahead if every step goes the usual way.
     for (const id of projectedPath(p, cur.id).slice(1)) {

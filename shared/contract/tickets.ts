@@ -38,6 +38,10 @@ export const TicketInput = z
 export const TicketPatch = z.object(ticketFields).partial().strict()
 export type TicketInput = z.input<typeof TicketInput>
 
+/** A language the console writes customer messages in. */
+export const CustomerLang = z.enum(['en', 'cs', 'de'])
+export type CustomerLang = z.infer<typeof CustomerLang>
+
 export const Ticket = z.object({
   id: Id,
   externalRef: z.string(),
@@ -48,6 +52,8 @@ export const Ticket = z.object({
   procedure: Procedure,
   notes: z.string(),
   status: TicketStatus,
+  /** The language of messages to this ticket's customer; null: not chosen (the console's default). */
+  customerLang: CustomerLang.nullable(),
   createdAt: IsoTime,
   updatedAt: IsoTime,
 })
@@ -88,6 +94,11 @@ export const ticketMethods = defineMethods({
     input: z.object({ id: Id, status: TicketStatus }).strict(),
     output: Ticket,
     summary: 'Change the status of a ticket',
+  },
+  'tickets.setCustomerLang': {
+    input: z.object({ id: Id, lang: CustomerLang.nullable() }).strict(),
+    output: Ticket,
+    summary: 'Choose the language of the messages to the ticket\'s customer (null: the default)',
   },
   'tickets.edits': {
     input: z.object({ id: Id }).strict(),

@@ -75,6 +75,8 @@ export const CurrentStep = z.object({
   observed: z.boolean(),
   running: z.boolean(),
   progress: z.object({ label: z.string(), done: z.number(), total: z.number().nullable() }).nullable(),
+  /** The values filled into the {{placeholders}} of the texts above, so the renderer can fill a translation of them the same way. */
+  vars: z.record(z.string(), z.string()),
 })
 export type CurrentStep = z.infer<typeof CurrentStep>
 

@@ -3,8 +3,8 @@ import type { HandlerMap } from './types'
 
 export function reportHandlers(deps: ReportDeps): HandlerMap<'reports.ticketPdf' | 'reports.ticketBundle'> {
   return {
-    'reports.ticketPdf': async ({ ticketId }) => {
-      const f = await exportTicketPdf(deps, ticketId)
+    'reports.ticketPdf': async ({ ticketId, lang }) => {
+      const f = await exportTicketPdf(deps, ticketId, lang)
       return { fileName: f.fileName, mime: 'application/pdf', dataBase64: f.data.toString('base64') }
     },
     'reports.ticketBundle': async ({ ticketId }) => {

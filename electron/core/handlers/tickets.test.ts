@@ -73,3 +73,19 @@ describe('ticket edits', () => {
     expect(seen.every((e) => e.committed === 1)).toBe(true)
   })
 })
+
+describe('customer-message language of a ticket', () => {
+  const langEntries = (app: App) => app.db.prepare("SELECT inputs FROM audit_log WHERE action = 'ticket.customerLang' ORDER BY seq").pluck().all().map((s) => JSON.parse(s as string))
+  it('is stored with the ticket (null until chosen) and every change is audited with the old and new value', async () => {
+    const { app, call } = await setup()
+    expect(await call('tickets.get', { id: 1 }, ctx)).toMatchObject({ ok: true, value: { customerLang: null } })
+    expect(await call('tickets.setCustomerLang', { id: 1, lang: 'de' }, ctx)).toMatchObject({ ok: true, value: { id: 1, customerLang: 'de' } })
+    expect(await call('tickets.setCustomerLang', { id: 1, lang: 'de' }, ctx)).toMatchObject({ ok: true })
+    expect(await call('tickets.setCustomerLang', { id: 1, lang: 'cs' }, ctx)).toMatchObject({ ok: true })
+    expect(await call('tickets.setCustomerLang', { id: 1, lang: null }, ctx)).toMatchObject({ ok: true, value: { customerLang: null } })
+    expect(langEntries(app)).toEqual([{ from: null, to: 'de' }, { from: 'de', to: 'cs' }, { from: 'cs', to: null }])
+    expect(await call('tickets.setCustomerLang', { id: 1, lang: 'fr' }, ctx)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })
+    expect(await call('tickets.setCustomerLang', { id: 9, lang: 'cs' }, ctx)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } })
+    expect(langEntries(app)).toHaveLength(3)
+  })
+})

@@ -13,7 +13,7 @@ export interface TicketServices {
   syncResetRun: (ticketId: number) => Promise<void>
 }
 
-export function ticketHandlers(deps: TicketDeps, s: TicketServices): HandlerMap<'tickets.create' | 'tickets.list' | 'tickets.get' | 'tickets.update' | 'tickets.edits' | 'tickets.setStatus' | 'tickets.counts'> {
+export function ticketHandlers(deps: TicketDeps, s: TicketServices): HandlerMap<'tickets.create' | 'tickets.list' | 'tickets.get' | 'tickets.update' | 'tickets.edits' | 'tickets.setStatus' | 'tickets.setCustomerLang' | 'tickets.counts'> {
   const changed = (id: number) => deps.bus.emit('tickets.changed', { id })
   // The values after the change, sealed field by field, so `audit verify` sees SQL edits (issue 13).
   const state = (t: Ticket) => ticketState(deps.secrets.auditKey(), t)
@@ -64,6 +64,21 @@ export function ticketHandlers(deps: TicketDeps, s: TicketServices): HandlerMap<
           return deps.tickets.setStatusSync(id, status)
         },
         (tk) => ({ action: 'ticket.status', outcome: 'ok', ticketId: id, inputs: { from, to: status, ticketState: state(tk) } }),
+      )
+      changed(id)
+      return ticket
+    },
+    'tickets.setCustomerLang': async ({ id, lang }) => {
+      // Choosing the language already set changes nothing and writes no entry.
+      const current = deps.tickets.getSync(id)
+      if (current.customerLang === lang) return current
+      let from: string | null = null
+      const ticket = await deps.record(
+        () => {
+          from = deps.tickets.getSync(id).customerLang
+          return deps.tickets.setCustomerLangSync(id, lang)
+        },
+        (tk) => ({ action: 'ticket.customerLang', outcome: 'ok', ticketId: id, inputs: { from, to: lang, ticketState: state(tk) } }),
       )
       changed(id)
       return ticket

@@ -7,6 +7,7 @@ import type { Action, ActionContext, ActionResult } from '../actions'
 import type { Credentials, DeviceAddress, DeviceOpsPort, OpContext } from '../device-port'
 import { diffBackups, parseBackup, verifyBackup } from './backup-file'
 import { checkSerial } from './serial'
+import { MY2N_REVEAL } from '../procedures/my2n-move'
 
 export interface My2nMoveDeps {
   ops: DeviceOpsPort
@@ -334,7 +335,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
     ctx.facts.passwordPending = false
     ctx.facts.passwordSet = true
     ctx.facts.deviceUser = 'admin'
-    ctx.reveal('New admin password of the device (shown once — give it to the customer through a safe channel)', 'newPassword')
+    ctx.reveal(MY2N_REVEAL.newPassword, 'newPassword')
     return { outcome: 'set', result: { newPasswordWorks: true, defaultRefused: true } }
   }
 

@@ -14,6 +14,11 @@ const STORED_BACKUP_PASSWORD = {
   help: 'Only if you protected the backup with a password at the backup step: type that password to open it. Leave empty if you did not. It is not stored.',
 } as const
 
+/** What the agent reads above a secret shown once (ctx.reveal in ../my2n-move/actions.ts; translated with the steps). */
+export const MY2N_REVEAL = {
+  newPassword: 'New admin password of the device (shown once — give it to the customer through a safe channel)',
+} as const
+
 export const my2nMove: ProcedureDefInput = {
   id: 'my2n-move',
   version: 1,

@@ -160,7 +160,7 @@ export const cs: Messages = {
     ticketMore: 'Otevřít v přehledu auditu',
     stepDone: 'Krok: {step}',
     actions: {
-      ticket: { create: 'Tiket otevřen', update: 'Údaje tiketu upraveny', status: 'Stav tiketu změněn' },
+      ticket: { create: 'Tiket otevřen', update: 'Údaje tiketu upraveny', status: 'Stav tiketu změněn', customerLang: 'Jazyk zpráv zákazníkovi změněn' },
       evidence: { add: 'Důkaz přidán', purge: 'Důkaz vymazán (lhůta uchování)', delete: 'Důkaz úmyslně smazán' },
       settings: { agent: 'Identita operátora nastavena', retention: 'Lhůta uchování změněna' },
       lock: { setPin: 'PIN pracoviště nastaven', changePin: 'PIN pracoviště změněn', clearPin: 'PIN pracoviště odstraněn', unlock: 'Konzole odemčena' },

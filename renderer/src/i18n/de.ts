@@ -156,7 +156,7 @@ export const de: Messages = {
     ticketMore: 'Im Prüfprotokoll öffnen',
     stepDone: 'Schritt: {step}',
     actions: {
-      ticket: { create: 'Ticket angelegt', update: 'Ticketdaten bearbeitet', status: 'Ticketstatus geändert' },
+      ticket: { create: 'Ticket angelegt', update: 'Ticketdaten bearbeitet', status: 'Ticketstatus geändert', customerLang: 'Sprache der Kundennachrichten geändert' },
       evidence: { add: 'Nachweis hinzugefügt', purge: 'Nachweis bereinigt (Aufbewahrung)', delete: 'Nachweis absichtlich gelöscht' },
       settings: { agent: 'Identität des Mitarbeiters gesetzt', retention: 'Aufbewahrungsfrist geändert' },
       lock: { setPin: 'Arbeitsplatz-PIN gesetzt', changePin: 'Arbeitsplatz-PIN geändert', clearPin: 'Arbeitsplatz-PIN entfernt', unlock: 'Konsole entsperrt' },

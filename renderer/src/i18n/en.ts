@@ -154,7 +154,7 @@ export const en = {
     ticketMore: 'Open in the audit view',
     stepDone: 'Step: {step}',
     actions: {
-      ticket: { create: 'Ticket opened', update: 'Ticket details edited', status: 'Ticket status changed' },
+      ticket: { create: 'Ticket opened', update: 'Ticket details edited', status: 'Ticket status changed', customerLang: 'Customer message language changed' },
       evidence: { add: 'Evidence added', purge: 'Evidence purged (retention)', delete: 'Evidence deleted on purpose' },
       settings: { agent: 'Agent identity set', retention: 'Retention period changed' },
       lock: { setPin: 'Bench PIN set', changePin: 'Bench PIN changed', clearPin: 'Bench PIN removed', unlock: 'Console unlocked' },

@@ -1,8 +1,8 @@
 // Translations of the guided procedures' short texts (titles, field labels, choices, outcome
 // buttons), keyed by the ids in electron/workflows/procedures/*.ts. The English stays where it
 // is written, in the procedure definitions, and is what the renderer shows for a locale or an
-// id missing here (a step added later). Instructions (long, with facts filled in by the main
-// process) stay English for now. procedures.test.ts checks every id here still exists.
+// id missing here (a step added later). The long texts (instructions, warnings, help, message
+// templates) are in procedure-guides*.ts. procedures.test.ts checks every id here still exists.
 import { activeLocale } from './compile'
 
 export interface StepTexts {
