@@ -119,9 +119,9 @@ export async function photoImage(app: App, photoId: number): Promise<{ dataUrl: 
 
 async function photoBytes(app: App, photoId: number): Promise<{ photo: PhotoRow; bytes: Buffer }> {
   const photo = await resetRepo(app).photo(photoId)
-  if (!photo) throw new AppError('NOT_FOUND', `Photo #${photoId} does not exist.`, { hint: 'Reload the ticket.' })
+  if (!photo) throw new AppError('NOT_FOUND', `Photo #${photoId} does not exist.`, { hint: 'Reload the ticket.', key: 'nvrReset.noSuchPhoto', values: { id: photoId } })
   const bytes = app.db.prepare('SELECT content FROM evidence WHERE id = ?').pluck().get(photo.evidenceId) as Buffer | null
-  if (!bytes) throw new AppError('NOT_FOUND', 'The photo was removed from the evidence vault (retention or deletion); only its hash remains.', { hint: 'Ask the customer for the photo again if it is still needed.' })
+  if (!bytes) throw new AppError('NOT_FOUND', 'The photo was removed from the evidence vault (retention or deletion); only its hash remains.', { hint: 'Ask the customer for the photo again if it is still needed.', key: 'nvrReset.photoPurged' })
   return { photo, bytes }
 }
 

@@ -48,7 +48,7 @@ export function nvrResetHandlers(app: App): HandlerMap<M> {
     'nvrReset.usePayload': async ({ ticketId, photoId, text }) => {
       if (photoId !== null) {
         const p = await resetRepo(app).photo(photoId)
-        if (!p || p.ticketId !== ticketId) throw new AppError('NOT_FOUND', `Photo #${photoId} is not on this ticket.`)
+        if (!p || p.ticketId !== ticketId) throw new AppError('NOT_FOUND', `Photo #${photoId} is not on this ticket.`, { key: 'nvrReset.photoNotHere', values: { id: photoId } })
         await adoptPayload(app, ticketId, photoId, text, p.receivedAt)
       } else {
         await adoptPayload(app, ticketId, null, text, null)

@@ -2,6 +2,7 @@
 // Plural forms follow CLDR for Czech: one | few | many | other (1 položka, 2–4 položky,
 // 1,5 položky, 5 položek).
 import { csHelpdesk } from './cs-helpdesk'
+import { csErrors } from './cs-errors'
 import type { Messages } from './en'
 
 export const cs: Messages = {
@@ -399,8 +400,10 @@ export const cs: Messages = {
   },
   helpdesk: csHelpdesk,
   errors: {
+    ...csErrors,
     generic: 'Něco se pokazilo.', field: 'Zkontrolujte pole „{field}“.',
     devices: {
+      ...csErrors.devices,
       refused: 'Zařízení odmítlo spojení (webová služba je vypnutá nebo je port špatně).', refusedHint: 'Zkontrolujte adresu a to, že zařízení dokončilo start; jeho současnou adresu najdete novým hledáním.',
       noAnswer: 'Zařízení neodpovědělo ({detail}).', noAnswerHint: 'Možná se restartuje, je na jiné adrese nebo v jiné podsíti. Vyhledejte ho znovu a pak to zkuste znovu.',
       pinMismatch: 'Zařízení předložilo jiný certifikát HTTPS (SHA-256 {fingerprint}), než jaký je pro něj připnutý. Nic nebylo odesláno.',
@@ -418,6 +421,7 @@ export const cs: Messages = {
       backupNotVerified: 'Záloha č. {id} není ověřená nebo její obsah už neodpovídá jejímu SHA-256. Nic nebylo provedeno.',
     },
     workflow: {
+      ...csErrors.workflow,
       running: 'Krok „{step}“ právě probíhá; počkejte, až skončí.', runningHint: 'Jeho průběh je vidět u kroku.',
       confirmMismatch: 'Pro spuštění kroku „{step}“ napište přesně: {expected}.',
       notSkippable: 'Krok „{step}“ nelze v tomto postupu přeskočit.', notSkippableHint: 'Dokončete ho, nebo běh s uvedením důvodu ukončete.',
@@ -427,6 +431,7 @@ export const cs: Messages = {
       attachFirst: 'Nejdřív přiložte: {what}.',
     },
     nvrReset: {
+      ...csErrors.nvrReset,
       badZone: '„{zone}“ není časové pásmo (použijte názvy jako Europe/Prague nebo America/New_York).',
       noQr: 'Na tomto tiketu zatím není žádný QR kód.', noQrPhoto: 'Na tomto tiketu zatím není žádný QR kód: nejdřív přidejte fotku od zákazníka.',
       attachLabel: 'Pro splnění této kontroly přiložte fotku štítku zařízení.', attachOwnership: 'Pro splnění této kontroly přiložte potvrzení o vlastnictví nebo doklad o koupi.',

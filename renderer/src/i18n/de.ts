@@ -1,6 +1,7 @@
 // German texts of the UI: the same keys as en.ts (the type and the key-parity test check it).
 // Plural forms follow CLDR for German: one | other.
 import { deHelpdesk } from './de-helpdesk'
+import { deErrors } from './de-errors'
 import type { Messages } from './en'
 
 export const de: Messages = {
@@ -395,8 +396,10 @@ export const de: Messages = {
   },
   helpdesk: deHelpdesk,
   errors: {
+    ...deErrors,
     generic: 'Etwas ist schiefgelaufen.', field: 'Prüfen Sie das Feld „{field}“.',
     devices: {
+      ...deErrors.devices,
       refused: 'Das Gerät hat die Verbindung abgelehnt (Webdienst aus oder falscher Port).', refusedHint: 'Prüfen Sie die Adresse und ob das Gerät fertig hochgefahren ist; eine neue Suche findet seine aktuelle Adresse.',
       noAnswer: 'Das Gerät hat nicht geantwortet ({detail}).', noAnswerHint: 'Es startet vielleicht neu, hat eine andere Adresse oder ist in einem anderen Subnetz. Suchen Sie erneut und versuchen Sie es dann noch einmal.',
       pinMismatch: 'Das Gerät hat ein anderes HTTPS-Zertifikat (SHA-256 {fingerprint}) vorgelegt als das für es hinterlegte. Es wurde nichts gesendet.',
@@ -414,6 +417,7 @@ export const de: Messages = {
       backupNotVerified: 'Sicherung Nr. {id} ist nicht geprüft oder ihr Inhalt passt nicht mehr zu ihrem SHA-256. Es wurde nichts getan.',
     },
     workflow: {
+      ...deErrors.workflow,
       running: '„{step}“ läuft gerade; warten Sie, bis es fertig ist.', runningHint: 'Der Fortschritt wird am Schritt angezeigt.',
       confirmMismatch: 'Um „{step}“ auszuführen, tippen Sie genau: {expected}.',
       notSkippable: '„{step}“ kann in diesem Verfahren nicht übersprungen werden.', notSkippableHint: 'Schließen Sie ihn ab oder brechen Sie den Durchlauf mit Begründung ab.',
@@ -423,6 +427,7 @@ export const de: Messages = {
       attachFirst: 'Zuerst anhängen: {what}.',
     },
     nvrReset: {
+      ...deErrors.nvrReset,
       badZone: '„{zone}“ ist keine Zeitzone (verwenden Sie Namen wie Europe/Prague oder America/New_York).',
       noQr: 'Auf diesem Ticket gibt es noch keinen QR-Code.', noQrPhoto: 'Auf diesem Ticket gibt es noch keinen QR-Code: Fügen Sie zuerst das Foto des Kunden hinzu.',
       attachLabel: 'Hängen Sie das Foto des Typenschilds an, damit diese Prüfung bestanden ist.', attachOwnership: 'Hängen Sie den Eigentumsnachweis oder Kaufbeleg an, damit diese Prüfung bestanden ist.',

@@ -1,6 +1,7 @@
 // Every English string of the UI, in one place, ready for translation.
 import { fill, type Params } from './compile'
 import { enHelpdesk } from './en-helpdesk'
+import { enErrors } from './en-errors'
 export const en = {
   app: { name: 'Support Console' },
   nav: { main: 'Main', tickets: 'Tickets', devices: 'Devices', audit: 'Audit trail', settings: 'Settings' },
@@ -393,9 +394,11 @@ export const en = {
   },
   helpdesk: enHelpdesk,
   errors: {
+    ...enErrors,
     generic: 'Something went wrong.', field: 'Check the field “{field}”.',
     // Errors from the main process (AppError key + values); the English message there stays for logs.
     devices: {
+      ...enErrors.devices,
       refused: 'The device refused the connection (web service off or wrong port).', refusedHint: 'Check the address and that the device finished booting; rescan to find its current address.',
       noAnswer: 'The device did not answer ({detail}).', noAnswerHint: 'It may be rebooting, on another address or on another subnet. Rescan, then try again.',
       pinMismatch: 'The device presented a different HTTPS certificate (SHA-256 {fingerprint}) than the one pinned for it. Nothing was sent.',
@@ -413,6 +416,7 @@ export const en = {
       backupNotVerified: 'Backup #{id} is not verified or its content no longer matches its SHA-256. Nothing was done.',
     },
     workflow: {
+      ...enErrors.workflow,
       running: '“{step}” is running; wait for it to finish.', runningHint: 'Its progress is shown on the step.',
       confirmMismatch: 'To run “{step}”, type exactly: {expected}.',
       notSkippable: '“{step}” cannot be skipped in this procedure.', notSkippableHint: 'Complete it, or abandon the run with a reason.',
@@ -422,6 +426,7 @@ export const en = {
       attachFirst: 'Attach first: {what}.',
     },
     nvrReset: {
+      ...enErrors.nvrReset,
       badZone: '“{zone}” is not a time zone (use names like Europe/Prague or America/New_York).',
       noQr: 'There is no QR on this ticket yet.', noQrPhoto: 'There is no QR on this ticket yet: add the customer’s photo first.',
       attachLabel: 'Attach the photo of the device label to pass this check.', attachOwnership: 'Attach the Certificate of Ownership or the proof of purchase to pass this check.',
