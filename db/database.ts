@@ -66,13 +66,13 @@ export function storageError(e: unknown, dataDir: string): AppError {
     return new AppError('STORAGE', `The data folder ${dataDir} cannot be written (${code}).`, {
       hint: 'Check its permissions or choose another folder with --data-dir. Nothing already saved was lost.',
       cause: e,
-    })
+ key: 'storage.notWritable', values: { dir: dataDir, code },    })
   }
   if (code === 'ENOSPC' || code === 'SQLITE_FULL') {
     return new AppError('STORAGE', `The disk holding ${dataDir} is full; the last change was not saved.`, {
       hint: 'Free some space and try again. Everything saved before this change is intact.',
       cause: e,
-    })
+ key: 'storage.diskFull', values: { dir: dataDir },    })
   }
-  return new AppError('STORAGE', `The database in ${dataDir} could not be used: ${err?.message ?? String(e)}`, { cause: e })
+  return new AppError('STORAGE', `The database in ${dataDir} could not be used: ${err?.message ?? String(e)}`, { cause: e, key: 'storage.unusable', values: { dir: dataDir, detail: err?.message ?? String(e) } })
 }

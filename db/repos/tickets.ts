@@ -148,7 +148,7 @@ export class TicketsRepo {
 
   getSync(id: number): Ticket {
     const r = this.st.get.get(id) as Row | undefined
-    if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`)
+    if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`, { key: 'tickets.noSuch', values: { id } })
     return toTicket(r)
   }
 
@@ -160,7 +160,7 @@ export class TicketsRepo {
     if (keys.length === 0) return this.getSync(id)
     const sets = keys.map((k) => `${columns[k]} = @${k}`).join(', ')
     const r = this.db.prepare(`UPDATE tickets SET ${sets}, updated_at = @now WHERE id = @id RETURNING *`).get({ ...patch, id, now }) as Row | undefined
-    if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`)
+    if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`, { key: 'tickets.noSuch', values: { id } })
     return toTicket(r)
   }
 
@@ -189,7 +189,7 @@ export class TicketsRepo {
   setStatusSync(id: number, status: TicketStatus, now = new Date().toISOString()): Ticket {
     this.countCache = null
     const r = this.st.setStatus.get(status, now, id) as Row | undefined
-    if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`)
+    if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`, { key: 'tickets.noSuch', values: { id } })
     return toTicket(r)
   }
 

@@ -27,7 +27,7 @@ const RULE: AttemptRule = {
   scope: 'lock.pin',
   limit: MAX_TRIES,
   windowMs: BACKOFF_MS,
-  refusal: (s) => new AppError('FORBIDDEN', `Too many wrong PINs; try again in ${s} s.`, { field: 'pin', hint: 'Wrong PINs from every window and process of this console count together.' }),
+  refusal: (s) => new AppError('FORBIDDEN', `Too many wrong PINs; try again in ${s} s.`, { field: 'pin', hint: 'Wrong PINs from every window and process of this console count together.', key: 'lock.tooManyTries', values: { s } }),
 }
 
 /** Compares `pin` with the bench PIN, the attempt counted (and refused over the limit) before. */
@@ -63,7 +63,7 @@ export async function lockGate(app: App, method: string, now = Date.now()): Prom
     app.bus.emit('lock.changed', status(s))
   }
   if (OPEN_WHILE_LOCKED.has(method)) return null
-  if (s.locked) return { code: 'UNAUTHORIZED', message: 'The console is locked.', hint: 'Enter the bench PIN to unlock it.', field: 'lock' }
+  if (s.locked) return { code: 'UNAUTHORIZED', message: 'The console is locked.', hint: 'Enter the bench PIN to unlock it.', field: 'lock', key: 'lock.locked' }
   s.last = now
   return null
 }
@@ -75,7 +75,7 @@ export async function lockStatus(app: App): Promise<LockStatus> {
 export async function setPin(app: App, pin: string, idleMinutes: number, currentPin?: string): Promise<LockStatus> {
   const s = await state(app)
   if (s.stored && !(currentPin !== undefined && (await comparePin(app, s.stored, currentPin)))) {
-    throw new AppError('FORBIDDEN', 'The current PIN is wrong; the PIN was not changed.', { field: 'currentPin' })
+    throw new AppError('FORBIDDEN', 'The current PIN is wrong; the PIN was not changed.', { field: 'currentPin', key: 'lock.wrongCurrentPin' })
   }
   const stored: Stored = { ...(await hashPin(pin, app.secrets.pinKey())), idleMinutes }
   await app.settings.set(LOCK_KEY, stored)
@@ -88,7 +88,7 @@ export async function setPin(app: App, pin: string, idleMinutes: number, current
 export async function clearPin(app: App, currentPin: string): Promise<LockStatus> {
   const s = await state(app)
   if (!s.stored) return status(s)
-  if (!(await comparePin(app, s.stored, currentPin))) throw new AppError('FORBIDDEN', 'The PIN is wrong; the lock stays on.', { field: 'currentPin' })
+  if (!(await comparePin(app, s.stored, currentPin))) throw new AppError('FORBIDDEN', 'The PIN is wrong; the lock stays on.', { field: 'currentPin', key: 'lock.wrongPinStaysOn' })
   app.db.prepare('DELETE FROM settings WHERE key = ?').run(LOCK_KEY)
   await app.audit({ action: 'lock.clearPin', outcome: 'ok' })
   s.stored = null
@@ -99,7 +99,7 @@ export async function clearPin(app: App, currentPin: string): Promise<LockStatus
 
 export async function lockNow(app: App): Promise<LockStatus> {
   const s = await state(app)
-  if (!s.stored) throw new AppError('CONFLICT', 'No PIN is set, so the console cannot be locked.', { hint: 'Set a bench PIN in Settings first.' })
+  if (!s.stored) throw new AppError('CONFLICT', 'No PIN is set, so the console cannot be locked.', { hint: 'Set a bench PIN in Settings first.', key: 'lock.noPin' })
   s.locked = true
   app.bus.emit('lock.changed', status(s))
   return status(s)
@@ -110,7 +110,7 @@ export async function unlock(app: App, pin: string, now = Date.now()): Promise<L
   if (!s.stored || !s.locked) return status(s)
   if (!(await comparePin(app, s.stored, pin, now))) {
     await app.audit({ action: 'lock.unlock', outcome: 'refused', detail: 'Wrong PIN.' })
-    throw new AppError('UNAUTHORIZED', 'Wrong PIN; the console stays locked.', { field: 'pin' })
+    throw new AppError('UNAUTHORIZED', 'Wrong PIN; the console stays locked.', { field: 'pin', key: 'lock.wrongPin' })
   }
   s.locked = false
   s.last = now

@@ -53,7 +53,7 @@ export function lockConsole(dataDir: string, what = 'console'): ConsoleLock {
     if (typeof other.pid === 'number' && other.pid !== process.pid && alive(other.pid)) {
       throw new AppError('CONFLICT', `Another Support Console (process ${other.pid}, ${other.what ?? 'console'} started ${other.since ?? 'earlier'}) is already using the data folder ${dataDir}. This one was not started.`, {
         hint: `Use that console (or stop it first), or start this one with another --data-dir. If process ${other.pid} is not a Support Console, delete ${file}.`,
-      })
+ key: 'storage.folderInUse', values: { pid: other.pid, what: other.what ?? 'console', since: other.since ?? '', dir: dataDir, file },      })
     }
     if (other.pid === undefined && i === 0) continue // a start racing with us: look again
     try {
@@ -62,5 +62,5 @@ export function lockConsole(dataDir: string, what = 'console'): ConsoleLock {
       // Someone else removed it first.
     }
   }
-  throw new AppError('CONFLICT', `The data folder ${dataDir} is being opened by another console at this moment.`, { hint: 'Try again in a moment.' })
+  throw new AppError('CONFLICT', `The data folder ${dataDir} is being opened by another console at this moment.`, { hint: 'Try again in a moment.', key: 'storage.folderOpening', values: { dir: dataDir } })
 }

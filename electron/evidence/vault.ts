@@ -36,12 +36,12 @@ async function ensureTicket(app: App, ticketId: number): Promise<void> {
 }
 
 export async function addEvidence(app: App, e: AddEvidence): Promise<EvidenceMeta> {
-  if (e.data.length === 0) throw new AppError('BAD_INPUT', `"${e.name}" is empty; nothing was added.`, { field: 'dataBase64' })
+  if (e.data.length === 0) throw new AppError('BAD_INPUT', `"${e.name}" is empty; nothing was added.`, { field: 'dataBase64', key: 'evidence.empty', values: { name: e.name } })
   if (e.data.length > MAX_EVIDENCE_BYTES) {
     throw new AppError('BAD_INPUT', `"${e.name}" is ${(e.data.length / 1048576).toFixed(1)} MB; evidence files can be up to ${MAX_EVIDENCE_BYTES / 1048576} MB.`, {
       hint: 'Send a smaller photo (a phone photo at normal quality is 2–5 MB) or a compressed PDF.',
       field: 'dataBase64',
-    })
+ key: 'evidence.tooBig', values: { name: e.name, size: Number((e.data.length / 1048576).toFixed(1)), max: MAX_EVIDENCE_BYTES / 1048576 },    })
   }
   await ensureTicket(app, e.ticketId)
   const mime = sniffMime(e.data, e.declaredMime)
@@ -55,7 +55,7 @@ export async function addEvidence(app: App, e: AddEvidence): Promise<EvidenceMet
 }
 
 export async function addEvidenceRef(app: App, e: { ticketId: number; kind: EvidenceKind; source: string; name: string; mime?: string; sha256: string; size: number; ref: string; note?: string }): Promise<EvidenceMeta> {
-  if (!/^[0-9a-f]{64}$/.test(e.sha256)) throw new AppError('INTERNAL', 'Evidence by reference needs the SHA-256 of its content.')
+  if (!/^[0-9a-f]{64}$/.test(e.sha256)) throw new AppError('INTERNAL', 'Evidence by reference needs the SHA-256 of its content.', { key: 'evidence.needsSha' })
   await ensureTicket(app, e.ticketId)
   const meta = vault(app).addSync({ ...e, mime: e.mime ?? 'application/octet-stream', content: null }, await app.agentLabel())
   app.bus.emit('evidence.changed', { ticketId: e.ticketId })
@@ -70,13 +70,13 @@ export function toItem(app: App, m: EvidenceMeta): EvidenceItem {
 
 export function findEvidence(app: App, id: number): EvidenceMeta {
   const m = vault(app).find(id)
-  if (!m) throw new AppError('NOT_FOUND', `Evidence #${id} does not exist.`, { hint: 'Reload the ticket: the list may be out of date.' })
+  if (!m) throw new AppError('NOT_FOUND', `Evidence #${id} does not exist.`, { hint: 'Reload the ticket: the list may be out of date.', key: 'evidence.noSuch', values: { id } })
   return m
 }
 
 export async function deleteEvidence(app: App, id: number, reason: string): Promise<EvidenceMeta> {
   const m = findEvidence(app, id)
-  if (m.purgedAt) throw new AppError('CONFLICT', `Evidence #${id} was already removed on ${m.purgedAt.slice(0, 10)}; its hash stays on record.`)
+  if (m.purgedAt) throw new AppError('CONFLICT', `Evidence #${id} was already removed on ${m.purgedAt.slice(0, 10)}; its hash stays on record.`, { key: 'evidence.alreadyRemoved', values: { id, on: m.purgedAt.slice(0, 10) } })
   const agent = await app.agentLabel()
   erasing(app, () => vault(app).purgeSync(id, 'deleted', agent, new Date().toISOString(), reason))
   app.bus.emit('evidence.changed', { ticketId: m.ticketId })

@@ -3,6 +3,28 @@
 import type { ErrorTexts } from './en-errors'
 
 export const csErrors: ErrorTexts = {
+  api: {
+    invalid: 'Neplatné argumenty.', unknownFields: 'Neznámá pole: {fields}', invalidField: 'Pole „{field}“ není v pořádku: {detail}', invalidInput: 'Neplatný vstup: {detail}',
+    missingReference: 'Tiket, zařízení nebo soubor, na který se to odkazuje, neexistuje.', missingReferenceHint: 'Načtěte stránku znovu: může ukazovat něco, co bylo odstraněno.',
+    unexpected: 'Neočekávaná chyba: {detail}', unexpectedHint: 'Zkuste to znovu; pokud se to opakuje, nahlaste to i s kroky, které k tomu vedly.',
+    unknownMethod: 'Neznámá metoda „{method}“.', untrusted: 'Volání IPC z nedůvěryhodného rámce bylo odmítnuto.',
+  },
+  storage: {
+    noKeychain: 'Klíčenka operačního systému není dostupná, takže hesla zařízení nelze bezpečně uložit.', noKeychainHint: 'Přihlaste se do pracovní plochy s klíčenkou (v Linuxu: GNOME Keyring nebo KWallet) a spusťte konzoli znovu.',
+    secretFormat: 'Uložené tajemství má neznámý formát.',
+    secretKeyChanged: 'Uložené tajemství se nepodařilo dešifrovat: klíč této datové složky se změnil.', secretKeyChangedHint: 'Zadejte heslo zařízení nebo kód znovu; starou zašifrovanou hodnotu nelze obnovit.',
+    desktopFolder: 'Datová složka {dir} patří desktopové aplikaci: hesla zařízení v ní jsou šifrovaná klíčem z klíčenky tohoto počítače, který příkazová řádka ani režim prohlížeče použít nemohou. Nic nebylo změněno.', desktopFolderHint: 'Udělejte to v desktopové aplikaci, nebo příkazu dejte jinou složku přes --data-dir (ta pak má vlastní inventář a uložená hesla).',
+    keyFileDamaged: 'Soubor s klíčem {file} je poškozený.',
+    folderInUse: 'Datovou složku {dir} už používá jiná Support Console (proces {pid}, {what}, spuštěno {since}). Tato nebyla spuštěna.', folderInUseHint: 'Použijte tu konzoli (nebo ji nejdřív ukončete), nebo tuto spusťte s jiným --data-dir. Pokud proces {pid} není Support Console, smažte {file}.',
+    folderOpening: 'Datovou složku {dir} právě otevírá jiná konzole.', folderOpeningHint: 'Zkuste to za chvíli znovu.',
+    notWritable: 'Do datové složky {dir} nelze zapisovat ({code}).', notWritableHint: 'Zkontrolujte její oprávnění, nebo zvolte jinou složku přes --data-dir. Nic z už uloženého se neztratilo.',
+    diskFull: 'Disk se složkou {dir} je plný; poslední změna nebyla uložena.', diskFullHint: 'Uvolněte místo a zkuste to znovu. Vše uložené před touto změnou je v pořádku.',
+    unusable: 'Databázi v {dir} nelze použít: {detail}',
+    newerDatabase: 'Tuto datovou složku zapsala novější Support Console (verze databáze {version}; tato aplikace zná nejvýš {known}).', newerDatabaseHint: 'Nainstalujte novější verzi konzole, nebo tuto spusťte s jiným --data-dir. Nic nebylo změněno.',
+  },
+  tickets: {
+    noSuch: 'Tiket č. {id} neexistuje.',
+  },
   devices: {
     serialUnknown: 'Sériové číslo zařízení není známé, takže ho nelze potvrdit.', serialUnknownHint: 'Nejdřív načtěte identitu zařízení (Načíst identitu), případně s přihlášením.',
     serialTyped: 'Napsané sériové číslo ({typed}) není sériové číslo tohoto zařízení ({serial}). Nic nebylo provedeno.', serialTypedHint: 'Pro potvrzení napište sériové číslo přesně tak, jak je na stránce zařízení.',
@@ -219,5 +241,43 @@ export const csErrors: ErrorTexts = {
     notLinked: 'Tiket č. {id} není propojený s tiketem v helpdesku.', notLinkedHint: 'Nejdřív ho propojte (Propojit tiket z helpdesku na stránce tiketu).',
     noSuchAttachment: 'Příloha {attachment} není uvedená na tiketu {provider} č. {remote}.', noSuchAttachmentHint: 'Importujte tiket z helpdesku znovu, aby se jeho přílohy obnovily.',
     noSuchOutboxItem: 'Položka odchozí pošty č. {id} neexistuje.', outboxSent: 'Položka odchozí pošty č. {id} už byla odeslána.', outboxCancelled: 'Položka odchozí pošty č. {id} už byla zrušena.',
+  },
+  evidence: {
+    empty: '„{name}“ je prázdný; nic nebylo přidáno.',
+    tooBig: '„{name}“ má {size} MB; soubory důkazů mohou mít nejvýš {max} MB.', tooBigHint: 'Pošlete menší fotku (fotka z telefonu v běžné kvalitě má 2–5 MB) nebo komprimované PDF.',
+    needsSha: 'Důkaz uložený odkazem potřebuje SHA-256 svého obsahu.',
+    noSuch: 'Důkaz č. {id} neexistuje.', noSuchHint: 'Načtěte tiket znovu: seznam může být zastaralý.',
+    alreadyRemoved: 'Důkaz č. {id} byl odstraněn už {on}; jeho otisk zůstává v záznamu.',
+  },
+  lock: {
+    tooManyTries: 'Příliš mnoho špatných PINů; zkuste to znovu za {s} s.', tooManyTriesHint: 'Špatné PINy ze všech oken a procesů této konzole se sčítají.',
+    wrongCurrentPin: 'Současný PIN je špatně; PIN nebyl změněn.', wrongPinStaysOn: 'PIN je špatně; zámek zůstává zapnutý.',
+    noPin: 'Není nastavený žádný PIN, takže konzoli nelze zamknout.', noPinHint: 'Nejdřív nastavte PIN pracoviště v Nastavení.', wrongPin: 'Špatný PIN; konzole zůstává zamčená.',
+    locked: 'Konzole je zamčená.', lockedHint: 'Odemkněte ji zadáním PINu pracoviště.',
+  },
+  audit: {
+    noDatabase: 'V {dir} není žádná databáze Support Console (chybí {file}).', noDatabaseHint: 'Uveďte pomocí --data-dir složku, kterou konzole používá (její cesta je v Nastavení).',
+    unreadable: 'Databázi v {dir} se nepodařilo přečíst: {detail}',
+    newerDatabase: 'Databázi v {dir} zapsala novější Support Console (verze databáze {version}; tato zná nejvýš {known}).', newerDatabaseHint: 'Použijte pro ni tu novější konzoli. Nic nebylo změněno.',
+    needsMigration: 'Databáze v {dir} potřebuje migraci, než tato konzole přečte její záznam (chybí: {missing}); otevírá se jen pro čtení a nemigruje se.', needsMigrationHint: 'Použijte verzi konzole, která ji zapsala, nebo na této složce jednou spusťte tuto konzoli (při startu migruje a zachová každý záznam). Nic nebylo změněno.',
+  },
+  labConnection: {
+    notJson: '{source} není soubor s připojením k laboratornímu pracovišti (není to JSON).', notJsonHint: 'Vyberte soubor, který zapsalo laboratorní pracoviště (jeho cesta se vypíše při startu).',
+    notUnderstood: '{source} není soubor s připojením, kterému tato konzole rozumí ({detail}).', notUnderstoodHint: 'Spusťte laboratorní pracoviště z této verze (support-console lab) a použijte soubor, který zapíše.',
+    notRunning: 'Na tomto počítači neběží žádné laboratorní pracoviště (soubor s připojením {path} neexistuje).', notRunningHint: 'Spusťte ho příkazem „support-console lab“ (s --fixed-ports si po restartu ponechá stejné adresy) a zkuste to znovu; nebo importujte soubor s připojením.',
+    unsafeFile: 'Soubor s připojením {path} patří jinému uživateli nebo do něj mohou zapisovat jiní; nebyl použit.', unsafeFileHint: 'Smažte ho a spusťte laboratorní pracoviště znovu pod svým účtem.',
+    stale: 'Laboratorní pracoviště, které zapsalo {path} (proces {pid}), už neběží.', staleHint: 'Spusťte ho znovu příkazem „support-console lab“ a zkuste to znovu.',
+    noAnswer: 'Laboratorní pracoviště z {source} neodpovídá: {detail}', noAnswerHint: 'Spusťte laboratorní pracoviště znovu (jeho klíče a porty se mění, pokud neběží s --seed a --fixed-ports) a zkuste to znovu. Nic nebylo změněno.',
+  },
+  host: {
+    tooLarge: 'Požadavek větší než {mb} MB byl odmítnut.', loopbackOnly: 'Hostitel pro prohlížeč naslouchá jen na adresách loopback (požadováno {address}).',
+    portTaken: 'Port {port} na {address} je už obsazený (jinou Support Console nebo jiným programem).', portTakenHint: 'Ukončete ten program, zvolte jiný port přes --port N, nebo použijte --port 0 pro libovolný volný port.',
+    cannotListen: 'Nelze naslouchat na {address}:{port}: {detail}', noFreePort: 'Nebyl nalezen žádný volný port.',
+  },
+  cli: {
+    failed: 'Příkaz selhal: {detail}', notAFile: '{file} není soubor.', photoTooBig: 'Soubor má {size} MB, víc než {max} MB přijímaných u fotky.',
+    notIdentified: 'Na {address} se nepodařilo identifikovat žádné zařízení.',
+    noVerifiedBackup: 'V tiketu č. {ticket} není žádná ověřená záloha tohoto zařízení.', noVerifiedBackupHint: 'Nejdřív spusťte „device backup“ se stejným --ticket.',
+    cannotRead: 'Nelze přečíst {file}: {detail}', emptyFile: '{file} je prázdný.',
   },
 }

@@ -3,6 +3,28 @@
 import type { ErrorTexts } from './en-errors'
 
 export const deErrors: ErrorTexts = {
+  api: {
+    invalid: 'Ungültige Argumente.', unknownFields: 'Unbekannte Felder: {fields}', invalidField: 'Feld „{field}“ ist nicht in Ordnung: {detail}', invalidInput: 'Ungültige Eingabe: {detail}',
+    missingReference: 'Ein Ticket, Gerät oder eine Datei, worauf sich dies bezieht, existiert nicht.', missingReferenceHint: 'Laden Sie die Seite neu: Sie zeigt vielleicht etwas, das entfernt wurde.',
+    unexpected: 'Unerwarteter Fehler: {detail}', unexpectedHint: 'Versuchen Sie es erneut; wenn es sich wiederholt, melden Sie es mit den Schritten, die dazu führten.',
+    unknownMethod: 'Unbekannte Methode „{method}“.', untrusted: 'IPC-Aufruf aus einem nicht vertrauenswürdigen Frame abgelehnt.',
+  },
+  storage: {
+    noKeychain: 'Der Schlüsselbund des Betriebssystems ist nicht verfügbar, daher können Gerätepasswörter nicht sicher gespeichert werden.', noKeychainHint: 'Melden Sie sich an einer Desktop-Sitzung mit Schlüsselbund an (unter Linux: GNOME Keyring oder KWallet) und starten Sie die Konsole neu.',
+    secretFormat: 'Ein gespeichertes Geheimnis hat ein unbekanntes Format.',
+    secretKeyChanged: 'Ein gespeichertes Geheimnis konnte nicht entschlüsselt werden: Der Schlüssel dieses Datenordners hat sich geändert.', secretKeyChangedHint: 'Geben Sie das Gerätepasswort oder den Code erneut ein; der alte verschlüsselte Wert ist nicht wiederherstellbar.',
+    desktopFolder: 'Der Datenordner {dir} gehört zur Desktop-App: Seine Gerätepasswörter sind mit einem Schlüssel aus dem Schlüsselbund dieses Rechners verschlüsselt, den Befehlszeile und Browsermodus nicht verwenden können. Es wurde nichts geändert.', desktopFolderHint: 'Erledigen Sie dies in der Desktop-App oder geben Sie dem Befehl mit --data-dir einen anderen Ordner (der dann einen eigenen Bestand und eigene Passwörter hat).',
+    keyFileDamaged: 'Die Schlüsseldatei {file} ist beschädigt.',
+    folderInUse: 'Eine andere Support Console (Prozess {pid}, {what}, gestartet {since}) verwendet bereits den Datenordner {dir}. Diese wurde nicht gestartet.', folderInUseHint: 'Verwenden Sie jene Konsole (oder beenden Sie sie zuerst) oder starten Sie diese mit einem anderen --data-dir. Ist Prozess {pid} keine Support Console, löschen Sie {file}.',
+    folderOpening: 'Der Datenordner {dir} wird gerade von einer anderen Konsole geöffnet.', folderOpeningHint: 'Versuchen Sie es gleich noch einmal.',
+    notWritable: 'In den Datenordner {dir} kann nicht geschrieben werden ({code}).', notWritableHint: 'Prüfen Sie seine Berechtigungen oder wählen Sie mit --data-dir einen anderen Ordner. Bereits Gespeichertes ging nicht verloren.',
+    diskFull: 'Die Festplatte mit {dir} ist voll; die letzte Änderung wurde nicht gespeichert.', diskFullHint: 'Geben Sie Speicherplatz frei und versuchen Sie es erneut. Alles vor dieser Änderung Gespeicherte ist intakt.',
+    unusable: 'Die Datenbank in {dir} konnte nicht verwendet werden: {detail}',
+    newerDatabase: 'Dieser Datenordner wurde von einer neueren Support Console geschrieben (Datenbankversion {version}; diese App kennt bis {known}).', newerDatabaseHint: 'Installieren Sie die neuere Konsolenversion oder starten Sie diese mit einem anderen --data-dir. Es wurde nichts geändert.',
+  },
+  tickets: {
+    noSuch: 'Ticket Nr. {id} existiert nicht.',
+  },
   devices: {
     serialUnknown: 'Die Seriennummer des Geräts ist nicht bekannt und kann daher nicht bestätigt werden.', serialUnknownHint: 'Lesen Sie zuerst die Geräteidentität (Identität lesen), falls nötig mit Anmeldung.',
     serialTyped: 'Die eingegebene Seriennummer ({typed}) ist nicht die dieses Geräts ({serial}). Es wurde nichts ausgeführt.', serialTypedHint: 'Geben Sie zur Bestätigung die Seriennummer genau so ein, wie sie auf der Geräteseite steht.',
@@ -219,5 +241,43 @@ export const deErrors: ErrorTexts = {
     notLinked: 'Ticket Nr. {id} ist mit keinem Helpdesk-Ticket verknüpft.', notLinkedHint: 'Verknüpfen Sie es zuerst (Helpdesk-Ticket verknüpfen auf der Ticketseite).',
     noSuchAttachment: 'Der Anhang {attachment} ist im {provider}-Ticket Nr. {remote} nicht aufgeführt.', noSuchAttachmentHint: 'Importieren Sie das Helpdesk-Ticket erneut, um seine Anhänge zu aktualisieren.',
     noSuchOutboxItem: 'Der Postausgangseintrag Nr. {id} existiert nicht.', outboxSent: 'Der Postausgangseintrag Nr. {id} wurde bereits gesendet.', outboxCancelled: 'Der Postausgangseintrag Nr. {id} wurde bereits storniert.',
+  },
+  evidence: {
+    empty: '„{name}“ ist leer; es wurde nichts hinzugefügt.',
+    tooBig: '„{name}“ hat {size} MB; Nachweisdateien dürfen höchstens {max} MB groß sein.', tooBigHint: 'Senden Sie ein kleineres Foto (ein Handyfoto in normaler Qualität hat 2–5 MB) oder ein komprimiertes PDF.',
+    needsSha: 'Ein Nachweis per Verweis braucht den SHA-256 seines Inhalts.',
+    noSuch: 'Nachweis Nr. {id} existiert nicht.', noSuchHint: 'Laden Sie das Ticket neu: Die Liste ist vielleicht veraltet.',
+    alreadyRemoved: 'Nachweis Nr. {id} wurde bereits am {on} entfernt; sein Hash bleibt erfasst.',
+  },
+  lock: {
+    tooManyTries: 'Zu viele falsche PINs; versuchen Sie es in {s} s erneut.', tooManyTriesHint: 'Falsche PINs aus allen Fenstern und Prozessen dieser Konsole werden zusammengezählt.',
+    wrongCurrentPin: 'Die aktuelle PIN ist falsch; die PIN wurde nicht geändert.', wrongPinStaysOn: 'Die PIN ist falsch; die Sperre bleibt aktiv.',
+    noPin: 'Es ist keine PIN gesetzt, daher kann die Konsole nicht gesperrt werden.', noPinHint: 'Setzen Sie zuerst in den Einstellungen eine Arbeitsplatz-PIN.', wrongPin: 'Falsche PIN; die Konsole bleibt gesperrt.',
+    locked: 'Die Konsole ist gesperrt.', lockedHint: 'Geben Sie die Arbeitsplatz-PIN ein, um sie zu entsperren.',
+  },
+  audit: {
+    noDatabase: 'In {dir} gibt es keine Support-Console-Datenbank ({file} fehlt).', noDatabaseHint: 'Geben Sie mit --data-dir den Ordner an, den die Konsole verwendet (sein Pfad steht in den Einstellungen).',
+    unreadable: 'Die Datenbank in {dir} konnte nicht gelesen werden: {detail}',
+    newerDatabase: 'Die Datenbank in {dir} wurde von einer neueren Support Console geschrieben (Datenbankversion {version}; diese kennt bis {known}).', newerDatabaseHint: 'Verwenden Sie dafür die neuere Konsole. Es wurde nichts geändert.',
+    needsMigration: 'Die Datenbank in {dir} muss migriert werden, bevor diese Konsole ihr Protokoll lesen kann (fehlt: {missing}); sie wird nur lesend geöffnet und nicht migriert.', needsMigrationHint: 'Verwenden Sie die Konsolenversion, die sie geschrieben hat, oder starten Sie diese Konsole einmal auf dem Ordner (sie migriert beim Start und behält jeden Eintrag). Es wurde nichts geändert.',
+  },
+  labConnection: {
+    notJson: '{source} ist keine Laborverbindungsdatei (kein JSON).', notJsonHint: 'Wählen Sie die Datei, die der Laborplatz geschrieben hat (ihr Pfad wird beim Start ausgegeben).',
+    notUnderstood: '{source} ist keine Laborverbindungsdatei, die diese Konsole versteht ({detail}).', notUnderstoodHint: 'Starten Sie den Laborplatz dieses Stands (support-console lab) und verwenden Sie die Datei, die er schreibt.',
+    notRunning: 'Auf diesem Rechner läuft kein Laborplatz (keine Verbindungsdatei unter {path}).', notRunningHint: 'Starten Sie ihn mit „support-console lab“ (mit --fixed-ports bleiben die Adressen über Neustarts gleich) und versuchen Sie es erneut; oder importieren Sie eine Verbindungsdatei.',
+    unsafeFile: 'Die Laborverbindungsdatei {path} gehört einem anderen Benutzer oder andere dürfen sie schreiben; sie wurde nicht verwendet.', unsafeFileHint: 'Entfernen Sie sie und starten Sie den Laborplatz als Sie selbst neu.',
+    stale: 'Der Laborplatz, der {path} geschrieben hat (Prozess {pid}), läuft nicht mehr.', staleHint: 'Starten Sie ihn erneut mit „support-console lab“ und versuchen Sie es dann noch einmal.',
+    noAnswer: 'Der Laborplatz aus {source} antwortet nicht: {detail}', noAnswerHint: 'Starten Sie den Laborplatz erneut (seine Schlüssel und Ports ändern sich, außer er läuft mit --seed und --fixed-ports) und versuchen Sie es dann erneut. Es wurde nichts geändert.',
+  },
+  host: {
+    tooLarge: 'Anfrage größer als {mb} MB abgelehnt.', loopbackOnly: 'Der Browser-Host bindet nur Loopback-Adressen (angefragt: {address}).',
+    portTaken: 'Port {port} auf {address} ist bereits belegt (durch eine andere Support Console oder ein anderes Programm).', portTakenHint: 'Beenden Sie das andere Programm, wählen Sie mit --port N einen anderen Port oder verwenden Sie --port 0 für einen beliebigen freien Port.',
+    cannotListen: 'Kann nicht auf {address}:{port} lauschen: {detail}', noFreePort: 'Kein freier Port gefunden.',
+  },
+  cli: {
+    failed: 'Der Befehl ist fehlgeschlagen: {detail}', notAFile: '{file} ist keine Datei.', photoTooBig: 'Die Datei hat {size} MB, mehr als die für ein Foto akzeptierten {max} MB.',
+    notIdentified: 'Unter {address} konnte kein Gerät erkannt werden.',
+    noVerifiedBackup: 'Keine geprüfte Sicherung dieses Geräts in Ticket Nr. {ticket}.', noVerifiedBackupHint: 'Führen Sie zuerst „device backup“ mit demselben --ticket aus.',
+    cannotRead: '{file} kann nicht gelesen werden: {detail}', emptyFile: '{file} ist leer.',
   },
 }

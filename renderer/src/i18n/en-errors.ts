@@ -2,6 +2,28 @@
 // errors.<key>Hint) with its values, merged into en.ts under "errors". The English message the
 // main process keeps for logs and the CLI says the same; grouped by the area that throws it.
 export const enErrors = {
+  api: {
+    invalid: 'Invalid arguments.', unknownFields: 'Unknown fields: {fields}', invalidField: '{field}: {detail}', invalidInput: '{detail}',
+    missingReference: 'A ticket, device or file this refers to does not exist.', missingReferenceHint: 'Reload the page: it may show something that was removed.',
+    unexpected: 'Unexpected error: {detail}', unexpectedHint: 'Try again; if it repeats, report it with the steps that led here.',
+    unknownMethod: 'Unknown method “{method}”.', untrusted: 'IPC call from an untrusted frame refused.',
+  },
+  storage: {
+    noKeychain: 'The operating system keychain is not available, so device passwords cannot be stored safely.', noKeychainHint: 'Log in to a desktop session with a keyring (on Linux: GNOME Keyring or KWallet) and restart the console.',
+    secretFormat: 'A stored secret has an unknown format.',
+    secretKeyChanged: 'A stored secret could not be decrypted: the key of this data folder has changed.', secretKeyChangedHint: 'Enter the device password or code again; the old encrypted value cannot be recovered.',
+    desktopFolder: 'The data folder {dir} belongs to the desktop app: its device passwords are encrypted with a key kept in this computer’s keychain, which the command line and browser mode cannot use. Nothing was changed.', desktopFolderHint: 'Do this in the desktop app, or give the command another folder with --data-dir (it then has its own inventory and stored passwords).',
+    keyFileDamaged: 'The key file {file} is damaged.',
+    folderInUse: 'Another Support Console (process {pid}, {what} started {since}) is already using the data folder {dir}. This one was not started.', folderInUseHint: 'Use that console (or stop it first), or start this one with another --data-dir. If process {pid} is not a Support Console, delete {file}.',
+    folderOpening: 'The data folder {dir} is being opened by another console at this moment.', folderOpeningHint: 'Try again in a moment.',
+    notWritable: 'The data folder {dir} cannot be written ({code}).', notWritableHint: 'Check its permissions or choose another folder with --data-dir. Nothing already saved was lost.',
+    diskFull: 'The disk holding {dir} is full; the last change was not saved.', diskFullHint: 'Free some space and try again. Everything saved before this change is intact.',
+    unusable: 'The database in {dir} could not be used: {detail}',
+    newerDatabase: 'This data folder was written by a newer Support Console (database version {version}; this app knows up to {known}).', newerDatabaseHint: 'Install the newer version of the console, or start this one with another --data-dir. Nothing was changed.',
+  },
+  tickets: {
+    noSuch: 'Ticket #{id} does not exist.',
+  },
   devices: {
     serialUnknown: 'The device serial number is not known, so it cannot be confirmed.', serialUnknownHint: 'Read the device identity first (Info), with credentials if it needs them.',
     serialTyped: 'The serial typed ({typed}) is not the serial of this device ({serial}). Nothing was done.', serialTypedHint: 'Type the serial exactly as shown on the device page to confirm.',
@@ -218,6 +240,44 @@ export const enErrors = {
     notLinked: 'Ticket #{id} is not linked to a helpdesk ticket.', notLinkedHint: 'Link it first (Link helpdesk ticket on the ticket page).',
     noSuchAttachment: 'Attachment {attachment} is not listed on {provider} ticket #{remote}.', noSuchAttachmentHint: 'Import the helpdesk ticket again to refresh its attachments.',
     noSuchOutboxItem: 'Outbox item #{id} does not exist.', outboxSent: 'Outbox item #{id} was already sent.', outboxCancelled: 'Outbox item #{id} was already cancelled.',
+  },
+  evidence: {
+    empty: '“{name}” is empty; nothing was added.',
+    tooBig: '“{name}” is {size} MB; evidence files can be up to {max} MB.', tooBigHint: 'Send a smaller photo (a phone photo at normal quality is 2–5 MB) or a compressed PDF.',
+    needsSha: 'Evidence by reference needs the SHA-256 of its content.',
+    noSuch: 'Evidence #{id} does not exist.', noSuchHint: 'Reload the ticket: the list may be out of date.',
+    alreadyRemoved: 'Evidence #{id} was already removed on {on}; its hash stays on record.',
+  },
+  lock: {
+    tooManyTries: 'Too many wrong PINs; try again in {s} s.', tooManyTriesHint: 'Wrong PINs from every window and process of this console count together.',
+    wrongCurrentPin: 'The current PIN is wrong; the PIN was not changed.', wrongPinStaysOn: 'The PIN is wrong; the lock stays on.',
+    noPin: 'No PIN is set, so the console cannot be locked.', noPinHint: 'Set a bench PIN in Settings first.', wrongPin: 'Wrong PIN; the console stays locked.',
+    locked: 'The console is locked.', lockedHint: 'Enter the bench PIN to unlock it.',
+  },
+  audit: {
+    noDatabase: 'There is no Support Console database in {dir} ({file} is missing).', noDatabaseHint: 'Name the folder the console uses with --data-dir (its path is shown under Settings).',
+    unreadable: 'The database in {dir} could not be read: {detail}',
+    newerDatabase: 'The database in {dir} was written by a newer Support Console (database version {version}; this one knows up to {known}).', newerDatabaseHint: 'Use that newer console for it. Nothing was changed.',
+    needsMigration: 'The database in {dir} needs migrating before this console can read its trail (missing: {missing}); it is opened read-only and not migrated.', needsMigrationHint: 'Use the console version that wrote it, or start this console once on the folder (it migrates on start, keeping every entry). Nothing was changed.',
+  },
+  labConnection: {
+    notJson: '{source} is not a lab connection file (not JSON).', notJsonHint: 'Choose the file the lab bench wrote (its path is printed when the lab starts).',
+    notUnderstood: '{source} is not a lab connection file this console understands ({detail}).', notUnderstoodHint: 'Start the lab bench of this checkout (support-console lab) and use the file it writes.',
+    notRunning: 'No lab bench is running on this machine (no connection file at {path}).', notRunningHint: 'Start it with “support-console lab” (add --fixed-ports to keep the same addresses across restarts), then try again; or import a connection file.',
+    unsafeFile: 'The lab connection file {path} belongs to another user or others may write it; it was not used.', unsafeFileHint: 'Remove it and restart the lab bench as yourself.',
+    stale: 'The lab bench that wrote {path} (process {pid}) is no longer running.', staleHint: 'Start it again with “support-console lab”, then try again.',
+    noAnswer: 'The lab bench of {source} does not answer: {detail}', noAnswerHint: 'Start the lab bench again (its keys and ports change unless it runs with --seed and --fixed-ports), then try again. Nothing was changed.',
+  },
+  host: {
+    tooLarge: 'Request larger than {mb} MB refused.', loopbackOnly: 'The browser host binds loopback addresses only (asked for {address}).',
+    portTaken: 'Port {port} on {address} is already taken (another Support Console or another program).', portTakenHint: 'Stop the other program, choose another port with --port N, or use --port 0 for any free port.',
+    cannotListen: 'Cannot listen on {address}:{port}: {detail}', noFreePort: 'No free port found.',
+  },
+  cli: {
+    failed: 'The command failed: {detail}', notAFile: '{file} is not a file.', photoTooBig: 'The file is {size} MB, more than the {max} MB accepted for a photo.',
+    notIdentified: 'No device could be identified at {address}.',
+    noVerifiedBackup: 'No verified backup of this device in ticket #{ticket}.', noVerifiedBackupHint: 'Run “device backup” with the same --ticket first.',
+    cannotRead: 'Cannot read {file}: {detail}', emptyFile: '{file} is empty.',
   },
 } as const
 
