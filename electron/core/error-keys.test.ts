@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import ts from 'typescript'
 import { describe, expect, it } from 'vitest'
-import { isKey } from '../../renderer/src/i18n/en'
+import { en, isKey, lookup } from '../../renderer/src/i18n/en'
 
 const ROOT = join(import.meta.dirname, '..', '..')
 
@@ -59,6 +59,31 @@ export function usedKeys(name: string, text: string): string[] {
   return keys
 }
 
+/** Placeholders of a text ({name}); "{{payload}}" is literal text, not one. */
+const placeholdersOf = (text: unknown) => (typeof text === 'string' ? [...text.replace(/\{\{\w+\}\}/g, '').matchAll(/\{(\w+)\}/g)].map((m) => m[1]!) : [])
+
+/** `key: 'a.b'` next to `values: { … }` written out: placeholders of the key's texts the values do not name. */
+export function missingValues(name: string, text: string): string[] {
+  const sf = parse(name, text)
+  const out: string[] = []
+  each(sf, (n) => {
+    if (!ts.isObjectLiteralExpression(n)) return
+    const k = n.properties.find((p): p is ts.PropertyAssignment => ts.isPropertyAssignment(p) && p.name.getText() === 'key')
+    if (!k) return
+    const v = n.properties.find((p) => p.name?.getText() === 'values')
+    if (v && !(ts.isPropertyAssignment(v) && ts.isObjectLiteralExpression(v.initializer))) return // passed through: checked where written
+    const given = new Set(v && ts.isPropertyAssignment(v) && ts.isObjectLiteralExpression(v.initializer) ? v.initializer.properties.map((p) => p.name?.getText() ?? '') : [])
+    const line = sf.getLineAndCharacterOfPosition(n.getStart()).line + 1
+    each(k.initializer, (l) => {
+      if (!ts.isStringLiteral(l) || !isKey(`errors.${l.text}`)) return
+      for (const ph of [...placeholdersOf(lookup(en, `errors.${l.text}`)), ...placeholdersOf(lookup(en, `errors.${l.text}Hint`))]) {
+        if (!given.has(ph)) out.push(`${name}:${line} ${l.text} needs {${ph}}`)
+      }
+    })
+  })
+  return out
+}
+
 describe('errors from the main process carry a translatable key', () => {
   const files = sources().map((p) => ({ rel: relative(ROOT, p), text: readFileSync(p, 'utf8') }))
 
@@ -73,6 +98,10 @@ describe('errors from the main process carry a translatable key', () => {
     expect(used.filter((u) => !isKey(`errors.${u.k}`)).map((u) => `${u.at}: ${u.k}`)).toEqual([])
   })
 
+  it('every placeholder of a key’s text (and hint) is among the values given with it', () => {
+    expect(files.flatMap((f) => missingValues(f.rel, f.text))).toEqual([])
+  })
+
   it('the checks see a call without a key and a key English lacks', () => {
     const src = [
       "throw new AppError('CONFLICT', 'a', { hint: 'h' })",
@@ -83,5 +112,12 @@ describe('errors from the main process carry a translatable key', () => {
     expect(unkeyedCalls('x.ts', src)).toEqual([1, 2])
     expect(usedKeys('x.ts', src)).toEqual(['workflow.running', 'workflow.nope', 'devices.rejected'])
     expect(usedKeys('x.ts', src).filter((k) => !isKey(`errors.${k}`))).toEqual(['workflow.nope'])
+    const values = [
+      "new AppError('CONFLICT', 'a', { key: 'workflow.running', values: { step: 'Reset' } })",
+      "new AppError('CONFLICT', 'b', { key: 'workflow.running', values: { stepTitle: 'Reset' } })",
+      "new AppError('CONFLICT', 'c', { key: 'workflow.ended' })",
+      "new AppError('CONFLICT', 'd', { key: 'workflow.ended', values: t.values })",
+    ].join('\n')
+    expect(missingValues('y.ts', values)).toEqual(['y.ts:2 workflow.running needs {step}', 'y.ts:3 workflow.ended needs {id}'])
   })
 })
