@@ -32,7 +32,7 @@ export function migrate(db: Database, target = latestVersion(), list: Migration[
     throw new AppError(
       'STORAGE',
       `This data folder was written by a newer Support Console (database version ${current}; this app knows up to ${known}).`,
-      { hint: 'Install the newer version of the console, or start this one with another --data-dir. Nothing was changed.' },
+      { hint: 'Install the newer version of the console, or start this one with another --data-dir. Nothing was changed.', key: 'storage.newerDatabase', values: { version: current, known } },
     )
   }
   const applied = appliedVersions(db, ordered)

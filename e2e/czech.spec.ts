@@ -1,7 +1,7 @@
 // Both procedures end to end with the browser in Czech (the console follows the OS language):
 // every screen is photographed for review (test-results/czech-screens/*.png), each procedure
 // step shows its instructions in Czech, an error raised in the main process is shown in Czech
-// while the log keeps it in English, the customer message is written in German for this
+// while the log keeps it in English (a refused time zone and a failing reset-code provider), the customer message is written in German for this
 // ticket while the UI stays Czech (stored with the ticket), the PDF report is exported in
 // Czech, the language can be changed in Settings and stays changed, and the diagnostics zip
 // is exported from Settings.
@@ -79,6 +79,17 @@ test('NVR reset in Czech: screens, a main-process error in Czech (English in the
   }
   await expect(page.getByTestId('reset-stage')).toHaveText('Získání bezpečnostního kódu')
   await shot(page, '05-ownership', 'ownership')
+
+  // A reset-code provider failing in the main process (issue 17: every AppError has a key): the
+  // agent reads Czech, with the Czech hint; the log keeps the English message and the key.
+  await page.getByTestId('code-provider').selectOption('http')
+  await page.getByTestId('request-code').click()
+  await expect(page.getByTestId('toast').last()).toContainText('Není nastavené žádné API výrobce.')
+  await expect(page.getByTestId('toast').last()).toContainText('nebo zadejte kód ručně')
+  await shot(page, '05b-provider-error-czech')
+  await expect
+    .poll(() => readFileSync(join(w.host.dataDir, 'logs', 'support-console.log'), 'utf8'))
+    .toMatch(/"method":"nvrReset.requestCode".*"key":"resetCodes.httpNotConfigured".*"msg":"No vendor API is configured\."/)
 
   await page.getByTestId('code-provider').selectOption('lab')
   await page.getByTestId('request-code').click()

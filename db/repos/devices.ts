@@ -172,7 +172,7 @@ export class DevicesRepo {
 
   getSync(id: number): Device {
     const r = this.st.get.get(id) as Row | undefined
-    if (!r) throw new AppError('NOT_FOUND', `Device #${id} is not in the inventory.`)
+    if (!r) throw new AppError('NOT_FOUND', `Device #${id} is not in the inventory.`, { key: 'devices.noSuchDevice', values: { id } })
     return toDevice(r)
   }
 
@@ -274,7 +274,7 @@ export class DevicesRepo {
   }
   async backupWithData(id: number): Promise<Backup & { data: Buffer; secretSealed: string | null }> {
     const r = this.db.prepare('SELECT * FROM device_backups WHERE id = ?').get(id) as BackupRow | undefined
-    if (!r) throw new AppError('NOT_FOUND', `Backup #${id} does not exist.`)
+    if (!r) throw new AppError('NOT_FOUND', `Backup #${id} does not exist.`, { key: 'devices.noSuchBackup', values: { id } })
     return { ...toBackup(r), data: r.data!, secretSealed: r.secret_sealed }
   }
   /** The newest verified backup of this device taken in this ticket, if any. */

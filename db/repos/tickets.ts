@@ -151,7 +151,7 @@ export class TicketsRepo {
 
   getSync(id: number): Ticket {
     const r = this.st.get.get(id) as Row | undefined
-    if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`)
+    if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`, { key: 'tickets.noSuch', values: { id } })
     return toTicket(r)
   }
 
@@ -163,7 +163,7 @@ export class TicketsRepo {
     if (keys.length === 0) return this.getSync(id)
     const sets = keys.map((k) => `${columns[k]} = @${k}`).join(', ')
     const r = this.db.prepare(`UPDATE tickets SET ${sets}, updated_at = @now WHERE id = @id RETURNING *`).get({ ...patch, id, now }) as Row | undefined
-    if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`)
+    if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`, { key: 'tickets.noSuch', values: { id } })
     return toTicket(r)
   }
 
@@ -192,14 +192,14 @@ export class TicketsRepo {
   setStatusSync(id: number, status: TicketStatus, now = new Date().toISOString()): Ticket {
     this.countCache = null
     const r = this.st.setStatus.get(status, now, id) as Row | undefined
-    if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`)
+    if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`, { key: 'tickets.noSuch', values: { id } })
     return toTicket(r)
   }
 
   /** The language of messages to the customer (migration 22); null: the default. Not an edit of the ticket's details: updated_at stays. */
   setCustomerLangSync(id: number, lang: CustomerLang | null): Ticket {
     const r = this.db.prepare('UPDATE tickets SET customer_lang = ? WHERE id = ? RETURNING *').get(lang, id) as Row | undefined
-    if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`)
+    if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`, { key: 'tickets.noSuch', values: { id } })
     return toTicket(r)
   }
 

@@ -97,7 +97,7 @@ export class WorkflowsRepo {
   /** Creates the run and its first step row in one transaction. */
   createRun(ticketId: number, procedure: string, version: number, start: string, facts: Record<string, unknown>, now = new Date().toISOString()): RunRow {
     return this.db.transaction(() => {
-      if (this.st.activeFor.get(ticketId, procedure)) throw new AppError('CONFLICT', `Ticket #${ticketId} already has this procedure running.`, { hint: 'Continue the run shown on the ticket.' })
+      if (this.st.activeFor.get(ticketId, procedure)) throw new AppError('CONFLICT', `Ticket #${ticketId} already has this procedure running.`, { hint: 'Continue the run shown on the ticket.', key: 'workflow.alreadyRunning', values: { id: ticketId } })
       const run = toRun(this.st.insertRun.get(ticketId, procedure, version, start, JSON.stringify(facts), now, now))
       this.st.insertStep.run(run.id, start, run.id, start, now)
       return run
@@ -106,7 +106,7 @@ export class WorkflowsRepo {
 
   getRun(id: number): RunRow {
     const r = this.st.getRun.get(id)
-    if (!r) throw new AppError('NOT_FOUND', `Workflow run #${id} does not exist.`)
+    if (!r) throw new AppError('NOT_FOUND', `Workflow run #${id} does not exist.`, { key: 'workflow.noSuchRun', values: { id } })
     return toRun(r)
   }
   runsForTicket(ticketId: number): RunRow[] { return this.st.runsForTicket.all(ticketId).map(toRun) }
@@ -114,7 +114,7 @@ export class WorkflowsRepo {
   steps(runId: number): StepRow[] { return this.st.steps.all(runId).map(toStep) }
   step(rowId: number): StepRow {
     const r = this.st.stepRow.get(rowId)
-    if (!r) throw new AppError('NOT_FOUND', `Workflow step #${rowId} does not exist.`)
+    if (!r) throw new AppError('NOT_FOUND', `Workflow step #${rowId} does not exist.`, { key: 'workflow.noSuchStepRow', values: { id: rowId } })
     return toStep(r)
   }
   /** The current (or blocked) visit of a step, if the run is on it. */
@@ -126,7 +126,7 @@ export class WorkflowsRepo {
   files(runId: number): FileRow[] { return this.st.files.all(runId).map(toFile) }
   file(id: number): FileRow {
     const r = this.st.file.get(id)
-    if (!r) throw new AppError('NOT_FOUND', `Attachment #${id} does not exist.`)
+    if (!r) throw new AppError('NOT_FOUND', `Attachment #${id} does not exist.`, { key: 'workflow.noSuchAttachment', values: { id } })
     return toFile(r)
   }
 

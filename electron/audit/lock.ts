@@ -27,7 +27,7 @@ const RULE: AttemptRule = {
   scope: 'lock.pin',
   limit: MAX_TRIES,
   windowMs: BACKOFF_MS,
-  refusal: (s) => new AppError('FORBIDDEN', `Too many wrong PINs; try again in ${s} s.`, { field: 'pin', hint: 'Wrong PINs from every window and process of this console count together.' }),
+  refusal: (s) => new AppError('FORBIDDEN', `Too many wrong PINs; try again in ${s} s.`, { field: 'pin', hint: 'Wrong PINs from every window and process of this console count together.', key: 'lock.tooManyTries', values: { s } }),
 }
 
 /** What the bench lock needs: the settings (the PIN hash), the attempt counter's database, the PIN key, audit and events. */
@@ -77,7 +77,7 @@ export class BenchLock {
   async setPin(pin: string, idleMinutes: number, currentPin?: string): Promise<LockStatus> {
     const s = await this.state()
     if (s.stored && !(currentPin !== undefined && (await this.comparePin(s.stored, currentPin)))) {
-      throw new AppError('FORBIDDEN', 'The current PIN is wrong; the PIN was not changed.', { field: 'currentPin' })
+      throw new AppError('FORBIDDEN', 'The current PIN is wrong; the PIN was not changed.', { field: 'currentPin', key: 'lock.wrongCurrentPin' })
     }
     const stored: Stored = { ...(await hashPin(pin, this.d.secrets.pinKey())), idleMinutes }
     await this.d.settings.set(LOCK_KEY, stored)
@@ -90,7 +90,7 @@ export class BenchLock {
   async clearPin(currentPin: string): Promise<LockStatus> {
     const s = await this.state()
     if (!s.stored) return status(s)
-    if (!(await this.comparePin(s.stored, currentPin))) throw new AppError('FORBIDDEN', 'The PIN is wrong; the lock stays on.', { field: 'currentPin' })
+    if (!(await this.comparePin(s.stored, currentPin))) throw new AppError('FORBIDDEN', 'The PIN is wrong; the lock stays on.', { field: 'currentPin', key: 'lock.wrongPinStaysOn' })
     this.d.settings.deleteSync(LOCK_KEY)
     await this.d.audit({ action: 'lock.clearPin', outcome: 'ok' })
     s.stored = null
@@ -101,7 +101,7 @@ export class BenchLock {
 
   async lockNow(): Promise<LockStatus> {
     const s = await this.state()
-    if (!s.stored) throw new AppError('CONFLICT', 'No PIN is set, so the console cannot be locked.', { hint: 'Set a bench PIN in Settings first.' })
+    if (!s.stored) throw new AppError('CONFLICT', 'No PIN is set, so the console cannot be locked.', { hint: 'Set a bench PIN in Settings first.', key: 'lock.noPin' })
     s.locked = true
     this.d.bus.emit('lock.changed', status(s))
     return status(s)
@@ -112,7 +112,7 @@ export class BenchLock {
     if (!s.stored || !s.locked) return status(s)
     if (!(await this.comparePin(s.stored, pin, now))) {
       await this.d.audit({ action: 'lock.unlock', outcome: 'refused', detail: 'Wrong PIN.' })
-      throw new AppError('UNAUTHORIZED', 'Wrong PIN; the console stays locked.', { field: 'pin' })
+      throw new AppError('UNAUTHORIZED', 'Wrong PIN; the console stays locked.', { field: 'pin', key: 'lock.wrongPin' })
     }
     s.locked = false
     s.last = now

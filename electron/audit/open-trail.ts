@@ -28,6 +28,7 @@ export function openTrailReadOnly(dataDir: string, purpose: 'verify' | 'list' = 
   if (!existsSync(file)) {
     throw new AppError('NOT_FOUND', `There is no Support Console database in ${dataDir} (${DB_FILE} is missing): nothing to ${purpose}.`, {
       hint: 'Name the folder the console uses with --data-dir (its path is shown under Settings).',
+      key: 'audit.noDatabase', values: { dir: dataDir, file: DB_FILE },
     })
   }
   let opened: OpenTrail
@@ -37,7 +38,7 @@ export function openTrailReadOnly(dataDir: string, purpose: 'verify' | 'list' = 
     // A WAL database needs its -shm index; read-only SQLite can open the file in place only when the
     // index exists or can be created there. In a folder we may not write to, read a private copy.
     const code = String((e as { code?: unknown }).code ?? '')
-    if (!/^SQLITE_(READONLY|CANTOPEN)/.test(code)) throw new AppError('STORAGE', `The database in ${dataDir} could not be read: ${(e as Error).message}`, { cause: e })
+    if (!/^SQLITE_(READONLY|CANTOPEN)/.test(code)) throw new AppError('STORAGE', `The database in ${dataDir} could not be read: ${(e as Error).message}`, { cause: e, key: 'audit.unreadable', values: { dir: dataDir, detail: (e as Error).message } })
     const dir = mkdtempSync(join(tmpdir(), 'sc-verify-'))
     try {
       copyFileSync(file, join(dir, DB_FILE))
@@ -53,7 +54,7 @@ export function openTrailReadOnly(dataDir: string, purpose: 'verify' | 'list' = 
       }
     } catch (e2) {
       rmSync(dir, { recursive: true, force: true })
-      throw new AppError('STORAGE', `The database in ${dataDir} could not be read: ${(e2 as Error).message}`, { cause: e2 })
+      throw new AppError('STORAGE', `The database in ${dataDir} could not be read: ${(e2 as Error).message}`, { cause: e2, key: 'audit.unreadable', values: { dir: dataDir, detail: (e2 as Error).message } })
     }
   }
   try {
@@ -83,6 +84,7 @@ function checkSchema(db: Database, dataDir: string, purpose: 'verify' | 'list'):
   if (version > known) {
     throw new AppError('STORAGE', `The database in ${dataDir} was written by a newer Support Console (database version ${version}; this one knows up to ${known}).`, {
       hint: `${purpose === 'verify' ? 'Verify' : 'List'} it with that newer console. Nothing was changed.`,
+      key: 'audit.newerDatabase', values: { dir: dataDir, version, known },
     })
   }
   const applied = appliedVersions(db)
@@ -90,6 +92,7 @@ function checkSchema(db: Database, dataDir: string, purpose: 'verify' | 'list'):
   if (pending.length) {
     throw new AppError('STORAGE', `The database in ${dataDir} needs migrating before this console can ${purpose} it (missing: ${pending.map((m) => `${m.version} ${m.name}`).join(', ')}). ${purpose === 'verify' ? 'Verify' : 'Listing'} opens it read-only and does not migrate it.`, {
       hint: `${purpose === 'verify' ? 'Verify' : 'List'} it with the console version that wrote it, or start this console once on the folder (it migrates on start, keeping every entry) and ${purpose} then. Nothing was changed.`,
+      key: 'audit.needsMigration', values: { dir: dataDir, missing: pending.map((m) => `${m.version} ${m.name}`).join(', ') },
     })
   }
 }

@@ -28,11 +28,12 @@ describe('dispatcher', () => {
 
   it('names the offending field on a validation error', async () => {
     const { call } = setup()
-    expect(await call('tickets.create', { customerName: '' }, ctx)).toEqual({ ok: false, error: { code: 'VALIDATION', field: 'customerName', message: 'customerName: Customer name is required' } })
+    expect(await call('tickets.create', { customerName: '' }, ctx)).toEqual({ ok: false, error: { code: 'VALIDATION', field: 'customerName', message: 'customerName: Customer name is required', key: 'api.invalidField', values: { field: 'customerName', detail: 'Customer name is required' } } })
     const r = await call('tickets.setStatus', { id: 1, status: 'gone' }, ctx)
     expect(r.ok === false && r.error.field).toBe('status')
     const extra = await call('tickets.get', { id: 1, sql: 'DROP TABLE tickets' }, ctx)
     expect(extra.ok === false && extra.error.message).toMatch(/Unknown field: sql/)
+    expect(extra.ok === false && extra.error).toMatchObject({ key: 'api.unknownFields', values: { fields: 'sql' } })
   })
 
   it('refuses unknown methods and non-object arguments without throwing', async () => {
@@ -53,6 +54,6 @@ describe('dispatcher', () => {
 
   it('turns a missing row into NOT_FOUND with a readable message', async () => {
     const { call } = setup()
-    expect(await call('tickets.get', { id: 77 }, ctx)).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'Ticket #77 does not exist.' } })
+    expect(await call('tickets.get', { id: 77 }, ctx)).toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'Ticket #77 does not exist.', key: 'tickets.noSuch', values: { id: 77 } } })
   })
 })

@@ -19,7 +19,15 @@ export function validationError(err: z.ZodError): ApiError {
       ? `Unknown field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`
       : `${field ? `${field}: ` : ''}${issue.message}`
     : 'Invalid arguments'
-  return { code: 'VALIDATION', message, ...(field ? { field } : {}) }
+  // The key gives the agent the sentence in their language; zod's own words stay as the detail.
+  const t: { key: string; values?: Record<string, string> } = !issue
+    ? { key: 'api.invalid' }
+    : issue.code === 'unrecognized_keys'
+      ? { key: 'api.unknownFields', values: { fields: issue.keys.join(', ') } }
+      : field
+        ? { key: 'api.invalidField', values: { field, detail: issue.message } }
+        : { key: 'api.invalidInput', values: { detail: issue.message } }
+  return { code: 'VALIDATION', message, ...(field ? { field } : {}), ...t }
 }
 
 export function toApiError(e: unknown, dataDir: string): ApiError {
@@ -27,15 +35,15 @@ export function toApiError(e: unknown, dataDir: string): ApiError {
   const code = String((e as { code?: unknown })?.code ?? '')
   if (isStorageFailure(e, dataDir)) return storageError(e, dataDir).toJSON()
   // A reference to a row that does not exist (an id from an old page or a hostile caller) is not an internal fault.
-  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return { code: 'NOT_FOUND', message: 'A ticket, device or file this refers to does not exist.', hint: 'Reload the page: it may show something that was removed.' }
-  return { code: 'INTERNAL', message: `Unexpected error: ${(e as Error)?.message ?? String(e)}`, hint: 'Try again; if it repeats, report it with the steps that led here.' }
+  if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return { code: 'NOT_FOUND', message: 'A ticket, device or file this refers to does not exist.', hint: 'Reload the page: it may show something that was removed.', key: 'api.missingReference' }
+  return { code: 'INTERNAL', message: `Unexpected error: ${(e as Error)?.message ?? String(e)}`, hint: 'Try again; if it repeats, report it with the steps that led here.', key: 'api.unexpected', values: { detail: (e as Error)?.message ?? String(e) } }
 }
 
 /** The single entry point of both transports: validate, call, validate the result. */
 export function createDispatcher(app: App, services: Services = buildServices(app), handlers: Handlers = buildHandlers(app, services)) {
   return async function dispatch(method: string, rawInput: unknown, ctx: CallContext): Promise<Result<unknown>> {
     if (typeof method !== 'string' || !isMethod(method)) {
-      return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method "${String(method).slice(0, 80)}".` } }
+      return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method "${String(method).slice(0, 80)}".`, key: 'api.unknownMethod', values: { method: String(method).slice(0, 80) } } }
     }
     // Every call gets a request id in the log: what the agent did, in order, with its outcome.
     const log = app.log.child({ rid: randomBytes(4).toString('hex'), method, transport: ctx.transport })

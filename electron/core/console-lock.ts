@@ -88,6 +88,8 @@ export function lockConsole(dataDir: string, what = 'console'): ConsoleLock {
       : 'its process could not be named'
     throw new AppError('CONFLICT', `Another Support Console (${who}) is already using the data folder ${dataDir}. This one was not started.`, {
       hint: 'Use that console (or stop it first), or start this one with another --data-dir. Read-only commands (audit verify, audit list) work while it runs.',
+      key: 'storage.folderInUse',
+      values: { who, dir: dataDir },
     })
   }
   try {

@@ -56,7 +56,7 @@ export class SecretBox {
   }
 
   open(sealed: string): string {
-    if (!sealed.startsWith('v1:')) throw new AppError('INTERNAL', 'A stored secret has an unknown format.')
+    if (!sealed.startsWith('v1:')) throw new AppError('INTERNAL', 'A stored secret has an unknown format.', { key: 'storage.secretFormat' })
     const raw = Buffer.from(sealed.slice(3), 'base64')
     try {
       const d = createDecipheriv('aes-256-gcm', this.keys.dataKey(), raw.subarray(0, 12))
@@ -66,6 +66,7 @@ export class SecretBox {
       throw new AppError('STORAGE', 'A stored secret could not be decrypted: the key of this data folder has changed.', {
         hint: 'Enter the device password or code again; the old encrypted value cannot be recovered.',
         cause: e,
+        key: 'storage.secretKeyChanged',
       })
     }
   }
@@ -92,12 +93,13 @@ export function keyFileProvider(dataDir: string): KeyProvider {
       if (existsSync(join(dataDir, SAFE_KEY_FILE))) {
         throw new AppError('STORAGE', `The data folder ${dataDir} belongs to the desktop app: its device passwords are encrypted with a key kept in this computer's keychain, which the command line and browser mode cannot use. Nothing was changed.`, {
           hint: 'Do this in the desktop app, or give the command another folder with --data-dir (it then has its own inventory and stored passwords).',
+          key: 'storage.desktopFolder', values: { dir: dataDir },
         })
       }
       if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' })
       chmodSync(file, 0o600)
       key = Buffer.from(readFileSync(file, 'utf8').trim(), 'base64')
-      if (key.length !== 32) throw new AppError('STORAGE', `The key file ${file} is damaged.`)
+      if (key.length !== 32) throw new AppError('STORAGE', `The key file ${file} is damaged.`, { key: 'storage.keyFileDamaged', values: { file } })
       return key
     },
   }

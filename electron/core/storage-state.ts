@@ -29,8 +29,7 @@ export class StorageState {
       source,
       message: api.message,
       ...(api.hint ? { hint: api.hint } : {}),
-      key: api.key ?? 'storage.io',
-      ...(api.values ? { values: api.values } : {}),
+      ...(api.key ? { key: api.key, ...(api.values ? { values: api.values } : {}) } : { key: 'storage.io', values: { dir: this.dataDir, detail: api.message } }),
       since: this.current?.kind === kind ? this.current.since : new Date().toISOString(),
     }
     const same = this.current && this.current.kind === next.kind && this.current.message === next.message

@@ -52,7 +52,7 @@ async function findDeviceAt(ops: AddressOps, at: DeviceAddress, creds: Credentia
     return ops.repo.get(prior.id)
   }
   const r = await addByAddress(ops, { address: ip, port: at.port, username: creds?.username, password: creds?.password })
-  if (!r.device) throw new AppError('UNREACHABLE', r.diagnostics.map((d) => d.message).join(' ') || `Nothing usable answered at ${ip}.`)
+  if (!r.device) throw new AppError('UNREACHABLE', r.diagnostics.map((d) => d.message).join(' ') || `Nothing usable answered at ${ip}.`, { key: r.diagnostics.length ? 'devices.notIdentifiedWhy' : 'devices.nothingUsable', values: { ip, detail: r.diagnostics.map((d) => d.message).join(' ') } })
   return r.device
 }
 
@@ -66,7 +66,7 @@ export function addressPort(ops: AddressOps) {
         ops.repo.recordSeenSync({ serial: i.serial, mac: i.mac, model: i.model, firmware: i.firmware, ip: at.host, kind: 'intercom', vendor: '2N', httpPort: at.port ?? d.httpPort })
         return { serial: i.serial, model: i.model, firmware: i.firmware, mac: i.mac }
       }
-      if (!d.serial) throw new AppError('UNAUTHORIZED', `${at.host} needs a login to tell its serial number.`)
+      if (!d.serial) throw new AppError('UNAUTHORIZED', `${at.host} needs a login to tell its serial number.`, { key: 'devices.loginForSerial', values: { host: at.host } })
       return { serial: d.serial, model: d.model, firmware: d.firmware, mac: d.mac }
     },
     backup: async (at: DeviceAddress, creds: Credentials, ctx: OpContext): Promise<Buffer> => {
@@ -74,7 +74,7 @@ export function addressPort(ops: AddressOps) {
       await adoptCreds(ops, d, creds)
       ctx.progress?.('Downloading the configuration…')
       const b = await ops.backup(d.id, ctx.ticketId)
-      if (!b.verified) throw new AppError('DEVICE', `The backup of ${b.serial} failed verification: ${b.verifyDetail}`)
+      if (!b.verified) throw new AppError('DEVICE', `The backup of ${b.serial} failed verification: ${b.verifyDetail}`, { key: 'devices.backupFailedVerification', values: { serial: b.serial, detail: b.verifyDetail ?? '' } })
       return (await ops.repo.backupWithData(b.id)).data
     },
     factoryReset: async (at: DeviceAddress, creds: Credentials, o: { confirmSerial: string; backupSha256: string }, ctx: OpContext): Promise<void> => {
@@ -114,7 +114,7 @@ export function addressPort(ops: AddressOps) {
       const d = await deviceAt(ops, at, creds, ctx.ticketId)
       await adoptCreds(ops, d, creds)
       const b = (await ops.repo.backups(d.id)).find((x) => x.sha256 === sha256(config) && x.ticketId === ctx.ticketId)
-      if (!b) throw new AppError('FORBIDDEN', 'This configuration is not a backup taken by the console in this ticket; restore refused.')
+      if (!b) throw new AppError('FORBIDDEN', 'This configuration is not a backup taken by the console in this ticket; restore refused.', { key: 'devices.notConsoleBackup' })
       ctx.progress?.('Uploading the configuration…')
       await ops.restore(d.id, { ticketId: ctx.ticketId, backupId: b.id, confirmSerial: d.serial, inRun: true })
     },

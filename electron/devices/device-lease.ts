@@ -83,6 +83,7 @@ export class DeviceLeases {
       if (Date.now() > deadline || o.signal?.aborted) {
         throw new AppError('CONFLICT', `Another operation (${got.holder.purpose}, process ${got.holder.pid}, since ${since(got.holder)} UTC) is still logging in to ${ip}; the console did not send a login meanwhile.`, {
           hint: 'Wait for it to finish, then try again.',
+          key: 'devices.loginBusy', values: { purpose: got.holder.purpose, pid: got.holder.pid, since: since(got.holder), ip },
         })
       }
       await sleep(pause)
@@ -97,6 +98,7 @@ export class DeviceLeases {
     if ('holder' in got) {
       throw new AppError('CONFLICT', `Another ${got.holder.purpose} is running on the device at ${ip} (process ${got.holder.pid}, since ${since(got.holder)} UTC); this one was not started.`, {
         hint: 'Wait for it to finish and check the device, then decide whether this is still needed.',
+        key: 'devices.destructiveBusy', values: { purpose: got.holder.purpose, pid: got.holder.pid, since: since(got.holder), ip },
       })
     }
     return this.hold(key, got.token, () => fn())

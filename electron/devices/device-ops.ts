@@ -108,7 +108,7 @@ export class DeviceOps extends OpsCore {
 
   scanResult(scanId: string) {
     const s = this.scans.get(scanId)
-    if (!s) throw new AppError('NOT_FOUND', 'This scan is no longer known (only the last 10 are kept).')
+    if (!s) throw new AppError('NOT_FOUND', 'This scan is no longer known (only the last 10 are kept).', { key: 'devices.scanGone' })
     return s.summary()
   }
 

@@ -54,7 +54,7 @@ export function startBusScan(core: OpsCore, scans: Map<string, Scan>, o: { iface
 /** Probes one address by hand (the only place the renderer names a host). */
 export async function addByAddress(core: OpsCore, o: { address: string; port?: number; iface?: string; username?: string; password?: string }): Promise<{ device: Device | null; diagnostics: Diagnostic[] }> {
   const ip = o.address.trim()
-  if (!isIpv4(ip)) throw new AppError('VALIDATION', `"${ip}" is not an IPv4 address such as 192.168.1.64.`, { field: 'address' })
+  if (!isIpv4(ip)) throw new AppError('VALIDATION', `"${ip}" is not an IPv4 address such as 192.168.1.64.`, { field: 'address', key: 'devices.badIp', values: { ip } })
   const iface = core.ifaceFor(ip, o.iface || core.viaIface)
   // A chosen interface is a promise that nothing goes out elsewhere: an address outside its
   // networks would only be reached through the default route (another interface), so it is refused.
@@ -63,6 +63,7 @@ export async function addByAddress(core: OpsCore, o: { address: string; port?: n
     throw new AppError('VALIDATION', `${ip} is not on the network of ${iface.name} (${chosen.map((i) => i.cidr).join(', ')}); the console does not send to it through the default route. Nothing was sent.`, {
       field: 'iface',
       hint: 'Choose the interface the device is connected to, or check the address. To reach a device behind a router, do not choose an interface.',
+      key: 'devices.notOnIface', values: { ip, iface: iface.name, cidrs: chosen.map((i) => i.cidr).join(', ') },
     })
   }
   const via: NetInterface = iface ?? { name: '(routed)', address: '0.0.0.0', netmask: '0.0.0.0', cidr: '0.0.0.0/0', mac: '', internal: false }

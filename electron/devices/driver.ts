@@ -179,21 +179,21 @@ export function deviceDriver(t: Target, creds: Credentials | null, o: DriverOpti
     onvif.onAccepted = accepted
   }
   const need = () => {
-    if (!onvif) throw new AppError('DEVICE', 'The device answers neither ISAPI nor ONVIF.')
+    if (!onvif) throw new AppError('DEVICE', 'The device answers neither ISAPI nor ONVIF.', { key: 'devices.noIsapiNoOnvif' })
     return onvif
   }
   return {
     identity: logged(() => (useIsapi ? isapi.info() : need().info())),
     status: logged(async () => ({ upTimeS: null as number | null, deviceTime: useIsapi ? await isapi.deviceTime() : new Date(Date.now() + (await need().timeOffset())).toISOString() })),
     backup: logged(async () => {
-      if (!useIsapi) throw new AppError('DEVICE', 'Configuration backup needs ISAPI; this device only answers ONVIF, which has no configuration export.')
+      if (!useIsapi) throw new AppError('DEVICE', 'Configuration backup needs ISAPI; this device only answers ONVIF, which has no configuration export.', { key: 'devices.backupNeedsIsapi' })
       const x = await isapi.exportConfig()
       return { data: x.data, format: 'isapi-configurationData', secret: x.secretKey as string | null }
     }),
     // Opaque: only "not an error page", from the serial read live (see verifyIsapiExport).
     verify: (data: Buffer, serial: string) => verifyIsapiExport(data, serial),
     restore: logged(async (data: Buffer, secret?: string | null) => {
-      if (!secret) throw new AppError('DEVICE', 'This backup has no export key stored, so the device cannot decrypt it.')
+      if (!secret) throw new AppError('DEVICE', 'This backup has no export key stored, so the device cannot decrypt it.', { key: 'devices.noExportKey' })
       return isapi.importConfig(data, secret)
     }),
     reboot: logged(() => (useIsapi ? isapi.reboot() : need().reboot())),

@@ -4,7 +4,7 @@ import { DeviceHttpError } from './http'
 /** Transport failures in words an agent can act on. */
 export function fromHttpError(e: unknown, what: string): AppError {
   if (e instanceof AppError) return e
-  if (!(e instanceof DeviceHttpError)) return new AppError('DEVICE', `${what}: ${(e as Error)?.message ?? String(e)}`, { cause: e })
+  if (!(e instanceof DeviceHttpError)) return new AppError('DEVICE', `${what}: ${(e as Error)?.message ?? String(e)}`, { cause: e, key: 'devices.failed', values: { detail: (e as Error)?.message ?? String(e) } })
   switch (e.kind) {
     case 'refused':
       return new AppError('UNREACHABLE', `${what}: the device refused the connection (web service off or wrong port).`, { cause: e, hint: 'Check the address and that the device finished booting; rescan to find its current address.', key: 'devices.refused' })

@@ -91,9 +91,9 @@ export class IsapiClient {
         if (sentAuth) this.onAccepted?.()
         return r
       }
-      if (!this.creds) throw new AppError('UNAUTHORIZED', `${what}: the device needs a login for this.`, { hint: 'Enter the NVR admin user name and password in the device page.' })
+      if (!this.creds) throw new AppError('UNAUTHORIZED', `${what}: the device needs a login for this.`, { hint: 'Enter the NVR admin user name and password in the device page.', key: 'devices.nvrLoginNeeded' })
       const pick = pickChallenge(parseChallenges(headerValues(r.headers, 'www-authenticate')))
-      if (!pick) throw new AppError('DEVICE', `${what}: the device asked for a login with a method the console does not support.`)
+      if (!pick) throw new AppError('DEVICE', `${what}: the device asked for a login with a method the console does not support.`, { key: 'devices.authUnsupported' })
       if (!sentAuth) {
         if (pick.scheme === 'digest') this.session = new DigestSession(pick)
         else this.basic = true
@@ -117,7 +117,7 @@ export class IsapiClient {
     }
     const st = isapiStatus(r)
     const words = ISAPI_SUB[st.sub] ?? (st.sub ? `device status ${deviceText(st.sub, 80)}` : `HTTP ${r.status}`)
-    throw new AppError(st.sub === 'lowPrivilege' ? 'FORBIDDEN' : 'DEVICE', `${what}: ${words}.`)
+    throw new AppError(st.sub === 'lowPrivilege' ? 'FORBIDDEN' : 'DEVICE', `${what}: ${words}.`, { key: st.sub === 'lowPrivilege' ? 'devices.lowPrivilege' : st.sub === 'riskPassword' ? 'devices.riskPassword' : st.sub === 'badConfigurationData' ? 'devices.badConfigurationData' : st.sub === 'deviceBusy' ? 'devices.busy' : st.sub === 'notSupport' ? 'devices.notSupported' : 'devices.isapiStatus', values: { detail: words } })
   }
 
   async info(): Promise<NvrInfo> {
@@ -125,7 +125,7 @@ export class IsapiClient {
     const r = await this.request('GET', '/ISAPI/System/deviceInfo', what)
     this.check(r, what)
     const di = at(parseXml(r.body.toString('utf8')), 'DeviceInfo') as Record<string, unknown> | undefined
-    if (!di || !txt(di.serialNumber)) throw new AppError('DEVICE', `${what}: the reply is not an ISAPI DeviceInfo.`)
+    if (!di || !txt(di.serialNumber)) throw new AppError('DEVICE', `${what}: the reply is not an ISAPI DeviceInfo.`, { key: 'devices.notDeviceInfo' })
     return { serial: txt(di.serialNumber), mac: txt(di.macAddress), model: txt(di.model), firmware: txt(di.firmwareVersion), name: txt(di.deviceName), vendor: txt(di.manufacturer) || 'Hikvision-compatible' }
   }
 
@@ -136,7 +136,7 @@ export class IsapiClient {
     const t = txt(at(parseXml(r.body.toString('utf8')), 'Time.localTime'))
     // A reply without a readable ISO time is not a clock (found by fuzzing, issue 7): it used
     // to come back as the device time '' or whatever text the element held.
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(t) || Number.isNaN(Date.parse(t))) throw new AppError('DEVICE', `${what}: the reply has no readable device time.`)
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(t) || Number.isNaN(Date.parse(t))) throw new AppError('DEVICE', `${what}: the reply has no readable device time.`, { key: 'devices.noDeviceTime' })
     return t
   }
 
@@ -182,10 +182,10 @@ export class IsapiClient {
       // The id goes into the URL of the password change: a missing or non-numeric one used to
       // come back as NaN (PUT /ISAPI/Security/users/NaN). Found by fuzzing, issue 7.
       const id = txt((u as Record<string, unknown>).id)
-      if (!/^\d{1,9}$/.test(id)) throw new AppError('DEVICE', `${what}: the device lists user "${userName}" without a usable id.`)
+      if (!/^\d{1,9}$/.test(id)) throw new AppError('DEVICE', `${what}: the device lists user "${userName}" without a usable id.`, { key: 'devices.userWithoutId', values: { user: userName } })
       return Number(id)
     }
-    throw new AppError('NOT_FOUND', `The device has no user "${userName}".`)
+    throw new AppError('NOT_FOUND', `The device has no user "${userName}".`, { key: 'devices.noSuchUser', values: { user: userName } })
   }
 }
 
@@ -245,7 +245,7 @@ export class OnvifClient {
     const before = Date.now()
     const r = await this.post('GetSystemDateAndTime', '<tds:GetSystemDateAndTime/>', '', what)
     const t = onvifUtc(soapBody(r.body.toString('utf8')).body)
-    if (t === null) throw new AppError('DEVICE', `${what}: no usable date in the reply (is ONVIF enabled?).`)
+    if (t === null) throw new AppError('DEVICE', `${what}: no usable date in the reply (is ONVIF enabled?).`, { key: 'devices.noOnvifDate' })
     this.offsetMs = t - Math.round((before + Date.now()) / 2)
     return this.offsetMs
   }
@@ -260,7 +260,7 @@ export class OnvifClient {
 
   async call(op: string, inner: string, what: string): Promise<Record<string, unknown>> {
     if (this.rejected) throw credentialsRejected(what)
-    if (!this.creds) throw new AppError('UNAUTHORIZED', `${what}: the device needs a login for this.`)
+    if (!this.creds) throw new AppError('UNAUTHORIZED', `${what}: the device needs a login for this.`, { key: 'devices.loginNeeded' })
     let { r, sent } = await this.send(op, inner, what, this.creds)
     let answered = false
     let staleRenewed = false
@@ -288,12 +288,12 @@ export class OnvifClient {
     const fault = deviceText(b.fault ?? '')
     if (/lock/i.test(fault)) throw lockoutSignalled(what, fault)
     if (r.status === 401 || (b.fault && /NotAuthorized/i.test(b.faultCode))) {
-      if (sent === 'wsse' && r.status !== 401 && /time window|Created/i.test(fault)) throw new AppError('DEVICE', `${what}: the device refused the login because of its clock (${fault}).`, { hint: 'Correct the device time, then try again.' })
+      if (sent === 'wsse' && r.status !== 401 && /time window|Created/i.test(fault)) throw new AppError('DEVICE', `${what}: the device refused the login because of its clock (${fault}).`, { hint: 'Correct the device time, then try again.', key: 'devices.clockRefused', values: { detail: fault } })
       const offered = parseChallenges(headerValues(r.headers, 'www-authenticate'))
       if (r.status === 401 && offered.length && !offered.some((c) => c.scheme === 'digest')) {
         // Basic only: not used for ONVIF (the password would travel in clear). Not sent again by this client.
         this.rejected = true
-        throw new AppError('DEVICE', `${what}: the device asks for an HTTP Basic login, which the console does not use for ONVIF (the password would travel in clear).`, { hint: 'Enable Digest or WS-UsernameToken authentication for ONVIF on the device, or use ISAPI.' })
+        throw new AppError('DEVICE', `${what}: the device asks for an HTTP Basic login, which the console does not use for ONVIF (the password would travel in clear).`, { hint: 'Enable Digest or WS-UsernameToken authentication for ONVIF on the device, or use ISAPI.', key: 'devices.basicOnly' })
       }
       this.rejected = true
       this.onRejected?.()
@@ -301,7 +301,7 @@ export class OnvifClient {
     }
     this.onAccepted?.()
     if (b.fault) throw onvifFault(what, fault, b.faultCode)
-    if (!b.body) throw new AppError('DEVICE', `${what}: the device did not answer with SOAP (HTTP ${r.status}).`)
+    if (!b.body) throw new AppError('DEVICE', `${what}: the device did not answer with SOAP (HTTP ${r.status}).`, { key: 'devices.notSoap', values: { status: r.status } })
     return b.body
   }
 
@@ -310,7 +310,7 @@ export class OnvifClient {
     const d = at(b, 'GetDeviceInformationResponse') as Record<string, unknown> | undefined
     // Like ISAPI: a reply without a serial is not an identity (found by fuzzing, issue 7); any
     // SOAP body used to be accepted as a device with serial ''.
-    if (!d || typeof d !== 'object' || !txt(d.SerialNumber)) throw new AppError('DEVICE', 'Reading the device identity (ONVIF): the reply is not a GetDeviceInformationResponse with a serial number.')
+    if (!d || typeof d !== 'object' || !txt(d.SerialNumber)) throw new AppError('DEVICE', 'Reading the device identity (ONVIF): the reply is not a GetDeviceInformationResponse with a serial number.', { key: 'devices.notOnvifInfo' })
     return { serial: txt(d.SerialNumber), mac: await this.mac(), model: txt(d.Model), firmware: txt(d.FirmwareVersion), name: '', vendor: txt(d.Manufacturer) }
   }
 

@@ -126,7 +126,7 @@ export class OpsCore {
       this.app.bus.emit('devices.changed', { id: d.id })
       return r
     } catch (e) {
-      const err = e instanceof AppError ? e : new AppError('DEVICE', (e as Error).message, { cause: e })
+      const err = e instanceof AppError ? e : new AppError('DEVICE', (e as Error).message, { cause: e, key: 'devices.failed', values: { detail: (e as Error).message } })
       await this.app.audit({ action: `devices.${op}`, outcome: err.code === 'FORBIDDEN' || err instanceof AlreadyRejectedError ? 'refused' : 'failed', ticketId, device: d.serial || d.ip, inputs, detail: [err.message, ...pending.map((p) => p.note)].join(' ') })
       this.progress(d.id, op, err.message, true, false)
       throw err

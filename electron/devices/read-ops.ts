@@ -8,7 +8,7 @@ export async function info(core: OpsCore, id: number): Promise<Device> {
   return core.run(d, 'info', null, { deviceId: id }, async (drv) => {
     const i = await drv.identity()
     if (d.serial && !sameSerial(i.serial, d.serial)) {
-      throw new AppError('CONFLICT', `The device at ${d.ip} now reports serial ${i.serial}, not ${d.serial}: another device has taken this address.`, { hint: 'Rescan to find where each device is now.' })
+      throw new AppError('CONFLICT', `The device at ${d.ip} now reports serial ${i.serial}, not ${d.serial}: another device has taken this address.`, { hint: 'Rescan to find where each device is now.', key: 'devices.addressTaken', values: { ip: d.ip, live: i.serial, serial: d.serial } })
     }
     return i
   }, (x) => `Identity read: ${x.serial} ${x.model} ${x.firmware}.`, {

@@ -23,11 +23,11 @@ export interface WaitOptions {
  */
 export async function waitFor(core: OpsCore, known: Device | null, serial: string, o: WaitOptions, identify: (d: FoundDevice) => number | null): Promise<Device | null> {
   const ifaces = o.ifaces?.length ? resolveInterfaces(o.ifaces) : known?.ip ? [core.ifaceFor(known.ip)].filter((x): x is NetInterface => !!x) : []
-  if (!ifaces.length) throw new AppError('VALIDATION', 'Choose the interface to look on (the device\'s last address is not on any interface of this PC).', { field: 'ifaces' })
+  if (!ifaces.length) throw new AppError('VALIDATION', 'Choose the interface to look on (the device\'s last address is not on any interface of this PC).', { field: 'ifaces', key: 'devices.chooseIface' })
   const cidr = o.cidr || (known?.ip ? `${known.ip.split('.').slice(0, 3).join('.')}.0/24` : ifaces[0].cidr)
   const end = Date.now() + o.deadlineMs
   const wanted = serial.trim().toUpperCase()
-  if (!wanted && !known) throw new AppError('VALIDATION', 'Name the device to look for.')
+  if (!wanted && !known) throw new AppError('VALIDATION', 'Name the device to look for.', { key: 'devices.nameDevice' })
   // Right after a reset the console itself ran, the device still answers at its old address
   // until the reset takes effect (2N: about 15 s): wait for it to go away first, so the old
   // address is not mistaken for the new one.

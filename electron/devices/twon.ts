@@ -90,15 +90,15 @@ export function parseEnvelope(r: DeviceReply, what: string): unknown {
   try {
     json = JSON.parse(r.body.toString('utf8'))
   } catch {
-    throw new AppError('DEVICE', `${what}: the device did not answer with the 2N JSON format (HTTP ${r.status}).`, { hint: 'Check this is a 2N device on firmware 2.35 or later.' })
+    throw new AppError('DEVICE', `${what}: the device did not answer with the 2N JSON format (HTTP ${r.status}).`, { hint: 'Check this is a 2N device on firmware 2.35 or later.', key: 'devices.not2NJson', values: { status: r.status } })
   }
   const env = Envelope.safeParse(json)
-  if (!env.success) throw new AppError('DEVICE', `${what}: the reply is not a 2N API reply.`)
+  if (!env.success) throw new AppError('DEVICE', `${what}: the reply is not a 2N API reply.`, { key: 'devices.not2NReply' })
   if (env.data.success) return env.data.result
   const e = env.data.error ?? { code: 0 }
   if (e.code === 18 && /block|lock/i.test(e.description ?? '')) throw lockoutSignalled(what, deviceText(e.description ?? ''))
   const code = e.code === 10 || e.code === 4 || e.code === 7 || e.code === 8 ? 'FORBIDDEN' : e.code === 9 ? 'UNAUTHORIZED' : 'DEVICE'
-  throw new AppError(code, `${what}: ${twoNMessage(e.code, e.param, e.description)}`)
+  throw new AppError(code, `${what}: ${twoNMessage(e.code, e.param, e.description)}`, { key: e.code === 9 ? 'devices.twoNLogin' : e.code === 10 ? 'devices.twoNPrivilege' : e.code === 4 ? 'devices.twoNServiceOff' : e.code === 7 ? 'devices.twoNHttpsOnly' : e.code === 8 ? 'devices.twoNAuthMethod' : 'devices.twoNError', values: { detail: twoNMessage(e.code, e.param, e.description) } })
 }
 
 type AuthState = { scheme: 'basic' } | { scheme: 'digest'; session: DigestSession } | null
@@ -183,8 +183,8 @@ export class TwoNClient {
       }
       const challenges = parseChallenges(headerValues(r.headers, 'www-authenticate'))
       const pick = pickChallenge(challenges)
-      if (!this.creds) throw new AppError('UNAUTHORIZED', `${what}: the device needs a login for this.`, { hint: 'Enter an HTTP API account of the device in the device page (2N: web interface → Services → HTTP API → Account; not the web admin login).' })
-      if (!pick) throw new AppError('DEVICE', `${what}: the device asked for a login with a method the console does not support.`)
+      if (!this.creds) throw new AppError('UNAUTHORIZED', `${what}: the device needs a login for this.`, { hint: 'Enter an HTTP API account of the device in the device page (2N: web interface → Services → HTTP API → Account; not the web admin login).', key: 'devices.twoNLoginNeeded' })
+      if (!pick) throw new AppError('DEVICE', `${what}: the device asked for a login with a method the console does not support.`, { key: 'devices.authUnsupported' })
       if (!sentAuth) {
         this.auth = toAuth(pick)
       } else if (this.auth?.scheme === 'digest' && pick.scheme === 'digest' && /^true$/i.test(pick.params.stale ?? '') && !staleRetried) {
@@ -221,14 +221,14 @@ export class TwoNClient {
     }
     if (r.fingerprint) this.lastFingerprint = r.fingerprint
     const p = SystemInfo.safeParse(parseEnvelope(r, what))
-    if (!p.success) throw new AppError('DEVICE', `${what}: the reply has no serial number.`)
+    if (!p.success) throw new AppError('DEVICE', `${what}: the reply has no serial number.`, { key: 'devices.noSerialInReply' })
     return p.data
   }
 
   async status(): Promise<{ systemTime: number; upTime: number }> {
     const what = 'Reading the device status'
     const p = SystemStatus.safeParse(await this.json('GET', '/api/system/status', what))
-    if (!p.success) throw new AppError('DEVICE', `${what}: unexpected reply.`)
+    if (!p.success) throw new AppError('DEVICE', `${what}: unexpected reply.`, { key: 'devices.unexpectedReply' })
     return p.data
   }
 
@@ -240,7 +240,7 @@ export class TwoNClient {
     if (/json/i.test(ct)) parseEnvelope(r, what)
     const head = r.body.toString('utf8', 0, 512)
     if (r.status !== 200 || /<html/i.test(head) || !/xml/i.test(ct + head)) {
-      throw new AppError('DEVICE', `${what}: the device sent ${/<html/i.test(head) ? 'a web page (probably its login page)' : `HTTP ${r.status}`} instead of its configuration file.`)
+      throw new AppError('DEVICE', `${what}: the device sent ${/<html/i.test(head) ? 'a web page (probably its login page)' : `HTTP ${r.status}`} instead of its configuration file.`, { key: /<html/i.test(head) ? 'devices.configIsWebPage' : 'devices.configHttp', values: { status: r.status } })
     }
     return r.body
   }
@@ -330,7 +330,7 @@ export class TwoNWebSession {
     if (r.status === 403) throw lockoutSignalled(what, extractDescription(r))
     if (r.status === 401) throw credentialsRejected(what)
     const res = z.object({ session: z.string().min(1), mustChangePassword: z.boolean().default(false) }).safeParse(parseEnvelope(r, what))
-    if (!res.success) throw new AppError('DEVICE', `${what}: unexpected reply.`)
+    if (!res.success) throw new AppError('DEVICE', `${what}: unexpected reply.`, { key: 'devices.unexpectedReply' })
     this.token = res.data.session
     return { mustChangePassword: res.data.mustChangePassword }
   }

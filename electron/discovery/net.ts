@@ -7,10 +7,10 @@ import type { NetInterface } from '../../shared/contract/devices'
 
 export function ipToInt(ip: string): number {
   const p = ip.split('.')
-  if (p.length !== 4) throw new AppError('VALIDATION', `"${ip}" is not an IPv4 address.`)
+  if (p.length !== 4) throw new AppError('VALIDATION', `"${ip}" is not an IPv4 address.`, { key: 'discovery.badIp', values: { ip } })
   let n = 0
   for (const x of p) {
-    if (!/^\d{1,3}$/.test(x) || Number(x) > 255) throw new AppError('VALIDATION', `"${ip}" is not an IPv4 address.`)
+    if (!/^\d{1,3}$/.test(x) || Number(x) > 255) throw new AppError('VALIDATION', `"${ip}" is not an IPv4 address.`, { key: 'discovery.badIp', values: { ip } })
     n = n * 256 + Number(x)
   }
   return n >>> 0
@@ -36,9 +36,9 @@ export interface Cidr {
 
 export function parseCidr(text: string): Cidr {
   const m = text.match(/^\s*([\d.]+)(?:\/(\d{1,2}))?\s*$/)
-  if (!m) throw new AppError('VALIDATION', `"${text}" is not a network such as 192.168.1.0/24.`, { field: 'cidr' })
+  if (!m) throw new AppError('VALIDATION', `"${text}" is not a network such as 192.168.1.0/24.`, { field: 'cidr', key: 'discovery.badCidr', values: { text } })
   const bits = m[2] === undefined ? 32 : Number(m[2])
-  if (bits > 32) throw new AppError('VALIDATION', `"${text}": the prefix length must be 0 to 32.`, { field: 'cidr' })
+  if (bits > 32) throw new AppError('VALIDATION', `"${text}": the prefix length must be 0 to 32.`, { field: 'cidr', key: 'discovery.badPrefix', values: { text } })
   const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0
   const network = (ipToInt(m[1]) & mask) >>> 0
   return { network, bits, text: `${intToIp(network)}/${bits}` }
@@ -47,7 +47,7 @@ export function parseCidr(text: string): Cidr {
 /** Host addresses of a network (without network and broadcast for /1../30). */
 export function cidrHosts(c: Cidr, limit = 4096): string[] {
   const size = 2 ** (32 - c.bits)
-  if (size > limit + 2) throw new AppError('VALIDATION', `${c.text} has ${size} addresses; sweep at most ${limit} (a /20) at a time.`, { field: 'cidr' })
+  if (size > limit + 2) throw new AppError('VALIDATION', `${c.text} has ${size} addresses; sweep at most ${limit} (a /20) at a time.`, { field: 'cidr', key: 'discovery.tooLarge', values: { cidr: c.text, n: size, limit } })
   const first = c.bits >= 31 ? c.network : c.network + 1
   const last = c.bits >= 31 ? c.network + size - 1 : c.network + size - 2
   const out: string[] = []
@@ -80,7 +80,7 @@ export function resolveInterfaces(names: string[], available = listInterfaces())
     const hits = available.filter((i) => i.name === n || i.address === n)
     if (hits.length === 0) {
       const list = available.map((i) => `${i.name} (${i.address})`).join(', ') || 'none'
-      throw new AppError('VALIDATION', `There is no network interface "${n}" with an IPv4 address. Available: ${list}.`, { field: 'ifaces' })
+      throw new AppError('VALIDATION', `There is no network interface "${n}" with an IPv4 address. Available: ${list}.`, { field: 'ifaces', key: 'discovery.noIface', values: { name: n, list } })
     }
     for (const h of hits) if (!out.some((o) => o.address === h.address)) out.push(h)
   }

@@ -59,7 +59,7 @@ export class Scan extends EventEmitter {
 
   constructor(private readonly cfg: ScanConfig) {
     super()
-    if (cfg.ifaces.length === 0) throw new AppError('VALIDATION', 'Choose at least one network interface.', { field: 'ifaces' })
+    if (cfg.ifaces.length === 0) throw new AppError('VALIDATION', 'Choose at least one network interface.', { field: 'ifaces', key: 'discovery.chooseIface' })
     this.id = cfg.id ?? randomUUID()
     this.merger = new Merger(cfg.ifaces)
     // Keep every event until someone iterates, so a late `for await` sees the whole scan.

@@ -51,11 +51,13 @@ export class EvidenceVault {
   }
 
   async add(e: AddEvidence): Promise<EvidenceMeta> {
-    if (e.data.length === 0) throw new AppError('BAD_INPUT', `"${e.name}" is empty; nothing was added.`, { field: 'dataBase64' })
+    if (e.data.length === 0) throw new AppError('BAD_INPUT', `"${e.name}" is empty; nothing was added.`, { field: 'dataBase64', key: 'evidence.empty', values: { name: e.name } })
     if (e.data.length > MAX_EVIDENCE_BYTES) {
       throw new AppError('BAD_INPUT', `"${e.name}" is ${(e.data.length / 1048576).toFixed(1)} MB; evidence files can be up to ${MAX_EVIDENCE_BYTES / 1048576} MB.`, {
         hint: 'Send a smaller photo (a phone photo at normal quality is 2–5 MB) or a compressed PDF.',
         field: 'dataBase64',
+        key: 'evidence.tooBig',
+        values: { name: e.name, size: Number((e.data.length / 1048576).toFixed(1)), max: MAX_EVIDENCE_BYTES / 1048576 },
       })
     }
     await this.ensureTicket(e.ticketId)
@@ -70,7 +72,7 @@ export class EvidenceVault {
   }
 
   async addRef(e: AddEvidenceRef): Promise<EvidenceMeta> {
-    if (!/^[0-9a-f]{64}$/.test(e.sha256)) throw new AppError('INTERNAL', 'Evidence by reference needs the SHA-256 of its content.')
+    if (!/^[0-9a-f]{64}$/.test(e.sha256)) throw new AppError('INTERNAL', 'Evidence by reference needs the SHA-256 of its content.', { key: 'evidence.needsSha' })
     await this.ensureTicket(e.ticketId)
     const meta = this.repo.addSync({ ...e, mime: e.mime ?? 'application/octet-stream', content: null }, await this.deps.agentLabel())
     this.deps.bus.emit('evidence.changed', { ticketId: e.ticketId })
@@ -85,7 +87,7 @@ export class EvidenceVault {
 
   find(id: number): EvidenceMeta {
     const m = this.repo.find(id)
-    if (!m) throw new AppError('NOT_FOUND', `Evidence #${id} does not exist.`, { hint: 'Reload the ticket: the list may be out of date.' })
+    if (!m) throw new AppError('NOT_FOUND', `Evidence #${id} does not exist.`, { hint: 'Reload the ticket: the list may be out of date.', key: 'evidence.noSuch', values: { id } })
     return m
   }
 
@@ -101,7 +103,7 @@ export class EvidenceVault {
 
   async delete(id: number, reason: string): Promise<EvidenceMeta> {
     const m = this.find(id)
-    if (m.purgedAt) throw new AppError('CONFLICT', `Evidence #${id} was already removed on ${m.purgedAt.slice(0, 10)}; its hash stays on record.`)
+    if (m.purgedAt) throw new AppError('CONFLICT', `Evidence #${id} was already removed on ${m.purgedAt.slice(0, 10)}; its hash stays on record.`, { key: 'evidence.alreadyRemoved', values: { id, on: m.purgedAt.slice(0, 10) } })
     const agent = await this.deps.agentLabel()
     this.repo.erasing(() => this.repo.purgeSync(id, 'deleted', agent, new Date().toISOString(), reason))
     this.deps.bus.emit('evidence.changed', { ticketId: m.ticketId })

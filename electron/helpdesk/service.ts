@@ -51,7 +51,7 @@ const toInfo = (p: ProviderRow): HelpdeskProviderInfo => ({ id: p.id, url: p.bas
 export function asAppError(e: unknown): unknown {
   if (!(e instanceof HelpdeskError)) return e
   const code = e.status === 401 ? 'UNAUTHORIZED' : e.status === 404 ? 'NOT_FOUND' : e.status === 0 || e.status >= 500 ? 'UNREACHABLE' : 'BAD_INPUT'
-  return new AppError(code, e.message, { hint: e.status === 0 ? 'Check the helpdesk URL and that this PC can reach it; queued notes and replies wait in the outbox.' : undefined })
+  return new AppError(code, e.message, { hint: e.status === 0 ? 'Check the helpdesk URL and that this PC can reach it; queued notes and replies wait in the outbox.' : undefined, key: e.status === 401 ? 'helpdesk.unauthorized' : e.status === 404 ? 'helpdesk.notFound' : e.status === 0 ? 'helpdesk.unreachable' : e.status >= 500 ? 'helpdesk.serverError' : 'helpdesk.refused', values: { detail: e.message } })
 }
 
 export function providerFor(hd: Helpdesk, id: HelpdeskProviderId): HelpdeskProvider | null {
@@ -62,17 +62,17 @@ export function providerFor(hd: Helpdesk, id: HelpdeskProviderId): HelpdeskProvi
 
 function needProvider(hd: Helpdesk, id: HelpdeskProviderId): HelpdeskProvider {
   const p = providerFor(hd, id)
-  if (!p) throw new AppError('NOT_FOUND', `No ${LABEL[id]} is configured on this console.`, { hint: `Add it first: support-console helpdesk connect ${id} --url URL --token-file FILE (or in Settings).` })
+  if (!p) throw new AppError('NOT_FOUND', `No ${LABEL[id]} is configured on this console.`, { hint: `Add it first: support-console helpdesk connect ${id} --url URL --token-file FILE (or in Settings).`, key: 'helpdesk.notConfigured', values: { provider: LABEL[id], id } })
   return p
 }
 
 export async function connect(hd: Helpdesk, c: { provider: HelpdeskProviderId; url: string; user: string; token: string }, opts: { test: boolean }): Promise<{ info: HelpdeskProviderInfo; signedInAs: string | null }> {
   const url = c.url.trim().replace(/\/+$/, '')
-  if (!/^https?:\/\/[^/]/.test(url)) throw new AppError('BAD_INPUT', `"${c.url}" is not a web address.`, { field: 'url', hint: 'Give the address the helpdesk answers on, e.g. https://example.zendesk.com or http://rt.example.com:8080.' })
-  if (c.provider === 'zendesk' && !c.user) throw new AppError('BAD_INPUT', 'Zendesk API tokens belong to an agent: give that agent\'s e-mail as the user.', { field: 'user' })
+  if (!/^https?:\/\/[^/]/.test(url)) throw new AppError('BAD_INPUT', `"${c.url}" is not a web address.`, { field: 'url', hint: 'Give the address the helpdesk answers on, e.g. https://example.zendesk.com or http://rt.example.com:8080.', key: 'helpdesk.badUrl', values: { url: c.url } })
+  if (c.provider === 'zendesk' && !c.user) throw new AppError('BAD_INPUT', 'Zendesk API tokens belong to an agent: give that agent\'s e-mail as the user.', { field: 'user', key: 'helpdesk.zendeskUser' })
   const token = c.token.trim()
   // Sent as a header: printable ASCII only, and no spaces in an RT auth token.
-  if (!token || /[^\x20-\x7e]/.test(token) || (!c.user && /\s/.test(token))) throw new AppError('BAD_INPUT', 'The token has characters no helpdesk token has (line breaks, spaces or non-ASCII): it was probably copied with something else.', { field: 'token', hint: 'Copy the token again, alone.' })
+  if (!token || /[^\x20-\x7e]/.test(token) || (!c.user && /\s/.test(token))) throw new AppError('BAD_INPUT', 'The token has characters no helpdesk token has (line breaks, spaces or non-ASCII): it was probably copied with something else.', { field: 'token', hint: 'Copy the token again, alone.', key: 'helpdesk.badToken' })
   let signedInAs: string | null = null
   if (opts.test) {
     try {
@@ -140,13 +140,13 @@ export function toOutboxItem(hd: Helpdesk, o: OutboxRow): OutboxItem {
 /** Which configured helpdesk a pasted reference points to. */
 function resolveRef(hd: Helpdesk, ref: string, only?: HelpdeskProviderId): { provider: HelpdeskProvider; remoteId: string } {
   const configured = hd.repo.providers().filter((p) => !only || p.id === only)
-  if (!configured.length) throw new AppError('NOT_FOUND', only ? `No ${LABEL[only]} is configured on this console.` : 'No helpdesk is configured on this console.', { hint: 'Add one first: support-console helpdesk connect rt|zendesk --url URL --token-file FILE.' })
+  if (!configured.length) throw new AppError('NOT_FOUND', only ? `No ${LABEL[only]} is configured on this console.` : 'No helpdesk is configured on this console.', { hint: 'Add one first: support-console helpdesk connect rt|zendesk --url URL --token-file FILE.', key: only ? 'helpdesk.providerMissing' : 'helpdesk.noneConfigured', values: { provider: only ? LABEL[only] : '' } })
   const isUrl = /^https?:\/\//i.test(ref.trim())
   const matches = configured.map((p) => ({ p, id: needProvider(hd, p.id) })).map(({ id: prov }) => ({ provider: prov, remoteId: prov.parseRef(ref) })).filter((x): x is { provider: HelpdeskProvider; remoteId: string } => !!x.remoteId)
   if (!matches.length) {
-    throw new AppError('BAD_INPUT', isUrl ? `"${ref}" is not a ticket address of the configured helpdesk (${configured.map((p) => p.baseUrl).join(', ')}).` : `"${ref}" is not a ticket number.`, { field: 'ref', hint: 'Paste the ticket\'s address from the helpdesk, or its number.' })
+    throw new AppError('BAD_INPUT', isUrl ? `"${ref}" is not a ticket address of the configured helpdesk (${configured.map((p) => p.baseUrl).join(', ')}).` : `"${ref}" is not a ticket number.`, { field: 'ref', hint: 'Paste the ticket\'s address from the helpdesk, or its number.', key: isUrl ? 'helpdesk.notTicketAddress' : 'helpdesk.notTicketNumber', values: { ref, configured: configured.map((p) => p.baseUrl).join(', ') } })
   }
-  if (matches.length > 1 && !isUrl) throw new AppError('BAD_INPUT', `Ticket number ${ref} could be in ${configured.map((p) => LABEL[p.id]).join(' or ')}.`, { field: 'ref', hint: 'Paste the ticket\'s address instead, or choose the helpdesk.' })
+  if (matches.length > 1 && !isUrl) throw new AppError('BAD_INPUT', `Ticket number ${ref} could be in ${configured.map((p) => LABEL[p.id]).join(' or ')}.`, { field: 'ref', hint: 'Paste the ticket\'s address instead, or choose the helpdesk.', key: 'helpdesk.ambiguousNumber', values: { ref, providers: configured.map((p) => LABEL[p.id]).join(' / ') } })
   return matches[0]
 }
 
@@ -163,7 +163,7 @@ export async function importTicket(hd: Helpdesk, ref: string, opts: { ticketId?:
   const repo = hd.repo
   const existing = repo.linkByRemote(provider.id, remote.id)
   if (existing && opts.ticketId && existing.ticketId !== opts.ticketId) {
-    throw new AppError('CONFLICT', `${LABEL[provider.id]} ticket #${remote.id} is already linked to console ticket #${existing.ticketId}.`, { hint: `Open ticket #${existing.ticketId} instead.` })
+    throw new AppError('CONFLICT', `${LABEL[provider.id]} ticket #${remote.id} is already linked to console ticket #${existing.ticketId}.`, { hint: `Open ticket #${existing.ticketId} instead.`, key: 'helpdesk.alreadyLinked', values: { provider: LABEL[provider.id], remote: remote.id, id: existing.ticketId } })
   }
   const r = remote.requester
   const link = { provider: provider.id, remoteId: remote.id, subject: remote.subject, requester: r, linkedAt: new Date().toISOString() }
@@ -210,7 +210,7 @@ export async function importTicket(hd: Helpdesk, ref: string, opts: { ticketId?:
 function needLink(hd: Helpdesk, ticketId: number) {
   hd.deps.tickets.getSync(ticketId)
   const l = hd.repo.link(ticketId)
-  if (!l) throw new AppError('NOT_FOUND', `Ticket #${ticketId} is not linked to a helpdesk ticket.`, { hint: 'Link it first (Link helpdesk ticket on the ticket page, or "support-console helpdesk import REF").' })
+  if (!l) throw new AppError('NOT_FOUND', `Ticket #${ticketId} is not linked to a helpdesk ticket.`, { hint: 'Link it first (Link helpdesk ticket on the ticket page, or "support-console helpdesk import REF").', key: 'helpdesk.notLinked', values: { id: ticketId } })
   return l
 }
 
@@ -219,7 +219,7 @@ export async function takeAttachment(hd: Helpdesk, ticketId: number, remoteId: s
   const l = needLink(hd, ticketId)
   const repo = hd.repo
   const a = repo.attachments(ticketId).find((x) => x.remoteId === remoteId)
-  if (!a) throw new AppError('NOT_FOUND', `Attachment ${remoteId} is not listed on ${LABEL[l.provider]} ticket #${l.remoteId}.`, { hint: 'Import the helpdesk ticket again to refresh its attachments.' })
+  if (!a) throw new AppError('NOT_FOUND', `Attachment ${remoteId} is not listed on ${LABEL[l.provider]} ticket #${l.remoteId}.`, { hint: 'Import the helpdesk ticket again to refresh its attachments.', key: 'helpdesk.noSuchAttachment', values: { attachment: remoteId, provider: LABEL[l.provider], remote: l.remoteId } })
   let data: Buffer
   try {
     data = await needProvider(hd, l.provider).download(l.remoteId, remoteId)
@@ -339,8 +339,8 @@ export async function queueStatus(hd: Helpdesk, ticketId: number): Promise<Outbo
 export async function retryItem(hd: Helpdesk, id: number): Promise<OutboxItem> {
   const repo = hd.repo
   const o = repo.outboxItem(id)
-  if (!o) throw new AppError('NOT_FOUND', `Outbox item #${id} does not exist.`)
-  if (o.status === 'sent' || o.status === 'cancelled') throw new AppError('CONFLICT', `Outbox item #${id} was already ${o.status}.`)
+  if (!o) throw new AppError('NOT_FOUND', `Outbox item #${id} does not exist.`, { key: 'helpdesk.noSuchOutboxItem', values: { id } })
+  if (o.status === 'sent' || o.status === 'cancelled') throw new AppError('CONFLICT', `Outbox item #${id} was already ${o.status}.`, { key: o.status === 'sent' ? 'helpdesk.outboxSent' : 'helpdesk.outboxCancelled', values: { id } })
   // A failed item may have been uncertain before; keep 'sending' so the helpdesk is checked first.
   const row = await hd.deps.record(
     () => repo.setStatusSync(id, { status: o.status === 'sending' ? 'sending' : 'pending', nextAt: new Date().toISOString() }),
@@ -354,8 +354,8 @@ export async function retryItem(hd: Helpdesk, id: number): Promise<OutboxItem> {
 export async function cancelItem(hd: Helpdesk, id: number): Promise<OutboxItem> {
   const repo = hd.repo
   const o = repo.outboxItem(id)
-  if (!o) throw new AppError('NOT_FOUND', `Outbox item #${id} does not exist.`)
-  if (o.status === 'sent' || o.status === 'cancelled') throw new AppError('CONFLICT', `Outbox item #${id} was already ${o.status}; nothing to cancel.`)
+  if (!o) throw new AppError('NOT_FOUND', `Outbox item #${id} does not exist.`, { key: 'helpdesk.noSuchOutboxItem', values: { id } })
+  if (o.status === 'sent' || o.status === 'cancelled') throw new AppError('CONFLICT', `Outbox item #${id} was already ${o.status}; nothing to cancel.`, { key: o.status === 'sent' ? 'helpdesk.outboxSent' : 'helpdesk.outboxCancelled', values: { id } })
   const row = await hd.deps.record(
     () => repo.setStatusSync(id, { status: 'cancelled', nextAt: null }),
     () => ({ action: 'helpdesk.outboxCancel', outcome: 'ok', ticketId: o.ticketId, inputs: { outboxId: id, key: o.key, from: o.status } }),

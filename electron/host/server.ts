@@ -53,7 +53,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   let size = 0
   for await (const c of req) {
     size += (c as Buffer).length
-    if (size > limit) throw new AppError('BAD_INPUT', `Request larger than ${Math.round(limit / 1048576)} MB refused.`)
+    if (size > limit) throw new AppError('BAD_INPUT', `Request larger than ${Math.round(limit / 1048576)} MB refused.`, { key: 'host.tooLarge', values: { mb: Math.round(limit / 1048576) } })
     chunks.push(c as Buffer)
   }
   return Buffer.concat(chunks)
@@ -108,7 +108,7 @@ const NO_SESSION = {
 /** The loopback HTTP host: the same contract as Electron IPC, for the console in a browser. */
 export async function startHost(o: HostOptions): Promise<RunningHost> {
   const address = o.address ?? '127.0.0.1'
-  if (!isLoopbackAddress(address)) throw new AppError('FORBIDDEN', `The browser host binds loopback addresses only (asked for ${address}).`)
+  if (!isLoopbackAddress(address)) throw new AppError('FORBIDDEN', `The browser host binds loopback addresses only (asked for ${address}).`, { key: 'host.loopbackOnly', values: { address } })
   const token = o.token ?? randomBytes(24).toString('base64url')
   // In memory only: a restarted host knows none of the sessions of the one before.
   const sessions = new SessionStore(o.sessionIdleMs ?? DEFAULT_SESSION_IDLE_MS)
@@ -252,11 +252,12 @@ async function listen(server: Server, address: string, wanted: number, fallback:
       if (code !== 'EADDRINUSE' || p === attempts[attempts.length - 1]) {
         throw new AppError('CONFLICT', code === 'EADDRINUSE' ? `Port ${p} on ${address} is already taken (another Support Console or another program).` : `Cannot listen on ${address}:${p}: ${(e as Error).message}`, {
           hint: code === 'EADDRINUSE' ? 'Stop the other program, choose another port with --port N, or use --port 0 for any free port.' : undefined,
+          key: code === 'EADDRINUSE' ? 'host.portTaken' : 'host.cannotListen', values: { port: p, address, detail: (e as Error).message },
         })
       }
     }
   }
-  throw new AppError('CONFLICT', 'No free port found.')
+  throw new AppError('CONFLICT', 'No free port found.', { key: 'host.noFreePort' })
 }
 
 function sendHtml(res: ServerResponse, status: number, message: string): void {

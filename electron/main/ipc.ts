@@ -15,9 +15,9 @@ export type SenderCheck = (e: IpcMainInvokeEvent) => boolean
 
 export function registerIpc(ipcMain: IpcMain, dispatch: Dispatch, isTrustedSender: SenderCheck): () => void {
   ipcMain.handle(INVOKE_CHANNEL, async (e, method: unknown, input: unknown): Promise<Result<unknown>> => {
-    if (!isTrustedSender(e)) return { ok: false, error: { code: 'UNAUTHORIZED', message: 'IPC call from an untrusted frame refused.' } }
+    if (!isTrustedSender(e)) return { ok: false, error: { code: 'UNAUTHORIZED', message: 'IPC call from an untrusted frame refused.', key: 'api.untrusted' } }
     if (typeof method !== 'string' || !isMethod(method)) {
-      return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method "${String(method).slice(0, 80)}".` } }
+      return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `Unknown method "${String(method).slice(0, 80)}".`, key: 'api.unknownMethod', values: { method: String(method).slice(0, 80) } } }
     }
     return dispatch(method, input, { transport: 'ipc' })
   })

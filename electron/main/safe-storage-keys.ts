@@ -16,6 +16,7 @@ export function safeStorageKeyProvider(safeStorage: SafeStorage, dataDir: string
       if (!safeStorage.isEncryptionAvailable()) {
         throw new AppError('STORAGE', 'The operating system keychain is not available, so device passwords cannot be stored safely.', {
           hint: 'Log in to a desktop session with a keyring (on Linux: GNOME Keyring or KWallet) and restart the console.',
+          key: 'storage.noKeychain',
         })
       }
       if (!existsSync(file)) writeFileSync(file, safeStorage.encryptString(randomBytes(32).toString('base64')), { mode: 0o600, flag: 'wx' })

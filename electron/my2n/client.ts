@@ -84,7 +84,7 @@ async function post(url: string, body: unknown, headers: Record<string, string>,
   try {
     res = await call(url, headers, 15_000, signal, body)
   } catch (e) {
-    throw new AppError('UNREACHABLE', `My2N (${new URL(url).host}) did not answer.`, { hint: 'Check the network connection and the My2N provider in Settings, then run the step again.', cause: e })
+    throw new AppError('UNREACHABLE', `My2N (${new URL(url).host}) did not answer.`, { hint: 'Check the network connection and the My2N provider in Settings, then run the step again.', cause: e, key: 'my2n.noAnswer', values: { host: new URL(url).host } })
   }
   // A non-JSON reply is judged by its status only.
   const json = jsonOf(res)
@@ -112,14 +112,15 @@ export function my2nClient(cfg: My2nProviderConfig): My2nClient {
     try {
       res = await call(`${base}/company`, headers, 10_000, signal)
     } catch (e) {
-      throw new AppError('UNREACHABLE', `Nothing answered at ${host} (${failureReason(e)}).`, { hint: cfg.kind === 'lab' ? 'Is the lab bench running? Start it (support-console lab) and use the My2N address it prints.' : 'Check the network connection and the address.', cause: e })
+      throw new AppError('UNREACHABLE', `Nothing answered at ${host} (${failureReason(e)}).`, { hint: cfg.kind === 'lab' ? 'Is the lab bench running? Start it (support-console lab) and use the My2N address it prints.' : 'Check the network connection and the address.', cause: e, key: cfg.kind === 'lab' ? 'my2n.labUnreachable' : 'my2n.unreachable', values: { host, detail: failureReason(e) } })
     }
-    if (res.status === 401 || res.status === 403) throw new AppError('UNAUTHORIZED', `My2N at ${host} refused the API key (HTTP ${res.status}).`, { field: 'apiKey', hint: cfg.kind === 'lab' ? 'Copy the x-api-key the lab bench printed (it changes at every start unless the bench has a fixed --seed).' : 'Check the partner API key in the My2N partner portal.' })
+    if (res.status === 401 || res.status === 403) throw new AppError('UNAUTHORIZED', `My2N at ${host} refused the API key (HTTP ${res.status}).`, { field: 'apiKey', hint: cfg.kind === 'lab' ? 'Copy the x-api-key the lab bench printed (it changes at every start unless the bench has a fixed --seed).' : 'Check the partner API key in the My2N partner portal.', key: cfg.kind === 'lab' ? 'my2n.labKeyRefused' : 'my2n.keyRefused', values: { host, status: res.status } })
     const body = jsonOf(res) as { name?: unknown; sites?: unknown } | null
     if (!ok(res.status) || !body || !Array.isArray(body.sites)) {
       throw new AppError('VALIDATION', `${base} does not look like the My2N API: GET ${new URL(`${base}/company`).pathname} answered HTTP ${res.status}${ok(res.status) ? ' without the account' : ''}.`, {
         field: 'url',
         hint: cfg.kind === 'lab' ? 'Use the address the lab bench prints after “My2N (simulated):”, e.g. http://127.0.0.1:PORT, as it is.' : `Use the Partner API address, ${'https://my2n.com/middleware/api/partner/v1'}.`,
+        key: cfg.kind === 'lab' ? 'my2n.labNotApi' : 'my2n.notApi', values: { base, status: res.status },
       })
     }
     const sites = (body.sites as { id?: unknown; name?: unknown }[]).filter((x) => typeof x?.id === 'string').map((x) => ({ id: String(x.id), name: typeof x.name === 'string' ? x.name : String(x.id) }))
@@ -142,7 +143,7 @@ export function my2nClient(cfg: My2nProviderConfig): My2nClient {
       }
     },
     async addDevice(req, signal) {
-      if (!req.site) throw new AppError('VALIDATION', 'Type the ID of the new My2N site.', { field: 'inputs.site' })
+      if (!req.site) throw new AppError('VALIDATION', 'Type the ID of the new My2N site.', { field: 'inputs.site', key: 'my2n.typeSite' })
       const { status, json } = await post(`${base}/sites/${encodeURIComponent(req.site)}/devices`, { serialNumber: req.serial, securityCode: req.securityCode }, headers, signal)
       const c = classify(status, json)
       if (c) return c
@@ -150,10 +151,10 @@ export function my2nClient(cfg: My2nProviderConfig): My2nClient {
         // An unknown site and a wrong base URL both answer 404: ask for the account to tell them apart.
         const acc = await account(signal) // throws "does not look like the My2N API" for a wrong base
         const list = acc.sites.map((x) => `${x.id} (${x.name})`).join(', ')
-        throw new AppError('VALIDATION', `My2N does not know the site “${req.site}” for this account.`, { field: 'inputs.site', hint: list ? `This account's sites: ${list}.` : 'Check the site ID in the customer’s My2N account (Sites).' })
+        throw new AppError('VALIDATION', `My2N does not know the site “${req.site}” for this account.`, { field: 'inputs.site', hint: list ? `This account's sites: ${list}.` : 'Check the site ID in the customer’s My2N account (Sites).', key: list ? 'my2n.unknownSiteList' : 'my2n.unknownSite', values: { site: req.site, sites: list } })
       }
-      if (status === 401) throw new AppError('UNAUTHORIZED', 'My2N refused the console’s API key.', { hint: 'Check the My2N partner key in Settings.' })
-      throw new AppError('DEVICE', `My2N answered ${status}.`, { hint: 'Try again later; if it repeats, add the device in the My2N web portal and record the result.' })
+      if (status === 401) throw new AppError('UNAUTHORIZED', 'My2N refused the console’s API key.', { hint: 'Check the My2N partner key in Settings.', key: 'my2n.consoleKeyRefused' })
+      throw new AppError('DEVICE', `My2N answered ${status}.`, { hint: 'Try again later; if it repeats, add the device in the My2N web portal and record the result.', key: 'my2n.failed', values: { status } })
     },
   }
 }

@@ -27,7 +27,7 @@ export function my2nProvider(d: My2nProviderDeps) {
   return {
     async client(): Promise<My2nClient> {
       const c = await config()
-      if (!c) throw new AppError('FORBIDDEN', 'No My2N account is configured in this console.', { hint: 'Add the My2N partner API key in Settings (or the lab simulator’s URL and key), then run the step again.' })
+      if (!c) throw new AppError('FORBIDDEN', 'No My2N account is configured in this console.', { hint: 'Add the My2N partner API key in Settings (or the lab simulator’s URL and key), then run the step again.', key: 'my2n.notConfigured' })
       return my2nClient(c)
     },
     async status(): Promise<{ configured: boolean; kind: 'lab' | 'partner' | null; url: string; fromEnvironment: boolean }> {
@@ -39,10 +39,10 @@ export function my2nProvider(d: My2nProviderDeps) {
       try {
         u = new URL(c.url)
       } catch {
-        throw new AppError('VALIDATION', 'The My2N URL is not a URL.', { field: 'url' })
+        throw new AppError('VALIDATION', 'The My2N URL is not a URL.', { field: 'url', key: 'my2n.badUrl' })
       }
-      if (c.kind === 'partner' && u.protocol !== 'https:') throw new AppError('VALIDATION', 'The My2N Partner API must be reached over https.', { field: 'url' })
-      if (c.kind === 'lab' && !/^127\.|^localhost$/.test(u.hostname)) throw new AppError('VALIDATION', 'The lab My2N simulator runs on this machine (127.x).', { field: 'url' })
+      if (c.kind === 'partner' && u.protocol !== 'https:') throw new AppError('VALIDATION', 'The My2N Partner API must be reached over https.', { field: 'url', key: 'my2n.httpsOnly' })
+      if (c.kind === 'lab' && !/^127\.|^localhost$/.test(u.hostname)) throw new AppError('VALIDATION', 'The lab My2N simulator runs on this machine (127.x).', { field: 'url', key: 'my2n.labLocalOnly' })
       await d.settings.set(SETTINGS_KEY, { kind: c.kind, url: c.url, apiKeySealed: d.seal(c.apiKey) } satisfies Stored)
     },
   }

@@ -40,21 +40,22 @@ export async function applyOnDevice(
   const v = await buildView(deps, i.ticketId)
   const c = v.case
   const code = repo.codeSync(i.codeId)
-  const refuse = (m: string, hint?: string) => new AppError('FORBIDDEN', m, { hint })
-  if (!c?.payload || !code || code.ticketId !== i.ticketId) throw new AppError('NOT_FOUND', 'No such code on this ticket.')
-  if (c.invalidated) throw refuse(`The code was not entered. ${c.invalidatedMessage}`)
-  if (c.validity.state === 'expired') throw refuse('The code was not entered: the QR has expired.', 'Ask the customer for a photo of a fresh QR.')
-  if (!v.codes.find((x) => x.id === code.id)?.forCurrentQr) throw refuse('This code was issued for an older QR; the NVR would refuse it.', 'Request a code for the current QR.')
-  if (code.status !== 'issued') throw refuse(`This code was already entered once (${code.status}${code.statusDetail ? `: ${code.statusDetail}` : ''}); the console never enters a code twice.`, 'Check the code with the vendor, or request a new one.')
-  if (c.lockedUntil && Date.parse(c.lockedUntil) > Date.now()) throw refuse(`Code entry on the NVR is locked until ${c.lockedUntil.slice(11, 19)} UTC.`, 'Wait for the lock to end; do not let the customer try codes meanwhile.')
+  const refuse = (m: string, hint: string | undefined, t: { key: string; values?: Record<string, string | number> }) => new AppError('FORBIDDEN', m, { hint, key: t.key, values: t.values })
+  if (!c?.payload || !code || code.ticketId !== i.ticketId) throw new AppError('NOT_FOUND', 'No such code on this ticket.', { key: 'nvrReset.noSuchCodeHere' })
+  if (c.invalidated) throw refuse(`The code was not entered. ${c.invalidatedMessage}`, undefined, { key: 'nvrReset.notEnteredInvalid' })
+  if (c.validity.state === 'expired') throw refuse('The code was not entered: the QR has expired.', 'Ask the customer for a photo of a fresh QR.', { key: 'nvrReset.notEnteredExpired' })
+  if (!v.codes.find((x) => x.id === code.id)?.forCurrentQr) throw refuse('This code was issued for an older QR; the NVR would refuse it.', 'Request a code for the current QR.', { key: 'nvrReset.olderQr' })
+  if (code.status !== 'issued') throw refuse(`This code was already entered once (${code.status}${code.statusDetail ? `: ${code.statusDetail}` : ''}); the console never enters a code twice.`, 'Check the code with the vendor, or request a new one.', { key: 'nvrReset.enteredOnce', values: { status: code.status } })
+  if (c.lockedUntil && Date.parse(c.lockedUntil) > Date.now()) throw refuse(`Code entry on the NVR is locked until ${c.lockedUntil.slice(11, 19)} UTC.`, 'Wait for the lock to end; do not let the customer try codes meanwhile.', { key: 'nvrReset.entryLocked', values: { until: c.lockedUntil.slice(11, 19) } })
   if (c.wrongCodes >= DEVICE_WRONG_CODE_LIMIT - 1) {
     throw refuse(
       `The NVR has refused ${c.wrongCodes} codes; one more wrong code would lock code entry for 5 minutes, so the console will not enter another one.`,
       'Confirm the code with the vendor character by character (it is case sensitive). Restarting the NVR clears the counter but also the QR: then a new photo and a new code are needed.',
+      { key: 'nvrReset.wrongCodeLimit', values: { n: c.wrongCodes } },
     )
   }
   const pwProblem = passwordProblem(i.newPassword)
-  if (pwProblem) throw new AppError('VALIDATION', pwProblem, { field: 'newPassword' })
+  if (pwProblem) throw new AppError('VALIDATION', pwProblem, { field: 'newPassword', key: i.newPassword.length < 8 || i.newPassword.length > 64 ? 'nvrReset.passwordLength' : 'nvrReset.passwordKinds' })
 
   const client = new RetrievePasswordClient(endpointOf(i.address))
   const now = () => new Date().toISOString()

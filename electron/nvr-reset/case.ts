@@ -104,13 +104,13 @@ export async function approve(deps: CaseDeps, ticketId: number, email: string, p
 async function releaseGate(deps: CaseDeps, ticketId: number) {
   const v = await buildView(deps, ticketId)
   const c = v.case
-  const refuse = (m: string, hint?: string, key?: string, values?: Record<string, string>) => new AppError('FORBIDDEN', m, { hint, key, values })
-  if (!c?.payload) throw refuse('There is no QR on this ticket yet: add the customer’s photo first.', undefined, 'nvrReset.noQrPhoto')
-  if (c.invalidated) throw refuse(`No code was requested. ${c.invalidatedMessage}`)
-  if (c.validity.state === 'expired') throw refuse('No code was requested: the QR has expired.', 'Ask the customer to reopen the Retrieve Password screen and send a new photo.', 'nvrReset.qrExpired')
+  const refuse = (m: string, hint: string | undefined, t: { key: string; values?: Record<string, string> }) => new AppError('FORBIDDEN', m, { hint, key: t.key, values: t.values })
+  if (!c?.payload) throw refuse('There is no QR on this ticket yet: add the customer’s photo first.', undefined, { key: 'nvrReset.noQrPhoto' })
+  if (c.invalidated) throw refuse(`No code was requested. ${c.invalidatedMessage}`, undefined, { key: 'nvrReset.notRequestedInvalid' })
+  if (c.validity.state === 'expired') throw refuse('No code was requested: the QR has expired.', 'Ask the customer to reopen the Retrieve Password screen and send a new photo.', { key: 'nvrReset.qrExpired' })
   const missing = CHECK_KINDS.filter((k) => !v.checks.some((x) => x.kind === k && x.passed))
-  if (missing.length) throw refuse(`No code was released: ownership is not verified yet (${missing.join(', ')}).`, 'Record the label photo, the Certificate of Ownership or proof of purchase, and that the requester is the registered owner.', 'nvrReset.ownershipMissing')
-  if (v.approvalRequired && !c.approvedBy) throw refuse('No code was released: a second agent must approve this reset first (Settings require it).', undefined, 'nvrReset.approvalNeeded')
+  if (missing.length) throw refuse(`No code was released: ownership is not verified yet (${missing.join(', ')}).`, 'Record the label photo, the Certificate of Ownership or proof of purchase, and that the requester is the registered owner.', { key: 'nvrReset.ownershipMissing' })
+  if (v.approvalRequired && !c.approvedBy) throw refuse('No code was released: a second agent must approve this reset first (Settings require it).', undefined, { key: 'nvrReset.approvalNeeded' })
   return v
 }
 
@@ -172,10 +172,10 @@ export async function message(deps: CaseDeps, ticketId: number, kind: 'code' | '
 export async function confirmByCustomer(deps: CaseDeps, ticketId: number, note: string): Promise<void> {
   const v = await buildView(deps, ticketId)
   const c = v.case
-  if (c?.verifiedAt) throw new AppError('CONFLICT', 'The new password is already verified on this ticket.')
+  if (c?.verifiedAt) throw new AppError('CONFLICT', 'The new password is already verified on this ticket.', { key: 'nvrReset.alreadyVerified' })
   const sent = v.codes.some((x) => x.forCurrentQr && (x.sentAt || x.status === 'accepted'))
-  if (!c?.payload || !sent) throw new AppError('FORBIDDEN', 'No code for the current QR has been sent to the customer yet.', { hint: 'Write the message with the code to the customer first.' })
-  if (note.trim().length < 3) throw new AppError('VALIDATION', 'Write how the customer confirmed it (call, e-mail, chat…).', { field: 'note' })
+  if (!c?.payload || !sent) throw new AppError('FORBIDDEN', 'No code for the current QR has been sent to the customer yet.', { hint: 'Write the message with the code to the customer first.', key: 'nvrReset.notSentYet' })
+  if (note.trim().length < 3) throw new AppError('VALIDATION', 'Write how the customer confirmed it (call, e-mail, chat…).', { field: 'note', key: 'nvrReset.howConfirmed' })
   const detail = `Confirmed by the customer: ${note.trim()}`
   await deps.record(
     () => deps.repo.upsertCaseSync(ticketId, { verifiedAt: new Date().toISOString(), verifyDetail: detail }),

@@ -29,7 +29,7 @@ export interface ScreenState {
 export function endpointOf(address: string, timeoutMs = 5000): Endpoint {
   const s = address.trim().replace(/^https?:\/\//, '').replace(/\/.*$/, '')
   const m = s.match(/^([A-Za-z0-9.-]+|\[[0-9a-fA-F:]+\])(?::(\d{1,5}))?$/)
-  if (!m) throw new AppError('VALIDATION', `"${address}" is not a device address (IP or host, optionally :port).`, { field: 'address' })
+  if (!m) throw new AppError('VALIDATION', `"${address}" is not a device address (IP or host, optionally :port).`, { field: 'address', key: 'nvrReset.badAddress', values: { address } })
   return { host: m[1].replace(/^\[|\]$/g, ''), httpPort: m[2] ? Number(m[2]) : 80, httpsPort: null, preferHttps: false, timeoutMs }
 }
 
@@ -50,9 +50,9 @@ export class RetrievePasswordClient {
     const what = 'Checking the Retrieve Password screen'
     const r = await this.isapi.request('GET', '/ISAPI/Security/retrievePassword/qrCode', what)
     if (r.status === 404) return { open: false, payload: null, issuedAt: null, expired: false }
-    if (r.status !== 200) throw new AppError('DEVICE', `${what}: the device answered HTTP ${r.status}.`)
+    if (r.status !== 200) throw new AppError('DEVICE', `${what}: the device answered HTTP ${r.status}.`, { key: 'nvrReset.deviceHttp', values: { status: r.status } })
     const q = at(parseXml(r.body.toString('utf8')), 'RetrievePasswordQRCode') as Record<string, unknown> | undefined
-    if (!q) throw new AppError('DEVICE', `${what}: the reply is not a Retrieve Password QR.`)
+    if (!q) throw new AppError('DEVICE', `${what}: the reply is not a Retrieve Password QR.`, { key: 'nvrReset.notQrReply' })
     return { open: true, payload: txt(q.payload), issuedAt: txt(q.issuedAt) || null, expired: txt(q.expired) === 'true' }
   }
 
@@ -62,7 +62,7 @@ export class RetrievePasswordClient {
     const r = await this.isapi.request('POST', '/ISAPI/Security/retrievePassword/securityCode', what, { body, headers: { 'Content-Type': 'application/xml' } })
     if (r.status === 200) {
       const token = txt(at(parseXml(r.body.toString('utf8')), 'RetrievePasswordResult.resetToken'))
-      if (!token) throw new AppError('DEVICE', `${what}: the device accepted the code but sent no reset token.`)
+      if (!token) throw new AppError('DEVICE', `${what}: the device accepted the code but sent no reset token.`, { key: 'nvrReset.noResetToken' })
       return { kind: 'accepted', token }
     }
     const st = status(r.body)
@@ -73,7 +73,7 @@ export class RetrievePasswordClient {
       case 'securityCodeExpired': return { kind: 'expired' }
       case 'securityCodeLimitReached': return { kind: 'limit' }
     }
-    throw new AppError('DEVICE', `${what}: the device answered HTTP ${r.status}${st.sub ? ` (${st.sub})` : ''}.`)
+    throw new AppError('DEVICE', `${what}: the device answered HTTP ${r.status}${st.sub ? ` (${st.sub})` : ''}.`, { key: 'nvrReset.deviceHttp', values: { status: r.status } })
   }
 
   async setPassword(token: string, password: string): Promise<void> {
@@ -82,9 +82,9 @@ export class RetrievePasswordClient {
     const r = await this.isapi.request('PUT', '/ISAPI/Security/retrievePassword/password', what, { body, headers: { 'Content-Type': 'application/xml' } })
     if (r.status === 200) return
     const st = status(r.body)
-    if (st.sub === 'riskPassword') throw new AppError('VALIDATION', `${what}: the NVR refused the password as too weak. Use 8–64 characters with at least two of: lower case, upper case, digits, symbols.`, { field: 'newPassword' })
-    if (st.sub === 'invalidResetToken') throw new AppError('CONFLICT', `${what}: the NVR no longer accepts this reset (the screen was left, the device restarted, or 10 minutes passed).`, { hint: 'A new QR photo and a new code are needed.' })
-    throw new AppError('DEVICE', `${what}: the device answered HTTP ${r.status}${st.sub ? ` (${st.sub})` : ''}.`)
+    if (st.sub === 'riskPassword') throw new AppError('VALIDATION', `${what}: the NVR refused the password as too weak. Use 8–64 characters with at least two of: lower case, upper case, digits, symbols.`, { field: 'newPassword', key: 'nvrReset.weakPassword' })
+    if (st.sub === 'invalidResetToken') throw new AppError('CONFLICT', `${what}: the NVR no longer accepts this reset (the screen was left, the device restarted, or 10 minutes passed).`, { hint: 'A new QR photo and a new code are needed.', key: 'nvrReset.resetGone' })
+    throw new AppError('DEVICE', `${what}: the device answered HTTP ${r.status}${st.sub ? ` (${st.sub})` : ''}.`, { key: 'nvrReset.deviceHttp', values: { status: r.status } })
   }
 
   /**

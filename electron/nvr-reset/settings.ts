@@ -55,9 +55,9 @@ export async function saveSettings(deps: SettingsDeps, p: SettingsPatch): Promis
   const s = await loadSettings(deps)
   const sealed = (key: string | undefined, old: string) => (key === undefined ? old : key === '' ? '' : deps.secrets.seal(key))
   for (const u of [p.lab?.url, p.http?.url]) {
-    if (u && !/^https?:\/\/[^\s]+$/.test(u)) throw new AppError('VALIDATION', `"${u}" is not an http(s) address.`, { field: 'url' })
+    if (u && !/^https?:\/\/[^\s]+$/.test(u)) throw new AppError('VALIDATION', `"${u}" is not an http(s) address.`, { field: 'url', key: 'nvrReset.badUrl', values: { url: u } })
   }
-  if (p.defaultTz && !isValidZone(p.defaultTz)) throw new AppError('VALIDATION', `"${p.defaultTz}" is not a time zone (use names like Europe/Prague).`, { field: 'defaultTz' })
+  if (p.defaultTz && !isValidZone(p.defaultTz)) throw new AppError('VALIDATION', `"${p.defaultTz}" is not a time zone (use names like Europe/Prague).`, { field: 'defaultTz', key: 'nvrReset.badZone', values: { zone: p.defaultTz } })
   const next: Stored = {
     ...s,
     ...(p.lab ? { lab: { url: p.lab.url.trim(), keySealed: sealed(p.lab.apiKey, s.lab.keySealed) } } : {}),

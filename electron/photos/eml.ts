@@ -180,18 +180,18 @@ function splitMultipart(body: string, boundary: string): string[] {
 export function parseEml(bytes: Uint8Array, limits: Partial<EmlLimits> = {}): EmlAttachment[] {
   const lim = { ...DEFAULTS, ...limits }
   if (bytes.length > lim.maxBytes) {
-    throw new AppError('BAD_INPUT', `The e-mail file is ${(bytes.length / 1048576).toFixed(0)} MB, more than the ${(lim.maxBytes / 1048576).toFixed(0)} MB accepted. Save the photo attachments from the mail client and add them one by one.`)
+    throw new AppError('BAD_INPUT', `The e-mail file is ${(bytes.length / 1048576).toFixed(0)} MB, more than the ${(lim.maxBytes / 1048576).toFixed(0)} MB accepted. Save the photo attachments from the mail client and add them one by one.`, { key: 'photos.emlTooBig', values: { size: Math.round(bytes.length / 1048576), max: Math.round(lim.maxBytes / 1048576) } })
   }
   // latin1 keeps every byte as one char, so 8bit bodies survive the string round trip.
   const raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
   const { head } = splitHeaderBody(raw)
   if (!/^[\x21-\x39\x3b-\x7e]+:/m.test(head.slice(0, 2000))) {
-    throw new AppError('BAD_INPUT', 'This file is not an e-mail message (.eml): it has no mail headers. Save the message from the mail client as .eml, or save the photos and add them directly.')
+    throw new AppError('BAD_INPUT', 'This file is not an e-mail message (.eml): it has no mail headers. Save the message from the mail client as .eml, or save the photos and add them directly.', { key: 'photos.notEml' })
   }
   const out: EmlAttachment[] = []
   let parts = 0
   const walk = (entity: string, depth: number, defaultType: string) => {
-    if (++parts > lim.maxParts) throw new AppError('BAD_INPUT', `The e-mail has more than ${lim.maxParts} parts; it was not imported. Save the photo attachments from the mail client and add them directly.`)
+    if (++parts > lim.maxParts) throw new AppError('BAD_INPUT', `The e-mail has more than ${lim.maxParts} parts; it was not imported. Save the photo attachments from the mail client and add them directly.`, { key: 'photos.emlTooManyParts', values: { n: lim.maxParts } })
     if (depth > lim.maxDepth) return // deeper nesting is never a real mail; ignore it rather than recurse
     const { head, body } = splitHeaderBody(entity)
     const h = parseHeaders(head)

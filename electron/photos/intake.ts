@@ -46,7 +46,8 @@ export interface NormalizedImage {
 
 const ASK = 'Ask the customer for a JPEG or PNG photo of the screen.'
 // The next step goes into the message itself: it is what the agent (and the CLI) shows.
-const bad = (what: string, next?: string, cause?: unknown, t?: { key: string; values: Record<string, string | number> }) => new AppError('BAD_INPUT', `${what} ${next ?? ASK}`, { cause, ...t })
+const bad = (what: string, next: string | undefined, t: { key: string; values?: Record<string, string | number> }, cause?: unknown) =>
+  new AppError('BAD_INPUT', `${what} ${next ?? ASK}`, { cause, key: t.key, values: t.values })
 
 /**
  * The decoder's own words, shortened for the message (found by fuzzing, issue 7): libvips and
@@ -60,6 +61,9 @@ function decoderDetail(e: unknown): string {
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0)} MB`
 const mp = (n: number) => `${(n / 1e6).toFixed(1)} megapixels`
+// The same sizes as numbers, for the translated texts (shown the agent's way: 1,5 in Czech).
+const megabytes = (n: number) => Number((n / 1024 / 1024).toFixed(n < 10 * 1024 * 1024 ? 1 : 0))
+const megapixels = (n: number) => Number((n / 1e6).toFixed(1))
 
 function limitsOf(opts?: Partial<IntakeLimits>): IntakeLimits {
   return { ...DEFAULT_LIMITS, ...opts }
@@ -84,18 +88,19 @@ interface Header {
  * would need 10 GB of memory to decode.
  */
 async function readHeader(bytes: Uint8Array, limits: IntakeLimits): Promise<Header> {
-  if (bytes.length === 0) throw bad('The file is empty (0 bytes); the photo did not arrive.', 'Ask the customer to send the photo again.')
+  if (bytes.length === 0) throw bad('The file is empty (0 bytes); the photo did not arrive.', 'Ask the customer to send the photo again.', { key: 'photos.empty' })
   if (bytes.length > limits.maxBytes) {
     throw bad(
       `The file is ${mb(bytes.length)}, more than the ${mb(limits.maxBytes)} accepted for a photo.`,
       'Ask the customer for a normal phone photo (JPEG) of the screen, not a video or a scan.',
+      { key: 'photos.tooBig', values: { size: megabytes(bytes.length), max: megabytes(limits.maxBytes) } },
     )
   }
   const kind = sniff(bytes)
   if (kind.kind === 'other') {
-    throw bad(kind.name ? `This file is ${kind.name}, not a photo.` : 'This file is not a photo (its content is not JPEG, PNG, WebP or HEIC).')
+    throw bad(kind.name ? `This file is ${kind.name}, not a photo.` : 'This file is not a photo (its content is not JPEG, PNG, WebP or HEIC).', undefined, { key: kind.name ? 'photos.notPhotoKind' : 'photos.notPhoto', values: { kind: kind.name ?? '' } })
   }
-  if (kind.kind === 'unsupported-image') throw bad(`This file is ${kind.name}; the console accepts JPEG, PNG, WebP and HEIC photos.`)
+  if (kind.kind === 'unsupported-image') throw bad(`This file is ${kind.name}; the console accepts JPEG, PNG, WebP and HEIC photos.`, undefined, { key: 'photos.unsupported', values: { kind: kind.name } })
   const mime = kind.mime
   let width = 0
   let height = 0
@@ -115,15 +120,14 @@ async function readHeader(bytes: Uint8Array, limits: IntakeLimits): Promise<Head
       const d = heifDimensions(bytes)
       if (d) ({ width, height } = d)
     }
-    if (!width || !height) throw bad(`The ${mime.slice(6).toUpperCase()} file is damaged and cannot be read (${decoderDetail(e)}).`, 'Ask the customer to send the photo again, as an attachment rather than inline.', e)
+    if (!width || !height) throw bad(`The ${mime.slice(6).toUpperCase()} file is damaged and cannot be read (${decoderDetail(e)}).`, 'Ask the customer to send the photo again, as an attachment rather than inline.', { key: 'photos.damaged', values: { format: mime.slice(6).toUpperCase(), detail: decoderDetail(e) } }, e)
   }
-  if (!width || !height) throw bad('The image header gives no size; the file is damaged.', 'Ask the customer to send the photo again.')
+  if (!width || !height) throw bad('The image header gives no size; the file is damaged.', 'Ask the customer to send the photo again.', { key: 'photos.noSize' })
   if (width * height > limits.maxPixels) {
     throw bad(
       `The image declares ${width} x ${height} pixels (${mp(width * height)}), more than the ${mp(limits.maxPixels)} accepted; it was refused without decoding it (it may be a decompression bomb).`,
       'Ask the customer for an ordinary phone photo of the screen.',
-      undefined,
-      { key: 'photos.tooManyPixels', values: { width, height, mp: Math.round((width * height) / 1e5) / 10, cap: Math.round(limits.maxPixels / 1e5) / 10 } },
+      { key: 'photos.tooManyPixels', values: { width, height, mp: megapixels(width * height), cap: megapixels(limits.maxPixels) } },
     )
   }
   return { mime, width, height, orientation, exif }
@@ -150,9 +154,9 @@ export async function inspectImage(bytes: Uint8Array, opts?: Partial<IntakeLimit
 function describeDecodeError(mime: ImageMime, e: unknown): AppError {
   const msg = (e as Error)?.message ?? String(e)
   if (/premature end|truncat|unexpected end|short read|not enough data|incomplete|read error|end of (file|stream)/i.test(msg)) {
-    return bad(`The ${mime.slice(6).toUpperCase()} file is incomplete (it was cut off during transfer).`, 'Ask the customer to send the photo again, as an attachment rather than inline.', e)
+    return bad(`The ${mime.slice(6).toUpperCase()} file is incomplete (it was cut off during transfer).`, 'Ask the customer to send the photo again, as an attachment rather than inline.', { key: 'photos.incomplete', values: { format: mime.slice(6).toUpperCase() } }, e)
   }
-  return bad(`The ${mime.slice(6).toUpperCase()} file is damaged and cannot be decoded (${decoderDetail(e)}).`, 'Ask the customer to send the photo again.', e)
+  return bad(`The ${mime.slice(6).toUpperCase()} file is damaged and cannot be decoded (${decoderDetail(e)}).`, 'Ask the customer to send the photo again.', { key: 'photos.undecodable', values: { format: mime.slice(6).toUpperCase(), detail: decoderDetail(e) } }, e)
 }
 
 type HeicDecode = (o: { buffer: Uint8Array }) => Promise<{ width: number; height: number; data: Uint8ClampedArray }>

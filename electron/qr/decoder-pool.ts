@@ -47,7 +47,7 @@ export function workerEntry(moduleUrl: string = import.meta.url): { url: URL; ex
   if (/\.[cm]?js$/.test(new URL(moduleUrl).pathname)) {
     const js = new URL('./decoder-worker.js', moduleUrl)
     if (!existsSync(fileURLToPath(js))) {
-      throw new AppError('INTERNAL', `The QR decoder is missing from this build (${fileURLToPath(js)}).`, { hint: 'Reinstall the application; a developer build needs `npm run build`.' })
+      throw new AppError('INTERNAL', `The QR decoder is missing from this build (${fileURLToPath(js)}).`, { hint: 'Reinstall the application; a developer build needs `npm run build`.', key: 'qr.missing', values: { path: fileURLToPath(js) } })
     }
     return { url: js, execArgv: [] }
   }
@@ -71,7 +71,7 @@ export class DecoderPool {
 
   /** Decodes `bytes` (a photo file) in a worker. Rejects with AppError BAD_INPUT for unreadable files, or on timeout/abort. */
   decode(bytes: Uint8Array, opts: DecodeJobOptions = {}): Promise<DecodeResult> {
-    if (this.closed) return Promise.reject(new AppError('INTERNAL', 'The QR decoder has been shut down.'))
+    if (this.closed) return Promise.reject(new AppError('INTERNAL', 'The QR decoder has been shut down.', { key: 'qr.shutDown' }))
     if (opts.signal?.aborted) return Promise.reject(abortError(opts.signal))
     return new Promise<DecodeResult>((resolve, reject) => {
       const job: Job = { id: this.nextId++, bytes, opts, resolve, reject }
@@ -86,7 +86,7 @@ export class DecoderPool {
   /** Stops all workers; pending and running jobs are rejected. */
   async close(): Promise<void> {
     this.closed = true
-    const err = new AppError('INTERNAL', 'The QR decoder was shut down before the photo was decoded.')
+    const err = new AppError('INTERNAL', 'The QR decoder was shut down before the photo was decoded.', { key: 'qr.shutDownBefore' })
     for (const j of this.queue.splice(0)) j.reject(err)
     await Promise.all(
       this.slots.map(async (s) => {
@@ -121,14 +121,14 @@ export class DecoderPool {
       if (!job || job.id !== m.id) return
       this.finish(slot)
       if (m.ok) job.resolve(m.result)
-      else job.reject(m.error.appError ? new AppError(m.error.code as ErrorCode, m.error.message) : new AppError('INTERNAL', `The QR decoder failed: ${m.error.message}`))
+      else job.reject(m.error.appError ? new AppError(m.error.code as ErrorCode, m.error.message, { key: m.error.key ?? 'qr.failed', values: m.error.key ? m.error.values : { detail: m.error.message } }) : new AppError('INTERNAL', `The QR decoder failed: ${m.error.message}`, { key: 'qr.failed', values: { detail: m.error.message } }))
       this.pump()
     })
     worker.on('error', (e) => {
       readyReject(e)
       const job = slot.job
       this.replace(slot)
-      job?.reject(new AppError('INTERNAL', `The QR decoder crashed: ${e.message}`, { cause: e }))
+      job?.reject(new AppError('INTERNAL', `The QR decoder crashed: ${e.message}`, { cause: e, key: 'qr.crashed', values: { detail: e.message } }))
       this.pump()
     })
     worker.on('exit', () => {
@@ -136,7 +136,7 @@ export class DecoderPool {
       if (this.slots.includes(slot) && !this.closed) {
         const job = slot.job
         this.replace(slot)
-        job?.reject(new AppError('INTERNAL', 'The QR decoder stopped unexpectedly (the photo may be too large).'))
+        job?.reject(new AppError('INTERNAL', 'The QR decoder stopped unexpectedly (the photo may be too large).', { key: 'qr.stopped' }))
         this.pump()
       }
     })
@@ -188,7 +188,7 @@ export class DecoderPool {
       slot.job = job
       const timeout = job.opts.timeoutMs ?? this.timeoutMs
       slot.timer = setTimeout(
-        () => this.cancel(job, new AppError('INTERNAL', `Decoding the photo took longer than ${Math.round(timeout / 1000)} s and was stopped. Try a smaller photo, or crop it around the code.`)),
+        () => this.cancel(job, new AppError('INTERNAL', `Decoding the photo took longer than ${Math.round(timeout / 1000)} s and was stopped. Try a smaller photo, or crop it around the code.`, { key: 'qr.tooSlow', values: { s: Math.round(timeout / 1000) } })),
         timeout,
       )
       const { signal, timeoutMs, ...options } = job.opts
@@ -205,7 +205,7 @@ export class DecoderPool {
         (e) => {
           if (s.job === job) {
             this.replace(s)
-            job.reject(new AppError('INTERNAL', `The QR decoder could not start: ${(e as Error).message}`, { cause: e }))
+            job.reject(new AppError('INTERNAL', `The QR decoder could not start: ${(e as Error).message}`, { cause: e, key: 'qr.cannotStart', values: { detail: (e as Error).message } }))
           }
         },
       )
@@ -214,7 +214,7 @@ export class DecoderPool {
 }
 
 function abortError(signal: AbortSignal): unknown {
-  return signal.reason ?? new AppError('INTERNAL', 'Decoding was cancelled.')
+  return signal.reason ?? new AppError('INTERNAL', 'Decoding was cancelled.', { key: 'qr.cancelled' })
 }
 
 let shared: DecoderPool | undefined

@@ -13,7 +13,7 @@ export interface WorkerRequest {
 
 export type WorkerResponse =
   | { id: number; ok: true; result: Awaited<ReturnType<typeof decodeQr>> }
-  | { id: number; ok: false; error: { code: string; message: string; appError: boolean } }
+  | { id: number; ok: false; error: { code: string; message: string; appError: boolean; key?: string; values?: Record<string, string | number> } }
   | { id: -1; ready: true }
 
 const port = parentPort
@@ -32,7 +32,7 @@ port.on('message', async (req: WorkerRequest) => {
     port.postMessage({
       id: req.id,
       ok: false,
-      error: { code: app ? e.code : 'INTERNAL', message: (e as Error)?.message ?? String(e), appError: app },
+      error: { code: app ? e.code : 'INTERNAL', message: (e as Error)?.message ?? String(e), appError: app, ...(app ? { key: e.key, values: e.values } : {}) },
     } satisfies WorkerResponse)
   }
 })

@@ -32,9 +32,9 @@ const CODE = /^[A-Za-z0-9]{4,32}$/
 /** Checks a code's shape; returns it trimmed. Case is kept. */
 export function checkCode(raw: string): string {
   const c = raw.trim()
-  if (!c) throw new AppError('VALIDATION', 'Enter the security code.', { field: 'code' })
-  if (/\s/.test(c)) throw new AppError('VALIDATION', 'The code contains spaces; type it without them (codes are letters and digits only).', { field: 'code' })
-  if (!CODE.test(c)) throw new AppError('VALIDATION', 'A security code is 4–32 letters and digits. Check it against the vendor’s reply character by character.', { field: 'code' })
+  if (!c) throw new AppError('VALIDATION', 'Enter the security code.', { field: 'code', key: 'resetCodes.codeEmpty' })
+  if (/\s/.test(c)) throw new AppError('VALIDATION', 'The code contains spaces; type it without them (codes are letters and digits only).', { field: 'code', key: 'resetCodes.codeSpaces' })
+  if (!CODE.test(c)) throw new AppError('VALIDATION', 'A security code is 4–32 letters and digits. Check it against the vendor’s reply character by character.', { field: 'code', key: 'resetCodes.codeShape' })
   return c
 }
 
@@ -51,15 +51,15 @@ async function post(url: string, headers: Record<string, string>, body: string, 
   try {
     u = new URL(url)
   } catch {
-    throw new AppError('VALIDATION', `${what}: the service address "${url}" is not a URL.`, { hint: 'Fix it in Settings → Reset-code services.' })
+    throw new AppError('VALIDATION', `${what}: the service address "${url}" is not a URL.`, { hint: 'Fix it in Settings → Reset-code services.', key: 'resetCodes.badUrl', values: { url } })
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new AppError('VALIDATION', `${what}: only http and https addresses are supported.`)
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new AppError('VALIDATION', `${what}: only http and https addresses are supported.`, { key: 'resetCodes.badScheme' })
   let res: HttpReply
   try {
     // A code reply is a few hundred bytes: 1 MiB is far more than any vendor sends.
     res = await httpRequest(u, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body, timeoutMs: 15_000, totalMs: 15_000, maxBytes: 1024 * 1024, signal })
   } catch (e) {
-    throw new AppError('UNREACHABLE', `${what}: the service at ${u.host} did not answer (${failureReason(e)}).`, { hint: 'Check the address in Settings and the network; nothing was sent to the device.' })
+    throw new AppError('UNREACHABLE', `${what}: the service at ${u.host} did not answer (${failureReason(e)}).`, { hint: 'Check the address in Settings and the network; nothing was sent to the device.', key: 'resetCodes.noAnswer', values: { host: u.host, detail: failureReason(e) } })
   }
   const text = res.body.toString('utf8')
   let json: unknown
@@ -72,12 +72,12 @@ async function post(url: string, headers: Record<string, string>, body: string, 
 }
 
 const LAB_ERRORS: Record<string, (m: string) => AppError> = {
-  expired: (m) => new AppError('CONFLICT', `The vendor service refused the QR: ${m}.`, { hint: 'Ask the customer to reopen the Retrieve Password screen and send a new photo.' }),
-  code_limit: (m) => new AppError('CONFLICT', `The vendor service refused: ${m}.`, { hint: 'Both codes of this QR were issued. Ask the customer for a photo of a fresh QR.' }),
-  unknown_device: (m) => new AppError('NOT_FOUND', `The vendor service does not know this device: ${m}.`, { hint: 'Check the serial on the label photo; the device may be grey-market or registered under another region.' }),
-  bad_signature: (m) => new AppError('BAD_INPUT', `The vendor service says the QR is not genuine or was misread: ${m}.`, { hint: 'Decode the photo again, or ask for a sharper photo.' }),
-  malformed: (m) => new AppError('BAD_INPUT', `The vendor service could not read the QR: ${m}.`, { hint: 'Decode the photo again, or ask for a sharper photo.' }),
-  unauthorized: () => new AppError('UNAUTHORIZED', 'The vendor service refused the API key.', { hint: 'Enter the current key in Settings → Reset-code services.' }),
+  expired: (m) => new AppError('CONFLICT', `The vendor service refused the QR: ${m}.`, { hint: 'Ask the customer to reopen the Retrieve Password screen and send a new photo.', key: 'resetCodes.qrRefused', values: { detail: m } }),
+  code_limit: (m) => new AppError('CONFLICT', `The vendor service refused: ${m}.`, { hint: 'Both codes of this QR were issued. Ask the customer for a photo of a fresh QR.', key: 'resetCodes.codeLimit', values: { detail: m } }),
+  unknown_device: (m) => new AppError('NOT_FOUND', `The vendor service does not know this device: ${m}.`, { hint: 'Check the serial on the label photo; the device may be grey-market or registered under another region.', key: 'resetCodes.unknownDevice', values: { detail: m } }),
+  bad_signature: (m) => new AppError('BAD_INPUT', `The vendor service says the QR is not genuine or was misread: ${m}.`, { hint: 'Decode the photo again, or ask for a sharper photo.', key: 'resetCodes.notGenuine', values: { detail: m } }),
+  malformed: (m) => new AppError('BAD_INPUT', `The vendor service could not read the QR: ${m}.`, { hint: 'Decode the photo again, or ask for a sharper photo.', key: 'resetCodes.unreadable', values: { detail: m } }),
+  unauthorized: () => new AppError('UNAUTHORIZED', 'The vendor service refused the API key.', { hint: 'Enter the current key in Settings → Reset-code services.', key: 'resetCodes.keyRefused' }),
 }
 
 export interface LabVendorConfig {
@@ -93,15 +93,15 @@ export const labVendorBase = (url: string): string => url.trim().replace(/\/+$/,
  * answers "malformed" when address and key are right, and which issues no code.
  */
 export async function testLabVendor(cfg: LabVendorConfig): Promise<{ message: string }> {
-  if (!cfg.url) throw new AppError('VALIDATION', 'No address is set for the lab vendor service.', { field: 'url', hint: 'Use the address the lab bench prints after “Vendor reset:”.' })
-  if (!cfg.apiKey) throw new AppError('VALIDATION', 'No API key is stored for the lab vendor service.', { field: 'apiKey', hint: 'Copy the X-Api-Key the lab bench prints.' })
+  if (!cfg.url) throw new AppError('VALIDATION', 'No address is set for the lab vendor service.', { field: 'url', hint: 'Use the address the lab bench prints after “Vendor reset:”.', key: 'resetCodes.labNoUrl' })
+  if (!cfg.apiKey) throw new AppError('VALIDATION', 'No API key is stored for the lab vendor service.', { field: 'apiKey', hint: 'Copy the X-Api-Key the lab bench prints.', key: 'resetCodes.labNoKey' })
   const base = labVendorBase(cfg.url)
   const { status, json } = await post(`${base}/api/v1/reset-codes`, { 'x-api-key': cfg.apiKey }, '{}', 'Testing the vendor service')
   const code = (json as { error?: { code?: string } } | null)?.error?.code
   if (status === 400 && code === 'malformed') return { message: `The vendor service at ${new URL(base).host} answered and accepted the API key.` }
-  if (status === 401) throw new AppError('UNAUTHORIZED', `The vendor service at ${new URL(base).host} refused the API key.`, { field: 'apiKey', hint: 'Copy the X-Api-Key the lab bench printed (it changes at every start unless the bench has a fixed --seed).' })
+  if (status === 401) throw new AppError('UNAUTHORIZED', `The vendor service at ${new URL(base).host} refused the API key.`, { field: 'apiKey', hint: 'Copy the X-Api-Key the lab bench printed (it changes at every start unless the bench has a fixed --seed).', key: 'resetCodes.labKeyRefused', values: { host: new URL(base).host } })
   if (status === 429) return { message: `The vendor service at ${new URL(base).host} answered; it is rate-limiting this key right now.` }
-  throw new AppError('VALIDATION', `${base} does not look like the vendor reset service: POST /api/v1/reset-codes answered HTTP ${status}.`, { field: 'url', hint: 'Use the address the lab bench prints after “Vendor reset:”, as it is.' })
+  throw new AppError('VALIDATION', `${base} does not look like the vendor reset service: POST /api/v1/reset-codes answered HTTP ${status}.`, { field: 'url', hint: 'Use the address the lab bench prints after “Vendor reset:”, as it is.', key: 'resetCodes.notVendorService', values: { base, status } })
 }
 
 export function labVendorProvider(cfg: LabVendorConfig): SecurityCodeProvider {
@@ -110,7 +110,7 @@ export function labVendorProvider(cfg: LabVendorConfig): SecurityCodeProvider {
     id: 'lab',
     label: 'Lab vendor reset service',
     async obtain(r) {
-      if (!cfg.url || !cfg.apiKey) throw new AppError('FORBIDDEN', 'The lab vendor service is not configured.', { hint: 'Enter its address and API key in Settings → Reset-code services.' })
+      if (!cfg.url || !cfg.apiKey) throw new AppError('FORBIDDEN', 'The lab vendor service is not configured.', { hint: 'Enter its address and API key in Settings → Reset-code services.', key: 'resetCodes.labNotConfigured' })
       const base = labVendorBase(cfg.url)
       const { status, json, retryAfter } = await post(`${base}/api/v1/reset-codes`, { 'x-api-key': cfg.apiKey }, JSON.stringify({ payload: r.payload }), what, r.signal)
       const body = (json ?? {}) as { securityCode?: unknown; codeIndex?: unknown; expiresAt?: unknown; error?: { code?: string; message?: string } }
@@ -118,12 +118,12 @@ export function labVendorProvider(cfg: LabVendorConfig): SecurityCodeProvider {
         return { code: checkCode(body.securityCode), provider: 'lab', expiresAt: typeof body.expiresAt === 'string' ? body.expiresAt : null, reference: body.codeIndex !== undefined ? `code ${String(body.codeIndex)} of this QR` : null }
       }
       if (status === 429) {
-        throw new AppError('CONFLICT', `The vendor service is rate-limiting requests${retryAfter ? `; try again in ${retryAfter} s` : ''}.`, { hint: 'Nothing was issued. Wait, then request the code once more.' })
+        throw new AppError('CONFLICT', `The vendor service is rate-limiting requests${retryAfter ? `; try again in ${retryAfter} s` : ''}.`, { hint: 'Nothing was issued. Wait, then request the code once more.', key: retryAfter ? 'resetCodes.rateLimitedFor' : 'resetCodes.rateLimited', values: { s: retryAfter ?? '' } })
       }
       const code = body.error?.code ?? ''
       const make = LAB_ERRORS[code]
       if (make) throw make(body.error?.message ?? code)
-      throw new AppError('DEVICE', `The vendor service answered HTTP ${status} without a code.`, { hint: 'Try again later, or get the code from the vendor’s own tool and enter it by hand.' })
+      throw new AppError('DEVICE', `The vendor service answered HTTP ${status} without a code.`, { hint: 'Try again later, or get the code from the vendor’s own tool and enter it by hand.', key: 'resetCodes.noCode', values: { status } })
     },
   }
 }
@@ -153,12 +153,12 @@ export function httpVendorProvider(cfg: HttpVendorConfig): SecurityCodeProvider 
     id: 'http',
     label: 'Vendor API (configured)',
     async obtain(r) {
-      if (!cfg.url) throw new AppError('FORBIDDEN', 'No vendor API is configured.', { hint: 'Enter it in Settings → Reset-code services, or enter a code by hand.' })
+      if (!cfg.url) throw new AppError('FORBIDDEN', 'No vendor API is configured.', { hint: 'Enter it in Settings → Reset-code services, or enter a code by hand.', key: 'resetCodes.httpNotConfigured' })
       const body = cfg.bodyTemplate.replaceAll('{{payload}}', JSON.stringify(r.payload).slice(1, -1))
       try {
         JSON.parse(body)
       } catch {
-        throw new AppError('VALIDATION', 'The body template of the vendor API is not valid JSON once filled in.', { hint: 'Fix it in Settings; put {{payload}} inside a JSON string.' })
+        throw new AppError('VALIDATION', 'The body template of the vendor API is not valid JSON once filled in.', { hint: 'Fix it in Settings; put {{payload}} inside a JSON string.', key: 'resetCodes.badTemplate' })
       }
       const headers: Record<string, string> = cfg.keyHeader && cfg.apiKey ? { [cfg.keyHeader]: `${cfg.keyPrefix}${cfg.apiKey}` } : {}
       const { status, json } = await post(cfg.url, headers, body, what, r.signal)
@@ -167,6 +167,7 @@ export function httpVendorProvider(cfg: HttpVendorConfig): SecurityCodeProvider 
       const msg = pick(json, 'error.message') ?? pick(json, 'message') ?? pick(json, 'error')
       throw new AppError(status === 401 || status === 403 ? 'UNAUTHORIZED' : 'DEVICE', `The vendor API answered HTTP ${status}${typeof msg === 'string' ? `: ${msg}` : ' without a code'}.`, {
         hint: status === 401 || status === 403 ? 'Check the API key in Settings.' : `Check the reply path "${cfg.codePath}" in Settings, or enter the code by hand.`,
+        key: status === 401 || status === 403 ? 'resetCodes.httpKeyRefused' : typeof msg === 'string' ? 'resetCodes.httpFailed' : 'resetCodes.httpNoCode', values: { status, detail: typeof msg === 'string' ? msg : '', path: cfg.codePath },
       })
     },
   }

@@ -125,7 +125,8 @@ describe('start-up of the workflow service on an older data folder', () => {
     await app.close()
     app = new App({ dataDir, host: 'browser', keys })
     try {
-      const services = buildServices(app) // the composition root builds the engine, which moves them at start
+      const services = buildServices(app)
+      void services.workflows // the composition root builds the engine, which moves them at start
       await expect.poll(() => services.vault.listForTicket(t.id), { timeout: 10_000 }).toEqual([expect.objectContaining({ name: 'label.jpg', kind: 'label-photo', sha256: sha256(photo), source: 'workflow:my2n-move:serial' })])
       expect(existsSync(join(dataDir, old.storedAs))).toBe(false)
       const view = await services.workflows.engine.get(run.id)

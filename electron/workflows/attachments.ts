@@ -67,7 +67,7 @@ export class RunAttachments {
    * synchronous write of the run's row, for the caller to commit with its audit entry.
    */
   async file(run: RunRow, f: NewAttachment): Promise<() => FileRow> {
-    if (f.data.length === 0) throw new AppError('BAD_INPUT', `The file ${f.name} is empty.`, { hint: 'Download it again and attach the new file.' })
+    if (f.data.length === 0) throw new AppError('BAD_INPUT', `The file ${f.name} is empty.`, { hint: 'Download it again and attach the new file.', key: 'workflow.emptyFile', values: { name: f.name } })
     const kind = vaultKind(this.d.procedureOf(run), f.kind)
     const source = `workflow:${run.procedure}:${f.stepId}`
     const note = [`Workflow run #${run.id}`, f.detail].filter(Boolean).join(' — ')
@@ -96,7 +96,7 @@ export class RunAttachments {
     if (f.storedAs) return this.disk.read(f.storedAs, f.protected, password)
     const data = f.evidenceId === null ? null : this.d.evidence.content(f.evidenceId)
     if (!data) {
-      throw new AppError('NOT_FOUND', `The attached file ${f.name} is no longer held (removed from the ticket's evidence).`, { hint: 'Attach the file again.' })
+      throw new AppError('NOT_FOUND', `The attached file ${f.name} is no longer held (removed from the ticket's evidence).`, { hint: 'Attach the file again.', key: 'workflow.fileGone', values: { name: f.name } })
     }
     return data
   }

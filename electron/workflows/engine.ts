@@ -64,7 +64,7 @@ export class WorkflowEngine {
 
   procedure(id: string): ProcedureDef {
     const p = this.d.procedures.get(id)
-    if (!p) throw new AppError('NOT_FOUND', `The procedure "${id}" is not installed in this console.`, { hint: 'Choose one of the listed procedures.' })
+    if (!p) throw new AppError('NOT_FOUND', `The procedure "${id}" is not installed in this console.`, { hint: 'Choose one of the listed procedures.', key: 'workflow.noProcedure', values: { id } })
     return p
   }
 
@@ -99,10 +99,10 @@ export class WorkflowEngine {
   /** Manual and decision steps: validate, run the step's check (if any), then move on. */
   async completeStep(runId: number, stepId: string, inputs: Inputs, outcome?: string): Promise<WorkflowReply> {
     const { run, step, row } = this.open(runId, stepId)
-    if (step.kind === 'auto') throw new AppError('CONFLICT', `"${step.title}" is an automatic step.`, { hint: 'Use Run to start it, or skip it with a reason.' })
-    if (step.observed) throw new AppError('CONFLICT', `"${step.title}" completes by itself when the work it waits for is done.`, { hint: row.why || 'Do the work in the panel above the timeline.' })
+    if (step.kind === 'auto') throw new AppError('CONFLICT', `"${step.title}" is an automatic step.`, { hint: 'Use Run to start it, or skip it with a reason.', key: 'workflow.isAuto', values: { step: step.title } })
+    if (step.observed) throw new AppError('CONFLICT', `"${step.title}" completes by itself when the work it waits for is done.`, { hint: row.why || 'Do the work in the panel above the timeline.', key: row.why ? 'workflow.observedWhy' : 'workflow.observed', values: { step: step.title, why: row.why ?? '' } })
     const chosen = outcome ?? (step.kind === 'decision' ? undefined : Object.keys(step.outcomes)[0])
-    if (!chosen || !step.outcomes[chosen]) throw new AppError('VALIDATION', `Choose one of: ${Object.values(step.outcomes).map((o) => o.label).join(', ')}.`, { field: 'outcome' })
+    if (!chosen || !step.outcomes[chosen]) throw new AppError('VALIDATION', `Choose one of: ${Object.values(step.outcomes).map((o) => o.label).join(', ')}.`, { field: 'outcome', key: 'workflow.chooseOutcome', values: { options: Object.values(step.outcomes).map((o) => o.label).join(', ') } })
     const clean = acceptInputs(run, step, inputs)
     this.checkEvidence(run, step)
     await this.checkRequires(run, step, row)
@@ -117,7 +117,7 @@ export class WorkflowEngine {
   /** Auto steps: checks first (requirements, typed confirmation), then the operation in the background. */
   async runAuto(runId: number, stepId: string, inputs: Inputs): Promise<WorkflowReply> {
     const { run, step, row } = this.open(runId, stepId)
-    if (step.kind !== 'auto') throw new AppError('CONFLICT', `"${step.title}" is not an automatic step.`)
+    if (step.kind !== 'auto') throw new AppError('CONFLICT', `"${step.title}" is not an automatic step.`, { key: 'workflow.notAuto', values: { step: step.title } })
     if (this.inflight.has(row.id)) throw new AppError('CONFLICT', `"${step.title}" is already running.`, { hint: 'Wait for it to finish; its progress is shown on the step.', key: 'workflow.running', values: { step: step.title } })
     if (step.confirm) {
       const expected = String(run.facts[step.confirm.fact] ?? '')
@@ -217,7 +217,7 @@ export class WorkflowEngine {
   async attach(runId: number, stepId: string, evidence: string, name: string, data: Buffer, password?: string): Promise<WorkflowRun> {
     const { run, step, row } = this.open(runId, stepId)
     // The slots the step declares, or the optional "other" attachment every step takes.
-    if (!this.attachments.takes(step, evidence)) throw new AppError('VALIDATION', `"${step.title}" takes no "${evidence}" attachment.`, { field: 'evidence', hint: 'Attach the file as an other attachment of the step.' })
+    if (!this.attachments.takes(step, evidence)) throw new AppError('VALIDATION', `"${step.title}" takes no "${evidence}" attachment.`, { field: 'evidence', hint: 'Attach the file as an other attachment of the step.', key: 'workflow.noSuchSlot', values: { step: step.title, evidence } })
     const fileRow = await this.attachments.file(run, { stepRow: row.id, stepId, kind: evidence, name, data, password: password || undefined, verified: false })
     // The run's file row and its entry in one transaction (the vault entered the bytes with its own).
     await this.d.record(fileRow, (stored) => ({ action: 'workflow.attach', outcome: 'ok', ticketId: run.ticketId, device: this.device(run), inputs: { step: stepId, evidence, name, sha256: stored.sha256, size: stored.size, protected: Boolean(password), evidenceId: stored.evidenceId } }))
@@ -308,7 +308,7 @@ export class WorkflowEngine {
     const run = this.d.repo.getRun(runId)
     const r = run.facts[REVEALED] as { label: string; secret: string } | undefined
     const sealed = r ? run.secrets[r.secret] : undefined
-    if (!r || !sealed) throw new AppError('NOT_FOUND', 'This run has shown nothing that could be shown again.')
+    if (!r || !sealed) throw new AppError('NOT_FOUND', 'This run has shown nothing that could be shown again.', { key: 'workflow.nothingToReveal' })
     const value = this.d.open(sealed)
     await this.d.audit({ action: 'workflow.reveal', outcome: 'info', ticketId: run.ticketId, device: this.device(run), inputs: { secret: r.secret, again: true }, detail: `shown again: ${reason}` })
     return { label: r.label, value }
@@ -336,7 +336,7 @@ export class WorkflowEngine {
   }
   private stepDef(run: RunRow, stepId: string): StepDef {
     const s = this.procedureOf(run).steps.find((x) => x.id === stepId)
-    if (!s) throw new AppError('NOT_FOUND', `Step "${stepId}" is not part of ${run.procedure}.`)
+    if (!s) throw new AppError('NOT_FOUND', `Step "${stepId}" is not part of ${run.procedure}.`, { key: 'workflow.noSuchStep', values: { step: stepId, procedure: run.procedure } })
     return s
   }
   private device(run: RunRow): string | null {
@@ -344,7 +344,7 @@ export class WorkflowEngine {
   }
   private latestRow(run: RunRow, stepId: string): StepRow {
     const rows = this.d.repo.steps(run.id).filter((r) => r.stepId === stepId)
-    if (!rows.length) throw new AppError('NOT_FOUND', `Step "${stepId}" has not been reached in this run.`)
+    if (!rows.length) throw new AppError('NOT_FOUND', `Step "${stepId}" has not been reached in this run.`, { key: 'workflow.notReached', values: { step: stepId } })
     return rows[rows.length - 1]
   }
 
@@ -392,12 +392,12 @@ export class WorkflowEngine {
       () => ({ action: `workflow.step.${step.id}`, outcome: 'refused', ticketId: run.ticketId, device: this.device(run), detail: why }),
     )
     this.d.changed(run.id, run.ticketId)
-    throw new AppError('FORBIDDEN', why, { hint: 'Complete the step that provides it first.' })
+    throw new AppError('FORBIDDEN', why, { hint: 'Complete the step that provides it first.', key: 'workflow.requires', values: { why } })
   }
 
   private async execute(run: RunRow, step: StepDef, row: StepRow, inputs: Record<string, unknown>, chosen: string | undefined, background: boolean, transient: Map<string, string>): Promise<WorkflowReply> {
     const action = this.d.actions.get(step.action!)
-    if (!action) throw new AppError('INTERNAL', `The action "${step.action}" of step "${step.title}" is not installed.`)
+    if (!action) throw new AppError('INTERNAL', `The action "${step.action}" of step "${step.title}" is not installed.`, { key: 'workflow.noAction', values: { action: step.action ?? '', step: step.title } })
     const runner = async (ctx: ActionContext): Promise<ActionResult> => {
       const r = await action.run(ctx)
       // A manual step's check that passes ends the step with the outcome the agent chose.
@@ -492,7 +492,7 @@ export class WorkflowEngine {
       return
     }
     const o = step.outcomes[r.outcome]
-    if (!o) throw new AppError('INTERNAL', `Step "${step.title}" ended with "${r.outcome}", which the procedure does not handle.`)
+    if (!o) throw new AppError('INTERNAL', `Step "${step.title}" ended with "${r.outcome}", which the procedure does not handle.`, { key: 'workflow.badOutcome', values: { step: step.title, outcome: r.outcome } })
     row.state = 'done'
     row.outcome = r.outcome
     row.why = o.message ?? ''

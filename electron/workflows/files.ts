@@ -19,7 +19,7 @@ export function protect(data: Buffer, password: string): Buffer {
 }
 
 export function unprotect(blob: Buffer, password: string): Buffer {
-  if (!blob.subarray(0, MAGIC.length).equals(MAGIC)) throw new AppError('BAD_INPUT', 'This stored copy is not a protected file.')
+  if (!blob.subarray(0, MAGIC.length).equals(MAGIC)) throw new AppError('BAD_INPUT', 'This stored copy is not a protected file.', { key: 'workflow.notProtected' })
   const o = MAGIC.length
   const key = scryptSync(password, blob.subarray(o, o + 16), 32)
   try {
@@ -27,7 +27,7 @@ export function unprotect(blob: Buffer, password: string): Buffer {
     d.setAuthTag(blob.subarray(o + 28, o + 44))
     return Buffer.concat([d.update(blob.subarray(o + 44)), d.final()])
   } catch {
-    throw new AppError('BAD_INPUT', 'The password of the stored backup is wrong.', { field: 'backupPassword', hint: 'Type the password chosen when the backup was stored.' })
+    throw new AppError('BAD_INPUT', 'The password of the stored backup is wrong.', { field: 'backupPassword', hint: 'Type the password chosen when the backup was stored.', key: 'workflow.wrongBackupPassword' })
   }
 }
 
@@ -49,7 +49,7 @@ export class RunFiles {
   read(storedAs: string, protectedCopy: boolean, password?: string): Buffer {
     const raw = readFileSync(join(this.dataDir, storedAs))
     if (!protectedCopy) return raw
-    if (!password) throw new AppError('BAD_INPUT', 'This stored backup is password-protected.', { field: 'backupPassword', hint: 'Type the password chosen when the backup was stored.' })
+    if (!password) throw new AppError('BAD_INPUT', 'This stored backup is password-protected.', { field: 'backupPassword', hint: 'Type the password chosen when the backup was stored.', key: 'workflow.backupProtected' })
     return unprotect(raw, password)
   }
 }

@@ -64,7 +64,7 @@ export function stepContext(
     },
     readFile: (id, password) => {
       const f = d.repo.file(id)
-      if (f.runId !== run.id) throw new AppError('FORBIDDEN', 'That file belongs to another run.')
+      if (f.runId !== run.id) throw new AppError('FORBIDDEN', 'That file belongs to another run.', { key: 'workflow.otherRunFile' })
       return attachments.read(f, password)
     },
     storeFile: (f) => attachments.store(run, { ...f, stepRow: row.id, stepId: step.id, password: f.password || undefined }),

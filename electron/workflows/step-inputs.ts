@@ -11,21 +11,21 @@ export type Inputs = Record<string, string | boolean>
 export function acceptInputs(run: RunRow, step: StepDef, raw: Inputs): Record<string, unknown> {
   const clean: Record<string, unknown> = {}
   const known = new Set(step.inputs.map((i) => i.id).concat('confirm'))
-  for (const k of Object.keys(raw)) if (!known.has(k)) throw new AppError('VALIDATION', `Unknown field: ${k}`, { field: `inputs.${k}` })
+  for (const k of Object.keys(raw)) if (!known.has(k)) throw new AppError('VALIDATION', `Unknown field: ${k}`, { field: `inputs.${k}`, key: 'workflow.unknownField', values: { field: k } })
   for (const def of step.inputs) {
     const v = raw[def.id]
     const str = typeof v === 'string' ? v.trim() : v
     const empty = str === undefined || str === '' || str === false
     if (def.type === 'secret') {
-      if (empty && def.required && !run.secrets[def.id]) throw new AppError('VALIDATION', `${def.label} is required.`, { field: `inputs.${def.id}` })
+      if (empty && def.required && !run.secrets[def.id]) throw new AppError('VALIDATION', `${def.label} is required.`, { field: `inputs.${def.id}`, key: 'workflow.required', values: { label: def.label } })
       continue // sealed in `execute`/`finish` only after every check passed
     }
     if (empty) {
-      if (def.required && def.type !== 'checkbox') throw new AppError('VALIDATION', `${def.label} is required.`, { field: `inputs.${def.id}` })
-      if (def.required && def.type === 'checkbox') throw new AppError('VALIDATION', `Tick “${def.label}” to continue.`, { field: `inputs.${def.id}` })
+      if (def.required && def.type !== 'checkbox') throw new AppError('VALIDATION', `${def.label} is required.`, { field: `inputs.${def.id}`, key: 'workflow.required', values: { label: def.label } })
+      if (def.required && def.type === 'checkbox') throw new AppError('VALIDATION', `Tick “${def.label}” to continue.`, { field: `inputs.${def.id}`, key: 'workflow.tick', values: { label: def.label } })
       continue
     }
-    if (def.type === 'choice' && !def.options?.some((o) => o.value === str)) throw new AppError('VALIDATION', `${def.label}: choose one of the options.`, { field: `inputs.${def.id}` })
+    if (def.type === 'choice' && !def.options?.some((o) => o.value === str)) throw new AppError('VALIDATION', `${def.label}: choose one of the options.`, { field: `inputs.${def.id}`, key: 'workflow.chooseOption', values: { label: def.label } })
     clean[def.id] = str
   }
   for (const def of step.inputs) if (def.fact && def.id in clean) run.facts[def.fact] = clean[def.id]

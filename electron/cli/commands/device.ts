@@ -96,7 +96,7 @@ Options:
       process.stderr.write(`Probing ${address}${values.iface ? ` on ${values.iface}` : ''}…\n`)
       const r = await ops.addByAddress({ address, port, iface: values.iface, username: values.user, password })
       for (const d of r.diagnostics) process.stderr.write(`  note: ${d.message}\n`)
-      if (!r.device) throw new AppError('UNREACHABLE', `No device could be identified at ${address}.`)
+      if (!r.device) throw new AppError('UNREACHABLE', `No device could be identified at ${address}.`, { key: 'cli.notIdentified', values: { address } })
       const id = r.device.id
       switch (op) {
         case 'info': {
@@ -116,7 +116,7 @@ Options:
         }
         case 'restore': {
           const chosen = backupId ?? (await ops.repo.verifiedBackup(id, ticketId!))?.id
-          if (!chosen) throw new AppError('FORBIDDEN', `No verified backup of this device in ticket #${ticketId}.`, { hint: 'Run "device backup" with the same --ticket first.' })
+          if (!chosen) throw new AppError('FORBIDDEN', `No verified backup of this device in ticket #${ticketId}.`, { hint: 'Run "device backup" with the same --ticket first.', key: 'cli.noVerifiedBackup', values: { ticket: ticketId ?? '' } })
           const res = await ops.restore(id, { ticketId: ticketId!, backupId: chosen, confirmSerial: values['confirm-serial']! })
           out(res, res.message)
           return 0

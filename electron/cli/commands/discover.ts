@@ -99,7 +99,7 @@ Interfaces here: ${listInterfaces().map((i) => `${i.name} (${i.cidr})`).join(', 
       return s.devices.length > 0 ? 0 : 3
     } catch (e) {
       if (e instanceof AppError) throw e
-      throw new AppError('INTERNAL', (e as Error).message)
+      throw new AppError('INTERNAL', (e as Error).message, { key: 'cli.failed', values: { detail: (e as Error).message } })
     } finally {
       process.off('SIGINT', onSig)
       await close()

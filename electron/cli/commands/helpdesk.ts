@@ -71,9 +71,9 @@ export const helpdeskCommand: Command = {
       try {
         token = readFileSync(values['token-file'], 'utf8').trim()
       } catch (e) {
-        throw new AppError('BAD_INPUT', `Cannot read ${values['token-file']}: ${(e as Error).message}`)
+        throw new AppError('BAD_INPUT', `Cannot read ${values['token-file']}: ${(e as Error).message}`, { key: 'cli.cannotRead', values: { file: values['token-file'] ?? '', detail: (e as Error).message } })
       }
-      if (!token) throw new AppError('BAD_INPUT', `${values['token-file']} is empty.`)
+      if (!token) throw new AppError('BAD_INPUT', `${values['token-file']} is empty.`, { key: 'cli.emptyFile', values: { file: values['token-file'] ?? '' } })
     }
     const app = openConsoleApp({ dataDir: values['data-dir'] ?? defaultDataDir(), host: 'browser' }, 'helpdesk command')
     const hd = (await import('../../core/api')).buildHelpdesk(app)

@@ -37,9 +37,9 @@ async function decodeFile(file: string): Promise<Line> {
   try {
     // Refuse oversized files before reading them into memory.
     const st = await stat(file)
-    if (!st.isFile()) throw new AppError('BAD_INPUT', `${file} is not a file.`)
+    if (!st.isFile()) throw new AppError('BAD_INPUT', `${file} is not a file.`, { key: 'cli.notAFile', values: { file } })
     if (st.size > LIMITS.maxBytes) {
-      throw new AppError('BAD_INPUT', `The file is ${(st.size / 1048576).toFixed(0)} MB, more than the ${LIMITS.maxBytes / 1048576} MB accepted for a photo.`)
+      throw new AppError('BAD_INPUT', `The file is ${(st.size / 1048576).toFixed(0)} MB, more than the ${LIMITS.maxBytes / 1048576} MB accepted for a photo.`, { key: 'cli.photoTooBig', values: { size: Math.round(st.size / 1048576), max: LIMITS.maxBytes / 1048576 } })
     }
     const bytes = await readFile(file)
     // Loaded lazily: zxing-wasm and sharp are only needed here.

@@ -67,7 +67,7 @@ export function connectionHandlers(deps: ConnectionDeps, s: ConnectionServices):
       const c = file === undefined ? readRunningLab(source) : parseLabConnection(file, 'The imported file')
       // Check the services first: a file of a bench that has stopped must not replace a working setup.
       const m = await my2nClient({ kind: 'lab', url: c.my2n.url, apiKey: c.my2n.apiKey }).account().then(() => null, (e: unknown) => e)
-      if (m) throw new AppError('UNREACHABLE', `The lab bench of ${source} does not answer: ${(m as Error).message}`, { hint: 'Start the lab bench again (its keys and ports change unless it runs with --seed and --fixed-ports), then try again. Nothing was changed.' })
+      if (m) throw new AppError('UNREACHABLE', `The lab bench of ${source} does not answer: ${(m as Error).message}`, { hint: 'Start the lab bench again (its keys and ports change unless it runs with --seed and --fixed-ports), then try again. Nothing was changed.', key: 'labConnection.noAnswer', values: { source, detail: (m as Error).message } })
       await my2n.set({ kind: 'lab', url: c.my2n.url, apiKey: c.my2n.apiKey })
       await s.labVendor.set({ url: c.vendor.url, apiKey: c.vendor.apiKey })
       const devices = await storeDevices(c)

@@ -53,7 +53,7 @@ export function nvrResetHandlers(deps: NvrResetHandlerDeps): HandlerMap<M> {
     'nvrReset.usePayload': async ({ ticketId, photoId, text }) => {
       if (photoId !== null) {
         const p = await deps.repo.photo(photoId)
-        if (!p || p.ticketId !== ticketId) throw new AppError('NOT_FOUND', `Photo #${photoId} is not on this ticket.`)
+        if (!p || p.ticketId !== ticketId) throw new AppError('NOT_FOUND', `Photo #${photoId} is not on this ticket.`, { key: 'nvrReset.photoNotHere', values: { id: photoId } })
         await adoptPayload(deps, ticketId, photoId, text, p.receivedAt)
       } else {
         await adoptPayload(deps, ticketId, null, text, null)

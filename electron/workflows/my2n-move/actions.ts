@@ -23,7 +23,7 @@ const LOGIN_WINDOW_MS = 10 * 60_000
 
 export function parseAddress(raw: string): DeviceAddress {
   const m = raw.match(/^\s*(?:https?:\/\/)?([a-zA-Z0-9.-]+)(?::(\d{1,5}))?\/?\s*$/)
-  if (!m || (m[2] && (Number(m[2]) < 1 || Number(m[2]) > 65535))) throw new AppError('VALIDATION', `“${raw}” is not a device address.`, { field: 'inputs.host', hint: 'Type an IP address, optionally with a port: 192.168.1.50 or 192.168.1.50:8080.' })
+  if (!m || (m[2] && (Number(m[2]) < 1 || Number(m[2]) > 65535))) throw new AppError('VALIDATION', `“${raw}” is not a device address.`, { field: 'inputs.host', hint: 'Type an IP address, optionally with a port: 192.168.1.50 or 192.168.1.50:8080.', key: 'my2nMove.badAddress', values: { address: raw } })
   return m[2] ? { host: m[1], port: Number(m[2]) } : { host: m[1] }
 }
 const fmtAddress = (a: DeviceAddress) => (a.port ? `${a.host}:${a.port}` : a.host)
@@ -44,7 +44,7 @@ export function strongPassword(len = 16): string {
 const opCtx = (ctx: ActionContext): OpContext => ({ ticketId: ctx.run.ticketId, signal: ctx.signal, progress: ctx.progress })
 const serialOf = (ctx: ActionContext) => {
   const s = ctx.facts.serial
-  if (typeof s !== 'string' || !s) throw new AppError('FORBIDDEN', 'The serial number of the device is not known yet.', { hint: 'Complete the “Serial number” step first.' })
+  if (typeof s !== 'string' || !s) throw new AppError('FORBIDDEN', 'The serial number of the device is not known yet.', { hint: 'Complete the “Serial number” step first.', key: 'my2nMove.serialUnknown' })
   return s
 }
 const address = (ctx: ActionContext): DeviceAddress | null => (typeof ctx.facts.deviceAddress === 'string' && ctx.facts.deviceAddress ? parseAddress(ctx.facts.deviceAddress) : null)
@@ -56,6 +56,7 @@ function guardLogin(ctx: ActionContext): void {
   if (fails >= MAX_FAILED_LOGINS && Date.now() - last < LOGIN_WINDOW_MS)
     throw new AppError('LOCKOUT_RISK', `The device already rejected ${fails} logins from this console; another try could lock the account.`, {
       hint: `Check the password with the customer and wait ${Math.ceil((LOGIN_WINDOW_MS - (Date.now() - last)) / 60_000)} minutes before trying again.`,
+      key: 'my2nMove.tooManyFails', values: { n: fails, min: Math.ceil((LOGIN_WINDOW_MS - (Date.now() - last)) / 60_000) },
     })
   if (fails >= MAX_FAILED_LOGINS) ctx.facts.failedLogins = 0
 }
@@ -74,7 +75,7 @@ const credHash = (ctx: ActionContext, c: Credentials) => ctx.fingerprint(['rejec
 async function withLogin<T>(ctx: ActionContext, creds: Credentials, fn: () => Promise<T>): Promise<T> {
   const rejected = (ctx.facts.rejectedLogins as string[] | undefined) ?? []
   if (rejected.includes(credHash(ctx, creds)))
-    throw new AppError('LOCKOUT_RISK', `The device already rejected this password for ${creds.username}; the console will not send it again, so the account cannot be locked because of it.`, { hint: 'Find out the right password (ask the customer), then run the step with it.' })
+    throw new AppError('LOCKOUT_RISK', `The device already rejected this password for ${creds.username}; the console will not send it again, so the account cannot be locked because of it.`, { hint: 'Find out the right password (ask the customer), then run the step with it.', key: 'my2nMove.passwordRejected', values: { user: creds.username } })
   guardLogin(ctx)
   try {
     const r = await fn()
@@ -90,7 +91,7 @@ async function withLogin<T>(ctx: ActionContext, creds: Credentials, fn: () => Pr
 }
 function deviceCreds(ctx: ActionContext): Credentials {
   const password = ctx.secret('devicePassword')
-  if (!password) throw new AppError('VALIDATION', 'Type the device password (the admin password the customer uses today).', { field: 'inputs.devicePassword' })
+  if (!password) throw new AppError('VALIDATION', 'Type the device password (the admin password the customer uses today).', { field: 'inputs.devicePassword', key: 'my2nMove.typePassword' })
   return { username: String(ctx.facts.deviceUser || 'admin'), password }
 }
 
@@ -110,7 +111,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
     async run(ctx) {
       const serial = serialOf(ctx)
       const code = ctx.secret(codeFrom)
-      if (!code) throw new AppError('VALIDATION', codeFrom === 'securityCode' ? 'No new security code is recorded for this run.' : 'Type the security code from the Certificate of Ownership.', { field: `inputs.${codeFrom}` })
+      if (!code) throw new AppError('VALIDATION', codeFrom === 'securityCode' ? 'No new security code is recorded for this run.' : 'Type the security code from the Certificate of Ownership.', { field: `inputs.${codeFrom}`, key: codeFrom === 'securityCode' ? 'my2nMove.noNewCode' : 'my2nMove.typeCertificateCode' })
       const client = await deps.my2n()
       ctx.progress(`Asking ${client.label}…`)
       const site = String(ctx.facts.site ?? '')
@@ -141,10 +142,10 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
         const c = checkSerial(String(ctx.inputs.serial ?? ''))
         if (!c.valid) {
           const hint = [c.normalized ? `Did you mean ${c.normalized}?` : '', ...c.hints].filter(Boolean).join(' ')
-          throw new AppError('VALIDATION', `“${String(ctx.inputs.serial)}” is not a 2N serial number (NN-NNNN-NNNN).`, { field: 'inputs.serial', hint })
+          throw new AppError('VALIDATION', `“${String(ctx.inputs.serial)}” is not a 2N serial number (NN-NNNN-NNNN).`, { field: 'inputs.serial', hint, key: 'my2nMove.badSerial', values: { serial: String(ctx.inputs.serial) } })
         }
         if (ctx.facts.deviceSerial && ctx.facts.deviceSerial !== c.normalized)
-          throw new AppError('VALIDATION', `The device on the bench reports ${String(ctx.facts.deviceSerial)}, not ${c.normalized}.`, { field: 'inputs.serial', hint: 'Use the serial the device reports, or check that the right device is connected.' })
+          throw new AppError('VALIDATION', `The device on the bench reports ${String(ctx.facts.deviceSerial)}, not ${c.normalized}.`, { field: 'inputs.serial', hint: 'Use the serial the device reports, or check that the right device is connected.', key: 'my2nMove.benchSerial', values: { live: String(ctx.facts.deviceSerial), typed: c.normalized ?? '' } })
         ctx.facts.serial = c.normalized
         return { outcome: 'ok', result: { serial: c.normalized } }
       },
@@ -175,7 +176,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
 
     'my2n.recordCode': {
       async run(ctx) {
-        if (!ctx.secret('securityCode')) throw new AppError('VALIDATION', 'Type the new security code.', { field: 'inputs.securityCode' })
+        if (!ctx.secret('securityCode')) throw new AppError('VALIDATION', 'Type the new security code.', { field: 'inputs.securityCode', key: 'my2nMove.typeNewCode' })
         ctx.facts.codeRegeneratedAt = new Date().toISOString()
         await ctx.audit('my2n.securityCode', 'info', { serial: ctx.facts.serial }, 'new My2N security code recorded; the previous code is no longer valid')
         return { outcome: 'ok', result: { note: 'The previous security code is no longer valid.' } }
@@ -204,7 +205,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
       async run(ctx) {
         const files = ctx.files().filter((f) => f.kind === 'backup')
         const f = files[files.length - 1]
-        if (!f) throw new AppError('VALIDATION', 'Attach the backup file first.', { field: 'evidence.backup' })
+        if (!f) throw new AppError('VALIDATION', 'Attach the backup file first.', { field: 'evidence.backup', key: 'my2nMove.attachBackup' })
         const data = ctx.readFile(f.id, ctx.secret('backupPassword') ?? undefined)
         verifyBackup(data, serialOf(ctx)) // throws BAD_INPUT with the reason
         const r = await keepBackup(ctx, data, `uploaded as ${f.name}`)
@@ -240,8 +241,8 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
       async run(ctx) {
         const at = parseAddress(String(ctx.inputs.host ?? ''))
         const id = await deps.ops.identify(at, opCtx(ctx))
-        if (id.serial !== serialOf(ctx)) throw new AppError('VALIDATION', `The device at ${fmtAddress(at)} is ${id.serial}, not ${String(ctx.facts.serial)}.`, { field: 'inputs.host', hint: 'Find the device with the right serial number.' })
-        if (!(await deps.ops.checkLogin(at, FACTORY_CREDS, opCtx(ctx)))) throw new AppError('VALIDATION', 'This device does not accept admin / 2n: it is not in factory state.', { field: 'inputs.host', hint: 'Check that the reset has finished, or reset the device again.' })
+        if (id.serial !== serialOf(ctx)) throw new AppError('VALIDATION', `The device at ${fmtAddress(at)} is ${id.serial}, not ${String(ctx.facts.serial)}.`, { field: 'inputs.host', hint: 'Find the device with the right serial number.', key: 'my2nMove.otherDevice', values: { address: fmtAddress(at), live: id.serial, expected: String(ctx.facts.serial) } })
+        if (!(await deps.ops.checkLogin(at, FACTORY_CREDS, opCtx(ctx)))) throw new AppError('VALIDATION', 'This device does not accept admin / 2n: it is not in factory state.', { field: 'inputs.host', hint: 'Check that the reset has finished, or reset the device again.', key: 'my2nMove.notFactory' })
         ctx.facts.deviceAddress = fmtAddress(at)
         return { outcome: 'ok', result: { address: fmtAddress(at) } }
       },
@@ -250,7 +251,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
     'device.newPassword': {
       async run(ctx) {
         const at = address(ctx)
-        if (!at) throw new AppError('FORBIDDEN', 'The device address is not known.', { hint: 'Complete “Find the device again” first.' })
+        if (!at) throw new AppError('FORBIDDEN', 'The device address is not known.', { hint: 'Complete “Find the device again” first.', key: 'my2nMove.addressUnknown' })
         // Sealed BEFORE the device changes: a crash right after the change cannot lose it.
         const pending = ctx.secret('newPassword') && ctx.facts.passwordPending ? ctx.secret('newPassword')! : null
         // A retry after "admin / 2n still works": if the default login has since gone, the
@@ -285,9 +286,9 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
       async run(ctx) {
         const at = address(ctx)
         const saved = backupBytes(ctx)
-        if (!at) throw new AppError('FORBIDDEN', 'The device is not reachable from this console.', { hint: 'Restore from the web interface instead, or skip with a reason.' })
+        if (!at) throw new AppError('FORBIDDEN', 'The device is not reachable from this console.', { hint: 'Restore from the web interface instead, or skip with a reason.', key: 'my2nMove.unreachable' })
         const password = ctx.secret('newPassword')
-        if (!password) throw new AppError('FORBIDDEN', 'The console does not know the device password.', { hint: 'Run “Set a new strong password” first.' })
+        if (!password) throw new AppError('FORBIDDEN', 'The console does not know the device password.', { hint: 'Run “Set a new strong password” first.', key: 'my2nMove.passwordUnknown' })
         ctx.progress('Downloading the current configuration…')
         const now = await withLogin(ctx, { username: 'admin', password }, () => deps.ops.backup(at, { username: 'admin', password }, opCtx(ctx)))
         const d = diffBackups(parseBackup(saved), parseBackup(now))
@@ -300,7 +301,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
       async run(ctx) {
         const at = address(ctx)
         const password = ctx.secret('newPassword')
-        if (!at || !password) throw new AppError('FORBIDDEN', 'The device address or its new password is not known.', { hint: 'Run the earlier steps first.' })
+        if (!at || !password) throw new AppError('FORBIDDEN', 'The device address or its new password is not known.', { hint: 'Run the earlier steps first.', key: 'my2nMove.addressOrPasswordUnknown' })
         const saved = backupBytes(ctx)
         verifyBackup(saved, serialOf(ctx))
         ctx.progress('Uploading the saved configuration…')
@@ -341,7 +342,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
 
   function backupBytes(ctx: ActionContext): Buffer {
     const id = Number(ctx.facts.backupFileId)
-    if (!id) throw new AppError('FORBIDDEN', 'No verified backup is stored for this run.')
+    if (!id) throw new AppError('FORBIDDEN', 'No verified backup is stored for this run.', { key: 'my2nMove.noVerifiedBackup' })
     return ctx.readFile(id, ctx.secret('backupPassword') ?? undefined)
   }
 }

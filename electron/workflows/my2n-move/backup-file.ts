@@ -18,15 +18,15 @@ const header = (xml: string, name: string) => xml.slice(0, 4000).match(new RegEx
 export function parseBackup(data: Buffer): ParsedBackup {
   const text = data.toString('utf8')
   if (/^\s*<!doctype html|<html[\s>]/i.test(text.slice(0, 500)))
-    throw new AppError('BAD_INPUT', 'This file is a web page, not a configuration backup (the device probably showed its login page).', { hint: 'Log in to the web interface, download the backup again under Maintenance > Backup configuration, and attach that file.' })
+    throw new AppError('BAD_INPUT', 'This file is a web page, not a configuration backup (the device probably showed its login page).', { hint: 'Log in to the web interface, download the backup again under Maintenance > Backup configuration, and attach that file.', key: 'my2nMove.backupIsWebPage' })
   let doc: Record<string, unknown>
   try {
     doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, trimValues: true }).parse(text, true) as Record<string, unknown>
   } catch (e) {
-    throw new AppError('BAD_INPUT', `This backup does not parse as XML (${(e as Error).message.split('\n')[0]}).`, { hint: 'The file may be cut short or damaged: download it again from the device and attach the new file.' })
+    throw new AppError('BAD_INPUT', `This backup does not parse as XML (${(e as Error).message.split('\n')[0]}).`, { hint: 'The file may be cut short or damaged: download it again from the device and attach the new file.', key: 'my2nMove.backupNotXml', values: { detail: (e as Error).message.split('\n')[0] } })
   }
   const root = doc.DeviceDatabase as Record<string, unknown> | undefined
-  if (!root || typeof root !== 'object') throw new AppError('BAD_INPUT', 'This XML file is not a 2N configuration backup (no <DeviceDatabase>).', { hint: 'Attach the file downloaded under Maintenance > Backup configuration.' })
+  if (!root || typeof root !== 'object') throw new AppError('BAD_INPUT', 'This XML file is not a 2N configuration backup (no <DeviceDatabase>).', { hint: 'Attach the file downloaded under Maintenance > Backup configuration.', key: 'my2nMove.backupNot2N' })
   const settings = new Map<string, string>()
   flatten(root, '', settings)
   return { serial: header(text, 'Serial number'), product: header(text, 'Product name'), firmware: header(text, 'Software version'), version: String(root['@Version'] ?? '') || null, settings }
@@ -48,8 +48,8 @@ function flatten(node: unknown, path: string, out: Map<string, string>): void {
 /** Verifies a backup for this device; returns what was read, or throws BAD_INPUT saying why. */
 export function verifyBackup(data: Buffer, serial: string): ParsedBackup {
   const b = parseBackup(data)
-  if (!b.serial) throw new AppError('BAD_INPUT', 'The backup does not name the serial number of its device.', { hint: 'Attach the file exactly as downloaded from the device (the first lines name the product and serial).' })
-  if (b.serial !== serial) throw new AppError('BAD_INPUT', `This backup belongs to device ${b.serial}, not ${serial}.`, { hint: 'Download the backup from the right device and attach it.' })
+  if (!b.serial) throw new AppError('BAD_INPUT', 'The backup does not name the serial number of its device.', { hint: 'Attach the file exactly as downloaded from the device (the first lines name the product and serial).', key: 'my2nMove.backupNoSerial' })
+  if (b.serial !== serial) throw new AppError('BAD_INPUT', `This backup belongs to device ${b.serial}, not ${serial}.`, { hint: 'Download the backup from the right device and attach it.', key: 'my2nMove.backupOtherDevice', values: { from: b.serial, serial } })
   return b
 }
 

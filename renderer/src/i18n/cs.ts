@@ -2,6 +2,7 @@
 // Plural forms follow CLDR for Czech: one | few | many | other (1 položka, 2–4 položky,
 // 1,5 položky, 5 položek).
 import { csHelpdesk } from './cs-helpdesk'
+import { csErrors } from './cs-errors'
 import type { Messages } from './en'
 
 export const cs: Messages = {
@@ -402,6 +403,7 @@ export const cs: Messages = {
   },
   helpdesk: csHelpdesk,
   errors: {
+    ...csErrors,
     generic: 'Něco se pokazilo.', field: 'Zkontrolujte pole „{field}“.',
     sessionEnded: 'Vaše relace konzole skončila.',
     sessionEndedHint: 'Skončila, protože ji dlouho nikdo nepoužil, nebo protože byla konzole zastavena či znovu spuštěna. Vše uložené zůstává. Otevřete konzoli znovu odkazem vypsaným v terminálu, kde běží (npm start nebo support-console serve).',
@@ -410,6 +412,7 @@ export const cs: Messages = {
     startLinkInvalid: 'Tento odkaz neplatí pro běžící konzoli.',
     startLinkInvalidHint: 'Konzole při každém spuštění vytvoří nový odkaz. Použijte adresu (včetně tokenu) vypsanou v terminálu, kde byla spuštěna (npm start nebo support-console serve).',
     storage: {
+      ...csErrors.storage,
       readOnly: 'Do datové složky {dir} nelze zapisovat: je jen pro čtení ({code}).',
       readOnlyHint: 'Povolte znovu zápis do složky (nebo připojte její disk pro zápis), nebo spusťte konzoli s jinou složkou (--data-dir). Nic z už uloženého se neztratilo.',
       immutable: 'Do datové složky {dir} nelze zapisovat: složka je uzamčena proti jakékoli změně (immutable, {code}), nic nového v ní nelze vytvořit.',
@@ -426,6 +429,7 @@ export const cs: Messages = {
       ioHint: 'Disk může selhávat nebo být odpojený: zkontrolujte ho a konzoli spusťte znovu. Nic z už uloženého se neztratilo.',
     },
     devices: {
+      ...csErrors.devices,
       refused: 'Zařízení odmítlo spojení (webová služba je vypnutá nebo je port špatně).', refusedHint: 'Zkontrolujte adresu a to, že zařízení dokončilo start; jeho současnou adresu najdete novým hledáním.',
       noAnswer: 'Zařízení neodpovědělo ({detail}).', noAnswerHint: 'Možná se restartuje, je na jiné adrese nebo v jiné podsíti. Vyhledejte ho znovu a pak to zkuste znovu.',
       pinMismatch: 'Zařízení předložilo jiný certifikát HTTPS (SHA-256 {fingerprint}), než jaký je pro něj připnutý. Nic nebylo odesláno.',
@@ -443,6 +447,7 @@ export const cs: Messages = {
       backupNotVerified: 'Záloha č. {id} není ověřená nebo její obsah už neodpovídá jejímu SHA-256. Nic nebylo provedeno.',
     },
     workflow: {
+      ...csErrors.workflow,
       running: 'Krok „{step}“ právě probíhá; počkejte, až skončí.', runningHint: 'Jeho průběh je vidět u kroku.',
       confirmMismatch: 'Pro spuštění kroku „{step}“ napište přesně: {expected}.',
       notSkippable: 'Krok „{step}“ nelze v tomto postupu přeskočit.', notSkippableHint: 'Dokončete ho, nebo běh s uvedením důvodu ukončete.',
@@ -452,12 +457,14 @@ export const cs: Messages = {
       attachFirst: 'Nejdřív přiložte: {what}.',
     },
     photos: {
+      ...csErrors.photos,
       tooManyPixels: 'Obrázek udává {width} x {height} pixelů ({mp} megapixelů), víc než přijímaných {cap} megapixelů; byl odmítnut bez dekódování (může jít o dekompresní bombu). Požádejte zákazníka o běžnou fotku obrazovky z telefonu.',
       emlPixelCap: 'Přeskočeno, nedekódováno: tato fotka o {mp} megapixelech by překročila {cap} megapixelů fotek na jeden e-mail (zbývá {left}). Požádejte zákazníka o běžnou fotku obrazovky z telefonu, nebo ať pošle tuto fotku samostatně.',
       callPixelCap: 'Přeskočeno, nedekódováno: tato fotka o {mp} megapixelech by překročila {cap} megapixelů fotek na jedno vložení (zbývá {left}). Přidejte ji znovu samostatně, nebo požádejte zákazníka o běžnou fotku obrazovky z telefonu.',
       cancelled: 'Nepřijato: příjem byl zrušen dřív, než se tato fotka dekódovala. Je-li potřeba, přidejte ji znovu.',
     },
     nvrReset: {
+      ...csErrors.nvrReset,
       badZone: '„{zone}“ není časové pásmo (použijte názvy jako Europe/Prague nebo America/New_York).',
       noQr: 'Na tomto tiketu zatím není žádný QR kód.', noQrPhoto: 'Na tomto tiketu zatím není žádný QR kód: nejdřív přidejte fotku od zákazníka.',
       attachLabel: 'Pro splnění této kontroly přiložte fotku štítku zařízení.', attachOwnership: 'Pro splnění této kontroly přiložte potvrzení o vlastnictví nebo doklad o koupi.',

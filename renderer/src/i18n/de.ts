@@ -1,6 +1,7 @@
 // German texts of the UI: the same keys as en.ts (the type and the key-parity test check it).
 // Plural forms follow CLDR for German: one | other.
 import { deHelpdesk } from './de-helpdesk'
+import { deErrors } from './de-errors'
 import type { Messages } from './en'
 
 export const de: Messages = {
@@ -398,6 +399,7 @@ export const de: Messages = {
   },
   helpdesk: deHelpdesk,
   errors: {
+    ...deErrors,
     generic: 'Etwas ist schiefgelaufen.', field: 'Prüfen Sie das Feld „{field}“.',
     sessionEnded: 'Ihre Sitzung in der Konsole ist beendet.',
     sessionEndedHint: 'Sie wurde beendet, weil sie lange nicht benutzt wurde oder weil die Konsole gestoppt oder neu gestartet wurde. Alles Gespeicherte bleibt erhalten. Öffnen Sie die Konsole erneut mit dem Link, der im Terminal ausgegeben wurde, in dem sie läuft (npm start oder support-console serve).',
@@ -406,6 +408,7 @@ export const de: Messages = {
     startLinkInvalid: 'Dieser Link gilt nicht für die laufende Konsole.',
     startLinkInvalidHint: 'Die Konsole erstellt bei jedem Start einen neuen Link. Verwenden Sie die URL (samt Token), die im Terminal ausgegeben wurde, in dem sie gestartet wurde (npm start oder support-console serve).',
     storage: {
+      ...deErrors.storage,
       readOnly: 'In den Datenordner {dir} kann nicht geschrieben werden: er ist schreibgeschützt ({code}).',
       readOnlyHint: 'Machen Sie den Ordner wieder beschreibbar (oder binden Sie seinen Datenträger beschreibbar ein), oder starten Sie die Konsole mit einem anderen Ordner (--data-dir). Bereits Gespeichertes ist nicht verloren.',
       immutable: 'In den Datenordner {dir} kann nicht geschrieben werden: der Ordner ist gegen jede Änderung gesperrt (immutable, {code}), darin kann nichts Neues angelegt werden.',
@@ -422,6 +425,7 @@ export const de: Messages = {
       ioHint: 'Der Datenträger fällt eventuell aus oder ist getrennt: prüfen Sie ihn und starten Sie die Konsole neu. Bereits Gespeichertes ist nicht verloren.',
     },
     devices: {
+      ...deErrors.devices,
       refused: 'Das Gerät hat die Verbindung abgelehnt (Webdienst aus oder falscher Port).', refusedHint: 'Prüfen Sie die Adresse und ob das Gerät fertig hochgefahren ist; eine neue Suche findet seine aktuelle Adresse.',
       noAnswer: 'Das Gerät hat nicht geantwortet ({detail}).', noAnswerHint: 'Es startet vielleicht neu, hat eine andere Adresse oder ist in einem anderen Subnetz. Suchen Sie erneut und versuchen Sie es dann noch einmal.',
       pinMismatch: 'Das Gerät hat ein anderes HTTPS-Zertifikat (SHA-256 {fingerprint}) vorgelegt als das für es hinterlegte. Es wurde nichts gesendet.',
@@ -439,6 +443,7 @@ export const de: Messages = {
       backupNotVerified: 'Sicherung Nr. {id} ist nicht geprüft oder ihr Inhalt passt nicht mehr zu ihrem SHA-256. Es wurde nichts getan.',
     },
     workflow: {
+      ...deErrors.workflow,
       running: '„{step}“ läuft gerade; warten Sie, bis es fertig ist.', runningHint: 'Der Fortschritt wird am Schritt angezeigt.',
       confirmMismatch: 'Um „{step}“ auszuführen, tippen Sie genau: {expected}.',
       notSkippable: '„{step}“ kann in diesem Verfahren nicht übersprungen werden.', notSkippableHint: 'Schließen Sie ihn ab oder brechen Sie den Durchlauf mit Begründung ab.',
@@ -448,12 +453,14 @@ export const de: Messages = {
       attachFirst: 'Zuerst anhängen: {what}.',
     },
     photos: {
+      ...deErrors.photos,
       tooManyPixels: 'Das Bild gibt {width} x {height} Pixel an ({mp} Megapixel), mehr als die zulässigen {cap} Megapixel; es wurde ohne Dekodieren abgelehnt (es könnte eine Dekompressionsbombe sein). Bitten Sie den Kunden um ein gewöhnliches Handyfoto des Bildschirms.',
       emlPixelCap: 'Übersprungen, nicht dekodiert: dieses Foto mit {mp} Megapixeln würde die {cap} Megapixel an Fotos pro E-Mail überschreiten (noch {left} frei). Bitten Sie den Kunden um ein normales Handyfoto des Bildschirms oder darum, dieses Foto einzeln zu senden.',
       callPixelCap: 'Übersprungen, nicht dekodiert: dieses Foto mit {mp} Megapixeln würde die {cap} Megapixel an Fotos pro Ablage überschreiten (noch {left} frei). Fügen Sie es einzeln erneut hinzu oder bitten Sie den Kunden um ein normales Handyfoto des Bildschirms.',
       cancelled: 'Nicht übernommen: die Aufnahme wurde abgebrochen, bevor dieses Foto dekodiert war. Fügen Sie es bei Bedarf erneut hinzu.',
     },
     nvrReset: {
+      ...deErrors.nvrReset,
       badZone: '„{zone}“ ist keine Zeitzone (verwenden Sie Namen wie Europe/Prague oder America/New_York).',
       noQr: 'Auf diesem Ticket gibt es noch keinen QR-Code.', noQrPhoto: 'Auf diesem Ticket gibt es noch keinen QR-Code: Fügen Sie zuerst das Foto des Kunden hinzu.',
       attachLabel: 'Hängen Sie das Foto des Typenschilds an, damit diese Prüfung bestanden ist.', attachOwnership: 'Hängen Sie den Eigentumsnachweis oder Kaufbeleg an, damit diese Prüfung bestanden ist.',

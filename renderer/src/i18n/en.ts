@@ -1,6 +1,7 @@
 // Every English string of the UI, in one place, ready for translation.
 import { fill, type Params } from './compile'
 import { enHelpdesk } from './en-helpdesk'
+import { enErrors } from './en-errors'
 export const en = {
   app: { name: 'Support Console' },
   nav: { main: 'Main', tickets: 'Tickets', devices: 'Devices', audit: 'Audit trail', settings: 'Settings' },
@@ -396,6 +397,7 @@ export const en = {
   },
   helpdesk: enHelpdesk,
   errors: {
+    ...enErrors,
     generic: 'Something went wrong.', field: 'Check the field “{field}”.',
     sessionEnded: 'Your console session has ended.',
     sessionEndedHint: 'It ended because nobody used it for a long time, or because the console was stopped or restarted. Everything you saved is kept. Open the console again with the link printed in the terminal where it runs (npm start or support-console serve).',
@@ -405,6 +407,7 @@ export const en = {
     startLinkInvalidHint: 'The console makes a new link every time it starts. Use the URL (including its token) printed in the terminal where it was started (npm start or support-console serve).',
     // The data folder refusing writes (db/storage-problem.ts); shown as a banner until a write works again.
     storage: {
+      ...enErrors.storage,
       readOnly: 'The data folder {dir} cannot be written: it is read-only ({code}).',
       readOnlyHint: 'Make the folder writable again (or remount its disk read-write), or start the console with another folder (--data-dir). Nothing already saved was lost.',
       immutable: 'The data folder {dir} cannot be written: the folder is locked against any change (immutable, {code}), so nothing new can be created in it.',
@@ -422,6 +425,7 @@ export const en = {
     },
     // Errors from the main process (AppError key + values); the English message there stays for logs.
     devices: {
+      ...enErrors.devices,
       refused: 'The device refused the connection (web service off or wrong port).', refusedHint: 'Check the address and that the device finished booting; rescan to find its current address.',
       noAnswer: 'The device did not answer ({detail}).', noAnswerHint: 'It may be rebooting, on another address or on another subnet. Rescan, then try again.',
       pinMismatch: 'The device presented a different HTTPS certificate (SHA-256 {fingerprint}) than the one pinned for it. Nothing was sent.',
@@ -439,6 +443,7 @@ export const en = {
       backupNotVerified: 'Backup #{id} is not verified or its content no longer matches its SHA-256. Nothing was done.',
     },
     workflow: {
+      ...enErrors.workflow,
       running: '“{step}” is running; wait for it to finish.', runningHint: 'Its progress is shown on the step.',
       confirmMismatch: 'To run “{step}”, type exactly: {expected}.',
       notSkippable: '“{step}” cannot be skipped in this procedure.', notSkippableHint: 'Complete it, or abandon the run with a reason.',
@@ -449,12 +454,14 @@ export const en = {
     },
     // Photo intake (electron/nvr-reset/photos.ts, electron/photos/pixel-budget.ts).
     photos: {
+      ...enErrors.photos,
       tooManyPixels: 'The image declares {width} x {height} pixels ({mp} megapixels), more than the {cap} megapixels accepted; it was refused without decoding it (it may be a decompression bomb). Ask the customer for an ordinary phone photo of the screen.',
       emlPixelCap: 'Skipped, not decoded: this {mp}-megapixel photo would take the e-mail past its {cap} megapixels of photos ({left} left). Ask the customer for a normal phone photo of the screen, or send this photo on its own.',
       callPixelCap: 'Skipped, not decoded: this {mp}-megapixel photo would take this drop past its {cap} megapixels of photos ({left} left). Add it again on its own, or ask the customer for a normal phone photo of the screen.',
       cancelled: 'Not taken in: the agent cancelled the intake before this photo was decoded. Add it again if it is needed.',
     },
     nvrReset: {
+      ...enErrors.nvrReset,
       badZone: '“{zone}” is not a time zone (use names like Europe/Prague or America/New_York).',
       noQr: 'There is no QR on this ticket yet.', noQrPhoto: 'There is no QR on this ticket yet: add the customer’s photo first.',
       attachLabel: 'Attach the photo of the device label to pass this check.', attachOwnership: 'Attach the Certificate of Ownership or the proof of purchase to pass this check.',
