@@ -5,10 +5,10 @@ import { resolve } from 'node:path'
 // Desktop build: main (ESM), a sandboxed preload bundled into one CommonJS file (a
 // sandboxed preload cannot require() local modules), and the same renderer as browser mode.
 // The QR decoder's worker thread is a second entry of the main build: a packaged app has no
-// tsx to run decoder-worker.ts, and the pool (electron/qr/decoder-pool.ts) starts
+// tsx to run decoder-worker.ts, and the pool (electron/features/nvr-reset/qr/decoder-pool.ts) starts
 // ./decoder-worker.js next to itself. Entries and shared chunks therefore all stay in out/main/.
 export const mainRollupOptions = {
-  input: { index: resolve('electron/main/index.ts'), 'decoder-worker': resolve('electron/qr/decoder-worker.ts') },
+  input: { index: resolve('electron/main/index.ts'), 'decoder-worker': resolve('electron/features/nvr-reset/qr/decoder-worker.ts') },
   output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
 }
 

@@ -7,7 +7,7 @@ import { expect, test, type Page } from '@playwright/test'
 import sharp from 'sharp'
 import { startBench, type Bench } from '../lab/bench'
 import { RtInstance } from '../lab/helpdesk/rt'
-import { exifUtc, phonePhoto } from '../electron/nvr-reset/testing/phone-photo'
+import { exifUtc, phonePhoto } from '../electron/features/nvr-reset/testing/phone-photo'
 import { api, passOwnership } from './nvr-reset-support'
 import { newDataDir, startConsole, type ConsoleProcess } from './support'
 

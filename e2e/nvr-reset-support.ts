@@ -3,7 +3,7 @@
 // the ways an agent does (drop, paste, picker).
 import { expect, type Page } from '@playwright/test'
 import { startBench, type Bench } from '../lab/bench'
-import { exifUtc, phonePhoto } from '../electron/nvr-reset/testing/phone-photo'
+import { exifUtc, phonePhoto } from '../electron/features/nvr-reset/testing/phone-photo'
 import { newDataDir, startConsole, type ConsoleProcess } from './support'
 
 export interface World {

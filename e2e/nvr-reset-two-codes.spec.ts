@@ -4,7 +4,7 @@
 import { expect, test } from '@playwright/test'
 import QRCode from 'qrcode'
 import sharp from 'sharp'
-import { phonePhoto } from '../electron/nvr-reset/testing/phone-photo'
+import { phonePhoto } from '../electron/features/nvr-reset/testing/phone-photo'
 import { dropFile, openTicket, setup, shots, type World } from './nvr-reset-support'
 
 let world: World | null = null

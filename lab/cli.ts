@@ -148,7 +148,7 @@ export const labCommand: Command = {
       let removeFile = () => {}
       let filePath = ''
       if (!values['no-connection-file']) {
-        const [{ defaultLabConnectionPath }, { labConnection, writeConnectionFile }] = await Promise.all([import('../electron/lab-connection/file'), import('./connection-file')])
+        const [{ defaultLabConnectionPath }, { labConnection, writeConnectionFile }] = await Promise.all([import('../electron/features/connections/file'), import('./connection-file')])
         filePath = values['connection-file'] ?? defaultLabConnectionPath()
         try {
           removeFile = writeConnectionFile(filePath, labConnection(bench))

@@ -1,11 +1,11 @@
 // Helpers for the lab's own tests (not shipped, not a public API).
 import https from 'node:https'
-import { DigestSession, parseChallenges } from '../electron/devices/auth'
+import { DigestSession, parseChallenges } from '../electron/infra/digest'
 
 // An independent Digest client (npm), to check the bench against someone else's reading of RFC 7616.
 export { default as DigestFetch } from 'digest-fetch'
 
-/** The Authorization header the console's drivers send for one Digest challenge (electron/devices/auth.ts). */
+/** The Authorization header the console's drivers send for one Digest challenge (electron/infra/digest.ts). */
 export function digestAuthorization(challenge: string, user: string, password: string, method: string, uri: string): string {
   const c = parseChallenges([challenge]).find((x) => x.scheme === 'digest')
   if (!c) throw new Error(`Not a Digest challenge: ${challenge}`)

@@ -82,7 +82,7 @@ export async function buildCli() {
   const { build } = await import('esbuild')
   const r = await build({
     absWorkingDir: root,
-    entryPoints: { index: 'electron/cli/index.ts', 'decoder-worker': 'electron/qr/decoder-worker.ts' },
+    entryPoints: { index: 'electron/cli/index.ts', 'decoder-worker': 'electron/features/nvr-reset/qr/decoder-worker.ts' },
     bundle: true,
     splitting: true,
     format: 'esm',
@@ -95,7 +95,7 @@ export async function buildCli() {
     // CommonJS packages bundled into ESM still call require() for Node's built-ins.
     banner: { js: "import { createRequire as __scRequire } from 'node:module'; const require = __scRequire(import.meta.url);" },
     // Chunks sit beside the entries: code finds files relative to its own module
-    // (electron/core/paths.ts: the root two levels up; the QR pool: ./decoder-worker.js).
+    // (electron/infra/paths.ts: the root two levels up; the QR pool: ./decoder-worker.js).
     outdir: CLI_OUT,
     entryNames: '[name]',
     chunkNames: '[name]-[hash]',

@@ -52,7 +52,7 @@ const JUSTIFIED = [
     id: 'CSP_GLOBAL_CHECK',
     files: ['out/main/index.js', 'electron/main/app-protocol.ts'],
     description: /Failed to parse CSP/,
-    why: 'the header is set from the constant CONTENT_SECURITY_POLICY (electron/host/http-security.ts), which the tool cannot read; it is the same policy as the meta tag checked above',
+    why: 'the header is set from the constant CONTENT_SECURITY_POLICY (electron/infra/http-security.ts), which the tool cannot read; it is the same policy as the meta tag checked above',
   },
 ]
 

@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3'
 import { createHash, randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { SecretBox, memoryKeyProvider } from '../../electron/core/secret-box'
+import { SecretBox, memoryKeyProvider } from '../../electron/infra/secret-box'
 import { configure } from '../database'
 import { migrate } from '../migrate'
 import { DevicesRepo } from '../repos/devices'

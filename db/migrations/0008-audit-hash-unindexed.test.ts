@@ -1,6 +1,6 @@
 import BetterSqlite3 from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { verifyChain } from '../../electron/audit/verify'
+import { verifyChain } from '../../electron/features/audit/verify'
 import { configure } from '../database'
 import { migrate } from '../migrate'
 import { AuditRepo } from '../repos/audit'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { migrate, schemaVersion } from '../migrate'
 import { DevicesRepo } from '../repos/devices'
-import { RejectedLoginsRepo } from '../repos/rejected-logins'
+import { RejectedLoginsRepo } from '../repos/devices-rejected-logins'
 import { dbAt } from '../test/helpers'
 
 const fp = (c: string) => c.repeat(64)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { migrate, schemaVersion } from '../migrate'
-import { LeasesRepo } from '../repos/leases'
+import { LeasesRepo } from '../repos/devices-leases'
 import { dbAt } from '../test/helpers'
 
 describe('migration 10: leases and PIN attempts shared by processes', () => {

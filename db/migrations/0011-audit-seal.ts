@@ -8,7 +8,7 @@ import type { Database } from 'better-sqlite3'
 //
 // A migration cannot hold the key, so entries written before it keep `mac` NULL; the first
 // start after it appends one `audit.chain.keyed` entry, sealed, that names the last unsealed
-// entry's hash (electron/audit/seal.ts): it seals that older part through the chain. Verify
+// entry's hash (electron/features/audit/seal.ts): it seals that older part through the chain. Verify
 // accepts unsealed entries only before that entry.
 export function up(db: Database): void {
   db.exec('ALTER TABLE audit_log ADD COLUMN mac TEXT')

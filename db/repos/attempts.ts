@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3'
 
-/** Reads of the PIN attempts table (migration 10); counting and settling stay in electron/audit/attempts.ts. */
+/** Reads of the PIN attempts table (migration 10); counting and settling stay in electron/features/audit/attempts.ts. */
 export class AttemptsRepo {
   constructor(private readonly db: Database) {}
 

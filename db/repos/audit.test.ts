@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { verifyChain } from '../../electron/audit/verify'
+import { verifyChain } from '../../electron/features/audit/verify'
 import { dbAt } from '../test/helpers'
 import { AuditRepo, entryHash, GENESIS, isSecretKey, maskSecrets } from './audit'
 

@@ -120,7 +120,7 @@ export class AuditRepo {
   private readonly batchTx: (batch: { a: AuditInput; at: string }[]) => ({ ok: true; entry: AuditEntry } | { ok: false; error: unknown })[]
   /**
    * `onAppend` is told after each entry is written (inside its transaction, before the commit):
-   * the app uses it to schedule the head file (electron/audit/head-file.ts), which reads the
+   * the app uses it to schedule the head file (electron/features/audit/head-file.ts), which reads the
    * committed head itself later, so it must stay cheap and must not touch the database. It is
    * given the entry's seq and ticket (the app tells open ticket pages after the commit).
    */

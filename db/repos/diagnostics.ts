@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3'
 
-/** What the diagnostics bundle (electron/core/diagnostics.ts) reads from the database, all of it here. */
+/** What the diagnostics bundle (electron/features/system/diagnostics.ts) reads from the database, all of it here. */
 export interface DatabaseFacts {
   sqliteVersion: string
   /** Every setting as stored (JSON text); the bundle scrubs them before writing. */

@@ -5,7 +5,7 @@ import { configure } from '../database'
 import { migrate, schemaVersion } from '../migrate'
 import { TicketsRepo } from './tickets'
 import { WorkflowsRepo } from './workflows'
-import { migrationList } from '../../electron/workflows/testing'
+import { migrationList } from '../../electron/features/workflows/testing'
 import { tempDir } from '../test/helpers'
 
 describe('migration 0004-workflows', () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../../db/test/helpers'
 import { createDispatcher } from './api'
 import { App } from './app'
-import { memoryKeyProvider } from './secret-box'
+import { memoryKeyProvider } from '../infra/secret-box'
 
 const apps: App[] = []
 afterEach(async () => {

@@ -4,7 +4,7 @@ import { AppError, isMethod, methods, type ApiError, type Result } from '../../s
 import { isStorageFailure, storageError } from '../../db/storage-problem'
 import type { App } from './app'
 import { buildHandlers, buildServices, type Services } from './compose'
-import type { CallContext, Handlers } from './handlers/types'
+import type { CallContext, Handlers } from '../infra/handler-types'
 
 export { buildHandlers, buildHelpdesk, buildServices, type Services } from './compose'
 /** The same services (tests of one feature use the names they know). */

@@ -2,19 +2,19 @@ import type { Database } from 'better-sqlite3'
 import { join } from 'node:path'
 import type { Agent } from '../../shared/contract/system'
 import { DB_FILE, openDatabase, storageError } from '../../db/database'
-import { makePrivate } from './data-dir'
+import { makePrivate } from '../infra/data-dir'
 import { schemaVersion } from '../../db/migrate'
 import { AuditRepo, type AuditInput } from '../../db/repos/audit'
 import { SettingsRepo } from '../../db/repos/settings'
 import { TicketsRepo } from '../../db/repos/tickets'
-import { HeadFileWriter } from '../audit/head-file'
-import { headSealOf, KEYED_ACTION, sealOf, unsealedTrail } from '../audit/seal'
-import { EventBus } from './events'
-import { StorageState } from './storage-state'
-import { openLogger, type FileLogger } from './log'
+import { HeadFileWriter } from '../features/audit/head-file'
+import { headSealOf, KEYED_ACTION, sealOf, unsealedTrail } from '../features/audit/seal'
+import { EventBus } from '../infra/events'
+import { StorageState } from '../infra/storage-state'
+import { openLogger, type FileLogger } from '../infra/log'
 import type { Logger } from 'pino'
-import { keyFileProvider, SecretBox, type KeyProvider } from './secret-box'
-import type { CommonRepos, DataDir, Events, Lifecycle, Logging, Recording, Secrets, Store } from './ports'
+import { keyFileProvider, SecretBox, type KeyProvider } from '../infra/secret-box'
+import type { CommonRepos, DataDir, Events, Lifecycle, Logging, Recording, Secrets, Store } from '../infra/ports'
 
 export interface AppOptions {
   dataDir: string
@@ -34,12 +34,12 @@ export class App implements Recording, Store, CommonRepos, Events, Secrets, Logg
   readonly settings: SettingsRepo
   readonly auditLog: AuditRepo
   readonly secrets: SecretBox
-  /** audit-head.json: the chain head outside the database, written shortly after commits (electron/audit/head-file.ts). */
+  /** audit-head.json: the chain head outside the database, written shortly after commits (electron/features/audit/head-file.ts). */
   readonly auditHead: HeadFileWriter
   readonly startedAt = new Date().toISOString()
   /** The data folder's current write problem (storage-state.ts), shown by the UI as a banner. */
   readonly storage: StorageState
-  /** Structured log in <data>/logs (electron/core/log.ts): secrets masked, rotated by size. */
+  /** Structured log in <data>/logs (electron/infra/log.ts): secrets masked, rotated by size. */
   readonly log: Logger
   private logFile: FileLogger
   private logClosed = false

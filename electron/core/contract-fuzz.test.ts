@@ -7,13 +7,13 @@ import { request } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { ErrorCode, methodNames, methods } from '../../shared/contract/index'
-import { installNetJail, type NetJail } from '../audit/testing/net-jail'
+import { installNetJail, type NetJail } from '../features/audit/testing/net-jail'
 import { NON_JSON_VALUES, payloadsFor, randomJson, rng } from '../../shared/testing/fuzz'
 import { tempDir } from '../../db/test/helpers'
 import { startHost, type RunningHost } from '../host/server'
 import { createDispatcher, type Dispatch } from './api'
 import { App } from './app'
-import { memoryKeyProvider } from './secret-box'
+import { memoryKeyProvider } from '../infra/secret-box'
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261122)
 // A hang never answers. The bound leaves room for the slowest honest reply: by the HTTP half,

@@ -3,7 +3,7 @@
 // through here, so only one of them writes to it at a time. The lock is let go after the
 // database is closed, never before, so the next console never meets a half-closed one.
 import { App, type AppOptions } from './app'
-import { lockConsole } from './console-lock'
+import { lockConsole } from '../infra/console-lock'
 
 export function openConsoleApp(opts: AppOptions, what: string): App {
   // Refused (CONFLICT, naming the holder) before anything in the folder is opened.

@@ -1,7 +1,7 @@
 import type { App } from '../core/app'
 import { openConsoleApp } from '../core/open-console'
 import { createDispatcher } from '../core/api'
-import { appVersion, RENDERER_DIR } from '../core/paths'
+import { appVersion, RENDERER_DIR } from '../infra/paths'
 import { startHost, type RunningHost } from './server'
 
 export interface BrowserConsole {

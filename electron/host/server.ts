@@ -3,10 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { AppError, type ApiError } from '../../shared/contract/common'
 import type { Dispatch } from '../core/api'
-import type { EventBus } from '../core/events'
-import { checkHostAndOrigin, CONTENT_SECURITY_POLICY, isLoopbackAddress, safeEqual } from './http-security'
+import type { EventBus } from '../infra/events'
+import { checkHostAndOrigin, CONTENT_SECURITY_POLICY, isLoopbackAddress, safeEqual } from '../infra/http-security'
 import { DEFAULT_SESSION_IDLE_MS, INPUT_IDLE_HEADER, SESSION_HEADER, SessionStore } from './sessions'
-import { readStatic } from './static-files'
+import { readStatic } from '../infra/static-files'
 
 export interface HostOptions {
   dispatch: Dispatch

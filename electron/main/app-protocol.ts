@@ -1,7 +1,7 @@
 // The renderer is served from app://console/ rather than file://, so it has a real origin
 // (checked by the IPC sender check) and file:// pages can never be loaded by mistake.
-import { CONTENT_SECURITY_POLICY } from '../host/http-security'
-import { readStatic } from '../host/static-files'
+import { CONTENT_SECURITY_POLICY } from '../infra/http-security'
+import { readStatic } from '../infra/static-files'
 
 export const APP_SCHEME = 'app'
 export const APP_ORIGIN = `${APP_SCHEME}://console`

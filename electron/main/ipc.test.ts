@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { tempDir } from '../../db/test/helpers'
 import { createDispatcher } from '../core/api'
 import { App } from '../core/app'
-import { memoryKeyProvider } from '../core/secret-box'
+import { memoryKeyProvider } from '../infra/secret-box'
 import { forwardEvents, INVOKE_CHANNEL, makeSenderCheck, registerIpc } from './ipc'
 import { guardWebContents, isAppUrl, safeOpenExternal } from './guards'
 

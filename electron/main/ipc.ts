@@ -5,7 +5,7 @@ import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
 import type { Result } from '../../shared/contract/common'
 import { isMethod } from '../../shared/contract/index'
 import type { Dispatch } from '../core/api'
-import type { EventBus } from '../core/events'
+import type { EventBus } from '../infra/events'
 import { isAppUrl } from './guards'
 
 export const INVOKE_CHANNEL = 'sc:invoke'

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { AppError } from '../../shared/contract/common'
-import { SAFE_KEY_FILE, type KeyProvider } from '../core/secret-box'
+import { SAFE_KEY_FILE, type KeyProvider } from '../infra/secret-box'
 
 /** Desktop app: the data key is stored wrapped by the OS keychain (Electron safeStorage). */
 export function safeStorageKeyProvider(safeStorage: SafeStorage, dataDir: string): KeyProvider {

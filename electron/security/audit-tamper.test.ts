@@ -16,11 +16,11 @@ import { migrate } from '../../db/migrate'
 import { AuditRepo } from '../../db/repos/audit'
 import { DevicesRepo } from '../../db/repos/devices'
 import { tempDir } from '../../db/test/helpers'
-import { HEAD_FILE, readHeadFile } from '../audit/head-file'
+import { HEAD_FILE, readHeadFile } from '../features/audit/head-file'
 import { createDispatcher } from '../core/api'
 import { App } from '../core/app'
-import { backupDetail } from '../devices/backup-restore'
-import { RejectedLogins } from '../devices/rejected-logins'
+import { backupDetail } from '../features/devices/backup-restore'
+import { RejectedLogins } from '../features/devices/rejected-logins'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const ctx = { transport: 'test' as const }

@@ -7,7 +7,7 @@ import { tempDir } from '../../db/test/helpers'
 import { visible } from '../../renderer/src/safe-text'
 import { createDispatcher } from '../core/api'
 import { App } from '../core/app'
-import { memoryKeyProvider } from '../core/secret-box'
+import { memoryKeyProvider } from '../infra/secret-box'
 
 const app = new App({ dataDir: tempDir(), host: 'browser', keys: memoryKeyProvider() })
 const call = createDispatcher(app)

@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBench, type Bench } from '../../lab/bench'
 import { createDispatcher } from '../core/api'
 import { App } from '../core/app'
-import { DeviceOps } from '../devices/device-ops'
-import { RejectedLogins } from '../devices/rejected-logins'
-import { endpointOf, RetrievePasswordClient } from '../nvr-reset/nvr-client'
+import { DeviceOps } from '../features/devices/device-ops'
+import { RejectedLogins } from '../features/devices/rejected-logins'
+import { endpointOf, RetrievePasswordClient } from '../features/nvr-reset/nvr-client'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const REMOTE = '127.0.0.1'
@@ -173,7 +173,7 @@ describe('a destructive step needs a backup that proves the present', () => {
 // (which silently disabled the protection above) passed `audit verify`.
 describe('rows the trail names are checked against it', () => {
   it('a deleted device backup and a deleted rejected-login record are reported', async () => {
-    const { verifyAll } = await import('../audit/integrity')
+    const { verifyAll } = await import('../features/audit/integrity')
     const before = verifyAll(app.db, { key: app.secrets.auditKey() })
     expect(before, JSON.stringify([before.firstBreak, before.records.problems, before.evidence.problems])).toMatchObject({ ok: true, records: { problems: [] } })
     const rejection = app.db.prepare('SELECT id FROM device_rejected_logins ORDER BY id LIMIT 1').pluck().get() as number

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { tempDir } from '../../db/test/helpers'
-import { CONSOLE_LOCK, lockConsole } from '../core/console-lock'
+import { CONSOLE_LOCK, lockConsole } from '../infra/console-lock'
 import { startBrowserConsole } from '../host/browser-host'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))

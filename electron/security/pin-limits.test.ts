@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../../db/test/helpers'
 import { createDispatcher } from '../core/api'
 import { App } from '../core/app'
-import { memoryKeyProvider } from '../core/secret-box'
-import { addApprover, checkApprover } from '../nvr-reset/approvers'
+import { memoryKeyProvider } from '../infra/secret-box'
+import { addApprover, checkApprover } from '../features/nvr-reset/approvers'
 
 const KEY = Buffer.alloc(32, 9)
 const ctx = { transport: 'test' as const }

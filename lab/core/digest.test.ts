@@ -1,9 +1,9 @@
 // The bench's Digest server reads Authorization headers with the drivers' parser
-// (electron/devices/auth.ts): it accepts what the drivers send, and a hostile header costs
+// (electron/infra/digest.ts): it accepts what the drivers send, and a hostile header costs
 // time linear in its length (the server's own copy of the parser was quadratic: a 100 KB run
 // of letters took tens of seconds).
 import { describe, expect, it } from 'vitest'
-import { DigestSession, parseChallenges } from '../../electron/devices/auth'
+import { DigestSession, parseChallenges } from '../../electron/infra/digest'
 import { SimClock } from './clock'
 import { DigestAuth, type DigestAlgorithm } from './digest'
 import { SeededRng } from './rng'

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 // The parameters of an Authorization header are read by the drivers' own parser: one Digest
 // implementation for the console and the bench, linear in the header (a hostile header was
 // quadratic in the copy this file had).
-import { parseParams } from '../../electron/devices/auth'
+import { parseParams } from '../../electron/infra/digest'
 import type { SimClock } from './clock'
 import type { SeededRng } from './rng'
 

@@ -10,8 +10,8 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { openDatabase } from '../../db/database'
 import { AuditRepo, entryHash, GENESIS } from '../../db/repos/audit'
-import { verifyChain } from '../../electron/audit/verify'
-import { HeadFileWriter } from '../../electron/audit/head-file'
+import { verifyChain } from '../../electron/features/audit/verify'
+import { HeadFileWriter } from '../../electron/features/audit/head-file'
 
 // --checkpoint-pages N: WAL auto-checkpoint interval instead of the console's (db/database.ts), e.g. 1000 (SQLite's default) to compare.
 const { values } = parseArgs({ options: { appends: { type: 'string', default: '100000' }, entries: { type: 'string', default: '1000000' }, 'checkpoint-pages': { type: 'string' } } })

@@ -25,7 +25,7 @@ const RSS_GROWTH_BOUND_MB = 160
 const HEAP_GROWTH_BOUND_MB = 16
 
 if (process.argv[2] === '--serve-bench') {
-  // Helper mode (this benchmark and electron/discovery/netns.test.ts): run a lab bench on the
+  // Helper mode (this benchmark and electron/features/discovery/netns.test.ts): run a lab bench on the
   // given addresses until stdin closes; print its devices as one JSON line once ready.
   const [hostBase, firstHost, mcast, intercoms = '1', nvrs = '1', seed = 'discovery'] = process.argv.slice(3)
   const { startBench } = await import('../../lab/bench')
@@ -60,8 +60,8 @@ if (!process.env.SC_DISCOVERY_BENCH_NS) {
   process.exit(code)
 }
 
-const { resolveInterfaces } = await import('../../electron/discovery/net')
-const { startScan } = await import('../../electron/discovery/scan')
+const { resolveInterfaces } = await import('../../electron/features/discovery/net')
+const { startScan } = await import('../../electron/features/discovery/scan')
 const onvif = (await import('onvif')).default as { Discovery: { probe(o: object, cb: (e: unknown, cams: unknown[]) => void): void; on(e: string, f: (...a: unknown[]) => void): void; removeAllListeners(e: string): void } }
 
 // The bench on 127.0.0.10-109: 50 2N intercoms (HTTP API, HTTPS) and 50 NVRs (each with a

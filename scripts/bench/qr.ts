@@ -3,7 +3,7 @@
 // orientation included (photos/intake normalizeImage for plain zxing-wasm, as the console does).
 //  1. ../shared/qr-corpus (manifest.json): exact-text rate, the four-code image, false reads on
 //     the pictures without a code. Skipped with a note when the corpus is not beside the repo.
-//  2. Synthetic scenes (electron/qr/testing/scenes.ts), generated into memory: the tuning split
+//  2. Synthetic scenes (electron/features/nvr-reset/qr/testing/scenes.ts), generated into memory: the tuning split
 //     and the held-back split, codes read (exact text at the labelled place), category mean,
 //     false reads, times, and 12 MP times. The decoder's choices are made on the tuning split.
 // Run: npm run bench -- qr  (or node_modules/.bin/tsx scripts/bench/qr.ts)
@@ -14,10 +14,10 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { normalizeImage } from '../../electron/photos/intake'
-import { decodeQr, type Quad } from '../../electron/qr/decode'
-import { scenes, SCENE_KINDS, type Scene, type Split } from '../../electron/qr/testing/scenes'
-import { loadZxing, zxingRead } from '../../electron/qr/zxing'
+import { normalizeImage } from '../../electron/features/nvr-reset/photos/intake'
+import { decodeQr, type Quad } from '../../electron/features/nvr-reset/qr/decode'
+import { scenes, SCENE_KINDS, type Scene, type Split } from '../../electron/features/nvr-reset/qr/testing/scenes'
+import { loadZxing, zxingRead } from '../../electron/features/nvr-reset/qr/zxing'
 
 const { values: args } = parseArgs({ options: { limit: { type: 'string' }, scenes: { type: 'string' }, tune: { type: 'boolean' }, check: { type: 'boolean' }, extra: { type: 'string' }, budget: { type: 'string' }, 'ours-only': { type: 'boolean' } } })
 const root = fileURLToPath(new URL('../../../shared/qr-corpus/', import.meta.url))

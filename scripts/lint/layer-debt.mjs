@@ -8,5 +8,5 @@
 // - The desktop shell serving app:// with the browser host's static-file and header code:
 //   goes when that code moves to infrastructure (electron/infra/http-static).
 export const LAYER_DEBT = {
-  'electron/main/app-protocol.ts': ['electron/host/http-security.ts', 'electron/host/static-files.ts'],
+  'electron/main/app-protocol.ts': ['electron/infra/http-security.ts', 'electron/infra/static-files.ts'],
 }

@@ -27,14 +27,14 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 /** Infrastructure by file or folder (a trailing slash), for what still sits inside a feature folder. */
 export const INFRA = [
-  'electron/core/events.ts',
-  'electron/core/secret-box.ts',
-  'electron/core/paths.ts',
-  'electron/core/data-dir.ts',
-  'electron/core/http-client.ts',
-  'electron/devices/http.ts',
-  'electron/devices/auth.ts',
-  'electron/devices/xml.ts',
+  'electron/infra/events.ts',
+  'electron/infra/secret-box.ts',
+  'electron/infra/paths.ts',
+  'electron/infra/data-dir.ts',
+  'electron/infra/http-client.ts',
+  'electron/infra/device-http.ts',
+  'electron/infra/digest.ts',
+  'electron/infra/xml.ts',
 ]
 const RANK = { shared: 0, db: 1, infra: 2, feature: 3, root: 4, host: 5, cli: 6, shell: 6 }
 

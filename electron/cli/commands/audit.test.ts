@@ -10,7 +10,7 @@ import { DB_FILE, openDatabase } from '../../../db/database'
 import { tempDir } from '../../../db/test/helpers'
 import { createDispatcher } from '../../core/api'
 import { App } from '../../core/app'
-import { memoryKeyProvider } from '../../core/secret-box'
+import { memoryKeyProvider } from '../../infra/secret-box'
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
 const cli = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'bin/support-console.mjs'), ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 })

@@ -10,7 +10,7 @@ import { startBench, type Bench } from '../../../lab/bench'
 import { tempDir } from '../../../db/test/helpers'
 import { DevicesRepo } from '../../../db/repos/devices'
 import { App } from '../../core/app'
-import { memoryKeyProvider, SAFE_KEY_FILE } from '../../core/secret-box'
+import { memoryKeyProvider, SAFE_KEY_FILE } from '../../infra/secret-box'
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url))
 let bench: Bench

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline'
 import { AppError } from '../../../shared/contract/common'
-import { defaultDataDir } from '../../core/data-dir'
+import { defaultDataDir } from '../../infra/data-dir'
 import { intOption, parse, UsageError, type Command } from '../command'
 
 const OPS = ['info', 'status', 'backup', 'restore', 'reboot', 'factory-reset'] as const
@@ -84,7 +84,7 @@ Options:
     if ((op === 'restore' || op === 'factory-reset') && !values['confirm-serial']) throw new UsageError(`${op} needs --confirm-serial with the device's serial number.`)
 
     const { openConsoleApp } = await import('../../core/open-console')
-    const { DeviceOps } = await import('../../devices/device-ops')
+    const { DeviceOps } = await import('../../features/devices/device-ops')
     const app = openConsoleApp({ dataDir: values['data-dir'] ?? defaultDataDir(), host: 'browser' }, 'device command')
     const off = app.bus.subscribe((name, p) => {
       if (name === 'devices.op') process.stderr.write(`${(p as { stage: string }).stage}\n`)

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { DB_FILE } from '../../../db/database'
-import { openTrailReadOnly } from '../../audit/open-trail'
-import { defaultDataDir } from '../../core/data-dir'
-import { collectDiagnostics } from '../../core/diagnostics'
-import { appVersion } from '../../core/paths'
+import { openTrailReadOnly } from '../../features/audit/open-trail'
+import { defaultDataDir } from '../../infra/data-dir'
+import { collectDiagnostics } from '../../features/system/diagnostics'
+import { appVersion } from '../../infra/paths'
 import { parse, UsageError, type Command } from '../command'
 
 const HELP = `Usage: support-console diagnostics --out FILE [--data-dir DIR]

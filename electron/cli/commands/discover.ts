@@ -1,9 +1,9 @@
 import { AppError } from '../../../shared/contract/common'
 import type { Protocol } from '../../../shared/contract/devices'
-import { defaultDataDir } from '../../core/data-dir'
-import { DEFAULT_PORTS, type PortSpec } from '../../discovery/fingerprint'
-import { listInterfaces, resolveInterfaces } from '../../discovery/net'
-import { startScan, type ScanEvent } from '../../discovery/scan'
+import { defaultDataDir } from '../../infra/data-dir'
+import { DEFAULT_PORTS, type PortSpec } from '../../features/discovery/fingerprint'
+import { listInterfaces, resolveInterfaces } from '../../features/discovery/net'
+import { startScan, type ScanEvent } from '../../features/discovery/scan'
 import { intOption, parse, UsageError, type Command } from '../command'
 
 const PROTOCOLS: Protocol[] = ['wsd', 'ssdp', 'mdns', 'sadp', 'http-2n', 'isapi', 'onvif']
@@ -59,7 +59,7 @@ Interfaces here: ${listInterfaces().map((i) => `${i.name} (${i.cidr})`).join(', 
     let close = async () => {}
     if (values.save) {
       const { openConsoleApp } = await import('../../core/open-console')
-      const { DeviceOps } = await import('../../devices/device-ops')
+      const { DeviceOps } = await import('../../features/devices/device-ops')
       const app = openConsoleApp({ dataDir: values['data-dir'] ?? defaultDataDir(), host: 'browser' }, 'discover --save')
       identify = new DeviceOps(app).identifyFound
       close = () => app.close()

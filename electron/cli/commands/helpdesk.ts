@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { AppError } from '../../../shared/contract/common'
 import { HelpdeskProviderId } from '../../../shared/contract/helpdesk'
-import { defaultDataDir } from '../../core/data-dir'
+import { defaultDataDir } from '../../infra/data-dir'
 import { intOption, parse, UsageError, type Command } from '../command'
 
 const HELP = `Usage: support-console helpdesk <connect|list|import|post-report|sync> [options]
@@ -60,7 +60,7 @@ export const helpdeskCommand: Command = {
     )
     if (!['connect', 'list', 'import', 'post-report', 'sync'].includes(op ?? '')) throw new UsageError(op ? `Unknown helpdesk command "${op}".` : 'Which helpdesk command?')
     const { openConsoleApp } = await import('../../core/open-console')
-    const svc = await import('../../helpdesk/service')
+    const svc = await import('../../features/helpdesk/service')
     const out = (v: unknown, text: string) => process.stdout.write(values.json ? `${JSON.stringify(v, null, 2)}\n` : `${text}\n`)
     let token = ''
     if (op === 'connect') {

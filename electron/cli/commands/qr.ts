@@ -6,7 +6,7 @@ import { parse, UsageError, type Command } from '../command'
 import { MAX_EVIDENCE_BYTES } from '../../../shared/contract/evidence'
 
 /**
- * The console's photo intake limits (electron/nvr-reset/photos.ts: photos are ticket evidence,
+ * The console's photo intake limits (electron/features/nvr-reset/photos.ts: photos are ticket evidence,
  * so the vault's per-file limit applies; pixel count as electron/photos): a file the console
  * would refuse on a ticket is refused here too, with the same figure.
  */
@@ -43,7 +43,7 @@ async function decodeFile(file: string): Promise<Line> {
     }
     const bytes = await readFile(file)
     // Loaded lazily: zxing-wasm and sharp are only needed here.
-    const { decodeQr } = await import('../../qr/decode')
+    const { decodeQr } = await import('../../features/nvr-reset/qr/decode')
     const r = await decodeQr(bytes, { limits: LIMITS })
     return { file, codes: r.codes.map((c) => ({ text: c.text, position: c.position })), ms: Math.round((performance.now() - t0) * 10) / 10 }
   } catch (e) {

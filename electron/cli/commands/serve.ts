@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { defaultDataDir } from '../../core/data-dir'
-import { RENDERER_DIR } from '../../core/paths'
+import { defaultDataDir } from '../../infra/data-dir'
+import { RENDERER_DIR } from '../../infra/paths'
 import { startBrowserConsole } from '../../host/browser-host'
 import { intOption, parse, type Command } from '../command'
 

@@ -452,7 +452,7 @@ export const en = {
       notCurrent: '“{step}” is not the current step.', notCurrentHint: 'Reload the ticket; another window may have moved the run on.',
       attachFirst: 'Attach first: {what}.',
     },
-    // Photo intake (electron/nvr-reset/photos.ts, electron/photos/pixel-budget.ts).
+    // Photo intake (electron/features/nvr-reset/photos.ts, electron/features/nvr-reset/photos/pixel-budget.ts).
     photos: {
       ...enErrors.photos,
       tooManyPixels: 'The image declares {width} x {height} pixels ({mp} megapixels), more than the {cap} megapixels accepted; it was refused without decoding it (it may be a decompression bomb). Ask the customer for an ordinary phone photo of the screen.',

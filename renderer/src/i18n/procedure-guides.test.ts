@@ -3,8 +3,8 @@
 // has Czech and German, with the same {{placeholders}} as the English: a step added to a
 // procedure without its translations fails here.
 import { describe, expect, it } from 'vitest'
-import { MY2N_REVEAL, my2nMove } from '../../../electron/workflows/procedures/my2n-move'
-import { nvrPasswordReset, NVR_RESET_WAITING } from '../../../electron/workflows/procedures/nvr-password-reset'
+import { MY2N_REVEAL, my2nMove } from '../../../electron/features/my2n-move/procedure'
+import { nvrPasswordReset, NVR_RESET_WAITING } from '../../../electron/features/nvr-reset/procedure'
 import { activeLocale } from './compile'
 import { fillVars, guideText, procedureGuides, whyText } from './procedure-guides'
 

@@ -17,7 +17,7 @@ function guide(): ProcedureGuides | null {
   return l === 'cs' || l === 'de' ? procedureGuides[l] : null
 }
 
-/** Fills {{name}} the way electron/workflows/run-view.ts does ("…" for a value it did not send). */
+/** Fills {{name}} the way electron/features/workflows/run-view.ts does ("…" for a value it did not send). */
 export function fillVars(text: string, vars: Record<string, string>): string {
   return text.replace(/\{\{\s*([\w.]+)\s*\}\}/g, (_, k: string) => vars[k] ?? '…')
 }

@@ -2,8 +2,8 @@
 // (a renamed step would silently fall back to English), and every title, field, choice,
 // attachment and outcome of both procedures translated into Czech and German.
 import { describe, expect, it } from 'vitest'
-import { my2nMove } from '../../../electron/workflows/procedures/my2n-move'
-import { nvrPasswordReset } from '../../../electron/workflows/procedures/nvr-password-reset'
+import { my2nMove } from '../../../electron/features/my2n-move/procedure'
+import { nvrPasswordReset } from '../../../electron/features/nvr-reset/procedure'
 import { activeLocale } from './compile'
 import { procedureText, procedureTexts } from './procedures'
 

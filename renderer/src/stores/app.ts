@@ -10,7 +10,7 @@ export const useAppStore = defineStore('app', () => {
   const info = ref<AppInfo | null>(null)
   const theme = ref<Theme>((localStorage.getItem('theme') as Theme | null) ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'))
   const toasts = ref<Toast[]>([])
-  /** The data folder's write problem while it lasts (host: electron/core/storage-state.ts). */
+  /** The data folder's write problem while it lasts (host: electron/infra/storage-state.ts). */
   const storage = ref<StorageProblem | null>(null)
   let offStorage: (() => void) | null = null
   let nextToast = 1

@@ -1,0 +1,57 @@
+// PIN attempts counted in the data folder's database (migration 10), before the PIN is
+// compared (issue 13, finding 3). The old counters lived in one process's memory and were
+// bumped after an asynchronous scrypt comparison, so 300 parallel unlocks were all compared
+// (and the right PIN among them unlocked), and two consoles doubled the rate. Now an attempt
+// is a row written in one immediate transaction with the count of recent ones: parallel calls
+// and other processes see it at once, and no more than `limit` comparisons run per window.
+import type { Database } from 'better-sqlite3'
+import { AppError } from '../../../shared/contract/common'
+
+export interface AttemptRule {
+  /** What is guessed at: 'unlock', 'approver:<email>'… */
+  scope: string
+  /** Comparisons allowed in `windowMs` that did not succeed (pending ones included). */
+  limit: number
+  windowMs: number
+  /** The refusal once the limit is reached, given the seconds left. */
+  refusal(seconds: number): AppError
+}
+
+/** Counts one attempt or refuses it (nothing compared). Returns the attempt's id for `settle`. */
+export function beginAttempt(db: Database, rule: AttemptRule, now = Date.now()): number {
+  return db.transaction(() => {
+    const since = now - rule.windowMs
+    const recent = db.prepare("SELECT at FROM attempts WHERE scope = ? AND at > ? AND outcome <> 'ok' ORDER BY at").pluck().all(rule.scope, since) as number[]
+    if (recent.length >= rule.limit) {
+      const freeAt = recent[recent.length - rule.limit] + rule.windowMs
+      throw rule.refusal(Math.max(1, Math.ceil((freeAt - now) / 1000)))
+    }
+    // Old rows say nothing any more: keep the table small.
+    db.prepare('DELETE FROM attempts WHERE scope = ? AND at <= ?').run(rule.scope, since - rule.windowMs)
+    return Number(db.prepare("INSERT INTO attempts (scope, at, outcome) VALUES (?, ?, 'pending')").run(rule.scope, now).lastInsertRowid)
+  }).immediate()
+}
+
+/** The comparison's result: a right PIN clears the scope's failures, a wrong one stays counted. */
+export function settleAttempt(db: Database, scope: string, id: number, ok: boolean): void {
+  if (!db.open) return
+  db.transaction(() => {
+    if (ok) db.prepare("DELETE FROM attempts WHERE scope = ? AND (outcome = 'wrong' OR id = ?)").run(scope, id)
+    else db.prepare("UPDATE attempts SET outcome = 'wrong' WHERE id = ?").run(id)
+  }).immediate()
+}
+
+/**
+ * Runs `compare` with the attempt counted before it (refused over the limit, in every process)
+ * and settled after: the order that keeps parallel guesses from all being compared.
+ */
+export async function countedAttempt(db: Database, rule: AttemptRule, compare: () => Promise<boolean>, now = Date.now()): Promise<boolean> {
+  const id = beginAttempt(db, rule, now)
+  let ok = false
+  try {
+    ok = await compare()
+    return ok
+  } finally {
+    settleAttempt(db, rule.scope, id, ok)
+  }
+}
