@@ -6,11 +6,11 @@
 //
 //   shell, cli   electron/main + electron/preload; electron/cli   the two programs
 //   host         electron/host                             the browser host, which `serve` starts
-//   root         electron/core/app.ts, electron/core/api.ts  the composition root: builds the
+//   root         electron/core                             the composition root: builds the
 //                                                          services, hands them to features
-//                (and electron/core/open-console.ts: the App under the folder's console lock)
-//   feature      every other folder of electron/ (domain code, its handlers, procedures)
-//   infra        INFRA below: HTTP, Digest, XML, secrets, events, paths; imports no feature
+//   feature      electron/features/<name> (domain code, its handlers, procedure, actions);
+//                one feature uses another only through its public entry, <name>/index.ts
+//   infra        electron/infra: HTTP, Digest, XML, secrets, events, paths; imports no feature
 //   db           db/: migrations, repositories
 //   shared       shared/: the contract; imports nothing of ours but itself
 //
@@ -25,17 +25,8 @@ import { fileURLToPath } from 'node:url'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-/** Infrastructure by file or folder (a trailing slash), for what still sits inside a feature folder. */
-export const INFRA = [
-  'electron/infra/events.ts',
-  'electron/infra/secret-box.ts',
-  'electron/infra/paths.ts',
-  'electron/infra/data-dir.ts',
-  'electron/infra/http-client.ts',
-  'electron/infra/device-http.ts',
-  'electron/infra/digest.ts',
-  'electron/infra/xml.ts',
-]
+/** Infrastructure: one folder, importing no feature. */
+export const INFRA = ['electron/infra/']
 const RANK = { shared: 0, db: 1, infra: 2, feature: 3, root: 4, host: 5, cli: 6, shell: 6 }
 
 const posix = (p) => p.split(sep).join('/')
@@ -51,9 +42,14 @@ export function layerOf(rel) {
   if (/^electron\/(main|preload)\//.test(rel)) return 'shell'
   if (rel.startsWith('electron/host/')) return 'host'
   if (rel.startsWith('electron/cli/')) return 'cli'
-  if (/^electron\/core\/(app|api|compose|open-console)\.ts$/.test(rel)) return 'root'
+  if (rel.startsWith('electron/core/')) return 'root'
   if (INFRA.some((p) => (p.endsWith('/') ? rel.startsWith(p) : rel === p))) return 'infra'
   return 'feature'
+}
+
+/** The feature a file belongs to (electron/features/<name>/…), or null. */
+export function featureOf(rel) {
+  return posix(rel).match(/^electron\/features\/([^/]+)\//)?.[1] ?? null
 }
 
 /** The repository-relative file a relative specifier names, or null (a package, or not found). */
@@ -87,6 +83,11 @@ export function layerViolation(from, spec, root = ROOT) {
   if (lt === 'renderer') return `${to} is renderer code: only the renderer imports it`
   if (lt === null) return null
   if (lf === 'shell' && (lt === 'host' || lt === 'cli')) return `the desktop shell imports ${to}: the browser host and the CLI are other programs; move what they share into infrastructure`
+  if (lf === 'feature' && lt === 'feature') {
+    const a = featureOf(from)
+    const b = featureOf(to)
+    if (b && a !== b && to !== `electron/features/${b}/index.ts`) return `imports ${to} inside the ${b} feature: features use one another only through the public entry electron/features/${b}/index.ts`
+  }
   if (RANK[lt] > RANK[lf] || (lf !== lt && RANK[lt] === RANK[lf])) return `${lf} code imports ${lt} code (${to}): imports go down the layers shell/cli → host → root → feature → infra → db → shared (docs/architecture.md)`
   return null
 }
