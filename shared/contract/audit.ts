@@ -89,19 +89,10 @@ export type LockState = z.infer<typeof LockState>
 // At least 6 digits (issue 13): 4 digits fell to guessing; a typed current PIN may be an older, shorter one.
 const Pin = z.string().regex(/^\d{6,12}$/, 'A PIN is 6 to 12 digits')
 
-export const ExportedFile = z.object({ fileName: z.string(), mime: z.string(), dataBase64: z.string() })
-
 export const auditMethods = defineMethods({
   'audit.list': { input: AuditQuery, output: AuditPage, summary: 'Audit entries, newest first, filtered by ticket, device, agent, action, outcome and time' },
   'audit.facets': { input: Empty, output: z.object({ agents: z.array(z.string()), actions: z.array(z.string()) }), summary: 'Agents and actions present in the trail (for filters)' },
   'audit.verify': { input: Empty, output: VerifyReport, summary: 'Check the whole hash chain, the evidence hashes, every record against its creating entry and the head kept outside the database' },
-  'reports.ticketPdf': {
-    // The agent's UI language: labels, dates and sentences of the report (names and notes print as typed).
-    input: z.object({ ticketId: Id, lang: z.enum(['en', 'cs', 'de']).optional() }).strict(),
-    output: ExportedFile,
-    summary: 'A PDF report of a ticket for people, in English, Czech or German',
-  },
-  'reports.ticketBundle': { input: z.object({ ticketId: Id }).strict(), output: ExportedFile, summary: 'A JSON bundle of a ticket’s audit entries and hashes, checkable on another machine' },
   'retention.get': { input: Empty, output: Retention, summary: 'How long personal evidence is kept' },
   'retention.set': { input: Retention.strict(), output: Retention, summary: 'Change how long personal evidence is kept' },
   'lock.status': { input: Empty, output: LockState, summary: 'Whether a PIN is set and the console is locked' },

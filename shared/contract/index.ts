@@ -6,6 +6,8 @@ import { ticketEvents, ticketMethods } from './tickets'
 import { auditEvents, auditMethods } from './audit'
 import { evidenceEvents, evidenceMethods } from './evidence'
 import { deviceEvents, deviceMethods } from './devices'
+import { discoveryEvents, discoveryMethods } from './discovery'
+import { reportMethods } from './reports'
 import { nvrResetEvents, nvrResetMethods } from './nvr-reset'
 import { workflowEvents, workflowMethods } from './workflows'
 import { helpdeskEvents, helpdeskMethods } from './helpdesk'
@@ -17,6 +19,8 @@ export * from './tickets'
 export * from './audit'
 export * from './evidence'
 export * from './devices'
+export * from './discovery'
+export * from './reports'
 export * from './nvr-reset'
 export * from './workflows'
 export * from './helpdesk'
@@ -28,6 +32,8 @@ export const methods = {
   ...auditMethods,
   ...evidenceMethods,
   ...deviceMethods,
+  ...discoveryMethods,
+  ...reportMethods,
   ...nvrResetMethods,
   ...workflowMethods,
   ...helpdeskMethods,
@@ -39,6 +45,7 @@ export const events = {
   ...auditEvents,
   ...evidenceEvents,
   ...deviceEvents,
+  ...discoveryEvents,
   ...nvrResetEvents,
   ...workflowEvents,
   ...helpdeskEvents,

@@ -55,7 +55,7 @@ Interfaces here: ${listInterfaces().map((i) => `${i.name} (${i.cidr})`).join(', 
       return { port: Number(m[1]), tls: m[2] === 's' }
     })
     const ifaces = resolveInterfaces(values.iface)
-    let identify: ((d: import('../../../shared/contract/devices').FoundDevice) => number | null) | undefined
+    let identify: ((d: import('../../../shared/contract/discovery').FoundDevice) => number | null) | undefined
     let close = async () => {}
     if (values.save) {
       const { openConsoleApp } = await import('../../core/open-console')
@@ -68,7 +68,7 @@ Interfaces here: ${listInterfaces().map((i) => `${i.name} (${i.cidr})`).join(', 
     const onSig = () => scan.cancel()
     process.once('SIGINT', onSig)
     const printed = new Set<string>()
-    const line = (d: import('../../../shared/contract/devices').FoundDevice) =>
+    const line = (d: import('../../../shared/contract/discovery').FoundDevice) =>
       [d.ip.padEnd(15), (d.kind).padEnd(8), (d.serial || (d.needsCredentials ? '(needs login)' : '?')).padEnd(22), (d.model || d.vendor || '').padEnd(20), d.firmware.padEnd(18), d.protocols.join(',')].join('  ')
     try {
       let lastProgress = 0

@@ -64,7 +64,8 @@
 //   rediscover.ts       finding a device again after a reset or a move
 //   address-port.ts     the same operations by address (the workflow engine's port)
 import { AppError } from '../../../shared/contract/common'
-import type { Backup, Device, DeviceDetail, Diagnostic, FoundDevice, OpResult, Protocol } from '../../../shared/contract/devices'
+import type { Backup, Device, DeviceDetail, OpResult, Protocol } from '../../../shared/contract/devices'
+import type { Diagnostic, FoundDevice } from '../../../shared/contract/discovery'
 import type { PortSpec } from '../discovery'
 import type { Scan } from '../discovery'
 import { addressPort } from './address-port'

@@ -1,6 +1,7 @@
 // Discovery into the inventory: scans that stream to the UI, and adding a device by address.
 import { AppError } from '../../../shared/contract/common'
-import type { Device, Diagnostic, FoundDevice, NetInterface, Protocol } from '../../../shared/contract/devices'
+import type { Device, Protocol } from '../../../shared/contract/devices'
+import type { Diagnostic, FoundDevice, NetInterface } from '../../../shared/contract/discovery'
 import { identifiable, type SeenDevice } from '../../../db/repos/devices'
 import { DEFAULT_PORTS, probeHost, type PortSpec } from '../discovery'
 import { isIpv4, parseCidr, resolveInterfaces } from '../discovery'

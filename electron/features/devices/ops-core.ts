@@ -4,7 +4,8 @@
 // take it as `core`.
 import { createHash } from 'node:crypto'
 import { AppError } from '../../../shared/contract/common'
-import type { Device, NetInterface } from '../../../shared/contract/devices'
+import type { Device } from '../../../shared/contract/devices'
+import type { NetInterface } from '../../../shared/contract/discovery'
 import { DevicesRepo } from '../../../db/repos/devices'
 import type { CommonRepos, Events, Lifecycle, Logging, Recording, Secrets, Store } from '../../infra/ports'
 import { listInterfaces, resolveInterfaces } from '../discovery'

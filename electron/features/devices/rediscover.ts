@@ -1,6 +1,7 @@
 // Finding a device again after a reset or a move: by serial, MAC or WS-Discovery endpoint.
 import { AppError } from '../../../shared/contract/common'
-import type { Device, FoundDevice, NetInterface } from '../../../shared/contract/devices'
+import type { Device } from '../../../shared/contract/devices'
+import type { FoundDevice, NetInterface } from '../../../shared/contract/discovery'
 import { tcpCheck, type PortSpec } from '../discovery'
 import { resolveInterfaces } from '../discovery'
 import { startScan } from '../discovery'

@@ -8,7 +8,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBench, type Bench } from '../../../lab/bench'
-import type { ScanSummary } from '../../../shared/contract/devices'
+import type { ScanSummary } from '../../../shared/contract/discovery'
 import { resolveInterfaces } from './net'
 import { startScan } from './scan'
 

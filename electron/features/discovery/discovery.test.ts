@@ -5,7 +5,7 @@
 import dgram from 'node:dgram'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBench, type Bench } from '../../../lab/bench'
-import type { Diagnostic, FoundDevice } from '../../../shared/contract/devices'
+import type { Diagnostic, FoundDevice } from '../../../shared/contract/discovery'
 import { cidrHosts, normalizeMac, parseCidr, resolveInterfaces } from './net'
 import { startScan } from './scan'
 import { mdnsResponder, sadpResponder, ssdpResponder } from './testing/responders'

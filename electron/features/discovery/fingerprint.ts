@@ -6,7 +6,7 @@
 // parsed defensively: a device that hangs, resets or sends garbage only yields a diagnostic.
 import net from 'node:net'
 import { z } from 'zod'
-import type { Diagnostic, NetInterface } from '../../../shared/contract/devices'
+import type { Diagnostic, NetInterface } from '../../../shared/contract/discovery'
 import { deviceRequest, DeviceHttpError, headerValues, type DeviceReply } from '../../infra/device-http'
 import { parseChallenges } from '../../infra/digest'
 import { at, parseXml, soapBody, soapEnvelope, txt } from '../../infra/xml'

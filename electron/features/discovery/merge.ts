@@ -2,7 +2,8 @@
 // keys: serial number, MAC address, WS-Discovery/UPnP endpoint id. The address is a weak
 // key: it joins two entries only when their serials (if any) agree. When one observation
 // links two existing entries, they become one and the event says which key it replaces.
-import type { FoundDevice, NetInterface, Protocol } from '../../../shared/contract/devices'
+import type { Protocol } from '../../../shared/contract/devices'
+import type { FoundDevice, NetInterface } from '../../../shared/contract/discovery'
 import { normalizeMac, normalizeSerial } from './net'
 import type { Observation } from './types'
 import { onSubnet } from './udp'

@@ -3,7 +3,7 @@
 // sent from an interface that was not chosen.
 import { networkInterfaces } from 'node:os'
 import { AppError } from '../../../shared/contract/common'
-import type { NetInterface } from '../../../shared/contract/devices'
+import type { NetInterface } from '../../../shared/contract/discovery'
 
 export function ipToInt(ip: string): number {
   const p = ip.split('.')

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBench, type Bench } from '../../../lab/bench'
 import { onvifInfo } from './fingerprint'
-import type { NetInterface } from '../../../shared/contract/devices'
+import type { NetInterface } from '../../../shared/contract/discovery'
 
 let bench: Bench
 beforeAll(async () => {

@@ -4,7 +4,8 @@
 // by serial/MAC/endpoint across protocols and adapters, with "why not found" diagnostics.
 import { randomUUID } from 'node:crypto'
 import { EventEmitter } from 'node:events'
-import type { Diagnostic, FoundDevice, NetInterface, Protocol, ScanSummary } from '../../../shared/contract/devices'
+import type { Protocol } from '../../../shared/contract/devices'
+import type { Diagnostic, FoundDevice, NetInterface, ScanSummary } from '../../../shared/contract/discovery'
 import { AppError } from '../../../shared/contract/common'
 import { DEFAULT_PORTS, onvifInfo, probeHost, type PortSpec } from './fingerprint'
 import { mdnsQuery } from './mdns'

@@ -1,4 +1,5 @@
-import type { DeviceKind, Diagnostic, DiagnosticKind, NetInterface, Protocol } from '../../../shared/contract/devices'
+import type { DeviceKind, Protocol } from '../../../shared/contract/devices'
+import type { Diagnostic, DiagnosticKind, NetInterface } from '../../../shared/contract/discovery'
 
 /** What one protocol learned about one responder. Merged into FoundDevice by the scan. */
 export interface Observation {

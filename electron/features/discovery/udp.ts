@@ -1,7 +1,7 @@
 // A UDP socket for multicast probes, bound to the chosen interface's address so that probes
 // leave through that interface only (IP_MULTICAST_IF) and replies come back to it.
 import dgram from 'node:dgram'
-import type { NetInterface } from '../../../shared/contract/devices'
+import type { NetInterface } from '../../../shared/contract/discovery'
 import { inCidr, parseCidr } from './net'
 
 export interface ProbeSocket {
