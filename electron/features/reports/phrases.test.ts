@@ -16,7 +16,7 @@ function actionsInCode(): string[] {
       else if (/\.ts$/.test(f) && !/\.test\.ts$|testing/.test(p)) for (const m of readFileSync(p, 'utf8').matchAll(/action: '([a-zA-Z]+\.[a-zA-Z.]+)'/g)) found.add(m[1])
     }
   }
-  walk(join(import.meta.dirname, '..'))
+  walk(join(import.meta.dirname, '..', '..'))
   for (const def of [my2nMove, nvrPasswordReset]) for (const s of def.steps) found.add(`workflow.step.${s.id}`)
   return [...found].sort()
 }
