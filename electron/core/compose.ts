@@ -3,6 +3,7 @@
 // anything up on the App. Services are built on first use, so a CLI command that needs only the
 // helpdesk does not start the workflow engine (which re-checks interrupted steps on devices).
 import type { App } from './app'
+import { buildActions, lazyProcedures, PROCEDURES } from './procedures'
 import type { Handlers } from '../infra/handler-types'
 import { systemHandlers } from '../features/system/handlers'
 import { ticketHandlers } from '../features/tickets/handlers'
@@ -78,6 +79,8 @@ export function buildServices(app: App): Services {
       ops: devices().port,
       evidence: { add: (e) => vault().add(e), addRef: (e) => vault().addRef(e), content: (id) => vault().content(id) },
       nvrReset: (ticketId) => buildView(reset(), ticketId),
+      procedures: lazyProcedures(),
+      actions: buildActions,
     }),
   )
   const runDeps = once(() => ({ ...reset(), runs: () => workflows().engine }) satisfies RunSyncDeps)
@@ -102,7 +105,7 @@ export function buildServices(app: App): Services {
     // The NVR reset keeps data read out of customer photos beside the vault: purged with the same cutoff.
     purges: [resetPhotoPurge({ ...reset(), view: (ticketId) => buildView(reset(), ticketId) })],
   }))
-  const reports = once(() => reportDeps(app, vault()))
+  const reports = once(() => reportDeps(app, vault(), PROCEDURES))
   const lock = once(() => new BenchLock(app))
   const helpdesk = once(
     () =>

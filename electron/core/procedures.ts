@@ -61,5 +61,4 @@ export function lazyProcedures(load: () => Map<string, ProcedureDef> = () => loa
   }
 }
 
-/** The newest version of each procedure (what agents can start). */
-export const latestProcedures = (m: ReadonlyMap<string, ProcedureDef>): ProcedureDef[] => [...m.entries()].filter(([k]) => !k.includes('@')).map(([, p]) => p)
+export { latestProcedures } from '../features/workflows/definition'

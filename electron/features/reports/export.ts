@@ -7,15 +7,19 @@ import { approvalsOf, outcomeOf, releasesOf, type ReportDevice, type ReportRun }
 import { DevicesRepo } from '../../../db/repos/devices'
 import { NvrResetRepo } from '../../../db/repos/nvr-reset'
 import { WorkflowsRepo } from '../../../db/repos/workflows'
-import { PROCEDURES } from '../../core/procedures'
+import type { ProcedureDefInput } from '../workflows'
 import { reportTexts, type ReportLang } from './report-texts'
 
 /** What an export reads (the ticket, its trail, runs, devices and evidence) and the entry it writes. */
-export type ReportDeps = Store & Pick<CommonRepos, 'tickets'> & Pick<Recording, 'audit' | 'agentLabel'> & { readonly vault: EvidenceVault }
+export type ReportDeps = Store & Pick<CommonRepos, 'tickets'> & Pick<Recording, 'audit' | 'agentLabel'> & {
+  readonly vault: EvidenceVault
+  /** Every installed procedure and version: a run's steps are named as its own version names them. */
+  readonly procedures: readonly ProcedureDefInput[]
+}
 
 /** The deps from the console's ports (methods bound) and its vault: the composition root builds them once. */
-export function reportDeps(p: Store & Pick<CommonRepos, 'tickets'> & Pick<Recording, 'audit' | 'agentLabel'>, vault: EvidenceVault): ReportDeps {
-  return { db: p.db, tickets: p.tickets, audit: (e) => p.audit(e), agentLabel: () => p.agentLabel(), vault }
+export function reportDeps(p: Store & Pick<CommonRepos, 'tickets'> & Pick<Recording, 'audit' | 'agentLabel'>, vault: EvidenceVault, procedures: readonly ProcedureDefInput[]): ReportDeps {
+  return { db: p.db, tickets: p.tickets, audit: (e) => p.audit(e), agentLabel: () => p.agentLabel(), vault, procedures }
 }
 
 const stamp = (iso: string) => iso.slice(0, 19).replace(/[:T]/g, '-')
@@ -69,11 +73,11 @@ async function devicesOf(deps: Store, ticketId: number, lang: ReportLang): Promi
   return []
 }
 
-function runsOf(deps: Store, ticketId: number, lang: ReportLang): ReportRun[] {
+function runsOf(deps: Store & Pick<ReportDeps, 'procedures'>, ticketId: number, lang: ReportLang): ReportRun[] {
   const x = reportTexts(lang)
   const repo = new WorkflowsRepo(deps.db)
   return repo.runsForTicket(ticketId).map((r) => {
-    const def = PROCEDURES.find((p) => p.id === r.procedure && p.version === r.procedureVersion) ?? PROCEDURES.find((p) => p.id === r.procedure)
+    const def = deps.procedures.find((p) => p.id === r.procedure && p.version === r.procedureVersion) ?? deps.procedures.find((p) => p.id === r.procedure)
     const stepId = r.currentStep ?? repo.steps(r.id).at(-1)?.stepId ?? ''
     const stepTitle = def?.steps.find((s) => s.id === stepId)?.title ?? stepId
     // Translated: the procedure's name, and the step's from its audit title ("Krok hotov: Sériové číslo").

@@ -163,3 +163,6 @@ export function projectedPath(p: ProcedureDef, from: string, limit = 30): string
   }
   return out
 }
+
+/** The newest version of each procedure (what agents can start). */
+export const latestProcedures = (m: ReadonlyMap<string, ProcedureDef>): ProcedureDef[] => [...m.entries()].filter(([k]) => !k.includes('@')).map(([, p]) => p)

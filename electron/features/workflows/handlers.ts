@@ -1,4 +1,4 @@
-import { latestProcedures } from '../../core/procedures'
+import { latestProcedures } from './definition'
 import type { WorkflowService } from './service'
 import type { Recording } from '../../infra/ports'
 import type { HandlerMap } from '../../infra/handler-types'

@@ -8,7 +8,8 @@ import { my2nProvider } from '../my2n-move'
 import type { EvidencePort } from './attachments'
 import type { DeviceOpsPort } from './device-port'
 import { WorkflowEngine } from './engine'
-import { buildActions, lazyProcedures } from '../../core/procedures'
+import type { Action } from './actions'
+import type { ProcedureDef } from './definition'
 
 export interface WorkflowService {
   engine: WorkflowEngine
@@ -26,6 +27,18 @@ export interface WorkflowPorts {
   evidence: EvidencePort
   /** The NVR reset view of a ticket (electron/features/nvr-reset/view.ts). */
   nvrReset: (ticketId: number) => Promise<ResetView>
+  /** The installed procedures (electron/core/procedures.ts), validated when first read. */
+  procedures: ReadonlyMap<string, ProcedureDef>
+  /** The actions the procedures' steps call, bound to what they work through. */
+  actions: (inputs: ActionInputs) => Map<string, Action>
+}
+
+/** What the steps' actions work through: the device layer, My2N, the NVR reset view. */
+export interface ActionInputs {
+  ops: DeviceOpsPort
+  my2n: () => ReturnType<ReturnType<typeof my2nProvider>['client']>
+  rediscoverMs?: number
+  nvrReset: (ticketId: number) => Promise<ResetView>
 }
 
 export function createWorkflowService(deps: WorkflowServiceDeps, ports: WorkflowPorts): WorkflowService {
@@ -33,8 +46,8 @@ export function createWorkflowService(deps: WorkflowServiceDeps, ports: Workflow
   const rediscoverMs = Number(process.env.SUPPORT_CONSOLE_REDISCOVER_MS) || undefined
   const engine = new WorkflowEngine({
     repo: new WorkflowsRepo(deps.db),
-    procedures: lazyProcedures(),
-    actions: buildActions({ ops: ports.ops, my2n: () => my2n.client(), rediscoverMs, nvrReset: ports.nvrReset }),
+    procedures: ports.procedures,
+    actions: ports.actions({ ops: ports.ops, my2n: () => my2n.client(), rediscoverMs, nvrReset: ports.nvrReset }),
     ticket: (id) => deps.tickets.get(id),
     audit: (e) => deps.audit(e),
     record: (change, entries) => deps.record(change, entries),
