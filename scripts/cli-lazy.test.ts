@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import QRCode from 'qrcode'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const BIN = join(ROOT, 'bin', 'support-console.mjs')
@@ -47,6 +47,11 @@ const HEAVY = ['pdf-lib', '@pdf-lib/fontkit', '@pdf-lib/standard-fonts', 'axios'
 describe('the compiled console loads heavy modules where they are first used', () => {
   const stops: (() => void)[] = []
   afterAll(() => stops.forEach((s) => s()))
+  // The host serves the built UI: on a fresh clone the unit tests run before anything built it.
+  beforeAll(() => {
+    const b = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build-renderer.mjs')], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 })
+    if (b.status !== 0) throw new Error(`building the UI failed:\n${b.stdout}\n${b.stderr}`)
+  }, 310_000)
 
   it('the host starts without them, and a PDF export then finds pdf-lib and its fonts in the build', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'sc-lazy-'))
