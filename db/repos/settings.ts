@@ -5,6 +5,11 @@ export class SettingsRepo {
   constructor(private readonly db: Database) {}
 
   async get<T>(key: string): Promise<T | null> {
+    return this.getSync<T>(key)
+  }
+
+  /** The same, synchronously (inside a transaction: App.agentLabelSync). */
+  getSync<T>(key: string): T | null {
     const r = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined
     return r ? (JSON.parse(r.value) as T) : null
   }

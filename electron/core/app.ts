@@ -124,10 +124,7 @@ export class App implements Recording, Store, CommonRepos, Events, Secrets, Logg
   }
   /** The same, synchronously (inside a transaction): the stored agent read directly. */
   agentLabelSync(): string {
-    if (this.agentCache === undefined) {
-      const raw = this.db.prepare("SELECT value FROM settings WHERE key = 'agent'").pluck().get() as string | undefined
-      this.agentCache = raw ? (JSON.parse(raw) as Agent) : null
-    }
+    if (this.agentCache === undefined) this.agentCache = this.settings.getSync<Agent>('agent')
     const a = this.agentCache
     return a ? (a.email ? `${a.name} <${a.email}>` : a.name) : 'unidentified agent'
   }

@@ -11,11 +11,11 @@
 // `discover --save`, `helpdesk`); read-only commands (`audit verify`, `audit list`) do not take
 // it and run beside a console. The lock file is never deleted: a process that opened it just
 // before a delete would hold a lock on a file the next start no longer sees.
-import BetterSqlite3 from 'better-sqlite3'
 import { chmodSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { AppError } from '../../shared/contract/common'
+import { tryLockFile, type LockFileHandle } from '../../db/console-lock-file'
 
 export const CONSOLE_LOCK_DB = 'console.lock.db'
 /** Who holds the lock (JSON); informative only, the lock itself is CONSOLE_LOCK_DB's. */
@@ -41,41 +41,13 @@ const readOwner = (file: string): Partial<ConsoleOwner> | null => {
   }
 }
 
-const busy = (e: unknown) => /SQLITE_BUSY|SQLITE_LOCKED/.test(String((e as { code?: string }).code ?? ''))
-
-/** One attempt: the open connection holding the lock, or null when another process holds it. */
-function tryLock(dbFile: string): BetterSqlite3.Database | null {
-  const db = new BetterSqlite3(dbFile, { timeout: 0 })
-  try {
-    // No read before the write transaction: in exclusive mode a read would keep a shared lock
-    // that blocks the other starter's commit, and both would lose.
-    db.pragma('locking_mode = EXCLUSIVE')
-    db.exec('BEGIN IMMEDIATE')
-  } catch (e) {
-    db.close() // drops any lock the failed attempt got
-    if (busy(e)) return null
-    throw e
-  }
-  try {
-    // The commit needs the exclusive lock: a racing starter's brief shared lock ends when it closes.
-    db.pragma('busy_timeout = 2000')
-    db.exec("CREATE TABLE IF NOT EXISTS owner (k INTEGER PRIMARY KEY, pid INTEGER, since TEXT); INSERT OR REPLACE INTO owner VALUES (1, " + process.pid + ", datetime('now'))")
-    db.exec('COMMIT')
-    return db
-  } catch (e) {
-    db.close()
-    if (busy(e)) return null
-    throw e
-  }
-}
-
 /** Takes the folder's console lock or throws (CONFLICT) naming the console that has it. */
 export function lockConsole(dataDir: string, what = 'console'): ConsoleLock {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const dbFile = join(dataDir, CONSOLE_LOCK_DB)
   const info = join(dataDir, CONSOLE_LOCK)
-  let db: BetterSqlite3.Database | null = null
-  for (let i = 0; i < 3 && !db; i++) db = tryLock(dbFile)
+  let db: LockFileHandle | null = null
+  for (let i = 0; i < 3 && !db; i++) db = tryLockFile(dbFile)
   if (!db) {
     // The owner writes its name right after taking the lock: give a start of this very instant a moment.
     let other = readOwner(info)

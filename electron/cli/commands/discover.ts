@@ -50,7 +50,7 @@ Interfaces here: ${listInterfaces().map((i) => `${i.name} (${i.cidr})`).join(', 
     const protocols = values.protocols ? (values.protocols.split(',').map((p) => p.trim()) as Protocol[]) : undefined
     for (const p of protocols ?? []) if (!PROTOCOLS.includes(p)) throw new UsageError(`Unknown protocol "${p}". Use: ${PROTOCOLS.join(', ')}`)
     const ports: PortSpec[] | undefined = values.ports?.split(',').map((x) => {
-      const m = /^(\d{1,5})(s?)$/.exec(x.trim())
+      const m = x.trim().match(/^(\d{1,5})(s?)$/)
       if (!m || Number(m[1]) < 1 || Number(m[1]) > 65535) throw new UsageError(`--ports: "${x}" is not a port such as 80 or 443s.`)
       return { port: Number(m[1]), tls: m[2] === 's' }
     })

@@ -6,6 +6,7 @@
 // and other processes see it at once, and no more than `limit` comparisons run per window.
 import type { Database } from 'better-sqlite3'
 import { AppError } from '../../../shared/contract/common'
+import { AttemptsRepo } from '../../../db/repos/attempts'
 
 export interface AttemptRule {
   /** What is guessed at: 'unlock', 'approver:<email>'… */
@@ -19,25 +20,27 @@ export interface AttemptRule {
 
 /** Counts one attempt or refuses it (nothing compared). Returns the attempt's id for `settle`. */
 export function beginAttempt(db: Database, rule: AttemptRule, now = Date.now()): number {
+  const attempts = new AttemptsRepo(db)
   return db.transaction(() => {
     const since = now - rule.windowMs
-    const recent = db.prepare("SELECT at FROM attempts WHERE scope = ? AND at > ? AND outcome <> 'ok' ORDER BY at").pluck().all(rule.scope, since) as number[]
+    const recent = attempts.notOkSince(rule.scope, since)
     if (recent.length >= rule.limit) {
       const freeAt = recent[recent.length - rule.limit] + rule.windowMs
       throw rule.refusal(Math.max(1, Math.ceil((freeAt - now) / 1000)))
     }
     // Old rows say nothing any more: keep the table small.
-    db.prepare('DELETE FROM attempts WHERE scope = ? AND at <= ?').run(rule.scope, since - rule.windowMs)
-    return Number(db.prepare("INSERT INTO attempts (scope, at, outcome) VALUES (?, ?, 'pending')").run(rule.scope, now).lastInsertRowid)
+    attempts.pruneUpTo(rule.scope, since - rule.windowMs)
+    return attempts.addPending(rule.scope, now)
   }).immediate()
 }
 
 /** The comparison's result: a right PIN clears the scope's failures, a wrong one stays counted. */
 export function settleAttempt(db: Database, scope: string, id: number, ok: boolean): void {
   if (!db.open) return
+  const attempts = new AttemptsRepo(db)
   db.transaction(() => {
-    if (ok) db.prepare("DELETE FROM attempts WHERE scope = ? AND (outcome = 'wrong' OR id = ?)").run(scope, id)
-    else db.prepare("UPDATE attempts SET outcome = 'wrong' WHERE id = ?").run(id)
+    if (ok) attempts.clearAfterSuccess(scope, id)
+    else attempts.markWrong(id)
   }).immediate()
 }
 

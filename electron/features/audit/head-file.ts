@@ -24,6 +24,7 @@ import { open, readFile, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { logger } from '../../infra/log'
 import { GENESIS } from '../../../db/repos/audit'
+import { auditHeadReads, type AuditHeadReads } from '../../../db/repos/audit-head'
 
 export const HEAD_FILE = 'audit-head.json'
 const FORMAT = 'support-console audit head'
@@ -89,9 +90,7 @@ export class HeadFileWriter {
   private warned = false
   private written: { seq: number; hash: string } | null = null
   private readonly path: string
-  private readonly head
-  private readonly at
-  private readonly first
+  private readonly reads: AuditHeadReads
   /** Set while the last write failed: the next one is retried after RETRY_MS even without appends. */
   private failing = false
 
@@ -108,9 +107,7 @@ export class HeadFileWriter {
     private readonly report?: (e: unknown) => void,
   ) {
     this.path = join(dataDir, HEAD_FILE)
-    this.head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1')
-    this.at = db.prepare('SELECT hash FROM audit_log WHERE seq = ?').pluck()
-    this.first = db.prepare('SELECT hash FROM audit_log WHERE seq = 1').pluck()
+    this.reads = auditHeadReads(db)
   }
 
   /**
@@ -122,7 +119,7 @@ export class HeadFileWriter {
   start(o: { adopt?: boolean } = {}): void {
     const existing = readHeadFile(this.dataDir)
     if (existing.state !== 'none') return
-    const head = this.head.get() as { seq: number } | undefined
+    const head = this.reads.last()
     try {
       if (!head) return this.writeRecord({ seq: 0, hash: GENESIS, first: '', at: new Date().toISOString() })
       if (o.adopt) return this.writeSync()
@@ -229,12 +226,12 @@ export class HeadFileWriter {
       this.dirty = true // try again after the transaction
       return null
     }
-    const head = this.head.get() as { seq: number; hash: string } | undefined
+    const head = this.reads.last()
     if (!head) return null
     if (this.written && this.written.seq >= head.seq) return null
     const forged = existing.state === 'present' && this.seal && existing.head.mac !== undefined && existing.head.mac !== this.seal(existing.head)
     const gone = existing.state === 'none' && this.written !== null
-    if (existing.state === 'damaged' || gone || forged || (existing.state === 'present' && existing.head.seq > 0 && this.at.get(existing.head.seq) !== existing.head.hash)) {
+    if (existing.state === 'damaged' || gone || forged || (existing.state === 'present' && existing.head.seq > 0 && this.reads.hashAt(existing.head.seq) !== existing.head.hash)) {
       this.blocked = true
       this.warn(
         existing.state === 'damaged'
@@ -249,7 +246,7 @@ export class HeadFileWriter {
     }
     // Another process on this folder (the CLI beside the app) may have written a newer head.
     if (existing.state === 'present' && existing.head.seq >= head.seq) return null
-    return { seq: head.seq, hash: head.hash, first: (this.first.get() as string | undefined) ?? '', at: new Date().toISOString() }
+    return { seq: head.seq, hash: head.hash, first: this.reads.firstHash() ?? '', at: new Date().toISOString() }
   }
 
   private sealed(h: HeadRecord): HeadRecord {

@@ -8,24 +8,14 @@
 import type { Database } from 'better-sqlite3'
 import { createHash } from 'node:crypto'
 import type { VerifyReport } from '../../../shared/contract/audit'
+import { evidenceWithEntries } from '../../../db/repos/audit-evidence'
+import { auditHeadReads, maxSeq } from '../../../db/repos/audit-head'
+import { anySealedEntry } from '../../../db/repos/audit-seal'
 import { HEAD_FILE, readHeadFile, type HeadFileRead } from './head-file'
 import { checkRecords, type RecordsReport } from './records'
 import { checkRowValues } from './row-values'
 import { headSealOf } from './seal'
 import { verifyChain, verifyChainAsync, type ChainReport } from './verify'
-
-interface EvRow {
-  id: number
-  sha256: string
-  size: number
-  content: Buffer | null
-  ref: string | null
-  purged_at: string | null
-  ticket_id: number
-  inputs: string | null
-  audit_action: string | null
-  audit_ticket: number | null
-}
 
 export function verifyEvidence(db: Database): VerifyReport['evidence'] {
   const it = evidenceSteps(db)
@@ -37,10 +27,7 @@ export function verifyEvidence(db: Database): VerifyReport['evidence'] {
 
 function* evidenceSteps(db: Database): Generator<void, VerifyReport['evidence']> {
   const out: VerifyReport['evidence'] = { checked: 0, purged: 0, byReference: 0, problems: [] }
-  const rows = db
-    .prepare(`SELECT e.id, e.sha256, e.size, e.content, e.ref, e.purged_at, e.ticket_id, a.inputs, a.action AS audit_action, a.ticket_id AS audit_ticket
-      FROM evidence e LEFT JOIN audit_log a ON a.seq = e.audit_seq ORDER BY e.id`)
-    .iterate() as IterableIterator<EvRow>
+  const rows = evidenceWithEntries(db)
   for (const r of rows) {
     const problem = (message: string) => out.problems.push({ evidenceId: r.id, message: `Evidence #${r.id}: ${message}` })
     let recorded: { evidenceId?: unknown; sha256?: unknown } = {}
@@ -127,7 +114,7 @@ function conclude(db: Database, chain: ChainReport, evidence: VerifyReport['evid
 const short = (h: string) => `${h.slice(0, 16)}…`
 const sealedTrail = (db: Database): boolean => {
   try {
-    return !!db.prepare('SELECT 1 FROM audit_log WHERE mac IS NOT NULL LIMIT 1').get()
+    return anySealedEntry(db)
   } catch {
     return false // before migration 11
   }
@@ -138,7 +125,7 @@ const range = (from: number, to: number) => (from === to ? `entry ${from} was` :
 export function compareHead(db: Database, file: HeadFileRead, checked = true, key?: Buffer): VerifyReport['headFile'] {
   const none = { seq: null, hash: null, at: null, lag: 0 }
   if (!checked) return { state: 'none', ...none, message: 'The head file was not checked (no data folder given).' }
-  const entries = () => db.prepare('SELECT coalesce(max(seq), 0) FROM audit_log').pluck().get() as number
+  const entries = () => maxSeq(db)
   if (file.state === 'none' && key && entries() > 0) {
     return { state: 'missing', ...none, message: `The head file ${HEAD_FILE} is missing although the trail has ${entries()} entries: the console writes it when it creates the folder and after every change, so it was deleted outside the console, possibly with entries cut from the end.` }
   }
@@ -157,8 +144,9 @@ export function compareHead(db: Database, file: HeadFileRead, checked = true, ke
     const n = entries()
     return { state: 'ok', ...base, lag: n, message: n ? `The head file recorded the empty trail on ${f.at}; the ${n} entries came later (it is written after commits, so it may lag).` : 'The head file records the empty trail.' }
   }
-  const last = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined
-  const first = db.prepare('SELECT hash FROM audit_log WHERE seq = 1').pluck().get() as string | undefined
+  const reads = auditHeadReads(db)
+  const last = reads.last()
+  const first = reads.firstHash()
   if (first !== undefined && first !== f.first) {
     return { state: 'mismatch', ...base, lag: 0, message: `The head file was written on ${f.at} for another trail (its entry 1 differs): this database replaced the one whose head it records, entry ${f.seq}.` }
   }
@@ -166,7 +154,7 @@ export function compareHead(db: Database, file: HeadFileRead, checked = true, ke
     const end = last?.seq ?? 0
     return { state: 'ahead', ...base, lag: 0, message: `The trail ends at entry ${end}, but the head file recorded entry ${f.seq} (hash ${short(f.hash)}) on ${f.at}: ${range(end + 1, f.seq)} cut from the end of the trail, or the database was replaced by an older copy.` }
   }
-  const at = db.prepare('SELECT hash FROM audit_log WHERE seq = ?').pluck().get(f.seq) as string | undefined
+  const at = reads.hashAt(f.seq)
   if (at !== f.hash) {
     return { state: 'mismatch', ...base, lag: 0, message: `Entry ${f.seq} is not the entry the head file recorded on ${f.at} (hash ${short(at ?? '')} instead of ${short(f.hash)}): the trail was rewritten up to it, or cut and written again after the cut.` }
   }
@@ -176,7 +164,7 @@ export function compareHead(db: Database, file: HeadFileRead, checked = true, ke
 
 /** With an intact chain: entries cut from it, as the head file or the records without their entries show. */
 function truncation(db: Database, headFile: VerifyReport['headFile'], records: RecordsReport): VerifyReport['firstBreak'] {
-  const end = (db.prepare('SELECT coalesce(max(seq), 0) FROM audit_log').pluck().get() as number) ?? 0
+  const end = maxSeq(db) ?? 0
   if (headFile.state === 'ahead') return { seq: end + 1, kind: 'truncated', message: headFile.message }
   if (headFile.state === 'mismatch') return { seq: headFile.seq ?? 1, kind: 'rewritten', message: headFile.message }
   if (!records.problems.length) return null

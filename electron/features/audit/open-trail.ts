@@ -2,7 +2,7 @@
 // and `audit list` must not change what they examine (no migration, no WAL checkpoint, no
 // journal switch, no new database) and must work on a folder the auditor may only read (a
 // copy on a read-only share, a seized disk).
-import BetterSqlite3, { type Database } from 'better-sqlite3'
+import type { Database } from 'better-sqlite3'
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,6 +10,7 @@ import { AppError } from '../../../shared/contract/common'
 import { DB_FILE } from '../../../db/database'
 import { appliedVersions, schemaVersion } from '../../../db/migrate'
 import { migrations } from '../../../db/migrations/index'
+import { openReadOnlyFile } from '../../../db/read-only'
 
 export interface OpenTrail {
   db: Database
@@ -33,7 +34,7 @@ export function openTrailReadOnly(dataDir: string, purpose: 'verify' | 'list' = 
   }
   let opened: OpenTrail
   try {
-    opened = { db: readOnly(file), note: null, close() { this.db.close() } }
+    opened = { db: openReadOnlyFile(file), note: null, close() { this.db.close() } }
   } catch (e) {
     // A WAL database needs its -shm index; read-only SQLite can open the file in place only when the
     // index exists or can be created there. In a folder we may not write to, read a private copy.
@@ -43,7 +44,7 @@ export function openTrailReadOnly(dataDir: string, purpose: 'verify' | 'list' = 
     try {
       copyFileSync(file, join(dir, DB_FILE))
       if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, join(dir, `${DB_FILE}-wal`))
-      const db = readOnly(join(dir, DB_FILE))
+      const db = openReadOnlyFile(join(dir, DB_FILE))
       opened = {
         db,
         note: `The data folder cannot be written, so SQLite could not read the database in place; a private copy taken now (in ${dir}, removed afterwards) was checked.`,
@@ -64,18 +65,6 @@ export function openTrailReadOnly(dataDir: string, purpose: 'verify' | 'list' = 
     throw e
   }
   return opened
-}
-
-function readOnly(file: string): Database {
-  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true })
-  try {
-    db.pragma('busy_timeout = 5000')
-    db.prepare('SELECT count(*) FROM sqlite_master').get() // opens the WAL now, so failures show here
-    return db
-  } catch (e) {
-    db.close()
-    throw e
-  }
 }
 
 function checkSchema(db: Database, dataDir: string, purpose: 'verify' | 'list'): void {

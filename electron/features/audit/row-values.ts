@@ -7,12 +7,13 @@
 import type { Database } from 'better-sqlite3'
 import { createHash } from 'node:crypto'
 import type { VerifyReport } from '../../../shared/contract/audit'
-import { changedFields, TICKET_CHANGES, type TicketValues } from './ticket-state'
+import { hasTable } from '../../../db/repos/audit-records'
+import { backupById, backupEntries, lastTicketChange, ticketValues } from '../../../db/repos/audit-row-values'
+import { changedFields, TICKET_CHANGES } from './ticket-state'
 
 type Problem = VerifyReport['records']['problems'][number]
 
 const LIMIT = 50
-const hasTable = (db: Database, name: string) => !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name)
 const WORDS: Record<string, string> = {
   externalRef: 'helpdesk ID', customerName: 'customer name', contact: 'contact', deviceSerial: 'device serial',
   deviceModel: 'device model', procedure: 'procedure', notes: 'notes', status: 'status',
@@ -32,11 +33,10 @@ export function checkRowValues(db: Database, key?: Buffer): RowValuesReport {
     const problems: Problem[] = []
     let checked = 0
     if (key) {
-      const last = db.prepare(`SELECT seq, action, inputs FROM audit_log WHERE ticket_id = ? AND action IN (${TICKET_CHANGES.map(() => '?').join(', ')}) ORDER BY seq DESC LIMIT 1`)
-      const rows = db.prepare(`SELECT id, external_ref AS externalRef, customer_name AS customerName, contact, device_serial AS deviceSerial,
-          device_model AS deviceModel, procedure, notes, status FROM tickets ORDER BY id`).iterate() as IterableIterator<TicketValues>
+      const last = lastTicketChange(db, TICKET_CHANGES)
+      const rows = ticketValues(db)
       for (const t of rows) {
-        const e = last.get(t.id, ...TICKET_CHANGES) as { seq: number; action: string; inputs: string | null } | undefined
+        const e = last(t.id)
         let recorded: unknown
         try {
           recorded = e?.inputs ? (JSON.parse(e.inputs) as { ticketState?: unknown }).ticketState : undefined
@@ -53,16 +53,16 @@ export function checkRowValues(db: Database, key?: Buffer): RowValuesReport {
       }
     }
     if (hasTable(db, 'device_backups')) {
-      const entries = db.prepare(`SELECT seq, at, ticket_id, detail FROM audit_log WHERE action = 'devices.backup' AND outcome = 'ok' AND detail LIKE 'Backup #%' ORDER BY seq`).iterate() as IterableIterator<{ seq: number; at: string; ticket_id: number | null; detail: string }>
-      const row = db.prepare('SELECT id, ticket_id, taken_at, sha256, size, verified, data FROM device_backups WHERE id = ?')
+      const entries = backupEntries(db)
+      const row = backupById(db)
       const seen = new Set<number>()
       for (const e of entries) {
-        const m = /^Backup #(\d+): (\d+) bytes, SHA-256 ([0-9a-f]{64}), (verified|NOT verified)/.exec(e.detail)
+        const m = e.detail.match(/^Backup #(\d+): (\d+) bytes, SHA-256 ([0-9a-f]{64}), (verified|NOT verified)/)
         if (!m) continue
         const id = Number(m[1])
         if (seen.has(id)) continue
         seen.add(id)
-        const b = row.get(id) as { id: number; ticket_id: number | null; taken_at: string; sha256: string; size: number; verified: number; data: Buffer } | undefined
+        const b = row(id)
         if (!b) continue // deleted: records.ts reports it
         checked++
         const wrong: string[] = []

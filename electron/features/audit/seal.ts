@@ -4,6 +4,8 @@
 // database; the seal cannot without the key, which is not in the database.
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
+import { countEntries, hasSealColumn } from '../../../db/repos/audit-chain'
+import { anySealedEntry, lastEntryWithSeal } from '../../../db/repos/audit-seal'
 
 export const sealOf = (key: Buffer, hash: string): string => createHmac('sha256', key).update(`entry:${hash}`).digest('hex')
 
@@ -17,8 +19,6 @@ export const headSealOf = (key: Buffer, h: { seq: number; hash: string; first: s
 
 export const KEYED_ACTION = 'audit.chain.keyed'
 
-const hasSealColumn = (db: Database) => !!db.prepare("SELECT 1 FROM pragma_table_info('audit_log') WHERE name = 'mac'").get()
-
 /**
  * A trail written before the seal existed (every entry unsealed): what the anchoring entry must
  * name, or null when there is nothing to anchor (empty trail, already sealed, or sealed entries
@@ -26,8 +26,8 @@ const hasSealColumn = (db: Database) => !!db.prepare("SELECT 1 FROM pragma_table
  */
 export function unsealedTrail(db: Database): { seq: number; hash: string; entries: number } | null {
   if (!hasSealColumn(db)) return null
-  const last = db.prepare('SELECT seq, hash, mac FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string; mac: string | null } | undefined
+  const last = lastEntryWithSeal(db)
   if (!last || last.mac !== null) return null
-  if (db.prepare('SELECT 1 FROM audit_log WHERE mac IS NOT NULL LIMIT 1').get()) return null
-  return { seq: last.seq, hash: last.hash, entries: db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number }
+  if (anySealedEntry(db)) return null
+  return { seq: last.seq, hash: last.hash, entries: countEntries(db) }
 }

@@ -9,6 +9,7 @@
 import type { Database } from 'better-sqlite3'
 import { createHash } from 'node:crypto'
 import { GENESIS } from '../../../db/repos/audit'
+import { beginRead, chainPages, countEntries, endRead, hasSealColumn, rawRowAt, seqOfHash as seqWithHash } from '../../../db/repos/audit-chain'
 import { KEYED_ACTION, sealMatches } from './seal'
 
 export type BreakKind = 'altered' | 'deleted' | 'reordered' | 'inserted' | 'relinked'
@@ -30,8 +31,6 @@ export interface ChainReport {
 }
 
 const PAGE = 20_000
-const COLS = 'seq, at, agent, ticket_id, device, action, inputs, outcome, detail, prev_hash, hash'
-const hasSeal = (db: Database) => !!db.prepare("SELECT 1 FROM pragma_table_info('audit_log') WHERE name = 'mac'").get()
 
 export interface ChainOptions {
   onProgress?: (done: number, total: number) => void
@@ -51,17 +50,17 @@ export function rawRowHash(r: unknown[]): string {
 
 /** Walks the chain page by page; `pause` (async variant) lets other work run between pages. */
 function* walk(db: Database, opts: ChainOptions): Generator<void, Omit<ChainReport, 'ms'>> {
-  const key = opts.key && hasSeal(db) ? opts.key : undefined
-  const page = db.prepare(`SELECT ${COLS}${key ? ', mac' : ''} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ${PAGE}`).raw(true)
+  const key = opts.key && hasSealColumn(db) ? opts.key : undefined
+  const page = chainPages(db, PAGE, key !== undefined)
   let keyed = false
-  const total = opts.onProgress ? ((db.prepare('SELECT count(*) FROM audit_log').pluck().get() as number) ?? 0) : 0
+  const total = opts.onProgress ? (countEntries(db) ?? 0) : 0
   let expectSeq = 1
   let prevHash = GENESIS
   let count = 0
   let head: ChainReport['head'] = null
   let after = 0
   for (;;) {
-    const rows = page.all(after) as unknown[][]
+    const rows = page.after(after)
     if (rows.length === 0) break
     for (const r of rows) {
       const seq = r[0] as number
@@ -117,7 +116,7 @@ export function verifyChain(db: Database, opts: ChainOptions = {}): ChainReport 
  */
 export async function verifyChainAsync(db: Database, opts: ChainOptions = {}): Promise<ChainReport> {
   const t0 = performance.now()
-  db.exec('BEGIN')
+  beginRead(db)
   try {
     const it = walk(db, opts)
     for (;;) {
@@ -126,7 +125,7 @@ export async function verifyChainAsync(db: Database, opts: ChainOptions = {}): P
       await new Promise((r) => setImmediate(r))
     }
   } finally {
-    db.exec('COMMIT')
+    endRead(db)
   }
 }
 
@@ -137,8 +136,8 @@ function diagnose(db: Database, r: unknown[], expectSeq: number, computed: strin
   const seq = r[0] as number
   const linkedTo = r[9] as string
   const stored = r[10] as string
-  const seqOfHash = (h: string) => (h === GENESIS ? 0 : (db.prepare('SELECT seq FROM audit_log WHERE hash = ?').pluck().get(h) as number | undefined))
-  const rowAt = (s: number) => db.prepare(`SELECT ${COLS} FROM audit_log WHERE seq = ?`).raw(true).get(s) as unknown[] | undefined
+  const seqOfHash = (h: string) => (h === GENESIS ? 0 : seqWithHash(db, h))
+  const rowAt = (s: number) => rawRowAt(db, s)
   if (seq > expectSeq) {
     const missing = seq - expectSeq
     return {
