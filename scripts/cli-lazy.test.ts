@@ -65,7 +65,7 @@ describe('the compiled console loads heavy modules where they are first used', (
       const t = setTimeout(() => reject(new Error(`no start in 60 s:\n${out}\n${err.slice(-2000)}`)), 60_000)
       child.stdout.on('data', (c) => {
         out += c
-        const m = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=/.exec(out)
+        const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\/[?#]token=/)
         if (m) {
           clearTimeout(t)
           resolve(Number(m[1]))
@@ -77,6 +77,8 @@ describe('the compiled console loads heavy modules where they are first used', (
     expect(atStart.has('zod')).toBe(true) // the trace sees bundled packages
     expect(HEAVY.filter((p) => atStart.has(p))).toEqual([])
     // node:http imported as an ES module loads undici (scripts/build-cli.mjs, httpWithoutUndici).
+    // (stderr may trail the stdout line that printed the address)
+    await expect.poll(() => err, { timeout: 5000 }).toMatch(/UNDICI (true|false)\n/)
     expect(err).toContain('UNDICI false\n')
 
     const rpc = async (method: string, input: unknown) => {

@@ -49,7 +49,7 @@ if (!existsSync('/proc/self/schedstat')) {
 } else {
   const dataDir = mkdtempSync(join(tmpdir(), 'sc-bench-cpu-'))
   const serve = [BIN, 'serve', '--port', '0', '--data-dir', dataDir, '--token', 'bench']
-  const ready = /http:\/\/127\.0\.0\.1:\d+\/\?token=/
+  const ready = /http:\/\/127\.0\.0\.1:\d+\/[?#]token=/
   await cpuUntil(serve, ready) // builds if stale, fills the compile cache, migrates the new database
   const ours: number[] = []
   const anchor: number[] = []

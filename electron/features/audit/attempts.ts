@@ -6,7 +6,7 @@
 // and other processes see it at once, and no more than `limit` comparisons run per window.
 import type { Database } from 'better-sqlite3'
 import { AppError } from '../../../shared/contract/common'
-import { AttemptsRepo } from '../../../db/repos/attempts'
+import { AttemptsRepo } from '../../../db/repos/audit-attempts'
 
 export interface AttemptRule {
   /** What is guessed at: 'unlock', 'approver:<email>'… */

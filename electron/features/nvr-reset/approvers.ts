@@ -10,7 +10,7 @@
 // approver of a data folder is enrolled without (once, audited as such).
 import { AppError } from '../../../shared/contract/common'
 import type { Approver } from '../../../shared/contract/nvr-reset'
-import { AttemptsRepo } from '../../../db/repos/attempts'
+import { AttemptsRepo } from '../../../db/repos/audit-attempts'
 import { AuditQueryRepo } from '../../../db/repos/audit-query'
 import type { CommonRepos, Recording, Secrets, Store } from '../../infra/ports'
 import type { CurrentAgent } from './deps'
