@@ -181,7 +181,7 @@ test('a decompression bomb dropped on the ticket is refused with a clear message
   await expect(results).toHaveCount(1, { timeout: 20_000 })
   await expect(results.first()).toContainText('IMG_0001.png')
   await expect(results.first()).toContainText('declares 60000 x 60000 pixels')
-  await expect(results.first()).toContainText('more than the 100.0 megapixels accepted')
+  await expect(results.first()).toContainText(/more than the 100(\.0)? megapixels accepted/)
   await expect(results.first()).toContainText('decompression bomb')
   await expect(page.getByTestId('reset-stage')).toHaveText('Waiting for the QR photo')
   await shots(page, '23-pixel-bomb', 'photo-intake')

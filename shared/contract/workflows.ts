@@ -180,5 +180,6 @@ export const workflowMethods = defineMethods({
 })
 
 export const workflowEvents = defineEvents({
-  'workflow.changed': z.object({ runId: Id, ticketId: Id }),
+  /** A run changed; `run` is its view after the change (absent when it could not be built: fetch it). */
+  'workflow.changed': z.object({ runId: Id, ticketId: Id, run: WorkflowRun.optional() }),
 })

@@ -4,7 +4,8 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import type { WorkflowRun } from '../../../shared/contract/workflows'
 import type { Action } from './actions'
 import { validateProcedure, type ProcedureDefInput, type StepDefInput } from './definition'
 import { sha256 } from './files'
@@ -269,5 +270,23 @@ describe('notes and "other" attachments at any step', () => {
   it('"other" is reserved: a procedure cannot declare an evidence slot with that id', () => {
     const bad = { ...V1, steps: [{ ...STEPS_V1[0], evidence: [{ id: 'other', label: 'Anything' }] }, ...STEPS_V1.slice(1)] }
     expect(() => validateProcedure(bad)).toThrow(/the evidence id \\"other\\" is reserved for the optional attachment/)
+  })
+})
+
+describe('a change and its view (issue 11: views fetched once per change)', () => {
+  it('builds the run view once per change: the event carries the very view the call returns', async () => {
+    const b = bench()
+    const runId = await toRoute(b)
+    const built = vi.spyOn(b.engine as unknown as { build(id: number): Promise<WorkflowRun> }, 'build')
+    const before = b.events.length
+    const reply = await b.engine.completeStep(runId, 'route', {}, 'replace')
+    const changes = b.events.length - before
+    expect(changes).toBeGreaterThan(0)
+    expect(built).toHaveBeenCalledTimes(changes)
+    expect(await b.events.at(-1)!.view).toBe(reply.run)
+    // A read with no change since builds it afresh (nothing kept past the change's turn).
+    await new Promise((r) => setImmediate(r))
+    expect(await b.engine.get(runId)).toEqual(reply.run)
+    expect(built).toHaveBeenCalledTimes(changes + 1)
   })
 })

@@ -37,7 +37,8 @@ export interface EngineDeps {
   dataDir: string
   /** The ticket's evidence vault: where step attachments are kept. */
   evidence: EvidencePort
-  changed(runId: number, ticketId: number): void
+  /** After every change of a run: its view, built once, for the event (the call's reply takes the same one). */
+  changed(runId: number, ticketId: number, view: Promise<WorkflowRun>): void
   progress(task: string, label: string, done: number, total: number | null, finished: boolean): void
 }
 
@@ -77,11 +78,34 @@ export class WorkflowEngine {
       () => this.d.repo.createRun(ticketId, p.id, p.version, p.start, facts),
       () => ({ action: 'workflow.start', outcome: 'ok', ticketId, device: ticket.deviceSerial || null, inputs: { procedure: p.id, version: p.version } }),
     )
-    this.d.changed(run.id, ticketId)
+    this.changed(run.id, ticketId)
     return this.get(run.id)
   }
 
+  /** Views built at a change, taken by the reply of the call that made it (same turn of the event loop). */
+  private fresh = new Map<number, Promise<WorkflowRun>>()
+
+  /** Tells the UI a run changed, with its view: built once here, and the call's `get` right after takes it. */
+  private changed(runId: number, ticketId: number): void {
+    const view = this.build(runId)
+    view.catch(() => {}) // a failed build is the reply's error (or the next load's), not an unhandled rejection
+    this.fresh.set(runId, view)
+    setImmediate(() => {
+      if (this.fresh.get(runId) === view) this.fresh.delete(runId)
+    })
+    this.d.changed(runId, ticketId, view)
+  }
+
   async get(runId: number): Promise<WorkflowRun> {
+    const made = this.fresh.get(runId)
+    if (made) {
+      this.fresh.delete(runId)
+      return made
+    }
+    return this.build(runId)
+  }
+
+  private async build(runId: number): Promise<WorkflowRun> {
     const run = this.d.repo.getRun(runId)
     return buildRunView(run, this.procedureOf(run), this.d.repo, await this.d.ticket(run.ticketId), (row) => this.inflight.has(row), this.live)
   }
@@ -178,7 +202,7 @@ export class WorkflowEngine {
         row.why = why
         this.d.repo.saveRun(run) // facts the check learned (serial, deadline)
         this.d.repo.saveStep(row)
-        this.d.changed(run.id, run.ticketId)
+        this.changed(run.id, run.ticketId)
       }
       break
     }
@@ -198,7 +222,7 @@ export class WorkflowEngine {
       () => this.d.repo.advance(run, row, first[1].next === END ? null : first[1].next),
       () => ({ action: `workflow.step.${step.id}`, outcome: 'info', ticketId: run.ticketId, device: this.device(run), inputs: { skipped: true }, detail: reason }),
     )
-    this.d.changed(run.id, run.ticketId)
+    this.changed(run.id, run.ticketId)
     return this.get(run.id)
   }
 
@@ -210,7 +234,7 @@ export class WorkflowEngine {
       () => this.d.repo.addNote(run.id, row.id, agent, body),
       () => ({ action: 'workflow.note', outcome: 'info', ticketId: run.ticketId, device: this.device(run), inputs: { step: stepId } }),
     )
-    this.d.changed(run.id, run.ticketId)
+    this.changed(run.id, run.ticketId)
     return this.get(run.id)
   }
 
@@ -221,7 +245,7 @@ export class WorkflowEngine {
     const fileRow = await this.attachments.file(run, { stepRow: row.id, stepId, kind: evidence, name, data, password: password || undefined, verified: false })
     // The run's file row and its entry in one transaction (the vault entered the bytes with its own).
     await this.d.record(fileRow, (stored) => ({ action: 'workflow.attach', outcome: 'ok', ticketId: run.ticketId, device: this.device(run), inputs: { step: stepId, evidence, name, sha256: stored.sha256, size: stored.size, protected: Boolean(password), evidenceId: stored.evidenceId } }))
-    this.d.changed(run.id, run.ticketId)
+    this.changed(run.id, run.ticketId)
     return this.get(run.id)
   }
 
@@ -235,7 +259,7 @@ export class WorkflowEngine {
       () => this.d.repo.saveRun(run),
       () => ({ action: 'workflow.abandon', outcome: 'info', ticketId: run.ticketId, device: this.device(run), detail: reason }),
     )
-    this.d.changed(run.id, run.ticketId)
+    this.changed(run.id, run.ticketId)
     return this.get(run.id)
   }
 
@@ -262,7 +286,7 @@ export class WorkflowEngine {
           row.state = action?.destructive ? 'blocked' : 'current'
           row.why = interruptedWhy(step, action)
           await this.d.record(() => this.d.repo.saveStep(row), () => entry)
-          this.d.changed(run.id, run.ticketId)
+          this.changed(run.id, run.ticketId)
         }
       }
     }
@@ -391,7 +415,7 @@ export class WorkflowEngine {
       () => this.d.repo.saveStep(row),
       () => ({ action: `workflow.step.${step.id}`, outcome: 'refused', ticketId: run.ticketId, device: this.device(run), detail: why }),
     )
-    this.d.changed(run.id, run.ticketId)
+    this.changed(run.id, run.ticketId)
     throw new AppError('FORBIDDEN', why, { hint: 'Complete the step that provides it first.', key: 'workflow.requires', values: { why } })
   }
 
@@ -449,14 +473,15 @@ export class WorkflowEngine {
       this.inflight.delete(row.id)
       this.live.delete(row.id)
       this.d.progress(`workflow:${run.id}:${step.id}`, step.title, 1, 1, true)
-      this.d.changed(run.id, run.ticketId)
+      this.changed(run.id, run.ticketId)
     })
     this.inflight.set(row.id, { promise, abort })
-    this.d.changed(run.id, run.ticketId)
+    this.changed(run.id, run.ticketId)
   }
 
   private context(run: RunRow, ticket: Ticket, step: StepDef, row: StepRow, inputs: Record<string, unknown>, signal: AbortSignal, interrupted: boolean, transient: Map<string, string>): ActionContext {
-    return stepContext({ d: this.d, attachments: this.attachments, live: this.live, device: () => this.device(run) }, { run, ticket, step, row, inputs, signal, interrupted, transient })
+    // A step's own changes (live progress) go through changed() too: the event carries the view.
+    return stepContext({ d: { ...this.d, changed: (runId: number, ticketId: number) => this.changed(runId, ticketId) }, attachments: this.attachments, live: this.live, device: () => this.device(run) }, { run, ticket, step, row, inputs, signal, interrupted, transient })
   }
 
   /** Records the end of a step (or its block/failure) and moves the run on. */
@@ -475,7 +500,7 @@ export class WorkflowEngine {
         () => this.d.repo.advance(run, row, step.id, now),
         () => ({ action: `workflow.step.${step.id}`, outcome: 'failed', ticketId: run.ticketId, device: this.device(run), inputs, detail: r.failed }),
       )
-      this.d.changed(run.id, run.ticketId)
+      this.changed(run.id, run.ticketId)
       return
     }
     if ('blocked' in r) {
@@ -488,7 +513,7 @@ export class WorkflowEngine {
         },
         () => ({ action: `workflow.step.${step.id}`, outcome: 'refused', ticketId: run.ticketId, device: this.device(run), inputs, detail: r.blocked }),
       )
-      this.d.changed(run.id, run.ticketId)
+      this.changed(run.id, run.ticketId)
       return
     }
     const o = step.outcomes[r.outcome]
@@ -504,6 +529,6 @@ export class WorkflowEngine {
         ...(o.next === END ? [{ action: 'workflow.complete', outcome: 'ok' as const, ticketId: run.ticketId, device: this.device(run), inputs: { procedure: run.procedure } }] : []),
       ],
     )
-    this.d.changed(run.id, run.ticketId)
+    this.changed(run.id, run.ticketId)
   }
 }

@@ -57,8 +57,12 @@ export function createWorkflowService(deps: WorkflowServiceDeps, ports: Workflow
     open: (s) => deps.secrets.open(s),
     dataDir: deps.dataDir,
     evidence: ports.evidence,
-    changed: (runId, ticketId) => {
-      deps.bus.emit('workflow.changed', { runId, ticketId })
+    changed: (runId, ticketId, view) => {
+      // The event carries the run's view, so an open ticket page shows it without fetching it again.
+      view.then(
+        (run) => deps.bus.emit('workflow.changed', { runId, ticketId, run }),
+        () => deps.bus.emit('workflow.changed', { runId, ticketId }),
+      )
       // The ticket's "last activity" moved with the step's audit entry (migration 17).
       deps.bus.emit('tickets.changed', { id: ticketId })
     },

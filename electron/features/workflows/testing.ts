@@ -1,4 +1,5 @@
 // Test helpers: an engine on a temp database, a fake device layer and a fake My2N.
+import type { WorkflowRun } from '../../../shared/contract/workflows'
 import BetterSqlite3 from 'better-sqlite3'
 import { createHash } from 'node:crypto'
 import { mkdtempSync } from 'node:fs'
@@ -149,7 +150,7 @@ export function workbench(o: { dataDir?: string; device?: FakeDevice; my2n?: Fak
   const box = new SecretBox(memoryKeyProvider(Buffer.alloc(32, 7)))
   const device = o.device ?? new FakeDevice()
   const my2n = o.my2n ?? new FakeMy2n()
-  const events: { runId: number }[] = []
+  const events: { runId: number; view: Promise<WorkflowRun> }[] = []
   const vault = new EvidenceRepo(db, audit)
   const repo = new WorkflowsRepo(db)
   const engine = new WorkflowEngine({
@@ -177,7 +178,7 @@ export function workbench(o: { dataDir?: string; device?: FakeDevice; my2n?: Fak
       addRef: async (e) => vault.addSync({ ...e, mime: 'application/octet-stream', content: null }, 'Test Agent'),
       content: (id) => vault.content(id),
     },
-    changed: (runId) => void events.push({ runId }),
+    changed: (runId, _ticketId, view) => void events.push({ runId, view }),
     progress: () => undefined,
   })
   const auditRows = () => db.prepare('SELECT action, outcome, inputs, detail, device FROM audit_log ORDER BY seq').all() as { action: string; outcome: string; inputs: string; detail: string; device: string | null }[]

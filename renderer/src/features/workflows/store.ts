@@ -65,8 +65,13 @@ export const useWorkflowsStore = defineStore('workflows', () => {
   }
 
   const timers: Record<number, ReturnType<typeof setTimeout>> = {}
-  bridge.on('workflow.changed', ({ ticketId }) => {
+  bridge.on('workflow.changed', ({ ticketId, run }) => {
     if (!(ticketId in byTicket.value)) return
+    // The event carries the view: shown as it is, nothing fetched again (issue 11).
+    if (run) {
+      seq[ticketId] = (seq[ticketId] ?? 0) + 1 // a load already under way would bring an older list
+      return put(run)
+    }
     clearTimeout(timers[ticketId])
     timers[ticketId] = setTimeout(() => void load(ticketId), 100)
   })
