@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto'
 import type { Database } from 'better-sqlite3'
 import type { Ticket } from '../../../shared/contract/tickets'
+import type { AuditEntry } from '../../../db/repos/audit'
 import { AuditQueryRepo, type AuditRow } from '../../../db/repos/audit-query'
 import type { EvidenceMeta } from '../../../db/repos/evidence'
 
@@ -20,19 +21,8 @@ export const BUNDLE_FORMAT = 'support-console.audit-bundle'
 /** Above this many in-between entries the links are left out (the bundle says so). */
 export const MAX_LINKS = 50_000
 
-export interface BundleEntry {
-  seq: number
-  at: string
-  agent: string
-  ticketId: number | null
-  device: string | null
-  action: string
-  inputs: string
-  outcome: string
-  detail: string
-  prevHash: string
-  hash: string
-}
+/** An entry as the chain holds it (db/repos/audit.ts): the bundle carries it field for field. */
+export type BundleEntry = AuditEntry
 export type Link = [seq: number, prevHash: string, hash: string]
 
 export interface Bundle {
