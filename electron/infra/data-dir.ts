@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { chmodSync, lstatSync, mkdirSync, readdirSync } from 'node:fs'
 import { homedir, platform } from 'node:os'
 import { join } from 'node:path'
@@ -38,10 +39,18 @@ export function dataDirFromArgs(argv: readonly string[]): string | undefined {
  * umask becomes 0077 before anything is written (SQLite, the head file, exports all create
  * files 0600 then), the folder is created 0700, and an existing folder and its files are
  * tightened, saying so once. Returns the note, or null when nothing had to change. On Windows
- * the folder under %APPDATA% already carries the user's own ACL (not widened here).
+ * the equivalent is an ACL: inheritance cut and full control for the current user only
+ * (windowsPrivateArgs), applied with icacls to the folder and everything in it.
  */
-export function makePrivate(dataDir: string, log: (s: string) => void = (s) => console.error(s)): string | null {
-  if (process.platform === 'win32') return null
+export function makePrivate(dataDir: string, log: (s: string) => void = (s) => console.error(s), o: { platform?: NodeJS.Platform; run?: (cmd: string, args: string[]) => void; user?: string } = {}): string | null {
+  if ((o.platform ?? process.platform) === 'win32') {
+    mkdirSync(dataDir, { recursive: true })
+    const user = o.user ?? process.env.USERNAME ?? ''
+    if (!user) return null // no account name to grant: the folder keeps the ACL it inherited
+    const run = o.run ?? ((cmd, args) => void execFileSync(cmd, args, { stdio: 'ignore', windowsHide: true }))
+    run('icacls', windowsPrivateArgs(dataDir, user))
+    return null
+  }
   process.umask(0o077)
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const changed: string[] = []
@@ -69,4 +78,13 @@ export function makePrivate(dataDir: string, log: (s: string) => void = (s) => c
   const note = `Note: the data folder ${dataDir} was readable by other users of this computer; it and its ${changed.length} file${changed.length === 1 ? '' : 's'} and folders are now private to you (0700/0600).`
   log(note)
   return note
+}
+
+/**
+ * icacls arguments that make a folder private on Windows (issue 13, finding 5): inherited
+ * entries removed (/inheritance:r), the current user granted full control on the folder and,
+ * inherited, on everything in it ((OI)(CI)F), applied to what is there already (/T).
+ */
+export function windowsPrivateArgs(dataDir: string, user: string): string[] {
+  return [dataDir, '/inheritance:r', '/grant:r', `${user}:(OI)(CI)F`, '/T', '/Q']
 }
