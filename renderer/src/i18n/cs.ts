@@ -394,6 +394,8 @@ export const cs: Messages = {
     address: 'Adresa NVR (IP:port)', addressFromInventory: 'z evidence zařízení', username: 'Uživatel', newPassword: 'Nové heslo', oldPassword: 'Staré heslo (k ověření, že už nefunguje; nepovinné)', run: 'Zadat kód a nastavit heslo',
     applying: 'Pracuji na NVR…', wrongCodes: 'Chybné kódy započítané NVR: {n} z 5 (konzole se zastaví na 4)', atLimit: 'Konzole už další kód nezadá: ještě jeden chybný kód by na NVR zamkl zadávání kódů na 5 minut. Ověřte kód s výrobcem znak po znaku; restart NVR počítadlo vynuluje, ale zneplatní i QR kód (pak je potřeba nová fotka a nový kód).', lockedUntil: 'Zadávání kódů zamčeno do {t}',
     verified: 'Reset ověřen {t}', verifyDetail: 'Kontrola: {d}',
+    codeOfQr: 'kód {n} tohoto QR',
+    verifyWords: { newWorks: 'Nové heslo funguje', newFails: 'Nové heslo NEFUNGUJE', oldUnknown: 'staré heslo nebylo známo, takže se nezkoušelo', oldRefused: 'staré heslo je odmítnuto', oldWorks: 'staré heslo STÁLE funguje' },
     settings: {
       title: 'Služby pro kódy resetu', help: 'Odkud se berou bezpečnostní kódy pro reset NVR. Klíče API se ukládají šifrovaně a už se nikdy nezobrazí.',
       labUrl: 'Adresa služby výrobce v laboratoři', labKey: 'Klíč API služby v laboratoři', keySet: 'klíč je uložen (nechte prázdné pro zachování)', keyNone: 'žádný klíč není uložen',

@@ -390,6 +390,8 @@ export const de: Messages = {
     address: 'NVR-Adresse (IP:Port)', addressFromInventory: 'aus dem Gerätebestand', username: 'Benutzer', newPassword: 'Neues Passwort', oldPassword: 'Altes Passwort (zum Nachweis, dass es nicht mehr gilt; optional)', run: 'Code eingeben und Passwort setzen',
     applying: 'Arbeite am NVR…', wrongCodes: 'Vom NVR gezählte falsche Codes: {n} von 5 (die Konsole hält bei 4 an)', atLimit: 'Die Konsole gibt keinen weiteren Code ein: Noch ein falscher Code würde die Code-Eingabe am NVR für 5 Minuten sperren. Bestätigen Sie den Code Zeichen für Zeichen mit dem Hersteller; ein Neustart des NVR setzt den Zähler zurück, macht aber auch den QR-Code ungültig (dann sind ein neues Foto und ein neuer Code nötig).', lockedUntil: 'Code-Eingabe gesperrt bis {t}',
     verified: 'Zurücksetzen geprüft {t}', verifyDetail: 'Prüfung: {d}',
+    codeOfQr: 'Code {n} dieses QR',
+    verifyWords: { newWorks: 'Das neue Passwort funktioniert', newFails: 'Das neue Passwort funktioniert NICHT', oldUnknown: 'das alte Passwort war nicht bekannt und wurde nicht versucht', oldRefused: 'das alte Passwort wird abgelehnt', oldWorks: 'das alte Passwort funktioniert IMMER NOCH' },
     settings: {
       title: 'Dienste für Reset-Codes', help: 'Woher die Sicherheitscodes für NVR-Resets kommen. API-Schlüssel werden verschlüsselt gespeichert und nie wieder angezeigt.',
       labUrl: 'Adresse des Labor-Herstellerdienstes', labKey: 'API-Schlüssel des Labordienstes', keySet: 'ein Schlüssel ist gespeichert (leer lassen, um ihn zu behalten)', keyNone: 'kein Schlüssel gespeichert',

@@ -388,6 +388,8 @@ export const en = {
     address: 'NVR address (IP:port)', addressFromInventory: 'from the device inventory', username: 'User', newPassword: 'New password', oldPassword: 'Old password (to prove it no longer works; optional)', run: 'Enter code and set password',
     applying: 'Working on the NVR…', wrongCodes: 'Wrong codes counted by the NVR: {n} of 5 (the console stops at 4)', atLimit: 'The console will not enter another code: one more wrong code would lock code entry on the NVR for 5 minutes. Confirm the code with the vendor character by character; restarting the NVR clears the counter but also the QR (then a new photo and a new code are needed).', lockedUntil: 'Code entry locked until {t}',
     verified: 'Reset verified {t}', verifyDetail: 'Check: {d}',
+    codeOfQr: 'code {n} of this QR',
+    verifyWords: { newWorks: 'The new password logs in', newFails: 'The new password does NOT log in', oldUnknown: 'the old password was not known, so it was not tried', oldRefused: 'the old password is refused', oldWorks: 'the old password STILL logs in' },
     settings: {
       title: 'Reset-code services', help: 'Where security codes for NVR resets come from. API keys are stored encrypted and never shown again.',
       labUrl: 'Lab vendor service address', labKey: 'Lab vendor API key', keySet: 'a key is stored (leave empty to keep it)', keyNone: 'no key stored',
