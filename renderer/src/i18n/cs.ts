@@ -313,6 +313,7 @@ export const cs: Messages = {
     secret: { certificateCode: 'Kód certifikátu', securityCode: 'Nový bezpečnostní kód', devicePassword: 'Heslo zařízení', newPassword: 'Nové heslo' },
     stored: 'uloženo šifrovaně (••••)', storedPlaceholder: '•••••••• (uloženo — pište pro nahrazení)',
     optional: 'nepovinné', choose: 'Vyberte…', attached: 'přiloženo', verified: 'ověřeno', protected: 'chráněno heslem',
+    chooseFile: 'Vybrat soubor…',
     otherAttachment: 'Jiná příloha', otherHelp: 'Jakýkoli soubor, který k tomuto kroku patří (snímek obrazovky od zákazníka, fotka z místa); uchová se s důkazy tiketu.',
     run: 'Spustit', runDestructive: 'Spustit…', running: 'Pracuji…', skip: 'Přeskočit…', copy: 'Kopírovat', copied: 'Zkopírováno',
     note: 'Poznámka k tomuto kroku', notePlaceholder: 'Poznámka k tomuto kroku (Ctrl+Enter přidá)', addNote: 'Přidat poznámku',

@@ -309,6 +309,7 @@ export const de: Messages = {
     secret: { certificateCode: 'Zertifikatscode', securityCode: 'Neuer Sicherheitscode', devicePassword: 'Gerätepasswort', newPassword: 'Neues Passwort' },
     stored: 'verschlüsselt gespeichert (••••)', storedPlaceholder: '•••••••• (gespeichert — zum Ersetzen tippen)',
     optional: 'optional', choose: 'Wählen…', attached: 'angehängt', verified: 'geprüft', protected: 'passwortgeschützt',
+    chooseFile: 'Datei wählen…',
     otherAttachment: 'Anderer Anhang', otherHelp: 'Jede Datei, die zu diesem Schritt gehört (ein Screenshot vom Kunden, ein Foto vor Ort); wird bei den Nachweisen des Tickets aufbewahrt.',
     run: 'Ausführen', runDestructive: 'Ausführen…', running: 'In Arbeit…', skip: 'Überspringen…', copy: 'Kopieren', copied: 'Kopiert',
     note: 'Notiz zu diesem Schritt', notePlaceholder: 'Notiz zu diesem Schritt (Strg+Enter fügt hinzu)', addNote: 'Notiz hinzufügen',

@@ -307,6 +307,7 @@ export const en = {
     secret: { certificateCode: 'Certificate code', securityCode: 'New security code', devicePassword: 'Device password', newPassword: 'New password' },
     stored: 'stored encrypted (••••)', storedPlaceholder: '•••••••• (stored — type to replace)',
     optional: 'optional', choose: 'Choose…', attached: 'attached', verified: 'verified', protected: 'password-protected',
+    chooseFile: 'Choose a file…',
     otherAttachment: 'Other attachment', otherHelp: 'Any file that belongs to this step (a screenshot the customer sent, a photo from the site); kept with the ticket’s evidence.',
     run: 'Run', runDestructive: 'Run…', running: 'Working…', skip: 'Skip…', copy: 'Copy', copied: 'Copied',
     note: 'Note for this step', notePlaceholder: 'Note for this step (Ctrl+Enter to add)', addNote: 'Add note',
