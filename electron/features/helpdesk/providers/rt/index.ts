@@ -94,11 +94,12 @@ export function rtProvider(cfg: ProviderConfig): HelpdeskProvider {
       // Active (RT's lifecycle: new, open, stalled) and owned by the signed-in user or by nobody:
       // what the agent works on plus the unclaimed queue, as RT's own "10 newest unowned" and
       // "my tickets" home page boxes show. RT itself limits the search to queues the user may see
-      // (ShowTicket), so no queue list is needed here. Newest update first, one page.
+      // (ShowTicket), so no queue list is needed here. Newest update first, one page; LastUpdated
+      // has whole seconds, so the newer ticket wins a tie (RT takes repeated orderby/order pairs).
       const query = "Status = '__Active__' AND (Owner = '__CurrentUser__' OR Owner = 'Nobody')"
       const n = Math.max(1, Math.min(OPEN_LIST_MAX, Math.floor(limit)))
       const { data } = await api<Page<{ id: string | number; Subject: string; Status: string; LastUpdated: string; Requestor?: { id: string; RealName?: string; Name?: string }[] }>>(
-        `tickets?query=${encodeURIComponent(query)}&orderby=LastUpdated&order=DESC&per_page=${n}&page=1&fields=Subject,Status,Requestor,LastUpdated&fields[Requestor]=RealName,Name`,
+        `tickets?query=${encodeURIComponent(query)}&orderby=LastUpdated&order=DESC&orderby=id&order=DESC&per_page=${n}&page=1&fields=Subject,Status,Requestor,LastUpdated&fields[Requestor]=RealName,Name`,
       )
       return (data.items ?? []).slice(0, n).map((t) => {
         const r = t.Requestor?.[0]
