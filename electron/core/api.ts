@@ -7,9 +7,6 @@ import { buildHandlers, buildServices, type Services } from './compose'
 import type { CallContext, Handlers } from '../infra/handler-types'
 
 export { buildHandlers, buildHelpdesk, buildServices, type Services } from './compose'
-/** The same services (tests of one feature use the names they know). */
-export const buildFeatures = buildServices
-
 /** First zod issue as "field: message", the field path dotted. */
 export function validationError(err: z.ZodError): ApiError {
   const issue = err.issues[0]

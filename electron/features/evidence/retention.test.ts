@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { DB_FILE } from '../../../db/database'
 import { tempDir } from '../../../db/test/helpers'
 import { verifyAll } from '../audit/integrity'
-import { buildFeatures, createDispatcher } from '../../core/api'
+import { buildServices, createDispatcher } from '../../core/api'
 import { App } from '../../core/app'
 import { memoryKeyProvider } from '../../infra/secret-box'
 import { purgeExpired } from './retention'
@@ -31,12 +31,12 @@ async function setup() {
   if (!t.ok) throw new Error('ticket')
   const files = () => Buffer.concat([readFileSync(join(dataDir, DB_FILE)), ...[`${DB_FILE}-wal`].map((f) => readFileSync(join(dataDir, f), { flag: 'a+' }))])
   // The vault and retention run as the composition root builds them (with the NVR reset's purge).
-  const f = buildFeatures(app)
+  const f = buildServices(app)
   return { app, f, call, ticketId: (t.value as { id: number }).id, files }
 }
 
 /** A customer's QR photo as the intake stores it: bytes in the vault, what was read from it beside. */
-async function qrPhoto(app: App, f: ReturnType<typeof buildFeatures>, ticketId: number, qrText: string) {
+async function qrPhoto(app: App, f: ReturnType<typeof buildServices>, ticketId: number, qrText: string) {
   const data = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#888', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg({ quality: 90 }).toBuffer()
   const ev = await f.vault.add({ ticketId, kind: 'qr-photo', source: 'qr-intake:drop', name: 'IMG_2041.jpg', data })
   const repo = f.reset.repo

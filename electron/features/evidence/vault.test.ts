@@ -1,7 +1,7 @@
 import sharp from 'sharp'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../../../db/test/helpers'
-import { buildFeatures, createDispatcher } from '../../core/api'
+import { buildServices, createDispatcher } from '../../core/api'
 import { App } from '../../core/app'
 import { memoryKeyProvider } from '../../infra/secret-box'
 import { verifyAll } from '../audit/integrity'
@@ -20,7 +20,7 @@ async function setup() {
   await call('system.setAgent', { name: 'Eva', email: '' }, ctx)
   const t = await call('tickets.create', { customerName: 'Acme' }, ctx)
   if (!t.ok) throw new Error('ticket')
-  return { app, f: buildFeatures(app), call, ticketId: (t.value as { id: number }).id }
+  return { app, f: buildServices(app), call, ticketId: (t.value as { id: number }).id }
 }
 const photo = () => sharp({ create: { width: 1200, height: 800, channels: 3, background: { r: 200, g: 40, b: 40 } } }).jpeg().toBuffer()
 const sql = (app: App, q: string, ...a: unknown[]) => {

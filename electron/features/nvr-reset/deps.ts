@@ -1,6 +1,6 @@
 // What the NVR reset's modules are given (issue 11: no service locator). Each module declares
 // the narrow part it uses (view.ts ViewDeps, case.ts CaseDeps, photos.ts PhotoDeps…); the
-// composition root (electron/core/api.ts buildFeatures) builds one ResetDeps per console with
+// composition root (electron/core/compose.ts buildServices) builds one ResetDeps per console with
 // resetDeps(), one repository and the console's evidence vault included, and hands it over.
 import type { Agent } from '../../../shared/contract/system'
 import { NvrResetRepo } from '../../../db/repos/nvr-reset'

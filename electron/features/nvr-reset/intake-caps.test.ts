@@ -3,7 +3,7 @@
 import sharp from 'sharp'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../../../db/test/helpers'
-import { buildFeatures, createDispatcher } from '../../core/api'
+import { buildServices, createDispatcher } from '../../core/api'
 import { App } from '../../core/app'
 import { memoryKeyProvider } from '../../infra/secret-box'
 import { pngChunk } from './photos/testing/hostile-images'
@@ -21,7 +21,7 @@ async function setup() {
   const r = await createDispatcher(app)('tickets.create', { customerName: 'Acme', procedure: 'nvr-password-reset' }, ctx)
   if (!r.ok) throw new Error(r.error.message)
   // The reset's dependencies as the root builds them (the dispatcher builds its own the same way).
-  return { app, reset: buildFeatures(app).reset, ticketId: (r.value as { id: number }).id }
+  return { app, reset: buildServices(app).reset, ticketId: (r.value as { id: number }).id }
 }
 
 /** `n` distinct PNGs of one solid colour: the same pixels, a different text chunk (so a different SHA-256). */

@@ -3,7 +3,7 @@
 import QRCode from 'qrcode'
 import { afterEach, describe, expect, it } from 'vitest'
 import { tempDir } from '../../../db/test/helpers'
-import { buildFeatures, createDispatcher } from '../../core/api'
+import { buildServices, createDispatcher } from '../../core/api'
 import { App } from '../../core/app'
 import { memoryKeyProvider } from '../../infra/secret-box'
 import { addPhotos } from './photos'
@@ -26,7 +26,7 @@ async function setup() {
   const ticket = t.value as { id: number }
   const png = await QRCode.toBuffer(RESET, { width: 600, margin: 4 })
   const jpg = await phonePhoto(png, { captured: { local: exifUtc(Date.now() - 60_000), offset: '+00:00' } })
-  return { app, reset: buildFeatures(app).reset, ticketId: ticket.id, jpg }
+  return { app, reset: buildServices(app).reset, ticketId: ticket.id, jpg }
 }
 const count = (app: App, table: string) => app.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number
 

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { DB_FILE, openDatabase } from '../../../db/database'
 import { tempDir } from '../../../db/test/helpers'
 import { HEAD_FILE } from '../audit/head-file'
-import { buildFeatures, createDispatcher } from '../../core/api'
+import { buildServices, createDispatcher } from '../../core/api'
 import { App } from '../../core/app'
 import { memoryKeyProvider } from '../../infra/secret-box'
 import { exportTicketBundle, exportTicketPdf } from './export'
@@ -41,7 +41,7 @@ const cli = (...args: string[]) => spawnSync(join(process.cwd(), 'node_modules/.
 describe('ticket bundle', () => {
   it('verifies on its own, names tampering, and the CLI checks it', async () => {
     const { app, ticketId, dataDir } = await setup()
-    const { data } = await exportTicketBundle(buildFeatures(app).reports, ticketId)
+    const { data } = await exportTicketBundle(buildServices(app).reports, ticketId)
     const b = JSON.parse(data.toString())
     expect(b.entries.every((e: { ticketId: number }) => e.ticketId === ticketId)).toBe(true)
     expect(b.entries.map((e: { action: string }) => e.action)).toEqual(['ticket.create', 'evidence.add', 'ticket.status', 'report.export'])
@@ -83,7 +83,7 @@ describe('ticket bundle', () => {
 describe('ticket PDF', () => {
   it('renders pages with the timeline, evidence and integrity sections', async () => {
     const { app, ticketId } = await setup()
-    const { data, fileName } = await exportTicketPdf(buildFeatures(app).reports, ticketId)
+    const { data, fileName } = await exportTicketPdf(buildServices(app).reports, ticketId)
     expect(fileName).toMatch(/^ticket-2-report-.*\.pdf$/)
     const doc = await PDFDocument.load(data)
     expect(doc.getPageCount()).toBeGreaterThanOrEqual(1)
@@ -105,7 +105,7 @@ describe('ticket PDF', () => {
       german: 'Jürgen Groß, Straße, Müller & Söhne',
     }
     await call('tickets.update', { id: ticketId, patch: { customerName: names.czech.split(',')[0], contact: names.slovak, notes: `${names.polish}. ${names.german}. ${names.czech}.` } }, ctx)
-    const { data } = await exportTicketPdf(buildFeatures(app).reports, ticketId)
+    const { data } = await exportTicketPdf(buildServices(app).reports, ticketId)
     const dir = tempDir()
     writeFileSync(join(dir, 'r.pdf'), data)
     const all = execFileSync('pdftotext', [join(dir, 'r.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ')
@@ -127,7 +127,7 @@ describe('ticket PDF', () => {
     expect(named.ok, JSON.stringify(named)).toBe(true)
     for (let i = 0; i < 300; i++) await call('tickets.update', { id: ticketId, patch: { notes: `note ${i} ${'lang '.repeat(i % 50)}` } }, ctx)
     const t0 = Date.now()
-    const { data } = await exportTicketPdf(buildFeatures(app).reports, ticketId)
+    const { data } = await exportTicketPdf(buildServices(app).reports, ticketId)
     const ms = Date.now() - t0
     const doc = await PDFDocument.load(data)
     expect(doc.getPageCount()).toBeGreaterThan(3)
