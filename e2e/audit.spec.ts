@@ -98,10 +98,27 @@ test('evidence is added from the ticket page, the trail shows it in plain words,
 test('the bench PIN locks the console in the browser and the API; retention is set in Settings', async ({ page }) => {
   host = await startConsole()
   await api(host, 'system.setAgent', { name: 'Eva Agent', email: '' })
+  // A late answer with the stored values must not overwrite what the agent typed meanwhile:
+  // the fields wait for it. (CI once lost the typed 30 to the stored 90 by chance; holding
+  // the answer back while the agent types makes that order certain.)
+  let release = () => {}
+  const released = new Promise<void>((r) => (release = r))
+  await page.route('**/api/rpc/retention.get', async (route) => {
+    const stored = await route.fetch()
+    await released
+    await route.fulfill({ response: stored })
+  })
   await page.goto(host.url)
   await page.getByRole('link', { name: 'Settings' }).click()
   const retention = page.getByTestId('retention-form')
-  await retention.locator('[name=retentionDays]').fill('30')
+  const days = retention.locator('[name=retentionDays]')
+  await expect(days).toBeDisabled()
+  const typing = days.fill('30')
+  await Promise.race([typing, new Promise((r) => setTimeout(r, 500))])
+  const answered = page.waitForResponse('**/api/rpc/retention.get')
+  release()
+  await typing
+  await answered
   await retention.getByRole('button', { name: 'Save' }).click()
   await expect(page.getByText('Retention set to 30 days.')).toBeVisible()
   const lock = page.getByTestId('lock-form')
