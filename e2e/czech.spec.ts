@@ -36,8 +36,15 @@ async function shot(page: Page, name: string, testId?: string) {
 }
 
 test('NVR reset in Czech: screens, a main-process error in Czech (English in the log), German customer message, language setting, diagnostics zip', async ({ page }) => {
+  // Each language's texts are a chunk of their own, loaded only when it is the language.
+  const languages: string[] = []
+  page.on('request', (r) => {
+    const m = /bundle-(cs|de)-/.exec(r.url())
+    if (m) languages.push(m[1]!)
+  })
   const w = (world = await setup(page, 'e2e-czech-reset'))
   await expect(page.locator('html')).toHaveAttribute('lang', 'cs')
+  expect(languages).toEqual(['cs'])
   await expect(page.getByTestId('new-ticket')).toContainText('Nový tiket')
   await shot(page, '01-tickets')
 
@@ -153,6 +160,7 @@ test('NVR reset in Czech: screens, a main-process error in Czech (English in the
   await expect(page.getByTestId('toast').last()).toContainText('Uloženo support-console-diagnostics-')
   await page.getByTestId('locale-select').selectOption('de')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Einstellungen')
+  expect(languages).toContain('de')
   await page.reload()
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Einstellungen')
   await expect(page.locator('html')).toHaveAttribute('lang', 'de')

@@ -25,6 +25,9 @@ async function newTicket(page: Page, t: { customer: string; ref: string; serial:
 test('an agent creates, finds and updates tickets, and finds them again after a restart', async ({ page }) => {
   const dataDir = newDataDir()
   host = await startConsole({ dataDir })
+  // An English console never loads the Czech or German texts (a third of the renderer).
+  const languages: string[] = []
+  page.on('request', (r) => /bundle-(cs|de)-/.test(r.url()) && languages.push(r.url()))
   await page.goto(host.url)
   // The token is traded for a session (kept in the tab, never a cookie) and removed from the address bar.
   await expect(page).not.toHaveURL(/token=/)
@@ -91,6 +94,7 @@ test('an agent creates, finds and updates tickets, and finds them again after a 
   await page.getByTestId('ticket-search').fill('rossi')
   await page.getByTestId('filter-all').click()
   await expect(page.getByTestId('ticket-row')).toHaveText([/Maria Rossi/])
+  expect(languages).toEqual([])
 })
 
 test('a field the host refuses is shown next to the field, and nothing is lost', async ({ page }) => {

@@ -14,17 +14,17 @@ describe('errors from the main process', () => {
     expect(badZone).toEqual({ code: 'VALIDATION', message: expect.stringContaining('is not a time zone'), field: 'customerTz', key: 'nvrReset.badZone', values: { zone: 'Mars/Olympus' } })
   })
 
-  it('are shown in Czech and German, hints too', () => {
-    setLocale('cs')
+  it('are shown in Czech and German, hints too', async () => {
+    await setLocale('cs')
     expect(errorText(badZone).message).toBe('„Mars/Olympus“ není časové pásmo (použijte názvy jako Europe/Prague nebo America/New_York).')
     const lockout = new AppError('LOCKOUT_RISK', 'Backup: the device says logins are blocked (5 min). The console stopped and will not try again.', { hint: 'Wait…', key: 'devices.lockout', values: { detail: '5 min' } }).toJSON()
     expect(errorText(lockout)).toEqual({ message: 'Zařízení hlásí, že přihlašování je zablokované (5 min). Konzole se zastavila a nebude to zkoušet znovu.', hint: expect.stringContaining('počkejte, až blokace vyprší') })
-    setLocale('de')
+    await setLocale('de')
     expect(errorText(badZone).message).toBe('„Mars/Olympus“ ist keine Zeitzone (verwenden Sie Namen wie Europe/Prague oder America/New_York).')
   })
 
-  it('fall back to English when the renderer does not know the key, or there is none', () => {
-    setLocale('cs')
+  it('fall back to English when the renderer does not know the key, or there is none', async () => {
+    await setLocale('cs')
     expect(errorText({ code: 'DEVICE', message: 'Something new went wrong.', hint: 'Try X.', key: 'devices.somethingNew' })).toEqual({ message: 'Something new went wrong.', hint: 'Try X.' })
     expect(errorText({ code: 'DEVICE', message: 'Plain English.', hint: 'Do Y.' })).toEqual({ message: 'Plain English.', hint: 'Do Y.' })
     // A translated message whose key has no translated hint keeps the English hint.

@@ -2,17 +2,22 @@
 // cs.ts and de.ts must have exactly its shape (type-checked, and tested for placeholders).
 // The language follows the operating system (navigator.languages: in Electron, the app
 // locale) until the agent picks one in Settings; the choice is kept on this PC.
+// Only English is in the start bundle: Czech and German (about 200 KB of the 370 KB the
+// renderer was) are separate chunks, loaded before the first screen when they are the
+// language and on demand when the agent switches (issue 11: host start to a usable list).
 import { computed } from 'vue'
 import { createI18n, type Composer, type MessageContext } from 'vue-i18n'
 import { activeLocale, fill, pluralIndex, type Params } from './compile'
-import { cs } from './cs'
-import { de } from './de'
 import { en, setTranslator, type Messages } from './en'
+import { addGuides } from './procedure-guides'
 
 export const LOCALES = ['en', 'cs', 'de'] as const
 export type Locale = (typeof LOCALES)[number]
 export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', cs: 'Čeština', de: 'Deutsch' }
-const messages: Record<Locale, Messages> = { en: en as unknown as Messages, cs, de }
+const bundles = {
+  cs: () => import('./bundle-cs').then((m) => m.bundle),
+  de: () => import('./bundle-de').then((m) => m.bundle),
+}
 const STORAGE_KEY = 'locale'
 
 const isLocale = (v: unknown): v is Locale => typeof v === 'string' && (LOCALES as readonly string[]).includes(v)
@@ -37,9 +42,10 @@ function savedLocale(): Locale | null {
 
 export const i18n = createI18n({
   legacy: false,
-  locale: savedLocale() ?? detectLocale(),
+  // English until initLocale() has loaded the agent's language (main.ts mounts after it).
+  locale: 'en',
   fallbackLocale: 'en',
-  messages: messages as never,
+  messages: { en } as never,
   // Our format (./compile.ts): {name} and " | " plural forms in CLDR category order.
   messageCompiler: (message, ctx) => {
     const source = typeof message === 'string' ? message : ''
@@ -57,15 +63,38 @@ export const locale = computed<Locale>(() => (isLocale(composer.locale.value) ? 
 /** Whether the agent chose the language (otherwise it follows the OS). */
 export const chosenLocale = (): Locale | null => savedLocale()
 
-export function setLocale(l: Locale | null) {
+const loaded = new Set<Locale>(['en'])
+async function load(l: Locale): Promise<void> {
+  if (l === 'en' || loaded.has(l)) return
+  const b = await bundles[l]()
+  composer.setLocaleMessage(l, b.messages as never)
+  addGuides(l, b.guides)
+  loaded.add(l)
+}
+/** Switches to a language, loading its texts first, so no screen shows half a language. */
+async function use(l: Locale): Promise<void> {
+  try {
+    await load(l)
+  } catch (e) {
+    // A chunk that cannot be loaded (a damaged install): English is complete, so use it.
+    console.error(`The ${LOCALE_NAMES[l]} texts could not be loaded; showing English.`, e)
+    l = 'en'
+  }
+  composer.locale.value = l
+  sync()
+}
+
+/** Before the first screen: the language chosen on this PC, else the OS's. */
+export const initLocale = (): Promise<void> => use(savedLocale() ?? detectLocale())
+
+export async function setLocale(l: Locale | null): Promise<void> {
   try {
     if (l) localStorage.setItem(STORAGE_KEY, l)
     else localStorage.removeItem(STORAGE_KEY)
   } catch {
     /* private mode: the choice lasts this session */
   }
-  composer.locale.value = l ?? detectLocale()
-  sync()
+  await use(l ?? detectLocale())
 }
 function sync() {
   if (typeof document !== 'undefined') document.documentElement.lang = composer.locale.value
@@ -74,4 +103,4 @@ function sync() {
 sync()
 
 /** The current locale's messages, for lists (the shortcut table). */
-export const currentMessages = computed<Messages>(() => messages[locale.value])
+export const currentMessages = computed<Messages>(() => (composer.messages.value as Record<string, Messages>)[locale.value] ?? (en as unknown as Messages))

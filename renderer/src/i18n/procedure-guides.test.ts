@@ -6,7 +6,11 @@ import { describe, expect, it } from 'vitest'
 import { MY2N_REVEAL, my2nMove } from '../../../electron/features/my2n-move/procedure'
 import { nvrPasswordReset, NVR_RESET_WAITING } from '../../../electron/features/nvr-reset/procedure'
 import { activeLocale } from './compile'
-import { fillVars, guideText, procedureGuides, whyText } from './procedure-guides'
+import { addGuides, fillVars, guideText, whyText } from './procedure-guides'
+import { guidesCs } from './procedure-guides-cs'
+import { guidesDe } from './procedure-guides-de'
+
+const procedureGuides = { cs: guidesCs, de: guidesDe }
 
 type Def = {
   id: string
@@ -66,7 +70,11 @@ describe('procedure guides (long texts) in Czech and German', () => {
   })
 
   it('shows the UI language filled with the step’s values, and English (as sent) otherwise', () => {
+    // Until a language's chunk is loaded, its steps show the English the main process sent.
     activeLocale.value = 'cs'
+    expect(guideText('my2n-move', 'restore', 'help.backupPassword', 'Only if you')).toBe('Only if you')
+    addGuides('cs', guidesCs)
+    addGuides('de', guidesDe)
     expect(guideText('my2n-move', 'register', 'instructions', 'x', { serial: '54-0562-0293', site: 'Vila' })).toBe('Konzole přidá zařízení 54-0562-0293 do lokality Vila s novým bezpečnostním kódem.')
     expect(guideText('my2n-move', 'restore', 'help.backupPassword', 'x')).toMatch(/^Jen pokud jste zálohu/)
     expect(guideText('my2n-move', 'a-new-step', 'instructions', 'Filled English')).toBe('Filled English')

@@ -4,17 +4,20 @@
 // stay in the renderer with the rest of the UI's texts. Anything missing here (a step added
 // later) shows the English the main process sent. procedure-guides.test.ts checks coverage.
 import { activeLocale } from './compile'
-import { guidesCs } from './procedure-guides-cs'
-import { guidesDe } from './procedure-guides-de'
 import type { ProcedureGuides } from './procedure-guide-types'
 
 export type { ProcedureGuides, ProcedureGuide, StepGuide } from './procedure-guide-types'
 
-export const procedureGuides: Record<'cs' | 'de', ProcedureGuides> = { cs: guidesCs, de: guidesDe }
+// Filled by the locale loader (index.ts) before it switches to that language, with the
+// language's chunk (bundle-cs.ts, bundle-de.ts).
+const loaded: Partial<Record<'cs' | 'de', ProcedureGuides>> = {}
+export function addGuides(l: 'cs' | 'de', g: ProcedureGuides): void {
+  loaded[l] = g
+}
 
 function guide(): ProcedureGuides | null {
   const l = activeLocale.value
-  return l === 'cs' || l === 'de' ? procedureGuides[l] : null
+  return l === 'cs' || l === 'de' ? (loaded[l] ?? null) : null
 }
 
 /** Fills {{name}} the way electron/features/workflows/run-view.ts does ("…" for a value it did not send). */
