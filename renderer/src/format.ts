@@ -1,21 +1,30 @@
 // Dates, times and durations in the agent's language (Intl, with the UI locale).
-import { activeLocale } from './i18n/compile'
+import { activeLocale, cachedFormat } from './i18n/compile'
 import { t } from './i18n/en'
+
+const relative = new Map<string, Intl.RelativeTimeFormat>()
+const dayMonth = new Map<string, Intl.DateTimeFormat>()
+const dayMonthYear = new Map<string, Intl.DateTimeFormat>()
+const exact = new Map<string, Intl.DateTimeFormat>()
 
 /** "3 min ago", "yesterday 14:02", "12 Mar 2026": precise enough for a ticket list, exact in a tooltip. */
 export function relativeTime(iso: string, now = Date.now()): string {
   const locale = activeLocale.value
   const at = Date.parse(iso)
   const s = Math.round((now - at) / 1000)
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'auto', style: 'long' })
   if (s < 45) return t('common.justNow')
+  const rtf = cachedFormat((l) => new Intl.RelativeTimeFormat(l, { numeric: 'auto', style: 'long' }), relative, locale)
   if (s < 3600) return rtf.format(-Math.round(s / 60), 'minute')
   if (s < 86400) return rtf.format(-Math.round(s / 3600), 'hour')
   const d = new Date(at)
-  return d.toLocaleDateString(locale, { day: 'numeric', month: 'short', year: d.getFullYear() === new Date(now).getFullYear() ? undefined : 'numeric' })
+  return d.getFullYear() === new Date(now).getFullYear()
+    ? cachedFormat((l) => new Intl.DateTimeFormat(l, { day: 'numeric', month: 'short' }), dayMonth, locale).format(d)
+    : cachedFormat((l) => new Intl.DateTimeFormat(l, { day: 'numeric', month: 'short', year: 'numeric' }), dayMonthYear, locale).format(d)
 }
 
-export const exactTime = (iso: string) => new Date(iso).toLocaleString(activeLocale.value)
+// toLocaleString's defaults: the date and the time with seconds.
+export const exactTime = (iso: string) =>
+  cachedFormat((l) => new Intl.DateTimeFormat(l, { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }), exact, activeLocale.value).format(new Date(iso))
 
 type DurationFormatCtor = new (locale: string, o: { style: string; hoursDisplay?: string }) => { format(d: Record<string, number>): string }
 

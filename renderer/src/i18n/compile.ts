@@ -40,9 +40,20 @@ export function countOf(params: Params | undefined): number | undefined {
   return typeof v === 'number' ? v : undefined
 }
 
+/**
+ * An Intl formatter per locale and options, built once: building one costs far more than
+ * using it, and a ticket list formats a number or a date in every row (issue 11: start time).
+ */
+export function cachedFormat<T>(make: (locale: string) => T, cache: Map<string, T>, locale: string): T {
+  let f = cache.get(locale)
+  if (!f) cache.set(locale, (f = make(locale)))
+  return f
+}
+
+const numbers = new Map<string, Intl.NumberFormat>()
 /** Numbers are shown the locale's way (1,5 in Czech); no grouping, so ids and ports stay whole. */
 export function formatValue(locale: string, v: unknown): string {
-  if (typeof v === 'number') return new Intl.NumberFormat(locale, { useGrouping: false, maximumFractionDigits: 2 }).format(v)
+  if (typeof v === 'number') return cachedFormat((l) => new Intl.NumberFormat(l, { useGrouping: false, maximumFractionDigits: 2 }), numbers, locale).format(v)
   return String(v)
 }
 
