@@ -97,6 +97,26 @@ test('an agent creates, finds and updates tickets, and finds them again after a 
   expect(languages).toEqual([])
 })
 
+test('a long list is drawn whole (the first screenful first), the keyboard reaches row 80, a live change keeps every row', async ({ page }) => {
+  host = await startConsole()
+  const h = host
+  for (let i = 0; i < 120; i++) {
+    const res = await fetch(`${h.origin}/api/rpc/tickets.create`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${h.token}` }, body: JSON.stringify({ externalRef: `ZD-${i}`, customerName: `Customer ${i}`, contact: '', deviceSerial: '', deviceModel: '', procedure: 'other', notes: '' }) })
+    expect(res.status).toBe(200)
+  }
+  await page.goto(h.url)
+  await expect(page.getByTestId('ticket-row')).toHaveCount(120)
+  await expect(page.getByTestId('ticket-total')).toContainText('120')
+  await page.getByTestId('ticket-table').focus()
+  for (let i = 0; i < 80; i++) await page.keyboard.press('j')
+  await expect(page.locator('[data-row="80"]')).toHaveClass(/cursor/)
+  await expect(page.locator('[data-row="80"]')).toBeInViewport()
+  // A live change later keeps all rows (only the first draw is cut).
+  await fetch(`${h.origin}/api/rpc/tickets.create`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${h.token}` }, body: JSON.stringify({ externalRef: 'ZD-new', customerName: 'Customer new', contact: '', deviceSerial: '', deviceModel: '', procedure: 'other', notes: '' }) })
+  await expect(page.getByTestId('ticket-row').first()).toContainText('Customer new')
+  await expect(page.getByTestId('ticket-row')).toHaveCount(121)
+})
+
 test('a field the host refuses is shown next to the field, and nothing is lost', async ({ page }) => {
   host = await startConsole()
   await page.goto(host.url)
