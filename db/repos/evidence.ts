@@ -133,14 +133,6 @@ export class EvidenceRepo {
     }).immediate()
   }
 
-  /** Raw rows for the integrity check: id, sha256, size, content, ref, and the audit entry's inputs. */
-  iterateForVerify(): IterableIterator<{ id: number; sha256: string; size: number; content: Buffer | null; ref: string | null; purged_at: string | null; audit_seq: number; inputs: string | null; audit_action: string | null; ticket_id: number; audit_ticket: number | null }> {
-    return this.db
-      .prepare(`SELECT e.id, e.sha256, e.size, e.content, e.ref, e.purged_at, e.audit_seq, e.ticket_id, a.inputs, a.action AS audit_action, a.ticket_id AS audit_ticket
-        FROM evidence e LEFT JOIN audit_log a ON a.seq = e.audit_seq ORDER BY e.id`)
-      .iterate() as IterableIterator<never>
-  }
-
   /**
    * Runs a purge so the dropped bytes leave the disk as well, not just the row: SQLite only
    * unlinks deleted content, so the pages it frees are zeroed (secure_delete) and the WAL is
