@@ -3,7 +3,7 @@
 // or retypes shows up as a type error in the repo's mapper instead of a silent undefined.
 // db/repos/contract-columns.test.ts checks the other half: that the columns exist.
 
-/** "ticketId" → "ticket_id", "sha256" → "sha256" (a letter that has an upper case and is one gets "_" and is lowered). */
+/** "ticketId" → "ticket_id", "sha256" → "sha256": an upper-case letter becomes "_" and its lower case. */
 export type Snake<S extends string> = S extends `${infer H}${infer R}` ? `${H extends Lowercase<H> ? H : `_${Lowercase<H>}`}${Snake<R>}` : S
 
 /** `T` with the keys of `O` replaced by those of `O` (same keys or new ones). */
