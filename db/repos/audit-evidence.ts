@@ -1,19 +1,15 @@
 // The evidence rows beside the audit entries that recorded them, for `audit verify`
 // (electron/features/audit/integrity.ts compares the two and each file with its hash).
 import type { Database } from 'better-sqlite3'
+import type { AuditRow } from './audit'
+import type { EvidenceRow } from './evidence'
 
-export interface EvidenceWithEntry {
-  id: number
-  sha256: string
-  size: number
+export type EvidenceWithEntry = Pick<EvidenceRow, 'id' | 'sha256' | 'size' | 'ref' | 'purged_at' | 'ticket_id'> & {
   content: Buffer | null
-  ref: string | null
-  purged_at: string | null
-  ticket_id: number
   /** Of the entry named by audit_seq; null (with audit_action) when that entry is missing. */
-  inputs: string | null
-  audit_action: string | null
-  audit_ticket: number | null
+  inputs: AuditRow['inputs'] | null
+  audit_action: AuditRow['action'] | null
+  audit_ticket: AuditRow['ticket_id']
 }
 
 /** Every evidence row in id order with its entry's inputs, action and ticket, streamed. */

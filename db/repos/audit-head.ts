@@ -2,11 +2,9 @@
 // after commits, integrity.ts compares it). The writer runs after every append, so it prepares
 // these once (auditHeadReads) and reuses them.
 import type { Database } from 'better-sqlite3'
+import type { AuditRow } from './audit'
 
-export interface TrailEnd {
-  seq: number
-  hash: string
-}
+export type TrailEnd = Pick<AuditRow, 'seq' | 'hash'>
 
 export interface AuditHeadReads {
   /** The last entry's seq and hash, or undefined for an empty trail. */

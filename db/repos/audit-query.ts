@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3'
+import type { AuditRow } from './audit'
 
 export interface AuditFilter {
   ticketId?: number
@@ -12,19 +13,7 @@ export interface AuditFilter {
   beforeSeq?: number
 }
 
-export interface AuditRow {
-  seq: number
-  at: string
-  agent: string
-  ticket_id: number | null
-  device: string | null
-  action: string
-  inputs: string
-  outcome: string
-  detail: string
-  prev_hash: string
-  hash: string
-}
+export type { AuditRow }
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
 

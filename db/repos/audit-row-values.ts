@@ -3,15 +3,13 @@
 // The per-row lookups (lastTicketChange, backupById) are prepared once and called per row.
 import type { Database } from 'better-sqlite3'
 import type { Ticket } from '../../shared/contract/tickets'
+import type { AuditRow } from './audit'
+import type { BackupRow as DeviceBackupRow } from './devices'
 
 /** A ticket's sealed fields as the row holds them. */
 export type TicketValuesRow = Pick<Ticket, 'id' | 'externalRef' | 'customerName' | 'contact' | 'deviceSerial' | 'deviceModel' | 'procedure' | 'notes' | 'status'>
 
-export interface TicketChangeEntry {
-  seq: number
-  action: string
-  inputs: string | null
-}
+export type TicketChangeEntry = Pick<AuditRow, 'seq' | 'action' | 'inputs'>
 
 /** Every ticket's sealed fields, by id, streamed. */
 export const ticketValues = (db: Database): IterableIterator<TicketValuesRow> =>
@@ -24,27 +22,15 @@ export function lastTicketChange(db: Database, actions: readonly string[]): (tic
   return (ticketId) => st.get(ticketId, ...actions) as TicketChangeEntry | undefined
 }
 
-export interface BackupEntry {
-  seq: number
-  at: string
-  ticket_id: number | null
-  /** "Backup #<id>: <size> bytes, SHA-256 <hex>, verified|NOT verified…" */
-  detail: string
-}
+/** detail: "Backup #<id>: <size> bytes, SHA-256 <hex>, verified|NOT verified…" */
+export type BackupEntry = Pick<AuditRow, 'seq' | 'at' | 'ticket_id' | 'detail'>
 
 /** Ok 'devices.backup' entries naming a backup, in seq order, streamed. */
 export const backupEntries = (db: Database): IterableIterator<BackupEntry> =>
   db.prepare(`SELECT seq, at, ticket_id, detail FROM audit_log WHERE action = 'devices.backup' AND outcome = 'ok' AND detail LIKE 'Backup #%' ORDER BY seq`).iterate() as IterableIterator<BackupEntry>
 
-export interface BackupRow {
-  id: number
-  ticket_id: number | null
-  taken_at: string
-  sha256: string
-  size: number
-  verified: number
-  data: Buffer
-}
+/** The columns of a device backup the check reads, with its content. */
+export type BackupRow = Pick<DeviceBackupRow, 'id' | 'ticket_id' | 'taken_at' | 'sha256' | 'size' | 'verified'> & { data: Buffer }
 
 /** A device backup by id, with its content (prepared once, called per entry). */
 export function backupById(db: Database): (id: number) => BackupRow | undefined {

@@ -1,10 +1,12 @@
 import type { Database, Statement } from 'better-sqlite3'
 import { createHash } from 'node:crypto'
+import type { AuditItem, AuditOutcome } from '../../shared/contract/audit'
+import type { Override, RowOf } from '../row-of'
 
 export interface AuditInput {
   agent: string
   action: string
-  outcome: 'ok' | 'failed' | 'refused' | 'info'
+  outcome: AuditOutcome
   ticketId?: number | null
   device?: string | null
   /** Arguments of the action. Secret-looking keys are masked before anything is stored. */
@@ -12,19 +14,12 @@ export interface AuditInput {
   detail?: string
 }
 
-export interface AuditEntry {
-  seq: number
-  at: string
-  agent: string
-  ticketId: number | null
-  device: string | null
-  action: string
-  inputs: string
-  outcome: string
-  detail: string
-  prevHash: string
-  hash: string
-}
+/** An entry as stored: the contract's item with `inputs` as the JSON text the hash covers. */
+export type AuditEntry = Override<AuditItem, { inputs: string }>
+
+/** The one shape of an audit_log row (without mac, migration 11, which no read returns as a row). */
+export type AuditRow = RowOf<AuditEntry>
+type Row = AuditRow
 
 export const GENESIS = '0'.repeat(64)
 // Secret-bearing key names, matched on whole words of the key (camelCase, snake_case,
@@ -85,19 +80,6 @@ export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
   return createHash('sha256').update(canonical).digest('hex')
 }
 
-interface Row {
-  seq: number
-  at: string
-  agent: string
-  ticket_id: number | null
-  device: string | null
-  action: string
-  inputs: string
-  outcome: string
-  detail: string
-  prev_hash: string
-  hash: string
-}
 export const toEntry = (r: Row): AuditEntry => ({
   seq: r.seq,
   at: r.at,

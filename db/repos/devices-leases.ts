@@ -15,6 +15,7 @@ const alive = (pid: number): boolean => {
   }
 }
 
+/** A leases row, declared here: leases are storage only and never cross the contract. */
 export interface LeaseRow {
   key: string
   token: string

@@ -1,10 +1,14 @@
 import type { Database, Statement } from 'better-sqlite3'
 import type { DeviceKind } from '../../shared/contract/devices'
+import type { RowOf } from '../row-of'
 
-/** Which accounts a login belongs to: a device's API / ISAPI / ONVIF account, or the 2N web admin. */
+/** Which accounts a login belongs to: a device's API / ISAPI / ONVIF account, or the 2N web admin. Storage only: never crosses the contract. */
 export type LoginRealm = 'device' | 'web'
 
-/** One password a device rejected (the password only inside the keyed fingerprint). */
+/**
+ * One password a device rejected (the password only inside the keyed fingerprint). Declared
+ * here, not derived: rejected logins never cross the contract (the drivers consult them).
+ */
 export interface RejectedLogin {
   id: number
   fingerprint: string
@@ -22,19 +26,7 @@ export interface RejectedLogin {
 
 export type NewRejectedLogin = Omit<RejectedLogin, 'id' | 'rejectedAt'> & { rejectedAt?: string }
 
-interface Row {
-  id: number
-  fingerprint: string
-  scope: 'serial' | 'address'
-  device_id: number | null
-  serial: string
-  ip: string
-  kind: DeviceKind
-  realm: LoginRealm
-  username: string
-  action: string
-  rejected_at: string
-}
+type Row = RowOf<RejectedLogin>
 
 const toRejected = (r: Row): RejectedLogin => ({
   id: r.id, fingerprint: r.fingerprint, scope: r.scope, deviceId: r.device_id, serial: r.serial, ip: r.ip, kind: r.kind, realm: r.realm, username: r.username, action: r.action, rejectedAt: r.rejected_at,

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3'
 import { AppError } from '../../shared/contract/common'
-import type { Backup, Device, DeviceKind, Protocol } from '../../shared/contract/devices'
+import type { Backup, Device, DeviceAuditEntry, DeviceKind, Protocol } from '../../shared/contract/devices'
+import type { RowOf } from '../row-of'
 
 export interface SeenDevice {
   serial?: string
@@ -19,44 +20,21 @@ export interface SeenDevice {
   protocols?: Protocol[]
 }
 
-interface Row {
-  id: number
-  serial: string
-  mac: string
-  endpoint: string
-  kind: DeviceKind
-  vendor: string
-  model: string
-  name: string
-  firmware: string
-  ip: string
-  http_port: number | null
-  https_port: number | null
-  onvif_url: string
+/**
+ * A devices row as SELECT reads it: protocols as JSON text, the endpoint and certificate reset
+ * the contract does not carry, and the device's tickets, credential user and TLS pin joined in.
+ */
+type Row = RowOf<Omit<Device, 'ticketIds' | 'hasCredentials' | 'credentialUser' | 'pinnedFingerprint'>, {
   protocols: string
-  first_seen: string
-  last_seen: string
+  endpoint: string
   cert_reset_until: string | null
   ticket_ids: string | null
   cred_user: string | null
   pin: string | null
-}
+}>
 
-interface BackupRow {
-  id: number
-  device_id: number
-  ticket_id: number | null
-  taken_at: string
-  sha256: string
-  size: number
-  serial: string
-  firmware: string
-  format: string
-  verified: number
-  verify_detail: string
-  secret_sealed: string | null
-  data?: Buffer
-}
+/** A device_backups row: verified as 0/1, the sealed secret of an encrypted export, the content when selected. */
+export type BackupRow = RowOf<Backup, { verified: number; secret_sealed: string | null; data?: Buffer }>
 
 export interface NewBackup {
   deviceId: number
@@ -286,11 +264,11 @@ export class DevicesRepo {
   }
 
   /** Audit entries naming this device (by serial or any of its addresses), newest first. */
-  async auditFor(keys: string[], limit = 100): Promise<{ seq: number; at: string; agent: string; action: string; outcome: string; detail: string; ticketId: number | null }[]> {
+  async auditFor(keys: string[], limit = 100): Promise<DeviceAuditEntry[]> {
     if (keys.length === 0) return []
     const rows = this.db
       .prepare(`SELECT seq, at, agent, action, outcome, detail, ticket_id FROM audit_log WHERE device IN (${keys.map(() => '?').join(',')}) ORDER BY seq DESC LIMIT ?`)
-      .all(...keys, limit) as { seq: number; at: string; agent: string; action: string; outcome: string; detail: string; ticket_id: number | null }[]
+      .all(...keys, limit) as RowOf<DeviceAuditEntry>[]
     return rows.map((r) => ({ seq: r.seq, at: r.at, agent: r.agent, action: r.action, outcome: r.outcome, detail: r.detail, ticketId: r.ticket_id }))
   }
 

@@ -1,8 +1,9 @@
 import type { Database, Statement } from 'better-sqlite3'
+import type { EvidenceItem, EvidenceKind } from '../../shared/contract/evidence'
+import type { RowOf } from '../row-of'
 import type { AuditRepo } from './audit'
 
-export const EVIDENCE_KINDS = ['qr-photo', 'label-photo', 'ownership-certificate', 'customer-statement', 'config-backup', 'vendor-reply', 'other'] as const
-export type EvidenceKind = (typeof EVIDENCE_KINDS)[number]
+export type { EvidenceKind }
 
 /** Everything but config backups is personal data of the customer and expires. */
 export const isPersonal = (kind: EvidenceKind): boolean => kind !== 'config-backup'
@@ -25,51 +26,12 @@ export interface NewEvidence {
   height?: number | null
 }
 
-export interface EvidenceMeta {
-  id: number
-  ticketId: number
-  kind: EvidenceKind
-  source: string
-  name: string
-  mime: string
-  size: number
-  sha256: string
-  addedAt: string
-  agent: string
-  note: string
-  ref: string | null
-  personal: boolean
-  hasContent: boolean
-  hasThumbnail: boolean
-  width: number | null
-  height: number | null
-  purgedAt: string | null
-  purgeReason: string | null
-  auditSeq: number
-}
+/** An item as stored: the contract's item without the thumbnail's data URL (built from the blob), with whether there is one. */
+export type EvidenceMeta = Omit<EvidenceItem, 'thumbnail'> & { hasThumbnail: boolean }
 
-interface Row {
-  id: number
-  ticket_id: number
-  kind: EvidenceKind
-  source: string
-  name: string
-  mime: string
-  size: number
-  sha256: string
-  added_at: string
-  agent: string
-  note: string
-  ref: string | null
-  personal: number
-  has_content: number
-  has_thumbnail: number
-  width: number | null
-  height: number | null
-  purged_at: string | null
-  purge_reason: string | null
-  audit_seq: number
-}
+/** A row as META selects it: 0/1 flags, the content and thumbnail only as whether they are held. */
+export type EvidenceRow = RowOf<EvidenceMeta, { personal: number; has_content: number; has_thumbnail: number }>
+type Row = EvidenceRow
 
 const META = `id, ticket_id, kind, source, name, mime, size, sha256, added_at, agent, note, ref, personal,
   content IS NOT NULL AS has_content, thumbnail IS NOT NULL AS has_thumbnail, width, height, purged_at, purge_reason, audit_seq`
@@ -169,14 +131,6 @@ export class EvidenceRepo {
       )
       return true
     }).immediate()
-  }
-
-  /** Raw rows for the integrity check: id, sha256, size, content, ref, and the audit entry's inputs. */
-  iterateForVerify(): IterableIterator<{ id: number; sha256: string; size: number; content: Buffer | null; ref: string | null; purged_at: string | null; audit_seq: number; inputs: string | null; audit_action: string | null; ticket_id: number; audit_ticket: number | null }> {
-    return this.db
-      .prepare(`SELECT e.id, e.sha256, e.size, e.content, e.ref, e.purged_at, e.audit_seq, e.ticket_id, a.inputs, a.action AS audit_action, a.ticket_id AS audit_ticket
-        FROM evidence e LEFT JOIN audit_log a ON a.seq = e.audit_seq ORDER BY e.id`)
-      .iterate() as IterableIterator<never>
   }
 
   /**

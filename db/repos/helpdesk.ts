@@ -1,36 +1,16 @@
 // Helpdesk providers, links, attachments and the outbox (migration 13). Sync methods exist so
 // a change and its audit entry share one transaction (App.record).
 import type { Database } from 'better-sqlite3'
-import type { HelpdeskAttachment, HelpdeskProviderId, OutboxItem } from '../../shared/contract/helpdesk'
+import type { HelpdeskAttachment, HelpdeskLink, HelpdeskProviderId, HelpdeskProviderInfo, OutboxItem } from '../../shared/contract/helpdesk'
+import type { RowOf } from '../row-of'
 
-export interface ProviderRow {
-  id: HelpdeskProviderId
-  baseUrl: string
-  username: string
-  secretSealed: string
-  updatedAt: string
-}
-export interface Requester {
-  name: string
-  email: string
-  phone: string
-  organization: string
-}
-export interface LinkRow {
-  ticketId: number
-  provider: HelpdeskProviderId
-  remoteId: string
-  subject: string
-  requester: Requester
-  linkedAt: string
-  followStatus: boolean
-}
-export interface OutboxFile {
-  name: string
-  mime: string
-  sha256: string
-  content: Buffer
-}
+/** A provider as stored: the sealed token, and its address and user under the columns' names (the contract shows url, user, tokenSet). */
+export type ProviderRow = Pick<HelpdeskProviderInfo, 'id' | 'updatedAt'> & { baseUrl: string; username: string; secretSealed: string }
+export type Requester = HelpdeskLink['requester']
+/** A link as stored: the contract's link without what is built for it (web address, attachments, outbox). */
+export type LinkRow = Omit<HelpdeskLink, 'webUrl' | 'attachments' | 'outbox'>
+/** A file of an outbox item as stored: its content rather than its size. */
+export type OutboxFile = Omit<OutboxItem['files'][number], 'size'> & { content: Buffer }
 export interface OutboxRow extends Omit<OutboxItem, 'summary' | 'files'> {
   subject: string
   body: string
@@ -38,23 +18,29 @@ export interface OutboxRow extends Omit<OutboxItem, 'summary' | 'files'> {
 
 type Raw = Record<string, unknown>
 
-const toOutbox = (r: Raw): OutboxRow => ({
-  id: r.id as number,
-  key: r.idem_key as string,
-  ticketId: r.ticket_id as number,
-  provider: r.provider as HelpdeskProviderId,
-  remoteTicketId: r.remote_ticket_id as string,
-  kind: r.kind as OutboxRow['kind'],
-  subject: r.subject as string,
-  body: r.body as string,
-  status: r.status as OutboxRow['status'],
-  attempts: r.attempts as number,
-  nextAt: (r.next_at as string | null) ?? null,
-  lastError: (r.last_error as string | null) ?? null,
-  remoteRef: (r.remote_ref as string | null) ?? null,
-  createdAt: r.created_at as string,
-  sentAt: (r.sent_at as string | null) ?? null,
-})
+/** A helpdesk_outbox row: the item's key is the idem_key column. */
+type OutboxDbRow = RowOf<Omit<OutboxRow, 'key'>, { idem_key: string }>
+
+const toOutbox = (row: Raw): OutboxRow => {
+  const r = row as OutboxDbRow
+  return {
+    id: r.id,
+    key: r.idem_key,
+    ticketId: r.ticket_id,
+    provider: r.provider,
+    remoteTicketId: r.remote_ticket_id,
+    kind: r.kind,
+    subject: r.subject,
+    body: r.body,
+    status: r.status,
+    attempts: r.attempts,
+    nextAt: r.next_at ?? null,
+    lastError: r.last_error ?? null,
+    remoteRef: r.remote_ref ?? null,
+    createdAt: r.created_at,
+    sentAt: r.sent_at ?? null,
+  }
+}
 
 export class HelpdeskRepo {
   constructor(private readonly db: Database) {}

@@ -2,40 +2,21 @@
 // case of a ticket, ownership checks and sealed security codes. Audit entries are written by
 // the service in the same transaction (App.record), so this repo only reads and writes rows.
 import type { Database } from 'better-sqlite3'
+import type { ResetCase, ResetCheck, ResetCheckKind, ResetCode, ResetCodeStatus, ResetDecodeStatus, ResetFoundCode, ResetInvalidation, ResetPhoto, ResetPhotoSource } from '../../shared/contract/nvr-reset'
+import { fromRow, type Override, snake } from '../row-of'
 
-export type PhotoSource = 'drop' | 'picker' | 'paste' | 'eml' | 'cli'
-export type DecodeStatus = 'pending' | 'found' | 'none' | 'failed'
-export type CheckKind = 'label-photo' | 'ownership-document' | 'requester-is-owner'
-export type CodeStatus = 'issued' | 'accepted' | 'rejected' | 'void'
-export type Invalidation = 'left-screen' | 'reboot' | 'new-qr' | 'code-limit'
+// The contract's enums, under the names the reset feature uses.
+export type PhotoSource = ResetPhotoSource
+export type DecodeStatus = ResetDecodeStatus
+export type CheckKind = ResetCheckKind
+export type CodeStatus = ResetCodeStatus
+export type Invalidation = ResetInvalidation
 
-export interface FoundCode {
-  text: string
-  position: [number, number][]
-  /** Set when found by the crop/rotate assist: the region of the original it came from. */
-  region: { x: number; y: number; w: number; h: number; rotate: number } | null
-}
+/** A code found in a photo, as stored (its kind is worked out from the text when the view is built). */
+export type FoundCode = Omit<ResetFoundCode, 'kind'>
 
-export interface PhotoRow {
-  id: number
-  ticketId: number
-  evidenceId: number
-  sha256: string
-  size: number
-  mime: string
-  width: number
-  height: number
-  fileName: string
-  source: PhotoSource
-  receivedAt: string
-  capturedAt: string | null
-  capturedHasZone: boolean
-  decodeStatus: DecodeStatus
-  decodeMs: number | null
-  decodeStrategy: string | null
-  decodeError: string | null
-  codes: FoundCode[]
-}
+/** A photo as stored: the contract's photo with its ticket and the codes as stored. */
+export type PhotoRow = Override<ResetPhoto, { ticketId: number; codes: FoundCode[] }>
 
 export interface PhotoDecode {
   status: DecodeStatus
@@ -45,71 +26,27 @@ export interface PhotoDecode {
   codes: FoundCode[]
 }
 
-export interface CaseRow {
-  ticketId: number
-  photoId: number | null
-  payload: string | null
-  format: string | null
-  vendor: string | null
-  serial: string | null
-  mac: string | null
-  model: string | null
-  nonce: string | null
-  issuedAt: string | null
-  receivedAt: string | null
-  customerTz: string
-  deviceAddress: string
-  deviceOffsetMs: number | null
-  invalidated: Invalidation | null
-  invalidatedAt: string | null
-  approvedBy: string | null
-  approvedAt: string | null
-  wrongCodes: number
-  lockedUntil: string | null
-  appliedAt: string | null
-  verifiedAt: string | null
-  verifyDetail: string | null
-  createdAt: string
-  updatedAt: string
-}
+type Nullable<T> = { [K in keyof T]: T[K] | null }
 
-export interface CheckRow {
-  id: number
-  ticketId: number
-  kind: CheckKind
-  passed: boolean
-  evidenceId: number | null
-  note: string
-  agent: string
-  at: string
-}
+/**
+ * A reset case as stored: what the contract's case shows of the row, the payload's fields
+ * (null until a payload is used) and its vendor, when the QR was received, and the row's times.
+ */
+export type CaseRow = Pick<ResetCase, 'photoId' | 'payload' | 'format' | 'customerTz' | 'deviceAddress' | 'deviceOffsetMs' | 'invalidated' | 'invalidatedAt'
+  | 'approvedBy' | 'approvedAt' | 'wrongCodes' | 'lockedUntil' | 'appliedAt' | 'verifiedAt' | 'verifyDetail'>
+  & Nullable<NonNullable<ResetCase['fields']>>
+  & { ticketId: number; vendor: string | null; receivedAt: string | null; createdAt: string; updatedAt: string }
 
-export interface CodeRow {
-  id: number
-  ticketId: number
-  nonce: string
-  provider: 'lab' | 'http' | 'manual'
-  codeSealed: string
-  codeHint: string
-  reference: string | null
-  expiresAt: string | null
-  status: CodeStatus
-  statusDetail: string
-  agent: string
-  obtainedAt: string
-  usedAt: string | null
-  /** When the message carrying the code was written for the customer (migration 16). */
-  sentAt: string | null
-}
+/** An ownership check as stored. */
+export type CheckRow = ResetCheck & { id: number; ticketId: number }
 
-const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())
-const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
-function mapRow<T>(r: Record<string, unknown> | undefined): T | null {
-  if (!r) return null
-  const o: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(r)) o[camel(k)] = v
-  return o as T
-}
+/**
+ * A security code as stored: sealed (codeSealed never leaves the main process), with the QR
+ * nonce it was issued for; the contract's `hint` is codeHint, forCurrentQr is worked out.
+ */
+export type CodeRow = Omit<ResetCode, 'hint' | 'forCurrentQr'> & { ticketId: number; nonce: string; codeSealed: string; codeHint: string }
+
+const mapRow = <T>(r: Record<string, unknown> | undefined): T | null => (r ? fromRow<T>(r) : null)
 
 const toPhoto = (r: Record<string, unknown>): PhotoRow => {
   const p = mapRow<Record<string, unknown>>(r)!

@@ -1,22 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3'
 import { AppError } from '../../shared/contract/common'
 import type { CustomerLang, Ticket, TicketEdit, TicketField, TicketStatus } from '../../shared/contract/tickets'
+import type { RowOf } from '../row-of'
 
-interface Row {
-  id: number
-  external_ref: string
-  customer_name: string
-  contact: string
-  device_serial: string
-  device_model: string
-  procedure: Ticket['procedure']
-  notes: string
-  status: TicketStatus
-  /** Migration 22; absent on an older database (migration tests). */
-  customer_lang?: Ticket['customerLang']
-  created_at: string
-  updated_at: string
-}
+/** A tickets row. customer_lang: migration 22; absent on an older database (migration tests). */
+type Row = RowOf<Ticket, { customer_lang?: Ticket['customerLang'] }>
 
 const toTicket = (r: Row): Ticket => ({
   id: r.id,

@@ -1,67 +1,73 @@
 import type { Database, Statement } from 'better-sqlite3'
 import { AppError } from '../../shared/contract/common'
+import type { StepState, TimelineEntry, WorkflowFile, WorkflowNote, WorkflowRun } from '../../shared/contract/workflows'
+import type { RowOf } from '../row-of'
 
-export type RunStatus = 'active' | 'completed' | 'abandoned'
-export type StepState = 'current' | 'done' | 'blocked' | 'skipped' | 'failed'
+/** The states a visit is stored in: 'pending' steps are only projected in the timeline, never stored. */
+export type StoredStepState = Exclude<StepState, 'pending'>
+/** Whether a visit's device operation is under way (storage only: the contract shows it as `running`). */
+type StepPhase = 'idle' | 'running'
 
-export interface RunRow {
-  id: number
-  ticketId: number
-  procedure: string
+/** A run as stored: what the contract's run shows of the row, and what it keeps for itself. */
+export type RunRow = Pick<WorkflowRun, 'id' | 'ticketId' | 'procedure' | 'status' | 'createdAt' | 'updatedAt'> & {
   procedureVersion: number
-  status: RunStatus
   currentStep: string | null
   facts: Record<string, unknown>
   /** name → sealed value (SecretBox). Never leaves the main process. */
   secrets: Record<string, string>
-  createdAt: string
-  updatedAt: string
   endedAt: string | null
 }
 
-export interface StepRow {
+/** A visit of a step as stored (a row of the timeline). */
+export type StepRow = Pick<TimelineEntry, 'stepId' | 'outcome' | 'why' | 'inputs' | 'result' | 'agent' | 'endedAt'> & {
   id: number
   runId: number
-  stepId: string
   visit: number
-  state: StepState
-  phase: 'idle' | 'running'
-  outcome: string | null
-  why: string
-  inputs: Record<string, unknown>
-  result: Record<string, unknown>
-  agent: string
+  state: StoredStepState
+  phase: StepPhase
   startedAt: string
-  endedAt: string | null
 }
 
-export interface NoteRow { id: number; runId: number; stepRow: number; agent: string; body: string; createdAt: string }
-export interface FileRow {
-  id: number; runId: number; stepRow: number; kind: string; name: string; size: number; sha256: string
+export type NoteRow = WorkflowNote & { runId: number; stepRow: number }
+export type FileRow = WorkflowFile & {
+  runId: number
+  stepRow: number
   /** Relative path under the data folder when the bytes are held there (a password-protected copy, or a file from before migration 7); '' when the vault holds them. */
-  storedAs: string; protected: boolean; verified: boolean; detail: string; createdAt: string
+  storedAs: string
   /** The ticket's evidence row for this attachment (null only for files not yet moved into the vault). */
   evidenceId: number | null
 }
 
 const json = (s: string) => JSON.parse(s) as Record<string, unknown>
-/* eslint-disable @typescript-eslint/no-explicit-any */
-const toRun = (r: any): RunRow => ({
-  id: r.id, ticketId: r.ticket_id, procedure: r.procedure, procedureVersion: r.procedure_version, status: r.status,
-  currentStep: r.current_step, facts: json(r.facts), secrets: json(r.secrets) as Record<string, string>,
-  createdAt: r.created_at, updatedAt: r.updated_at, endedAt: r.ended_at,
-})
-const toStep = (r: any): StepRow => ({
-  id: r.id, runId: r.run_id, stepId: r.step_id, visit: r.visit, state: r.state, phase: r.phase, outcome: r.outcome,
-  why: r.why, inputs: json(r.inputs), result: json(r.result), agent: r.agent, startedAt: r.started_at, endedAt: r.ended_at,
-})
-const toNote = (r: any): NoteRow => ({ id: r.id, runId: r.run_id, stepRow: r.step_row, agent: r.agent, body: r.body, createdAt: r.created_at })
-const toFile = (r: any): FileRow => ({
-  id: r.id, runId: r.run_id, stepRow: r.step_row, kind: r.kind, name: r.name, size: r.size, sha256: r.sha256,
-  storedAs: r.stored_as, protected: r.protected === 1, verified: r.verified === 1, detail: r.detail, createdAt: r.created_at,
-  evidenceId: r.evidence_id ?? null,
-})
-/* eslint-enable @typescript-eslint/no-explicit-any */
+// Statements return unknown: each mapper reads its row as the table's columns.
+const toRun = (row: unknown): RunRow => {
+  const r = row as RowOf<RunRow, { facts: string; secrets: string }>
+  return {
+    id: r.id, ticketId: r.ticket_id, procedure: r.procedure, procedureVersion: r.procedure_version, status: r.status,
+    currentStep: r.current_step, facts: json(r.facts), secrets: json(r.secrets) as Record<string, string>,
+    createdAt: r.created_at, updatedAt: r.updated_at, endedAt: r.ended_at,
+  }
+}
+const toStep = (row: unknown): StepRow => {
+  const r = row as RowOf<StepRow, { inputs: string; result: string }>
+  return {
+    id: r.id, runId: r.run_id, stepId: r.step_id, visit: r.visit, state: r.state, phase: r.phase, outcome: r.outcome,
+    why: r.why, inputs: json(r.inputs), result: json(r.result), agent: r.agent, startedAt: r.started_at, endedAt: r.ended_at,
+  }
+}
+const toNote = (row: unknown): NoteRow => {
+  const r = row as RowOf<NoteRow>
+  return { id: r.id, runId: r.run_id, stepRow: r.step_row, agent: r.agent, body: r.body, createdAt: r.created_at }
+}
+const toFile = (row: unknown): FileRow => {
+  // evidence_id: migration 7.
+  const r = row as RowOf<FileRow, { protected: number; verified: number; evidence_id?: number | null }>
+  return {
+    id: r.id, runId: r.run_id, stepRow: r.step_row, kind: r.kind, name: r.name, size: r.size, sha256: r.sha256,
+    storedAs: r.stored_as, protected: r.protected === 1, verified: r.verified === 1, detail: r.detail, createdAt: r.created_at,
+    evidenceId: r.evidence_id ?? null,
+  }
+}
 
 /**
  * Persistence of workflow runs. Every mutation is its own transaction and callers write

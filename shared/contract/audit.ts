@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { defineEvents, defineMethods, Empty, Id, IsoTime } from './common'
 
 export const AuditOutcome = z.enum(['ok', 'failed', 'refused', 'info'])
+export type AuditOutcome = z.infer<typeof AuditOutcome>
 
 export const AuditItem = z.object({
   seq: z.number().int(),

@@ -60,6 +60,7 @@ export const isOpaqueBackup = (b: { format: string }): boolean => OPAQUE_BACKUP_
 export const DeviceAuditEntry = z.object({
   seq: z.number().int(), at: z.string(), agent: z.string(), action: z.string(), outcome: z.string(), detail: z.string(), ticketId: z.number().int().nullable(),
 })
+export type DeviceAuditEntry = z.infer<typeof DeviceAuditEntry>
 
 export const DeviceDetail = Device.extend({
   addresses: z.array(AddressEntry),

@@ -9,9 +9,17 @@ const MAX_PHOTO_BASE64 = Math.ceil((40 * 1024 * 1024) / 3) * 4
 const Base64 = z.string().min(1, 'The file is empty').max(MAX_PHOTO_BASE64, 'Files up to 40 MB can be added').regex(/^[A-Za-z0-9+/]*={0,2}$/, 'Not base64')
 
 export const ResetPhotoSource = z.enum(['drop', 'picker', 'paste', 'eml', 'cli'])
+export type ResetPhotoSource = z.infer<typeof ResetPhotoSource>
 export const ResetInvalidation = z.enum(['left-screen', 'reboot', 'new-qr', 'code-limit'])
+export type ResetInvalidation = z.infer<typeof ResetInvalidation>
 export const ResetCheckKind = z.enum(['label-photo', 'ownership-document', 'requester-is-owner'])
+export type ResetCheckKind = z.infer<typeof ResetCheckKind>
 export const ResetProviderId = z.enum(['lab', 'http', 'manual'])
+export type ResetProviderId = z.infer<typeof ResetProviderId>
+export const ResetDecodeStatus = z.enum(['pending', 'found', 'none', 'failed'])
+export type ResetDecodeStatus = z.infer<typeof ResetDecodeStatus>
+export const ResetCodeStatus = z.enum(['issued', 'accepted', 'rejected', 'void'])
+export type ResetCodeStatus = z.infer<typeof ResetCodeStatus>
 
 const Point = z.tuple([z.number(), z.number()])
 export const ResetFoundCode = z.object({
@@ -21,6 +29,7 @@ export const ResetFoundCode = z.object({
   /** 'reset': a vendor parser reads it; 'unknown': no parser does (kept raw); 'other': not a reset code (a link, Wi-Fi, a contact card). */
   kind: z.enum(['reset', 'unknown', 'other']),
 })
+export type ResetFoundCode = z.infer<typeof ResetFoundCode>
 
 export const ResetPhoto = z.object({
   id: Id,
@@ -35,7 +44,7 @@ export const ResetPhoto = z.object({
   receivedAt: z.string(),
   capturedAt: z.string().nullable(),
   capturedHasZone: z.boolean(),
-  decodeStatus: z.enum(['pending', 'found', 'none', 'failed']),
+  decodeStatus: ResetDecodeStatus,
   decodeMs: z.number().nullable(),
   decodeStrategy: z.string().nullable(),
   decodeError: z.string().nullable(),
@@ -79,11 +88,12 @@ export const ResetCase = z.object({
 export type ResetCase = z.infer<typeof ResetCase>
 
 export const ResetCheck = z.object({ kind: ResetCheckKind, passed: z.boolean(), note: z.string(), agent: z.string(), at: z.string(), evidenceId: z.number().int().nullable() })
+export type ResetCheck = z.infer<typeof ResetCheck>
 export const ResetCode = z.object({
   id: Id,
   provider: ResetProviderId,
   hint: z.string(),
-  status: z.enum(['issued', 'accepted', 'rejected', 'void']),
+  status: ResetCodeStatus,
   statusDetail: z.string(),
   obtainedAt: z.string(),
   expiresAt: z.string().nullable(),
@@ -94,6 +104,7 @@ export const ResetCode = z.object({
   agent: z.string(),
   forCurrentQr: z.boolean(),
 })
+export type ResetCode = z.infer<typeof ResetCode>
 
 export const ResetStage = z.enum(['photo', 'payload', 'ownership', 'approval', 'code', 'apply', 'done', 'blocked'])
 export const ResetView = z.object({

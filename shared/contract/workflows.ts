@@ -28,10 +28,12 @@ export const WorkflowInputDef = z.object({
 })
 
 export const WorkflowNote = z.object({ id: Id, agent: z.string(), body: z.string(), createdAt: IsoTime })
+export type WorkflowNote = z.infer<typeof WorkflowNote>
 export const WorkflowFile = z.object({
   id: Id, kind: z.string(), name: z.string(), size: z.number().int(), sha256: z.string(),
   protected: z.boolean(), verified: z.boolean(), detail: z.string(), createdAt: IsoTime,
 })
+export type WorkflowFile = z.infer<typeof WorkflowFile>
 
 export const TimelineEntry = z.object({
   /** Row id of the visit; null for pending (projected) steps. */
@@ -80,12 +82,15 @@ export const CurrentStep = z.object({
 })
 export type CurrentStep = z.infer<typeof CurrentStep>
 
+export const WorkflowRunStatus = z.enum(['active', 'completed', 'abandoned'])
+export type WorkflowRunStatus = z.infer<typeof WorkflowRunStatus>
+
 export const WorkflowRun = z.object({
   id: Id,
   ticketId: Id,
   procedure: z.string(),
   procedureTitle: z.string(),
-  status: z.enum(['active', 'completed', 'abandoned']),
+  status: WorkflowRunStatus,
   /** Facts shown to the agent (serial, address, backup…); never secrets. */
   facts: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
   /** Names of the secrets stored for this run (masked in the UI). */
