@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3'
 import type { AuditRepo } from './audit'
+import { txScope, writing } from './tx-scope'
 
 export const EVIDENCE_KINDS = ['qr-photo', 'label-photo', 'ownership-certificate', 'customer-statement', 'config-backup', 'vendor-reply', 'other'] as const
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number]
@@ -101,22 +102,23 @@ const toMeta = (r: Row): EvidenceMeta => ({
  * The evidence vault. Every write goes through one transaction with its audit entry, which
  * carries the SHA-256: the trail alone proves what was added, even after the content is purged.
  */
-export class EvidenceRepo {
+export class EvidenceTx {
   private readonly ins: Statement
   private readonly purgeOne: Statement
   constructor(
     private readonly db: Database,
     private readonly audit: AuditRepo,
+    private readonly repo: Pick<EvidenceRepo, 'get' | 'find'>,
   ) {
     this.ins = db.prepare(`INSERT INTO evidence (ticket_id, kind, source, name, mime, size, sha256, added_at, agent, note, ref, personal, content, thumbnail, width, height, audit_seq)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     this.purgeOne = db.prepare('UPDATE evidence SET content = NULL, thumbnail = NULL, purged_at = ?, purge_reason = ? WHERE id = ? AND purged_at IS NULL')
   }
 
-  addSync(e: NewEvidence, agent: string, now = new Date().toISOString()): EvidenceMeta {
+  add(e: NewEvidence, agent: string, now = new Date().toISOString()): EvidenceMeta {
     return this.db.transaction(() => {
       const id = (this.db.prepare('SELECT coalesce(max(id), 0) + 1 FROM evidence').pluck().get() as number)
-      const entry = this.audit.appendSync(
+      const entry = this.audit.tx().append(
         {
           agent,
           action: 'evidence.add',
@@ -127,9 +129,48 @@ export class EvidenceRepo {
         now,
       )
       this.ins.run(e.ticketId, e.kind, e.source, e.name, e.mime, e.size, e.sha256, now, agent, e.note ?? '', e.ref ?? null, isPersonal(e.kind) ? 1 : 0, e.content ?? null, e.thumbnail ?? null, e.width ?? null, e.height ?? null, entry.seq)
-      return this.get(id)
+      return this.repo.get(id)
     }).immediate()
   }
+  /** Drops the content of one item, keeping its row and hash; audited in the same transaction. */
+  purge(id: number, reason: 'retention' | 'deleted', agent: string, now = new Date().toISOString(), detail = ''): boolean {
+    return this.db.transaction(() => {
+      const m = this.repo.find(id)
+      if (!m || m.purgedAt) return false
+      this.purgeOne.run(now, reason, id)
+      this.audit.tx().append(
+        { agent, action: reason === 'retention' ? 'evidence.purge' : 'evidence.delete', outcome: 'ok', ticketId: m.ticketId, inputs: { evidenceId: id, kind: m.kind, sha256: m.sha256, reason }, detail },
+        now,
+      )
+      return true
+    }).immediate()
+  }
+}
+
+export class EvidenceRepo {
+  private readonly view: EvidenceTx
+  constructor(
+    private readonly db: Database,
+    audit: AuditRepo,
+  ) {
+    this.view = new EvidenceTx(db, audit, this)
+  }
+
+  /** The synchronous writes, for one inside a caller's transaction (App.record); throws outside one. */
+  tx(): EvidenceTx {
+    return txScope(this.db, this.view, 'evidence')
+  }
+
+  /** Adds an item with its audit entry (one transaction). */
+  async add(e: NewEvidence, agent: string, now?: string): Promise<EvidenceMeta> {
+    return writing(this.db, () => this.tx().add(e, agent, now))
+  }
+
+  /** Drops the content of one item, keeping its row and hash; audited in the same transaction. False when already purged. */
+  async purge(id: number, reason: 'retention' | 'deleted', agent: string, now?: string, detail?: string): Promise<boolean> {
+    return writing(this.db, () => this.tx().purge(id, reason, agent, now, detail))
+  }
+
 
   get(id: number): EvidenceMeta {
     const r = this.db.prepare(`SELECT ${META} FROM evidence WHERE id = ?`).get(id) as Row | undefined
@@ -157,19 +198,6 @@ export class EvidenceRepo {
     return (this.db.prepare(`SELECT ${META} FROM evidence WHERE personal = 1 AND purged_at IS NULL AND content IS NOT NULL AND added_at < ? ORDER BY id`).all(cutoff) as Row[]).map(toMeta)
   }
 
-  /** Drops the content of one item, keeping its row and hash; audited in the same transaction. */
-  purgeSync(id: number, reason: 'retention' | 'deleted', agent: string, now = new Date().toISOString(), detail = ''): boolean {
-    return this.db.transaction(() => {
-      const m = this.find(id)
-      if (!m || m.purgedAt) return false
-      this.purgeOne.run(now, reason, id)
-      this.audit.appendSync(
-        { agent, action: reason === 'retention' ? 'evidence.purge' : 'evidence.delete', outcome: 'ok', ticketId: m.ticketId, inputs: { evidenceId: id, kind: m.kind, sha256: m.sha256, reason }, detail },
-        now,
-      )
-      return true
-    }).immediate()
-  }
 
   /** Raw rows for the integrity check: id, sha256, size, content, ref, and the audit entry's inputs. */
   iterateForVerify(): IterableIterator<{ id: number; sha256: string; size: number; content: Buffer | null; ref: string | null; purged_at: string | null; audit_seq: number; inputs: string | null; audit_action: string | null; ticket_id: number; audit_ticket: number | null }> {
@@ -184,16 +212,6 @@ export class EvidenceRepo {
    * unlinks deleted content, so the pages it frees are zeroed (secure_delete) and the WAL is
    * then checkpointed into the database file and truncated (best effort: a reader may hold it).
    */
-  erasing<T>(fn: () => T): T {
-    const restore = this.secureDelete()
-    try {
-      return fn()
-    } finally {
-      restore()
-    }
-  }
-
-  /** The same around a purge that awaits between items (the retention run). */
   async erasingAsync<T>(fn: () => Promise<T>): Promise<T> {
     const restore = this.secureDelete()
     try {

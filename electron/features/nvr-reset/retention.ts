@@ -35,8 +35,8 @@ export async function purgeResetPhotos(deps: ResetPhotoPurgeDeps, cutoffIso: str
       () => {
         // Normally the vault purged the bytes just before (same cutoff); a photo stored as
         // non-personal by mistake is purged here all the same.
-        if (d.contentKept) v.purgeSync(d.evidenceId, 'retention', agent, now, 'NVR reset photo past the retention period.')
-        deps.repo.scrubPhotoSync(d.id)
+        if (d.contentKept) v.tx().purge(d.evidenceId, 'retention', agent, now, 'NVR reset photo past the retention period.')
+        deps.repo.tx().scrubPhoto(d.id)
       },
       () => ({
         action: 'nvrReset.photoPurge',
