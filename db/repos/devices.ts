@@ -101,7 +101,6 @@ const toBackup = (r: BackupRow): Backup => ({
   firmware: r.firmware, format: r.format, verified: r.verified === 1, verifyDetail: r.verify_detail,
 })
 
-/** The device inventory. Async methods, plus the few synchronous ones discovery and the TLS pin check need mid-stream. */
 /**
  * The inventory's statements that run inside a transaction (a change and its audit entry:
  * App.record; or a sighting from a synchronous scan callback in a small one of its own),
@@ -243,6 +242,7 @@ export class DevicesTx {
   }
 }
 
+/** The device inventory: async methods; the synchronous statements only through tx(). */
 export class DevicesRepo {
   private readonly view: DevicesTx
   constructor(private readonly db: Database) {

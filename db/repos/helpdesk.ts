@@ -1,5 +1,5 @@
-// Helpdesk providers, links, attachments and the outbox (migration 13). Sync methods exist so
-// a change and its audit entry share one transaction (App.record).
+// Helpdesk providers, links, attachments and the outbox (migration 13). The writes that share
+// one transaction with their audit entry (App.record) are reached through HelpdeskRepo.tx().
 import type { Database } from 'better-sqlite3'
 import { txScope, writing } from './tx-scope'
 import type { HelpdeskAttachment, HelpdeskProviderId, OutboxItem } from '../../shared/contract/helpdesk'
