@@ -238,7 +238,7 @@ export class NvrResetRepo {
     return (this.db.prepare('SELECT * FROM nvr_reset_codes WHERE ticket_id = ? ORDER BY id').all(ticketId) as Record<string, unknown>[]).map((r) => mapRow<CodeRow>(r)!)
   }
   /** Tickets with a reset case that is not verified yet, or with a run of the reset still active (start-up catch-up). */
-  unfinishedTickets(): number[] {
+  async unfinishedTickets(): Promise<number[]> {
     return this.db
       .prepare(`SELECT ticket_id FROM nvr_reset_cases WHERE verified_at IS NULL
         UNION SELECT ticket_id FROM workflow_runs WHERE procedure = 'nvr-password-reset' AND status = 'active' ORDER BY 1`)
@@ -247,7 +247,7 @@ export class NvrResetRepo {
   }
 
   /** Photos past `cutoffIso` (or whose bytes the vault dropped) that still hold decoded text, a capture time or bytes. */
-  photosDueForPurge(cutoffIso: string): PhotoDueForPurge[] {
+  async photosDueForPurge(cutoffIso: string): Promise<PhotoDueForPurge[]> {
     const rows = this.db
       .prepare(
         `SELECT p.id, p.ticket_id, p.evidence_id, p.sha256, e.content IS NOT NULL AS content_kept, e.purged_at AS purged
@@ -260,7 +260,7 @@ export class NvrResetRepo {
   }
 
   /** Where the inventory last saw a device: by serial first, else by MAC (the bench address of the reset's NVR). */
-  inventorySighting(serial: string, mac: string): { ip: string; httpPort: number | null } | null {
+  async inventorySighting(serial: string, mac: string): Promise<{ ip: string; httpPort: number | null } | null> {
     const r = this.db
       .prepare(`SELECT ip, http_port FROM devices WHERE ip <> '' AND ((? <> '' AND serial = ?) OR (? <> '' AND mac = ?))
         ORDER BY (serial = ?) DESC, last_seen DESC LIMIT 1`)
@@ -268,7 +268,7 @@ export class NvrResetRepo {
     return r ? { ip: r.ip, httpPort: r.http_port } : null
   }
   /** Other tickets holding a photo with this hash (the same picture sent for two requests). */
-  ticketsWithPhoto(sha256: string, exceptTicketId: number): number[] {
+  async ticketsWithPhoto(sha256: string, exceptTicketId: number): Promise<number[]> {
     return this.db.prepare('SELECT DISTINCT ticket_id FROM nvr_reset_photos WHERE sha256 = ? AND ticket_id != ? ORDER BY ticket_id').pluck().all(sha256, exceptTicketId) as number[]
   }
 }

@@ -146,7 +146,7 @@ async function addOne(deps: PhotoDeps, ticketId: number, f: { name: string; sour
     }
     await adoptFirstReset(deps, ticketId, (await repo.photo(photo.id))!)
     // The same picture on another ticket: a duplicate request, or a photo that is not the requester's own.
-    const elsewhere = repo.ticketsWithPhoto(info.sha256, ticketId)
+    const elsewhere = await repo.ticketsWithPhoto(info.sha256, ticketId)
     const also = elsewhere.length ? ` The same photo is also on ticket${elsewhere.length > 1 ? 's' : ''} ${elsewhere.map((n) => `#${n}`).join(', ')}: check that both requests come from the owner.` : ''
     return { name: f.name, status: 'added', message: foundMessage(codes, r.ms) + also, photoId: photo.id }
   } catch (e) {

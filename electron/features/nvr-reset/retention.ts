@@ -25,7 +25,7 @@ export function resetPhotoPurge(deps: ResetPhotoPurgeDeps): PersonalDataPurge {
 }
 
 export async function purgeResetPhotos(deps: ResetPhotoPurgeDeps, cutoffIso: string, agent: string): Promise<number> {
-  const due = deps.repo.photosDueForPurge(cutoffIso)
+  const due = await deps.repo.photosDueForPurge(cutoffIso)
   if (due.length === 0) return 0
   const v = deps.vault.repo
   const now = new Date().toISOString()

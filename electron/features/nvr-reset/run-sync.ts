@@ -58,7 +58,7 @@ export async function syncResetRun(deps: RunSyncDeps, ticketId: number): Promise
 
 /** At start-up: every unfinished reset catches up (runs of older versions, steps done meanwhile). */
 export async function syncUnfinishedResets(deps: RunSyncDeps): Promise<number> {
-  const ids = deps.repo.unfinishedTickets()
+  const ids = await deps.repo.unfinishedTickets()
   for (const id of ids) await syncResetRun(deps, id)
   return ids.length
 }
