@@ -151,7 +151,7 @@ test('the ticket audit card keeps long hashes, inputs and details inside the car
   db.pragma('busy_timeout = 5000')
   const audit = new AuditRepo(db)
   const payload = `HIK:QR:DS-7608NI-K2/8P0820200101CCRR:${'A1B2C3D4E5F6'.repeat(14)}`
-  audit.appendSync({
+  await audit.append({
     agent: 'Eva Agent <eva.agent.with.a.long.address@support.example.com>', action: 'nvrReset.payloadAdoptedFromCustomerPhoto', outcome: 'ok', ticketId: ticket.id as number,
     device: '192.168.100.200:8443',
     inputs: { payload, sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', previousHashOfTheEvidenceItemAsRecordedInTheTrail: 'f'.repeat(64), url: `https://vendor.example.com/reset/${'x'.repeat(150)}`, dropped: ['decoded QR text and positions', 'capture time'], region: { x: 1200, y: 840, w: 600, h: 600, rotate: 90 } },

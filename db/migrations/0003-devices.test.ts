@@ -5,6 +5,7 @@ import { SecretBox, memoryKeyProvider } from '../../electron/infra/secret-box'
 import { configure } from '../database'
 import { migrate } from '../migrate'
 import { DevicesRepo } from '../repos/devices'
+import { inTx } from '../test/helpers'
 
 describe('migration 3: devices', () => {
   it('adds the inventory to a database with tickets, keeping them, and enforces its rules', async () => {
@@ -18,12 +19,12 @@ describe('migration 3: devices', () => {
     const repo = new DevicesRepo(db)
     const box = new SecretBox(memoryKeyProvider())
     // Sightings: same serial from two addresses and two firmware versions = one device with history.
-    const id = repo.recordSeenSync({ serial: '54-0562-0293', mac: '7C:1E:B3:00:00:05', kind: 'intercom', model: '2N IP Verso', firmware: '2.46.0.60.2', ip: '192.168.1.20', iface: 'eth0', protocols: ['http-2n'] }, '2026-01-01T00:00:00.000Z')!
-    expect(repo.recordSeenSync({ serial: '54-0562-0293', firmware: '2.50.0.76.2', ip: '192.168.1.77', protocols: ['wsd'] }, '2026-02-01T00:00:00.000Z')).toBe(id)
+    const id = inTx(db, () => repo.tx().recordSeen({ serial: '54-0562-0293', mac: '7C:1E:B3:00:00:05', kind: 'intercom', model: '2N IP Verso', firmware: '2.46.0.60.2', ip: '192.168.1.20', iface: 'eth0', protocols: ['http-2n'] }, '2026-01-01T00:00:00.000Z'))!
+    expect(inTx(db, () => repo.tx().recordSeen({ serial: '54-0562-0293', firmware: '2.50.0.76.2', ip: '192.168.1.77', protocols: ['wsd'] }, '2026-02-01T00:00:00.000Z'))).toBe(id)
     // Seen by MAC only (no serial yet): still the same device.
-    expect(repo.recordSeenSync({ mac: '7C:1E:B3:00:00:05', ip: '192.168.1.77' }, '2026-02-02T00:00:00.000Z')).toBe(id)
+    expect(inTx(db, () => repo.tx().recordSeen({ mac: '7C:1E:B3:00:00:05', ip: '192.168.1.77' }, '2026-02-02T00:00:00.000Z'))).toBe(id)
     // Nothing to identify it by: not recorded.
-    expect(repo.recordSeenSync({ ip: '192.168.1.9' })).toBeNull()
+    expect(inTx(db, () => repo.tx().recordSeen({ ip: '192.168.1.9' }))).toBeNull()
     const d = await repo.get(id)
     expect(d).toMatchObject({ serial: '54-0562-0293', firmware: '2.50.0.76.2', ip: '192.168.1.77', firstSeen: '2026-01-01T00:00:00.000Z', lastSeen: '2026-02-02T00:00:00.000Z' })
     expect(d.protocols.sort()).toEqual(['http-2n', 'wsd'])
@@ -42,9 +43,9 @@ describe('migration 3: devices', () => {
     await repo.linkTicket(id, 1)
     expect((await repo.get(id)).ticketIds).toEqual([1])
     expect(() => db.prepare("INSERT INTO device_tickets (device_id, ticket_id, linked_at) VALUES (?, 99, 'now')").run(id)).toThrow(/FOREIGN KEY/)
-    repo.setPinSync(id, 'AA', 'first-use')
-    repo.setPinSync(id, 'BB', 'agent')
-    expect(repo.pinSync(id)).toBe('BB')
+    inTx(db, () => repo.tx().setPin(id, 'AA', 'first-use'))
+    inTx(db, () => repo.tx().setPin(id, 'BB', 'agent'))
+    expect(inTx(db, () => repo.tx().pin(id))).toBe('BB')
     expect(db.prepare('SELECT count(*) FROM device_tls_pins').pluck().get()).toBe(2)
     const data = randomBytes(5000)
     const b = await repo.addBackup({ deviceId: id, ticketId: 1, sha256: createHash('sha256').update(data).digest('hex'), size: data.length, serial: d.serial, firmware: d.firmware, format: '2n-config-xml', verified: true, verifyDetail: 'ok', data })

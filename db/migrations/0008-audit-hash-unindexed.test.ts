@@ -4,6 +4,7 @@ import { verifyChain } from '../../electron/features/audit/verify'
 import { configure } from '../database'
 import { migrate } from '../migrate'
 import { AuditRepo } from '../repos/audit'
+import { inTx } from '../test/helpers'
 
 describe('migration 8: audit trail without the UNIQUE hash index', () => {
   it('keeps every entry byte for byte, the chain, the indexes and the append-only triggers', () => {
@@ -12,7 +13,7 @@ describe('migration 8: audit trail without the UNIQUE hash index', () => {
     migrate(db, 7)
     db.prepare("INSERT INTO tickets (customer_name, procedure, created_at, updated_at) VALUES ('Acme', 'my2n-move', 'now', 'now')").run()
     const audit = new AuditRepo(db)
-    for (let i = 0; i < 40; i++) audit.appendSync({ agent: 'Ann <ann@example.com>', action: i % 3 ? 'ticket.update' : 'device.backup', outcome: 'ok', ticketId: i % 2 ? 1 : null, device: i % 3 ? null : 'DS-7608NI', inputs: { i, password: 'x' }, detail: `step ${i}` })
+    for (let i = 0; i < 40; i++) inTx(db, () => audit.tx().append({ agent: 'Ann <ann@example.com>', action: i % 3 ? 'ticket.update' : 'device.backup', outcome: 'ok', ticketId: i % 2 ? 1 : null, device: i % 3 ? null : 'DS-7608NI', inputs: { i, password: 'x' }, detail: `step ${i}` }))
     const rows = db.prepare('SELECT * FROM audit_log ORDER BY seq').all()
     const head = verifyChain(db).head
 
@@ -28,7 +29,7 @@ describe('migration 8: audit trail without the UNIQUE hash index', () => {
     expect(() => db.prepare("UPDATE audit_log SET outcome = 'failed' WHERE seq = 3").run()).toThrow(/append-only/)
     expect(() => db.prepare('DELETE FROM audit_log WHERE seq = 40').run()).toThrow(/append-only/)
     // New entries continue the same chain.
-    const next = new AuditRepo(db).appendSync({ agent: 'Ann', action: 'ticket.update', outcome: 'ok', ticketId: 1 })
+    const next = inTx(db, () => new AuditRepo(db).tx().append({ agent: 'Ann', action: 'ticket.update', outcome: 'ok', ticketId: 1 }))
     expect(next).toMatchObject({ seq: 41, prevHash: head!.hash })
     expect(verifyChain(db)).toMatchObject({ ok: true, entries: 41 })
   })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { migrate, schemaVersion } from '../migrate'
 import { LeasesRepo } from '../repos/devices-leases'
-import { dbAt } from '../test/helpers'
+import { dbAt, inTx } from '../test/helpers'
 
 describe('migration 10: leases and PIN attempts shared by processes', () => {
   it('keeps the data, and a lease is held by one holder until released, expired or its process is gone', () => {
@@ -11,16 +11,16 @@ describe('migration 10: leases and PIN attempts shared by processes', () => {
     expect(schemaVersion(db)).toBe(10)
     expect(db.prepare("SELECT value FROM settings WHERE key = 'agent'").pluck().get()).toBe('{"name":"A"}')
     const r = new LeasesRepo(db)
-    const a = r.tryAcquireSync('login:10.0.0.1', 'test', 10_000)
+    const a = inTx(db, () => r.tx().tryAcquire('login:10.0.0.1', 'test', 10_000))
     expect(a).toHaveProperty('token')
-    expect(r.tryAcquireSync('login:10.0.0.1', 'test', 10_000)).toMatchObject({ holder: { pid: process.pid, purpose: 'test' } })
-    r.releaseSync('login:10.0.0.1', (a as { token: string }).token)
-    expect(r.tryAcquireSync('login:10.0.0.1', 'test', 10_000)).toHaveProperty('token')
+    expect(inTx(db, () => r.tx().tryAcquire('login:10.0.0.1', 'test', 10_000))).toMatchObject({ holder: { pid: process.pid, purpose: 'test' } })
+    inTx(db, () => r.tx().release('login:10.0.0.1', (a as { token: string }).token))
+    expect(inTx(db, () => r.tx().tryAcquire('login:10.0.0.1', 'test', 10_000))).toHaveProperty('token')
     // A dead process's lease is free at once; an expired one too.
     db.prepare("INSERT INTO leases (key, token, pid, purpose, acquired_at, expires_at) VALUES ('login:10.0.0.2', 'x', 2147483646, 'gone', 'now', ?)").run(Date.now() + 60_000)
-    expect(r.tryAcquireSync('login:10.0.0.2', 'test', 10_000)).toHaveProperty('token')
+    expect(inTx(db, () => r.tx().tryAcquire('login:10.0.0.2', 'test', 10_000))).toHaveProperty('token')
     db.prepare("INSERT INTO leases (key, token, pid, purpose, acquired_at, expires_at) VALUES ('login:10.0.0.3', 'y', 1, 'old', 'now', 0)").run()
-    expect(r.tryAcquireSync('login:10.0.0.3', 'test', 10_000)).toHaveProperty('token')
+    expect(inTx(db, () => r.tx().tryAcquire('login:10.0.0.3', 'test', 10_000))).toHaveProperty('token')
     expect(() => db.prepare("INSERT INTO attempts (scope, at, outcome) VALUES ('unlock', 1, 'maybe')").run()).toThrow(/CHECK/)
   })
 })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { migrate } from '../migrate'
 import { AuditRepo } from '../repos/audit'
 import { NvrResetRepo } from '../repos/nvr-reset'
-import { dbAt } from '../test/helpers'
+import { dbAt, inTx } from '../test/helpers'
 
 describe('migration 16: a code sent to the customer is recorded on the code', () => {
   it('gives codes already sent the time of their message entry, and leaves the others unsent', () => {
@@ -13,16 +13,16 @@ describe('migration 16: a code sent to the customer is recorded on the code', ()
     const sent = code('n1')
     const unsent = code('n2')
     const audit = new AuditRepo(db)
-    audit.appendSync({ agent: 'Ann', action: 'nvrReset.message', outcome: 'info', ticketId: 1, inputs: { kind: 'retake', lang: 'en' } }, '2026-01-02T09:00:00.000Z')
-    audit.appendSync({ agent: 'Ann', action: 'nvrReset.message', outcome: 'info', ticketId: 1, inputs: { kind: 'code', lang: 'cs', codeId: sent, codeHint: '••gH' } }, '2026-01-02T10:00:00.000Z')
-    audit.appendSync({ agent: 'Ann', action: 'nvrReset.message', outcome: 'info', ticketId: 1, inputs: { kind: 'code', lang: 'en', codeId: sent, codeHint: '••gH' } }, '2026-01-02T11:00:00.000Z')
+    inTx(db, () => audit.tx().append({ agent: 'Ann', action: 'nvrReset.message', outcome: 'info', ticketId: 1, inputs: { kind: 'retake', lang: 'en' } }, '2026-01-02T09:00:00.000Z'))
+    inTx(db, () => audit.tx().append({ agent: 'Ann', action: 'nvrReset.message', outcome: 'info', ticketId: 1, inputs: { kind: 'code', lang: 'cs', codeId: sent, codeHint: '••gH' } }, '2026-01-02T10:00:00.000Z'))
+    inTx(db, () => audit.tx().append({ agent: 'Ann', action: 'nvrReset.message', outcome: 'info', ticketId: 1, inputs: { kind: 'code', lang: 'en', codeId: sent, codeHint: '••gH' } }, '2026-01-02T11:00:00.000Z'))
     migrate(db, 16)
-    expect(repo.codeSync(sent)).toMatchObject({ sentAt: '2026-01-02T10:00:00.000Z', codeHint: '••gH', status: 'issued' })
-    expect(repo.codeSync(unsent)).toMatchObject({ sentAt: null })
+    expect(inTx(db, () => repo.tx().code(sent))).toMatchObject({ sentAt: '2026-01-02T10:00:00.000Z', codeHint: '••gH', status: 'issued' })
+    expect(inTx(db, () => repo.tx().code(unsent))).toMatchObject({ sentAt: null })
     // A later message does not move the first sending.
-    repo.markSentSync(sent, '2026-01-03T00:00:00.000Z')
-    repo.markSentSync(unsent, '2026-01-03T00:00:00.000Z')
-    expect(repo.codeSync(sent)?.sentAt).toBe('2026-01-02T10:00:00.000Z')
-    expect(repo.codeSync(unsent)?.sentAt).toBe('2026-01-03T00:00:00.000Z')
+    inTx(db, () => repo.tx().markSent(sent, '2026-01-03T00:00:00.000Z'))
+    inTx(db, () => repo.tx().markSent(unsent, '2026-01-03T00:00:00.000Z'))
+    expect(inTx(db, () => repo.tx().code(sent))?.sentAt).toBe('2026-01-02T10:00:00.000Z')
+    expect(inTx(db, () => repo.tx().code(unsent))?.sentAt).toBe('2026-01-03T00:00:00.000Z')
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { migrate } from '../migrate'
 import { TicketsRepo } from '../repos/tickets'
-import { dbAt } from '../test/helpers'
+import { dbAt, inTx } from '../test/helpers'
 
 describe('migration 19: the values each ticket edit changed', () => {
   it('keeps every ticket and starts an empty edit history that takes old and new values', async () => {
@@ -13,9 +13,9 @@ describe('migration 19: the values each ticket edit changed', () => {
     expect(db.prepare('SELECT * FROM tickets').all()).toEqual(before)
     const repo = new TicketsRepo(db)
     expect(await repo.edits(1)).toEqual([])
-    const changes = repo.changesSync(1, { customerName: 'Zofia Wójcik-Nowak', notes: 'note' })
+    const changes = inTx(db, () => repo.tx().changes(1, { customerName: 'Zofia Wójcik-Nowak', notes: 'note' }))
     expect(changes).toEqual([{ field: 'customerName', from: 'Zofia Wójcik', to: 'Zofia Wójcik-Nowak' }])
-    repo.recordEditsSync(1, 7, now, changes)
+    inTx(db, () => repo.tx().recordEdits(1, 7, now, changes))
     expect(await repo.edits(1)).toEqual([{ auditSeq: 7, at: now, field: 'customerName', from: 'Zofia Wójcik', to: 'Zofia Wójcik-Nowak' }])
     expect(() => db.prepare("INSERT INTO ticket_edits (ticket_id, audit_seq, at, field, old_value, new_value) VALUES (1, 8, ?, 'status', 'a', 'b')").run(now)).toThrow(/CHECK/)
   })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { migrate } from '../migrate'
 import { TicketsRepo } from '../repos/tickets'
-import { dbAt } from '../test/helpers'
+import { dbAt, inTx } from '../test/helpers'
 
 describe('migration 22: the customer-message language of each ticket', () => {
   it('keeps every ticket as it was, with no language chosen, and takes only en, cs or de', () => {
@@ -15,10 +15,10 @@ describe('migration 22: the customer-message language of each ticket', () => {
     expect(after).toEqual(before.map((r) => ({ ...r, customer_lang: null })))
 
     const repo = new TicketsRepo(db)
-    expect(repo.getSync(2).customerLang).toBeNull()
-    expect(repo.setCustomerLangSync(2, 'de')).toMatchObject({ id: 2, customerName: 'Anna Weber', customerLang: 'de', updatedAt: now })
-    expect(repo.getSync(1).customerLang).toBeNull()
-    expect(repo.setCustomerLangSync(2, null).customerLang).toBeNull()
+    expect(inTx(db, () => repo.tx().get(2)).customerLang).toBeNull()
+    expect(inTx(db, () => repo.tx().setCustomerLang(2, 'de'))).toMatchObject({ id: 2, customerName: 'Anna Weber', customerLang: 'de', updatedAt: now })
+    expect(inTx(db, () => repo.tx().get(1)).customerLang).toBeNull()
+    expect(inTx(db, () => repo.tx().setCustomerLang(2, null)).customerLang).toBeNull()
     expect(() => db.prepare("UPDATE tickets SET customer_lang = 'fr' WHERE id = 1").run()).toThrow(/CHECK/)
     // Still found by the search (the column is outside the full-text index).
     expect(db.prepare("SELECT rowid FROM tickets_fts WHERE tickets_fts MATCH 'weber'").pluck().all()).toEqual([2])

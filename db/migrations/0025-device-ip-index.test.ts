@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { migrate } from '../migrate'
 import { DevicesRepo } from '../repos/devices'
-import { dbAt } from '../test/helpers'
+import { dbAt, inTx } from '../test/helpers'
 
 describe('migration 25: the devices by address index', () => {
   it('keeps every device, and finds one by its exact address through the index', () => {
@@ -17,7 +17,7 @@ describe('migration 25: the devices by address index', () => {
     const plan = db.prepare("EXPLAIN QUERY PLAN SELECT id FROM devices d WHERE d.ip = ? ORDER BY d.last_seen DESC LIMIT 1").all('10.0.0.1') as { detail: string }[]
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING (COVERING )?INDEX devices_ip/)
     const repo = new DevicesRepo(db)
-    expect(repo.findByIpSync('10.0.0.1')?.serial).toBe('EXACT')
-    expect(repo.findByIpSync('10.0.0.2')).toBeNull()
+    expect(inTx(db, () => repo.tx().findByIp('10.0.0.1'))?.serial).toBe('EXACT')
+    expect(inTx(db, () => repo.tx().findByIp('10.0.0.2'))).toBeNull()
   })
 })

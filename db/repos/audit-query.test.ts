@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { AuditRepo } from './audit'
 import { AuditQueryRepo } from './audit-query'
-import { dbAt } from '../test/helpers'
+import { dbAt, inTx } from '../test/helpers'
 
 function seeded() {
   const db = dbAt()
   const a = new AuditRepo(db)
   const at = (m: number) => new Date(Date.UTC(2026, 10, 22, 3, m)).toISOString()
-  a.appendSync({ agent: 'Eva <eva@x>', action: 'ticket.create', outcome: 'ok', ticketId: 1 }, at(0))
-  a.appendSync({ agent: 'Eva <eva@x>', action: 'evidence.add', outcome: 'ok', ticketId: 1, inputs: { sha256: 'a'.repeat(64) } }, at(5))
-  a.appendSync({ agent: 'Jan', action: 'device.reboot', outcome: 'failed', ticketId: 2, device: 'DS-7608NI 1234' }, at(10))
-  a.appendSync({ agent: 'Jan', action: 'evidence.purge', outcome: 'ok', ticketId: 2 }, at(20))
-  a.appendSync({ agent: 'Jan', action: 'device_x%', outcome: 'info', device: '100%_sure' }, at(30))
+  inTx(db, () => a.tx().append({ agent: 'Eva <eva@x>', action: 'ticket.create', outcome: 'ok', ticketId: 1 }, at(0)))
+  inTx(db, () => a.tx().append({ agent: 'Eva <eva@x>', action: 'evidence.add', outcome: 'ok', ticketId: 1, inputs: { sha256: 'a'.repeat(64) } }, at(5)))
+  inTx(db, () => a.tx().append({ agent: 'Jan', action: 'device.reboot', outcome: 'failed', ticketId: 2, device: 'DS-7608NI 1234' }, at(10)))
+  inTx(db, () => a.tx().append({ agent: 'Jan', action: 'evidence.purge', outcome: 'ok', ticketId: 2 }, at(20)))
+  inTx(db, () => a.tx().append({ agent: 'Jan', action: 'device_x%', outcome: 'info', device: '100%_sure' }, at(30)))
   return new AuditQueryRepo(db)
 }
 const seqs = (r: { rows: { seq: number }[] }) => r.rows.map((x) => x.seq)

@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3'
 import { createHash } from 'node:crypto'
 import type { AuditItem, AuditOutcome } from '../../shared/contract/audit'
 import type { Override, RowOf } from '../row-of'
+import { txScope } from './tx-scope'
 
 export interface AuditInput {
   agent: string
@@ -95,10 +96,17 @@ export const toEntry = (r: Row): AuditEntry => ({
 })
 
 /** The append-only, hash-chained audit trail. */
+/** The audit trail's transactional view (AuditRepo.tx()). */
+export interface AuditTx {
+  /** Appends inside the caller's transaction (a savepoint of it). */
+  append(a: AuditInput, at?: string): AuditEntry
+}
+
 export class AuditRepo {
   private readonly insert: Statement
   private readonly last: Statement
   private readonly appendTx: (a: AuditInput, at: string) => AuditEntry
+  private readonly view: AuditTx
   private readonly batchTx: (batch: { a: AuditInput; at: string }[]) => ({ ok: true; entry: AuditEntry } | { ok: false; error: unknown })[]
   /**
    * `onAppend` is told after each entry is written (inside its transaction, before the commit):
@@ -141,6 +149,7 @@ export class AuditRepo {
     }
     // Built once: better-sqlite3 transaction wrappers are costly to create per call.
     this.appendTx = db.transaction(append).immediate
+    this.view = { append: (a, at = new Date().toISOString()) => this.appendTx(a, at) }
     // Group commit (see append). An entry that throws wrote nothing (its INSERT is the only
     // write and SQLite undoes a failed statement), so the next one reads the same tail. An
     // error that ended the transaction itself (disk full, I/O) fails the whole batch.
@@ -156,9 +165,12 @@ export class AuditRepo {
     ).immediate
   }
 
-  /** Synchronous core, so callers can append inside the same transaction as the change it records. */
-  appendSync(a: AuditInput, at = new Date().toISOString()): AuditEntry {
-    return this.appendTx(a, at)
+  /**
+   * The synchronous append, for an entry in the same transaction as the change it records
+   * (App.record, db.transaction); throws outside a transaction. Everything else awaits `append`.
+   */
+  tx(): AuditTx {
+    return txScope(this.db, this.view, 'auditLog')
   }
 
   /**
@@ -168,11 +180,11 @@ export class AuditRepo {
    * cost, since the commit, not the hashing, is what an append costs. An entry that fails
    * fails alone; the others still commit.
    */
-  async append(a: AuditInput): Promise<AuditEntry> {
-    // Inside a caller's transaction, join it exactly as appendSync does.
-    if (this.db.inTransaction) return this.appendSync(a)
+  async append(a: AuditInput, at = new Date().toISOString()): Promise<AuditEntry> {
+    // Inside a caller's transaction, join it exactly as tx().append does.
+    if (this.db.inTransaction) return this.tx().append(a, at)
     return new Promise<AuditEntry>((resolve, reject) => {
-      this.pending.push({ a, at: new Date().toISOString(), resolve, reject })
+      this.pending.push({ a, at, resolve, reject })
       if (this.pending.length === 1) queueMicrotask(() => this.flush())
     })
   }
@@ -185,7 +197,7 @@ export class AuditRepo {
     if (batch.length === 1) {
       const [b] = batch
       try {
-        b.resolve(this.appendSync(b.a, b.at))
+        b.resolve(this.appendTx(b.a, b.at))
       } catch (e) {
         b.reject(e)
       }

@@ -1,6 +1,7 @@
 import type { Database, Statement } from 'better-sqlite3'
 import type { DeviceKind } from '../../shared/contract/devices'
 import type { RowOf } from '../row-of'
+import { reading, txScope, writing } from './tx-scope'
 
 /** Which accounts a login belongs to: a device's API / ISAPI / ONVIF account, or the 2N web admin. Storage only: never crosses the contract. */
 export type LoginRealm = 'device' | 'web'
@@ -32,11 +33,8 @@ const toRejected = (r: Row): RejectedLogin => ({
   id: r.id, fingerprint: r.fingerprint, scope: r.scope, deviceId: r.device_id, serial: r.serial, ip: r.ip, kind: r.kind, realm: r.realm, username: r.username, action: r.action, rejectedAt: r.rejected_at,
 })
 
-/**
- * Rejected logins (migration 9). Synchronous: a driver reports a rejection from inside a
- * request and the next send must already see it.
- */
-export class RejectedLoginsRepo {
+/** The rejected logins' statements, reached only inside a transaction (RejectedLoginsRepo.tx()). */
+export class RejectedLoginsTx {
   private readonly st: Record<string, Statement>
   constructor(private readonly db: Database) {
     this.st = {
@@ -55,7 +53,7 @@ export class RejectedLoginsRepo {
   }
 
   /** The active rejection with one of these fingerprints (the newest), if any. */
-  findSync(fingerprints: readonly string[]): RejectedLogin | null {
+  find(fingerprints: readonly string[]): RejectedLogin | null {
     if (fingerprints.length === 0) return null
     const r = this.db
       .prepare(`SELECT * FROM device_rejected_logins WHERE cleared_at IS NULL AND fingerprint IN (${fingerprints.map(() => '?').join(',')}) ORDER BY rejected_at DESC, id DESC LIMIT 1`)
@@ -68,32 +66,71 @@ export class RejectedLoginsRepo {
    * record of the same fingerprint; `replace: false` (a backfill of an older rejection) only
    * adds one where there is none. Returns the record's id (the one kept when nothing was replaced).
    */
-  recordSync(r: NewRejectedLogin, o: { replace?: boolean } = {}): number {
+  record(r: NewRejectedLogin, o: { replace?: boolean } = {}): number {
     this.st.record.run({ ...r, rejectedAt: r.rejectedAt ?? new Date().toISOString(), replace: o.replace === false ? 0 : 1 })
     return this.st.idOf.get(r.fingerprint) as number
   }
 
   /** The serials the inventory knows at an address (a login's target before its serial is known). */
-  inventorySerialsAtSync(ip: string): string[] {
+  inventorySerialsAt(ip: string): string[] {
     return this.st.serialsAt.all(ip) as string[]
   }
 
   /** Ends the effect of one fingerprint (the console itself made that password the right one). */
-  clearSync(fingerprint: string, by: 'factory-reset' | 'password-set', now = new Date().toISOString()): number {
+  clear(fingerprint: string, by: 'factory-reset' | 'password-set', now = new Date().toISOString()): number {
     return this.st.clear.run(now, by, fingerprint).changes
   }
 
   /** Ends the effect of every rejection of a device (its credentials were reset). */
-  clearDeviceSync(o: { serial: string; ips: readonly string[] }, by: 'factory-reset' | 'password-set', now = new Date().toISOString()): number {
-    return this.db.transaction(() => {
-      let n = o.serial ? this.st.clearSerial.run(now, by, o.serial).changes : 0
-      for (const ip of new Set(o.ips.filter(Boolean))) n += this.st.clearAddress.run(now, by, ip).changes
-      return n
-    })()
+  clearDevice(o: { serial: string; ips: readonly string[] }, by: 'factory-reset' | 'password-set', now = new Date().toISOString()): number {
+    let n = o.serial ? this.st.clearSerial.run(now, by, o.serial).changes : 0
+    for (const ip of new Set(o.ips.filter(Boolean))) n += this.st.clearAddress.run(now, by, ip).changes
+    return n
+  }
+
+  /** Active rejections of an inventory device, newest first. */
+  forDevice(id: number, serial: string): RejectedLogin[] {
+    return (this.st.forDevice.all(id, serial) as Row[]).map(toRejected)
+  }
+}
+
+/**
+ * Rejected logins (migration 9). The driver's checks and records are synchronous (a rejection
+ * reported from inside a request must be seen by the next send): they run the transactional
+ * view in a small transaction of their own (electron/features/devices/rejected-logins.ts).
+ */
+export class RejectedLoginsRepo {
+  private readonly view: RejectedLoginsTx
+  constructor(private readonly db: Database) {
+    this.view = new RejectedLoginsTx(db)
+  }
+
+  tx(): RejectedLoginsTx {
+    return txScope(this.db, this.view, 'rejectedLogins')
+  }
+
+  /** The active rejection with one of these fingerprints (the newest), if any. */
+  async find(fingerprints: readonly string[]): Promise<RejectedLogin | null> {
+    return reading(this.db, () => this.tx().find(fingerprints))
+  }
+
+  /** Records a rejection (see RejectedLoginsTx.record); returns the record's id. */
+  async record(r: NewRejectedLogin, o: { replace?: boolean } = {}): Promise<number> {
+    return writing(this.db, () => this.tx().record(r, o))
+  }
+
+  /** Ends the effect of one fingerprint. */
+  async clear(fingerprint: string, by: 'factory-reset' | 'password-set', now?: string): Promise<number> {
+    return writing(this.db, () => this.tx().clear(fingerprint, by, now))
+  }
+
+  /** Ends the effect of every rejection of a device. */
+  async clearDevice(o: { serial: string; ips: readonly string[] }, by: 'factory-reset' | 'password-set', now?: string): Promise<number> {
+    return writing(this.db, () => this.tx().clearDevice(o, by, now))
   }
 
   /** Active rejections of an inventory device, newest first. */
   async forDevice(id: number, serial: string): Promise<RejectedLogin[]> {
-    return (this.st.forDevice.all(id, serial) as Row[]).map(toRejected)
+    return reading(this.db, () => this.tx().forDevice(id, serial))
   }
 }

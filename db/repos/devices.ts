@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3'
 import { AppError } from '../../shared/contract/common'
 import type { Backup, Device, DeviceAuditEntry, DeviceKind, Protocol } from '../../shared/contract/devices'
 import type { RowOf } from '../row-of'
+import { reading, txScope, writing } from './tx-scope'
 
 export interface SeenDevice {
   serial?: string
@@ -56,7 +57,7 @@ export interface StoredCredentials {
   rejectedAt: string | null
 }
 
-/** Whether a sighting can be told apart (a serial, MAC or WS-Discovery endpoint): recordSeenSync records only those. */
+/** Whether a sighting can be told apart (a serial, MAC or WS-Discovery endpoint): recordSeen records only those. */
 export const identifiable = (s: SeenDevice): boolean => !!((s.serial ?? '').trim() || (s.mac ?? '').trim() || (s.endpoint ?? '').trim())
 
 const SELECT = `SELECT d.*,
@@ -78,8 +79,12 @@ const toBackup = (r: BackupRow): Backup => ({
   firmware: r.firmware, format: r.format, verified: r.verified === 1, verifyDetail: r.verify_detail,
 })
 
-/** The device inventory. Async methods, plus the few synchronous ones discovery and the TLS pin check need mid-stream. */
-export class DevicesRepo {
+/**
+ * The inventory's statements that run inside a transaction (a change and its audit entry:
+ * App.record; or a sighting from a synchronous scan callback in a small one of its own),
+ * reached only through `DevicesRepo.tx()`; everything else awaits the repository.
+ */
+export class DevicesTx {
   private readonly st: Record<string, Statement>
   constructor(private readonly db: Database) {
     this.st = {
@@ -116,8 +121,7 @@ export class DevicesRepo {
   }
 
   /** Records a sighting; returns the inventory id, or null when the device cannot be identified. */
-  /** Synchronous: discovery records devices as they stream in. */
-  recordSeenSync(s: SeenDevice, now = new Date().toISOString()): number | null {
+  recordSeen(s: SeenDevice, now = new Date().toISOString()): number | null {
     const serial = (s.serial ?? '').trim()
     const mac = (s.mac ?? '').trim().toUpperCase()
     const endpoint = (s.endpoint ?? '').trim().toLowerCase()
@@ -147,16 +151,124 @@ export class DevicesRepo {
       return id
     })()
   }
-
-  getSync(id: number): Device {
+  get(id: number): Device {
     const r = this.st.get.get(id) as Row | undefined
     if (!r) throw new AppError('NOT_FOUND', `Device #${id} is not in the inventory.`, { key: 'devices.noSuchDevice', values: { id } })
     return toDevice(r)
   }
+  linkTicket(id: number, ticketId: number, unlink = false, now = new Date().toISOString()): void {
+    this.get(id)
+    if (unlink) this.db.prepare('DELETE FROM device_tickets WHERE device_id = ? AND ticket_id = ?').run(id, ticketId)
+    else this.db.prepare('INSERT OR IGNORE INTO device_tickets (device_id, ticket_id, linked_at) VALUES (?, ?, ?)').run(id, ticketId, now)
+  }
+  setCredentials(id: number, username: string, sealed: string, now = new Date().toISOString()): void {
+    this.get(id)
+    this.db
+      .prepare(`INSERT INTO device_credentials (device_id, username, sealed, rejected_at, updated_at) VALUES (?, ?, ?, NULL, ?)
+        ON CONFLICT (device_id) DO UPDATE SET username = excluded.username, sealed = excluded.sealed, rejected_at = NULL, updated_at = excluded.updated_at`)
+      .run(id, username, sealed, now)
+  }
+  // ---- TLS pins ---------------------------------------------------------------------------
+  pin(id: number): string {
+    return (this.db.prepare('SELECT fingerprint FROM device_tls_pins WHERE device_id = ? AND replaced_at IS NULL').get(id) as { fingerprint: string } | undefined)?.fingerprint ?? ''
+  }
+  setPin(id: number, fingerprint: string, reason: 'first-use' | 'agent' | 'after-reset', now = new Date().toISOString()): void {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE device_tls_pins SET replaced_at = ? WHERE device_id = ? AND replaced_at IS NULL AND fingerprint <> ?').run(now, id, fingerprint)
+      this.db
+        .prepare(`INSERT INTO device_tls_pins (device_id, fingerprint, pinned_at, reason) VALUES (?, ?, ?, ?)
+          ON CONFLICT (device_id, fingerprint) DO UPDATE SET replaced_at = NULL, pinned_at = excluded.pinned_at, reason = excluded.reason`)
+        .run(id, fingerprint, now, reason)
+    })()
+  }
+  certResetUntil(id: number): string | null {
+    return (this.db.prepare('SELECT cert_reset_until FROM devices WHERE id = ?').get(id) as { cert_reset_until: string | null } | undefined)?.cert_reset_until ?? null
+  }
+  addBackup(b: NewBackup, now = new Date().toISOString()): Backup {
+    const r = this.db
+      .prepare(`INSERT INTO device_backups (device_id, ticket_id, taken_at, sha256, size, serial, firmware, format, verified, verify_detail, secret_sealed, data)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, device_id, ticket_id, taken_at, sha256, size, serial, firmware, format, verified, verify_detail, secret_sealed`)
+      .get(b.deviceId, b.ticketId, now, b.sha256, b.size, b.serial, b.firmware, b.format, b.verified ? 1 : 0, b.verifyDetail, b.secretSealed ?? null, b.data) as BackupRow
+    return toBackup(r)
+  }
+  /** The newest successful entry of `action` naming this device (its serial), if any. */
+  lastOk(device: string, action: string): { action: string; at: string } | null {
+    return this.lastChange(device, [action], null)
+  }
+  /**
+   * The newest successful entry of one of `actions` naming this device (its serial), if any,
+   * leaving out the entries of one ticket since a time (a workflow run's own steps).
+   */
+  lastChange(device: string, actions: readonly string[], except: { ticketId: number; since: string } | null): { action: string; at: string } | null {
+    return (this.db
+      .prepare(`SELECT action, at FROM audit_log WHERE device = ? AND outcome = 'ok' AND action IN (${actions.map(() => '?').join(', ')})
+        AND NOT (ticket_id IS ? AND at >= ?) ORDER BY seq DESC LIMIT 1`)
+      .get(device, ...actions, except ? except.ticketId : null, except ? except.since : '9') as { action: string; at: string } | undefined) ?? null
+  }
+  /** When the ticket's active workflow run started, if it has one. */
+  activeRunStart(ticketId: number): string | undefined {
+    return this.db.prepare("SELECT created_at FROM workflow_runs WHERE ticket_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1").pluck().get(ticketId) as string | undefined
+  }
+  /** The inventory device at this address (its current one), the most recently seen first; an exact, indexed match. */
+  findByIp(ip: string): Device | null {
+    const r = this.st.byIp.get(ip) as Row | undefined
+    return r ? toDevice(r) : null
+  }
+
+  bySerialId(serial: string): number | null {
+    return (this.st.bySerial.get(serial.trim()) as { id: number } | undefined)?.id ?? null
+  }
+}
+
+/** The device inventory: async methods; the synchronous statements only through tx(). */
+export class DevicesRepo {
+  private readonly view: DevicesTx
+  constructor(private readonly db: Database) {
+    this.view = new DevicesTx(db)
+  }
+
+  tx(): DevicesTx {
+    return txScope(this.db, this.view, 'devices')
+  }
+
+  /** Records a sighting; returns the inventory id, or null when the device cannot be identified. */
+  async recordSeen(s: SeenDevice, now?: string): Promise<number | null> {
+    return writing(this.db, () => this.tx().recordSeen(s, now))
+  }
+
+  async get(id: number): Promise<Device> {
+    return reading(this.db, () => this.tx().get(id))
+  }
+
+  /** The inventory device at this address (its current one), the most recently seen first. */
+  async findByIp(ip: string): Promise<Device | null> {
+    return reading(this.db, () => this.tx().findByIp(ip))
+  }
+
+  /** The device's pinned certificate fingerprint ('' when none). */
+  async pin(id: number): Promise<string> {
+    return reading(this.db, () => this.tx().pin(id))
+  }
+
+  async certResetUntil(id: number): Promise<string | null> {
+    return reading(this.db, () => this.tx().certResetUntil(id))
+  }
+
+  /** The newest successful entry of one of `actions` naming this device (see DevicesTx.lastChange). */
+  async lastChange(device: string, actions: readonly string[], except: { ticketId: number; since: string } | null): Promise<{ action: string; at: string } | null> {
+    return reading(this.db, () => this.tx().lastChange(device, actions, except))
+  }
+
+  /** When the ticket's active workflow run started, if it has one. */
+  async activeRunStart(ticketId: number): Promise<string | undefined> {
+    return reading(this.db, () => this.tx().activeRunStart(ticketId))
+  }
 
   async findBySerial(serial: string): Promise<Device | null> {
-    const r = this.st.bySerial.get(serial.trim()) as { id: number } | undefined
-    return r ? this.getSync(r.id) : null
+    return reading(this.db, () => {
+      const id = this.tx().bySerialId(serial)
+      return id === null ? null : this.tx().get(id)
+    })
   }
 
   async list(q: { search?: string; ticketId?: number; limit?: number } = {}): Promise<Device[]> {
@@ -188,25 +300,12 @@ export class DevicesRepo {
   }
 
   async linkTicket(id: number, ticketId: number, unlink = false, now?: string): Promise<void> {
-    this.linkTicketSync(id, ticketId, unlink, now)
-  }
-  /** Sync variants: for a change and its audit entry in one transaction (App.record). */
-  linkTicketSync(id: number, ticketId: number, unlink = false, now = new Date().toISOString()): void {
-    this.getSync(id)
-    if (unlink) this.db.prepare('DELETE FROM device_tickets WHERE device_id = ? AND ticket_id = ?').run(id, ticketId)
-    else this.db.prepare('INSERT OR IGNORE INTO device_tickets (device_id, ticket_id, linked_at) VALUES (?, ?, ?)').run(id, ticketId, now)
+    writing(this.db, () => this.tx().linkTicket(id, ticketId, unlink, now))
   }
 
   // ---- credentials (sealed by the caller with app.secrets) -------------------------------
   async setCredentials(id: number, username: string, sealed: string, now?: string): Promise<void> {
-    this.setCredentialsSync(id, username, sealed, now)
-  }
-  setCredentialsSync(id: number, username: string, sealed: string, now = new Date().toISOString()): void {
-    this.getSync(id)
-    this.db
-      .prepare(`INSERT INTO device_credentials (device_id, username, sealed, rejected_at, updated_at) VALUES (?, ?, ?, NULL, ?)
-        ON CONFLICT (device_id) DO UPDATE SET username = excluded.username, sealed = excluded.sealed, rejected_at = NULL, updated_at = excluded.updated_at`)
-      .run(id, username, sealed, now)
+    writing(this.db, () => this.tx().setCredentials(id, username, sealed, now))
   }
   async credentials(id: number): Promise<StoredCredentials | null> {
     const r = this.db.prepare('SELECT username, sealed, rejected_at FROM device_credentials WHERE device_id = ?').get(id) as { username: string; sealed: string; rejected_at: string | null } | undefined
@@ -216,36 +315,13 @@ export class DevicesRepo {
     this.db.prepare('UPDATE device_credentials SET rejected_at = ? WHERE device_id = ?').run(now, id)
   }
 
-  // ---- TLS pins ---------------------------------------------------------------------------
-  pinSync(id: number): string {
-    return (this.db.prepare('SELECT fingerprint FROM device_tls_pins WHERE device_id = ? AND replaced_at IS NULL').get(id) as { fingerprint: string } | undefined)?.fingerprint ?? ''
-  }
-  setPinSync(id: number, fingerprint: string, reason: 'first-use' | 'agent' | 'after-reset', now = new Date().toISOString()): void {
-    this.db.transaction(() => {
-      this.db.prepare('UPDATE device_tls_pins SET replaced_at = ? WHERE device_id = ? AND replaced_at IS NULL AND fingerprint <> ?').run(now, id, fingerprint)
-      this.db
-        .prepare(`INSERT INTO device_tls_pins (device_id, fingerprint, pinned_at, reason) VALUES (?, ?, ?, ?)
-          ON CONFLICT (device_id, fingerprint) DO UPDATE SET replaced_at = NULL, pinned_at = excluded.pinned_at, reason = excluded.reason`)
-        .run(id, fingerprint, now, reason)
-    })()
-  }
-  certResetUntilSync(id: number): string | null {
-    return (this.db.prepare('SELECT cert_reset_until FROM devices WHERE id = ?').get(id) as { cert_reset_until: string | null } | undefined)?.cert_reset_until ?? null
-  }
   async setCertResetUntil(id: number, until: string | null): Promise<void> {
     this.db.prepare('UPDATE devices SET cert_reset_until = ? WHERE id = ?').run(until, id)
   }
 
   // ---- backups ----------------------------------------------------------------------------
   async addBackup(b: NewBackup, now?: string): Promise<Backup> {
-    return this.addBackupSync(b, now)
-  }
-  addBackupSync(b: NewBackup, now = new Date().toISOString()): Backup {
-    const r = this.db
-      .prepare(`INSERT INTO device_backups (device_id, ticket_id, taken_at, sha256, size, serial, firmware, format, verified, verify_detail, secret_sealed, data)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id, device_id, ticket_id, taken_at, sha256, size, serial, firmware, format, verified, verify_detail, secret_sealed`)
-      .get(b.deviceId, b.ticketId, now, b.sha256, b.size, b.serial, b.firmware, b.format, b.verified ? 1 : 0, b.verifyDetail, b.secretSealed ?? null, b.data) as BackupRow
-    return toBackup(r)
+    return writing(this.db, () => this.tx().addBackup(b, now))
   }
   async backups(deviceId: number): Promise<Backup[]> {
     return (this.db.prepare('SELECT id, device_id, ticket_id, taken_at, sha256, size, serial, firmware, format, verified, verify_detail, secret_sealed FROM device_backups WHERE device_id = ? ORDER BY id DESC').all(deviceId) as BackupRow[]).map(toBackup)
@@ -272,34 +348,7 @@ export class DevicesRepo {
     return rows.map((r) => ({ seq: r.seq, at: r.at, agent: r.agent, action: r.action, outcome: r.outcome, detail: r.detail, ticketId: r.ticket_id }))
   }
 
-  /** The newest successful entry of `action` naming this device (its serial), if any. */
-  lastOkSync(device: string, action: string): { action: string; at: string } | null {
-    return this.lastChangeSync(device, [action], null)
-  }
 
-  /**
-   * The newest successful entry of one of `actions` naming this device (its serial), if any,
-   * leaving out the entries of one ticket since a time (a workflow run's own steps).
-   */
-  lastChangeSync(device: string, actions: readonly string[], except: { ticketId: number; since: string } | null): { action: string; at: string } | null {
-    return (this.db
-      .prepare(`SELECT action, at FROM audit_log WHERE device = ? AND outcome = 'ok' AND action IN (${actions.map(() => '?').join(', ')})
-        AND NOT (ticket_id IS ? AND at >= ?) ORDER BY seq DESC LIMIT 1`)
-      .get(device, ...actions, except ? except.ticketId : null, except ? except.since : '9') as { action: string; at: string } | undefined) ?? null
-  }
 
-  /** When the ticket's active workflow run started, if it has one. */
-  activeRunStartSync(ticketId: number): string | undefined {
-    return this.db.prepare("SELECT created_at FROM workflow_runs WHERE ticket_id = ? AND status = 'active' ORDER BY id DESC LIMIT 1").pluck().get(ticketId) as string | undefined
-  }
 
-  /** The inventory device at this address (its current one), the most recently seen first; an exact, indexed match. */
-  findByIpSync(ip: string): Device | null {
-    const r = this.st.byIp.get(ip) as Row | undefined
-    return r ? toDevice(r) : null
-  }
-
-  async get(id: number): Promise<Device> {
-    return this.getSync(id)
-  }
 }

@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3'
 import type { EvidenceItem, EvidenceKind } from '../../shared/contract/evidence'
 import type { RowOf } from '../row-of'
 import type { AuditRepo } from './audit'
+import { txScope, writing } from './tx-scope'
 
 export type { EvidenceKind }
 
@@ -63,22 +64,23 @@ const toMeta = (r: Row): EvidenceMeta => ({
  * The evidence vault. Every write goes through one transaction with its audit entry, which
  * carries the SHA-256: the trail alone proves what was added, even after the content is purged.
  */
-export class EvidenceRepo {
+export class EvidenceTx {
   private readonly ins: Statement
   private readonly purgeOne: Statement
   constructor(
     private readonly db: Database,
     private readonly audit: AuditRepo,
+    private readonly repo: Pick<EvidenceRepo, 'get' | 'find'>,
   ) {
     this.ins = db.prepare(`INSERT INTO evidence (ticket_id, kind, source, name, mime, size, sha256, added_at, agent, note, ref, personal, content, thumbnail, width, height, audit_seq)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
     this.purgeOne = db.prepare('UPDATE evidence SET content = NULL, thumbnail = NULL, purged_at = ?, purge_reason = ? WHERE id = ? AND purged_at IS NULL')
   }
 
-  addSync(e: NewEvidence, agent: string, now = new Date().toISOString()): EvidenceMeta {
+  add(e: NewEvidence, agent: string, now = new Date().toISOString()): EvidenceMeta {
     return this.db.transaction(() => {
       const id = (this.db.prepare('SELECT coalesce(max(id), 0) + 1 FROM evidence').pluck().get() as number)
-      const entry = this.audit.appendSync(
+      const entry = this.audit.tx().append(
         {
           agent,
           action: 'evidence.add',
@@ -89,9 +91,48 @@ export class EvidenceRepo {
         now,
       )
       this.ins.run(e.ticketId, e.kind, e.source, e.name, e.mime, e.size, e.sha256, now, agent, e.note ?? '', e.ref ?? null, isPersonal(e.kind) ? 1 : 0, e.content ?? null, e.thumbnail ?? null, e.width ?? null, e.height ?? null, entry.seq)
-      return this.get(id)
+      return this.repo.get(id)
     }).immediate()
   }
+  /** Drops the content of one item, keeping its row and hash; audited in the same transaction. */
+  purge(id: number, reason: 'retention' | 'deleted', agent: string, now = new Date().toISOString(), detail = ''): boolean {
+    return this.db.transaction(() => {
+      const m = this.repo.find(id)
+      if (!m || m.purgedAt) return false
+      this.purgeOne.run(now, reason, id)
+      this.audit.tx().append(
+        { agent, action: reason === 'retention' ? 'evidence.purge' : 'evidence.delete', outcome: 'ok', ticketId: m.ticketId, inputs: { evidenceId: id, kind: m.kind, sha256: m.sha256, reason }, detail },
+        now,
+      )
+      return true
+    }).immediate()
+  }
+}
+
+export class EvidenceRepo {
+  private readonly view: EvidenceTx
+  constructor(
+    private readonly db: Database,
+    audit: AuditRepo,
+  ) {
+    this.view = new EvidenceTx(db, audit, this)
+  }
+
+  /** The synchronous writes, for one inside a caller's transaction (App.record); throws outside one. */
+  tx(): EvidenceTx {
+    return txScope(this.db, this.view, 'evidence')
+  }
+
+  /** Adds an item with its audit entry (one transaction). */
+  async add(e: NewEvidence, agent: string, now?: string): Promise<EvidenceMeta> {
+    return writing(this.db, () => this.tx().add(e, agent, now))
+  }
+
+  /** Drops the content of one item, keeping its row and hash; audited in the same transaction. False when already purged. */
+  async purge(id: number, reason: 'retention' | 'deleted', agent: string, now?: string, detail?: string): Promise<boolean> {
+    return writing(this.db, () => this.tx().purge(id, reason, agent, now, detail))
+  }
+
 
   get(id: number): EvidenceMeta {
     const r = this.db.prepare(`SELECT ${META} FROM evidence WHERE id = ?`).get(id) as Row | undefined
@@ -119,35 +160,12 @@ export class EvidenceRepo {
     return (this.db.prepare(`SELECT ${META} FROM evidence WHERE personal = 1 AND purged_at IS NULL AND content IS NOT NULL AND added_at < ? ORDER BY id`).all(cutoff) as Row[]).map(toMeta)
   }
 
-  /** Drops the content of one item, keeping its row and hash; audited in the same transaction. */
-  purgeSync(id: number, reason: 'retention' | 'deleted', agent: string, now = new Date().toISOString(), detail = ''): boolean {
-    return this.db.transaction(() => {
-      const m = this.find(id)
-      if (!m || m.purgedAt) return false
-      this.purgeOne.run(now, reason, id)
-      this.audit.appendSync(
-        { agent, action: reason === 'retention' ? 'evidence.purge' : 'evidence.delete', outcome: 'ok', ticketId: m.ticketId, inputs: { evidenceId: id, kind: m.kind, sha256: m.sha256, reason }, detail },
-        now,
-      )
-      return true
-    }).immediate()
-  }
 
   /**
    * Runs a purge so the dropped bytes leave the disk as well, not just the row: SQLite only
    * unlinks deleted content, so the pages it frees are zeroed (secure_delete) and the WAL is
    * then checkpointed into the database file and truncated (best effort: a reader may hold it).
    */
-  erasing<T>(fn: () => T): T {
-    const restore = this.secureDelete()
-    try {
-      return fn()
-    } finally {
-      restore()
-    }
-  }
-
-  /** The same around a purge that awaits between items (the retention run). */
   async erasingAsync<T>(fn: () => Promise<T>): Promise<T> {
     const restore = this.secureDelete()
     try {

@@ -1,8 +1,9 @@
-// Helpdesk providers, links, attachments and the outbox (migration 13). Sync methods exist so
-// a change and its audit entry share one transaction (App.record).
+// Helpdesk providers, links, attachments and the outbox (migration 13). The writes that share
+// one transaction with their audit entry (App.record) are reached through HelpdeskRepo.tx().
 import type { Database } from 'better-sqlite3'
 import type { HelpdeskAttachment, HelpdeskLink, HelpdeskProviderId, HelpdeskProviderInfo, OutboxItem } from '../../shared/contract/helpdesk'
 import type { RowOf } from '../row-of'
+import { txScope, writing } from './tx-scope'
 
 /** A provider as stored: the sealed token, and its address and user under the columns' names (the contract shows url, user, tokenSet). */
 export type ProviderRow = Pick<HelpdeskProviderInfo, 'id' | 'updatedAt'> & { baseUrl: string; username: string; secretSealed: string }
@@ -42,8 +43,74 @@ const toOutbox = (row: Raw): OutboxRow => {
   }
 }
 
+/**
+ * The helpdesk writes that run inside a transaction with their audit entry (App.record),
+ * reached only through `HelpdeskRepo.tx()`; everything else awaits the repository.
+ */
+export class HelpdeskTx {
+  constructor(
+    private readonly db: Database,
+    private readonly outboxItem: (id: number) => OutboxRow | null,
+  ) {}
+
+  saveProvider(p: ProviderRow): void {
+    this.db
+      .prepare(`INSERT INTO helpdesk_providers (id, base_url, username, secret_sealed, updated_at) VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET base_url = excluded.base_url, username = excluded.username, secret_sealed = excluded.secret_sealed, updated_at = excluded.updated_at`)
+      .run(p.id, p.baseUrl, p.username, p.secretSealed, p.updatedAt)
+  }
+  setFollowStatus(ticketId: number, follow: boolean): void {
+    this.db.prepare('UPDATE helpdesk_links SET follow_status = ? WHERE ticket_id = ?').run(follow ? 1 : 0, ticketId)
+  }
+  saveLink(l: Omit<LinkRow, 'followStatus'>): void {
+    this.db
+      .prepare(`INSERT INTO helpdesk_links (ticket_id, provider, remote_id, subject, requester, linked_at) VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (ticket_id) DO UPDATE SET provider = excluded.provider, remote_id = excluded.remote_id, subject = excluded.subject, requester = excluded.requester, linked_at = excluded.linked_at`)
+      .run(l.ticketId, l.provider, l.remoteId, l.subject, JSON.stringify(l.requester), l.linkedAt)
+  }
+  setReported(ticketId: number, seq: number): void {
+    this.db.prepare('UPDATE helpdesk_links SET reported_seq = max(reported_seq, ?) WHERE ticket_id = ?').run(seq, ticketId)
+  }
+  /** Adds attachments not seen before; ones already listed (and maybe taken) keep their state. */
+  saveAttachments(ticketId: number, list: { remoteId: string; fileName: string; mime: string; size: number }[]): void {
+    const ins = this.db.prepare('INSERT INTO helpdesk_attachments (ticket_id, remote_id, file_name, mime, size) VALUES (?, ?, ?, ?, ?) ON CONFLICT (ticket_id, remote_id) DO NOTHING')
+    for (const a of list) ins.run(ticketId, a.remoteId, a.fileName, a.mime, a.size)
+  }
+  markTaken(ticketId: number, remoteId: string, evidenceId: number | null, at: string): void {
+    this.db.prepare('UPDATE helpdesk_attachments SET evidence_id = ?, taken_at = ? WHERE ticket_id = ? AND remote_id = ?').run(evidenceId, at, ticketId, remoteId)
+  }
+  enqueue(o: { key: string; ticketId: number; provider: HelpdeskProviderId; remoteTicketId: string; kind: 'note' | 'reply' | 'status'; subject: string; body: string; files: OutboxFile[]; now: string }): OutboxRow {
+    const id = this.db
+      .prepare(`INSERT INTO helpdesk_outbox (idem_key, ticket_id, provider, remote_ticket_id, kind, subject, body, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(o.key, o.ticketId, o.provider, o.remoteTicketId, o.kind, o.subject, o.body, o.now, o.now).lastInsertRowid as number
+    const f = this.db.prepare('INSERT INTO helpdesk_outbox_files (outbox_id, seq, name, mime, sha256, content) VALUES (?, ?, ?, ?, ?, ?)')
+    o.files.forEach((x, i) => f.run(id, i, x.name, x.mime, x.sha256, x.content))
+    return this.outboxItem(id)!
+  }
+  setStatus(id: number, s: { status: OutboxRow['status']; attempts?: number; nextAt?: string | null; lastError?: string | null; remoteRef?: string | null; sentAt?: string | null }): OutboxRow {
+    const cur = this.outboxItem(id)!
+    this.db
+      .prepare('UPDATE helpdesk_outbox SET status = ?, attempts = ?, next_at = ?, last_error = ?, remote_ref = ?, sent_at = ? WHERE id = ?')
+      .run(s.status, s.attempts ?? cur.attempts, s.nextAt === undefined ? cur.nextAt : s.nextAt, s.lastError === undefined ? cur.lastError : s.lastError, s.remoteRef === undefined ? cur.remoteRef : s.remoteRef, s.sentAt === undefined ? cur.sentAt : s.sentAt, id)
+    return this.outboxItem(id)!
+  }
+}
+
 export class HelpdeskRepo {
-  constructor(private readonly db: Database) {}
+  private readonly view: HelpdeskTx
+  constructor(private readonly db: Database) {
+    this.view = new HelpdeskTx(db, (id) => this.outboxItem(id))
+  }
+
+  /** The synchronous writes, for a change and its audit entry in one transaction; throws outside one. */
+  tx(): HelpdeskTx {
+    return txScope(this.db, this.view, 'helpdesk')
+  }
+
+  /** An outbox item's state outside a record (a send begins, or waits as the helpdesk asked). */
+  async setStatus(id: number, s: Parameters<HelpdeskTx['setStatus']>[1]): Promise<OutboxRow> {
+    return writing(this.db, () => this.tx().setStatus(id, s))
+  }
 
   // ---- providers
   provider(id: HelpdeskProviderId): ProviderRow | null {
@@ -52,12 +119,6 @@ export class HelpdeskRepo {
   }
   providers(): ProviderRow[] {
     return (this.db.prepare('SELECT id FROM helpdesk_providers ORDER BY id').pluck().all() as HelpdeskProviderId[]).map((id) => this.provider(id)!)
-  }
-  saveProviderSync(p: ProviderRow): void {
-    this.db
-      .prepare(`INSERT INTO helpdesk_providers (id, base_url, username, secret_sealed, updated_at) VALUES (?, ?, ?, ?, ?)
-        ON CONFLICT (id) DO UPDATE SET base_url = excluded.base_url, username = excluded.username, secret_sealed = excluded.secret_sealed, updated_at = excluded.updated_at`)
-      .run(p.id, p.baseUrl, p.username, p.secretSealed, p.updatedAt)
   }
 
   // ---- links and attachments
@@ -72,18 +133,9 @@ export class HelpdeskRepo {
   private toLink(r: Raw): LinkRow {
     return { ticketId: r.ticket_id as number, provider: r.provider as HelpdeskProviderId, remoteId: r.remote_id as string, subject: r.subject as string, requester: JSON.parse(r.requester as string) as Requester, linkedAt: r.linked_at as string, followStatus: r.follow_status === 1 }
   }
-  setFollowStatusSync(ticketId: number, follow: boolean): void {
-    this.db.prepare('UPDATE helpdesk_links SET follow_status = ? WHERE ticket_id = ?').run(follow ? 1 : 0, ticketId)
-  }
   /** The console status last queued for the helpdesk (a status item not cancelled), if any. */
   lastQueuedStatus(ticketId: number): string | null {
     return (this.db.prepare("SELECT body FROM helpdesk_outbox WHERE ticket_id = ? AND kind = 'status' AND status != 'cancelled' ORDER BY id DESC LIMIT 1").pluck().get(ticketId) as string | undefined) ?? null
-  }
-  saveLinkSync(l: Omit<LinkRow, 'followStatus'>): void {
-    this.db
-      .prepare(`INSERT INTO helpdesk_links (ticket_id, provider, remote_id, subject, requester, linked_at) VALUES (?, ?, ?, ?, ?, ?)
-        ON CONFLICT (ticket_id) DO UPDATE SET provider = excluded.provider, remote_id = excluded.remote_id, subject = excluded.subject, requester = excluded.requester, linked_at = excluded.linked_at`)
-      .run(l.ticketId, l.provider, l.remoteId, l.subject, JSON.stringify(l.requester), l.linkedAt)
   }
   /**
    * Linked tickets with a procedure completed (audit entry) after the last reported one:
@@ -96,14 +148,6 @@ export class HelpdeskRepo {
         WHERE a.outcome = 'ok' AND a.action IN ('nvrReset.verify', 'workflow.complete') GROUP BY l.ticket_id`)
       .all() as { ticketId: number; seq: number }[]
   }
-  setReportedSync(ticketId: number, seq: number): void {
-    this.db.prepare('UPDATE helpdesk_links SET reported_seq = max(reported_seq, ?) WHERE ticket_id = ?').run(seq, ticketId)
-  }
-  /** Adds attachments not seen before; ones already listed (and maybe taken) keep their state. */
-  saveAttachmentsSync(ticketId: number, list: { remoteId: string; fileName: string; mime: string; size: number }[]): void {
-    const ins = this.db.prepare('INSERT INTO helpdesk_attachments (ticket_id, remote_id, file_name, mime, size) VALUES (?, ?, ?, ?, ?) ON CONFLICT (ticket_id, remote_id) DO NOTHING')
-    for (const a of list) ins.run(ticketId, a.remoteId, a.fileName, a.mime, a.size)
-  }
   attachments(ticketId: number): HelpdeskAttachment[] {
     return (this.db.prepare('SELECT * FROM helpdesk_attachments WHERE ticket_id = ? ORDER BY id').all(ticketId) as Raw[]).map((r) => ({
       remoteId: r.remote_id as string,
@@ -114,19 +158,8 @@ export class HelpdeskRepo {
       takenAt: (r.taken_at as string | null) ?? null,
     }))
   }
-  markTakenSync(ticketId: number, remoteId: string, evidenceId: number | null, at: string): void {
-    this.db.prepare('UPDATE helpdesk_attachments SET evidence_id = ?, taken_at = ? WHERE ticket_id = ? AND remote_id = ?').run(evidenceId, at, ticketId, remoteId)
-  }
 
   // ---- outbox
-  enqueueSync(o: { key: string; ticketId: number; provider: HelpdeskProviderId; remoteTicketId: string; kind: 'note' | 'reply' | 'status'; subject: string; body: string; files: OutboxFile[]; now: string }): OutboxRow {
-    const id = this.db
-      .prepare(`INSERT INTO helpdesk_outbox (idem_key, ticket_id, provider, remote_ticket_id, kind, subject, body, created_at, next_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(o.key, o.ticketId, o.provider, o.remoteTicketId, o.kind, o.subject, o.body, o.now, o.now).lastInsertRowid as number
-    const f = this.db.prepare('INSERT INTO helpdesk_outbox_files (outbox_id, seq, name, mime, sha256, content) VALUES (?, ?, ?, ?, ?, ?)')
-    o.files.forEach((x, i) => f.run(id, i, x.name, x.mime, x.sha256, x.content))
-    return this.outboxItem(id)!
-  }
   outboxItem(id: number): OutboxRow | null {
     const r = this.db.prepare('SELECT * FROM helpdesk_outbox WHERE id = ?').get(id) as Raw | undefined
     return r ? toOutbox(r) : null
@@ -156,13 +189,6 @@ export class HelpdeskRepo {
   }
   nextDue(): string | null {
     return (this.db.prepare("SELECT min(next_at) FROM helpdesk_outbox WHERE status IN ('pending', 'sending')").pluck().get() as string | null) ?? null
-  }
-  setStatusSync(id: number, s: { status: OutboxRow['status']; attempts?: number; nextAt?: string | null; lastError?: string | null; remoteRef?: string | null; sentAt?: string | null }): OutboxRow {
-    const cur = this.outboxItem(id)!
-    this.db
-      .prepare('UPDATE helpdesk_outbox SET status = ?, attempts = ?, next_at = ?, last_error = ?, remote_ref = ?, sent_at = ? WHERE id = ?')
-      .run(s.status, s.attempts ?? cur.attempts, s.nextAt === undefined ? cur.nextAt : s.nextAt, s.lastError === undefined ? cur.lastError : s.lastError, s.remoteRef === undefined ? cur.remoteRef : s.remoteRef, s.sentAt === undefined ? cur.sentAt : s.sentAt, id)
-    return this.outboxItem(id)!
   }
 
   /** The evidence row an NVR reset photo (taken from a helpdesk attachment) was filed as. */

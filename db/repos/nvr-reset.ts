@@ -4,6 +4,7 @@
 import type { Database } from 'better-sqlite3'
 import type { ResetCase, ResetCheck, ResetCheckKind, ResetCode, ResetCodeStatus, ResetDecodeStatus, ResetFoundCode, ResetInvalidation, ResetPhoto, ResetPhotoSource } from '../../shared/contract/nvr-reset'
 import { fromRow, type Override, snake } from '../row-of'
+import { reading, txScope, writing } from './tx-scope'
 
 // The contract's enums, under the names the reset feature uses.
 export type PhotoSource = ResetPhotoSource
@@ -63,24 +64,86 @@ export interface PhotoDueForPurge {
   purged: string | null
 }
 
-export class NvrResetRepo {
+/**
+ * The reset's writes (and the reads they need) that run inside a transaction with their audit
+ * entry (App.record), reached only through `NvrResetRepo.tx()`; everything else awaits the repository.
+ */
+export class NvrResetTx {
   constructor(private readonly db: Database) {}
 
-  // Synchronous variants are for App.record transactions; async ones for everything else.
-  insertPhotoSync(p: Omit<PhotoRow, 'id' | 'decodeStatus' | 'decodeMs' | 'decodeStrategy' | 'decodeError' | 'codes'>): PhotoRow {
+  insertPhoto(p: Omit<PhotoRow, 'id' | 'decodeStatus' | 'decodeMs' | 'decodeStrategy' | 'decodeError' | 'codes'>): PhotoRow {
     const id = this.db
       .prepare(`INSERT INTO nvr_reset_photos (ticket_id, evidence_id, sha256, size, mime, width, height, file_name, source, received_at, captured_at, captured_has_zone)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(p.ticketId, p.evidenceId, p.sha256, p.size, p.mime, p.width, p.height, p.fileName, p.source, p.receivedAt, p.capturedAt, p.capturedHasZone ? 1 : 0).lastInsertRowid
-    return this.photoSync(Number(id))!
+    return this.photo(Number(id))!
   }
-
-  photoSync(id: number): PhotoRow | null {
+  photo(id: number): PhotoRow | null {
     const r = this.db.prepare('SELECT * FROM nvr_reset_photos WHERE id = ?').get(id) as Record<string, unknown> | undefined
     return r ? toPhoto(r) : null
   }
+  setDecode(id: number, d: PhotoDecode): void {
+    this.db.prepare('UPDATE nvr_reset_photos SET decode_status = ?, decode_ms = ?, decode_strategy = ?, decode_error = ?, codes = ? WHERE id = ?').run(d.status, d.ms, d.strategy, d.error, JSON.stringify(d.codes), id)
+  }
+  case(ticketId: number): CaseRow | null {
+    return mapRow<CaseRow>(this.db.prepare('SELECT * FROM nvr_reset_cases WHERE ticket_id = ?').get(ticketId) as Record<string, unknown> | undefined)
+  }
+  /** Creates the case row on first use and applies `patch` (camelCase keys of CaseRow). */
+  upsertCase(ticketId: number, patch: Partial<Omit<CaseRow, 'ticketId' | 'createdAt' | 'updatedAt'>>, now = new Date().toISOString()): CaseRow {
+    this.db.prepare('INSERT INTO nvr_reset_cases (ticket_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (ticket_id) DO NOTHING').run(ticketId, now, now)
+    const keys = Object.keys(patch)
+    if (keys.length) {
+      const sets = keys.map((k) => `${snake(k)} = @${k}`).join(', ')
+      this.db.prepare(`UPDATE nvr_reset_cases SET ${sets}, updated_at = @__now WHERE ticket_id = @__id`).run({ ...patch, __now: now, __id: ticketId })
+    }
+    return this.case(ticketId)!
+  }
+  addCheck(c: Omit<CheckRow, 'id'>): CheckRow {
+    const id = this.db.prepare('INSERT INTO nvr_reset_checks (ticket_id, kind, passed, evidence_id, note, agent, at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(c.ticketId, c.kind, c.passed ? 1 : 0, c.evidenceId, c.note, c.agent, c.at).lastInsertRowid
+    return { ...c, id: Number(id) }
+  }
+  addCode(c: Omit<CodeRow, 'id' | 'status' | 'statusDetail' | 'usedAt' | 'sentAt'>): CodeRow {
+    const id = this.db
+      .prepare('INSERT INTO nvr_reset_codes (ticket_id, nonce, provider, code_sealed, code_hint, reference, expires_at, agent, obtained_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(c.ticketId, c.nonce, c.provider, c.codeSealed, c.codeHint, c.reference, c.expiresAt, c.agent, c.obtainedAt).lastInsertRowid
+    return this.code(Number(id))!
+  }
+  code(id: number): CodeRow | null {
+    return mapRow<CodeRow>(this.db.prepare('SELECT * FROM nvr_reset_codes WHERE id = ?').get(id) as Record<string, unknown> | undefined)
+  }
+  setCodeStatus(id: number, status: CodeStatus, detail: string, usedAt: string | null): void {
+    this.db.prepare('UPDATE nvr_reset_codes SET status = ?, status_detail = ?, used_at = coalesce(?, used_at) WHERE id = ?').run(status, detail, usedAt, id)
+  }
+  markSent(id: number, at: string): void {
+    this.db.prepare('UPDATE nvr_reset_codes SET sent_at = coalesce(sent_at, ?) WHERE id = ?').run(at, id)
+  }
+  voidOpenCodes(ticketId: number, detail: string): void {
+    this.db.prepare("UPDATE nvr_reset_codes SET status = 'void', status_detail = ? WHERE ticket_id = ? AND status = 'issued'").run(detail, ticketId)
+  }
+  /** Drops what was read out of a photo (decoded QR text and positions, capture time); size, hash and status stay. */
+  scrubPhoto(id: number): void {
+    this.db.prepare("UPDATE nvr_reset_photos SET codes = '[]', captured_at = NULL, captured_has_zone = 0, decode_error = NULL WHERE id = ?").run(id)
+  }
+}
+
+export class NvrResetRepo {
+  private readonly view: NvrResetTx
+  constructor(private readonly db: Database) {
+    this.view = new NvrResetTx(db)
+  }
+
+  /** The synchronous operations, for a change and its audit entry in one transaction; throws outside one. */
+  tx(): NvrResetTx {
+    return txScope(this.db, this.view, 'nvrReset')
+  }
+
+
+  /** A photo's row on its own (the intake writes it with its entry: tx().insertPhoto). */
+  async insertPhoto(p: Parameters<NvrResetTx['insertPhoto']>[0]): Promise<PhotoRow> {
+    return writing(this.db, () => this.tx().insertPhoto(p))
+  }
   async photo(id: number): Promise<PhotoRow | null> {
-    return this.photoSync(id)
+    return reading(this.db, () => this.tx().photo(id))
   }
   async photoBySha(ticketId: number, sha256: string): Promise<PhotoRow | null> {
     const r = this.db.prepare('SELECT * FROM nvr_reset_photos WHERE ticket_id = ? AND sha256 = ?').get(ticketId, sha256) as Record<string, unknown> | undefined
@@ -90,33 +153,13 @@ export class NvrResetRepo {
     return (this.db.prepare('SELECT * FROM nvr_reset_photos WHERE ticket_id = ? ORDER BY id').all(ticketId) as Record<string, unknown>[]).map(toPhoto)
   }
   async setDecode(id: number, d: PhotoDecode): Promise<void> {
-    this.setDecodeSync(id, d)
-  }
-  setDecodeSync(id: number, d: PhotoDecode): void {
-    this.db.prepare('UPDATE nvr_reset_photos SET decode_status = ?, decode_ms = ?, decode_strategy = ?, decode_error = ?, codes = ? WHERE id = ?').run(d.status, d.ms, d.strategy, d.error, JSON.stringify(d.codes), id)
+    writing(this.db, () => this.tx().setDecode(id, d))
   }
 
-  caseSync(ticketId: number): CaseRow | null {
-    return mapRow<CaseRow>(this.db.prepare('SELECT * FROM nvr_reset_cases WHERE ticket_id = ?').get(ticketId) as Record<string, unknown> | undefined)
-  }
   async getCase(ticketId: number): Promise<CaseRow | null> {
-    return this.caseSync(ticketId)
-  }
-  /** Creates the case row on first use and applies `patch` (camelCase keys of CaseRow). */
-  upsertCaseSync(ticketId: number, patch: Partial<Omit<CaseRow, 'ticketId' | 'createdAt' | 'updatedAt'>>, now = new Date().toISOString()): CaseRow {
-    this.db.prepare('INSERT INTO nvr_reset_cases (ticket_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (ticket_id) DO NOTHING').run(ticketId, now, now)
-    const keys = Object.keys(patch)
-    if (keys.length) {
-      const sets = keys.map((k) => `${snake(k)} = @${k}`).join(', ')
-      this.db.prepare(`UPDATE nvr_reset_cases SET ${sets}, updated_at = @__now WHERE ticket_id = @__id`).run({ ...patch, __now: now, __id: ticketId })
-    }
-    return this.caseSync(ticketId)!
+    return reading(this.db, () => this.tx().case(ticketId))
   }
 
-  addCheckSync(c: Omit<CheckRow, 'id'>): CheckRow {
-    const id = this.db.prepare('INSERT INTO nvr_reset_checks (ticket_id, kind, passed, evidence_id, note, agent, at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(c.ticketId, c.kind, c.passed ? 1 : 0, c.evidenceId, c.note, c.agent, c.at).lastInsertRowid
-    return { ...c, id: Number(id) }
-  }
   /** The latest check of each kind (a later failed check replaces an earlier pass). */
   async latestChecks(ticketId: number): Promise<CheckRow[]> {
     const rows = this.db
@@ -125,38 +168,23 @@ export class NvrResetRepo {
     return rows.map((r) => ({ ...mapRow<CheckRow>(r)!, passed: r.passed === 1 }))
   }
 
-  addCodeSync(c: Omit<CodeRow, 'id' | 'status' | 'statusDetail' | 'usedAt' | 'sentAt'>): CodeRow {
-    const id = this.db
-      .prepare('INSERT INTO nvr_reset_codes (ticket_id, nonce, provider, code_sealed, code_hint, reference, expires_at, agent, obtained_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(c.ticketId, c.nonce, c.provider, c.codeSealed, c.codeHint, c.reference, c.expiresAt, c.agent, c.obtainedAt).lastInsertRowid
-    return this.codeSync(Number(id))!
-  }
-  codeSync(id: number): CodeRow | null {
-    return mapRow<CodeRow>(this.db.prepare('SELECT * FROM nvr_reset_codes WHERE id = ?').get(id) as Record<string, unknown> | undefined)
+  async code(id: number): Promise<CodeRow | null> {
+    return reading(this.db, () => this.tx().code(id))
   }
   async codes(ticketId: number): Promise<CodeRow[]> {
     return (this.db.prepare('SELECT * FROM nvr_reset_codes WHERE ticket_id = ? ORDER BY id').all(ticketId) as Record<string, unknown>[]).map((r) => mapRow<CodeRow>(r)!)
   }
-  setCodeStatusSync(id: number, status: CodeStatus, detail: string, usedAt: string | null): void {
-    this.db.prepare('UPDATE nvr_reset_codes SET status = ?, status_detail = ?, used_at = coalesce(?, used_at) WHERE id = ?').run(status, detail, usedAt, id)
-  }
   /** Tickets with a reset case that is not verified yet, or with a run of the reset still active (start-up catch-up). */
-  unfinishedTickets(): number[] {
+  async unfinishedTickets(): Promise<number[]> {
     return this.db
       .prepare(`SELECT ticket_id FROM nvr_reset_cases WHERE verified_at IS NULL
         UNION SELECT ticket_id FROM workflow_runs WHERE procedure = 'nvr-password-reset' AND status = 'active' ORDER BY 1`)
       .pluck()
       .all() as number[]
   }
-  markSentSync(id: number, at: string): void {
-    this.db.prepare('UPDATE nvr_reset_codes SET sent_at = coalesce(sent_at, ?) WHERE id = ?').run(at, id)
-  }
-  voidOpenCodesSync(ticketId: number, detail: string): void {
-    this.db.prepare("UPDATE nvr_reset_codes SET status = 'void', status_detail = ? WHERE ticket_id = ? AND status = 'issued'").run(detail, ticketId)
-  }
 
   /** Photos past `cutoffIso` (or whose bytes the vault dropped) that still hold decoded text, a capture time or bytes. */
-  photosDueForPurge(cutoffIso: string): PhotoDueForPurge[] {
+  async photosDueForPurge(cutoffIso: string): Promise<PhotoDueForPurge[]> {
     const rows = this.db
       .prepare(
         `SELECT p.id, p.ticket_id, p.evidence_id, p.sha256, e.content IS NOT NULL AS content_kept, e.purged_at AS purged
@@ -167,13 +195,9 @@ export class NvrResetRepo {
       .all(cutoffIso) as { id: number; ticket_id: number; evidence_id: number; sha256: string; content_kept: 0 | 1; purged: string | null }[]
     return rows.map((r) => ({ id: r.id, ticketId: r.ticket_id, evidenceId: r.evidence_id, sha256: r.sha256, contentKept: r.content_kept === 1, purged: r.purged }))
   }
-  /** Drops what was read out of a photo (decoded QR text and positions, capture time); size, hash and status stay. */
-  scrubPhotoSync(id: number): void {
-    this.db.prepare("UPDATE nvr_reset_photos SET codes = '[]', captured_at = NULL, captured_has_zone = 0, decode_error = NULL WHERE id = ?").run(id)
-  }
 
   /** Where the inventory last saw a device: by serial first, else by MAC (the bench address of the reset's NVR). */
-  inventorySighting(serial: string, mac: string): { ip: string; httpPort: number | null } | null {
+  async inventorySighting(serial: string, mac: string): Promise<{ ip: string; httpPort: number | null } | null> {
     const r = this.db
       .prepare(`SELECT ip, http_port FROM devices WHERE ip <> '' AND ((? <> '' AND serial = ?) OR (? <> '' AND mac = ?))
         ORDER BY (serial = ?) DESC, last_seen DESC LIMIT 1`)
@@ -181,7 +205,7 @@ export class NvrResetRepo {
     return r ? { ip: r.ip, httpPort: r.http_port } : null
   }
   /** Other tickets holding a photo with this hash (the same picture sent for two requests). */
-  ticketsWithPhoto(sha256: string, exceptTicketId: number): number[] {
+  async ticketsWithPhoto(sha256: string, exceptTicketId: number): Promise<number[]> {
     return this.db.prepare('SELECT DISTINCT ticket_id FROM nvr_reset_photos WHERE sha256 = ? AND ticket_id != ? ORDER BY ticket_id').pluck().all(sha256, exceptTicketId) as number[]
   }
 }

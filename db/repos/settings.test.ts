@@ -1,18 +1,21 @@
 // SettingsRepo: the synchronous read App.agentLabelSync uses inside transactions (issue 11:
-// the composition root no longer reads the settings table itself).
+// the composition root no longer reads the settings table itself), through tx().
 import { describe, expect, it } from 'vitest'
 import { App } from '../../electron/core/app'
 import { memoryKeyProvider } from '../../electron/infra/secret-box'
-import { dbAt, tempDir } from '../test/helpers'
+import { dbAt, inTx, tempDir } from '../test/helpers'
 import { SettingsRepo } from './settings'
 
 describe('SettingsRepo', () => {
-  it('reads a stored value synchronously, as the async get does, and null for a missing key', async () => {
-    const repo = new SettingsRepo(dbAt())
-    repo.setSync('agent', { name: 'Ann', email: 'ann@example.com' })
-    expect(repo.getSync('agent')).toEqual({ name: 'Ann', email: 'ann@example.com' })
-    expect(await repo.get('agent')).toEqual(repo.getSync('agent'))
-    expect(repo.getSync('missing')).toBeNull()
+  it('reads a stored value synchronously inside a transaction, as the async get does, and null for a missing key', async () => {
+    const db = dbAt()
+    const repo = new SettingsRepo(db)
+    inTx(db, () => repo.tx().set('agent', { name: 'Ann', email: 'ann@example.com' }))
+    expect(inTx(db, () => repo.tx().get('agent'))).toEqual({ name: 'Ann', email: 'ann@example.com' })
+    expect(await repo.get('agent')).toEqual({ name: 'Ann', email: 'ann@example.com' })
+    expect(inTx(db, () => repo.tx().get('missing'))).toBeNull()
+    await repo.delete('agent')
+    expect(await repo.get('agent')).toBeNull()
   })
 
   it('gives App.agentLabelSync the agent stored by an earlier console', async () => {
@@ -23,7 +26,7 @@ describe('SettingsRepo', () => {
     await first.close()
     const next = new App({ dataDir: dir, host: 'browser', keys })
     try {
-      expect(next.agentLabelSync()).toBe('Ann <ann@example.com>')
+      expect(inTx(next.db, () => next.agentLabelSync())).toBe('Ann <ann@example.com>')
     } finally {
       await next.close()
     }

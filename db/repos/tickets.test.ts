@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { dbAt } from '../test/helpers'
+import { dbAt, inTx } from '../test/helpers'
 import { ftsQuery, TicketsRepo } from './tickets'
 
 const base = { externalRef: '', contact: '', deviceSerial: '', deviceModel: '', procedure: 'other' as const, notes: '' }
@@ -58,8 +58,8 @@ describe('tickets repository', () => {
   it('finds a ticket by a piece of the MAC or serial of its NVR reset case or of a linked device', async () => {
     const db = dbAt()
     const r = new TicketsRepo(db)
-    const t = r.createSync({ ...base, customerName: 'Case owner' })
-    const other = r.createSync({ ...base, customerName: 'Device owner' })
+    const t = inTx(db, () => r.tx().create({ ...base, customerName: 'Case owner' }))
+    const other = inTx(db, () => r.tx().create({ ...base, customerName: 'Device owner' }))
     const now = '2026-02-01T00:00:00.000Z'
     db.prepare('INSERT INTO nvr_reset_cases (ticket_id, serial, mac, created_at, updated_at) VALUES (?, ?, ?, ?, ?)').run(t.id, '2MN8016AB1234', 'A4:14:37:9C:0D:EF', now, now)
     const s = async (q: string) => (await r.list({ search: q, status: 'all', limit: 10, offset: 0 })).items.map((x) => x.customerName)
@@ -109,8 +109,8 @@ describe('tickets repository', () => {
     const big = new TicketsRepo(db)
     db.transaction(() => {
       for (let i = 0; i < 2500; i++) {
-        const t = big.createSync({ ...base, customerName: `Broad ${i}` }, new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString())
-        if (i % 2) big.setStatusSync(t.id, 'closed', t.updatedAt)
+        const t = inTx(db, () => big.tx().create({ ...base, customerName: `Broad ${i}` }, new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString()))
+        if (i % 2) inTx(db, () => big.tx().setStatus(t.id, 'closed', t.updatedAt))
       }
     })()
     const all = await big.list({ search: 'broad', status: 'all', limit: 3, offset: 0 })

@@ -1,5 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3'
 import { AppError } from '../../shared/contract/common'
+import { reading, txScope, writing } from './tx-scope'
 import type { CustomerLang, Ticket, TicketEdit, TicketField, TicketStatus } from '../../shared/contract/tickets'
 import type { RowOf } from '../row-of'
 
@@ -109,46 +110,37 @@ export function searchPlan(input: string, hasWord: (fts: string) => boolean = ()
   return { sql, cond: parts.map(asCond).join(' AND '), countSql, params }
 }
 
-export class TicketsRepo {
-  private readonly st: Record<string, Statement> & { hasWord?: Statement; editIns?: Statement }
-  private countCache: Record<TicketStatus, number> | null = null
-  private pieces: boolean | undefined
+/**
+ * The tickets' statements that run inside a transaction (a change and its audit entry:
+ * App.record), reached only through `TicketsRepo.tx()`; everything else awaits the repository.
+ */
+export class TicketsTx {
+  /** Tickets per status, kept between writes (see TicketsRepo.counts); every write drops it. */
+  countCache: Record<TicketStatus, number> | null = null
+  private readonly st: Record<string, Statement> & { editIns?: Statement }
   constructor(private readonly db: Database) {
     this.st = {
       insert: db.prepare(`INSERT INTO tickets (external_ref, customer_name, contact, device_serial, device_model, procedure, notes, status, created_at, updated_at)
         VALUES (@externalRef, @customerName, @contact, @deviceSerial, @deviceModel, @procedure, @notes, 'open', @now, @now) RETURNING *`),
       get: db.prepare('SELECT * FROM tickets WHERE id = ?'),
       setStatus: db.prepare('UPDATE tickets SET status = ?, updated_at = ? WHERE id = ? RETURNING *'),
-      counts: db.prepare('SELECT status, count(*) AS n FROM tickets GROUP BY status'),
     }
   }
 
-  // The *Sync variants exist so a change and its audit entry can share one transaction
-  // (App.record); everything else calls the async API.
-  createSync(t: NewTicket, now = new Date().toISOString()): Ticket {
+  create(t: NewTicket, now = new Date().toISOString()): Ticket {
     this.countCache = null
     return toTicket(this.st.insert.get({ ...t, now }) as Row)
   }
-  async create(t: NewTicket, now?: string): Promise<Ticket> {
-    return this.createSync(t, now)
-  }
 
-  async get(id: number): Promise<Ticket> {
-    return this.getSync(id)
-  }
-
-  getSync(id: number): Ticket {
+  get(id: number): Ticket {
     const r = this.st.get.get(id) as Row | undefined
     if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`, { key: 'tickets.noSuch', values: { id } })
     return toTicket(r)
   }
 
-  async update(id: number, patch: Partial<NewTicket>, now?: string): Promise<Ticket> {
-    return this.updateSync(id, patch, now)
-  }
-  updateSync(id: number, patch: Partial<NewTicket>, now = new Date().toISOString()): Ticket {
+  update(id: number, patch: Partial<NewTicket>, now = new Date().toISOString()): Ticket {
     const keys = Object.keys(patch).filter((k) => k in columns && patch[k as keyof NewTicket] !== undefined)
-    if (keys.length === 0) return this.getSync(id)
+    if (keys.length === 0) return this.get(id)
     const sets = keys.map((k) => `${columns[k]} = @${k}`).join(', ')
     const r = this.db.prepare(`UPDATE tickets SET ${sets}, updated_at = @now WHERE id = @id RETURNING *`).get({ ...patch, id, now }) as Row | undefined
     if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`, { key: 'tickets.noSuch', values: { id } })
@@ -156,17 +148,62 @@ export class TicketsRepo {
   }
 
   /** The fields of `patch` whose value differs from the ticket's, with both values. */
-  changesSync(id: number, patch: Partial<NewTicket>): { field: TicketField; from: string; to: string }[] {
-    const t = this.getSync(id)
+  changes(id: number, patch: Partial<NewTicket>): { field: TicketField; from: string; to: string }[] {
+    const t = this.get(id)
     return (Object.keys(columns) as TicketField[])
       .filter((k) => patch[k] !== undefined && patch[k] !== t[k])
       .map((k) => ({ field: k, from: t[k], to: patch[k] as string }))
   }
 
   /** Keeps the values an edit changed beside its audit entry (migration 19). */
-  recordEditsSync(id: number, auditSeq: number, at: string, changes: { field: TicketField; from: string; to: string }[]): void {
+  recordEdits(id: number, auditSeq: number, at: string, changes: { field: TicketField; from: string; to: string }[]): void {
     const ins = (this.st.editIns ??= this.db.prepare('INSERT INTO ticket_edits (ticket_id, audit_seq, at, field, old_value, new_value) VALUES (?, ?, ?, ?, ?, ?)'))
     for (const c of changes) ins.run(id, auditSeq, at, c.field, c.from, c.to)
+  }
+
+  setStatus(id: number, status: TicketStatus, now = new Date().toISOString()): Ticket {
+    this.countCache = null
+    const r = this.st.setStatus.get(status, now, id) as Row | undefined
+    if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`, { key: 'tickets.noSuch', values: { id } })
+    return toTicket(r)
+  }
+
+  /** The language of messages to the customer (migration 22); null: the default. Not an edit of the ticket's details: updated_at stays. */
+  setCustomerLang(id: number, lang: CustomerLang | null): Ticket {
+    const r = this.db.prepare('UPDATE tickets SET customer_lang = ? WHERE id = ? RETURNING *').get(lang, id) as Row | undefined
+    if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`, { key: 'tickets.noSuch', values: { id } })
+    return toTicket(r)
+  }
+}
+
+export class TicketsRepo {
+  private readonly st: { counts: Statement; hasWord?: Statement }
+  private readonly view: TicketsTx
+  private pieces: boolean | undefined
+  constructor(private readonly db: Database) {
+    this.view = new TicketsTx(db)
+    this.st = { counts: db.prepare('SELECT status, count(*) AS n FROM tickets GROUP BY status') }
+  }
+
+  /**
+   * The synchronous operations, for a change and its audit entry in one transaction
+   * (App.record, db.transaction); throws outside a transaction. Everything else awaits the
+   * methods below, which run the same operations in a transaction of their own.
+   */
+  tx(): TicketsTx {
+    return txScope(this.db, this.view, 'tickets')
+  }
+
+  async create(t: NewTicket, now?: string): Promise<Ticket> {
+    return writing(this.db, () => this.tx().create(t, now))
+  }
+
+  async get(id: number): Promise<Ticket> {
+    return reading(this.db, () => this.tx().get(id))
+  }
+
+  async update(id: number, patch: Partial<NewTicket>, now?: string): Promise<Ticket> {
+    return writing(this.db, () => this.tx().update(id, patch, now))
   }
 
   async edits(id: number, limit = 500): Promise<TicketEdit[]> {
@@ -175,20 +212,11 @@ export class TicketsRepo {
   }
 
   async setStatus(id: number, status: TicketStatus, now?: string): Promise<Ticket> {
-    return this.setStatusSync(id, status, now)
-  }
-  setStatusSync(id: number, status: TicketStatus, now = new Date().toISOString()): Ticket {
-    this.countCache = null
-    const r = this.st.setStatus.get(status, now, id) as Row | undefined
-    if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`, { key: 'tickets.noSuch', values: { id } })
-    return toTicket(r)
+    return writing(this.db, () => this.tx().setStatus(id, status, now))
   }
 
-  /** The language of messages to the customer (migration 22); null: the default. Not an edit of the ticket's details: updated_at stays. */
-  setCustomerLangSync(id: number, lang: CustomerLang | null): Ticket {
-    const r = this.db.prepare('UPDATE tickets SET customer_lang = ? WHERE id = ? RETURNING *').get(lang, id) as Row | undefined
-    if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`, { key: 'tickets.noSuch', values: { id } })
-    return toTicket(r)
+  async setCustomerLang(id: number, lang: CustomerLang | null): Promise<Ticket> {
+    return writing(this.db, () => this.tx().setCustomerLang(id, lang))
   }
 
   /**
@@ -254,10 +282,10 @@ export class TicketsRepo {
    * list asks for it on every keystroke. Only this process writes the database.
    */
   async counts(): Promise<Record<TicketStatus, number>> {
-    if (this.countCache) return { ...this.countCache }
+    if (this.view.countCache) return { ...this.view.countCache }
     const out: Record<TicketStatus, number> = { open: 0, waiting: 0, resolved: 0, closed: 0 }
     for (const r of this.st.counts.all() as { status: TicketStatus; n: number }[]) out[r.status] = r.n
-    this.countCache = out
+    this.view.countCache = out
     return { ...out }
   }
 }

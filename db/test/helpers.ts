@@ -15,3 +15,9 @@ export function dbAt(version?: number): Database {
 }
 
 export const tempDir = (prefix = 'sc-') => mkdtempSync(join(tmpdir(), prefix))
+
+/**
+ * Runs a repository's transactional operations (`repo.tx()`) in a transaction of their own,
+ * as App.record would: for tests that set up rows with them outside any service.
+ */
+export const inTx = <R>(db: Database, fn: () => R): R => db.transaction(fn)()

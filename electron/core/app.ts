@@ -88,13 +88,14 @@ export class App implements Recording, Store, CommonRepos, Events, Secrets, Logg
     if (!keyed || this.db.readonly) return
     const old = unsealedTrail(this.db)
     if (old) {
-      this.auditLog.appendSync({
+      // At start, before anything awaits: one small transaction of its own.
+      this.db.transaction(() => this.auditLog.tx().append({
         agent: 'Support Console',
         action: KEYED_ACTION,
         outcome: 'info',
         inputs: { sealedUpTo: old.seq, hash: old.hash, entries: old.entries },
         detail: `The ${old.entries} entries written before the trail was sealed with this data folder's key end at entry ${old.seq} (hash ${old.hash}); this entry seals them through the chain. Entries from here on are each sealed.`,
-      })
+      })).immediate()
     }
     try {
       this.auditHead.start({ adopt: old !== null })
@@ -122,9 +123,12 @@ export class App implements Recording, Store, CommonRepos, Events, Secrets, Logg
     await this.settings.set('agent', a)
     this.agentCache = a
   }
-  /** The same, synchronously (inside a transaction): the stored agent read directly. */
+  /**
+   * The same, synchronously, inside a transaction: a rejected login is recorded with its entry
+   * from inside a driver's request (electron/features/devices/rejected-logins.ts), which cannot await.
+   */
   agentLabelSync(): string {
-    if (this.agentCache === undefined) this.agentCache = this.settings.getSync<Agent>('agent')
+    if (this.agentCache === undefined) this.agentCache = this.settings.tx().get<Agent>('agent')
     const a = this.agentCache
     return a ? (a.email ? `${a.name} <${a.email}>` : a.name) : 'unidentified agent'
   }
@@ -151,7 +155,7 @@ export class App implements Recording, Store, CommonRepos, Events, Secrets, Logg
     return this.db.transaction(() => {
       const result = change()
       const entries = audit(result)
-      for (const e of Array.isArray(entries) ? entries : [entries]) this.auditLog.appendSync({ ...e, agent })
+      for (const e of Array.isArray(entries) ? entries : [entries]) this.auditLog.tx().append({ ...e, agent })
       return result
     }).immediate()
   }

@@ -87,7 +87,7 @@ export function buildServices(app: App): Services {
   // The inventory's part in a reset: found by serial or by its exact current address, linked with an entry.
   const resetDevices = once((): ResetDevices => ({
     findBySerial: (serial) => devices().repo.findBySerial(serial),
-    findByIp: async (ip) => devices().repo.findByIpSync(ip),
+    findByIp: (ip) => devices().repo.findByIp(ip),
     link: (d, ticketId, why) => linkTouched(devices(), d, ticketId, why),
   }))
   const nvrReset = once((): NvrResetHandlerDeps => ({

@@ -19,6 +19,10 @@ export interface Recording {
   audit(e: AuditEntry): Promise<void>
   record<T>(change: () => T, audit: (result: T) => AuditEntry | AuditEntry[]): Promise<T>
   agentLabel(): Promise<string>
+  /**
+   * The same, called only inside a transaction (the first read goes through settings.tx()):
+   * a rejected login is recorded with its entry from a driver's synchronous login guard.
+   */
   agentLabelSync(): string
 }
 

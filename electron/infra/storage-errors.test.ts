@@ -128,7 +128,7 @@ describe('a data folder that stops taking writes while the console runs (issue 1
     expect(() => writer.start()).toThrow()
     expect(heard).toEqual([isRoot ? 'EPERM' : 'EACCES'])
     unlock()
-    new AuditRepo(db).appendSync({ agent: 'test', action: 'ticket.create', outcome: 'ok' })
+    await new AuditRepo(db).append({ agent: 'test', action: 'ticket.create', outcome: 'ok' })
     await writer.flush()
     expect(heard).toEqual([isRoot ? 'EPERM' : 'EACCES', null])
     writer.close()

@@ -151,7 +151,7 @@ describe('the audit trail against a local attacker', () => {
     db.pragma('journal_mode = WAL')
     migrate(db, 10)
     const repo = new AuditRepo(db)
-    for (let i = 0; i < 3; i++) repo.appendSync({ agent: 'Old console', action: 'settings.set', outcome: 'ok', inputs: { i } })
+    for (let i = 0; i < 3; i++) await repo.append({ agent: 'Old console', action: 'settings.set', outcome: 'ok', inputs: { i } })
     db.close()
     const app = new App({ dataDir: dir, host: 'browser' })
     const rows = app.db.prepare('SELECT seq, action, mac IS NOT NULL AS sealed, inputs FROM audit_log ORDER BY seq').all() as { seq: number; action: string; sealed: number; inputs: string }[]
@@ -193,11 +193,11 @@ describe('rows edited with a SQL tool, against the entries that wrote them', () 
     await call('tickets.update', { id: 1, patch: { notes: 'called back twice' } }, ctx)
     await call('tickets.setStatus', { id: 2, status: 'resolved' }, ctx)
     const repo = new DevicesRepo(app.db)
-    const deviceId = repo.recordSeenSync({ serial: 'NVR-ROWS-1', ip: '127.0.0.77', kind: 'nvr' })!
+    const deviceId = (await repo.recordSeen({ serial: 'NVR-ROWS-1', ip: '127.0.0.77', kind: 'nvr' }))!
     const data = Buffer.from('<config>lab</config>')
     for (let i = 0; i < 2; i++) {
       await app.record(
-        () => repo.addBackupSync({ deviceId, ticketId: 1, sha256: createHash('sha256').update(data).digest('hex'), size: data.length, serial: 'NVR-ROWS-1', firmware: '', format: 'isapi-config', verified: i === 0, verifyDetail: 'parsed', secretSealed: null, data }),
+        () => repo.tx().addBackup({ deviceId, ticketId: 1, sha256: createHash('sha256').update(data).digest('hex'), size: data.length, serial: 'NVR-ROWS-1', firmware: '', format: 'isapi-config', verified: i === 0, verifyDetail: 'parsed', secretSealed: null, data }),
         (b) => ({ action: 'devices.backup', outcome: 'ok', ticketId: 1, device: 'NVR-ROWS-1', inputs: { deviceId }, detail: backupDetail(b) }),
       )
     }

@@ -38,6 +38,8 @@ try {
   // Anchor: the same row shape, one transaction per row like the app, without hashing or the tail read.
   const plain = db.prepare(`INSERT INTO plain_log (seq, at, agent, ticket_id, device, action, inputs, outcome, detail, prev_hash, hash)
     VALUES (?, ?, 'Ann <ann@example.com>', 42, 'DS-7608NI', 'ticket.update', ?, 'ok', '', ?, ?)`)
+  // One transaction per entry, as App.record writes them (the append joins it as a savepoint).
+  const appendOne = db.transaction((a: Parameters<AuditRepo['append']>[0]) => repo.tx().append(a)).immediate
   const plainTx = db.transaction((i: number) => plain.run(i, new Date().toISOString(), JSON.stringify(inputs), GENESIS, fakeHash(i)))
   // Unique and scattered like real hashes (as they were when a UNIQUE index sat on them, before migration 8).
   const fakeHash = (i: number) => (Math.imul(i, 2654435761) >>> 0).toString(16).padStart(8, '0') + '0'.repeat(56)
@@ -51,7 +53,7 @@ try {
     for (let i = done + 1; i <= done + ROUND; i++) plainTx.immediate(i)
     plainMs += performance.now() - t
     t = performance.now()
-    for (let i = 0; i < ROUND; i++) repo.appendSync({ agent: 'Ann <ann@example.com>', action: 'ticket.update', outcome: 'ok', ticketId: 42, device: 'DS-7608NI', inputs })
+    for (let i = 0; i < ROUND; i++) appendOne({ agent: 'Ann <ann@example.com>', action: 'ticket.update', outcome: 'ok', ticketId: 42, device: 'DS-7608NI', inputs })
     chainMs += performance.now() - t
   }
   const rounds = Math.ceil(APPENDS / ROUND) * ROUND

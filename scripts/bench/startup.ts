@@ -13,7 +13,7 @@ import { median, report } from './util'
 const dataDir = mkdtempSync(join(tmpdir(), 'sc-bench-start-'))
 const app = new App({ dataDir, host: 'browser' })
 app.db.transaction(() => {
-  for (let i = 0; i < 2000; i++) app.tickets.createSync({ externalRef: `ZD-${i}`, customerName: `Customer ${i}`, contact: '', deviceSerial: '', deviceModel: '', procedure: 'other', notes: '' })
+  for (let i = 0; i < 2000; i++) app.tickets.tx().create({ externalRef: `ZD-${i}`, customerName: `Customer ${i}`, contact: '', deviceSerial: '', deviceModel: '', procedure: 'other', notes: '' })
 })()
 await app.close()
 

@@ -22,7 +22,7 @@ const t0 = performance.now()
 const STATUSES = ['open', 'waiting', 'resolved', 'closed'] as const
 c.app.db.transaction(() => {
   for (let i = 0; i < N; i++) {
-    const t = c.app.tickets.createSync({
+    const t = c.app.tickets.tx().create({
       externalRef: `ZD-${100000 + i}`,
       customerName: `${FIRST[rnd(FIRST.length)]} ${LAST[rnd(LAST.length)]}${rnd(3) === 0 ? ` (${COMPANY[rnd(COMPANY.length)]})` : ''}`,
       contact: `user${i}@example.com`,
@@ -33,7 +33,7 @@ c.app.db.transaction(() => {
     }, new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString())
     // Most old tickets are closed; recent ones are still being worked on.
     const st = i < N * 0.8 ? STATUSES[2 + rnd(2)] : STATUSES[rnd(4)]
-    if (st !== 'open') c.app.tickets.setStatusSync(t.id, st, t.updatedAt)
+    if (st !== 'open') c.app.tickets.tx().setStatus(t.id, st, t.updatedAt)
   }
 })()
 console.log(`seeded ${N} tickets in ${((performance.now() - t0) / 1000).toFixed(1)} s`)

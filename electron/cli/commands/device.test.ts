@@ -194,7 +194,7 @@ describe('support-console device with a password the device rejected', () => {
     const ic = bench.intercom(0)
     const app = new App({ dataDir: desk, host: 'electron', keys: memoryKeyProvider() })
     const repo = new DevicesRepo(app.db)
-    const id = repo.recordSeenSync({ serial: ic.serial, kind: 'intercom', ip: ic.ip, protocols: ['http-2n'] })!
+    const id = (await repo.recordSeen({ serial: ic.serial, kind: 'intercom', ip: ic.ip, protocols: ['http-2n'] }))!
     const sealed = app.secrets.seal('the-desktop-password')
     await repo.setCredentials(id, 'api', sealed)
     await app.close()

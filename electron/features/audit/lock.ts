@@ -91,7 +91,7 @@ export class BenchLock {
     const s = await this.state()
     if (!s.stored) return status(s)
     if (!(await this.comparePin(s.stored, currentPin))) throw new AppError('FORBIDDEN', 'The PIN is wrong; the lock stays on.', { field: 'currentPin', key: 'lock.wrongPinStaysOn' })
-    this.d.settings.deleteSync(LOCK_KEY)
+    await this.d.settings.delete(LOCK_KEY)
     await this.d.audit({ action: 'lock.clearPin', outcome: 'ok' })
     s.stored = null
     s.locked = false

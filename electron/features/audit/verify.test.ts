@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { configure, DB_FILE, openDatabase } from '../../../db/database'
 import { migrate } from '../../../db/migrate'
 import { AuditRepo, entryHash } from '../../../db/repos/audit'
-import { tempDir } from '../../../db/test/helpers'
+import { inTx, tempDir } from '../../../db/test/helpers'
 import { createDispatcher } from '../../core/api'
 import { App } from '../../core/app'
 import { logFiles } from '../../infra/log'
@@ -23,7 +23,7 @@ import { verifyChain } from './verify'
 let db: Database
 function fill(n: number) {
   const repo = new AuditRepo(db)
-  for (let i = 1; i <= n; i++) repo.appendSync({ agent: 'Ann', action: 'ticket.update', outcome: 'ok', ticketId: (i % 3) + 1, inputs: { i } }, `2026-11-22T04:00:${String(i % 60).padStart(2, '0')}.000Z`)
+  for (let i = 1; i <= n; i++) inTx(db, () => repo.tx().append({ agent: 'Ann', action: 'ticket.update', outcome: 'ok', ticketId: (i % 3) + 1, inputs: { i } }, `2026-11-22T04:00:${String(i % 60).padStart(2, '0')}.000Z`))
 }
 /** What an attacker with a plain SQLite tool does: drop the guards, then edit. */
 function tamper(sql: string, ...args: unknown[]) {
@@ -112,11 +112,11 @@ describe('verifyChainAsync', () => {
     const { verifyChainAsync } = await import('./verify')
     const main = dbAt()
     const repo = new AuditRepo(main)
-    for (let i = 0; i < 50_000; i++) repo.appendSync({ agent: 'A', action: 'x', outcome: 'ok', inputs: { i } })
+    inTx(main, () => { for (let i = 0; i < 50_000; i++) repo.tx().append({ agent: 'A', action: 'x', outcome: 'ok', inputs: { i } }) })
     const ro = new BetterSqlite3(main.name, { readonly: true })
     let appended = 0
     const appender = setInterval(() => {
-      repo.appendSync({ agent: 'B', action: 'y', outcome: 'ok' })
+      inTx(main, () => repo.tx().append({ agent: 'B', action: 'y', outcome: 'ok' }))
       appended++
     }, 1)
     const r = await verifyChainAsync(ro)
@@ -290,7 +290,7 @@ describe('cutting the newest entries off the trail', () => {
 describe('records against the entries that created them', () => {
   it('names runs, finished steps, backups and reset codes without their entry, and is not fooled by other entries', () => {
     const repo = new AuditRepo(db)
-    const entry = (action: string, ticketId: number | null, inputs: Record<string, unknown> = {}, outcome: 'ok' | 'refused' | 'info' = 'ok') => repo.appendSync({ agent: 'A', action, outcome, ticketId, inputs })
+    const entry = (action: string, ticketId: number | null, inputs: Record<string, unknown> = {}, outcome: 'ok' | 'refused' | 'info' = 'ok') => inTx(db, () => repo.tx().append({ agent: 'A', action, outcome, ticketId, inputs }))
     const now = '2026-11-22T04:00:00.000Z'
     for (const id of [1, 2]) {
       db.prepare("INSERT INTO tickets (id, customer_name, created_at, updated_at) VALUES (?, 'C', ?, ?)").run(id, now, now)

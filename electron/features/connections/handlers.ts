@@ -49,7 +49,7 @@ export function connectionHandlers(deps: ConnectionDeps, s: ConnectionServices):
   async function storeDevices(c: LabConnection) {
     const out = []
     for (const d of c.devices) {
-      const id = ops.repo.recordSeenSync({ serial: d.serial, mac: d.mac, kind: d.kind, model: d.model, vendor: d.kind === 'intercom' ? '2N' : '', ip: d.ip, httpPort: d.httpPort, httpsPort: d.httpsPort })
+      const id = await ops.repo.recordSeen({ serial: d.serial, mac: d.mac, kind: d.kind, model: d.model, vendor: d.kind === 'intercom' ? '2N' : '', ip: d.ip, httpPort: d.httpPort, httpsPort: d.httpsPort })
       if (id === null) continue
       try {
         await ops.setCredentials(id, d.username, d.password)

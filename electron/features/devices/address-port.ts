@@ -46,9 +46,9 @@ async function deviceAt(ops: AddressOps, at: DeviceAddress, creds: Credentials |
 
 async function findDeviceAt(ops: AddressOps, at: DeviceAddress, creds: Credentials | null): Promise<Device> {
   const ip = at.host
-  const prior = ops.repo.findByIpSync(ip)
+  const prior = await ops.repo.findByIp(ip)
   if (prior && (prior.serial || !creds)) {
-    if (at.port && prior.httpPort !== at.port) ops.repo.recordSeenSync({ serial: prior.serial, mac: prior.mac, endpoint: '', ip, httpPort: at.port })
+    if (at.port && prior.httpPort !== at.port) await ops.repo.recordSeen({ serial: prior.serial, mac: prior.mac, endpoint: '', ip, httpPort: at.port })
     return ops.repo.get(prior.id)
   }
   const r = await addByAddress(ops, { address: ip, port: at.port, username: creds?.username, password: creds?.password })
@@ -63,7 +63,7 @@ export function addressPort(ops: AddressOps) {
       const d = await deviceAt(ops, at, null, ctx.ticketId)
       if (d.kind === 'intercom') {
         const i = await ops.driver(ops.target(d), null, { signal: ctx.signal }).identity()
-        ops.repo.recordSeenSync({ serial: i.serial, mac: i.mac, model: i.model, firmware: i.firmware, ip: at.host, kind: 'intercom', vendor: '2N', httpPort: at.port ?? d.httpPort })
+        await ops.repo.recordSeen({ serial: i.serial, mac: i.mac, model: i.model, firmware: i.firmware, ip: at.host, kind: 'intercom', vendor: '2N', httpPort: at.port ?? d.httpPort })
         return { serial: i.serial, model: i.model, firmware: i.firmware, mac: i.mac }
       }
       if (!d.serial) throw new AppError('UNAUTHORIZED', `${at.host} needs a login to tell its serial number.`, { key: 'devices.loginForSerial', values: { host: at.host } })

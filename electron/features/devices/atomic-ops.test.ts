@@ -85,7 +85,7 @@ describe('device operations and their audit entries', () => {
       expect(other.db.prepare("SELECT outcome, device FROM audit_log WHERE action = 'devices.addByAddress'").all()).toEqual([{ outcome: 'ok', device: added.device!.serial }])
 
       // The workflow port stores the login a step was given (adoptCreds): never without its entry.
-      const t = await other.record(() => other.tickets.createSync({ externalRef: '', customerName: 'Lab', contact: '', deviceSerial: '', deviceModel: '', procedure: 'other', notes: '' }), (tk) => ({ action: 'ticket.create', outcome: 'ok', ticketId: tk.id }))
+      const t = await other.record(() => other.tickets.tx().create({ externalRef: '', customerName: 'Lab', contact: '', deviceSerial: '', deviceModel: '', procedure: 'other', notes: '' }), (tk) => ({ action: 'ticket.create', outcome: 'ok', ticketId: tk.id }))
       const creds = () => other.db.prepare('SELECT count(*) FROM device_credentials').pluck().get() as number
       const stored = failAppends(other.db, 'devices.setCredentials', 'ok')
       await expect(ops2.port.backup({ host: d.ip }, d.credentials, { ticketId: t.id })).rejects.toThrow(/disk is full/)

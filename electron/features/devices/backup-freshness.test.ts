@@ -23,17 +23,17 @@ async function setup() {
   const call = createDispatcher(app)
   const ticket = async () => ((await call('tickets.create', { customerName: 'Lab', deviceSerial: SERIAL }, { transport: 'test' })) as { value: { id: number } }).value.id
   const repo = new DevicesRepo(app.db)
-  const id = repo.recordSeenSync({ serial: SERIAL, ip: '127.0.0.78', kind: 'intercom' })!
+  const id = (await repo.recordSeen({ serial: SERIAL, ip: '127.0.0.78', kind: 'intercom' }))!
   const core = { app, repo, progress: () => undefined } as unknown as OpsCore
   const backup = (ticketId: number) =>
-    app.record(() => repo.addBackupSync({ deviceId: id, ticketId, sha256: 'a'.repeat(64), size: 1, serial: SERIAL, firmware: '', format: '2n-config-xml', verified: true, verifyDetail: 'ok', secretSealed: null, data: Buffer.from('x') }),
+    app.record(() => repo.tx().addBackup({ deviceId: id, ticketId, sha256: 'a'.repeat(64), size: 1, serial: SERIAL, firmware: '', format: '2n-config-xml', verified: true, verifyDetail: 'ok', secretSealed: null, data: Buffer.from('x') }),
       (b) => ({ action: 'devices.backup', outcome: 'ok', ticketId, device: SERIAL, detail: `Backup #${b.id}` }))
   const change = (action: string, ticketId: number) => app.audit({ action, outcome: 'ok', ticketId, device: SERIAL })
   const startRun = (ticketId: number) => {
     const now = new Date().toISOString()
     app.db.prepare("INSERT INTO workflow_runs (ticket_id, procedure, procedure_version, status, created_at, updated_at) VALUES (?, 'my2n-move', 1, 'active', ?, ?)").run(ticketId, now, now)
   }
-  const check = (op: string, ticketId: number, o: { inRun?: boolean } = {}) => guard(core, repo.getSync(id), op, ticketId, SERIAL, {}, o)
+  const check = async (op: string, ticketId: number, o: { inRun?: boolean } = {}) => guard(core, await repo.get(id), op, ticketId, SERIAL, {}, o)
   return { app, ticket, backup, change, startRun, check }
 }
 

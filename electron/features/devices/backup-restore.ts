@@ -29,7 +29,7 @@ export async function backup(core: OpsCore, id: number, ticketId: number): Promi
     }
   }, backupDetail,
   // Stored with its devices.backup entry (which names its id and hash) in one transaction.
-  { commit: (nb) => core.repo.addBackupSync(nb) })
+  { commit: (nb) => core.repo.tx().addBackup(nb) })
 }
 
 export async function restore(core: OpsCore, id: number, o: { ticketId: number; backupId: number; confirmSerial: string; inRun?: boolean }): Promise<OpResult> {

@@ -37,8 +37,8 @@ export async function setCredentials(core: OpsCore, id: number, username: string
   await refuseRejected(core, await core.repo.get(id), { username, password }, 'devices.setCredentials')
   const device = await core.app.record(
     () => {
-      void core.repo.setCredentials(id, username, core.app.secrets.seal(password))
-      return core.repo.getSync(id)
+      core.repo.tx().setCredentials(id, username, core.app.secrets.seal(password))
+      return core.repo.tx().get(id)
     },
     (d) => ({ action: 'devices.setCredentials', outcome: 'ok', device: d.serial || d.ip, inputs: { username, password } }),
   )
@@ -49,9 +49,9 @@ export async function setCredentials(core: OpsCore, id: number, username: string
 /** The agent's explicit decision to accept a changed HTTPS certificate. */
 export async function trustCertificate(core: OpsCore, id: number, fingerprint: string): Promise<Device> {
   const d = await core.repo.get(id)
-  const before = core.repo.pinSync(id)
+  const before = await core.repo.pin(id)
   await core.app.record(
-    () => core.repo.setPinSync(id, fingerprint, 'agent'),
+    () => core.repo.tx().setPin(id, fingerprint, 'agent'),
     () => ({ action: 'devices.trustCertificate', outcome: 'ok', device: d.serial || d.ip, inputs: { from: before, to: fingerprint } }),
   )
   core.app.bus.emit('devices.changed', { id })
@@ -74,7 +74,7 @@ export async function adoptCreds(core: OpsCore, d: Device, c: Credentials, actio
   if (same) return
   // The stored credential and its entry in one transaction (never a login changed unaudited).
   await core.app.record(
-    () => core.repo.setCredentialsSync(d.id, c.username, core.app.secrets.seal(c.password)),
+    () => core.repo.tx().setCredentials(d.id, c.username, core.app.secrets.seal(c.password)),
     () => ({ action: 'devices.setCredentials', outcome: 'ok', device: d.serial || d.ip, inputs: { username: c.username, by: action }, detail: 'The login a workflow step used is stored for this device.' }),
   )
 }

@@ -36,22 +36,22 @@ export class DeviceLeases {
       if (released) return
       released = true
       clearInterval(renew)
-      this.repo.releaseSync(key, token)
+      return this.repo.release(key, token)
     }
     const renew = setInterval(() => {
-      try {
-        this.repo.renewSync(key, token, TTL_MS)
-      } catch {
-        // A busy database: the next tick renews; the lease has TTL_MS of slack.
-      }
+      // A busy database: the next tick renews; the lease has TTL_MS of slack.
+      this.repo.renew(key, token, TTL_MS).catch(() => undefined)
     }, TTL_MS / 3)
     renew.unref()
     const mine = new Set(holding.getStore() ?? [])
     mine.add(`${this.db.name}|${key}`)
     try {
-      return await holding.run(mine, () => fn(release))
+      // The operation lets go early from a synchronous callback (its credential was proven):
+      // the row is deleted at once (the async body runs to its first await), and a failure to
+      // delete it only leaves a row this process no longer counts and others see expire.
+      return await holding.run(mine, () => fn(() => void release()?.catch(() => undefined)))
     } finally {
-      release()
+      await release()
     }
   }
 
@@ -72,13 +72,14 @@ export class DeviceLeases {
     // A credential this device accepted moments ago (any process) is no guess: sent without
     // queueing. One it has not answered yet, or not lately, waits for the lease.
     const provenKey = o.credential ? `proven:${ip}:${o.credential}` : null
+    // Called synchronously by the operation: a small transaction of its own.
     const remember = () => {
-      if (provenKey) this.repo.markSync(provenKey, PROVEN_MS)
+      if (provenKey) this.db.transaction(() => this.repo.tx().mark(provenKey, PROVEN_MS))()
     }
-    if (provenKey && this.repo.validSync(provenKey)) return fn(remember)
+    if (provenKey && (await this.repo.valid(provenKey))) return fn(remember)
     const deadline = Date.now() + (o.waitMs ?? LOGIN_WAIT_MS)
     for (let pause = 10; ; pause = Math.min(pause * 2, 200)) {
-      const got = this.repo.tryAcquireSync(key, purpose, TTL_MS)
+      const got = await this.repo.tryAcquire(key, purpose, TTL_MS)
       if ('token' in got) return this.hold(key, got.token, (release) => fn(() => (remember(), release())))
       if (Date.now() > deadline || o.signal?.aborted) {
         throw new AppError('CONFLICT', `Another operation (${got.holder.purpose}, process ${got.holder.pid}, since ${since(got.holder)} UTC) is still logging in to ${ip}; the console did not send a login meanwhile.`, {
@@ -94,7 +95,7 @@ export class DeviceLeases {
   async destructive<R>(ip: string, purpose: string, fn: () => Promise<R>): Promise<R> {
     const key = `destructive:${ip}`
     if (this.held(key)) return fn()
-    const got = this.repo.tryAcquireSync(key, purpose, TTL_MS)
+    const got = await this.repo.tryAcquire(key, purpose, TTL_MS)
     if ('holder' in got) {
       throw new AppError('CONFLICT', `Another ${got.holder.purpose} is running on the device at ${ip} (process ${got.holder.pid}, since ${since(got.holder)} UTC); this one was not started.`, {
         hint: 'Wait for it to finish and check the device, then decide whether this is still needed.',

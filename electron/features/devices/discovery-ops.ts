@@ -15,10 +15,11 @@ import { AlreadyRejectedError } from './rejected-logins'
 
 /** Records a device a scan found; its inventory id (null when it cannot be told apart yet). */
 export function identifyFound(core: OpsCore, d: FoundDevice): number | null {
-  return core.repo.recordSeenSync({
+  // The scan's callback is synchronous (it streams devices as they answer): a small transaction of its own.
+  return core.app.db.transaction(() => core.repo.tx().recordSeen({
     serial: d.serial, mac: d.mac, endpoint: d.endpoint, kind: d.kind, vendor: d.vendor, model: d.model, name: d.name, firmware: d.firmware,
     ip: d.ip, iface: d.ifaces[0] ?? '', httpPort: d.httpPort, httpsPort: d.httpsPort, onvifUrl: d.onvifUrl, protocols: d.protocols,
-  })
+  }))()
 }
 
 /** Starts a scan whose events go to the UI (app.bus); `scans` keeps the last 10. */
@@ -94,8 +95,8 @@ export async function addByAddress(core: OpsCore, o: { address: string; port?: n
   const enter = (s: SeenDevice) => {
     entered = true
     return core.app.record(() => {
-      const id = core.repo.recordSeenSync(s)
-      return id === null ? null : core.repo.getSync(id)
+      const id = core.repo.tx().recordSeen(s)
+      return id === null ? null : core.repo.tx().get(id)
     }, entry)
   }
   if (seen) {

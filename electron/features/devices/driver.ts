@@ -3,6 +3,7 @@
 import { AppError } from '../../../shared/contract/common'
 import type { Device, Protocol } from '../../../shared/contract/devices'
 import type { DevicesRepo } from '../../../db/repos/devices'
+import type { Database } from 'better-sqlite3'
 import type { PinPolicy } from '../../infra/device-http'
 import { IsapiClient, OnvifClient, verifyIsapiExport } from './nvr'
 import type { LoginRealm } from '../../../db/repos/devices-rejected-logins'
@@ -29,20 +30,23 @@ export type PendingNotes = { note: string }[]
  * HTTPS pinning of an inventory device: the first certificate is pinned; a different one is
  * accepted only right after the console's own network factory reset; otherwise refused.
  */
-export function pinPolicy(repo: DevicesRepo, id: number | null, pending: PendingNotes): PinPolicy | undefined {
+export function pinPolicy(repo: DevicesRepo, db: Database | undefined, id: number | null, pending: PendingNotes): PinPolicy | undefined {
   if (id === null) return undefined
+  if (!db) throw new Error('pinPolicy: an inventory device needs the database for its pin')
+  // The TLS handshake decides synchronously: each read or write is a small transaction of its own.
+  const now = <R>(fn: (tx: ReturnType<DevicesRepo['tx']>) => R): R => db.transaction(() => fn(repo.tx()))()
   const policy: PinPolicy = {
-    pinned: repo.pinSync(id),
+    pinned: now((tx) => tx.pin(id)),
     decide: (fp, previous) => {
       if (!previous) {
-        repo.setPinSync(id, fp, 'first-use')
+        now((tx) => tx.setPin(id, fp, 'first-use'))
         pending.push({ note: `HTTPS certificate pinned on first use (SHA-256 ${fp}).` })
         policy.pinned = fp
         return true
       }
-      const until = repo.certResetUntilSync(id)
+      const until = now((tx) => tx.certResetUntil(id))
       if (until && Date.parse(until) > Date.now()) {
-        repo.setPinSync(id, fp, 'after-reset')
+        now((tx) => tx.setPin(id, fp, 'after-reset'))
         void repo.setCertResetUntil(id, null)
         pending.push({ note: `New HTTPS certificate accepted after the console's own network factory reset (SHA-256 ${fp}).` })
         policy.pinned = fp
@@ -75,6 +79,8 @@ export interface LoginGuard {
 
 export interface DriverOptions {
   repo: DevicesRepo
+  /** The inventory's database (the TLS pin of an inventory device is read and written during the handshake). */
+  db?: Database
   /** The address of this PC's interface towards the device (nothing leaves on another one). */
   localAddress?: string
   onRejected?: () => void
@@ -87,7 +93,7 @@ export interface DriverOptions {
 /** A uniform driver over the 2N, ISAPI and ONVIF clients. */
 export function deviceDriver(t: Target, creds: Credentials | null, o: DriverOptions) {
   const pending = o.pending ?? []
-  const pin = pinPolicy(o.repo, t.id, pending)
+  const pin = pinPolicy(o.repo, o.db, t.id, pending)
   const ep: Endpoint = { host: t.ip, httpPort: t.httpPort, httpsPort: t.httpsPort, localAddress: o.localAddress, pin, timeoutMs: 6000, signal: o.signal }
   const g = o.logins
   // Every method that may send the driver's credential checks first that the device has not

@@ -39,10 +39,10 @@ export async function guard(core: OpsCore, d: Device, op: string, ticketId: numb
   if (ageMin > maxMinutes) {
     throw await refuse(`The verified backup of ${d.serial} (#${used.id}) was taken ${Math.round(ageMin)} minutes ago, more than the ${maxMinutes} minutes allowed: it may no longer show the device as it is. Take a new backup first. Nothing was done.`, 'Take a new backup of this device now, then try again.', { key: 'devices.backupTooOld', values: { serial: d.serial, id: used.id, n: Math.round(ageMin), max: maxMinutes } })
   }
-  const runStart = o.inRun ? core.repo.activeRunStartSync(ticketId) : undefined
+  const runStart = o.inRun ? await core.repo.activeRunStart(ticketId) : undefined
   const sameRun = runStart !== undefined && used.takenAt >= runStart
   // The device's last audited change (reset, restore, password), leaving out this run's own steps.
-  const last = core.repo.lastChangeSync(d.serial, DEVICE_CHANGES, sameRun ? { ticketId, since: runStart } : null)
+  const last = await core.repo.lastChange(d.serial, DEVICE_CHANGES, sameRun ? { ticketId, since: runStart } : null)
   if (last && last.at >= used.takenAt) {
     throw await refuse(`The verified backup of ${d.serial} (#${used.id}, ${used.takenAt.replace('T', ' ').slice(0, 16)} UTC) was taken before the device's last change (${last.action.replace('devices.', '')} on ${last.at.replace('T', ' ').slice(0, 16)} UTC), so it does not show the device as it is now. Take a new backup first. Nothing was done.`, 'Take a new backup of this device now, then try again.', { key: 'devices.backupBeforeChange', values: { serial: d.serial, id: used.id, taken: used.takenAt.replace('T', ' ').slice(0, 16), changed: last.at.replace('T', ' ').slice(0, 16), what: last.action.replace('devices.', '') } })
   }

@@ -59,7 +59,7 @@ export class OpsCore {
    */
   driver(t: Target, creds: Credentials | null, o: { onRejected?: () => void; pending?: PendingNotes; signal?: AbortSignal; action?: string } = {}): Driver {
     const { action, ...rest } = o
-    return deviceDriver(t, creds, { ...rest, repo: this.repo, localAddress: this.ifaceFor(t.ip)?.address, logins: this.logins.guard(loginTarget(t), action ?? 'devices') })
+    return deviceDriver(t, creds, { ...rest, repo: this.repo, db: this.app.db, localAddress: this.ifaceFor(t.ip)?.address, logins: this.logins.guard(loginTarget(t), action ?? 'devices') })
   }
 
   target(d: Device): Target {

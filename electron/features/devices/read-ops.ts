@@ -15,8 +15,8 @@ export async function info(core: OpsCore, id: number): Promise<Device> {
     loginOptional: d.kind === 'intercom',
     // The inventory takes what the device reported together with the entry saying so.
     commit: (i) => {
-      core.repo.recordSeenSync({ serial: i.serial, mac: i.mac, model: i.model, firmware: i.firmware, name: i.name, vendor: i.vendor, kind: d.kind, ip: d.ip })
-      return core.repo.getSync(id)
+      core.repo.tx().recordSeen({ serial: i.serial, mac: i.mac, model: i.model, firmware: i.firmware, name: i.name, vendor: i.vendor, kind: d.kind, ip: d.ip })
+      return core.repo.tx().get(id)
     },
   })
 }
@@ -56,7 +56,7 @@ export async function linkTicket(core: OpsCore, id: number, ticketId: number, un
   await core.app.tickets.get(ticketId)
   const d = await core.repo.get(id)
   await core.app.record(
-    () => core.repo.linkTicketSync(id, ticketId, unlink),
+    () => core.repo.tx().linkTicket(id, ticketId, unlink),
     () => ({ action: unlink ? 'devices.unlinkTicket' : 'devices.linkTicket', outcome: 'ok', ticketId, device: d.serial || d.ip, inputs: { deviceId: id } }),
   )
   core.app.bus.emit('devices.changed', { id })
@@ -67,7 +67,7 @@ export async function linkTicket(core: OpsCore, id: number, ticketId: number, un
 export async function linkTouched(core: OpsCore, d: Device, ticketId: number, why: string): Promise<void> {
   if (d.ticketIds.includes(ticketId)) return
   await core.app.record(
-    () => core.repo.linkTicketSync(d.id, ticketId),
+    () => core.repo.tx().linkTicket(d.id, ticketId),
     () => ({ action: 'devices.linkTicket', outcome: 'ok', ticketId, device: d.serial || d.ip, inputs: { deviceId: d.id, automatic: true }, detail: why }),
   )
   core.app.bus.emit('devices.changed', { id: d.id })

@@ -32,7 +32,7 @@ export async function waitFor(core: OpsCore, known: Device | null, serial: strin
   // Right after a reset the console itself ran, the device still answers at its old address
   // until the reset takes effect (2N: about 15 s): wait for it to go away first, so the old
   // address is not mistaken for the new one.
-  const resetPending = known ? core.repo.certResetUntilSync(known.id) : null
+  const resetPending = known ? await core.repo.certResetUntil(known.id) : null
   if (known?.ip && resetPending && Date.parse(resetPending) > Date.now() && (o.waitForOffline ?? true)) {
     const port = known.httpPort ?? 80
     const local = core.ifaceFor(known.ip)?.address

@@ -8,7 +8,7 @@
 // A different password has a different fingerprint and is sent normally.
 import { AppError } from '../../../shared/contract/common'
 import type { DeviceKind } from '../../../shared/contract/devices'
-import { RejectedLoginsRepo, type LoginRealm, type RejectedLogin } from '../../../db/repos/devices-rejected-logins'
+import { RejectedLoginsRepo, type LoginRealm, type RejectedLoginsTx, type RejectedLogin } from '../../../db/repos/devices-rejected-logins'
 import type { CommonRepos, Recording, Secrets, Store } from '../../infra/ports'
 import { DeviceLeases } from './device-lease'
 import type { LoginGuard } from './driver'
@@ -62,8 +62,16 @@ export class RejectedLogins {
     this.leases = new DeviceLeases(deps.db)
   }
 
+  /**
+   * The driver's checks and records are synchronous (the next send must already see a
+   * rejection), so each runs the repository's transactional view in a small transaction.
+   */
+  private now<R>(fn: (r: RejectedLoginsTx) => R): R {
+    return this.deps.db.transaction(() => fn(this.repo.tx()))()
+  }
+
   private serialsAt(ip: string): string[] {
-    return this.repo.inventorySerialsAtSync(ip)
+    return this.now((r) => r.inventorySerialsAt(ip))
   }
 
   private fp(scope: 'serial' | 'address', key: string, realm: LoginRealm, c: Credentials): string {
@@ -82,7 +90,8 @@ export class RejectedLogins {
 
   /** The rejection of this credential at this device, if the device already rejected it. */
   find(t: LoginTarget, realm: LoginRealm, c: Credentials): RejectedLogin | null {
-    return this.repo.findSync(this.keys(t, realm, c))
+    const keys = this.keys(t, realm, c)
+    return this.now((r) => r.find(keys))
   }
 
   /** Throws AlreadyRejectedError (LOCKOUT_RISK) when the device already rejected `c`. */
@@ -98,11 +107,11 @@ export class RejectedLogins {
     // The row and an entry naming it in one transaction (issue 13): deleting the row, which would
     // let the console send that password again, leaves an entry `audit verify` checks it against.
     this.deps.db.transaction(() => {
-      const id = this.repo.recordSync(
+      const id = this.repo.tx().record(
         { fingerprint, scope: serial ? 'serial' : 'address', deviceId: t.deviceId, serial, ip: t.ip, kind: t.kind, realm, username: c.username, action, rejectedAt: o.rejectedAt },
         { replace: o.replace },
       )
-      this.deps.auditLog.appendSync({
+      this.deps.auditLog.tx().append({
         agent: this.deps.agentLabelSync(), action: 'devices.loginRejected', outcome: 'info', device: serial || t.ip,
         inputs: { rejectionId: id, username: c.username, realm, by: action },
         detail: `The device rejected the password of ${c.username}${realm === 'web' ? ' (web interface)' : ''}; the console will not send it again.`,
@@ -112,12 +121,13 @@ export class RejectedLogins {
 
   /** The console made `c` the account's password: an earlier rejection of it no longer holds. */
   accepted(t: LoginTarget, realm: LoginRealm, c: Credentials): void {
-    for (const k of this.keys(t, realm, c)) this.repo.clearSync(k, 'password-set')
+    const keys = this.keys(t, realm, c)
+    this.now((r) => { for (const k of keys) r.clear(k, 'password-set') })
   }
 
   /** The device's accounts were factory reset by the console: no earlier rejection holds. */
   reset(t: LoginTarget): void {
-    this.repo.clearDeviceSync({ serial: normSerial(t.serial), ips: [t.ip] }, 'factory-reset')
+    this.now((r) => r.clearDevice({ serial: normSerial(t.serial), ips: [t.ip] }, 'factory-reset'))
   }
 
   /** The driver's view, bound to one target and the operation that logs in. */
@@ -126,7 +136,7 @@ export class RejectedLogins {
       exclusive: (fn, realm, c) => this.leases.login(t.ip, action, fn, { credential: realm && c ? this.fp('address', t.ip, realm, c) : undefined }),
       check: (realm, c) => this.check(t, realm, c),
       rejected: (realm, c) => {
-        this.leases.repo.forgetSync(`proven:${t.ip}:`)
+        this.deps.db.transaction(() => this.leases.repo.tx().forget(`proven:${t.ip}:`))()
         this.record(t, realm, c, action)
       },
       accepted: (realm, c) => this.accepted(t, realm, c),

@@ -64,7 +64,7 @@ export async function setPassword(core: OpsCore, id: number, o: { ticketId: numb
     }, (x) => x.message, {
       // The API account the console keeps is stored with the entry that says so, in one transaction.
       commit: (keep): OpResult => {
-        if (keep) core.repo.setCredentialsSync(id, keep.username, core.app.secrets.seal(keep.password))
+        if (keep) core.repo.tx().setCredentials(id, keep.username, core.app.secrets.seal(keep.password))
         return { ok: true, message: `The password of ${username} was changed${keep ? ' and stored (encrypted) for the console' : ''}.` }
       },
   })

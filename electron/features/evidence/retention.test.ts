@@ -40,7 +40,7 @@ async function qrPhoto(app: App, f: ReturnType<typeof buildServices>, ticketId: 
   const data = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#888', noise: { type: 'gaussian', mean: 128, sigma: 40 } } }).jpeg({ quality: 90 }).toBuffer()
   const ev = await f.vault.add({ ticketId, kind: 'qr-photo', source: 'qr-intake:drop', name: 'IMG_2041.jpg', data })
   const repo = f.reset.repo
-  const p = repo.insertPhotoSync({ ticketId, evidenceId: ev.id, sha256: ev.sha256, size: data.length, mime: 'image/jpeg', width: 640, height: 480, fileName: 'IMG_2041.jpg', source: 'drop', receivedAt: new Date().toISOString(), capturedAt: '2026-11-20T18:42:10', capturedHasZone: false })
+  const p = await repo.insertPhoto({ ticketId, evidenceId: ev.id, sha256: ev.sha256, size: data.length, mime: 'image/jpeg', width: 640, height: 480, fileName: 'IMG_2041.jpg', source: 'drop', receivedAt: new Date().toISOString(), capturedAt: '2026-11-20T18:42:10', capturedHasZone: false })
   await repo.setDecode(p.id, { status: 'found', ms: 41, strategy: 'full', error: null, codes: [{ text: qrText, position: [[10, 10], [90, 10], [90, 90], [10, 90]], region: null }] })
   // 64 bytes from the middle of the JPEG: noise, so they occur nowhere else.
   return { photoId: p.id, evidenceId: ev.id, sha256: ev.sha256, probe: data.subarray(data.length >> 1, (data.length >> 1) + 64) }

@@ -15,8 +15,8 @@ export async function retentionDays(deps: Pick<CommonRepos, 'settings'>): Promis
 export async function setRetentionDays(deps: Pick<CommonRepos, 'settings'> & Pick<Recording, 'record'>, days: number): Promise<number> {
   const before = await retentionDays(deps)
   await deps.record(
-    // Written inside the audited transaction (SettingsRepo.set is async; setSync is its synchronous core).
-    () => deps.settings.setSync(RETENTION_KEY, days),
+    // Written inside the audited transaction.
+    () => deps.settings.tx().set(RETENTION_KEY, days),
     () => ({ action: 'settings.retention', outcome: 'ok', inputs: { from: before, to: days } }),
   )
   return days
@@ -52,7 +52,7 @@ async function purgeAll(deps: RetentionDeps, days: number, now: Date): Promise<n
   const tickets = new Set<number>()
   let n = 0
   for (const m of v.expired(cutoff)) {
-    if (v.purgeSync(m.id, 'retention', agent, now.toISOString(), `Kept ${days} days (retention setting).`)) {
+    if (await v.purge(m.id, 'retention', agent, now.toISOString(), `Kept ${days} days (retention setting).`)) {
       n++
       tickets.add(m.ticketId)
     }

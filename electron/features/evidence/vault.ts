@@ -63,7 +63,7 @@ export class EvidenceVault {
     await this.ensureTicket(e.ticketId)
     const mime = sniffMime(e.data, e.declaredMime)
     const thumb = await makeThumbnail(e.data, mime)
-    const meta = this.repo.addSync(
+    const meta = await this.repo.add(
       { ticketId: e.ticketId, kind: e.kind, source: e.source, name: e.name, mime, size: e.data.length, sha256: sha256(e.data), note: e.note, content: e.data, thumbnail: thumb?.thumbnail, width: thumb?.width, height: thumb?.height },
       await this.deps.agentLabel(),
     )
@@ -74,7 +74,7 @@ export class EvidenceVault {
   async addRef(e: AddEvidenceRef): Promise<EvidenceMeta> {
     if (!/^[0-9a-f]{64}$/.test(e.sha256)) throw new AppError('INTERNAL', 'Evidence by reference needs the SHA-256 of its content.', { key: 'evidence.needsSha' })
     await this.ensureTicket(e.ticketId)
-    const meta = this.repo.addSync({ ...e, mime: e.mime ?? 'application/octet-stream', content: null }, await this.deps.agentLabel())
+    const meta = await this.repo.add({ ...e, mime: e.mime ?? 'application/octet-stream', content: null }, await this.deps.agentLabel())
     this.deps.bus.emit('evidence.changed', { ticketId: e.ticketId })
     return meta
   }
@@ -105,7 +105,7 @@ export class EvidenceVault {
     const m = this.find(id)
     if (m.purgedAt) throw new AppError('CONFLICT', `Evidence #${id} was already removed on ${m.purgedAt.slice(0, 10)}; its hash stays on record.`, { key: 'evidence.alreadyRemoved', values: { id, on: m.purgedAt.slice(0, 10) } })
     const agent = await this.deps.agentLabel()
-    this.repo.erasing(() => this.repo.purgeSync(id, 'deleted', agent, new Date().toISOString(), reason))
+    await this.repo.erasingAsync(() => this.repo.purge(id, 'deleted', agent, new Date().toISOString(), reason))
     this.deps.bus.emit('evidence.changed', { ticketId: m.ticketId })
     return this.find(id)
   }

@@ -129,7 +129,7 @@ export class OutboxWorker {
         if (ref) return await this.done(item, ref, true)
         uncertain = false
       }
-      repo.setStatusSync(item.id, { status: 'sending', attempts: item.attempts + 1, nextAt: iso(Date.now()) })
+      await repo.setStatus(item.id, { status: 'sending', attempts: item.attempts + 1, nextAt: iso(Date.now()) })
       if (item.kind === 'status') return await this.done(item, await provider.setStatus(item.remoteTicketId, helpdeskStatusOf(item.body)), false)
       const files = repo.files(item.id).map((f) => ({ name: f.name, mime: f.mime, content: f.content }))
       const ref = await provider.send(item.remoteTicketId, { key: item.key, kind: item.kind, subject: item.subject, body: item.body, files })
@@ -145,13 +145,13 @@ export class OutboxWorker {
       const status = e.status === 0 || uncertain ? 'sending' : 'pending'
       if (e.status === 429 || e.status === 503) {
         const wait = e.retryAfterMs ?? DEFAULT_RETRY_MS
-        repo.setStatusSync(item.id, { status, nextAt: iso(Date.now() + wait), lastError: `${e.message} Waiting ${Math.ceil(wait / 1000)} s as the helpdesk asked (Retry-After).` })
+        await repo.setStatus(item.id, { status, nextAt: iso(Date.now() + wait), lastError: `${e.message} Waiting ${Math.ceil(wait / 1000)} s as the helpdesk asked (Retry-After).` })
         this.app.bus.emit('helpdesk.changed', { ticketId: item.ticketId })
         return 'blocked'
       }
       if (e.transient) {
         const wait = Math.min(MAX_BACKOFF_MS, 5_000 * 2 ** Math.max(0, attempts - 1))
-        repo.setStatusSync(item.id, { status, nextAt: iso(Date.now() + wait), lastError: `${e.message} Trying again in ${Math.ceil(wait / 1000)} s.` })
+        await repo.setStatus(item.id, { status, nextAt: iso(Date.now() + wait), lastError: `${e.message} Trying again in ${Math.ceil(wait / 1000)} s.` })
         this.app.bus.emit('helpdesk.changed', { ticketId: item.ticketId })
         return 'blocked'
       }
@@ -164,7 +164,7 @@ export class OutboxWorker {
     const repo = this.repo
     const files = repo.files(item.id, false).map((f) => ({ name: f.name, sha256: f.sha256 }))
     await this.app.record(
-      () => repo.setStatusSync(item.id, { status: 'sent', sentAt: iso(Date.now()), remoteRef: ref, lastError: null, nextAt: null }),
+      () => repo.tx().setStatus(item.id, { status: 'sent', sentAt: iso(Date.now()), remoteRef: ref, lastError: null, nextAt: null }),
       () => ({
         action: 'helpdesk.sent',
         outcome: 'ok',
@@ -179,7 +179,7 @@ export class OutboxWorker {
   private async fail(item: OutboxRow, why: string): Promise<void> {
     const repo = this.repo
     await this.app.record(
-      () => repo.setStatusSync(item.id, { status: 'failed', lastError: why, nextAt: null }),
+      () => repo.tx().setStatus(item.id, { status: 'failed', lastError: why, nextAt: null }),
       () => ({ action: 'helpdesk.sent', outcome: 'failed', ticketId: item.ticketId, inputs: { outboxId: item.id, key: item.key, kind: item.kind, provider: item.provider, remoteTicketId: item.remoteTicketId }, detail: why }),
     )
     this.app.bus.emit('helpdesk.changed', { ticketId: item.ticketId })

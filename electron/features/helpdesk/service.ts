@@ -83,7 +83,7 @@ export async function connect(hd: Helpdesk, c: { provider: HelpdeskProviderId; u
   }
   const row: ProviderRow = { id: c.provider, baseUrl: url, username: c.user, secretSealed: hd.deps.secrets.seal(token), updatedAt: new Date().toISOString() }
   await hd.deps.record(
-    () => hd.repo.saveProviderSync(row),
+    () => hd.repo.tx().saveProvider(row),
     () => ({ action: 'helpdesk.connect', outcome: 'ok', inputs: { provider: c.provider, url, user: c.user, tested: opts.test } }),
   )
   hd.deps.bus.emit('helpdesk.changed', { ticketId: null })
@@ -174,10 +174,10 @@ export async function importTicket(hd: Helpdesk, ref: string, opts: { ticketId?:
     () => {
       let t: Ticket
       if (targetId) {
-        t = hd.deps.tickets.getSync(targetId)
-        if (!t.externalRef) t = hd.deps.tickets.updateSync(t.id, { externalRef })
+        t = hd.deps.tickets.tx().get(targetId)
+        if (!t.externalRef) t = hd.deps.tickets.tx().update(t.id, { externalRef })
       } else {
-        t = hd.deps.tickets.createSync({
+        t = hd.deps.tickets.tx().create({
           externalRef,
           customerName: (r.name || r.email || `${LABEL[provider.id]} requester`).slice(0, 200),
           contact: [r.email, r.phone, r.organization].filter(Boolean).join(' · ').slice(0, 200),
@@ -187,8 +187,8 @@ export async function importTicket(hd: Helpdesk, ref: string, opts: { ticketId?:
           notes: remote.subject ? `${LABEL[provider.id]} #${remote.id}: ${remote.subject}`.slice(0, 20_000) : '',
         })
       }
-      repo.saveLinkSync({ ticketId: t.id, ...link })
-      repo.saveAttachmentsSync(t.id, remote.attachments)
+      repo.tx().saveLink({ ticketId: t.id, ...link })
+      repo.tx().saveAttachments(t.id, remote.attachments)
       return { t, created: !targetId }
     },
     ({ t, created }) => [
@@ -204,11 +204,11 @@ export async function importTicket(hd: Helpdesk, ref: string, opts: { ticketId?:
     for (const a of repo.attachments(ticket.t.id)) if (!a.takenAt && isIntakeFile(a.fileName, a.mime)) intake.push(...(await takeAttachment(hd, ticket.t.id, a.remoteId)))
   }
   hd.deps.bus.emit('helpdesk.changed', { ticketId: ticket.t.id })
-  return { ticket: hd.deps.tickets.getSync(ticket.t.id), link: linkView(hd, ticket.t.id)!, intake }
+  return { ticket: await hd.deps.tickets.get(ticket.t.id), link: linkView(hd, ticket.t.id)!, intake }
 }
 
-function needLink(hd: Helpdesk, ticketId: number) {
-  hd.deps.tickets.getSync(ticketId)
+async function needLink(hd: Helpdesk, ticketId: number) {
+  await hd.deps.tickets.get(ticketId)
   const l = hd.repo.link(ticketId)
   if (!l) throw new AppError('NOT_FOUND', `Ticket #${ticketId} is not linked to a helpdesk ticket.`, { hint: 'Link it first (Link helpdesk ticket on the ticket page, or "support-console helpdesk import REF").', key: 'helpdesk.notLinked', values: { id: ticketId } })
   return l
@@ -216,7 +216,7 @@ function needLink(hd: Helpdesk, ticketId: number) {
 
 /** One helpdesk attachment into the console: the Option 2 intake for an NVR reset, the evidence vault otherwise. */
 export async function takeAttachment(hd: Helpdesk, ticketId: number, remoteId: string): Promise<ResetIntakeResult[]> {
-  const l = needLink(hd, ticketId)
+  const l = await needLink(hd, ticketId)
   const repo = hd.repo
   const a = repo.attachments(ticketId).find((x) => x.remoteId === remoteId)
   if (!a) throw new AppError('NOT_FOUND', `Attachment ${remoteId} is not listed on ${LABEL[l.provider]} ticket #${l.remoteId}.`, { hint: 'Import the helpdesk ticket again to refresh its attachments.', key: 'helpdesk.noSuchAttachment', values: { attachment: remoteId, provider: LABEL[l.provider], remote: l.remoteId } })
@@ -228,7 +228,7 @@ export async function takeAttachment(hd: Helpdesk, ticketId: number, remoteId: s
   }
   // The name carries the provenance into the evidence vault and the report; the audit entry below too.
   const name = `${LABEL[l.provider]} #${l.remoteId} attachment ${remoteId}: ${a.fileName}`.slice(0, 200)
-  const ticket = hd.deps.tickets.getSync(ticketId)
+  const ticket = await hd.deps.tickets.get(ticketId)
   let results: ResetIntakeResult[]
   let evidenceId: number | null = null
   if (ticket.procedure === 'nvr-password-reset') {
@@ -241,7 +241,7 @@ export async function takeAttachment(hd: Helpdesk, ticketId: number, remoteId: s
     results = [{ name, status: 'added', message: 'Added to the ticket\'s evidence.', photoId: null }]
   }
   await hd.deps.record(
-    () => repo.markTakenSync(ticketId, remoteId, evidenceId, new Date().toISOString()),
+    () => repo.tx().markTaken(ticketId, remoteId, evidenceId, new Date().toISOString()),
     () => ({ action: 'helpdesk.attachment', outcome: 'ok', ticketId, inputs: { provider: l.provider, remoteTicketId: l.remoteId, attachmentId: remoteId, fileName: a.fileName, sha256: sha256(data), size: data.length, evidenceId } }),
   )
   hd.deps.bus.emit('helpdesk.changed', { ticketId })
@@ -249,13 +249,13 @@ export async function takeAttachment(hd: Helpdesk, ticketId: number, remoteId: s
 }
 
 async function enqueue(hd: Helpdesk, ticketId: number, kind: 'note' | 'reply' | 'status', subject: string, body: (key: string) => string, files: { name: string; mime: string; content: Buffer }[], also?: () => void): Promise<OutboxItem> {
-  const l = needLink(hd, ticketId)
+  const l = await needLink(hd, ticketId)
   const repo = hd.repo
   const key = `sc-${randomUUID()}`
   const row = await hd.deps.record(
     () => {
       also?.()
-      return repo.enqueueSync({ key, ticketId, provider: l.provider, remoteTicketId: l.remoteId, kind, subject, body: body(key), files: files.map((f) => ({ ...f, sha256: sha256(f.content) })), now: new Date().toISOString() })
+      return repo.tx().enqueue({ key, ticketId, provider: l.provider, remoteTicketId: l.remoteId, kind, subject, body: body(key), files: files.map((f) => ({ ...f, sha256: sha256(f.content) })), now: new Date().toISOString() })
     },
     (o) => ({ action: 'helpdesk.queue', outcome: 'ok', ticketId, inputs: { outboxId: o.id, key, kind, provider: l.provider, remoteTicketId: l.remoteId, files: files.map((f) => ({ name: f.name, sha256: sha256(f.content) })) } }),
   )
@@ -266,11 +266,11 @@ async function enqueue(hd: Helpdesk, ticketId: number, kind: 'note' | 'reply' | 
 
 /** The internal note: PDF report and JSON bundle attached, the audit chain head in the text. */
 export async function postReport(hd: Helpdesk, ticketId: number, completionSeq?: number): Promise<OutboxItem> {
-  needLink(hd, ticketId)
+  await needLink(hd, ticketId)
   const bundle = await hd.ports.exportBundle(ticketId)
   const pdf = await hd.ports.exportPdf(ticketId)
   const head = (JSON.parse(bundle.data.toString('utf8')) as { chainHead: { seq: number; hash: string } | null }).chainHead
-  const t = hd.deps.tickets.getSync(ticketId)
+  const t = await hd.deps.tickets.get(ticketId)
   return enqueue(hd, ticketId, 'note', `Support Console report, ticket #${ticketId}`, (key) =>
     [
       `Support Console: report of console ticket #${ticketId} (${t.procedure}, status ${t.status}).`,
@@ -286,7 +286,7 @@ export async function postReport(hd: Helpdesk, ticketId: number, completionSeq?:
   [
     { name: pdf.fileName, mime: 'application/pdf', content: pdf.data },
     { name: bundle.fileName, mime: 'application/json', content: bundle.data },
-  ], completionSeq ? () => hd.repo.setReportedSync(ticketId, completionSeq) : undefined)
+  ], completionSeq ? () => hd.repo.tx().setReported(ticketId, completionSeq) : undefined)
 }
 
 /**
@@ -315,9 +315,9 @@ export async function reply(hd: Helpdesk, ticketId: number, text: string): Promi
 
 /** The agent allows (or stops) the helpdesk status following the console ticket's. */
 export async function setFollowStatus(hd: Helpdesk, ticketId: number, follow: boolean): Promise<HelpdeskLink> {
-  const l = needLink(hd, ticketId)
+  const l = await needLink(hd, ticketId)
   await hd.deps.record(
-    () => hd.repo.setFollowStatusSync(ticketId, follow),
+    () => hd.repo.tx().setFollowStatus(ticketId, follow),
     () => ({ action: 'helpdesk.followStatus', outcome: 'ok', ticketId, inputs: { provider: l.provider, remoteTicketId: l.remoteId, follow } }),
   )
   if (follow) await queueStatus(hd, ticketId)
@@ -329,7 +329,7 @@ export async function setFollowStatus(hd: Helpdesk, ticketId: number, follow: bo
 export async function queueStatus(hd: Helpdesk, ticketId: number): Promise<OutboxItem | null> {
   const l = hd.repo.link(ticketId)
   if (!l?.followStatus) return null
-  const status = hd.deps.tickets.getSync(ticketId).status
+  const status = (await hd.deps.tickets.get(ticketId)).status
   const last = hd.repo.lastQueuedStatus(ticketId)
   // Only changes: nothing for an edit that left the status as it was (or a fresh ticket still open).
   if (last === status || (last === null && status === 'open')) return null
@@ -343,7 +343,7 @@ export async function retryItem(hd: Helpdesk, id: number): Promise<OutboxItem> {
   if (o.status === 'sent' || o.status === 'cancelled') throw new AppError('CONFLICT', `Outbox item #${id} was already ${o.status}.`, { key: o.status === 'sent' ? 'helpdesk.outboxSent' : 'helpdesk.outboxCancelled', values: { id } })
   // A failed item may have been uncertain before; keep 'sending' so the helpdesk is checked first.
   const row = await hd.deps.record(
-    () => repo.setStatusSync(id, { status: o.status === 'sending' ? 'sending' : 'pending', nextAt: new Date().toISOString() }),
+    () => repo.tx().setStatus(id, { status: o.status === 'sending' ? 'sending' : 'pending', nextAt: new Date().toISOString() }),
     () => ({ action: 'helpdesk.outboxRetry', outcome: 'ok', ticketId: o.ticketId, inputs: { outboxId: id, key: o.key, from: o.status } }),
   )
   hd.outbox.kick()
@@ -357,7 +357,7 @@ export async function cancelItem(hd: Helpdesk, id: number): Promise<OutboxItem> 
   if (!o) throw new AppError('NOT_FOUND', `Outbox item #${id} does not exist.`, { key: 'helpdesk.noSuchOutboxItem', values: { id } })
   if (o.status === 'sent' || o.status === 'cancelled') throw new AppError('CONFLICT', `Outbox item #${id} was already ${o.status}; nothing to cancel.`, { key: o.status === 'sent' ? 'helpdesk.outboxSent' : 'helpdesk.outboxCancelled', values: { id } })
   const row = await hd.deps.record(
-    () => repo.setStatusSync(id, { status: 'cancelled', nextAt: null }),
+    () => repo.tx().setStatus(id, { status: 'cancelled', nextAt: null }),
     () => ({ action: 'helpdesk.outboxCancel', outcome: 'ok', ticketId: o.ticketId, inputs: { outboxId: id, key: o.key, from: o.status } }),
   )
   hd.deps.bus.emit('helpdesk.changed', { ticketId: o.ticketId })

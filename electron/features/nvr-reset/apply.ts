@@ -39,7 +39,7 @@ export async function applyOnDevice(
   const repo = deps.repo
   const v = await buildView(deps, i.ticketId)
   const c = v.case
-  const code = repo.codeSync(i.codeId)
+  const code = await repo.code(i.codeId)
   const refuse = (m: string, hint: string | undefined, t: { key: string; values?: Record<string, string | number> }) => new AppError('FORBIDDEN', m, { hint, key: t.key, values: t.values })
   if (!c?.payload || !code || code.ticketId !== i.ticketId) throw new AppError('NOT_FOUND', 'No such code on this ticket.', { key: 'nvrReset.noSuchCodeHere' })
   if (c.invalidated) throw refuse(`The code was not entered. ${c.invalidatedMessage}`, undefined, { key: 'nvrReset.notEnteredInvalid' })
@@ -61,7 +61,7 @@ export async function applyOnDevice(
   const now = () => new Date().toISOString()
   const audit = (outcome: 'ok' | 'failed' | 'refused' | 'info', detail: string, extra: Record<string, unknown> = {}) =>
     deps.audit({ action: 'nvrReset.apply', outcome, ticketId: i.ticketId, device: i.address, inputs: { codeId: code.id, codeHint: code.codeHint, serial: c.fields?.serial ?? null, ...extra }, detail })
-  const setCase = (patch: Parameters<typeof repo.upsertCaseSync>[1]) => repo.upsertCaseSync(i.ticketId, patch)
+  const setCase = (patch: Parameters<ReturnType<typeof repo.tx>['upsertCase']>[1]) => repo.tx().upsertCase(i.ticketId, patch)
   // The reply carries the new view (handlers/nvr-reset.ts): no event.
   const done = (outcome: ApplyOutcome, message: string) => ({ outcome, message })
 
@@ -69,7 +69,7 @@ export async function applyOnDevice(
   const screen = await client.screen()
   if (!screen.open || screen.payload !== c.payload) {
     const reason = screen.open ? 'new-qr' : 'left-screen'
-    await deps.record(() => { repo.voidOpenCodesSync(i.ticketId, INVALIDATED_BY[reason]); return setCase({ invalidated: reason, invalidatedAt: now() }) }, () => ({ action: 'nvrReset.invalidate', outcome: 'info', ticketId: i.ticketId, device: i.address, inputs: { reason, detectedBy: 'device check' } }))
+    await deps.record(() => { repo.tx().voidOpenCodes(i.ticketId, INVALIDATED_BY[reason]); return setCase({ invalidated: reason, invalidatedAt: now() }) }, () => ({ action: 'nvrReset.invalidate', outcome: 'info', ticketId: i.ticketId, device: i.address, inputs: { reason, detectedBy: 'device check' } }))
     return done('invalidated', screen.open
       ? 'The NVR now shows a different QR (the screen was reopened). The code was not entered. Ask the customer for a photo of the QR shown now.'
       : 'The Retrieve Password screen is no longer open on the NVR (the customer left it or the device restarted). The code was not entered. Ask the customer to reopen it and send a new photo.')
@@ -92,14 +92,14 @@ export async function applyOnDevice(
     await deps.record(
       () => {
         // A lock means the code was not even looked at: it stays usable once the lock ends.
-        if (r.kind !== 'locked') repo.setCodeStatusSync(code.id, r.kind === 'wrong' ? 'rejected' : 'void', detail, now())
+        if (r.kind !== 'locked') repo.tx().setCodeStatus(code.id, r.kind === 'wrong' ? 'rejected' : 'void', detail, now())
         if (r.kind === 'wrong') {
           const wrong = r.remaining !== null ? DEVICE_WRONG_CODE_LIMIT - r.remaining : c.wrongCodes + 1
           return setCase({ wrongCodes: wrong, lockedUntil: r.retryAfter ? new Date(Date.now() + r.retryAfter * 1000).toISOString() : null })
         }
         if (r.kind === 'locked') return setCase({ lockedUntil: new Date(Date.now() + (r.retryAfter ?? 300) * 1000).toISOString() })
-        if (r.kind === 'no-session') { repo.voidOpenCodesSync(i.ticketId, INVALIDATED_BY['left-screen']); return setCase({ invalidated: 'left-screen', invalidatedAt: now() }) }
-        if (r.kind === 'limit') { repo.voidOpenCodesSync(i.ticketId, INVALIDATED_BY['code-limit']); return setCase({ invalidated: 'code-limit', invalidatedAt: now() }) }
+        if (r.kind === 'no-session') { repo.tx().voidOpenCodes(i.ticketId, INVALIDATED_BY['left-screen']); return setCase({ invalidated: 'left-screen', invalidatedAt: now() }) }
+        if (r.kind === 'limit') { repo.tx().voidOpenCodes(i.ticketId, INVALIDATED_BY['code-limit']); return setCase({ invalidated: 'code-limit', invalidatedAt: now() }) }
         return setCase({})
       },
       () => ({ action: 'nvrReset.apply', outcome: 'failed', ticketId: i.ticketId, device: i.address, inputs: { codeId: code.id, codeHint: code.codeHint, result: r.kind, remaining: r.kind === 'wrong' ? r.remaining : null }, detail }),
@@ -113,7 +113,7 @@ export async function applyOnDevice(
     return done('invalidated', r.kind === 'limit' ? 'The NVR accepts no more codes for this QR. Ask the customer to reopen the screen for a new QR.' : 'The Retrieve Password screen is no longer open on the NVR. Ask the customer to reopen it and send a new photo.')
   }
 
-  await deps.record(() => { repo.setCodeStatusSync(code.id, 'accepted', 'The NVR accepted the code.', now()); return setCase({ appliedAt: now() }) }, () => ({ action: 'nvrReset.apply', outcome: 'ok', ticketId: i.ticketId, device: i.address, inputs: { codeId: code.id, codeHint: code.codeHint, result: 'accepted' } }))
+  await deps.record(() => { repo.tx().setCodeStatus(code.id, 'accepted', 'The NVR accepted the code.', now()); return setCase({ appliedAt: now() }) }, () => ({ action: 'nvrReset.apply', outcome: 'ok', ticketId: i.ticketId, device: i.address, inputs: { codeId: code.id, codeHint: code.codeHint, result: 'accepted' } }))
   deps.bus.emit('task.progress', { task: `nvr-reset-${i.ticketId}`, label: 'Setting the new password', done: 2, total: 3, finished: false })
   await client.setPassword(r.token, i.newPassword)
   await audit('ok', 'new admin password set through the Retrieve Password screen', { step: 'password' })

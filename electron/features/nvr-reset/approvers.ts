@@ -79,7 +79,7 @@ export async function addApprover(deps: ApproverDeps, a: { name: string; email: 
   }
   const row: Stored = { name: a.name.trim(), email: a.email.trim(), ...(await hashPin(a.pin, deps.secrets.pinKey())), addedBy: await deps.agentLabel(), addedAt: new Date().toISOString() }
   await deps.record(
-    () => deps.settings.setSync(KEY, [...all, row]),
+    () => deps.settings.tx().set(KEY, [...all, row]),
     () => ({
       action: 'nvrReset.approver.add', outcome: 'ok', inputs: { approver: row.name, email: row.email, sponsor: sponsor ? sponsor.email : null },
       detail: sponsor ? `Vouched for by ${sponsor.name} <${sponsor.email}> with their PIN.` : 'The first approver of this data folder, enrolled without a sponsor (once).',
@@ -93,7 +93,7 @@ export async function removeApprover(deps: ApproverDeps, email: string): Promise
   const gone = all.find((x) => norm(x.email) === norm(email))
   if (!gone) throw new AppError('NOT_FOUND', `${email} is not an approver.`, { field: 'email', key: 'nvrReset.notApprover', values: { email } })
   await deps.record(
-    () => deps.settings.setSync(KEY, all.filter((x) => x !== gone)),
+    () => deps.settings.tx().set(KEY, all.filter((x) => x !== gone)),
     () => ({ action: 'nvrReset.approver.remove', outcome: 'ok', inputs: { approver: gone.name, email: gone.email } }),
   )
   return listApprovers(deps)

@@ -30,8 +30,8 @@ export async function adoptPayload(deps: AdoptDeps, ticketId: number, photoId: n
   await deps.record(
     () => {
       const nonce = p.fields?.nonce || `raw:${text.trim().slice(0, 64)}`
-      if (prev?.nonce && prev.nonce !== nonce) repo.voidOpenCodesSync(ticketId, 'A newer QR replaced the one this code was issued for.')
-      return repo.upsertCaseSync(ticketId, {
+      if (prev?.nonce && prev.nonce !== nonce) repo.tx().voidOpenCodes(ticketId, 'A newer QR replaced the one this code was issued for.')
+      return repo.tx().upsertCase(ticketId, {
         photoId, payload: text.trim(), format: p.format, vendor: p.vendor,
         serial: p.fields?.serial ?? null, mac: p.fields?.mac ?? null, model: p.fields?.model ?? null, nonce, issuedAt: p.fields?.issuedAt || null,
         receivedAt: receivedAt ?? now, invalidated: null, invalidatedAt: null, appliedAt: null, verifiedAt: null, verifyDetail: null,
@@ -51,7 +51,7 @@ export async function updateCase(deps: CaseDeps, ticketId: number, u: { customer
   // The device clock as the customer (or the bench) reads it now: its offset from real time.
   if (u.deviceTime !== undefined) patch.deviceOffsetMs = u.deviceTime === null ? null : Date.parse(u.deviceTime) - Date.now()
   await deps.record(
-    () => deps.repo.upsertCaseSync(ticketId, patch),
+    () => deps.repo.tx().upsertCase(ticketId, patch),
     () => ({ action: 'nvrReset.update', outcome: 'ok', ticketId, inputs: patch }),
   )
 }
@@ -63,9 +63,9 @@ export async function invalidate(deps: CaseDeps, ticketId: number, reason: Inval
   const now = new Date().toISOString()
   await deps.record(
     () => {
-      repo.voidOpenCodesSync(ticketId, INVALIDATED_BY[reason])
+      repo.tx().voidOpenCodes(ticketId, INVALIDATED_BY[reason])
       // A restart clears the NVR's wrong-code counter and lock along with the QR.
-      return repo.upsertCaseSync(ticketId, { invalidated: reason, invalidatedAt: now, ...(reason === 'reboot' ? { wrongCodes: 0, lockedUntil: null } : {}) })
+      return repo.tx().upsertCase(ticketId, { invalidated: reason, invalidatedAt: now, ...(reason === 'reboot' ? { wrongCodes: 0, lockedUntil: null } : {}) })
     },
     () => ({ action: 'nvrReset.invalidate', outcome: 'info', ticketId, inputs: { reason, serial: c.serial } }),
   )
@@ -85,7 +85,7 @@ export async function recordCheck(deps: CaseDeps, ticketId: number, c: { kind: C
   const agent = await deps.agentLabel()
   const at = new Date().toISOString()
   await deps.record(
-    () => deps.repo.addCheckSync({ ticketId, kind: c.kind, passed: c.passed, evidenceId: ev?.id ?? null, note: c.note, agent, at }),
+    () => deps.repo.tx().addCheck({ ticketId, kind: c.kind, passed: c.passed, evidenceId: ev?.id ?? null, note: c.note, agent, at }),
     (row) => ({ action: 'nvrReset.ownershipCheck', outcome: c.passed ? 'ok' : 'refused', ticketId, inputs: { check: c.kind, result: c.passed ? 'passed' : 'failed', evidenceId: row.evidenceId, sha256: ev?.sha256 ?? null }, detail: c.note }),
   )
 }
@@ -95,7 +95,7 @@ export async function approve(deps: CaseDeps, ticketId: number, email: string, p
   if (!v.ownershipComplete) throw new AppError('FORBIDDEN', 'Complete the ownership checks before asking for approval.', { key: 'nvrReset.ownershipFirst' })
   const approvedBy = await checkApprover(deps, ticketId, email, pin)
   await deps.record(
-    () => deps.repo.upsertCaseSync(ticketId, { approvedBy, approvedAt: new Date().toISOString() }),
+    () => deps.repo.tx().upsertCase(ticketId, { approvedBy, approvedAt: new Date().toISOString() }),
     () => ({ action: 'nvrReset.approve', outcome: 'ok', ticketId, inputs: { approver: approvedBy }, detail: note }),
   )
 }
@@ -133,13 +133,13 @@ export async function requestCode(deps: CaseDeps, ticketId: number, provider: 'l
   }
   const agent = await deps.agentLabel()
   await deps.record(
-    () => deps.repo.addCodeSync({ ticketId, nonce: c.nonce!, provider, codeSealed: deps.secrets.seal(issued.code), codeHint: maskCode(issued.code), reference: issued.reference, expiresAt: issued.expiresAt, agent, obtainedAt: new Date().toISOString() }),
+    () => deps.repo.tx().addCode({ ticketId, nonce: c.nonce!, provider, codeSealed: deps.secrets.seal(issued.code), codeHint: maskCode(issued.code), reference: issued.reference, expiresAt: issued.expiresAt, agent, obtainedAt: new Date().toISOString() }),
     (row) => ({ action: 'nvrReset.code.issued', outcome: 'ok', ticketId, inputs: { codeId: row.id, provider, codeHint: row.codeHint, serial: c.serial, reference: issued.reference } }),
   )
 }
 
 export async function revealCode(deps: CaseDeps, codeId: number): Promise<{ code: string; spelled: string[] }> {
-  const row = deps.repo.codeSync(codeId)
+  const row = await deps.repo.code(codeId)
   if (!row) throw new AppError('NOT_FOUND', `Code #${codeId} does not exist.`, { key: 'nvrReset.noSuchCode', values: { id: codeId } })
   const code = deps.secrets.open(row.codeSealed)
   await deps.audit({ action: 'nvrReset.code.shown', outcome: 'info', ticketId: row.ticketId, inputs: { codeId, codeHint: row.codeHint } })
@@ -153,13 +153,13 @@ export async function message(deps: CaseDeps, ticketId: number, kind: 'code' | '
   const v = await buildView(deps, ticketId)
   const code = codeId ? v.codes.find((x) => x.id === codeId) : [...v.codes].reverse().find((x) => x.forCurrentQr && x.status === 'issued')
   if (!v.case?.validity.expiresAt || !code) throw new AppError('CONFLICT', 'There is no code for the current QR to send yet.', { key: 'nvrReset.noCodeToSend' })
-  const row = deps.repo.codeSync(code.id)!
+  const row = (await deps.repo.code(code.id))!
   const expiresAt = row.expiresAt && row.expiresAt < v.case.validity.expiresAt ? row.expiresAt : v.case.validity.expiresAt
   // Writing the message is sending the code to the customer (the run's "Code applied" step):
   // recorded on the code with its audit entry, in one transaction.
   const tz = v.case.customerTz
   await deps.record(
-    () => deps.repo.markSentSync(code.id, new Date().toISOString()),
+    () => deps.repo.tx().markSent(code.id, new Date().toISOString()),
     () => ({ action: 'nvrReset.message', outcome: 'info', ticketId, inputs: { kind, lang, codeId: code.id, codeHint: code.hint, tz } }),
   )
   return codeMessage({ lang, code: deps.secrets.open(row.codeSealed), expiresAt, tz: v.case.customerTz, serial: v.case.fields?.serial ?? ticket.deviceSerial, customerName: ticket.customerName, agent })
@@ -178,7 +178,7 @@ export async function confirmByCustomer(deps: CaseDeps, ticketId: number, note: 
   if (note.trim().length < 3) throw new AppError('VALIDATION', 'Write how the customer confirmed it (call, e-mail, chat…).', { field: 'note', key: 'nvrReset.howConfirmed' })
   const detail = `Confirmed by the customer: ${note.trim()}`
   await deps.record(
-    () => deps.repo.upsertCaseSync(ticketId, { verifiedAt: new Date().toISOString(), verifyDetail: detail }),
+    () => deps.repo.tx().upsertCase(ticketId, { verifiedAt: new Date().toISOString(), verifyDetail: detail }),
     () => ({ action: 'nvrReset.verify', outcome: 'ok', ticketId, inputs: { by: 'customer', serial: c.fields?.serial ?? null }, detail }),
   )
 }

@@ -126,11 +126,11 @@ async function addOne(deps: PhotoDeps, ticketId: number, f: { name: string; sour
       // The row, its decode result and its entry: one transaction (all or nothing).
       photo = await deps.record(
         () => {
-          const row = repo.insertPhotoSync({
+          const row = repo.tx().insertPhoto({
             ticketId, evidenceId: ev.id, sha256: info.sha256, size: info.size, mime: info.mime, width: info.width, height: info.height,
             fileName: f.name, source: f.source, receivedAt, capturedAt: info.capturedAt, capturedHasZone: info.capturedAtHasZone,
           })
-          repo.setDecodeSync(row.id, { status: codes.length ? 'found' : 'none', ms: Math.round(r.ms), strategy: r.strategy, error: null, codes })
+          repo.tx().setDecode(row.id, { status: codes.length ? 'found' : 'none', ms: Math.round(r.ms), strategy: r.strategy, error: null, codes })
           return row
         },
         (row) => ({
@@ -146,7 +146,7 @@ async function addOne(deps: PhotoDeps, ticketId: number, f: { name: string; sour
     }
     await adoptFirstReset(deps, ticketId, (await repo.photo(photo.id))!)
     // The same picture on another ticket: a duplicate request, or a photo that is not the requester's own.
-    const elsewhere = repo.ticketsWithPhoto(info.sha256, ticketId)
+    const elsewhere = await repo.ticketsWithPhoto(info.sha256, ticketId)
     const also = elsewhere.length ? ` The same photo is also on ticket${elsewhere.length > 1 ? 's' : ''} ${elsewhere.map((n) => `#${n}`).join(', ')}: check that both requests come from the owner.` : ''
     return { name: f.name, status: 'added', message: foundMessage(codes, r.ms) + also, photoId: photo.id }
   } catch (e) {

@@ -25,7 +25,7 @@ export function resetPhotoPurge(deps: ResetPhotoPurgeDeps): PersonalDataPurge {
 }
 
 export async function purgeResetPhotos(deps: ResetPhotoPurgeDeps, cutoffIso: string, agent: string): Promise<number> {
-  const due = deps.repo.photosDueForPurge(cutoffIso)
+  const due = await deps.repo.photosDueForPurge(cutoffIso)
   if (due.length === 0) return 0
   const v = deps.vault.repo
   const now = new Date().toISOString()
@@ -35,8 +35,8 @@ export async function purgeResetPhotos(deps: ResetPhotoPurgeDeps, cutoffIso: str
       () => {
         // Normally the vault purged the bytes just before (same cutoff); a photo stored as
         // non-personal by mistake is purged here all the same.
-        if (d.contentKept) v.purgeSync(d.evidenceId, 'retention', agent, now, 'NVR reset photo past the retention period.')
-        deps.repo.scrubPhotoSync(d.id)
+        if (d.contentKept) v.tx().purge(d.evidenceId, 'retention', agent, now, 'NVR reset photo past the retention period.')
+        deps.repo.tx().scrubPhoto(d.id)
       },
       () => ({
         action: 'nvrReset.photoPurge',

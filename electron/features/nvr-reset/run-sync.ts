@@ -50,7 +50,7 @@ export async function syncResetRun(deps: RunSyncDeps, ticketId: number): Promise
   if (want === ticket.status) return
   const why = want === 'waiting' ? 'waiting for the customer’s photo of the QR' : 'the customer’s photo arrived; the agent has work to do'
   await deps.record(
-    () => deps.tickets.setStatusSync(ticketId, want),
+    () => deps.tickets.tx().setStatus(ticketId, want),
     (tk) => ({ action: 'ticket.status', outcome: 'ok', ticketId, inputs: { from: ticket.status, to: want, by: 'the work', ticketState: ticketState(deps.secrets.auditKey(), tk) }, detail: why }),
   )
   deps.bus.emit('tickets.changed', { id: ticketId })
@@ -58,7 +58,7 @@ export async function syncResetRun(deps: RunSyncDeps, ticketId: number): Promise
 
 /** At start-up: every unfinished reset catches up (runs of older versions, steps done meanwhile). */
 export async function syncUnfinishedResets(deps: RunSyncDeps): Promise<number> {
-  const ids = deps.repo.unfinishedTickets()
+  const ids = await deps.repo.unfinishedTickets()
   for (const id of ids) await syncResetRun(deps, id)
   return ids.length
 }

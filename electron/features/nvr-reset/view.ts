@@ -37,8 +37,8 @@ export function validityOf(c: CaseRow, s: StoredSettings, capturedAt: string | n
  * Where the inventory last saw this NVR (matched by the serial, else the MAC the QR carries):
  * the bench address the agent would otherwise look up and type.
  */
-export function inventoryAddress(deps: ResetRows, serial: string | null, mac: string | null): string {
-  const r = deps.repo.inventorySighting(serial ?? '', (mac ?? '').toUpperCase().replace(/-/g, ':'))
+export async function inventoryAddress(deps: ResetRows, serial: string | null, mac: string | null): Promise<string> {
+  const r = await deps.repo.inventorySighting(serial ?? '', (mac ?? '').toUpperCase().replace(/-/g, ':'))
   if (!r) return ''
   return r.httpPort && r.httpPort !== 80 ? `${r.ip}:${r.httpPort}` : r.ip
 }
@@ -65,7 +65,7 @@ export async function buildView(deps: ViewDeps, ticketId: number, now = Date.now
       serialMatchesTicket: parsed?.fields?.serial && ticket.deviceSerial ? parsed.fields.serial.toUpperCase() === ticket.deviceSerial.trim().toUpperCase() : null,
       approvedBy: c.approvedBy, approvedAt: c.approvedAt, wrongCodes: c.wrongCodes, lockedUntil: c.lockedUntil,
       appliedAt: c.appliedAt, verifiedAt: c.verifiedAt, verifyDetail: c.verifyDetail,
-      inventoryAddress: inventoryAddress(deps, c.serial, c.mac),
+      inventoryAddress: await inventoryAddress(deps, c.serial, c.mac),
     }
   }
   const ownershipComplete = CHECK_KINDS.every((k) => checks.some((x) => x.kind === k && x.passed))

@@ -20,7 +20,7 @@ export function ticketHandlers(deps: TicketDeps, s: TicketServices): HandlerMap<
   return {
     'tickets.create': async (t) => {
       const ticket = await deps.record(
-        () => deps.tickets.createSync(t),
+        () => deps.tickets.tx().create(t),
         (tk) => ({ action: 'ticket.create', outcome: 'ok', ticketId: tk.id, inputs: { externalRef: t.externalRef, procedure: t.procedure, deviceSerial: t.deviceSerial, ticketState: state(tk) } }),
       )
       // An NVR reset ticket gets its run at once, waiting for the customer's photo.
@@ -36,16 +36,16 @@ export function ticketHandlers(deps: TicketDeps, s: TicketServices): HandlerMap<
       // notes) stay out of the hash-chained trail, beside it in ticket_edits (migration 19).
       const agent = await deps.agentLabel()
       const result = deps.db.transaction(() => {
-        const changes = deps.tickets.changesSync(id, patch)
-        if (changes.length === 0) return { ticket: deps.tickets.getSync(id), changed: false }
+        const changes = deps.tickets.tx().changes(id, patch)
+        if (changes.length === 0) return { ticket: deps.tickets.tx().get(id), changed: false }
         const now = new Date().toISOString()
-        const ticket = deps.tickets.updateSync(id, Object.fromEntries(changes.map((c) => [c.field, c.to])), now)
+        const ticket = deps.tickets.tx().update(id, Object.fromEntries(changes.map((c) => [c.field, c.to])), now)
         const open = changes.filter((c) => !PERSONAL.has(c.field))
-        const entry = deps.auditLog.appendSync({
+        const entry = deps.auditLog.tx().append({
           agent, action: 'ticket.update', outcome: 'ok', ticketId: id,
           inputs: { fields: changes.map((c) => c.field), ...(open.length ? { changes: Object.fromEntries(open.map((c) => [c.field, { from: c.from, to: c.to }])) } : {}), ticketState: state(ticket) },
         }, now)
-        deps.tickets.recordEditsSync(id, entry.seq, now, changes)
+        deps.tickets.tx().recordEdits(id, entry.seq, now, changes)
         return { ticket, changed: true }
       }).immediate()
       if (result.changed) {
@@ -60,8 +60,8 @@ export function ticketHandlers(deps: TicketDeps, s: TicketServices): HandlerMap<
       let from = ''
       const ticket = await deps.record(
         () => {
-          from = deps.tickets.getSync(id).status
-          return deps.tickets.setStatusSync(id, status)
+          from = deps.tickets.tx().get(id).status
+          return deps.tickets.tx().setStatus(id, status)
         },
         (tk) => ({ action: 'ticket.status', outcome: 'ok', ticketId: id, inputs: { from, to: status, ticketState: state(tk) } }),
       )
@@ -70,13 +70,13 @@ export function ticketHandlers(deps: TicketDeps, s: TicketServices): HandlerMap<
     },
     'tickets.setCustomerLang': async ({ id, lang }) => {
       // Choosing the language already set changes nothing and writes no entry.
-      const current = deps.tickets.getSync(id)
+      const current = await deps.tickets.get(id)
       if (current.customerLang === lang) return current
       let from: string | null = null
       const ticket = await deps.record(
         () => {
-          from = deps.tickets.getSync(id).customerLang
-          return deps.tickets.setCustomerLangSync(id, lang)
+          from = deps.tickets.tx().get(id).customerLang
+          return deps.tickets.tx().setCustomerLang(id, lang)
         },
         (tk) => ({ action: 'ticket.customerLang', outcome: 'ok', ticketId: id, inputs: { from, to: lang, ticketState: state(tk) } }),
       )

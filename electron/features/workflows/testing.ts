@@ -158,13 +158,13 @@ export function workbench(o: { dataDir?: string; device?: FakeDevice; my2n?: Fak
     procedures: o.procedures ?? loadProcedures(),
     actions: o.actions ?? buildActions({ ops: device, my2n: async () => my2n, rediscoverMs: 1000 }),
     ticket: (id) => tickets.get(id),
-    audit: async (e) => void audit.appendSync({ ...e, agent: 'Test Agent' }),
+    audit: async (e) => void (await audit.append({ ...e, agent: 'Test Agent' })),
     // As App.record: the change and its entries in one transaction.
     record: async (change, entries) =>
       db.transaction(() => {
         const r = change()
         const es = entries(r)
-        for (const e of Array.isArray(es) ? es : [es]) audit.appendSync({ ...e, agent: 'Test Agent' })
+        for (const e of Array.isArray(es) ? es : [es]) audit.tx().append({ ...e, agent: 'Test Agent' })
         return r
       }).immediate(),
     agentLabel: async () => 'Test Agent',
@@ -174,8 +174,8 @@ export function workbench(o: { dataDir?: string; device?: FakeDevice; my2n?: Fak
     dataDir,
     evidence: {
       // The vault's own repository, as electron/features/evidence/vault.ts uses it (no thumbnails here).
-      add: async (e) => vault.addSync({ ...e, mime: 'application/octet-stream', size: e.data.length, sha256: createHash('sha256').update(e.data).digest('hex'), content: e.data }, 'Test Agent'),
-      addRef: async (e) => vault.addSync({ ...e, mime: 'application/octet-stream', content: null }, 'Test Agent'),
+      add: async (e) => vault.add({ ...e, mime: 'application/octet-stream', size: e.data.length, sha256: createHash('sha256').update(e.data).digest('hex'), content: e.data }, 'Test Agent'),
+      addRef: async (e) => vault.add({ ...e, mime: 'application/octet-stream', content: null }, 'Test Agent'),
       content: (id) => vault.content(id),
     },
     changed: (runId, _ticketId, view) => void events.push({ runId, view }),

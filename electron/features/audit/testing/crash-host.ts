@@ -7,14 +7,14 @@
 // after a row was written, before anything else runs. Written apart from its audit entry, the
 // row is committed there without one (random kills hit that window only by luck); written in
 // one transaction with it (App.record), nothing of either is committed.
-//   backup-stored   a device backup row (DevicesRepo.addBackupSync, or addBackup)
+//   backup-stored   a device backup row (DevicesTx.addBackup: DevicesRepo.tx().addBackup or addBackup)
 //   step-done       a workflow step visit ended as done (WorkflowsRepo.advance)
 //   run-created     a workflow run (WorkflowsRepo.createRun)
 // CRASH_AT_SKIP=n lets the first n occurrences pass.
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { DevicesRepo } from '../../../../db/repos/devices'
+import { DevicesTx } from '../../../../db/repos/devices'
 import { WorkflowsRepo } from '../../../../db/repos/workflows'
 import { startBrowserConsole } from '../../../host/browser-host'
 
@@ -28,12 +28,10 @@ switch (process.env.CRASH_AT) {
   case '':
     break
   case 'backup-stored': {
-    const proto = DevicesRepo.prototype as unknown as Record<string, (...a: unknown[]) => unknown>
-    const name = typeof proto.addBackupSync === 'function' ? 'addBackupSync' : 'addBackup'
-    const add = proto[name]
-    proto[name] = function (this: DevicesRepo, ...a: unknown[]) {
+    // The one implementation (DevicesRepo.addBackup and tx().addBackup both run it).
+    const add = DevicesTx.prototype.addBackup
+    DevicesTx.prototype.addBackup = function (this: DevicesTx, ...a: Parameters<typeof add>) {
       const b = add.apply(this, a)
-      if (b instanceof Promise) return b.then((x) => (die(), x))
       die()
       return b
     }
