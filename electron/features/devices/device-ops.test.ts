@@ -183,6 +183,16 @@ describe('2N move chain', () => {
     expect(await ops.port.checkLogin(at, { username: 'admin', password: '2n' }, { ticketId: ticket })).toBe(false)
     // The console kept API access with the new password (an API account was created).
     expect((await ops.status(dev.id)).online).toBe(true)
+    // A change cut short between its two requests (web password set, API account not made):
+    // the same password again completes it, and never replaces accounts a device has.
+    sim.accounts = []
+    await ops.setPassword(dev.id, { ticketId: ticket, confirmSerial: d0.serial, username: 'admin', currentPassword: 'NewStrong-Pass1', newPassword: 'NewStrong-Pass1' })
+    expect(sim.accounts.map((a) => [a.username, a.password])).toEqual([['admin', 'NewStrong-Pass1']])
+    expect(sim.web.password).toBe('NewStrong-Pass1')
+    expect((await ops.status(dev.id)).online).toBe(true)
+    sim.accounts.push({ username: 'site-app', password: 'Their-Own-Pass1', privileges: ['system'] })
+    await ops.setPassword(dev.id, { ticketId: ticket, confirmSerial: d0.serial, username: 'admin', currentPassword: 'NewStrong-Pass1', newPassword: 'NewStrong-Pass1' })
+    expect(sim.accounts.map((a) => a.username)).toEqual(['admin', 'site-app'])
     const actions = (await ops.detail(dev.id)).audit.map((a) => `${a.action}:${a.outcome}`)
     expect(actions).toEqual(expect.arrayContaining(['devices.backup:ok', 'devices.factoryReset:ok', 'devices.rediscovered:info', 'devices.setPassword:ok']))
   }, 40_000)

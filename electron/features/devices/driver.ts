@@ -153,11 +153,15 @@ export function deviceDriver(t: Target, creds: Credentials | null, o: DriverOpti
       }),
       setPassword: (username: string, current: string, next: string): Promise<Credentials | null> => one(async () => {
         const { web, session: s } = await webLogin(c, { username, password: current })
-        await web.changePassword(current, next)
+        // The same password again completes a change that was cut short (the console stopped
+        // between the two requests): the web password is set, the API account may be missing.
+        const completing = current === next
+        if (!completing) await web.changePassword(current, next)
         g?.accepted('web', { username, password: next })
-        if (s.mustChangePassword) {
+        if (s.mustChangePassword || (completing && (await web.apiAccounts()).length === 0)) {
           // Fresh from a factory reset the device has no API account: create one with the
-          // new password so the console (and the agent) keep API access.
+          // new password so the console (and the agent) keep API access. (Only on a device
+          // with none: the customer's own accounts are never replaced.)
           await web.setApiAccounts([{ username, password: next, privileges: ['system', 'switch', 'io', 'keypad', 'uid', 'call'] }])
           g?.accepted('device', { username, password: next })
           return { username, password: next }

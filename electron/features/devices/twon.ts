@@ -341,6 +341,14 @@ export class TwoNWebSession {
     parseEnvelope(r, what)
   }
 
+  /** The HTTP API accounts by name (the device never returns their passwords). */
+  async apiAccounts(): Promise<string[]> {
+    const what = 'Reading the HTTP API accounts'
+    const res = z.object({ accounts: z.array(z.object({ username: z.string() })) }).safeParse(parseEnvelope(await this.post('/web/api-accounts', undefined, what, 'GET'), what))
+    if (!res.success) throw new AppError('DEVICE', `${what}: unexpected reply.`, { key: 'devices.unexpectedReply' })
+    return res.data.accounts.map((a) => a.username)
+  }
+
   async setApiAccounts(accounts: { username: string; password: string; privileges: string[] }[]): Promise<void> {
     const what = 'Creating the HTTP API account'
     parseEnvelope(await this.post('/web/api-accounts', { accounts }, what, 'PUT'), what)

@@ -333,6 +333,15 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
     const knownRejected = ((ctx.facts.rejectedLogins as string[] | undefined) ?? []).includes(credHash(ctx, FACTORY_CREDS))
     const oldWorks = knownRejected ? false : await deps.ops.checkLogin(at, FACTORY_CREDS, opCtx(ctx))
     if (oldWorks) return { blocked: 'The default admin / 2n still works on the device. Set the password again.' }
+    if (!ctx.facts.passwordOnDevice) {
+      // The device has the password but the console stopped before it saw the change end:
+      // the API account made with it (a second request) may be missing, and every later step
+      // (restore, diff) uses that account. Completing the change creates it where none exists.
+      const creds = { username: 'admin', password }
+      await withLogin(ctx, creds, () => deps.ops.setPassword(at, creds, password, opCtx(ctx)))
+      ctx.facts.passwordOnDevice = true
+      ctx.persist()
+    }
     ctx.facts.passwordPending = false
     ctx.facts.passwordSet = true
     ctx.facts.deviceUser = 'admin'

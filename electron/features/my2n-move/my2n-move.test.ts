@@ -360,6 +360,34 @@ describe('my2n-move: the new password and the factory login', () => {
     expect(device.calls.slice(calls)).toEqual(['checkLogin:other', 'checkLogin:default'])
   })
 
+  it('the console stops while the password is being set, after the device took it: the re-check completes the change (API account) before the step is done', async () => {
+    const dataDir = (await import('node:fs')).mkdtempSync((await import('node:path')).join((await import('node:os')).tmpdir(), 'sc-wf-pw-'))
+    const device = new FakeDevice()
+    const w = workbench({ dataDir, device })
+    const runId = await toPassword(w)
+    // The device changes its password, then the process "dies" before the reply is seen.
+    const setPassword = device.setPassword.bind(device)
+    device.setPassword = async (a, c, p) => {
+      await setPassword(a, c, p)
+      return new Promise(() => undefined)
+    }
+    void w.engine.runAuto(runId, 'password', {})
+    await new Promise((r) => setTimeout(r, 50))
+    w.db.close()
+    device.setPassword = setPassword
+    const set = device.password
+    expect(set).not.toBe('2n')
+    const w2 = workbench({ dataDir, device })
+    const before = device.calls.length
+    expect(await w2.engine.resumeInterrupted()).toBe(1)
+    await w2.engine.settled(runId)
+    const r = await w2.engine.get(runId)
+    expect(r.current?.stepId).toBe('register')
+    expect(device.calls.slice(before)).toEqual(['checkLogin:other', 'checkLogin:default', 'setPassword'])
+    expect(device.password).toBe(set)
+    expect((await w2.engine.takeReveal(runId))?.value).toBe(set)
+  })
+
   it('admin / 2n rejected at the password step: pressing Run again sends no login at all (not the new password either)', async () => {
     const w = workbench()
     const runId = await toPassword(w)
