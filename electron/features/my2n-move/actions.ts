@@ -258,18 +258,26 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
         // password set last time is what the device has now. Check it before anything else, or
         // the run would try admin / 2n (now rejected) and never show the password it set. Only
         // when the device took it: a password it never accepted would just be one more failure.
-        if (pending && ctx.facts.passwordOnDevice) {
+        // The same after a try the console did not see end (it stopped while the change was
+        // on its way): the device may have taken the password or not (verifyPassword asks).
+        if (pending && (ctx.facts.passwordOnDevice || ctx.facts.passwordInFlight)) {
           const again = await verifyPassword(ctx, at, pending, false)
           if (again && !('blocked' in again)) return again
         }
         const password = pending ?? strongPassword()
         ctx.setSecret('newPassword', password)
         ctx.facts.passwordPending = true
+        ctx.facts.passwordInFlight = true
         ctx.persist()
         ctx.progress('Setting the new password…', 1, 3)
         const typed = ctx.secret('currentPassword')
         const current = typed ? { username: 'admin', password: typed } : FACTORY_CREDS
-        await withLogin(ctx, current, () => deps.ops.setPassword(at, current, password, opCtx(ctx)))
+        try {
+          await withLogin(ctx, current, () => deps.ops.setPassword(at, current, password, opCtx(ctx)))
+        } finally {
+          // An answer, good or bad, ends the doubt; only a console that stops leaves it in flight.
+          ctx.facts.passwordInFlight = false
+        }
         ctx.facts.passwordOnDevice = true
         ctx.persist()
         return (await verifyPassword(ctx, at, password, true))!
@@ -327,11 +335,17 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
   /** `fresh`: just set by this run (a mismatch is a failure); otherwise re-checking after an interruption. */
   async function verifyPassword(ctx: ActionContext, at: DeviceAddress, password: string, fresh: boolean): Promise<ActionResult | null> {
     ctx.progress('Checking the new password and that admin / 2n is refused…', 2, 3)
+    // admin / 2n already rejected in this run: known not to work, and never sent again.
+    let factoryRefused = ((ctx.facts.rejectedLogins as string[] | undefined) ?? []).includes(credHash(ctx, FACTORY_CREDS))
+    if (!fresh && ctx.facts.passwordInFlight && !ctx.facts.passwordOnDevice && !factoryRefused) {
+      // Cut short: while admin / 2n works the device never took the new password, and asking
+      // it with that password would only record a rejection of the one the run is to set.
+      if (await deps.ops.checkLogin(at, FACTORY_CREDS, opCtx(ctx))) return null
+      factoryRefused = true
+    }
     const works = await deps.ops.checkLogin(at, { username: 'admin', password }, opCtx(ctx))
     if (!works) return fresh ? { failed: 'The device did not accept the new password after setting it.' } : null
-    // admin / 2n already rejected in this run: known not to work, and never sent again.
-    const knownRejected = ((ctx.facts.rejectedLogins as string[] | undefined) ?? []).includes(credHash(ctx, FACTORY_CREDS))
-    const oldWorks = knownRejected ? false : await deps.ops.checkLogin(at, FACTORY_CREDS, opCtx(ctx))
+    const oldWorks = factoryRefused ? false : await deps.ops.checkLogin(at, FACTORY_CREDS, opCtx(ctx))
     if (oldWorks) return { blocked: 'The default admin / 2n still works on the device. Set the password again.' }
     if (!ctx.facts.passwordOnDevice) {
       // The device has the password but the console stopped before it saw the change end:
@@ -340,8 +354,9 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
       const creds = { username: 'admin', password }
       await withLogin(ctx, creds, () => deps.ops.setPassword(at, creds, password, opCtx(ctx)))
       ctx.facts.passwordOnDevice = true
-      ctx.persist()
     }
+    ctx.facts.passwordInFlight = false
+    ctx.persist()
     ctx.facts.passwordPending = false
     ctx.facts.passwordSet = true
     ctx.facts.deviceUser = 'admin'

@@ -383,9 +383,36 @@ describe('my2n-move: the new password and the factory login', () => {
     await w2.engine.settled(runId)
     const r = await w2.engine.get(runId)
     expect(r.current?.stepId).toBe('register')
-    expect(device.calls.slice(before)).toEqual(['checkLogin:other', 'checkLogin:default', 'setPassword'])
+    // admin / 2n first (refused: the device took the new one), then the new password, then the change completed.
+    expect(device.calls.slice(before)).toEqual(['checkLogin:default', 'checkLogin:other', 'setPassword'])
     expect(device.password).toBe(set)
     expect((await w2.engine.takeReveal(runId))?.value).toBe(set)
+  })
+
+  it('the console stops before the device took the new password: the re-check finds admin / 2n and never sends the new one as a login; Run sets it', async () => {
+    const dataDir = (await import('node:fs')).mkdtempSync((await import('node:path')).join((await import('node:os')).tmpdir(), 'sc-wf-pw-'))
+    const device = new FakeDevice()
+    const w = workbench({ dataDir, device })
+    const runId = await toPassword(w)
+    const setPassword = device.setPassword.bind(device)
+    device.setPassword = () => new Promise(() => undefined)
+    void w.engine.runAuto(runId, 'password', {})
+    await new Promise((r) => setTimeout(r, 50))
+    w.db.close()
+    device.setPassword = setPassword
+    expect(device.password).toBe('2n')
+    const w2 = workbench({ dataDir, device })
+    const before = device.calls.length
+    expect(await w2.engine.resumeInterrupted()).toBe(1)
+    await w2.engine.settled(runId)
+    expect((await w2.engine.get(runId)).current?.stepId).toBe('password')
+    expect(device.calls.slice(before)).toEqual(['checkLogin:default'])
+    const done = await w2.engine.runAuto(runId, 'password', {})
+    await w2.engine.settled(runId)
+    expect((await w2.engine.get(runId)).current?.stepId).toBe('register')
+    expect(device.calls.slice(before).indexOf('checkLogin:other')).toBeGreaterThan(device.calls.slice(before).indexOf('setPassword'))
+    expect(device.rejected).toBe(0)
+    expect(done.reveal?.value ?? (await w2.engine.takeReveal(runId))?.value).toBe(device.password)
   })
 
   it('admin / 2n rejected at the password step: pressing Run again sends no login at all (not the new password either)', async () => {
