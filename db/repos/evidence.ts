@@ -2,7 +2,7 @@ import type { Database, Statement } from 'better-sqlite3'
 import type { EvidenceItem, EvidenceKind } from '../../shared/contract/evidence'
 import type { RowOf } from '../row-of'
 import type { AuditRepo } from './audit'
-import { txScope, writing } from './tx-scope'
+import { reading, txScope, writing } from './tx-scope'
 
 export type { EvidenceKind }
 
@@ -61,8 +61,9 @@ const toMeta = (r: Row): EvidenceMeta => ({
 })
 
 /**
- * The evidence vault. Every write goes through one transaction with its audit entry, which
- * carries the SHA-256: the trail alone proves what was added, even after the content is purged.
+ * The evidence vault's statements, reached only through `EvidenceRepo.tx()`. Every write goes
+ * through one transaction with its audit entry, which carries the SHA-256: the trail alone
+ * proves what was added, even after the content is purged.
  */
 export class EvidenceTx {
   private readonly ins: Statement
@@ -70,7 +71,6 @@ export class EvidenceTx {
   constructor(
     private readonly db: Database,
     private readonly audit: AuditRepo,
-    private readonly repo: Pick<EvidenceRepo, 'get' | 'find'>,
   ) {
     this.ins = db.prepare(`INSERT INTO evidence (ticket_id, kind, source, name, mime, size, sha256, added_at, agent, note, ref, personal, content, thumbnail, width, height, audit_seq)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
@@ -91,13 +91,13 @@ export class EvidenceTx {
         now,
       )
       this.ins.run(e.ticketId, e.kind, e.source, e.name, e.mime, e.size, e.sha256, now, agent, e.note ?? '', e.ref ?? null, isPersonal(e.kind) ? 1 : 0, e.content ?? null, e.thumbnail ?? null, e.width ?? null, e.height ?? null, entry.seq)
-      return this.repo.get(id)
+      return this.get(id)
     }).immediate()
   }
   /** Drops the content of one item, keeping its row and hash; audited in the same transaction. */
   purge(id: number, reason: 'retention' | 'deleted', agent: string, now = new Date().toISOString(), detail = ''): boolean {
     return this.db.transaction(() => {
-      const m = this.repo.find(id)
+      const m = this.find(id)
       if (!m || m.purgedAt) return false
       this.purgeOne.run(now, reason, id)
       this.audit.tx().append(
@@ -107,32 +107,6 @@ export class EvidenceTx {
       return true
     }).immediate()
   }
-}
-
-export class EvidenceRepo {
-  private readonly view: EvidenceTx
-  constructor(
-    private readonly db: Database,
-    audit: AuditRepo,
-  ) {
-    this.view = new EvidenceTx(db, audit, this)
-  }
-
-  /** The synchronous writes, for one inside a caller's transaction (App.record); throws outside one. */
-  tx(): EvidenceTx {
-    return txScope(this.db, this.view, 'evidence')
-  }
-
-  /** Adds an item with its audit entry (one transaction). */
-  async add(e: NewEvidence, agent: string, now?: string): Promise<EvidenceMeta> {
-    return writing(this.db, () => this.tx().add(e, agent, now))
-  }
-
-  /** Drops the content of one item, keeping its row and hash; audited in the same transaction. False when already purged. */
-  async purge(id: number, reason: 'retention' | 'deleted', agent: string, now?: string, detail?: string): Promise<boolean> {
-    return writing(this.db, () => this.tx().purge(id, reason, agent, now, detail))
-  }
-
 
   get(id: number): EvidenceMeta {
     const r = this.db.prepare(`SELECT ${META} FROM evidence WHERE id = ?`).get(id) as Row | undefined
@@ -159,7 +133,55 @@ export class EvidenceRepo {
   expired(cutoff: string): EvidenceMeta[] {
     return (this.db.prepare(`SELECT ${META} FROM evidence WHERE personal = 1 AND purged_at IS NULL AND content IS NOT NULL AND added_at < ? ORDER BY id`).all(cutoff) as Row[]).map(toMeta)
   }
+}
 
+export class EvidenceRepo {
+  private readonly view: EvidenceTx
+  constructor(
+    private readonly db: Database,
+    audit: AuditRepo,
+  ) {
+    this.view = new EvidenceTx(db, audit)
+  }
+
+  /** The synchronous statements, for one inside a caller's transaction (App.record); throws outside one. */
+  tx(): EvidenceTx {
+    return txScope(this.db, this.view, 'evidence')
+  }
+
+  /** Adds an item with its audit entry (one transaction). */
+  async add(e: NewEvidence, agent: string, now?: string): Promise<EvidenceMeta> {
+    return writing(this.db, () => this.tx().add(e, agent, now))
+  }
+
+  /** Drops the content of one item, keeping its row and hash; audited in the same transaction. False when already purged. */
+  async purge(id: number, reason: 'retention' | 'deleted', agent: string, now?: string, detail?: string): Promise<boolean> {
+    return writing(this.db, () => this.tx().purge(id, reason, agent, now, detail))
+  }
+
+
+  async get(id: number): Promise<EvidenceMeta> {
+    return reading(this.db, () => this.tx().get(id))
+  }
+  async find(id: number): Promise<EvidenceMeta | null> {
+    return reading(this.db, () => this.tx().find(id))
+  }
+
+  async listForTicket(ticketId: number): Promise<EvidenceMeta[]> {
+    return reading(this.db, () => this.tx().listForTicket(ticketId))
+  }
+
+  async content(id: number): Promise<Buffer | null> {
+    return reading(this.db, () => this.tx().content(id))
+  }
+  async thumbnail(id: number): Promise<Buffer | null> {
+    return reading(this.db, () => this.tx().thumbnail(id))
+  }
+
+  /** Personal evidence added before `cutoff` whose content is still held. */
+  async expired(cutoff: string): Promise<EvidenceMeta[]> {
+    return reading(this.db, () => this.tx().expired(cutoff))
+  }
 
   /**
    * Runs a purge so the dropped bytes leave the disk as well, not just the row: SQLite only

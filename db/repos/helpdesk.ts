@@ -3,7 +3,7 @@
 import type { Database } from 'better-sqlite3'
 import type { HelpdeskAttachment, HelpdeskLink, HelpdeskProviderId, HelpdeskProviderInfo, OutboxItem } from '../../shared/contract/helpdesk'
 import type { RowOf } from '../row-of'
-import { txScope, writing } from './tx-scope'
+import { reading, txScope, writing } from './tx-scope'
 
 /** A provider as stored: the sealed token, and its address and user under the columns' names (the contract shows url, user, tokenSet). */
 export type ProviderRow = Pick<HelpdeskProviderInfo, 'id' | 'updatedAt'> & { baseUrl: string; username: string; secretSealed: string }
@@ -44,14 +44,12 @@ const toOutbox = (row: Raw): OutboxRow => {
 }
 
 /**
- * The helpdesk writes that run inside a transaction with their audit entry (App.record),
- * reached only through `HelpdeskRepo.tx()`; everything else awaits the repository.
+ * The helpdesk's statements: the writes that run inside a transaction with their audit entry
+ * (App.record), and the reads, reached only through `HelpdeskRepo.tx()`; everything else awaits
+ * the repository, whose methods run these in a transaction of their own.
  */
 export class HelpdeskTx {
-  constructor(
-    private readonly db: Database,
-    private readonly outboxItem: (id: number) => OutboxRow | null,
-  ) {}
+  constructor(private readonly db: Database) {}
 
   saveProvider(p: ProviderRow): void {
     this.db
@@ -93,23 +91,6 @@ export class HelpdeskTx {
       .prepare('UPDATE helpdesk_outbox SET status = ?, attempts = ?, next_at = ?, last_error = ?, remote_ref = ?, sent_at = ? WHERE id = ?')
       .run(s.status, s.attempts ?? cur.attempts, s.nextAt === undefined ? cur.nextAt : s.nextAt, s.lastError === undefined ? cur.lastError : s.lastError, s.remoteRef === undefined ? cur.remoteRef : s.remoteRef, s.sentAt === undefined ? cur.sentAt : s.sentAt, id)
     return this.outboxItem(id)!
-  }
-}
-
-export class HelpdeskRepo {
-  private readonly view: HelpdeskTx
-  constructor(private readonly db: Database) {
-    this.view = new HelpdeskTx(db, (id) => this.outboxItem(id))
-  }
-
-  /** The synchronous writes, for a change and its audit entry in one transaction; throws outside one. */
-  tx(): HelpdeskTx {
-    return txScope(this.db, this.view, 'helpdesk')
-  }
-
-  /** An outbox item's state outside a record (a send begins, or waits as the helpdesk asked). */
-  async setStatus(id: number, s: Parameters<HelpdeskTx['setStatus']>[1]): Promise<OutboxRow> {
-    return writing(this.db, () => this.tx().setStatus(id, s))
   }
 
   // ---- providers
@@ -194,5 +175,74 @@ export class HelpdeskRepo {
   /** The evidence row an NVR reset photo (taken from a helpdesk attachment) was filed as. */
   photoEvidenceId(photoId: number): number | null {
     return (this.db.prepare('SELECT evidence_id FROM nvr_reset_photos WHERE id = ?').pluck().get(photoId) as number | null | undefined) ?? null
+  }
+}
+
+export class HelpdeskRepo {
+  private readonly view: HelpdeskTx
+  constructor(private readonly db: Database) {
+    this.view = new HelpdeskTx(db)
+  }
+
+  /** The synchronous statements, for a change and its audit entry in one transaction; throws outside one. */
+  tx(): HelpdeskTx {
+    return txScope(this.db, this.view, 'helpdesk')
+  }
+
+  /** An outbox item's state outside a record (a send begins, or waits as the helpdesk asked). */
+  async setStatus(id: number, s: Parameters<HelpdeskTx['setStatus']>[1]): Promise<OutboxRow> {
+    return writing(this.db, () => this.tx().setStatus(id, s))
+  }
+
+  // ---- providers
+  async provider(id: HelpdeskProviderId): Promise<ProviderRow | null> {
+    return reading(this.db, () => this.tx().provider(id))
+  }
+  async providers(): Promise<ProviderRow[]> {
+    return reading(this.db, () => this.tx().providers())
+  }
+
+  // ---- links and attachments
+  async link(ticketId: number): Promise<LinkRow | null> {
+    return reading(this.db, () => this.tx().link(ticketId))
+  }
+  async linkByRemote(provider: HelpdeskProviderId, remoteId: string): Promise<LinkRow | null> {
+    return reading(this.db, () => this.tx().linkByRemote(provider, remoteId))
+  }
+  /** See HelpdeskTx.lastQueuedStatus. */
+  async lastQueuedStatus(ticketId: number): Promise<string | null> {
+    return reading(this.db, () => this.tx().lastQueuedStatus(ticketId))
+  }
+  /** See HelpdeskTx.unreportedCompletions. */
+  async unreportedCompletions(): Promise<{ ticketId: number; seq: number }[]> {
+    return reading(this.db, () => this.tx().unreportedCompletions())
+  }
+  async attachments(ticketId: number): Promise<HelpdeskAttachment[]> {
+    return reading(this.db, () => this.tx().attachments(ticketId))
+  }
+
+  // ---- outbox
+  async outboxItem(id: number): Promise<OutboxRow | null> {
+    return reading(this.db, () => this.tx().outboxItem(id))
+  }
+  async outbox(ticketId?: number): Promise<OutboxRow[]> {
+    return reading(this.db, () => this.tx().outbox(ticketId))
+  }
+  async files(outboxId: number, withContent = true): Promise<OutboxFile[]> {
+    return reading(this.db, () => this.tx().files(outboxId, withContent))
+  }
+  /** See HelpdeskTx.due. */
+  async due(now: string): Promise<OutboxRow[]> {
+    return reading(this.db, () => this.tx().due(now))
+  }
+  async counts(): Promise<{ pending: number; failed: number }> {
+    return reading(this.db, () => this.tx().counts())
+  }
+  async nextDue(): Promise<string | null> {
+    return reading(this.db, () => this.tx().nextDue())
+  }
+  /** See HelpdeskTx.photoEvidenceId. */
+  async photoEvidenceId(photoId: number): Promise<number | null> {
+    return reading(this.db, () => this.tx().photoEvidenceId(photoId))
   }
 }

@@ -117,7 +117,7 @@ export function searchPlan(input: string, hasWord: (fts: string) => boolean = ()
 export class TicketsTx {
   /** Tickets per status, kept between writes (see TicketsRepo.counts); every write drops it. */
   countCache: Record<TicketStatus, number> | null = null
-  private readonly st: Record<string, Statement> & { editIns?: Statement }
+  private readonly st: Record<string, Statement> & { editIns?: Statement; hasWord?: Statement }
   constructor(private readonly db: Database) {
     this.st = {
       insert: db.prepare(`INSERT INTO tickets (external_ref, customer_name, contact, device_serial, device_model, procedure, notes, status, created_at, updated_at)
@@ -174,10 +174,22 @@ export class TicketsTx {
     if (!r) throw new AppError('NOT_FOUND', `Ticket #${id} does not exist.`, { key: 'tickets.noSuch', values: { id } })
     return toTicket(r)
   }
+
+  /**
+   * Whether a word of the index starts with `fts` (one `"word"*` of ftsQuery), looked up in
+   * the vocabulary (migration 18), normalised as the unicode61 tokenizer does. Synchronous:
+   * searchPlan asks it while building the query (the list, and the search benchmark's anchor).
+   */
+  hasWord(fts: string): boolean {
+    const w = fts.replace(/^"|"\*$/g, '').toLowerCase().normalize('NFD').replace(/\p{M}/gu, '')
+    if (!w) return false
+    this.st.hasWord ??= this.db.prepare("SELECT 1 FROM tickets_fts_vocab WHERE term >= ? AND term < ? || char(1114111) LIMIT 1")
+    return !!this.st.hasWord.get(w, w)
+  }
 }
 
 export class TicketsRepo {
-  private readonly st: { counts: Statement; hasWord?: Statement }
+  private readonly st: { counts: Statement }
   private readonly view: TicketsTx
   private pieces: boolean | undefined
   constructor(private readonly db: Database) {
@@ -220,17 +232,6 @@ export class TicketsRepo {
   }
 
   /**
-   * Whether a word of the index starts with `fts` (one `"word"*` of ftsQuery), looked up in
-   * the vocabulary (migration 18), normalised as the unicode61 tokenizer does.
-   */
-  hasWord(fts: string): boolean {
-    const w = fts.replace(/^"|"\*$/g, '').toLowerCase().normalize('NFD').replace(/\p{M}/gu, '')
-    if (!w) return false
-    this.st.hasWord ??= this.db.prepare("SELECT 1 FROM tickets_fts_vocab WHERE term >= ? AND term < ? || char(1114111) LIMIT 1")
-    return !!this.st.hasWord.get(w, w)
-  }
-
-  /**
    * One page of tickets, newest change first. Two plans, chosen by how many tickets match:
    * a few → read the matches and sort them; many → walk the updated_at index and keep the
    * ones in the match set, which stops after one page instead of sorting 50,000 rows.
@@ -243,7 +244,8 @@ export class TicketsRepo {
     // A database older than migration 18 (migration tests use this repository on one) has
     // only the word index.
     this.pieces ??= !!this.db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'ticket_ids_fts'").get()
-    const plan = searchPlan(q.search, (w) => this.hasWord(w), { pieces: this.pieces })
+    // The view's own statement: list runs it as it always did, without a transaction of its own.
+    const plan = searchPlan(q.search, (w) => this.view.hasWord(w), { pieces: this.pieces })
     const page = (sql: string, p: Record<string, unknown>) => (this.db.prepare(sql).all(p) as Row[]).map(toTicket)
     const order = 'ORDER BY t.updated_at DESC, t.id DESC LIMIT @limit OFFSET @offset'
 

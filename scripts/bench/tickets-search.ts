@@ -56,10 +56,13 @@ const http = (body: string) =>
 const ours: number[] = []
 const anchor: number[] = []
 // The anchor: the bare id query of the same search, without HTTP, zod or reading rows.
-const bare = (q: string) => {
-  const plan = searchPlan(q, (w) => c.app.tickets.hasWord(w))!
-  return c.app.db.prepare(`SELECT rowid FROM (${plan.sql}) LIMIT 100`).all(plan.params)
-}
+// hasWord is the repository's synchronous view (searchPlan calls it while building the query),
+// reached only inside a transaction: one deferred read, as the statements alone would be.
+const bare = (q: string) =>
+  c.app.db.transaction(() => {
+    const plan = searchPlan(q, (w) => c.app.tickets.tx().hasWord(w))!
+    return c.app.db.prepare(`SELECT rowid FROM (${plan.sql}) LIMIT 100`).all(plan.params)
+  })()
 for (let round = 0; round < 20; round++) {
   for (const [i, q] of queries.entries()) {
     // Half the searches with the UI's default filter (active tickets), half over all.

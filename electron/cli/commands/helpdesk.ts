@@ -106,7 +106,7 @@ export const helpdeskCommand: Command = {
         if (!id) throw new UsageError('helpdesk post-report needs TICKET_ID.')
         const item = await svc.postReport(hd, id)
         const sync = await hd.outbox.drain(0)
-        const now = svc.toOutboxItem(hd, hd.repo.outboxItem(item.id)!)
+        const now = await svc.toOutboxItem(hd, (await hd.repo.outboxItem(item.id))!)
         out({ item: now, ...sync }, `Queued note ${now.key}: ${now.status}${now.lastError ? ` (${now.lastError})` : ''}.`)
         return 0
       }

@@ -14,17 +14,17 @@ export function evidenceHandlers(deps: EvidenceHandlerDeps): HandlerMap<M> {
   scheduleRetention(retention)
   return {
     'evidence.add': async ({ ticketId, kind, name, note, dataBase64 }) =>
-      vault.toItem(await vault.add({ ticketId, kind, name, note, source: 'upload', data: Buffer.from(dataBase64, 'base64') })),
+      await vault.toItem(await vault.add({ ticketId, kind, name, note, source: 'upload', data: Buffer.from(dataBase64, 'base64') })),
     'evidence.list': async ({ ticketId }) => {
       await deps.tickets.get(ticketId)
-      return { items: vault.listForTicket(ticketId).map((m) => vault.toItem(m)) }
+      return { items: await Promise.all((await vault.listForTicket(ticketId)).map((m) => vault.toItem(m))) }
     },
     'evidence.get': async ({ id }) => {
-      const m = vault.find(id)
-      const content = vault.content(id)
-      return { item: vault.toItem(m), dataBase64: content ? content.toString('base64') : null }
+      const m = await vault.find(id)
+      const content = await vault.content(id)
+      return { item: await vault.toItem(m), dataBase64: content ? content.toString('base64') : null }
     },
-    'evidence.delete': async ({ id, reason }) => vault.toItem(await vault.delete(id, reason)),
+    'evidence.delete': async ({ id, reason }) => await vault.toItem(await vault.delete(id, reason)),
     'evidence.purgeExpired': async () => ({ purged: await purgeExpired(retention) }),
   }
 }

@@ -37,7 +37,7 @@ export type RetentionDeps = Pick<CommonRepos, 'settings'> & Pick<Recording, 'age
 
 /**
  * Purges what has expired at `now`; returns how many items were purged. Freed pages are
- * zeroed and the WAL checkpointed, so the bytes leave the database file too (see EvidenceRepo.erasing).
+ * zeroed and the WAL checkpointed, so the bytes leave the database file too (see EvidenceRepo.erasingAsync).
  */
 export async function purgeExpired(deps: RetentionDeps, now = new Date()): Promise<number> {
   const days = await retentionDays(deps)
@@ -51,7 +51,7 @@ async function purgeAll(deps: RetentionDeps, days: number, now: Date): Promise<n
   const agent = await deps.agentLabel()
   const tickets = new Set<number>()
   let n = 0
-  for (const m of v.expired(cutoff)) {
+  for (const m of await v.expired(cutoff)) {
     if (await v.purge(m.id, 'retention', agent, now.toISOString(), `Kept ${days} days (retention setting).`)) {
       n++
       tickets.add(m.ticketId)

@@ -64,9 +64,9 @@ describe('evidence vault', () => {
     expect(await purgeExpired(f.retention, new Date(Date.now() + 29 * 86_400_000))).toBe(0)
     expect(await purgeExpired(f.retention, new Date(Date.now() + 31 * 86_400_000))).toBe(1)
     const id = (a as { value: { id: number } }).value.id
-    const m = f.vault.repo.get(id)
+    const m = await f.vault.repo.get(id)
     expect(m).toMatchObject({ hasContent: false, hasThumbnail: false, purgeReason: 'retention', sha256: sha256(data) })
-    expect(f.vault.repo.get(backup.id).purgedAt).toBeNull()
+    expect((await f.vault.repo.get(backup.id)).purgedAt).toBeNull()
     const purge = app.db.prepare("SELECT inputs FROM audit_log WHERE action = 'evidence.purge'").pluck().get() as string
     expect(JSON.parse(purge)).toMatchObject({ evidenceId: id, sha256: sha256(data), reason: 'retention' })
     expect(verifyAll(app.db)).toMatchObject({ ok: true, evidence: { checked: 0, purged: 1, byReference: 1 } })

@@ -79,30 +79,30 @@ export class EvidenceVault {
     return meta
   }
 
-  toItem(m: EvidenceMeta): EvidenceItem {
+  async toItem(m: EvidenceMeta): Promise<EvidenceItem> {
     const { hasThumbnail, ...rest } = m
-    const t = hasThumbnail ? this.repo.thumbnail(m.id) : null
+    const t = hasThumbnail ? await this.repo.thumbnail(m.id) : null
     return { ...rest, thumbnail: t ? `data:image/jpeg;base64,${t.toString('base64')}` : null }
   }
 
-  find(id: number): EvidenceMeta {
-    const m = this.repo.find(id)
+  async find(id: number): Promise<EvidenceMeta> {
+    const m = await this.repo.find(id)
     if (!m) throw new AppError('NOT_FOUND', `Evidence #${id} does not exist.`, { hint: 'Reload the ticket: the list may be out of date.', key: 'evidence.noSuch', values: { id } })
     return m
   }
 
-  listForTicket(ticketId: number): EvidenceMeta[] {
+  async listForTicket(ticketId: number): Promise<EvidenceMeta[]> {
     return this.repo.listForTicket(ticketId)
   }
-  content(id: number): Buffer | null {
+  async content(id: number): Promise<Buffer | null> {
     return this.repo.content(id)
   }
-  thumbnail(id: number): Buffer | null {
+  async thumbnail(id: number): Promise<Buffer | null> {
     return this.repo.thumbnail(id)
   }
 
   async delete(id: number, reason: string): Promise<EvidenceMeta> {
-    const m = this.find(id)
+    const m = await this.find(id)
     if (m.purgedAt) throw new AppError('CONFLICT', `Evidence #${id} was already removed on ${m.purgedAt.slice(0, 10)}; its hash stays on record.`, { key: 'evidence.alreadyRemoved', values: { id, on: m.purgedAt.slice(0, 10) } })
     const agent = await this.deps.agentLabel()
     await this.repo.erasingAsync(() => this.repo.purge(id, 'deleted', agent, new Date().toISOString(), reason))

@@ -1,4 +1,4 @@
-import { cancelItem, connect, importTicket, linkView, openTickets, postReport, providers, queueStatus, reply, retryItem, setFollowStatus, takeAttachment, toOutboxItem, type Helpdesk } from './service'
+import { cancelItem, connect, importTicket, linkView, openTickets, postReport, providers, queueStatus, reply, retryItem, setFollowStatus, takeAttachment, toOutboxItems, type Helpdesk } from './service'
 import type { HandlerMap } from '../../infra/handler-types'
 
 type M =
@@ -25,12 +25,12 @@ export function helpdeskHandlers(hd: Helpdesk): HandlerMap<M> {
     },
     'helpdesk.takeAttachment': async ({ ticketId, remoteId }) => {
       const intake = await takeAttachment(hd, ticketId, remoteId)
-      return { link: linkView(hd, ticketId)!, intake }
+      return { link: (await linkView(hd, ticketId))!, intake }
     },
     'helpdesk.postReport': async ({ ticketId }) => postReport(hd, ticketId),
     'helpdesk.reply': async ({ ticketId, text }) => reply(hd, ticketId, text),
     'helpdesk.followStatus': async ({ ticketId, follow }) => setFollowStatus(hd, ticketId, follow),
-    'helpdesk.outbox': async ({ ticketId }) => hd.repo.outbox(ticketId).map((o) => toOutboxItem(hd, o)),
+    'helpdesk.outbox': async ({ ticketId }) => toOutboxItems(hd, await hd.repo.outbox(ticketId)),
     'helpdesk.outboxRetry': async ({ id }) => retryItem(hd, id),
     'helpdesk.outboxCancel': async ({ id }) => cancelItem(hd, id),
     'helpdesk.sync': async () => hd.outbox.drain(0),

@@ -37,7 +37,7 @@ export class OutboxWorker {
   constructor(
     private readonly app: OutboxDeps,
     private readonly repo: HelpdeskRepo,
-    private readonly providerFor: (id: HelpdeskProviderId) => HelpdeskProvider | null,
+    private readonly providerFor: (id: HelpdeskProviderId) => Promise<HelpdeskProvider | null>,
     /** Runs before each pass: queues what became due to send (reports of completed procedures). */
     private readonly beforePass: () => Promise<unknown> = async () => undefined,
   ) {}
@@ -54,14 +54,14 @@ export class OutboxWorker {
     let sent = 0
     for (;;) {
       sent += await this.runOnce()
-      const next = this.repo.nextDue()
-      const { pending } = this.repo.counts()
+      const next = await this.repo.nextDue()
+      const { pending } = await this.repo.counts()
       if (!pending || !next) break
       const wait = Date.parse(next) - Date.now()
       if (Date.now() + wait > until) break
       if (wait > 0) await sleep(wait)
     }
-    return { sent, ...this.repo.counts() }
+    return { sent, ...(await this.repo.counts()) }
   }
 
   /** Background sending while the console runs: at the next due time, and every 15 s. */
@@ -70,9 +70,11 @@ export class OutboxWorker {
       if (this.stopped) return
       void this.runOnce()
         .catch(() => undefined)
-        .finally(() => {
+        .then(() => (this.stopped ? null : this.repo.nextDue()))
+        .catch(() => null)
+        .then((next) => {
+          // Also checked after the read: the console may have closed meanwhile.
           if (this.stopped) return
-          const next = this.repo.nextDue()
           const wait = next ? Math.min(15_000, Math.max(200, Date.parse(next) - Date.now())) : 15_000
           this.timer = setTimeout(tick, wait)
         })
@@ -101,10 +103,10 @@ export class OutboxWorker {
     const repo = this.repo
     const blocked = new Set<HelpdeskProviderId>() // waiting on a rate limit or an outage
     let sent = 0
-    for (const item of repo.due(iso(Date.now()))) {
+    for (const item of await repo.due(iso(Date.now()))) {
       if (this.stopped || !this.app.db.open) break
       if (blocked.has(item.provider)) continue
-      const provider = this.providerFor(item.provider)
+      const provider = await this.providerFor(item.provider)
       if (!provider) {
         await this.fail(item, `No ${item.provider === 'rt' ? 'Request Tracker' : 'Zendesk'} is configured on this console any more.`)
         continue
@@ -131,7 +133,7 @@ export class OutboxWorker {
       }
       await repo.setStatus(item.id, { status: 'sending', attempts: item.attempts + 1, nextAt: iso(Date.now()) })
       if (item.kind === 'status') return await this.done(item, await provider.setStatus(item.remoteTicketId, helpdeskStatusOf(item.body)), false)
-      const files = repo.files(item.id).map((f) => ({ name: f.name, mime: f.mime, content: f.content }))
+      const files = (await repo.files(item.id)).map((f) => ({ name: f.name, mime: f.mime, content: f.content }))
       const ref = await provider.send(item.remoteTicketId, { key: item.key, kind: item.kind, subject: item.subject, body: item.body, files })
       return await this.done(item, ref, false)
     } catch (e) {
@@ -140,7 +142,7 @@ export class OutboxWorker {
         await this.fail(item, `Could not be sent: ${(e as Error).message}`)
         return 'failed'
       }
-      const attempts = repo.outboxItem(item.id)!.attempts
+      const attempts = (await repo.outboxItem(item.id))!.attempts
       // No answer at all: the helpdesk may have it. Stay 'sending' so the next try looks first.
       const status = e.status === 0 || uncertain ? 'sending' : 'pending'
       if (e.status === 429 || e.status === 503) {
@@ -162,7 +164,7 @@ export class OutboxWorker {
 
   private async done(item: OutboxRow, ref: string, recovered: boolean): Promise<'sent'> {
     const repo = this.repo
-    const files = repo.files(item.id, false).map((f) => ({ name: f.name, sha256: f.sha256 }))
+    const files = (await repo.files(item.id, false)).map((f) => ({ name: f.name, sha256: f.sha256 }))
     await this.app.record(
       () => repo.tx().setStatus(item.id, { status: 'sent', sentAt: iso(Date.now()), remoteRef: ref, lastError: null, nextAt: null }),
       () => ({

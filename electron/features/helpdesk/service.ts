@@ -54,14 +54,14 @@ export function asAppError(e: unknown): unknown {
   return new AppError(code, e.message, { hint: e.status === 0 ? 'Check the helpdesk URL and that this PC can reach it; queued notes and replies wait in the outbox.' : undefined, key: e.status === 401 ? 'helpdesk.unauthorized' : e.status === 404 ? 'helpdesk.notFound' : e.status === 0 ? 'helpdesk.unreachable' : e.status >= 500 ? 'helpdesk.serverError' : 'helpdesk.refused', values: { detail: e.message } })
 }
 
-export function providerFor(hd: Helpdesk, id: HelpdeskProviderId): HelpdeskProvider | null {
-  const row = hd.repo.provider(id)
+export async function providerFor(hd: Helpdesk, id: HelpdeskProviderId): Promise<HelpdeskProvider | null> {
+  const row = await hd.repo.provider(id)
   if (!row) return null
   return providerFactories[id]({ baseUrl: row.baseUrl, user: row.username, token: hd.deps.secrets.open(row.secretSealed) })
 }
 
-function needProvider(hd: Helpdesk, id: HelpdeskProviderId): HelpdeskProvider {
-  const p = providerFor(hd, id)
+async function needProvider(hd: Helpdesk, id: HelpdeskProviderId): Promise<HelpdeskProvider> {
+  const p = await providerFor(hd, id)
   if (!p) throw new AppError('NOT_FOUND', `No ${LABEL[id]} is configured on this console.`, { hint: `Add it first: support-console helpdesk connect ${id} --url URL --token-file FILE (or in Settings).`, key: 'helpdesk.notConfigured', values: { provider: LABEL[id], id } })
   return p
 }
@@ -90,19 +90,21 @@ export async function connect(hd: Helpdesk, c: { provider: HelpdeskProviderId; u
   return { info: toInfo(row), signedInAs }
 }
 
-export const providers = (hd: Helpdesk): HelpdeskProviderInfo[] => hd.repo.providers().map(toInfo)
+export const providers = async (hd: Helpdesk): Promise<HelpdeskProviderInfo[]> => (await hd.repo.providers()).map(toInfo)
 
 /** The pick list: each configured helpdesk's open tickets, newest update first, marked when already linked. */
 export async function openTickets(hd: Helpdesk, opts: { provider?: HelpdeskProviderId; limit: number }): Promise<{ tickets: HelpdeskOpenTicket[]; errors: { provider: HelpdeskProviderId; message: string }[] }> {
   const repo = hd.repo
-  const configured = repo.providers().filter((p) => !opts.provider || p.id === opts.provider)
-  if (opts.provider && !configured.length) needProvider(hd, opts.provider)
+  const configured = (await repo.providers()).filter((p) => !opts.provider || p.id === opts.provider)
+  if (opts.provider && !configured.length) await needProvider(hd, opts.provider)
   const errors: { provider: HelpdeskProviderId; message: string }[] = []
   const lists = await Promise.all(
     configured.map(async (row) => {
-      const p = needProvider(hd, row.id)
+      const p = await needProvider(hd, row.id)
       try {
-        return (await p.listOpen(opts.limit)).map((t) => ({
+        const open = await p.listOpen(opts.limit)
+        const linked = await Promise.all(open.map((t) => repo.linkByRemote(p.id, t.id)))
+        return open.map((t, i) => ({
           provider: p.id,
           remoteId: t.id,
           subject: t.subject,
@@ -110,7 +112,7 @@ export async function openTickets(hd: Helpdesk, opts: { provider?: HelpdeskProvi
           status: t.status,
           updatedAt: t.updatedAt,
           webUrl: p.webUrl(t.id),
-          linkedTicketId: repo.linkByRemote(p.id, t.id)?.ticketId ?? null,
+          linkedTicketId: linked[i]?.ticketId ?? null,
         }))
       } catch (e) {
         if (!(e instanceof HelpdeskError)) throw e
@@ -122,27 +124,31 @@ export async function openTickets(hd: Helpdesk, opts: { provider?: HelpdeskProvi
   return { tickets: lists.flat().sort((a, b) => (Date.parse(b.updatedAt) || 0) - (Date.parse(a.updatedAt) || 0)).slice(0, opts.limit), errors }
 }
 
-export function linkView(hd: Helpdesk, ticketId: number): HelpdeskLink | null {
+export async function linkView(hd: Helpdesk, ticketId: number): Promise<HelpdeskLink | null> {
   const repo = hd.repo
-  const l = repo.link(ticketId)
+  const l = await repo.link(ticketId)
   if (!l) return null
-  const row = repo.provider(l.provider)
+  const row = await repo.provider(l.provider)
   const base = row ? providerFactories[l.provider]({ baseUrl: row.baseUrl, user: '', token: '' }).webUrl(l.remoteId) : ''
-  return { ...l, webUrl: base, attachments: repo.attachments(ticketId), outbox: repo.outbox(ticketId).map((o) => toOutboxItem(hd, o)) }
+  return { ...l, webUrl: base, attachments: await repo.attachments(ticketId), outbox: await toOutboxItems(hd, await repo.outbox(ticketId)) }
 }
 
-export function toOutboxItem(hd: Helpdesk, o: OutboxRow): OutboxItem {
+export const toOutboxItems = (hd: Helpdesk, rows: OutboxRow[]): Promise<OutboxItem[]> => Promise.all(rows.map((o) => toOutboxItem(hd, o)))
+
+export async function toOutboxItem(hd: Helpdesk, o: OutboxRow): Promise<OutboxItem> {
   const { subject, body: _body, ...rest } = o
-  const files = hd.repo.files(o.id, false) as unknown as { name: string; mime: string; sha256: string; size: number }[]
+  const files = (await hd.repo.files(o.id, false)) as unknown as { name: string; mime: string; sha256: string; size: number }[]
   return { ...rest, summary: subject, files: files.map((f) => ({ name: f.name, mime: f.mime, sha256: f.sha256, size: f.size })) }
 }
 
 /** Which configured helpdesk a pasted reference points to. */
-function resolveRef(hd: Helpdesk, ref: string, only?: HelpdeskProviderId): { provider: HelpdeskProvider; remoteId: string } {
-  const configured = hd.repo.providers().filter((p) => !only || p.id === only)
+async function resolveRef(hd: Helpdesk, ref: string, only?: HelpdeskProviderId): Promise<{ provider: HelpdeskProvider; remoteId: string }> {
+  const configured = (await hd.repo.providers()).filter((p) => !only || p.id === only)
   if (!configured.length) throw new AppError('NOT_FOUND', only ? `No ${LABEL[only]} is configured on this console.` : 'No helpdesk is configured on this console.', { hint: 'Add one first: support-console helpdesk connect rt|zendesk --url URL --token-file FILE.', key: only ? 'helpdesk.providerMissing' : 'helpdesk.noneConfigured', values: { provider: only ? LABEL[only] : '' } })
   const isUrl = /^https?:\/\//i.test(ref.trim())
-  const matches = configured.map((p) => ({ p, id: needProvider(hd, p.id) })).map(({ id: prov }) => ({ provider: prov, remoteId: prov.parseRef(ref) })).filter((x): x is { provider: HelpdeskProvider; remoteId: string } => !!x.remoteId)
+  const provs: HelpdeskProvider[] = []
+  for (const p of configured) provs.push(await needProvider(hd, p.id))
+  const matches = provs.map((prov) => ({ provider: prov, remoteId: prov.parseRef(ref) })).filter((x): x is { provider: HelpdeskProvider; remoteId: string } => !!x.remoteId)
   if (!matches.length) {
     throw new AppError('BAD_INPUT', isUrl ? `"${ref}" is not a ticket address of the configured helpdesk (${configured.map((p) => p.baseUrl).join(', ')}).` : `"${ref}" is not a ticket number.`, { field: 'ref', hint: 'Paste the ticket\'s address from the helpdesk, or its number.', key: isUrl ? 'helpdesk.notTicketAddress' : 'helpdesk.notTicketNumber', values: { ref, configured: configured.map((p) => p.baseUrl).join(', ') } })
   }
@@ -153,7 +159,7 @@ function resolveRef(hd: Helpdesk, ref: string, only?: HelpdeskProviderId): { pro
 const isIntakeFile = (name: string, mime: string) => /^image\//.test(mime) || /\.(jpe?g|png|heic|webp|eml)$/i.test(name) || mime === 'message/rfc822'
 
 export async function importTicket(hd: Helpdesk, ref: string, opts: { ticketId?: number; provider?: HelpdeskProviderId; procedure?: Procedure } = {}): Promise<{ ticket: Ticket; link: HelpdeskLink; intake: ResetIntakeResult[] }> {
-  const { provider, remoteId } = resolveRef(hd, ref, opts.provider)
+  const { provider, remoteId } = await resolveRef(hd, ref, opts.provider)
   let remote
   try {
     remote = await provider.getTicket(remoteId)
@@ -161,7 +167,7 @@ export async function importTicket(hd: Helpdesk, ref: string, opts: { ticketId?:
     throw asAppError(e)
   }
   const repo = hd.repo
-  const existing = repo.linkByRemote(provider.id, remote.id)
+  const existing = await repo.linkByRemote(provider.id, remote.id)
   if (existing && opts.ticketId && existing.ticketId !== opts.ticketId) {
     throw new AppError('CONFLICT', `${LABEL[provider.id]} ticket #${remote.id} is already linked to console ticket #${existing.ticketId}.`, { hint: `Open ticket #${existing.ticketId} instead.`, key: 'helpdesk.alreadyLinked', values: { provider: LABEL[provider.id], remote: remote.id, id: existing.ticketId } })
   }
@@ -201,15 +207,15 @@ export async function importTicket(hd: Helpdesk, ref: string, opts: { ticketId?:
   // An NVR reset ticket takes the customer's photos and e-mails into the intake at once.
   const intake: ResetIntakeResult[] = []
   if (ticket.t.procedure === 'nvr-password-reset') {
-    for (const a of repo.attachments(ticket.t.id)) if (!a.takenAt && isIntakeFile(a.fileName, a.mime)) intake.push(...(await takeAttachment(hd, ticket.t.id, a.remoteId)))
+    for (const a of await repo.attachments(ticket.t.id)) if (!a.takenAt && isIntakeFile(a.fileName, a.mime)) intake.push(...(await takeAttachment(hd, ticket.t.id, a.remoteId)))
   }
   hd.deps.bus.emit('helpdesk.changed', { ticketId: ticket.t.id })
-  return { ticket: await hd.deps.tickets.get(ticket.t.id), link: linkView(hd, ticket.t.id)!, intake }
+  return { ticket: await hd.deps.tickets.get(ticket.t.id), link: (await linkView(hd, ticket.t.id))!, intake }
 }
 
 async function needLink(hd: Helpdesk, ticketId: number) {
   await hd.deps.tickets.get(ticketId)
-  const l = hd.repo.link(ticketId)
+  const l = await hd.repo.link(ticketId)
   if (!l) throw new AppError('NOT_FOUND', `Ticket #${ticketId} is not linked to a helpdesk ticket.`, { hint: 'Link it first (Link helpdesk ticket on the ticket page, or "support-console helpdesk import REF").', key: 'helpdesk.notLinked', values: { id: ticketId } })
   return l
 }
@@ -218,11 +224,11 @@ async function needLink(hd: Helpdesk, ticketId: number) {
 export async function takeAttachment(hd: Helpdesk, ticketId: number, remoteId: string): Promise<ResetIntakeResult[]> {
   const l = await needLink(hd, ticketId)
   const repo = hd.repo
-  const a = repo.attachments(ticketId).find((x) => x.remoteId === remoteId)
+  const a = (await repo.attachments(ticketId)).find((x) => x.remoteId === remoteId)
   if (!a) throw new AppError('NOT_FOUND', `Attachment ${remoteId} is not listed on ${LABEL[l.provider]} ticket #${l.remoteId}.`, { hint: 'Import the helpdesk ticket again to refresh its attachments.', key: 'helpdesk.noSuchAttachment', values: { attachment: remoteId, provider: LABEL[l.provider], remote: l.remoteId } })
   let data: Buffer
   try {
-    data = await needProvider(hd, l.provider).download(l.remoteId, remoteId)
+    data = await (await needProvider(hd, l.provider)).download(l.remoteId, remoteId)
   } catch (e) {
     throw asAppError(e)
   }
@@ -234,7 +240,7 @@ export async function takeAttachment(hd: Helpdesk, ticketId: number, remoteId: s
   if (ticket.procedure === 'nvr-password-reset') {
     results = await hd.ports.addPhotos(ticketId, [{ name, source: /\.eml$/i.test(a.fileName) || a.mime === 'message/rfc822' ? 'eml' : 'picker', data }])
     const photoId = results.find((r) => r.photoId)?.photoId
-    if (photoId) evidenceId = hd.repo.photoEvidenceId(photoId)
+    if (photoId) evidenceId = await hd.repo.photoEvidenceId(photoId)
   } else {
     const ev = await hd.ports.addEvidence({ ticketId, kind: /^image\//.test(a.mime) ? 'other' : 'customer-statement', source: `helpdesk:${l.provider}:${remoteId}`, name, data, declaredMime: a.mime })
     evidenceId = ev.id
@@ -296,7 +302,7 @@ export async function postReport(hd: Helpdesk, ticketId: number, completionSeq?:
  */
 export async function reportCompletions(hd: Helpdesk): Promise<number> {
   let n = 0
-  for (const c of hd.repo.unreportedCompletions()) {
+  for (const c of await hd.repo.unreportedCompletions()) {
     try {
       await postReport(hd, c.ticketId, c.seq)
       n++
@@ -322,15 +328,15 @@ export async function setFollowStatus(hd: Helpdesk, ticketId: number, follow: bo
   )
   if (follow) await queueStatus(hd, ticketId)
   hd.deps.bus.emit('helpdesk.changed', { ticketId })
-  return linkView(hd, ticketId)!
+  return (await linkView(hd, ticketId))!
 }
 
 /** After a console status change: queue it for the helpdesk, where the agent allowed that. */
 export async function queueStatus(hd: Helpdesk, ticketId: number): Promise<OutboxItem | null> {
-  const l = hd.repo.link(ticketId)
+  const l = await hd.repo.link(ticketId)
   if (!l?.followStatus) return null
   const status = (await hd.deps.tickets.get(ticketId)).status
-  const last = hd.repo.lastQueuedStatus(ticketId)
+  const last = await hd.repo.lastQueuedStatus(ticketId)
   // Only changes: nothing for an edit that left the status as it was (or a fresh ticket still open).
   if (last === status || (last === null && status === 'open')) return null
   return enqueue(hd, ticketId, 'status', `Status: ${status}`, () => status, [])
@@ -338,7 +344,7 @@ export async function queueStatus(hd: Helpdesk, ticketId: number): Promise<Outbo
 
 export async function retryItem(hd: Helpdesk, id: number): Promise<OutboxItem> {
   const repo = hd.repo
-  const o = repo.outboxItem(id)
+  const o = await repo.outboxItem(id)
   if (!o) throw new AppError('NOT_FOUND', `Outbox item #${id} does not exist.`, { key: 'helpdesk.noSuchOutboxItem', values: { id } })
   if (o.status === 'sent' || o.status === 'cancelled') throw new AppError('CONFLICT', `Outbox item #${id} was already ${o.status}.`, { key: o.status === 'sent' ? 'helpdesk.outboxSent' : 'helpdesk.outboxCancelled', values: { id } })
   // A failed item may have been uncertain before; keep 'sending' so the helpdesk is checked first.
@@ -353,7 +359,7 @@ export async function retryItem(hd: Helpdesk, id: number): Promise<OutboxItem> {
 
 export async function cancelItem(hd: Helpdesk, id: number): Promise<OutboxItem> {
   const repo = hd.repo
-  const o = repo.outboxItem(id)
+  const o = await repo.outboxItem(id)
   if (!o) throw new AppError('NOT_FOUND', `Outbox item #${id} does not exist.`, { key: 'helpdesk.noSuchOutboxItem', values: { id } })
   if (o.status === 'sent' || o.status === 'cancelled') throw new AppError('CONFLICT', `Outbox item #${id} was already ${o.status}; nothing to cancel.`, { key: o.status === 'sent' ? 'helpdesk.outboxSent' : 'helpdesk.outboxCancelled', values: { id } })
   const row = await hd.deps.record(

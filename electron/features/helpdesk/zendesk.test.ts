@@ -37,7 +37,7 @@ describe('helpdesk: Zendesk', () => {
   it('refuses a wrong API token, imports with the side-loaded requester and attachments from every cursor page', async () => {
     const s = await setup()
     await expect(connect(s.hd, { provider: 'zendesk', url: s.sim.url, user: 'eva@vendor.example', token: 'wrong' }, { test: true })).rejects.toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining("Couldn't authenticate you") })
-    expect(s.hd.repo.providers()).toEqual([])
+    expect(await s.hd.repo.providers()).toEqual([])
     const c = await connect(s.hd, { provider: 'zendesk', url: s.sim.url, user: 'eva@vendor.example', token: 'zd-api-token-123456' }, { test: true })
     expect(c.signedInAs).toBe('eva@vendor.example')
     const r = await importTicket(s.hd, `${s.sim.url}/agent/tickets/${s.ticketId}`)
@@ -97,7 +97,7 @@ describe('helpdesk: Zendesk', () => {
     s.sim.dropNextUpdate()
     let r = await s.hd.outbox.drain(0)
     expect(r).toMatchObject({ sent: 0, pending: 1 })
-    expect(s.hd.repo.outboxItem(item.id)).toMatchObject({ status: 'sending', lastError: expect.stringContaining('cannot be reached') })
+    expect(await s.hd.repo.outboxItem(item.id)).toMatchObject({ status: 'sending', lastError: expect.stringContaining('cannot be reached') })
     // The helpdesk is down (503 with Retry-After) for the next requests, then back.
     s.sim.fail(503, 2)
     r = await s.hd.outbox.drain(30_000)
@@ -150,7 +150,7 @@ describe('helpdesk: outbox retry and cancel', () => {
     const a = await reply(s.hd, ticket.id, 'First answer')
     s.sim.fail(400, 1)
     expect(await s.hd.outbox.drain(0)).toEqual({ sent: 0, pending: 0, failed: 1 })
-    expect(s.hd.repo.outboxItem(a.id)).toMatchObject({ status: 'failed', lastError: expect.stringContaining('Zendesk answered 400') })
+    expect(await s.hd.repo.outboxItem(a.id)).toMatchObject({ status: 'failed', lastError: expect.stringContaining('Zendesk answered 400') })
     const b = await reply(s.hd, ticket.id, 'Second answer, not wanted after all')
     expect((await cancelItem(s.hd, b.id)).status).toBe('cancelled')
     await expect(cancelItem(s.hd, b.id)).rejects.toMatchObject({ code: 'CONFLICT' })

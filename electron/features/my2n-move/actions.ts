@@ -206,7 +206,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
         const files = ctx.files().filter((f) => f.kind === 'backup')
         const f = files[files.length - 1]
         if (!f) throw new AppError('VALIDATION', 'Attach the backup file first.', { field: 'evidence.backup', key: 'my2nMove.attachBackup' })
-        const data = ctx.readFile(f.id, ctx.secret('backupPassword') ?? undefined)
+        const data = await ctx.readFile(f.id, ctx.secret('backupPassword') ?? undefined)
         verifyBackup(data, serialOf(ctx)) // throws BAD_INPUT with the reason
         const r = await keepBackup(ctx, data, `uploaded as ${f.name}`)
         return { ...r, outcome: 'ok' }
@@ -293,7 +293,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
     'backup.diff': {
       async run(ctx) {
         const at = address(ctx)
-        const saved = backupBytes(ctx)
+        const saved = await backupBytes(ctx)
         if (!at) throw new AppError('FORBIDDEN', 'The device is not reachable from this console.', { hint: 'Restore from the web interface instead, or skip with a reason.', key: 'my2nMove.unreachable' })
         const password = ctx.secret('newPassword')
         if (!password) throw new AppError('FORBIDDEN', 'The console does not know the device password.', { hint: 'Run “Set a new strong password” first.', key: 'my2nMove.passwordUnknown' })
@@ -310,7 +310,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
         const at = address(ctx)
         const password = ctx.secret('newPassword')
         if (!at || !password) throw new AppError('FORBIDDEN', 'The device address or its new password is not known.', { hint: 'Run the earlier steps first.', key: 'my2nMove.addressOrPasswordUnknown' })
-        const saved = backupBytes(ctx)
+        const saved = await backupBytes(ctx)
         verifyBackup(saved, serialOf(ctx))
         ctx.progress('Uploading the saved configuration…')
         await withLogin(ctx, { username: 'admin', password }, () => deps.ops.restore(at, { username: 'admin', password }, saved, opCtx(ctx)))
@@ -364,7 +364,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
     return { outcome: 'set', result: { newPasswordWorks: true, defaultRefused: true } }
   }
 
-  function backupBytes(ctx: ActionContext): Buffer {
+  async function backupBytes(ctx: ActionContext): Promise<Buffer> {
     const id = Number(ctx.facts.backupFileId)
     if (!id) throw new AppError('FORBIDDEN', 'No verified backup is stored for this run.', { key: 'my2nMove.noVerifiedBackup' })
     return ctx.readFile(id, ctx.secret('backupPassword') ?? undefined)

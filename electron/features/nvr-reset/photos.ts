@@ -196,7 +196,7 @@ export async function photoImage(deps: PhotoDeps, photoId: number): Promise<{ da
 async function photoBytes(deps: PhotoDeps, photoId: number): Promise<{ photo: PhotoRow; bytes: Buffer }> {
   const photo = await deps.repo.photo(photoId)
   if (!photo) throw new AppError('NOT_FOUND', `Photo #${photoId} does not exist.`, { hint: 'Reload the ticket.', key: 'nvrReset.noSuchPhoto', values: { id: photoId } })
-  const bytes = deps.vault.content(photo.evidenceId)
+  const bytes = await deps.vault.content(photo.evidenceId)
   if (!bytes) throw new AppError('NOT_FOUND', 'The photo was removed from the evidence vault (retention or deletion); only its hash remains.', { hint: 'Ask the customer for the photo again if it is still needed.', key: 'nvrReset.photoPurged' })
   return { photo, bytes }
 }

@@ -28,7 +28,7 @@ export async function exportTicketBundle(deps: ReportDeps, ticketId: number): Pr
   const ticket = await deps.tickets.get(ticketId)
   // Audit first, so the bundle includes the entry saying it was exported.
   await deps.audit({ action: 'report.export', outcome: 'ok', ticketId, inputs: { format: 'json-bundle' } })
-  const b = buildBundle(deps.db, ticket, deps.vault.listForTicket(ticketId), await deps.agentLabel())
+  const b = buildBundle(deps.db, ticket, await deps.vault.listForTicket(ticketId), await deps.agentLabel())
   return { fileName: `ticket-${ticketId}-audit-${stamp(b.exportedAt)}.json`, data: Buffer.from(JSON.stringify(b, null, 1)), bundleHash: b.bundleHash }
 }
 
@@ -37,7 +37,7 @@ export async function exportTicketPdf(deps: ReportDeps, ticketId: number, lang: 
   const ticket = await deps.tickets.get(ticketId)
   await deps.audit({ action: 'report.export', outcome: 'ok', ticketId, inputs: { format: 'pdf', ...(lang !== 'en' ? { lang } : {}) } })
   const v = deps.vault
-  const evidence = v.listForTicket(ticketId)
+  const evidence = await v.listForTicket(ticketId)
   const exportedAt = new Date().toISOString()
   const b = buildBundle(deps.db, ticket, evidence, await deps.agentLabel(), exportedAt)
   const entries = new AuditQueryRepo(deps.db).forTicket(ticketId)
@@ -50,7 +50,7 @@ export async function exportTicketPdf(deps: ReportDeps, ticketId: number, lang: 
     entries,
     lang,
     summary: { devices: await devicesOf(deps, ticketId, lang), runs, outcome: outcomeOf(runs, entries, lang, (iso) => x.when(iso).replace(/ \d\d:\d\d:\d\d UTC$/, '')), releases: releasesOf(entries, ticket, lang), approvals: approvalsOf(entries) },
-    evidence: evidence.map((m) => ({ ...m, thumbnail: m.hasThumbnail ? v.thumbnail(m.id) : null })),
+    evidence: await Promise.all(evidence.map(async (m) => ({ ...m, thumbnail: m.hasThumbnail ? await v.thumbnail(m.id) : null }))),
     chainHead: b.chainHead,
     exportedBy: b.exportedBy,
     exportedAt,

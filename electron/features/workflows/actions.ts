@@ -30,7 +30,7 @@ export interface ActionContext {
   progress(label: string, done?: number, total?: number | null): void
   /** Files attached to this step (every visit) or, with `all`, to the whole run. */
   files(all?: boolean): FileRow[]
-  readFile(id: number, password?: string): Buffer
+  readFile(id: number, password?: string): Promise<Buffer>
   /** Into the ticket's evidence vault (a password-protected copy stays encrypted on disk, recorded there by reference). */
   storeFile(f: { kind: string; name: string; data: Buffer; password?: string; verified: boolean; detail?: string }): Promise<FileRow>
   /** Show the run's sealed secret `secret` to the agent exactly once (e.g. a generated password), even after a crash. */

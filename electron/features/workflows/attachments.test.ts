@@ -26,19 +26,19 @@ describe('workflow step attachments in the evidence vault', () => {
     const cfg = Buffer.from(w.device.config)
     await w.engine.attach(runId, 'backup-upload', 'backup', 'cfg.xml', cfg)
     const ticketId = (await w.engine.get(runId)).ticketId
-    const ev = w.vault.listForTicket(ticketId)
+    const ev = await w.vault.listForTicket(ticketId)
     expect(ev).toEqual([expect.objectContaining({ kind: 'config-backup', source: 'workflow:my2n-move:backup-upload', name: 'cfg.xml', sha256: sha256(cfg), size: cfg.length, hasContent: true, personal: false })])
-    expect(w.vault.content(ev[0].id)!.equals(cfg)).toBe(true)
+    expect((await w.vault.content(ev[0].id))!.equals(cfg)).toBe(true)
     // Verification reads the file back from the vault; keeping it as the verified backup adds no second copy.
     await w.engine.completeStep(runId, 'backup-upload', {})
     const r = await w.engine.get(runId)
     expect(r.current?.stepId).toBe('reset')
     expect(r.facts.backupSha256).toBe(sha256(cfg))
-    expect(w.vault.listForTicket(ticketId)).toHaveLength(1)
+    expect(await w.vault.listForTicket(ticketId)).toHaveLength(1)
     expect(filesOnDisk(w.dataDir)).toEqual([])
     // The integrity check and the ticket's report bundle include it.
     expect(verifyEvidence(w.db)).toMatchObject({ checked: 1, problems: [] })
-    const bundle = buildBundle(w.db, await w.tickets.get(ticketId), w.vault.listForTicket(ticketId), 'Test Agent')
+    const bundle = buildBundle(w.db, await w.tickets.get(ticketId), await w.vault.listForTicket(ticketId), 'Test Agent')
     expect(bundle.evidence).toEqual([expect.objectContaining({ name: 'cfg.xml', kind: 'config-backup', sha256: sha256(cfg) })])
   })
 
@@ -64,7 +64,7 @@ describe('workflow step attachments in the evidence vault', () => {
     const cfg = Buffer.from(w.device.config)
     await w.engine.attach(runId, 'backup-upload', 'backup', 'cfg.xml', cfg, 'protect-me')
     const ticketId = (await w.engine.get(runId)).ticketId
-    const [ev] = w.vault.listForTicket(ticketId)
+    const [ev] = await w.vault.listForTicket(ticketId)
     expect(ev).toMatchObject({ kind: 'config-backup', sha256: sha256(cfg), hasContent: false, ref: expect.stringMatching(/^workflows[/\\]run-\d+[/\\].+\.enc$/) })
     expect(filesOnDisk(w.dataDir)).toHaveLength(1)
     await w.engine.completeStep(runId, 'backup-upload', { backupPassword: 'protect-me' })
@@ -76,7 +76,7 @@ describe('workflow step attachments in the evidence vault', () => {
     const t = await w2.tickets.create({ externalRef: 'ZD-2', customerName: 'B', contact: '', deviceSerial: '', deviceModel: '', procedure: 'my2n-move', notes: '' })
     const run2 = await w2.engine.start(t.id, 'my2n-move')
     await w2.engine.attach(run2.id, 'serial', 'label-photo', 'label.jpg', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]))
-    expect(w2.vault.listForTicket(t.id)).toEqual([expect.objectContaining({ kind: 'label-photo', personal: true, source: 'workflow:my2n-move:serial' })])
+    expect(await w2.vault.listForTicket(t.id)).toEqual([expect.objectContaining({ kind: 'label-photo', personal: true, source: 'workflow:my2n-move:serial' })])
   })
 
   it('moves attachments stored before the vault (data folder layout of migration 6) into it, and the run goes on reading them', async () => {
@@ -97,7 +97,7 @@ describe('workflow step attachments in the evidence vault', () => {
     const r = await w.engine.attachments.importLegacy()
     expect(r.moved).toBe(1)
     expect(r.skipped).toEqual([{ id: expect.any(Number), why: expect.stringMatching(/SHA-256/) }])
-    const ev = w.vault.listForTicket(run.ticketId)
+    const ev = await w.vault.listForTicket(run.ticketId)
     expect(ev).toEqual([expect.objectContaining({ name: 'old-cfg.xml', kind: 'config-backup', sha256: sha256(cfg), hasContent: true })])
     expect(existsSync(join(w.dataDir, old.storedAs))).toBe(false)
     expect(existsSync(join(w.dataDir, damaged.storedAs))).toBe(true) // left alone, still readable
@@ -106,7 +106,7 @@ describe('workflow step attachments in the evidence vault', () => {
     // The step verifies the newest attachment: the moved one, read from the vault.
     await w.engine.completeStep(runId, 'backup-upload', {})
     expect((await w.engine.get(runId)).facts.backupSha256).toBe(sha256(cfg))
-    expect(w.vault.listForTicket(run.ticketId)).toHaveLength(1)
+    expect(await w.vault.listForTicket(run.ticketId)).toHaveLength(1)
   })
 })
 

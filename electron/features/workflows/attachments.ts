@@ -17,7 +17,7 @@ export interface EvidencePort {
   add(e: { ticketId: number; kind: EvidenceKind; source: string; name: string; data: Buffer; note?: string }): Promise<{ id: number }>
   addRef(e: { ticketId: number; kind: EvidenceKind; source: string; name: string; sha256: string; size: number; ref: string; note?: string }): Promise<{ id: number }>
   /** The bytes the vault holds; null once purged (retention or deleted on purpose). */
-  content(id: number): Buffer | null
+  content(id: number): Promise<Buffer | null>
 }
 
 export interface NewAttachment {
@@ -83,7 +83,11 @@ export class RunAttachments {
         ?? (await this.d.evidence.addRef({ ticketId: run.ticketId, kind, source, name: f.name, sha256: digest, size: onDisk.size, ref: storedAs, note: `${note} — password-protected copy held by the console` })).id
     } else {
       // Only a row whose bytes the vault still holds can serve an unprotected copy.
-      const held = same.find((x) => !x.storedAs && this.d.evidence.content(x.evidenceId!))
+      let held: FileRow | undefined
+      for (const x of same) if (!x.storedAs && (await this.d.evidence.content(x.evidenceId!))) {
+        held = x
+        break
+      }
       evidenceId = held?.evidenceId ?? (await this.d.evidence.add({ ticketId: run.ticketId, kind, source, name: f.name, data: f.data, note })).id
     }
     return () => this.d.repo.addFile({
@@ -92,9 +96,9 @@ export class RunAttachments {
     })
   }
 
-  read(f: FileRow, password?: string): Buffer {
+  async read(f: FileRow, password?: string): Promise<Buffer> {
     if (f.storedAs) return this.disk.read(f.storedAs, f.protected, password)
-    const data = f.evidenceId === null ? null : this.d.evidence.content(f.evidenceId)
+    const data = f.evidenceId === null ? null : await this.d.evidence.content(f.evidenceId)
     if (!data) {
       throw new AppError('NOT_FOUND', `The attached file ${f.name} is no longer held (removed from the ticket's evidence).`, { hint: 'Attach the file again.', key: 'workflow.fileGone', values: { name: f.name } })
     }

@@ -52,7 +52,7 @@ describe('my2n-move against the lab bench', () => {
     let r = await engine.get(runId)
     expect(r.current?.stepId, JSON.stringify(r.timeline.filter((e) => e.stepId === 'backup').map((e) => [e.state, e.why]))).toBe('reset')
     // The downloaded configuration is the ticket's evidence, in the vault (electron/features/evidence/vault.ts), with its hash.
-    expect(createEvidenceVault(app!).listForTicket(r.ticketId)).toEqual([expect.objectContaining({ kind: 'config-backup', source: 'workflow:my2n-move:backup', sha256: r.facts.backupSha256, hasContent: true })])
+    expect(await createEvidenceVault(app!).listForTicket(r.ticketId)).toEqual([expect.objectContaining({ kind: 'config-backup', source: 'workflow:my2n-move:backup', sha256: r.facts.backupSha256, hasContent: true })])
     const before = d.ip
     await go('reset', { confirm: d.serial })
     r = await engine.get(runId)

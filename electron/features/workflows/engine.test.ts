@@ -254,17 +254,17 @@ describe('notes and "other" attachments at any step', () => {
     const entry = r.timeline.find((e) => e.stepId === 'route')!
     expect(entry.files).toEqual([expect.objectContaining({ kind: 'other', name: 'customer-mail.eml', sha256: sha256(mail), size: mail.length, verified: false })])
     expect(entry.notes).toEqual([expect.objectContaining({ body: 'customer prefers a replacement', agent: 'Test Agent' })])
-    const ev = b.vault.listForTicket(ticketId)
+    const ev = await b.vault.listForTicket(ticketId)
     expect(ev.map((e) => [e.kind, e.name])).toEqual([['label-photo', 'unit.png'], ['other', 'customer-mail.eml']])
     expect(ev[1]).toMatchObject({ source: 'workflow:demo-repair:route', sha256: sha256(mail), hasContent: true })
-    expect(b.vault.content(ev[1].id)!.equals(mail)).toBe(true)
+    expect((await b.vault.content(ev[1].id))!.equals(mail)).toBe(true)
     expect(b.auditRows().filter((a) => a.action === 'workflow.attach').map((a) => JSON.parse(a.inputs))).toEqual([
       expect.objectContaining({ step: 'intake', evidence: 'photo' }),
       expect.objectContaining({ step: 'route', evidence: 'other', name: 'customer-mail.eml', sha256: sha256(mail) }),
     ])
     // Only at the current step of an active run.
     await expect(b.engine.attach(runId, 'route', 'other', 'late.txt', Buffer.from('late'))).rejects.toMatchObject({ code: 'CONFLICT' })
-    expect(b.vault.listForTicket(ticketId)).toHaveLength(2)
+    expect(await b.vault.listForTicket(ticketId)).toHaveLength(2)
   })
 
   it('"other" is reserved: a procedure cannot declare an evidence slot with that id', () => {

@@ -62,7 +62,7 @@ export function stepContext(
       const rows = stepRows()
       return d.repo.files(run.id).filter((f) => all || rows.has(f.stepRow))
     },
-    readFile: (id, password) => {
+    readFile: async (id, password) => {
       const f = d.repo.file(id)
       if (f.runId !== run.id) throw new AppError('FORBIDDEN', 'That file belongs to another run.', { key: 'workflow.otherRunFile' })
       return attachments.read(f, password)
