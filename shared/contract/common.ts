@@ -1,6 +1,7 @@
 // The one error shape every transport returns. `code` is stable for programs;
 // `message` is written for the agent: what happened and what to do next.
 import { z } from 'zod'
+import { UNSAFE_TEXT } from './unsafe-text'
 
 export const ErrorCode = z.enum([
   'VALIDATION', // arguments did not match the contract
@@ -79,15 +80,7 @@ export const IsoTime = z.string().datetime({ offset: true })
 export const Empty = z.object({}).strict()
 export const Ok = z.object({ ok: z.literal(true) })
 
-/**
- * Invisible and direction-changing characters (issue 13, finding 9): C0/C1 controls, zero-width
- * characters, bidirectional embeddings, overrides and isolates, the BOM. A serial
- * "54-\u202eFDP.exe\u202c" showed as "54-exe.PDF". Never accepted in identifiers; shown marked
- * in free text (renderer/src/safe-text.ts).
- */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what this matches
-export const UNSAFE_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/
-export const UNSAFE_TEXT_ALL = new RegExp(UNSAFE_TEXT.source, 'g')
+export { UNSAFE_TEXT, UNSAFE_TEXT_ALL } from './unsafe-text'
 /** An identifier (serial, MAC, helpdesk ID): also no tab or line break. */
 export const identifierText = (max: number) =>
   z
