@@ -84,15 +84,22 @@ describe('one credentialed attempt in flight per device', () => {
     expect(n.lockout.remaining(REMOTE)).toBe(5)
     // A slow NVR (1 s a reply): the processes' logins overlap, as an agent's retries would.
     await lab.get(n.ip).slow(1000)
-    const rs = await Promise.all(Array.from({ length: 4 }, () => cli(['device', 'info', n.ip, '--user', 'admin', '--password-env', 'NVR_PW', '--data-dir', dir], { NVR_PW: 'Wrong-cli-pass' })))
-    expect(rs.every((r) => r.code !== 0)).toBe(true)
-    const said = rs.map((r) => r.err).join('\n')
-    // Each of the others is refused without sending: by the data folder's console lock while
-    // the first runs (one writing command at a time), or by the rejection it recorded.
-    expect((said.match(/already rejected this password/g)?.length ?? 0) + (said.match(/Another Support Console \(process \d+/g)?.length ?? 0)).toBe(3)
-    expect(n.lockout.remaining(REMOTE)).toBe(4)
-    expect(n.lockout.lockedFor(REMOTE)).toBe(0)
-    await lab.get(n.ip).normal()
+    try {
+      const rs = await Promise.all(Array.from({ length: 4 }, () => cli(['device', 'info', n.ip, '--user', 'admin', '--password-env', 'NVR_PW', '--data-dir', dir], { NVR_PW: 'Wrong-cli-pass' })))
+      expect(rs.every((r) => r.code !== 0)).toBe(true)
+      const said = rs.map((r) => r.err).join('\n')
+      // Each of the others is refused without sending: by the data folder's console lock while
+      // the first runs (one writing command at a time), by the device's login lease while its
+      // login is on the wire (a process that got past the lock later, on a loaded machine), or
+      // by the rejection it recorded.
+      const refusals = [/already rejected this password/g, /Another Support Console \(process \d+/g, /the console did not send a login meanwhile/g]
+      expect(refusals.reduce((n, re) => n + (said.match(re)?.length ?? 0), 0), said).toBe(3)
+      // What matters to the customer: one login reached the NVR, and it is not locked.
+      expect(n.lockout.remaining(REMOTE)).toBe(4)
+      expect(n.lockout.lockedFor(REMOTE)).toBe(0)
+    } finally {
+      await lab.get(n.ip).normal()
+    }
   }, 90_000)
 
   it('6 parallel NVR reset verification logins (loginWorks) with one wrong password: one reaches the NVR', async () => {
