@@ -6,6 +6,7 @@ import { makePrivate } from '../infra/data-dir'
 import { schemaVersion } from '../../db/migrate'
 import { AuditRepo, type AuditInput } from '../../db/repos/audit'
 import { SettingsRepo } from '../../db/repos/settings'
+import { writing } from '../../db/repos/tx-scope'
 import { TicketsRepo } from '../../db/repos/tickets'
 import { HeadFileWriter } from '../features/audit/head-file'
 import { headSealOf, KEYED_ACTION, sealOf, unsealedTrail } from '../features/audit/seal'
@@ -89,13 +90,13 @@ export class App implements Recording, Store, CommonRepos, Events, Secrets, Logg
     const old = unsealedTrail(this.db)
     if (old) {
       // At start, before anything awaits: one small transaction of its own.
-      this.db.transaction(() => this.auditLog.tx().append({
+      writing(this.db, () => this.auditLog.tx().append({
         agent: 'Support Console',
         action: KEYED_ACTION,
         outcome: 'info',
         inputs: { sealedUpTo: old.seq, hash: old.hash, entries: old.entries },
         detail: `The ${old.entries} entries written before the trail was sealed with this data folder's key end at entry ${old.seq} (hash ${old.hash}); this entry seals them through the chain. Entries from here on are each sealed.`,
-      })).immediate()
+      }))
     }
     try {
       this.auditHead.start({ adopt: old !== null })
@@ -152,12 +153,12 @@ export class App implements Recording, Store, CommonRepos, Events, Secrets, Logg
    */
   async record<T>(change: () => T, audit: (result: T) => Omit<AuditInput, 'agent'> | Omit<AuditInput, 'agent'>[]): Promise<T> {
     const agent = await this.agentLabel()
-    return this.db.transaction(() => {
+    return writing(this.db, () => {
       const result = change()
       const entries = audit(result)
       for (const e of Array.isArray(entries) ? entries : [entries]) this.auditLog.tx().append({ ...e, agent })
       return result
-    }).immediate()
+    })
   }
 
   private pendingAnnounce = new Map<number | null, number>()

@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Database } from 'better-sqlite3'
 import { AppError } from '../../../shared/contract/common'
 import { LeasesRepo, type LeaseRow } from '../../../db/repos/devices-leases'
+import { writing } from '../../../db/repos/tx-scope'
 
 /** A lease outlives its holder by this much at most (a crashed process on another PC's share). */
 const TTL_MS = 30_000
@@ -74,7 +75,7 @@ export class DeviceLeases {
     const provenKey = o.credential ? `proven:${ip}:${o.credential}` : null
     // Called synchronously by the operation: a small transaction of its own.
     const remember = () => {
-      if (provenKey) this.db.transaction(() => this.repo.tx().mark(provenKey, PROVEN_MS))()
+      if (provenKey) writing(this.db, () => this.repo.tx().mark(provenKey, PROVEN_MS))
     }
     if (provenKey && (await this.repo.valid(provenKey))) return fn(remember)
     const deadline = Date.now() + (o.waitMs ?? LOGIN_WAIT_MS)

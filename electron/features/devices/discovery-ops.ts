@@ -3,6 +3,7 @@ import { AppError } from '../../../shared/contract/common'
 import type { Device, Protocol } from '../../../shared/contract/devices'
 import type { Diagnostic, FoundDevice, NetInterface } from '../../../shared/contract/discovery'
 import { identifiable, type SeenDevice } from '../../../db/repos/devices'
+import { writing } from '../../../db/repos/tx-scope'
 import { DEFAULT_PORTS, probeHost, type PortSpec } from '../discovery'
 import { isIpv4, parseCidr, resolveInterfaces } from '../discovery'
 import { onSubnet } from '../discovery'
@@ -16,10 +17,10 @@ import { AlreadyRejectedError } from './rejected-logins'
 /** Records a device a scan found; its inventory id (null when it cannot be told apart yet). */
 export function identifyFound(core: OpsCore, d: FoundDevice): number | null {
   // The scan's callback is synchronous (it streams devices as they answer): a small transaction of its own.
-  return core.app.db.transaction(() => core.repo.tx().recordSeen({
+  return writing(core.app.db, () => core.repo.tx().recordSeen({
     serial: d.serial, mac: d.mac, endpoint: d.endpoint, kind: d.kind, vendor: d.vendor, model: d.model, name: d.name, firmware: d.firmware,
     ip: d.ip, iface: d.ifaces[0] ?? '', httpPort: d.httpPort, httpsPort: d.httpsPort, onvifUrl: d.onvifUrl, protocols: d.protocols,
-  }))()
+  }))
 }
 
 /** Starts a scan whose events go to the UI (app.bus); `scans` keeps the last 10. */

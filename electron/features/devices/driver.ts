@@ -3,6 +3,7 @@
 import { AppError } from '../../../shared/contract/common'
 import type { Device, Protocol } from '../../../shared/contract/devices'
 import type { DevicesRepo } from '../../../db/repos/devices'
+import { reading, writing } from '../../../db/repos/tx-scope'
 import type { Database } from 'better-sqlite3'
 import type { PinPolicy } from '../../infra/device-http'
 import { IsapiClient, OnvifClient, verifyIsapiExport } from './nvr'
@@ -34,9 +35,10 @@ export function pinPolicy(repo: DevicesRepo, db: Database | undefined, id: numbe
   if (id === null) return undefined
   if (!db) throw new Error('pinPolicy: an inventory device needs the database for its pin')
   // The TLS handshake decides synchronously: each read or write is a small transaction of its own.
-  const now = <R>(fn: (tx: ReturnType<DevicesRepo['tx']>) => R): R => db.transaction(() => fn(repo.tx()))()
+  const read = <R>(fn: (tx: ReturnType<DevicesRepo['tx']>) => R): R => reading(db, () => fn(repo.tx()))
+  const now = <R>(fn: (tx: ReturnType<DevicesRepo['tx']>) => R): R => writing(db, () => fn(repo.tx()))
   const policy: PinPolicy = {
-    pinned: now((tx) => tx.pin(id)),
+    pinned: read((tx) => tx.pin(id)),
     decide: (fp, previous) => {
       if (!previous) {
         now((tx) => tx.setPin(id, fp, 'first-use'))
@@ -44,7 +46,7 @@ export function pinPolicy(repo: DevicesRepo, db: Database | undefined, id: numbe
         policy.pinned = fp
         return true
       }
-      const until = now((tx) => tx.certResetUntil(id))
+      const until = read((tx) => tx.certResetUntil(id))
       if (until && Date.parse(until) > Date.now()) {
         now((tx) => tx.setPin(id, fp, 'after-reset'))
         void repo.setCertResetUntil(id, null)

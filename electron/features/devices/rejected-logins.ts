@@ -9,6 +9,7 @@
 import { AppError } from '../../../shared/contract/common'
 import type { DeviceKind } from '../../../shared/contract/devices'
 import { RejectedLoginsRepo, type LoginRealm, type RejectedLoginsTx, type RejectedLogin } from '../../../db/repos/devices-rejected-logins'
+import { reading, writing } from '../../../db/repos/tx-scope'
 import type { CommonRepos, Recording, Secrets, Store } from '../../infra/ports'
 import { DeviceLeases } from './device-lease'
 import type { LoginGuard } from './driver'
@@ -62,16 +63,17 @@ export class RejectedLogins {
     this.leases = new DeviceLeases(deps.db)
   }
 
-  /**
-   * The driver's checks and records are synchronous (the next send must already see a
-   * rejection), so each runs the repository's transactional view in a small transaction.
-   */
+  // The driver's checks and records are synchronous (the next send must already see a
+  // rejection), so each runs the repository's transactional view in a small transaction.
+  private read<R>(fn: (r: RejectedLoginsTx) => R): R {
+    return reading(this.deps.db, () => fn(this.repo.tx()))
+  }
   private now<R>(fn: (r: RejectedLoginsTx) => R): R {
-    return this.deps.db.transaction(() => fn(this.repo.tx()))()
+    return writing(this.deps.db, () => fn(this.repo.tx()))
   }
 
   private serialsAt(ip: string): string[] {
-    return this.now((r) => r.inventorySerialsAt(ip))
+    return this.read((r) => r.inventorySerialsAt(ip))
   }
 
   private fp(scope: 'serial' | 'address', key: string, realm: LoginRealm, c: Credentials): string {
@@ -91,7 +93,7 @@ export class RejectedLogins {
   /** The rejection of this credential at this device, if the device already rejected it. */
   find(t: LoginTarget, realm: LoginRealm, c: Credentials): RejectedLogin | null {
     const keys = this.keys(t, realm, c)
-    return this.now((r) => r.find(keys))
+    return this.read((r) => r.find(keys))
   }
 
   /** Throws AlreadyRejectedError (LOCKOUT_RISK) when the device already rejected `c`. */
@@ -106,7 +108,7 @@ export class RejectedLogins {
     const fingerprint = serial ? this.fp('serial', serial, realm, c) : this.fp('address', t.ip, realm, c)
     // The row and an entry naming it in one transaction (issue 13): deleting the row, which would
     // let the console send that password again, leaves an entry `audit verify` checks it against.
-    this.deps.db.transaction(() => {
+    writing(this.deps.db, () => {
       const id = this.repo.tx().record(
         { fingerprint, scope: serial ? 'serial' : 'address', deviceId: t.deviceId, serial, ip: t.ip, kind: t.kind, realm, username: c.username, action, rejectedAt: o.rejectedAt },
         { replace: o.replace },
@@ -116,7 +118,7 @@ export class RejectedLogins {
         inputs: { rejectionId: id, username: c.username, realm, by: action },
         detail: `The device rejected the password of ${c.username}${realm === 'web' ? ' (web interface)' : ''}; the console will not send it again.`,
       })
-    }).immediate()
+    })
   }
 
   /** The console made `c` the account's password: an earlier rejection of it no longer holds. */
@@ -136,7 +138,7 @@ export class RejectedLogins {
       exclusive: (fn, realm, c) => this.leases.login(t.ip, action, fn, { credential: realm && c ? this.fp('address', t.ip, realm, c) : undefined }),
       check: (realm, c) => this.check(t, realm, c),
       rejected: (realm, c) => {
-        this.deps.db.transaction(() => this.leases.repo.tx().forget(`proven:${t.ip}:`))()
+        writing(this.deps.db, () => this.leases.repo.tx().forget(`proven:${t.ip}:`))
         this.record(t, realm, c, action)
       },
       accepted: (realm, c) => this.accepted(t, realm, c),
