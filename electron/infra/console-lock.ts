@@ -16,6 +16,7 @@ import { hostname } from 'node:os'
 import { join } from 'node:path'
 import { AppError } from '../../shared/contract/common'
 import { tryLockFile, type LockFileHandle } from '../../db/console-lock-file'
+import { privateUmask } from './data-dir'
 
 export const CONSOLE_LOCK_DB = 'console.lock.db'
 /** Who holds the lock (JSON); informative only, the lock itself is CONSOLE_LOCK_DB's. */
@@ -43,6 +44,9 @@ const readOwner = (file: string): Partial<ConsoleOwner> | null => {
 
 /** Takes the folder's console lock or throws (CONFLICT) naming the console that has it. */
 export function lockConsole(dataDir: string, what = 'console'): ConsoleLock {
+  // The lock is the first thing written to the folder (SQLite's journal included): private
+  // from the start, or every start would find a readable file and "tighten" the folder.
+  privateUmask()
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const dbFile = join(dataDir, CONSOLE_LOCK_DB)
   const info = join(dataDir, CONSOLE_LOCK)

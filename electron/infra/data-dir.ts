@@ -42,6 +42,11 @@ export function dataDirFromArgs(argv: readonly string[]): string | undefined {
  * the equivalent is an ACL: inheritance cut and full control for the current user only
  * (windowsPrivateArgs), applied with icacls to the folder and everything in it.
  */
+/** Files this process creates from now on are the agent's alone (POSIX; Windows: see makePrivate). */
+export function privateUmask(): void {
+  if (process.platform !== 'win32') process.umask(0o077)
+}
+
 export function makePrivate(dataDir: string, log: (s: string) => void = (s) => console.error(s), o: { platform?: NodeJS.Platform; run?: (cmd: string, args: string[]) => void; user?: string } = {}): string | null {
   if ((o.platform ?? process.platform) === 'win32') {
     mkdirSync(dataDir, { recursive: true })
@@ -51,7 +56,7 @@ export function makePrivate(dataDir: string, log: (s: string) => void = (s) => c
     run('icacls', windowsPrivateArgs(dataDir, user))
     return null
   }
-  process.umask(0o077)
+  privateUmask()
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const changed: string[] = []
   // Only group and other lose their bits: the owner's stay as they are (a folder made read-only on purpose stays so).

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { tempDir } from '../../db/test/helpers'
 import { createDispatcher } from '../core/api'
 import { App } from '../core/app'
+import { openConsoleApp } from '../core/open-console'
 
 const OTHER = 'sc-i13-other'
 const isRoot = process.getuid?.() === 0
@@ -68,5 +69,19 @@ describe('the data folder is private to the agent', () => {
     expect(mode(join(dir, 'photo-cache.bin'))).toBe(0o600)
     if (otherUser()) expect(canRead(join(dir, 'photo-cache.bin'))).toBe(false)
     expect(existsSync(join(dir, 'support-console.sqlite'))).toBe(true)
+  })
+
+  it('a console started on a new folder (with its lock) writes nothing readable first, so it has no note to make', async () => {
+    const dir = join(openParent(), 'new')
+    const before = process.umask(0o022) // a shell's usual umask, as at any start
+    const log = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    try {
+      apps.push(openConsoleApp({ dataDir: dir, host: 'browser' }, 'console'))
+      expect(log.mock.calls.map((c) => String(c[0])).join('\n')).not.toMatch(/was readable by other users/)
+    } finally {
+      log.mockRestore()
+      process.umask(before)
+    }
+    for (const f of readdirSync(dir)) expect([f, mode(join(dir, f)) & 0o077]).toEqual([f, 0])
   })
 })
