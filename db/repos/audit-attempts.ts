@@ -1,10 +1,12 @@
 import type { Database } from 'better-sqlite3'
+import { reading, txScope, writing } from './tx-scope'
 
 /**
- * The PIN attempts table (migration 10). The rules (limit, window, refusal, the immediate
- * transactions around these) stay in electron/features/audit/attempts.ts.
+ * The PIN attempts table (migration 10), inside a transaction: a count and the attempt it
+ * allows are written in one immediate transaction (electron/features/audit/attempts.ts keeps
+ * the rules: limit, window, refusal), reached through `AttemptsRepo.tx()`.
  */
-export class AttemptsRepo {
+export class AttemptsTx {
   constructor(private readonly db: Database) {}
 
   /** Wrong PINs for `scope` after `since` (ms since the epoch). */
@@ -35,5 +37,36 @@ export class AttemptsRepo {
   /** A wrong PIN: the attempt stays counted. */
   markWrong(id: number): void {
     this.db.prepare("UPDATE attempts SET outcome = 'wrong' WHERE id = ?").run(id)
+  }
+}
+
+/** The PIN attempts: async methods; the synchronous statements only through tx(). */
+export class AttemptsRepo {
+  private readonly view: AttemptsTx
+  constructor(private readonly db: Database) {
+    this.view = new AttemptsTx(db)
+  }
+
+  tx(): AttemptsTx {
+    return txScope(this.db, this.view, 'attempts')
+  }
+
+  async wrongSince(scope: string, since: number): Promise<number> {
+    return reading(this.db, () => this.tx().wrongSince(scope, since))
+  }
+  async notOkSince(scope: string, since: number): Promise<number[]> {
+    return reading(this.db, () => this.tx().notOkSince(scope, since))
+  }
+  async pruneUpTo(scope: string, upTo: number): Promise<void> {
+    writing(this.db, () => this.tx().pruneUpTo(scope, upTo))
+  }
+  async addPending(scope: string, at: number): Promise<number> {
+    return writing(this.db, () => this.tx().addPending(scope, at))
+  }
+  async clearAfterSuccess(scope: string, id: number): Promise<void> {
+    writing(this.db, () => this.tx().clearAfterSuccess(scope, id))
+  }
+  async markWrong(id: number): Promise<void> {
+    writing(this.db, () => this.tx().markWrong(id))
   }
 }

@@ -17,27 +17,41 @@ function seeded() {
 const seqs = (r: { rows: { seq: number }[] }) => r.rows.map((x) => x.seq)
 
 describe('audit queries', () => {
-  it('filters by ticket, device, agent, action family, outcome and time, newest first', () => {
+  it('filters by ticket, device, agent, action family, outcome and time, newest first', async () => {
     const q = seeded()
-    expect(seqs(q.page({ limit: 10 }))).toEqual([5, 4, 3, 2, 1])
-    expect(seqs(q.page({ limit: 10, ticketId: 1 }))).toEqual([2, 1])
-    expect(seqs(q.page({ limit: 10, device: '7608' }))).toEqual([3])
-    expect(seqs(q.page({ limit: 10, agent: 'eva' }))).toEqual([2, 1]) // LIKE is case-insensitive for ASCII
-    expect(seqs(q.page({ limit: 10, action: 'evidence.' }))).toEqual([4, 2])
-    expect(seqs(q.page({ limit: 10, action: 'evidence.add' }))).toEqual([2])
-    expect(seqs(q.page({ limit: 10, outcome: 'failed' }))).toEqual([3])
-    expect(seqs(q.page({ limit: 10, from: '2026-11-22T03:05:00Z', to: '2026-11-22T04:10:00+01:00' }))).toEqual([3, 2]) // offsets normalised
+    expect(seqs(await q.page({ limit: 10 }))).toEqual([5, 4, 3, 2, 1])
+    expect(seqs(await q.page({ limit: 10, ticketId: 1 }))).toEqual([2, 1])
+    expect(seqs(await q.page({ limit: 10, device: '7608' }))).toEqual([3])
+    expect(seqs(await q.page({ limit: 10, agent: 'eva' }))).toEqual([2, 1]) // LIKE is case-insensitive for ASCII
+    expect(seqs(await q.page({ limit: 10, action: 'evidence.' }))).toEqual([4, 2])
+    expect(seqs(await q.page({ limit: 10, action: 'evidence.add' }))).toEqual([2])
+    expect(seqs(await q.page({ limit: 10, outcome: 'failed' }))).toEqual([3])
+    expect(seqs(await q.page({ limit: 10, from: '2026-11-22T03:05:00Z', to: '2026-11-22T04:10:00+01:00' }))).toEqual([3, 2]) // offsets normalised
     // LIKE wildcards typed by the agent match literally.
-    expect(seqs(q.page({ limit: 10, device: '%' }))).toEqual([5])
-    expect(seqs(q.page({ limit: 10, action: 'device_' }))).toEqual([])
+    expect(seqs(await q.page({ limit: 10, device: '%' }))).toEqual([5])
+    expect(seqs(await q.page({ limit: 10, action: 'device_' }))).toEqual([])
   })
 
-  it('pages with beforeSeq and counts the whole match', () => {
+  it('pages with beforeSeq and counts the whole match', async () => {
     const q = seeded()
-    const first = q.page({ limit: 2 })
+    const first = await q.page({ limit: 2 })
     expect(first.total).toBe(5)
     expect(seqs(first)).toEqual([5, 4])
-    expect(seqs(q.page({ limit: 2, beforeSeq: 4 }))).toEqual([3, 2])
-    expect(q.facets()).toEqual({ agents: ['Eva <eva@x>', 'Jan'], actions: ['device.reboot', 'device_x%', 'evidence.add', 'evidence.purge', 'ticket.create'] })
+    expect(seqs(await q.page({ limit: 2, beforeSeq: 4 }))).toEqual([3, 2])
+    expect(await q.facets()).toEqual({ agents: ['Eva <eva@x>', 'Jan'], actions: ['device.reboot', 'device_x%', 'evidence.add', 'evidence.purge', 'ticket.create'] })
+  })
+
+  it('reads a ticket\'s entries, their links and the head (a bundle, in one snapshot through tx())', async () => {
+    const q = seeded()
+    expect((await q.forTicket(2)).map((r) => r.seq)).toEqual([3, 4])
+    const head = await q.head()
+    expect(head?.seq).toBe(5)
+    expect(await q.hashOf(5)).toBe(head?.hash)
+    expect(await q.hashOf(99)).toBeUndefined()
+    expect((await q.linksAfter(2, 2)).map((l) => l[0])).toEqual([5])
+    expect((await q.bySeqs([1, 99, 3])).map((r) => r.seq)).toEqual([1, 3])
+    expect(await q.hasEntry('evidence.purge', 'ok')).toBe(true)
+    expect(await q.hasEntry('evidence.purge', 'failed')).toBe(false)
+    expect(() => q.tx()).toThrow(/outside a transaction/)
   })
 })

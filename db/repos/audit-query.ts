@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import type { AuditRow } from './audit'
+import { reading, txScope } from './tx-scope'
 
 export interface AuditFilter {
   ticketId?: number
@@ -17,8 +18,11 @@ export type { AuditRow }
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
 
-/** Read side of the audit trail: filtered, newest-first pages over the indexed columns. */
-export class AuditQueryRepo {
+/**
+ * Read side of the audit trail inside a transaction: a bundle reads its entries, links and
+ * head in one snapshot (AuditQueryRepo.tx()).
+ */
+export class AuditQueryTx {
   constructor(private readonly db: Database) {}
 
   private where(f: AuditFilter): { sql: string; args: unknown[] } {
@@ -87,5 +91,43 @@ export class AuditQueryRepo {
       agents: this.db.prepare('SELECT DISTINCT agent FROM audit_log ORDER BY agent LIMIT 200').pluck().all() as string[],
       actions: this.db.prepare('SELECT DISTINCT action FROM audit_log ORDER BY action LIMIT 500').pluck().all() as string[],
     }
+  }
+}
+
+/** Read side of the audit trail: filtered, newest-first pages over the indexed columns. */
+export class AuditQueryRepo {
+  private readonly view: AuditQueryTx
+  constructor(private readonly db: Database) {
+    this.view = new AuditQueryTx(db)
+  }
+
+  tx(): AuditQueryTx {
+    return txScope(this.db, this.view, 'auditQuery')
+  }
+
+  /** A page and its total, counted in the same snapshot. */
+  async page(f: AuditFilter): Promise<{ rows: AuditRow[]; total: number }> {
+    return reading(this.db, () => this.tx().page(f))
+  }
+  async forTicket(ticketId: number): Promise<AuditRow[]> {
+    return reading(this.db, () => this.tx().forTicket(ticketId))
+  }
+  async bySeqs(seqs: number[]): Promise<AuditRow[]> {
+    return reading(this.db, () => this.tx().bySeqs(seqs))
+  }
+  async linksAfter(seq: number, ticketId: number): Promise<[seq: number, prevHash: string, hash: string][]> {
+    return reading(this.db, () => this.tx().linksAfter(seq, ticketId))
+  }
+  async hashOf(seq: number): Promise<string | undefined> {
+    return reading(this.db, () => this.tx().hashOf(seq))
+  }
+  async hasEntry(action: string, outcome: string): Promise<boolean> {
+    return reading(this.db, () => this.tx().hasEntry(action, outcome))
+  }
+  async head(): Promise<{ seq: number; hash: string } | null> {
+    return reading(this.db, () => this.tx().head())
+  }
+  async facets(): Promise<{ agents: string[]; actions: string[] }> {
+    return reading(this.db, () => this.tx().facets())
   }
 }

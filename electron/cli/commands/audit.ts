@@ -90,7 +90,7 @@ async function list(argv: string[]): Promise<number> {
   const trail = openTrailReadOnly(values['data-dir'] ?? defaultDataDir(), 'list')
   const db = trail.db
   try {
-    const { rows, total } = new AuditQueryRepo(db).page({ ticketId: intOption(values.ticket, 'ticket', 1, Number.MAX_SAFE_INTEGER), action: values.action, limit: intOption(values.limit, 'limit', 1, 100_000) ?? 50 })
+    const { rows, total } = await new AuditQueryRepo(db).page({ ticketId: intOption(values.ticket, 'ticket', 1, Number.MAX_SAFE_INTEGER), action: values.action, limit: intOption(values.limit, 'limit', 1, 100_000) ?? 50 })
     const items = rows.map(toAuditItem)
     if (values.json) {
       console.log(JSON.stringify({ total, items }, null, 2))

@@ -7,6 +7,7 @@
 import type { Database } from 'better-sqlite3'
 import { AppError } from '../../../shared/contract/common'
 import { AttemptsRepo } from '../../../db/repos/audit-attempts'
+import { writing } from '../../../db/repos/tx-scope'
 
 export interface AttemptRule {
   /** What is guessed at: 'unlock', 'approver:<email>'… */
@@ -21,27 +22,28 @@ export interface AttemptRule {
 /** Counts one attempt or refuses it (nothing compared). Returns the attempt's id for `settle`. */
 export function beginAttempt(db: Database, rule: AttemptRule, now = Date.now()): number {
   const attempts = new AttemptsRepo(db)
-  return db.transaction(() => {
+  return writing(db, () => {
+    const t = attempts.tx()
     const since = now - rule.windowMs
-    const recent = attempts.notOkSince(rule.scope, since)
+    const recent = t.notOkSince(rule.scope, since)
     if (recent.length >= rule.limit) {
       const freeAt = recent[recent.length - rule.limit] + rule.windowMs
       throw rule.refusal(Math.max(1, Math.ceil((freeAt - now) / 1000)))
     }
     // Old rows say nothing any more: keep the table small.
-    attempts.pruneUpTo(rule.scope, since - rule.windowMs)
-    return attempts.addPending(rule.scope, now)
-  }).immediate()
+    t.pruneUpTo(rule.scope, since - rule.windowMs)
+    return t.addPending(rule.scope, now)
+  })
 }
 
 /** The comparison's result: a right PIN clears the scope's failures, a wrong one stays counted. */
 export function settleAttempt(db: Database, scope: string, id: number, ok: boolean): void {
   if (!db.open) return
   const attempts = new AttemptsRepo(db)
-  db.transaction(() => {
-    if (ok) attempts.clearAfterSuccess(scope, id)
-    else attempts.markWrong(id)
-  }).immediate()
+  writing(db, () => {
+    if (ok) attempts.tx().clearAfterSuccess(scope, id)
+    else attempts.tx().markWrong(id)
+  })
 }
 
 /**

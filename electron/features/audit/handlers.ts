@@ -31,10 +31,10 @@ export function auditHandlers(deps: AuditHandlerDeps, s: AuditServices): Handler
   const q = new AuditQueryRepo(deps.db)
   return {
     'audit.list': async (f) => {
-      const { rows, total } = q.page(f)
+      const { rows, total } = await q.page(f)
       return { items: rows.map(toAuditItem), total, nextBeforeSeq: rows.length === f.limit ? rows[rows.length - 1].seq : null }
     },
-    'audit.facets': async () => q.facets(),
+    'audit.facets': () => q.facets(),
     'audit.verify': async () => {
       // A connection of its own: the check holds a read snapshot across pauses while the app keeps writing.
       const ro = new BetterSqlite3(deps.dbPath, { readonly: true, fileMustExist: true })

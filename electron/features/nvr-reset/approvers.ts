@@ -66,7 +66,7 @@ export async function addApprover(deps: ApproverDeps, a: { name: string; email: 
   if (all.some((x) => norm(x.email) === norm(a.email))) throw new AppError('CONFLICT', `${a.email} is already an approver.`, { field: 'email', hint: 'Remove it first to give it a new PIN.', key: 'nvrReset.approverExists', values: { email: a.email } })
   if (await isMe(deps, a.name, a.email)) throw new AppError('FORBIDDEN', 'You cannot be your own second agent.', { field: 'email', hint: 'Ask the colleague who will approve releases to enrol with their own name, e-mail and PIN.', key: 'nvrReset.ownSecondAgent' })
   let sponsor: Stored | null = null
-  if (all.length > 0 || everEnrolled(deps)) {
+  if (all.length > 0 || (await everEnrolled(deps))) {
     const refuse = async (message: string, hint: string, t: { key: string; values?: Record<string, string> }, field = 'sponsor') => {
       await deps.audit({ action: 'nvrReset.approver.add', outcome: 'refused', inputs: { approver: a.name.trim(), email: a.email.trim(), sponsor: a.sponsor?.email ?? null }, detail: message })
       return new AppError('FORBIDDEN', message, { field, hint, key: t.key, values: t.values })
@@ -108,7 +108,7 @@ export async function checkApprover(deps: ApproverDeps, ticketId: number, email:
   if (await isMe(deps, a.name, a.email)) throw new AppError('FORBIDDEN', 'The approval must come from a second agent, not from you.', { field: 'approver', key: 'nvrReset.approveSelf' })
   if (!(await approverPinMatches(deps, a, pin, now))) {
     await deps.audit({ action: 'nvrReset.approve', outcome: 'refused', ticketId, inputs: { approver: a.name, email: a.email }, detail: 'wrong approver PIN' })
-    const wrong = new AttemptsRepo(deps.db).wrongSince(rule(a).scope, now - HOLD_MS)
+    const wrong = await new AttemptsRepo(deps.db).wrongSince(rule(a).scope, now - HOLD_MS)
     const left = MAX_TRIES - wrong
     throw new AppError('FORBIDDEN', `That is not ${a.name}’s PIN; nothing was approved.`, { field: 'pin', hint: left > 0 ? `${left} more tries before approvals by ${a.name} are held for a minute.` : `Approvals by ${a.name} are now held for a minute.`, key: left > 0 ? 'nvrReset.wrongApproverPin' : 'nvrReset.wrongApproverPinHeld', values: { name: a.name, n: left } })
   }

@@ -15,6 +15,7 @@ import type { Database } from 'better-sqlite3'
 import type { Ticket } from '../../../shared/contract/tickets'
 import type { AuditEntry } from '../../../db/repos/audit'
 import { AuditQueryRepo, type AuditRow } from '../../../db/repos/audit-query'
+import { reading } from '../../../db/repos/tx-scope'
 import type { EvidenceMeta } from '../../../db/repos/evidence'
 
 export const BUNDLE_FORMAT = 'support-console.audit-bundle'
@@ -52,16 +53,17 @@ export function bundleHash(b: Omit<Bundle, 'bundleHash'>): string {
 export function buildBundle(db: Database, ticket: Ticket, evidence: EvidenceMeta[], exportedBy: string, now = new Date().toISOString()): Bundle {
   const q = new AuditQueryRepo(db)
   // One snapshot: the entries, links and head must describe the same chain.
-  return db.transaction(() => {
-    const entries = q.forTicket(ticket.id).map(toBundleEntry)
-    const chainHead = q.head()
+  return reading(db, () => {
+    const t = q.tx()
+    const entries = t.forTicket(ticket.id).map(toBundleEntry)
+    const chainHead = t.head()
     let links: Link[] | null = []
     if (entries.length && chainHead) {
       const first = entries[0].seq
       const span = chainHead.seq - first + 1 - entries.length
       if (span > MAX_LINKS) links = null
       else {
-        links = q.linksAfter(first, ticket.id)
+        links = t.linksAfter(first, ticket.id)
       }
     }
     const body: Omit<Bundle, 'bundleHash'> = {
@@ -76,5 +78,5 @@ export function buildBundle(db: Database, ticket: Ticket, evidence: EvidenceMeta
       evidence: evidence.map(({ id, kind, name, mime, size, sha256, addedAt, auditSeq, purgedAt }) => ({ id, kind, name, mime, size, sha256, addedAt, auditSeq, purgedAt })),
     }
     return { ...body, bundleHash: bundleHash(body) }
-  })()
+  })
 }

@@ -40,7 +40,7 @@ export async function exportTicketPdf(deps: ReportDeps, ticketId: number, lang: 
   const evidence = await v.listForTicket(ticketId)
   const exportedAt = new Date().toISOString()
   const b = buildBundle(deps.db, ticket, evidence, await deps.agentLabel(), exportedAt)
-  const entries = new AuditQueryRepo(deps.db).forTicket(ticketId)
+  const entries = await new AuditQueryRepo(deps.db).forTicket(ticketId)
   const x = reportTexts(lang)
   const runs = runsOf(deps, ticketId, lang)
   // pdf-lib, its fonts and fontkit load at the first export, not when the console starts.

@@ -3,6 +3,7 @@
 import type { Database } from 'better-sqlite3'
 import { entryHash, GENESIS } from '../../../db/repos/audit'
 import { AuditQueryRepo } from '../../../db/repos/audit-query'
+import { reading } from '../../../db/repos/tx-scope'
 import { BUNDLE_FORMAT, bundleHash, type Bundle, type BundleEntry, type Link } from './bundle'
 
 export interface BundleReport {
@@ -76,7 +77,9 @@ export function verifyBundle(raw: unknown, local?: Database): BundleReport {
   // 4. Optional: the entries are in this machine's trail, unchanged.
   if (local) {
     const trail = new AuditQueryRepo(local)
-    for (const e of b.entries) if (trail.hashOf(e.seq) !== e.hash) return fail(`Entry ${e.seq} of the bundle is not in the local trail as exported.`)
+    // One snapshot of the local trail for all the entries.
+    const missing = reading(local, () => b.entries.find((e) => trail.tx().hashOf(e.seq) !== e.hash))
+    if (missing) return fail(`Entry ${missing.seq} of the bundle is not in the local trail as exported.`)
   }
 
   rep.ok = true
