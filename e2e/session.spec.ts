@@ -57,6 +57,33 @@ test('the start link opens a session in the tab: no cookie, no token left in the
   await expect(page.getByTestId('ticket-row').filter({ hasText: 'Live Three' })).toBeVisible()
 })
 
+test('the first screen comes with the session: no call waits for the exchange, and none is made twice', async ({ page }) => {
+  const host = await start()
+  expect((await createByApi(host, 'Ready Customer')).status).toBe(200)
+  const calls: string[] = []
+  page.on('request', (r) => {
+    const m = /\/api\/(session|rpc\/[\w.]+)/.exec(r.url())
+    if (m) calls.push(m[1]!)
+  })
+  await page.goto(host.url)
+  await expect(page.getByTestId('ticket-row').filter({ hasText: 'Ready Customer' })).toBeVisible()
+  await page.waitForTimeout(300)
+  // The list, its counts, the lock state and the console's info rode with the session.
+  expect(calls).toEqual(['session'])
+
+  // After a reload (the session is in the tab) the same reads leave at once, each once.
+  calls.length = 0
+  await page.reload()
+  await expect(page.getByTestId('ticket-row').filter({ hasText: 'Ready Customer' })).toBeVisible()
+  await page.waitForTimeout(300)
+  const count = (c: string) => calls.filter((x) => x === c).length
+  expect([count('rpc/tickets.list'), count('rpc/tickets.counts'), count('rpc/lock.status'), count('rpc/system.info'), count('session')]).toEqual([1, 1, 1, 1, 0])
+
+  // A search asks the host anew.
+  await page.getByTestId('ticket-search').fill('Ready')
+  await expect.poll(() => count('rpc/tickets.list')).toBe(2)
+})
+
 test('an idle session ends with a page that says what to do, and the start link opens a new one in the same tab', async ({ page }) => {
   const host = await start({ env: { SUPPORT_CONSOLE_SESSION_IDLE_MS: '4000' } })
   await page.goto(host.url)

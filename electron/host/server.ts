@@ -7,6 +7,7 @@ import type { EventBus } from '../infra/events'
 import { checkHostAndOrigin, CONTENT_SECURITY_POLICY, isLoopbackAddress, safeEqual } from '../infra/http-security'
 import { DEFAULT_SESSION_IDLE_MS, INPUT_IDLE_HEADER, SESSION_HEADER, SessionStore } from './sessions'
 import { readStatic } from '../infra/static-files'
+import { firstReads } from './first-reads'
 
 export interface HostOptions {
   dispatch: Dispatch
@@ -161,7 +162,11 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
       if (typeof t !== 'string' || !safeEqual(t, token)) {
         return sendJson(res, 401, { ok: false, error: { code: 'UNAUTHORIZED', message: 'This link is not valid for the running console. Use the URL printed in the terminal where it was started.', key: 'startLinkInvalid' } })
       }
-      return sendJson(res, 200, { ok: true, value: { session: sessions.open() } })
+      const session = sessions.open()
+      // The first screen's reads ride along, so the page needs no second round trip before it
+      // can show them: each dispatched exactly as POST /api/rpc/<method> would be.
+      const reads = await firstReads((input as { reads?: unknown }).reads, (method, args) => o.dispatch(method, args, { transport: 'http' }))
+      return sendJson(res, 200, { ok: true, value: reads ? { session, reads } : { session } })
     }
 
     // The app shell and its files carry no data: served to anyone on this Host, so a page can

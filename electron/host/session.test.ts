@@ -115,6 +115,46 @@ describe('no credential the browser sends on its own (cookies ignore ports)', ()
   })
 })
 
+describe("the first screen's reads ride with the session", () => {
+  const exchange = (port: number, body: unknown) => send(port, '/api/session', { method: 'POST', headers: json(port), body: JSON.stringify(body) })
+
+  it('are answered as POST /api/rpc would answer them, in order, with the session', async () => {
+    const { host } = await start()
+    const bearer = { authorization: `Bearer ${TOKEN}` }
+    expect((await call(host.port, bearer, 'tickets.create', '{"customerName":"Eva Nováková","externalRef":"ZD-1"}')).status).toBe(200)
+    const reads = [{ method: 'tickets.list', input: { search: 'novak', status: 'active', limit: 200 } }, { method: 'tickets.counts', input: {} }, { method: 'tickets.list', input: { limit: 0 } }]
+    const r = await exchange(host.port, { token: TOKEN, reads })
+    expect(r.status).toBe(200)
+    const value = (JSON.parse(r.body) as { value: { session: string; reads: unknown[] } }).value
+    const one = JSON.parse((await call(host.port, bearer, 'tickets.list', JSON.stringify(reads[0].input))).body)
+    expect(value.reads[0]).toEqual(one)
+    expect(value.reads[1]).toMatchObject({ ok: true, value: { open: 1 } })
+    // An input the contract refuses is refused on its own, as the call would be.
+    expect(value.reads[2]).toMatchObject({ ok: false, error: { code: 'VALIDATION' } })
+    expect((await call(host.port, withSession(value.session))).status).toBe(200)
+  })
+
+  it('only reads: a call that changes something is refused, and not made; the session still opens', async () => {
+    const { host } = await start()
+    const r = await exchange(host.port, { token: TOKEN, reads: [{ method: 'tickets.create', input: { customerName: 'rider' } }, { method: 'system.setAgent', input: { name: 'x' } }] })
+    expect(r.status).toBe(200)
+    const value = (JSON.parse(r.body) as { value: { session: string; reads: { ok: boolean; error?: { code: string } }[] } }).value
+    expect(value.reads.map((x) => x.error?.code)).toEqual(['VALIDATION', 'VALIDATION'])
+    const list = JSON.parse((await call(host.port, withSession(value.session))).body) as { value: { total: number } }
+    expect(list.value.total).toBe(0)
+    // Too many reads at once: refused as a whole, the session opens all the same.
+    const many = await exchange(host.port, { token: TOKEN, reads: Array.from({ length: 9 }, () => ({ method: 'tickets.counts', input: {} })) })
+    expect(JSON.parse(many.body).value.reads).toEqual([expect.objectContaining({ ok: false })])
+  })
+
+  it('nothing is read with a wrong token', async () => {
+    const { host } = await start()
+    const r = await exchange(host.port, { token: 'wrong-token', reads: [{ method: 'tickets.list', input: {} }] })
+    expect(r.status).toBe(401)
+    expect(r.body).not.toMatch(/"reads"|"items"/)
+  })
+})
+
 describe('sessions end', () => {
   it('when the console stops: a restarted host refuses the old session and says it ended', async () => {
     const dataDir = tempDir()

@@ -1,6 +1,7 @@
 import type { ApiError, Bridge, EventName, Result } from '../../../shared/contract/index'
 import { t } from '../i18n/en'
 import { errorText } from '../i18n/errors'
+import { takeEarly, type RawReply } from './early'
 import { sessionHeaders, sessionRefused } from './session'
 
 /** Raised in the renderer for `{ ok: false }` results, carrying the contract's error. */
@@ -33,8 +34,8 @@ function ipcBridge(api: NonNullable<Window['supportConsole']>): Bridge {
 const unreachable = () => new BridgeError({ code: 'UNREACHABLE', message: t('common.unreachable'), hint: t('common.unreachableHint') })
 const noSession = () => new BridgeError({ code: 'UNAUTHORIZED', message: 'No console session.', key: 'sessionMissing' })
 
-/** A POST to the loopback host with this tab's session header; the host's `{ ok, … }` reply. */
-async function post<T>(path: string, input: unknown): Promise<Result<T>> {
+/** A POST to the loopback host with this tab's session header: the status and the `{ ok, … }` body. */
+async function send(path: string, input: unknown): Promise<RawReply> {
   let res: Response
   try {
     const session = await sessionHeaders()
@@ -43,16 +44,24 @@ async function post<T>(path: string, input: unknown): Promise<Result<T>> {
   } catch (e) {
     throw e instanceof BridgeError ? e : unreachable()
   }
-  let body: Result<T>
   try {
-    body = (await res.json()) as Result<T>
+    return { status: res.status, body: (await res.json()) as unknown }
   } catch {
     throw new BridgeError({ code: 'INTERNAL', message: `The console host answered ${res.status} without a readable reply.` })
   }
-  // The session ended (idle too long, console restarted): the page says so and what to do.
-  // Other 401s (a wrong PIN) are answers of the method, not about the session.
-  if (res.status === 401 && !body.ok && (body.error.key === 'sessionEnded' || body.error.key === 'sessionMissing')) sessionRefused(body.error.key)
-  return body
+}
+
+/** The `{ ok, … }` body of a reply. A 401 about the session (idle too long, console restarted) makes the page say so and what to do; other 401s (a wrong PIN) are answers of the method. */
+function checked<T>({ status, body }: RawReply): Result<T> {
+  const r = body as Result<T>
+  if (status === 401 && !r.ok && (r.error.key === 'sessionEnded' || r.error.key === 'sessionMissing')) sessionRefused(r.error.key)
+  return r
+}
+
+/** A call of the contract: the reply asked for at start-up when one is waiting (bridge/early.ts), else a POST. */
+async function post<T>(method: string, input: unknown): Promise<Result<T>> {
+  const early = takeEarly(method, input)
+  return checked<T>((early && (await early)) || (await send(`/api/rpc/${encodeURIComponent(method)}`, input)))
 }
 
 /**
@@ -74,7 +83,7 @@ function httpBridge(): Bridge {
     retry = undefined
     let r: Result<{ ticket: string }>
     try {
-      r = await post<{ ticket: string }>('/api/events/ticket', {})
+      r = checked(await send('/api/events/ticket', {}))
     } catch {
       r = { ok: false, error: { code: 'UNREACHABLE', message: 'unreachable' } }
     }
@@ -96,7 +105,7 @@ function httpBridge(): Bridge {
   }
   return {
     async invoke(method, input) {
-      return unwrap(await post<never>(`/api/rpc/${encodeURIComponent(method)}`, input))
+      return unwrap(await post<never>(method, input))
     },
     on(event: EventName, cb) {
       let set = listeners.get(event)

@@ -4,12 +4,25 @@
 // header. Nothing is a cookie, so no other service on 127.0.0.1 ever receives it.
 //
 // Imported first by main.ts: the fragment must leave the address bar before the hash router
-// reads it (it would take "token=…" for a route and keep it in the history).
-import { ref } from 'vue'
+// reads it (it would take "token=…" for a route and keep it in the history). No Vue here: the
+// exchange, and the first screen's reads with it, leave before the app's code is evaluated.
+import { ticketListQuery } from '../../../shared/contract/first-reads'
+import { putEarly, type RawReply } from './early'
 
 /** ok | no session in this tab | the start link is not the running console's | the session ended. */
 export type SessionState = 'ok' | 'missing' | 'invalid' | 'ended'
-export const sessionState = ref<SessionState>('ok')
+let state: SessionState = 'ok'
+const watchers = new Set<(s: SessionState) => void>()
+/** The session's state now, and its changes (bridge/session-state.ts makes a Vue ref of it). */
+export const sessionStateNow = (): SessionState => state
+export function onSessionState(cb: (s: SessionState) => void): () => void {
+  watchers.add(cb)
+  return () => watchers.delete(cb)
+}
+function setState(s: SessionState) {
+  state = s
+  for (const w of watchers) w(s)
+}
 
 const KEY = 'supportConsole.session'
 const browserMode = typeof window !== 'undefined' && !window.supportConsole
@@ -43,29 +56,63 @@ function takeToken(): string | null {
   }
 }
 
-async function trade(token: string): Promise<void> {
-  const res = await fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }), credentials: 'omit' })
-  if (res.ok) {
-    write(((await res.json()) as { value: { session: string } }).value.session)
-    sessionState.value = 'ok'
+type Read = { method: string; input: unknown }
+
+/**
+ * What the first screen reads, known before the router runs: the ticket list (the start page)
+ * and, on every page, the lock state and the console's info. Keyed by the very input the
+ * stores send (ticketListQuery).
+ */
+function firstScreenReads(): Read[] {
+  const always: Read[] = [
+    { method: 'lock.status', input: {} },
+    { method: 'system.info', input: {} },
+  ]
+  const route = window.location.hash.replace(/^#/, '').replace(/\?.*$/, '')
+  if (route !== '' && route !== '/' && route !== '/tickets') return always
+  return [{ method: 'tickets.list', input: ticketListQuery('', 'active') }, { method: 'tickets.counts', input: {} }, ...always]
+}
+
+async function trade(token: string, reads: Read[] = []): Promise<void> {
+  const reply = fetch('/api/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(reads.length ? { token, reads } : { token }), credentials: 'omit' })
+    .then(async (res) => ({ res, body: res.ok ? ((await res.json()) as { value: { session: string; reads?: unknown[] } }) : null }))
+  // Each read's reply comes with the session (the host answers them as it would POST /api/rpc).
+  reads.forEach((r, i) =>
+    putEarly(r.method, r.input, reply.then(({ body }): RawReply | null => (body?.value.reads?.[i] ? { status: 200, body: body.value.reads[i] } : null))),
+  )
+  const { res, body } = await reply
+  if (res.ok && body) {
+    write(body.value.session)
+    setState('ok')
   } else if (res.status === 401) {
     write(null)
-    sessionState.value = 'invalid'
+    setState('invalid')
   } else {
     throw new Error(`The console host answered ${res.status} to the start link.`)
   }
 }
 
-function begin(token: string): Promise<void> {
-  exchange = trade(token)
+/** After a reload (the session is in this tab already): the first screen's reads leave at once. */
+function readEarly(session: string, reads: Read[]): void {
+  for (const r of reads) {
+    const reply = fetch(`/api/rpc/${encodeURIComponent(r.method)}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-console-session': session, 'x-console-idle-ms': '0' }, body: JSON.stringify(r.input), credentials: 'omit' })
+      .then(async (res): Promise<RawReply> => ({ status: res.status, body: (await res.json()) as unknown }))
+    putEarly(r.method, r.input, reply)
+  }
+}
+
+function begin(token: string, reads: Read[] = []): Promise<void> {
+  exchange = trade(token, reads)
   exchange.catch(() => undefined).finally(() => (exchange = null))
   return exchange
 }
 
 if (browserMode) {
   const token = takeToken()
-  if (token !== null) void begin(token).catch(() => undefined)
-  else if (!read()) sessionState.value = 'missing'
+  const kept = read()
+  if (token !== null) void begin(token, firstScreenReads()).catch(() => undefined)
+  else if (kept) readEarly(kept, firstScreenReads())
+  else setState('missing')
   // The start link opened again in this tab (e.g. after the session ended) changes only the
   // fragment, so the page does not reload: trade the new token before the router sees it.
   const again = (e: Event) => {
@@ -74,7 +121,7 @@ if (browserMode) {
     e.stopImmediatePropagation()
     begin(token).then(
       () => {
-        if (sessionState.value === 'ok') window.location.reload() // a clean start with the new session
+        if (state === 'ok') window.location.reload() // a clean start with the new session
       },
       () => undefined,
     )
@@ -89,7 +136,7 @@ export async function sessionHeaders(): Promise<Record<string, string> | null> {
   if (exchange) await exchange
   const s = read()
   if (!s) {
-    if (sessionState.value === 'ok') sessionState.value = 'missing'
+    if (state === 'ok') setState('missing')
     return null
   }
   // How long the agent has not touched the page: its own polls do not keep the session alive.
@@ -99,5 +146,5 @@ export async function sessionHeaders(): Promise<Record<string, string> | null> {
 /** The host said the session is gone (idle too long, or the console restarted). */
 export function sessionRefused(key: string | undefined): void {
   write(null)
-  sessionState.value = key === 'sessionEnded' ? 'ended' : 'missing'
+  setState(key === 'sessionEnded' ? 'ended' : 'missing')
 }

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { Input, Ticket, TicketStatus } from '../../../../shared/contract/index'
 import { bridge } from '../../bridge'
+import { ticketListQuery } from '../../../../shared/contract/first-reads'
 
 export type StatusFilter = TicketStatus | 'active' | 'all'
 
@@ -22,7 +23,7 @@ export const useTicketsStore = defineStore('tickets', () => {
     loading.value = true
     try {
       const [list, c] = await Promise.all([
-        bridge.invoke('tickets.list', { search: search.value, status: status.value, limit: 200 }),
+        bridge.invoke('tickets.list', ticketListQuery(search.value, status.value)),
         bridge.invoke('tickets.counts', {}),
       ])
       if (mine !== seq) return
