@@ -3,9 +3,9 @@ import './bridge/session'
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
-import { i18n, initLocale } from './i18n/index'
+import { initLocale } from './i18n/index'
 import { router } from './router'
 import './styles.css'
 
 // The first screen waits for the agent's language (a separate chunk unless it is English).
-void initLocale().then(() => createApp(App).use(createPinia()).use(router).use(i18n).mount('#app'))
+void initLocale().then(() => createApp(App).use(createPinia()).use(router).mount('#app'))

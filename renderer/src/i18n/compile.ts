@@ -34,7 +34,7 @@ export function pluralIndex(locale: string, n: number, forms: number): number {
 /** The CLDR categories of a locale, in the order its plural forms are written. */
 export const pluralCategories = (locale: string) => rulesFor(locale).categories
 
-/** The plural count of a call: `n` or `count`, as in vue-i18n's implicit plural. */
+/** The plural count of a call: `n` or `count`. */
 export function countOf(params: Params | undefined): number | undefined {
   const v = params?.n ?? params?.count
   return typeof v === 'number' ? v : undefined

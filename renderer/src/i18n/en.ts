@@ -494,7 +494,7 @@ export type Messages = Widen<typeof en>
 
 type Translator = (key: string, params?: Params) => string
 let translator: Translator | null = null
-/** Set by ./index.ts once vue-i18n is installed; before that (unit tests) English is used. */
+/** Set by ./index.ts (the agent's language); before that (unit tests) English is used. */
 export function setTranslator(fn: Translator | null) {
   translator = fn
 }

@@ -1,4 +1,6 @@
-// vue-i18n over the console's own message files. en.ts is the source of truth (typed keys);
+// The console's own message files and a small translator (./compile.ts is the format; vue-i18n
+// was here once, and its per-call machinery cost about 60 ms of a 200-row list's first draw).
+// en.ts is the source of truth (typed keys);
 // cs.ts and de.ts must have exactly its shape (type-checked, and tested for placeholders).
 // The language follows the operating system (navigator.languages: in Electron, the app
 // locale) until the agent picks one in Settings; the choice is kept on this PC.
@@ -6,9 +8,8 @@
 // renderer was) are separate chunks, loaded before the first screen when they are the
 // language and on demand when the agent switches (issue 11: host start to a usable list).
 import { computed } from 'vue'
-import { createI18n, type Composer, type MessageContext } from 'vue-i18n'
-import { activeLocale, fill, pluralIndex, type Params } from './compile'
-import { en, setTranslator, type Messages } from './en'
+import { activeLocale, fill, type Params } from './compile'
+import { en, lookup, setTranslator, type Messages } from './en'
 import { addGuides } from './procedure-guides'
 
 export const LOCALES = ['en', 'cs', 'de'] as const
@@ -40,26 +41,27 @@ function savedLocale(): Locale | null {
   }
 }
 
-export const i18n = createI18n({
-  legacy: false,
-  // English until initLocale() has loaded the agent's language (main.ts mounts after it).
-  locale: 'en',
-  fallbackLocale: 'en',
-  messages: { en } as never,
-  // Our format (./compile.ts): {name} and " | " plural forms in CLDR category order.
-  messageCompiler: (message, ctx) => {
-    const source = typeof message === 'string' ? message : ''
-    return (mc: MessageContext) => fill(source, ctx.locale, mc.values as Params)
-  },
-  pluralRules: Object.fromEntries(LOCALES.map((l) => [l, (choice: number, forms: number) => pluralIndex(l, choice, forms)])),
-  missingWarn: false,
-  fallbackWarn: false,
-})
+// The texts of each loaded language. A lookup reads activeLocale, so a screen drawn with a
+// text is drawn again when the language changes (Vue tracks the read).
+const messages: Partial<Record<Locale, Messages>> = { en: en as unknown as Messages }
 
-const composer = i18n.global as unknown as Composer
-setTranslator((key, params = {}) => composer.t(key, params))
+/** The text of `key` in the current language (English when it has none), filled; the key itself when no language has it. */
+function translate(key: string, params: Params = {}): string {
+  const l = activeLocale.value as Locale
+  let v = lookup(messages[l], key)
+  let from: Locale = l
+  if (typeof v !== 'string') {
+    v = lookup(en, key)
+    from = 'en'
+  }
+  if (typeof v !== 'string') return key
+  // No placeholder and one form (most texts): the text as it is.
+  if (!v.includes('{') && !v.includes(' | ')) return v
+  return fill(v, from, params)
+}
+setTranslator(translate)
 
-export const locale = computed<Locale>(() => (isLocale(composer.locale.value) ? composer.locale.value : 'en'))
+export const locale = computed<Locale>(() => (isLocale(activeLocale.value) ? activeLocale.value : 'en'))
 /** Whether the agent chose the language (otherwise it follows the OS). */
 export const chosenLocale = (): Locale | null => savedLocale()
 
@@ -67,7 +69,7 @@ const loaded = new Set<Locale>(['en'])
 async function load(l: Locale): Promise<void> {
   if (l === 'en' || loaded.has(l)) return
   const b = await bundles[l]()
-  composer.setLocaleMessage(l, b.messages as never)
+  messages[l] = b.messages as Messages
   addGuides(l, b.guides)
   loaded.add(l)
 }
@@ -80,7 +82,7 @@ async function use(l: Locale): Promise<void> {
     console.error(`The ${LOCALE_NAMES[l]} texts could not be loaded; showing English.`, e)
     l = 'en'
   }
-  composer.locale.value = l
+  activeLocale.value = l
   sync()
 }
 
@@ -97,10 +99,9 @@ export async function setLocale(l: Locale | null): Promise<void> {
   await use(l ?? detectLocale())
 }
 function sync() {
-  if (typeof document !== 'undefined') document.documentElement.lang = composer.locale.value
-  activeLocale.value = composer.locale.value
+  if (typeof document !== 'undefined') document.documentElement.lang = activeLocale.value
 }
 sync()
 
 /** The current locale's messages, for lists (the shortcut table). */
-export const currentMessages = computed<Messages>(() => (composer.messages.value as Record<string, Messages>)[locale.value] ?? (en as unknown as Messages))
+export const currentMessages = computed<Messages>(() => messages[locale.value] ?? (en as unknown as Messages))
