@@ -184,6 +184,9 @@ export class DevicesTx {
   certResetUntil(id: number): string | null {
     return (this.db.prepare('SELECT cert_reset_until FROM devices WHERE id = ?').get(id) as { cert_reset_until: string | null } | undefined)?.cert_reset_until ?? null
   }
+  setCertResetUntil(id: number, until: string | null): void {
+    this.db.prepare('UPDATE devices SET cert_reset_until = ? WHERE id = ?').run(until, id)
+  }
   addBackup(b: NewBackup, now = new Date().toISOString()): Backup {
     const r = this.db
       .prepare(`INSERT INTO device_backups (device_id, ticket_id, taken_at, sha256, size, serial, firmware, format, verified, verify_detail, secret_sealed, data)
@@ -316,7 +319,7 @@ export class DevicesRepo {
   }
 
   async setCertResetUntil(id: number, until: string | null): Promise<void> {
-    this.db.prepare('UPDATE devices SET cert_reset_until = ? WHERE id = ?').run(until, id)
+    writing(this.db, () => this.tx().setCertResetUntil(id, until))
   }
 
   // ---- backups ----------------------------------------------------------------------------

@@ -48,8 +48,11 @@ export function pinPolicy(repo: DevicesRepo, db: Database | undefined, id: numbe
       }
       const until = read((tx) => tx.certResetUntil(id))
       if (until && Date.parse(until) > Date.now()) {
-        now((tx) => tx.setPin(id, fp, 'after-reset'))
-        void repo.setCertResetUntil(id, null)
+        // The new pin and the end of the window in one write: the window admits one certificate.
+        now((tx) => {
+          tx.setPin(id, fp, 'after-reset')
+          tx.setCertResetUntil(id, null)
+        })
         pending.push({ note: `New HTTPS certificate accepted after the console's own network factory reset (SHA-256 ${fp}).` })
         policy.pinned = fp
         return true

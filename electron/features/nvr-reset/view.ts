@@ -1,6 +1,6 @@
 // Builds what the ticket page shows of a reset: one read of the rows, the validity worked
 // out at this moment, and the stage the agent is at (with the reason when it is blocked).
-import type { ResetView } from '../../../shared/contract/nvr-reset'
+import { ResetCheckKind, type ResetView } from '../../../shared/contract/nvr-reset'
 import type { CaseRow, CheckKind } from '../../../db/repos/nvr-reset'
 import type { CommonRepos } from '../../infra/ports'
 import { codeKind } from './choose-code'
@@ -12,7 +12,7 @@ import { assessValidity, INVALIDATED_BY } from './validity'
 /** What the view reads: the ticket, the reset's settings and its rows. */
 export type ViewDeps = Pick<CommonRepos, 'tickets' | 'settings'> & ResetRows
 
-export const CHECK_KINDS: CheckKind[] = ['label-photo', 'ownership-document', 'requester-is-owner']
+export const CHECK_KINDS: readonly CheckKind[] = ResetCheckKind.options
 
 /** The per-code invalidation rules, stated for the agent (the seed; nvr-reset.md §5). */
 export const INVALIDATORS = [
