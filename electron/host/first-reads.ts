@@ -12,13 +12,14 @@ const allowed = new Set<string>(FIRST_READS)
 export async function firstReads(raw: unknown, dispatch: (method: string, input: unknown) => Promise<Result<unknown>>): Promise<Result<unknown>[] | null> {
   if (raw === undefined) return null
   if (!Array.isArray(raw) || raw.length > MAX_FIRST_READS) {
-    return [{ ok: false, error: new AppError('VALIDATION', `"reads" takes a list of at most ${MAX_FIRST_READS} calls.`).toJSON() }]
+    return [{ ok: false, error: new AppError('VALIDATION', `Reads sent with the session take a list of at most ${MAX_FIRST_READS} calls.`, { key: 'host.firstReadsList', values: { max: MAX_FIRST_READS } }).toJSON() }]
   }
   return Promise.all(
     raw.map((r: unknown) => {
       const { method, input } = (r ?? {}) as { method?: unknown; input?: unknown }
       if (typeof method !== 'string' || !allowed.has(method)) {
-        return { ok: false as const, error: new AppError('VALIDATION', `Only ${FIRST_READS.join(', ')} can be read with the session; ask for ${typeof method === 'string' ? method : 'this call'} with POST /api/rpc.`).toJSON() }
+        const values = { allowed: FIRST_READS.join(', '), method: typeof method === 'string' ? method : 'this call' }
+        return { ok: false as const, error: new AppError('VALIDATION', `Only ${values.allowed} can be read with the session; ask for ${values.method} with POST /api/rpc.`, { key: 'host.firstReadOnly', values }).toJSON() }
       }
       return dispatch(method, input ?? {})
     }),

@@ -270,6 +270,7 @@ export const csErrors: ErrorTexts = {
     noAnswer: 'Laboratorní pracoviště z {source} neodpovídá: {detail}', noAnswerHint: 'Spusťte laboratorní pracoviště znovu (jeho klíče a porty se mění, pokud neběží s --seed a --fixed-ports) a zkuste to znovu. Nic nebylo změněno.',
   },
   host: {
+    firstReadsList: 'Čtení odeslaná se session berou seznam nejvýš {max} volání.', firstReadOnly: 'Se session lze číst jen {allowed}; o {method} požádejte přes POST /api/rpc.',
     tooLarge: 'Požadavek větší než {mb} MB byl odmítnut.', loopbackOnly: 'Hostitel pro prohlížeč naslouchá jen na adresách loopback (požadováno {address}).',
     portTaken: 'Port {port} na {address} je už obsazený (jinou Support Console nebo jiným programem).', portTakenHint: 'Ukončete ten program, zvolte jiný port přes --port N, nebo použijte --port 0 pro libovolný volný port.',
     cannotListen: 'Nelze naslouchat na {address}:{port}: {detail}', noFreePort: 'Nebyl nalezen žádný volný port.',

@@ -270,6 +270,7 @@ export const deErrors: ErrorTexts = {
     noAnswer: 'Der Laborplatz aus {source} antwortet nicht: {detail}', noAnswerHint: 'Starten Sie den Laborplatz erneut (seine Schlüssel und Ports ändern sich, außer er läuft mit --seed und --fixed-ports) und versuchen Sie es dann erneut. Es wurde nichts geändert.',
   },
   host: {
+    firstReadsList: 'Mit der Sitzung gesendete Lesevorgänge nehmen eine Liste von höchstens {max} Aufrufen.', firstReadOnly: 'Mit der Sitzung lässt sich nur {allowed} lesen; fragen Sie {method} mit POST /api/rpc an.',
     tooLarge: 'Anfrage größer als {mb} MB abgelehnt.', loopbackOnly: 'Der Browser-Host bindet nur Loopback-Adressen (angefragt: {address}).',
     portTaken: 'Port {port} auf {address} ist bereits belegt (durch eine andere Support Console oder ein anderes Programm).', portTakenHint: 'Beenden Sie das andere Programm, wählen Sie mit --port N einen anderen Port oder verwenden Sie --port 0 für einen beliebigen freien Port.',
     cannotListen: 'Kann nicht auf {address}:{port} lauschen: {detail}', noFreePort: 'Kein freier Port gefunden.',

@@ -269,6 +269,7 @@ export const enErrors = {
     noAnswer: 'The lab bench of {source} does not answer: {detail}', noAnswerHint: 'Start the lab bench again (its keys and ports change unless it runs with --seed and --fixed-ports), then try again. Nothing was changed.',
   },
   host: {
+    firstReadsList: 'Reads sent with the session take a list of at most {max} calls.', firstReadOnly: 'Only {allowed} can be read with the session; ask for {method} with POST /api/rpc.',
     tooLarge: 'Request larger than {mb} MB refused.', loopbackOnly: 'The browser host binds loopback addresses only (asked for {address}).',
     portTaken: 'Port {port} on {address} is already taken (another Support Console or another program).', portTakenHint: 'Stop the other program, choose another port with --port N, or use --port 0 for any free port.',
     cannotListen: 'Cannot listen on {address}:{port}: {detail}', noFreePort: 'No free port found.',
