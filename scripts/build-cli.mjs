@@ -73,6 +73,17 @@ const httpWithoutUndici = {
   },
 }
 
+// zod re-exports its 60-odd error-message languages as \`z.locales\`, so bundling \`z\` takes them
+// all (about 300 KB the host would load and compile at every start); the console uses English
+// (zod's default, which zod imports on its own) and never \`z.locales\`.
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (a) => (/node_modules[\\/]zod[\\/]/.test(a.importer) ? { path: 'zod-locales', namespace: 'zod-en' } : undefined))
+    b.onLoad({ filter: /.*/, namespace: 'zod-en' }, () => ({ contents: "export { default as en } from 'zod/v4/locales/en.js'\n", loader: 'js', resolveDir: root }))
+  },
+}
+
 /** Builds out/cli now. Returns the time it took, ms. */
 export async function buildCli() {
   const t0 = performance.now()
@@ -104,7 +115,7 @@ export async function buildCli() {
     write: false,
     logLevel: 'silent',
     // The lab is test infrastructure and never part of the product; the bin adds it from source.
-    plugins: [{ name: 'no-lab', setup: (b) => b.onResolve({ filter: /(^|\/)lab\// }, (a) => ({ errors: [{ text: `product code imports the lab (${a.path} from ${a.importer})` }] })) }, httpWithoutUndici],
+    plugins: [{ name: 'no-lab', setup: (b) => b.onResolve({ filter: /(^|\/)lab\// }, (a) => ({ errors: [{ text: `product code imports the lab (${a.path} from ${a.importer})` }] })) }, httpWithoutUndici, zodEnglishOnly],
   }).catch((e) => {
     const lines = (e.errors ?? []).map((m) => `  ${m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ` : ''}${m.text}`)
     throw new Error(`The console could not be built (scripts/build-cli.mjs):\n${lines.join('\n') || e.message}\nFix the error above and run the command again.`, { cause: e })
