@@ -118,10 +118,10 @@ describe('start-up of the workflow service on an older data folder', () => {
     let app = new App({ dataDir, host: 'browser', keys })
     const t = await app.tickets.create({ externalRef: 'ZD-7', customerName: 'Old data', contact: '', deviceSerial: '', deviceModel: '', procedure: 'my2n-move', notes: '' })
     const repo = new WorkflowsRepo(app.db)
-    const run = repo.createRun(t.id, 'my2n-move', 1, 'serial', {})
+    const run = await repo.createRun(t.id, 'my2n-move', 1, 'serial', {})
     const photo = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 9, 9, 9, 9])
     const old = new RunFiles(dataDir).write(run.id, photo)
-    repo.addFile({ runId: run.id, stepRow: repo.steps(run.id)[0].id, kind: 'label-photo', name: 'label.jpg', ...old, protected: false, verified: false, detail: '', createdAt: '2026-10-01T08:00:00.000Z', evidenceId: null })
+    await repo.addFile({ runId: run.id, stepRow: (await repo.steps(run.id))[0].id, kind: 'label-photo', name: 'label.jpg', ...old, protected: false, verified: false, detail: '', createdAt: '2026-10-01T08:00:00.000Z', evidenceId: null })
     await app.close()
     app = new App({ dataDir, host: 'browser', keys })
     try {
