@@ -89,10 +89,10 @@ describe('workflow step attachments in the evidence vault', () => {
     const disk = new RunFiles(w.dataDir)
     const other = new FakeDevice('54-1111-2222').config
     const damaged = disk.write(runId, Buffer.from(other))
-    w.repo.addFile({ runId, stepRow, kind: 'backup', name: 'damaged.xml', ...damaged, sha256: 'f'.repeat(64), protected: false, verified: false, detail: '', createdAt: '2026-11-01T10:00:00.000Z', evidenceId: null })
+    await w.repo.addFile({ runId, stepRow, kind: 'backup', name: 'damaged.xml', ...damaged, sha256: 'f'.repeat(64), protected: false, verified: false, detail: '', createdAt: '2026-11-01T10:00:00.000Z', evidenceId: null })
     const cfg = Buffer.from(w.device.config)
     const old = disk.write(runId, cfg)
-    w.repo.addFile({ runId, stepRow, kind: 'backup', name: 'old-cfg.xml', ...old, protected: false, verified: false, detail: '', createdAt: '2026-11-01T10:01:00.000Z', evidenceId: null })
+    await w.repo.addFile({ runId, stepRow, kind: 'backup', name: 'old-cfg.xml', ...old, protected: false, verified: false, detail: '', createdAt: '2026-11-01T10:01:00.000Z', evidenceId: null })
 
     const r = await w.engine.attachments.importLegacy()
     expect(r.moved).toBe(1)
