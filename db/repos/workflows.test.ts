@@ -6,7 +6,7 @@ import { migrate, schemaVersion } from '../migrate'
 import { TicketsRepo } from './tickets'
 import { WorkflowsRepo } from './workflows'
 import { migrationList } from '../../electron/features/workflows/testing'
-import { tempDir } from '../test/helpers'
+import { dbAt, tempDir } from '../test/helpers'
 
 describe('migration 0004-workflows', () => {
   it('keeps tickets and audit entries and adds runs whose steps survive a reopen', async () => {
@@ -21,21 +21,37 @@ describe('migration 0004-workflows', () => {
     expect((await new TicketsRepo(db).get(t.id)).customerName).toBe('Kept')
     expect(db.prepare('SELECT count(*) AS n FROM audit_log').get()).toEqual({ n: 1 })
     const repo = new WorkflowsRepo(db)
-    const run = repo.createRun(t.id, 'my2n-move', 1, 'serial', { ticketSerial: '54-0562-0293' })
-    expect(() => repo.createRun(t.id, 'my2n-move', 1, 'serial', {})).toThrow(/already has this procedure running/)
-    const first = repo.openStep(run.id, 'serial')!
+    const run = await repo.createRun(t.id, 'my2n-move', 1, 'serial', { ticketSerial: '54-0562-0293' })
+    await expect(repo.createRun(t.id, 'my2n-move', 1, 'serial', {})).rejects.toThrow(/already has this procedure running/)
+    const first = (await repo.openStep(run.id, 'serial'))!
     first.state = 'done'
     first.outcome = 'ok'
-    const next = repo.advance(run, first, 'serial')! // a second visit of the same step
+    const next = (await repo.advance(run, first, 'serial'))! // a second visit of the same step
     expect(next.visit).toBe(2)
     next.phase = 'running'
-    repo.saveStep(next)
+    await repo.saveStep(next)
     db.close()
     db = new BetterSqlite3(file)
     const again = new WorkflowsRepo(db)
-    expect(again.steps(run.id).map((s) => [s.stepId, s.visit, s.state, s.phase])).toEqual([['serial', 1, 'done', 'idle'], ['serial', 2, 'current', 'running']])
-    expect(again.getRun(run.id).facts).toEqual({ ticketSerial: '54-0562-0293' })
+    expect((await again.steps(run.id)).map((s) => [s.stepId, s.visit, s.state, s.phase])).toEqual([['serial', 1, 'done', 'idle'], ['serial', 2, 'current', 'running']])
+    expect((await again.getRun(run.id)).facts).toEqual({ ticketSerial: '54-0562-0293' })
     expect(() => db.prepare(`INSERT INTO workflow_steps (run_id, step_id, visit, state, started_at) VALUES (?, 'x', 1, 'weird', 'now')`).run(run.id)).toThrow(/CHECK/)
     expect(() => db.prepare(`INSERT INTO workflow_runs (ticket_id, procedure, procedure_version, status, created_at, updated_at) VALUES (999, 'p', 1, 'active', 'n', 'n')`).run()).toThrow(/FOREIGN KEY/)
+  })
+  it('tx(): a run and its first step, or a step closed and the next opened, commit with the caller\'s transaction or not at all', async () => {
+    const db = dbAt()
+    const t = await new TicketsRepo(db).create({ externalRef: '', customerName: 'A', contact: '', deviceSerial: '', deviceModel: '', procedure: 'my2n-move', notes: '' })
+    const repo = new WorkflowsRepo(db)
+    expect(() => repo.tx()).toThrow(/outside a transaction/)
+    const fail = (fn: () => void) => expect(() => db.transaction(() => { fn(); throw new Error('the audit entry could not be written') })()).toThrow(/audit entry/)
+    fail(() => repo.tx().createRun(t.id, 'my2n-move', 1, 'serial', {}))
+    expect(db.prepare('SELECT count(*) FROM workflow_runs').pluck().get()).toBe(0)
+    expect(db.prepare('SELECT count(*) FROM workflow_steps').pluck().get()).toBe(0)
+    const run = await repo.createRun(t.id, 'my2n-move', 1, 'serial', {})
+    const first = (await repo.openStep(run.id, 'serial'))!
+    first.state = 'done'
+    fail(() => repo.tx().advance(run, first, 'bench'))
+    expect((await repo.steps(run.id)).map((s) => [s.stepId, s.state])).toEqual([['serial', 'current']])
+    expect((await repo.getRun(run.id)).currentStep).toBe('serial')
   })
 })

@@ -2,6 +2,7 @@ import type { Database, Statement } from 'better-sqlite3'
 import { AppError } from '../../shared/contract/common'
 import type { StepState, TimelineEntry, WorkflowFile, WorkflowNote, WorkflowRun } from '../../shared/contract/workflows'
 import type { RowOf } from '../row-of'
+import { reading, txScope, writing } from './tx-scope'
 
 /** The states a visit is stored in: 'pending' steps are only projected in the timeline, never stored. */
 export type StoredStepState = Exclude<StepState, 'pending'>
@@ -70,13 +71,14 @@ const toFile = (row: unknown): FileRow => {
 }
 
 /**
- * Persistence of workflow runs. Every mutation is its own transaction and callers write
- * before they act (a step is marked running before its device operation starts), so the
- * database always says where a run stopped.
+ * The workflow rows' statements that run inside a transaction (a transition and its audit
+ * entry: App.record), reached only through `WorkflowsRepo.tx()`; everything else awaits the
+ * repository. Callers write before they act (a step is marked running before its device
+ * operation starts), so the database always says where a run stopped.
  */
-export class WorkflowsRepo {
+export class WorkflowsTx {
   private readonly st: Record<string, Statement>
-  constructor(readonly db: Database) {
+  constructor(private readonly db: Database) {
     this.st = {
       insertRun: db.prepare(`INSERT INTO workflow_runs (ticket_id, procedure, procedure_version, status, current_step, facts, created_at, updated_at)
         VALUES (?, ?, ?, 'active', ?, ?, ?, ?) RETURNING *`),
@@ -100,14 +102,12 @@ export class WorkflowsRepo {
     }
   }
 
-  /** Creates the run and its first step row in one transaction. */
+  /** Creates the run and its first step row (in the caller's transaction: both or neither). */
   createRun(ticketId: number, procedure: string, version: number, start: string, facts: Record<string, unknown>, now = new Date().toISOString()): RunRow {
-    return this.db.transaction(() => {
-      if (this.st.activeFor.get(ticketId, procedure)) throw new AppError('CONFLICT', `Ticket #${ticketId} already has this procedure running.`, { hint: 'Continue the run shown on the ticket.', key: 'workflow.alreadyRunning', values: { id: ticketId } })
-      const run = toRun(this.st.insertRun.get(ticketId, procedure, version, start, JSON.stringify(facts), now, now))
-      this.st.insertStep.run(run.id, start, run.id, start, now)
-      return run
-    })()
+    if (this.st.activeFor.get(ticketId, procedure)) throw new AppError('CONFLICT', `Ticket #${ticketId} already has this procedure running.`, { hint: 'Continue the run shown on the ticket.', key: 'workflow.alreadyRunning', values: { id: ticketId } })
+    const run = toRun(this.st.insertRun.get(ticketId, procedure, version, start, JSON.stringify(facts), now, now))
+    this.st.insertStep.run(run.id, start, run.id, start, now)
+    return run
   }
 
   getRun(id: number): RunRow {
@@ -143,18 +143,16 @@ export class WorkflowsRepo {
   saveStep(s: StepRow): void {
     this.st.updateStep.run({ id: s.id, state: s.state, phase: s.phase, outcome: s.outcome, why: s.why, inputs: JSON.stringify(s.inputs), result: JSON.stringify(s.result), agent: s.agent, endedAt: s.endedAt })
   }
-  /** Closes one step and opens the next (or ends the run) atomically. */
+  /** Closes one step and opens the next (or ends the run), in the caller's transaction: all or nothing. */
   advance(run: RunRow, closed: StepRow, next: string | null, now = new Date().toISOString()): StepRow | null {
-    return this.db.transaction(() => {
-      this.saveStep(closed)
-      run.currentStep = next
-      if (next === null) {
-        run.status = 'completed'
-        run.endedAt = now
-      }
-      this.saveRun(run, now)
-      return next === null ? null : toStep(this.st.insertStep.get(run.id, next, run.id, next, now))
-    })()
+    this.saveStep(closed)
+    run.currentStep = next
+    if (next === null) {
+      run.status = 'completed'
+      run.endedAt = now
+    }
+    this.saveRun(run, now)
+    return next === null ? null : toStep(this.st.insertStep.get(run.id, next, run.id, next, now))
   }
   addNote(runId: number, stepRow: number, agent: string, body: string, now = new Date().toISOString()): NoteRow {
     return toNote(this.st.insertNote.get(runId, stepRow, agent, body, now))
@@ -172,5 +170,81 @@ export class WorkflowsRepo {
   /** Records that an attachment is now in the vault (storedAs '' when the vault holds the bytes). */
   fileInVault(id: number, evidenceId: number, storedAs: string): void {
     this.db.prepare('UPDATE workflow_files SET evidence_id = ?, stored_as = ? WHERE id = ?').run(evidenceId, storedAs, id)
+  }
+}
+
+/**
+ * Persistence of workflow runs. Every change is its own transaction (or the caller's, through
+ * tx()); callers write before they act, so the database always says where a run stopped.
+ */
+export class WorkflowsRepo {
+  private readonly view: WorkflowsTx
+  constructor(readonly db: Database) {
+    this.view = new WorkflowsTx(db)
+  }
+
+  /**
+   * The synchronous operations, for a transition and its audit entry in one transaction
+   * (App.record), or several reads in one pass (`reading`); throws outside a transaction.
+   */
+  tx(): WorkflowsTx {
+    return txScope(this.db, this.view, 'workflows')
+  }
+
+  /** Creates the run and its first step row in one transaction. */
+  async createRun(ticketId: number, procedure: string, version: number, start: string, facts: Record<string, unknown>, now?: string): Promise<RunRow> {
+    return writing(this.db, () => this.tx().createRun(ticketId, procedure, version, start, facts, now))
+  }
+  async getRun(id: number): Promise<RunRow> {
+    return reading(this.db, () => this.tx().getRun(id))
+  }
+  async runsForTicket(ticketId: number): Promise<RunRow[]> {
+    return reading(this.db, () => this.tx().runsForTicket(ticketId))
+  }
+  async activeRuns(): Promise<RunRow[]> {
+    return reading(this.db, () => this.tx().activeRuns())
+  }
+  async steps(runId: number): Promise<StepRow[]> {
+    return reading(this.db, () => this.tx().steps(runId))
+  }
+  async step(rowId: number): Promise<StepRow> {
+    return reading(this.db, () => this.tx().step(rowId))
+  }
+  /** The current (or blocked) visit of a step, if the run is on it. */
+  async openStep(runId: number, stepId: string): Promise<StepRow | null> {
+    return reading(this.db, () => this.tx().openStep(runId, stepId))
+  }
+  async notes(runId: number): Promise<NoteRow[]> {
+    return reading(this.db, () => this.tx().notes(runId))
+  }
+  async files(runId: number): Promise<FileRow[]> {
+    return reading(this.db, () => this.tx().files(runId))
+  }
+  async file(id: number): Promise<FileRow> {
+    return reading(this.db, () => this.tx().file(id))
+  }
+  async saveRun(r: RunRow, now?: string): Promise<void> {
+    writing(this.db, () => this.tx().saveRun(r, now))
+  }
+  async saveStep(s: StepRow): Promise<void> {
+    writing(this.db, () => this.tx().saveStep(s))
+  }
+  /** Closes one step and opens the next (or ends the run) atomically. */
+  async advance(run: RunRow, closed: StepRow, next: string | null, now?: string): Promise<StepRow | null> {
+    return writing(this.db, () => this.tx().advance(run, closed, next, now))
+  }
+  async addNote(runId: number, stepRow: number, agent: string, body: string, now?: string): Promise<NoteRow> {
+    return writing(this.db, () => this.tx().addNote(runId, stepRow, agent, body, now))
+  }
+  async addFile(f: Omit<FileRow, 'id'>): Promise<FileRow> {
+    return writing(this.db, () => this.tx().addFile(f))
+  }
+  /** Attachments whose bytes have not been moved into the evidence vault yet (written before migration 7). */
+  async unfiledFiles(): Promise<FileRow[]> {
+    return reading(this.db, () => this.tx().unfiledFiles())
+  }
+  /** Records that an attachment is now in the vault (storedAs '' when the vault holds the bytes). */
+  async fileInVault(id: number, evidenceId: number, storedAs: string): Promise<void> {
+    writing(this.db, () => this.tx().fileInVault(id, evidenceId, storedAs))
   }
 }

@@ -203,7 +203,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
 
     'backup.verifyUpload': {
       async run(ctx) {
-        const files = ctx.files().filter((f) => f.kind === 'backup')
+        const files = (await ctx.files()).filter((f) => f.kind === 'backup')
         const f = files[files.length - 1]
         if (!f) throw new AppError('VALIDATION', 'Attach the backup file first.', { field: 'evidence.backup', key: 'my2nMove.attachBackup' })
         const data = await ctx.readFile(f.id, ctx.secret('backupPassword') ?? undefined)
@@ -223,7 +223,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
         ctx.progress('Starting the factory reset (network settings and certificates)…', 0, 4)
         // Intent first: if the console dies during the call, the restart knows to ask the device.
         ctx.facts.resetRequestedAt = new Date().toISOString()
-        ctx.persist()
+        await ctx.persist()
         await withLogin(ctx, creds, () => deps.ops.factoryReset(at, creds, { confirmSerial: serial, backupSha256: String(ctx.facts.backupSha256 ?? '') }, opCtx(ctx)))
         return rediscover(ctx, at, serial)
       },
@@ -265,10 +265,10 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
           if (again && !('blocked' in again)) return again
         }
         const password = pending ?? strongPassword()
-        ctx.setSecret('newPassword', password)
+        await ctx.setSecret('newPassword', password)
         ctx.facts.passwordPending = true
         ctx.facts.passwordInFlight = true
-        ctx.persist()
+        await ctx.persist()
         ctx.progress('Setting the new password…', 1, 3)
         const typed = ctx.secret('currentPassword')
         const current = typed ? { username: 'admin', password: typed } : FACTORY_CREDS
@@ -279,7 +279,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
           ctx.facts.passwordInFlight = false
         }
         ctx.facts.passwordOnDevice = true
-        ctx.persist()
+        await ctx.persist()
         return (await verifyPassword(ctx, at, password, true))!
       },
       async recheck(ctx) {
@@ -356,7 +356,7 @@ export function my2nMoveActions(deps: My2nMoveDeps): Record<string, Action> {
       ctx.facts.passwordOnDevice = true
     }
     ctx.facts.passwordInFlight = false
-    ctx.persist()
+    await ctx.persist()
     ctx.facts.passwordPending = false
     ctx.facts.passwordSet = true
     ctx.facts.deviceUser = 'admin'

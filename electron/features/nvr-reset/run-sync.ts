@@ -38,7 +38,7 @@ export async function syncResetRun(deps: RunSyncDeps, ticketId: number): Promise
   if (ticket.procedure !== RESET_PROCEDURE) return
   const engine = deps.runs()
   const newest = engine.procedure(RESET_PROCEDURE).version
-  const runs = engine.runRows(ticketId).filter((r) => r.procedure === RESET_PROCEDURE)
+  const runs = (await engine.runRows(ticketId)).filter((r) => r.procedure === RESET_PROCEDURE)
   for (const r of runs.filter((x) => x.status === 'active' && x.version < newest)) {
     await engine.abandon(r.id, `Superseded by version ${newest} of the procedure, whose steps complete from the work in the reset panel.`)
   }

@@ -42,7 +42,7 @@ export async function exportTicketPdf(deps: ReportDeps, ticketId: number, lang: 
   const b = buildBundle(deps.db, ticket, evidence, await deps.agentLabel(), exportedAt)
   const entries = await new AuditQueryRepo(deps.db).forTicket(ticketId)
   const x = reportTexts(lang)
-  const runs = runsOf(deps, ticketId, lang)
+  const runs = await runsOf(deps, ticketId, lang)
   // pdf-lib, its fonts and fontkit load at the first export, not when the console starts.
   const { ticketPdf } = await import('./pdf')
   const data = await ticketPdf({
@@ -73,17 +73,19 @@ async function devicesOf(deps: Store, ticketId: number, lang: ReportLang): Promi
   return []
 }
 
-function runsOf(deps: Store & Pick<ReportDeps, 'procedures'>, ticketId: number, lang: ReportLang): ReportRun[] {
+async function runsOf(deps: Store & Pick<ReportDeps, 'procedures'>, ticketId: number, lang: ReportLang): Promise<ReportRun[]> {
   const x = reportTexts(lang)
   const repo = new WorkflowsRepo(deps.db)
-  return repo.runsForTicket(ticketId).map((r) => {
+  const out: ReportRun[] = []
+  for (const r of await repo.runsForTicket(ticketId)) {
     const def = deps.procedures.find((p) => p.id === r.procedure && p.version === r.procedureVersion) ?? deps.procedures.find((p) => p.id === r.procedure)
-    const stepId = r.currentStep ?? repo.steps(r.id).at(-1)?.stepId ?? ''
+    const stepId = r.currentStep ?? (await repo.steps(r.id)).at(-1)?.stepId ?? ''
     const stepTitle = def?.steps.find((s) => s.id === stepId)?.title ?? stepId
     // Translated: the procedure's name, and the step's from its audit title ("Krok hotov: Sériové číslo").
     const title = lang === 'en' ? (def?.title ?? r.procedure) : (x.procedure[r.procedure as keyof typeof x.procedure] ?? def?.title ?? r.procedure)
     const phrase = x.action(`workflow.step.${stepId}`)
     const lastStep = lang === 'en' || !phrase.includes(': ') ? stepTitle : phrase.slice(phrase.indexOf(': ') + 2)
-    return { procedure: r.procedure, title, version: r.procedureVersion, status: r.status, startedAt: r.createdAt, endedAt: r.endedAt, lastStep }
-  })
+    out.push({ procedure: r.procedure, title, version: r.procedureVersion, status: r.status, startedAt: r.createdAt, endedAt: r.endedAt, lastStep })
+  }
+  return out
 }

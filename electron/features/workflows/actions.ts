@@ -18,18 +18,19 @@ export interface ActionContext {
   readonly signal: AbortSignal
   /** Opens a sealed value of the run (an input of type secret, or one set by an action). */
   secret(name: string): string | null
-  setSecret(name: string, value: string): void
+  /** Seals the value and saves it with the run's facts at once (written when called; resolves when it held). */
+  setSecret(name: string, value: string): Promise<void>
   /**
    * A keyed fingerprint of `parts` (HMAC under this data folder's key): lets a step remember
    * that a password was rejected without keeping anything that could be brute-forced offline.
    */
   fingerprint(parts: readonly string[]): string
-  /** Saves the facts now (before a device operation whose intent must survive a crash). */
-  persist(): void
+  /** Saves the facts now (before a device operation whose intent must survive a crash): written when called; await it before acting. */
+  persist(): Promise<void>
   /** Long work: shown on the step and sent as 'task.progress'. */
   progress(label: string, done?: number, total?: number | null): void
   /** Files attached to this step (every visit) or, with `all`, to the whole run. */
-  files(all?: boolean): FileRow[]
+  files(all?: boolean): Promise<FileRow[]>
   readFile(id: number, password?: string): Promise<Buffer>
   /** Into the ticket's evidence vault (a password-protected copy stays encrypted on disk, recorded there by reference). */
   storeFile(f: { kind: string; name: string; data: Buffer; password?: string; verified: boolean; detail?: string }): Promise<FileRow>

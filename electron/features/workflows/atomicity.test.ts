@@ -25,7 +25,7 @@ function bench() {
   const actions = new Map<string, Action>([['demo.update', { run: async () => ({ outcome: 'updated' }) }]])
   const w = workbench({ procedures: loadProcedures([DEMO], new Set(actions.keys())), actions })
   const newTicket = () => w.tickets.create({ externalRef: 'ZD-7', customerName: 'Dvořák', contact: '', deviceSerial: '', deviceModel: '', procedure: 'other', notes: '' })
-  const steps = (runId: number) => w.repo.steps(runId).map((s) => [s.stepId, s.state, s.phase])
+  const steps = async (runId: number) => (await w.repo.steps(runId)).map((s) => [s.stepId, s.state, s.phase])
   const actionsLogged = () => w.auditRows().map((a) => a.action)
   /** What verify finds about the runs and steps (the workbench's tickets are made without their entry). */
   const workflowProblems = () => verifyAll(w.db).records.problems.filter((p) => p.kind === 'workflow-run' || p.kind === 'workflow-step')
@@ -44,11 +44,11 @@ describe('workflow transitions and their audit entries', () => {
     const t = await w.newTicket()
     const heal = failAppends(w.db, 'workflow.start')
     await expect(w.engine.start(t.id, 'demo-atomic')).rejects.toThrow(/disk is full/)
-    expect(w.repo.runsForTicket(t.id)).toEqual([])
+    expect(await w.repo.runsForTicket(t.id)).toEqual([])
     heal()
     // Nothing was left half-made: the same procedure starts at once.
     const run = await w.engine.start(t.id, 'demo-atomic')
-    expect(w.steps(run.id)).toEqual([['check', 'current', 'idle']])
+    expect(await w.steps(run.id)).toEqual([['check', 'current', 'idle']])
     expect(w.actionsLogged()).toEqual(['workflow.start'])
   })
 
@@ -58,11 +58,11 @@ describe('workflow transitions and their audit entries', () => {
     const heal = failAppends(w.db, 'workflow.step.check')
     await expect(w.engine.completeStep(run.id, 'check', {})).rejects.toThrow(/disk is full/)
     expect((await w.engine.get(run.id)).current?.stepId).toBe('check')
-    expect(w.steps(run.id)).toEqual([['check', 'current', 'idle']]) // not done, and the next step not opened
+    expect(await w.steps(run.id)).toEqual([['check', 'current', 'idle']]) // not done, and the next step not opened
     expect(w.actionsLogged()).toEqual(['workflow.start'])
     heal()
     await w.engine.completeStep(run.id, 'check', {})
-    expect(w.steps(run.id)).toEqual([['check', 'done', 'idle'], ['update', 'current', 'idle']])
+    expect(await w.steps(run.id)).toEqual([['check', 'done', 'idle'], ['update', 'current', 'idle']])
     expect(w.actionsLogged()).toEqual(['workflow.start', 'workflow.step.check'])
     expect(w.workflowProblems()).toEqual([])
   })
@@ -83,14 +83,14 @@ describe('workflow transitions and their audit entries', () => {
     expect(logged).toMatch(/"level":"error".*"runId":1,"step":"update".*workflows: the end of step \\"update\\" of run #1 could not be saved/)
     // The step's own entry was refused with the run's completion: the row still says running
     // (a restart re-checks it), the run is active, and neither entry is in the trail.
-    expect(w.repo.getRun(run.id).status).toBe('active')
-    expect(w.steps(run.id).at(-1)).toEqual(['update', 'current', 'running'])
+    expect((await w.repo.getRun(run.id)).status).toBe('active')
+    expect((await w.steps(run.id)).at(-1)).toEqual(['update', 'current', 'running'])
     expect(w.actionsLogged()).not.toContain('workflow.step.update')
     heal()
     expect(await w.engine.resumeInterrupted()).toBe(1)
     await w.engine.runAuto(run.id, 'update', {})
     await w.engine.settled(run.id)
-    expect(w.repo.getRun(run.id).status).toBe('completed')
+    expect((await w.repo.getRun(run.id)).status).toBe('completed')
     expect(w.actionsLogged().slice(-2)).toEqual(['workflow.step.update', 'workflow.complete'])
     expect(w.workflowProblems()).toEqual([])
   })
@@ -99,14 +99,14 @@ describe('workflow transitions and their audit entries', () => {
     const w = bench()
     const run = await w.engine.start((await w.newTicket()).id, 'demo-atomic')
     // What an action leaves after ctx.setSecret + ctx.reveal: the sealed value and the request.
-    const row = w.repo.getRun(run.id)
+    const row = await w.repo.getRun(run.id)
     row.secrets.pw = w.box.seal('Gen-3rated-pw')
     row.facts[REVEAL] = { label: 'New admin password', secret: 'pw' }
-    w.repo.saveRun(row)
+    await w.repo.saveRun(row)
     const heal = failAppends(w.db, 'workflow.reveal')
     await expect(w.engine.takeReveal(run.id)).rejects.toThrow(/disk is full/)
     heal()
-    expect(w.repo.getRun(run.id).facts[REVEAL]).toBeDefined() // not consumed: it is still to be shown
+    expect((await w.repo.getRun(run.id)).facts[REVEAL]).toBeDefined() // not consumed: it is still to be shown
     const both = await Promise.all([w.engine.takeReveal(run.id), w.engine.takeReveal(run.id)])
     expect(both.filter(Boolean)).toEqual([{ label: 'New admin password', value: 'Gen-3rated-pw' }])
     expect(w.actionsLogged().filter((a) => a === 'workflow.reveal')).toHaveLength(1)
@@ -125,9 +125,9 @@ describe('workflow transitions and their audit entries', () => {
     heal = failAppends(w.db, 'workflow.abandon')
     await expect(w.engine.abandon(run.id, 'duplicate ticket')).rejects.toThrow(/disk is full/)
     heal()
-    expect(w.steps(run.id)).toEqual([['check', 'current', 'idle']])
-    expect(w.repo.notes(run.id)).toEqual([])
-    expect(w.repo.getRun(run.id).status).toBe('active')
+    expect(await w.steps(run.id)).toEqual([['check', 'current', 'idle']])
+    expect(await w.repo.notes(run.id)).toEqual([])
+    expect((await w.repo.getRun(run.id)).status).toBe('active')
     expect(w.actionsLogged()).toEqual(['workflow.start'])
   })
 })

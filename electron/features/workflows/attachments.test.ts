@@ -89,10 +89,10 @@ describe('workflow step attachments in the evidence vault', () => {
     const disk = new RunFiles(w.dataDir)
     const other = new FakeDevice('54-1111-2222').config
     const damaged = disk.write(runId, Buffer.from(other))
-    w.repo.addFile({ runId, stepRow, kind: 'backup', name: 'damaged.xml', ...damaged, sha256: 'f'.repeat(64), protected: false, verified: false, detail: '', createdAt: '2026-11-01T10:00:00.000Z', evidenceId: null })
+    await w.repo.addFile({ runId, stepRow, kind: 'backup', name: 'damaged.xml', ...damaged, sha256: 'f'.repeat(64), protected: false, verified: false, detail: '', createdAt: '2026-11-01T10:00:00.000Z', evidenceId: null })
     const cfg = Buffer.from(w.device.config)
     const old = disk.write(runId, cfg)
-    w.repo.addFile({ runId, stepRow, kind: 'backup', name: 'old-cfg.xml', ...old, protected: false, verified: false, detail: '', createdAt: '2026-11-01T10:01:00.000Z', evidenceId: null })
+    await w.repo.addFile({ runId, stepRow, kind: 'backup', name: 'old-cfg.xml', ...old, protected: false, verified: false, detail: '', createdAt: '2026-11-01T10:01:00.000Z', evidenceId: null })
 
     const r = await w.engine.attachments.importLegacy()
     expect(r.moved).toBe(1)
@@ -118,10 +118,10 @@ describe('start-up of the workflow service on an older data folder', () => {
     let app = new App({ dataDir, host: 'browser', keys })
     const t = await app.tickets.create({ externalRef: 'ZD-7', customerName: 'Old data', contact: '', deviceSerial: '', deviceModel: '', procedure: 'my2n-move', notes: '' })
     const repo = new WorkflowsRepo(app.db)
-    const run = repo.createRun(t.id, 'my2n-move', 1, 'serial', {})
+    const run = await repo.createRun(t.id, 'my2n-move', 1, 'serial', {})
     const photo = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 9, 9, 9, 9])
     const old = new RunFiles(dataDir).write(run.id, photo)
-    repo.addFile({ runId: run.id, stepRow: repo.steps(run.id)[0].id, kind: 'label-photo', name: 'label.jpg', ...old, protected: false, verified: false, detail: '', createdAt: '2026-10-01T08:00:00.000Z', evidenceId: null })
+    await repo.addFile({ runId: run.id, stepRow: (await repo.steps(run.id))[0].id, kind: 'label-photo', name: 'label.jpg', ...old, protected: false, verified: false, detail: '', createdAt: '2026-10-01T08:00:00.000Z', evidenceId: null })
     await app.close()
     app = new App({ dataDir, host: 'browser', keys })
     try {

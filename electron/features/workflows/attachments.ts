@@ -58,15 +58,24 @@ export class RunAttachments {
     return takesEvidence(step, evidence)
   }
 
+  /** Files the bytes in the evidence vault (with the vault's own entry), then writes the run's row. */
   async store(run: RunRow, f: NewAttachment): Promise<FileRow> {
-    return (await this.file(run, f))()
+    const row = await this.filed(run, f)
+    return this.d.repo.addFile({ ...row, createdAt: new Date().toISOString() })
   }
 
   /**
    * Files the bytes in the evidence vault (with the vault's own entry), and returns the
-   * synchronous write of the run's row, for the caller to commit with its audit entry.
+   * synchronous write of the run's row, for the caller to commit with its audit entry (inside
+   * its transaction: App.record).
    */
   async file(run: RunRow, f: NewAttachment): Promise<() => FileRow> {
+    const row = await this.filed(run, f)
+    return () => this.d.repo.tx().addFile({ ...row, createdAt: new Date().toISOString() })
+  }
+
+  /** Files the bytes in the evidence vault; returns the run's row to write (its time is the write's). */
+  private async filed(run: RunRow, f: NewAttachment): Promise<Omit<FileRow, 'id' | 'createdAt'>> {
     if (f.data.length === 0) throw new AppError('BAD_INPUT', `The file ${f.name} is empty.`, { hint: 'Download it again and attach the new file.', key: 'workflow.emptyFile', values: { name: f.name } })
     const kind = vaultKind(this.d.procedureOf(run), f.kind)
     const source = `workflow:${run.procedure}:${f.stepId}`
@@ -75,7 +84,7 @@ export class RunAttachments {
     let storedAs = ''
     const digest = sha256(f.data)
     // The same bytes already filed for this run (an uploaded backup kept as the verified one): one evidence row.
-    const same = this.d.repo.files(run.id).filter((x) => x.sha256 === digest && x.evidenceId !== null)
+    const same = (await this.d.repo.files(run.id)).filter((x) => x.sha256 === digest && x.evidenceId !== null)
     if (f.password) {
       const onDisk = this.disk.write(run.id, f.data, f.password)
       storedAs = onDisk.storedAs
@@ -90,10 +99,10 @@ export class RunAttachments {
       }
       evidenceId = held?.evidenceId ?? (await this.d.evidence.add({ ticketId: run.ticketId, kind, source, name: f.name, data: f.data, note })).id
     }
-    return () => this.d.repo.addFile({
+    return {
       runId: run.id, stepRow: f.stepRow, kind: f.kind, name: f.name, size: f.data.length, sha256: digest, storedAs, protected: Boolean(f.password),
-      verified: f.verified, detail: f.detail ?? '', createdAt: new Date().toISOString(), evidenceId,
-    })
+      verified: f.verified, detail: f.detail ?? '', evidenceId,
+    }
   }
 
   async read(f: FileRow, password?: string): Promise<Buffer> {
@@ -114,20 +123,20 @@ export class RunAttachments {
   async importLegacy(): Promise<{ moved: number; skipped: { id: number; why: string }[] }> {
     let moved = 0
     const skipped: { id: number; why: string }[] = []
-    for (const f of this.d.repo.unfiledFiles()) {
+    for (const f of await this.d.repo.unfiledFiles()) {
       const path = join(this.d.dataDir, f.storedAs)
       if (!f.storedAs || !existsSync(path)) {
         skipped.push({ id: f.id, why: `missing on disk (${f.storedAs || 'no path'})` })
         continue
       }
-      const run = this.d.repo.getRun(f.runId)
+      const run = await this.d.repo.getRun(f.runId)
       const kind = vaultKind(this.d.procedureOf(run), f.kind)
-      const step = this.d.repo.step(f.stepRow).stepId
+      const step = (await this.d.repo.step(f.stepRow)).stepId
       const source = `workflow:${run.procedure}:${step}`
       const note = [`Workflow run #${run.id} (attached ${f.createdAt})`, f.detail].filter(Boolean).join(' — ')
       if (f.protected) {
         const ev = await this.d.evidence.addRef({ ticketId: run.ticketId, kind, source, name: f.name, sha256: f.sha256, size: f.size, ref: f.storedAs, note: `${note} — password-protected copy held by the console` })
-        this.d.repo.fileInVault(f.id, ev.id, f.storedAs)
+        await this.d.repo.fileInVault(f.id, ev.id, f.storedAs)
       } else {
         const data = readFileSync(path)
         if (sha256(data) !== f.sha256) {
@@ -135,7 +144,7 @@ export class RunAttachments {
           continue
         }
         const ev = await this.d.evidence.add({ ticketId: run.ticketId, kind, source, name: f.name, data, note })
-        this.d.repo.fileInVault(f.id, ev.id, '')
+        await this.d.repo.fileInVault(f.id, ev.id, '')
         unlinkSync(path)
       }
       moved++

@@ -27,7 +27,7 @@ function flashAction(g: Gadget): Action {
     async run(ctx) {
       g.runs++
       ctx.facts.flashRequested = true
-      ctx.persist()
+      await ctx.persist()
       g.firmware = '2.0'
       if (g.hang) await new Promise(() => undefined)
       return { outcome: 'flashed', result: { firmware: g.firmware } }

@@ -6,7 +6,8 @@ import { AppError } from '../../../shared/contract/common'
 import { logger } from '../../infra/log'
 import type { Ticket } from '../../../shared/contract/tickets'
 import type { WorkflowReply, WorkflowRun } from '../../../shared/contract/workflows'
-import type { RunRow, StepRow, WorkflowsRepo } from '../../../db/repos/workflows'
+import type { RunRow, StepRow, WorkflowsRepo, WorkflowsTx } from '../../../db/repos/workflows'
+import { reading } from '../../../db/repos/tx-scope'
 import type { ActionContext, ActionRegistry, ActionResult } from './actions'
 import { END, type ProcedureDef, type StepDef } from './definition'
 import { RunAttachments, type EvidencePort } from './attachments'
@@ -48,8 +49,8 @@ const QUICK_MS = 1500
 
 export class WorkflowEngine {
   readonly attachments: RunAttachments
-  /** Auto steps in flight in this process, by step row id. */
-  private readonly inflight = new Map<number, { promise: Promise<void>; abort: AbortController }>()
+  /** Auto steps in flight in this process, by step row id (with their run: no row is read to find it). */
+  private readonly inflight = new Map<number, { runId: number; promise: Promise<void>; abort: AbortController }>()
   private readonly live = new Map<number, LiveProgress>()
   /** observe() calls in flight, by ticket (serialised). */
   private readonly observing = new Map<number, Promise<unknown>>()
@@ -75,7 +76,7 @@ export class WorkflowEngine {
     const facts: Record<string, unknown> = {}
     if (ticket.deviceSerial) facts.ticketSerial = ticket.deviceSerial
     const run = await this.d.record(
-      () => this.d.repo.createRun(ticketId, p.id, p.version, p.start, facts),
+      () => this.d.repo.tx().createRun(ticketId, p.id, p.version, p.start, facts),
       () => ({ action: 'workflow.start', outcome: 'ok', ticketId, device: ticket.deviceSerial || null, inputs: { procedure: p.id, version: p.version } }),
     )
     this.changed(run.id, ticketId)
@@ -106,18 +107,19 @@ export class WorkflowEngine {
   }
 
   private async build(runId: number): Promise<WorkflowRun> {
-    const run = this.d.repo.getRun(runId)
-    return buildRunView(run, this.procedureOf(run), this.d.repo, await this.d.ticket(run.ticketId), (row) => this.inflight.has(row), this.live)
+    // The run and its rows in one read, at the change (the ticket is awaited after it).
+    const { run, rows } = this.read((tx) => ({ run: tx.getRun(runId), rows: { steps: tx.steps(runId), notes: tx.notes(runId), files: tx.files(runId) } }))
+    return buildRunView(run, this.procedureOf(run), rows, await this.d.ticket(run.ticketId), (row) => this.inflight.has(row), this.live)
   }
 
   async forTicket(ticketId: number): Promise<WorkflowRun[]> {
     await this.d.ticket(ticketId)
-    return Promise.all(this.d.repo.runsForTicket(ticketId).map((r) => this.get(r.id)))
+    return Promise.all((await this.d.repo.runsForTicket(ticketId)).map((r) => this.get(r.id)))
   }
 
   /** The runs of a ticket as stored (newest first): for services that decide whether to start one. */
-  runRows(ticketId: number): { id: number; procedure: string; version: number; status: RunRow['status'] }[] {
-    return this.d.repo.runsForTicket(ticketId).map((r) => ({ id: r.id, procedure: r.procedure, version: r.procedureVersion, status: r.status }))
+  async runRows(ticketId: number): Promise<{ id: number; procedure: string; version: number; status: RunRow['status'] }[]> {
+    return (await this.d.repo.runsForTicket(ticketId)).map((r) => ({ id: r.id, procedure: r.procedure, version: r.procedureVersion, status: r.status }))
   }
 
   /** Manual and decision steps: validate, run the step's check (if any), then move on. */
@@ -178,17 +180,23 @@ export class WorkflowEngine {
   }
 
   private async observeNow(ticketId: number, procedureId: string, o: { start: boolean }): Promise<WorkflowRun | null> {
-    let run = this.d.repo.runsForTicket(ticketId).find((r) => r.procedure === procedureId && r.status === 'active')
+    let run = (await this.d.repo.runsForTicket(ticketId)).find((r) => r.procedure === procedureId && r.status === 'active')
     if (!run) {
       if (!o.start) return null
-      run = this.d.repo.getRun((await this.start(ticketId, procedureId)).id)
+      run = await this.d.repo.getRun((await this.start(ticketId, procedureId)).id)
     }
     const ticket = await this.d.ticket(ticketId)
     for (let guard = 0; guard < 50; guard++) {
-      run = this.d.repo.getRun(run.id)
+      const runId = run.id
+      // The run and the visit it is on, read together.
+      const now = this.read((tx) => {
+        const r = tx.getRun(runId)
+        return { run: r, row: r.status === 'active' && r.currentStep ? tx.openStep(r.id, r.currentStep) : null }
+      })
+      run = now.run
       if (run.status !== 'active' || !run.currentStep) break
       const step = this.stepDef(run, run.currentStep)
-      const row = this.d.repo.openStep(run.id, step.id)
+      const row = now.row
       const action = step.observed && step.action ? this.d.actions.get(step.action) : undefined
       if (!action || !row) break
       const r = await action.run(this.context(run, ticket, step, row, {}, new AbortController().signal, false, new Map()))
@@ -200,8 +208,8 @@ export class WorkflowEngine {
       if (row.why !== why || row.state !== 'current') {
         row.state = 'current'
         row.why = why
-        this.d.repo.saveRun(run) // facts the check learned (serial, deadline)
-        this.d.repo.saveStep(row)
+        await this.d.repo.saveRun(run) // facts the check learned (serial, deadline)
+        await this.d.repo.saveStep(row)
         this.changed(run.id, run.ticketId)
       }
       break
@@ -219,7 +227,7 @@ export class WorkflowEngine {
     row.agent = await this.d.agentLabel()
     row.endedAt = new Date().toISOString()
     await this.d.record(
-      () => this.d.repo.advance(run, row, first[1].next === END ? null : first[1].next),
+      () => this.d.repo.tx().advance(run, row, first[1].next === END ? null : first[1].next),
       () => ({ action: `workflow.step.${step.id}`, outcome: 'info', ticketId: run.ticketId, device: this.device(run), inputs: { skipped: true }, detail: reason }),
     )
     this.changed(run.id, run.ticketId)
@@ -227,11 +235,11 @@ export class WorkflowEngine {
   }
 
   async addNote(runId: number, stepId: string, body: string): Promise<WorkflowRun> {
-    const run = this.d.repo.getRun(runId)
-    const row = this.latestRow(run, stepId)
+    const run = await this.d.repo.getRun(runId)
+    const row = await this.latestRow(run, stepId)
     const agent = await this.d.agentLabel()
     await this.d.record(
-      () => this.d.repo.addNote(run.id, row.id, agent, body),
+      () => this.d.repo.tx().addNote(run.id, row.id, agent, body),
       () => ({ action: 'workflow.note', outcome: 'info', ticketId: run.ticketId, device: this.device(run), inputs: { step: stepId } }),
     )
     this.changed(run.id, run.ticketId)
@@ -250,13 +258,13 @@ export class WorkflowEngine {
   }
 
   async abandon(runId: number, reason: string): Promise<WorkflowRun> {
-    const run = this.d.repo.getRun(runId)
+    const run = await this.d.repo.getRun(runId)
     if (run.status !== 'active') throw new AppError('CONFLICT', `Run #${runId} has already ended.`, { key: 'workflow.ended', values: { id: runId } })
-    if ([...this.inflight.keys()].some((k) => this.d.repo.step(k).runId === runId)) throw new AppError('CONFLICT', 'A step of this run is still running; wait for it to finish.', { key: 'workflow.stepRunning' })
+    if ([...this.inflight.values()].some((f) => f.runId === runId)) throw new AppError('CONFLICT', 'A step of this run is still running; wait for it to finish.', { key: 'workflow.stepRunning' })
     run.status = 'abandoned'
     run.endedAt = new Date().toISOString()
     await this.d.record(
-      () => this.d.repo.saveRun(run),
+      () => this.d.repo.tx().saveRun(run),
       () => ({ action: 'workflow.abandon', outcome: 'info', ticketId: run.ticketId, device: this.device(run), detail: reason }),
     )
     this.changed(run.id, run.ticketId)
@@ -270,8 +278,8 @@ export class WorkflowEngine {
    */
   async resumeInterrupted(): Promise<number> {
     let n = 0
-    for (const run of this.d.repo.activeRuns()) {
-      for (const row of this.d.repo.steps(run.id).filter((s) => s.phase === 'running' && !this.inflight.has(s.id))) {
+    for (const run of await this.d.repo.activeRuns()) {
+      for (const row of (await this.d.repo.steps(run.id)).filter((s) => s.phase === 'running' && !this.inflight.has(s.id))) {
         n++
         const step = this.stepDef(run, row.stepId)
         const action = step.action ? this.d.actions.get(step.action) : undefined
@@ -280,12 +288,12 @@ export class WorkflowEngine {
           // The re-check's own end is recorded with its entry when it finishes (finish).
           await this.d.audit(entry)
           const unknown = (): ActionResult => (action.destructive ? { blocked: interruptedWhy(step, action) } : { failed: interruptedWhy(step, action) })
-          this.spawn(run, await this.d.ticket(run.ticketId), step, row, {}, async (ctx) => (await action.recheck!(ctx)) ?? unknown(), true)
+          await this.spawn(run, await this.d.ticket(run.ticketId), step, row, {}, async (ctx) => (await action.recheck!(ctx)) ?? unknown(), true)
         } else {
           row.phase = 'idle'
           row.state = action?.destructive ? 'blocked' : 'current'
           row.why = interruptedWhy(step, action)
-          await this.d.record(() => this.d.repo.saveStep(row), () => entry)
+          await this.d.record(() => this.d.repo.tx().saveStep(row), () => entry)
           this.changed(run.id, run.ticketId)
         }
       }
@@ -298,13 +306,13 @@ export class WorkflowEngine {
    * handed out exactly once, and audited. Survives a crash until it has been shown.
    */
   async takeReveal(runId: number): Promise<WorkflowReply['reveal']> {
-    const peek = this.d.repo.getRun(runId)
+    const peek = await this.d.repo.getRun(runId)
     const r = peek.facts[REVEAL] as { label: string; secret: string } | undefined
     if (!r) return null
     const sealed = peek.secrets[r.secret]
     if (!sealed) {
       delete peek.facts[REVEAL] // nothing to show: the request is dropped, nothing is handed out
-      this.d.repo.saveRun(peek)
+      await this.d.repo.saveRun(peek)
       return null
     }
     // Opened first: the reveal is consumed (with its entry) only when the value can be handed out.
@@ -312,11 +320,12 @@ export class WorkflowEngine {
     // Taken from the row as it is inside the transaction, so two callers at once cannot both get it.
     const taken = await this.d.record(
       () => {
-        const run = this.d.repo.getRun(runId)
+        const tx = this.d.repo.tx()
+        const run = tx.getRun(runId)
         if (!run.facts[REVEAL]) return null
         delete run.facts[REVEAL]
         run.facts[REVEALED] = { label: r.label, secret: r.secret }
-        this.d.repo.saveRun(run)
+        tx.saveRun(run)
         return run
       },
       (run) => (run ? [{ action: 'workflow.reveal', outcome: 'info', ticketId: run.ticketId, device: this.device(run), inputs: { secret: r.secret }, detail: 'shown once to the agent' }] : []),
@@ -329,7 +338,7 @@ export class WorkflowEngine {
    * died right after it, the customer calls back for it). Only with a reason, and audited.
    */
   async revealAgain(runId: number, reason: string): Promise<{ label: string; value: string }> {
-    const run = this.d.repo.getRun(runId)
+    const run = await this.d.repo.getRun(runId)
     const r = run.facts[REVEALED] as { label: string; secret: string } | undefined
     const sealed = r ? run.secrets[r.secret] : undefined
     if (!r || !sealed) throw new AppError('NOT_FOUND', 'This run has shown nothing that could be shown again.', { key: 'workflow.nothingToReveal' })
@@ -341,9 +350,9 @@ export class WorkflowEngine {
   /** Resolves when no step of `runId` is running in this process (tests, shutdown). */
   async settled(runId?: number): Promise<void> {
     for (;;) {
-      const pending = [...this.inflight.entries()].filter(([row]) => runId === undefined || this.d.repo.step(row).runId === runId)
+      const pending = [...this.inflight.values()].filter((f) => runId === undefined || f.runId === runId)
       if (!pending.length) return
-      await Promise.allSettled(pending.map(([, f]) => f.promise))
+      await Promise.allSettled(pending.map((f) => f.promise))
     }
   }
 
@@ -366,18 +375,21 @@ export class WorkflowEngine {
   private device(run: RunRow): string | null {
     return (run.facts.serial as string | undefined) ?? (run.facts.ticketSerial as string | undefined) ?? null
   }
-  private latestRow(run: RunRow, stepId: string): StepRow {
-    const rows = this.d.repo.steps(run.id).filter((r) => r.stepId === stepId)
+  /** Several reads in one pass (one consistent view of the run), run at once. */
+  private read<R>(fn: (tx: WorkflowsTx) => R): R {
+    return reading(this.d.repo.db, () => fn(this.d.repo.tx()))
+  }
+  private async latestRow(run: RunRow, stepId: string): Promise<StepRow> {
+    const rows = (await this.d.repo.steps(run.id)).filter((r) => r.stepId === stepId)
     if (!rows.length) throw new AppError('NOT_FOUND', `Step "${stepId}" has not been reached in this run.`, { key: 'workflow.notReached', values: { step: stepId } })
     return rows[rows.length - 1]
   }
 
-  /** The run must be active and on this step. */
+  /** The run must be active and on this step. The run and the visit are read together (one pass, at the call). */
   private open(runId: number, stepId: string): { run: RunRow; step: StepDef; row: StepRow } {
-    const run = this.d.repo.getRun(runId)
+    const { run, row } = this.read((tx) => ({ run: tx.getRun(runId), row: tx.openStep(runId, stepId) }))
     if (run.status !== 'active') throw new AppError('CONFLICT', `Run #${runId} has ${run.status === 'completed' ? 'been completed' : 'been abandoned'}.`, { key: 'workflow.ended', values: { id: runId }, hint: 'Start a new run from the ticket if more work is needed.' })
     const step = this.stepDef(run, stepId)
-    const row = this.d.repo.openStep(run.id, stepId)
     if (run.currentStep !== stepId || !row) {
       const cur = run.currentStep ? this.stepDef(run, run.currentStep).title : 'none'
       throw new AppError('CONFLICT', `"${step.title}" is not the current step (current: ${cur}).`, { hint: 'Reload the ticket; another window may have moved the run on.', key: 'workflow.notCurrent', values: { step: step.title } })
@@ -398,8 +410,8 @@ export class WorkflowEngine {
   }
 
   private checkEvidence(run: RunRow, step: StepDef): void {
-    const files = this.d.repo.files(run.id)
-    const rows = new Set(this.d.repo.steps(run.id).filter((r) => r.stepId === step.id).map((r) => r.id))
+    const { files, steps } = this.read((tx) => ({ files: tx.files(run.id), steps: tx.steps(run.id) }))
+    const rows = new Set(steps.filter((r) => r.stepId === step.id).map((r) => r.id))
     for (const e of step.evidence)
       if (e.required && !files.some((f) => f.kind === e.id && rows.has(f.stepRow)))
         throw new AppError('VALIDATION', `Attach ${e.label.toLowerCase()} first.`, { field: `evidence.${e.id}`, key: 'workflow.attachFirst', values: { what: e.label } })
@@ -412,7 +424,7 @@ export class WorkflowEngine {
     row.state = 'blocked'
     row.why = why
     await this.d.record(
-      () => this.d.repo.saveStep(row),
+      () => this.d.repo.tx().saveStep(row),
       () => ({ action: `workflow.step.${step.id}`, outcome: 'refused', ticketId: run.ticketId, device: this.device(run), detail: why }),
     )
     this.changed(run.id, run.ticketId)
@@ -428,7 +440,7 @@ export class WorkflowEngine {
       return chosen && 'outcome' in r && r.outcome === 'ok' ? { ...r, outcome: chosen } : r
     }
     if (background) {
-      this.spawn(run, await this.d.ticket(run.ticketId), step, row, inputs, runner, false, transient)
+      await this.spawn(run, await this.d.ticket(run.ticketId), step, row, inputs, runner, false, transient)
       // Give quick operations the chance to finish inside this call, so the reply already
       // carries their result (and any value to reveal); long ones keep reporting progress.
       const f = this.inflight.get(row.id)
@@ -449,14 +461,18 @@ export class WorkflowEngine {
     return { run: await this.get(run.id), reveal: await this.takeReveal(run.id) }
   }
 
-  private spawn(run: RunRow, ticket: Ticket, step: StepDef, row: StepRow, inputs: Record<string, unknown>, fn: (ctx: ActionContext) => Promise<ActionResult>, interrupted: boolean, transient = new Map<string, string>()): void {
+  /**
+   * Resolves once the step is written as running and its operation has started (it goes on in
+   * the background, in `inflight`); rejects, with nothing started, when that write fails.
+   */
+  private async spawn(run: RunRow, ticket: Ticket, step: StepDef, row: StepRow, inputs: Record<string, unknown>, fn: (ctx: ActionContext) => Promise<ActionResult>, interrupted: boolean, transient = new Map<string, string>()): Promise<void> {
     // Written BEFORE the operation starts: if the process dies now, the restart sees it.
     row.phase = 'running'
     row.state = 'current'
     row.why = interrupted ? 'Re-checking the device after an interruption…' : ''
     row.inputs = { ...row.inputs, ...inputs }
-    this.d.repo.saveRun(run)
-    this.d.repo.saveStep(row)
+    await this.d.repo.saveRun(run)
+    await this.d.repo.saveStep(row)
     const abort = new AbortController()
     const ctx = this.context(run, ticket, step, row, inputs, abort.signal, interrupted, transient)
     const promise = (async () => {
@@ -475,7 +491,7 @@ export class WorkflowEngine {
       this.d.progress(`workflow:${run.id}:${step.id}`, step.title, 1, 1, true)
       this.changed(run.id, run.ticketId)
     })
-    this.inflight.set(row.id, { promise, abort })
+    this.inflight.set(row.id, { runId: run.id, promise, abort })
     this.changed(run.id, run.ticketId)
   }
 
@@ -497,7 +513,7 @@ export class WorkflowEngine {
       row.why = r.failed
       row.endedAt = now
       await this.d.record(
-        () => this.d.repo.advance(run, row, step.id, now),
+        () => this.d.repo.tx().advance(run, row, step.id, now),
         () => ({ action: `workflow.step.${step.id}`, outcome: 'failed', ticketId: run.ticketId, device: this.device(run), inputs, detail: r.failed }),
       )
       this.changed(run.id, run.ticketId)
@@ -508,8 +524,9 @@ export class WorkflowEngine {
       row.why = r.blocked
       await this.d.record(
         () => {
-          this.d.repo.saveRun(run)
-          this.d.repo.saveStep(row)
+          const tx = this.d.repo.tx()
+          tx.saveRun(run)
+          tx.saveStep(row)
         },
         () => ({ action: `workflow.step.${step.id}`, outcome: 'refused', ticketId: run.ticketId, device: this.device(run), inputs, detail: r.blocked }),
       )
@@ -523,7 +540,7 @@ export class WorkflowEngine {
     row.why = o.message ?? ''
     row.endedAt = now
     await this.d.record(
-      () => this.d.repo.advance(run, row, o.next === END ? null : o.next, now),
+      () => this.d.repo.tx().advance(run, row, o.next === END ? null : o.next, now),
       () => [
         { action: `workflow.step.${step.id}`, outcome: o.tone === 'bad' ? 'failed' : 'ok', ticketId: run.ticketId, device: this.device(run), inputs: { ...inputs, outcome: r.outcome } },
         ...(o.next === END ? [{ action: 'workflow.complete', outcome: 'ok' as const, ticketId: run.ticketId, device: this.device(run), inputs: { procedure: run.procedure } }] : []),

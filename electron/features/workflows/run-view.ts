@@ -2,7 +2,7 @@
 // the projected pending steps) and the current step with its instructions filled in.
 import type { Ticket } from '../../../shared/contract/tickets'
 import type { CurrentStep, TimelineEntry, WorkflowRun } from '../../../shared/contract/workflows'
-import type { RunRow, WorkflowsRepo } from '../../../db/repos/workflows'
+import type { FileRow, NoteRow, RunRow, StepRow } from '../../../db/repos/workflows'
 import { projectedPath, type ProcedureDef, type StepDef } from './definition'
 import { REVEALED, type LiveProgress } from './step-context'
 
@@ -47,11 +47,11 @@ function prefill(def: StepDef['inputs'][number], facts: Record<string, unknown>,
   return undefined
 }
 
-export function buildRunView(run: RunRow, p: ProcedureDef, repo: WorkflowsRepo, ticket: Ticket, isRunning: (row: number) => boolean, live: ReadonlyMap<number, LiveProgress>): WorkflowRun {
+/** The run's stored rows the view is made of (read in one pass by the engine). */
+export interface RunRows { steps: StepRow[]; notes: NoteRow[]; files: FileRow[] }
+
+export function buildRunView(run: RunRow, p: ProcedureDef, { steps: rows, notes, files }: RunRows, ticket: Ticket, isRunning: (row: number) => boolean, live: ReadonlyMap<number, LiveProgress>): WorkflowRun {
   const byId = new Map(p.steps.map((s) => [s.id, s]))
-  const rows = repo.steps(run.id)
-  const notes = repo.notes(run.id)
-  const files = repo.files(run.id)
   const timeline: TimelineEntry[] = rows.map((r) => {
     const def = byId.get(r.stepId)
     const o = r.outcome ? def?.outcomes[r.outcome] : undefined

@@ -43,13 +43,13 @@ export function stepContext(
   { d, attachments, live, device }: ContextDeps,
   { run, ticket, step, row, inputs, signal, interrupted, transient }: { run: RunRow; ticket: Ticket; step: StepDef; row: StepRow; inputs: Record<string, unknown>; signal: AbortSignal; interrupted: boolean; transient: Map<string, string> },
 ): ActionContext {
-  const stepRows = () => new Set(d.repo.steps(run.id).filter((r) => r.stepId === step.id).map((r) => r.id))
   return {
     run, ticket, step, inputs, facts: run.facts, interrupted, signal,
     secret: (name) => transient.get(name) ?? (run.secrets[name] ? d.open(run.secrets[name]) : null),
     setSecret: (name, value) => {
       run.secrets[name] = d.seal(value)
-      d.repo.saveRun(run) // at once: a crash right after must not lose it
+      // At once (the write runs at the call; the promise says whether it held): a crash right after must not lose it.
+      return d.repo.saveRun(run)
     },
     fingerprint: (parts) => d.fingerprint(`workflow:${run.procedure}`, parts),
     persist: () => d.repo.saveRun(run),
@@ -58,12 +58,13 @@ export function stepContext(
       d.progress(`workflow:${run.id}:${step.id}`, label, done, total, false)
       d.changed(run.id, run.ticketId)
     },
-    files: (all = false) => {
-      const rows = stepRows()
-      return d.repo.files(run.id).filter((f) => all || rows.has(f.stepRow))
+    files: async (all = false) => {
+      const [steps, files] = await Promise.all([d.repo.steps(run.id), d.repo.files(run.id)])
+      const rows = new Set(steps.filter((r) => r.stepId === step.id).map((r) => r.id))
+      return files.filter((f) => all || rows.has(f.stepRow))
     },
     readFile: async (id, password) => {
-      const f = d.repo.file(id)
+      const f = await d.repo.file(id)
       if (f.runId !== run.id) throw new AppError('FORBIDDEN', 'That file belongs to another run.', { key: 'workflow.otherRunFile' })
       return attachments.read(f, password)
     },

@@ -8,14 +8,14 @@
 // row is committed there without one (random kills hit that window only by luck); written in
 // one transaction with it (App.record), nothing of either is committed.
 //   backup-stored   a device backup row (DevicesTx.addBackup: DevicesRepo.tx().addBackup or addBackup)
-//   step-done       a workflow step visit ended as done (WorkflowsRepo.advance)
-//   run-created     a workflow run (WorkflowsRepo.createRun)
+//   step-done       a workflow step visit ended as done (WorkflowsTx.advance: WorkflowsRepo.tx().advance or advance)
+//   run-created     a workflow run (WorkflowsTx.createRun: WorkflowsRepo.tx().createRun or createRun)
 // CRASH_AT_SKIP=n lets the first n occurrences pass.
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DevicesTx } from '../../../../db/repos/devices'
-import { WorkflowsRepo } from '../../../../db/repos/workflows'
+import { WorkflowsTx } from '../../../../db/repos/workflows'
 import { startBrowserConsole } from '../../../host/browser-host'
 
 let skip = Number(process.env.CRASH_AT_SKIP ?? 0)
@@ -38,8 +38,9 @@ switch (process.env.CRASH_AT) {
     break
   }
   case 'step-done': {
-    const advance = WorkflowsRepo.prototype.advance
-    WorkflowsRepo.prototype.advance = function (this: WorkflowsRepo, ...a: Parameters<typeof advance>) {
+    // The one implementation (WorkflowsRepo.advance and tx().advance both run it).
+    const advance = WorkflowsTx.prototype.advance
+    WorkflowsTx.prototype.advance = function (this: WorkflowsTx, ...a: Parameters<typeof advance>) {
       const next = advance.apply(this, a)
       if (a[1].state === 'done') die()
       return next
@@ -47,8 +48,8 @@ switch (process.env.CRASH_AT) {
     break
   }
   case 'run-created': {
-    const create = WorkflowsRepo.prototype.createRun
-    WorkflowsRepo.prototype.createRun = function (this: WorkflowsRepo, ...a: Parameters<typeof create>) {
+    const create = WorkflowsTx.prototype.createRun
+    WorkflowsTx.prototype.createRun = function (this: WorkflowsTx, ...a: Parameters<typeof create>) {
       const run = create.apply(this, a)
       die()
       return run
