@@ -37,7 +37,8 @@ function store(): Storage | null {
   }
 }
 let memory: string | null = null
-const read = () => store()?.getItem(KEY) ?? memory
+// The tab's storage is asked once: its first use costs the page a round trip to the browser.
+const read = () => memory ?? (memory = store()?.getItem(KEY) ?? null)
 function write(s: string | null) {
   memory = s
   if (s) store()?.setItem(KEY, s)
@@ -109,7 +110,7 @@ function begin(token: string, reads: Read[] = []): Promise<void> {
 
 if (browserMode) {
   const token = takeToken()
-  const kept = read()
+  const kept = token === null ? read() : null
   if (token !== null) void begin(token, firstScreenReads()).catch(() => undefined)
   else if (kept) readEarly(kept, firstScreenReads())
   else setState('missing')

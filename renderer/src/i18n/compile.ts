@@ -53,6 +53,10 @@ export function cachedFormat<T>(make: (locale: string) => T, cache: Map<string, 
 const numbers = new Map<string, Intl.NumberFormat>()
 /** Numbers are shown the locale's way (1,5 in Czech); no grouping, so ids and ports stay whole. */
 export function formatValue(locale: string, v: unknown): string {
+  // Whole non-negative numbers (counts, ids, ports: nearly every value) read the same in every
+  // language the console speaks, and the first Intl.NumberFormat of a page costs about 40 ms
+  // (ICU's number data): it is built only for a fraction or a negative number.
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return String(v)
   if (typeof v === 'number') return cachedFormat((l) => new Intl.NumberFormat(l, { useGrouping: false, maximumFractionDigits: 2 }), numbers, locale).format(v)
   return String(v)
 }

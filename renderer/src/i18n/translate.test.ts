@@ -2,6 +2,7 @@
 // where no language has the text, and what was drawn with it drawn again on a switch.
 import { afterAll, describe, expect, it } from 'vitest'
 import { computed } from 'vue'
+import { formatValue } from './compile'
 import { t, tAny } from './en'
 import { setLocale } from './index'
 
@@ -29,5 +30,13 @@ describe('t', () => {
     expect(label.value).toMatch(/^2 Tickets?$/)
     await setLocale('en')
     expect(label.value).toBe('2 tickets')
+  })
+
+  it('writes whole numbers as Intl would, without building a number format, and fractions as the language writes them', () => {
+    for (const l of ['en', 'cs', 'de']) {
+      const intl = new Intl.NumberFormat(l, { useGrouping: false, maximumFractionDigits: 2 })
+      for (const n of [0, 1, 7, 42, 1000, 65535, 12_345_678, 2 ** 40, -3, 1.5, 0.25]) expect(formatValue(l, n), `${l} ${n}`).toBe(intl.format(n))
+    }
+    expect(formatValue('cs', 1.5)).toBe('1,5')
   })
 })
