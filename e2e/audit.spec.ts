@@ -103,11 +103,13 @@ test('the bench PIN locks the console in the browser and the API; retention is s
   // the answer back while the agent types makes that order certain.)
   let release = () => {}
   const released = new Promise<void>((r) => (release = r))
+  // Only the first answer: a later one (the page reads the setting again after an unlock)
+  // goes straight to the host, which the test stops when it ends.
   await page.route('**/api/rpc/retention.get', async (route) => {
     const stored = await route.fetch()
     await released
     await route.fulfill({ response: stored })
-  })
+  }, { times: 1 })
   await page.goto(host.url)
   await page.getByRole('link', { name: 'Settings' }).click()
   const retention = page.getByTestId('retention-form')
