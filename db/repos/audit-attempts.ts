@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import { reading, txScope, writing } from './tx-scope'
+import { reading, txScope } from './tx-scope'
 
 /**
  * The PIN attempts table (migration 10), inside a transaction: a count and the attempt it
@@ -40,7 +40,7 @@ export class AttemptsTx {
   }
 }
 
-/** The PIN attempts: async methods; the synchronous statements only through tx(). */
+/** The PIN attempts: counting and settling run in electron/features/audit/attempts.ts's immediate transactions, through tx(); the wrong PINs are read on their own. */
 export class AttemptsRepo {
   private readonly view: AttemptsTx
   constructor(private readonly db: Database) {
@@ -53,20 +53,5 @@ export class AttemptsRepo {
 
   async wrongSince(scope: string, since: number): Promise<number> {
     return reading(this.db, () => this.tx().wrongSince(scope, since))
-  }
-  async notOkSince(scope: string, since: number): Promise<number[]> {
-    return reading(this.db, () => this.tx().notOkSince(scope, since))
-  }
-  async pruneUpTo(scope: string, upTo: number): Promise<void> {
-    writing(this.db, () => this.tx().pruneUpTo(scope, upTo))
-  }
-  async addPending(scope: string, at: number): Promise<number> {
-    return writing(this.db, () => this.tx().addPending(scope, at))
-  }
-  async clearAfterSuccess(scope: string, id: number): Promise<void> {
-    writing(this.db, () => this.tx().clearAfterSuccess(scope, id))
-  }
-  async markWrong(id: number): Promise<void> {
-    writing(this.db, () => this.tx().markWrong(id))
   }
 }

@@ -49,7 +49,6 @@ describe('audit queries', () => {
     expect(await q.hashOf(5)).toBe(head?.hash)
     expect(await q.hashOf(99)).toBeUndefined()
     expect((await q.linksAfter(2, 2)).map((l) => l[0])).toEqual([5])
-    expect((await q.bySeqs([1, 99, 3])).map((r) => r.seq)).toEqual([1, 3])
     expect(await q.hasEntry('evidence.purge', 'ok')).toBe(true)
     expect(await q.hasEntry('evidence.purge', 'failed')).toBe(false)
     expect(() => q.tx()).toThrow(/outside a transaction/)

@@ -58,11 +58,6 @@ export class AuditQueryTx {
     return this.db.prepare('SELECT * FROM audit_log WHERE ticket_id = ? ORDER BY seq').all(ticketId) as AuditRow[]
   }
 
-  /** The entries a bundle needs to link a ticket's entries to the chain: each one's predecessor. */
-  bySeqs(seqs: number[]): AuditRow[] {
-    const get = this.db.prepare('SELECT * FROM audit_log WHERE seq = ?')
-    return seqs.map((s) => get.get(s) as AuditRow | undefined).filter((r): r is AuditRow => !!r)
-  }
 
   /** The hash links (seq, prev_hash, hash) after `seq` of the entries not of `ticketId`: what a bundle carries between its ticket's entries. */
   linksAfter(seq: number, ticketId: number): [seq: number, prevHash: string, hash: string][] {
@@ -111,9 +106,6 @@ export class AuditQueryRepo {
   }
   async forTicket(ticketId: number): Promise<AuditRow[]> {
     return reading(this.db, () => this.tx().forTicket(ticketId))
-  }
-  async bySeqs(seqs: number[]): Promise<AuditRow[]> {
-    return reading(this.db, () => this.tx().bySeqs(seqs))
   }
   async linksAfter(seq: number, ticketId: number): Promise<[seq: number, prevHash: string, hash: string][]> {
     return reading(this.db, () => this.tx().linksAfter(seq, ticketId))

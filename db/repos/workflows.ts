@@ -229,6 +229,13 @@ export class WorkflowsRepo {
   async saveStep(s: StepRow): Promise<void> {
     writing(this.db, () => this.tx().saveStep(s))
   }
+  /** A run and the visit it is on, in one write (the facts a step learned with the step's state). */
+  async saveRunAndStep(r: RunRow, s: StepRow, now?: string): Promise<void> {
+    writing(this.db, () => {
+      this.tx().saveRun(r, now)
+      this.tx().saveStep(s)
+    })
+  }
   /** Closes one step and opens the next (or ends the run) atomically. */
   async advance(run: RunRow, closed: StepRow, next: string | null, now?: string): Promise<StepRow | null> {
     return writing(this.db, () => this.tx().advance(run, closed, next, now))

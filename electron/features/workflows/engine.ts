@@ -208,8 +208,7 @@ export class WorkflowEngine {
       if (row.why !== why || row.state !== 'current') {
         row.state = 'current'
         row.why = why
-        await this.d.repo.saveRun(run) // facts the check learned (serial, deadline)
-        await this.d.repo.saveStep(row)
+        await this.d.repo.saveRunAndStep(run, row) // with the facts the check learned (serial, deadline)
         this.changed(run.id, run.ticketId)
       }
       break
@@ -471,8 +470,7 @@ export class WorkflowEngine {
     row.state = 'current'
     row.why = interrupted ? 'Re-checking the device after an interruption…' : ''
     row.inputs = { ...row.inputs, ...inputs }
-    await this.d.repo.saveRun(run)
-    await this.d.repo.saveStep(row)
+    await this.d.repo.saveRunAndStep(run, row)
     const abort = new AbortController()
     const ctx = this.context(run, ticket, step, row, inputs, abort.signal, interrupted, transient)
     const promise = (async () => {

@@ -93,10 +93,13 @@ async function trade(token: string, reads: Read[] = []): Promise<void> {
   }
 }
 
+/** The session's headers: the session, and how long the agent has not touched the page (its own polls do not keep the session alive). */
+const headersOf = (session: string): Record<string, string> => ({ 'x-console-session': session, 'x-console-idle-ms': String(Math.max(0, Date.now() - lastInput)) })
+
 /** After a reload (the session is in this tab already): the first screen's reads leave at once. */
 function readEarly(session: string, reads: Read[]): void {
   for (const r of reads) {
-    const reply = fetch(`/api/rpc/${encodeURIComponent(r.method)}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-console-session': session, 'x-console-idle-ms': '0' }, body: JSON.stringify(r.input), credentials: 'omit' })
+    const reply = fetch(`/api/rpc/${encodeURIComponent(r.method)}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headersOf(session) }, body: JSON.stringify(r.input), credentials: 'omit' })
       .then(async (res): Promise<RawReply> => ({ status: res.status, body: (await res.json()) as unknown }))
     putEarly(r.method, r.input, reply)
   }
@@ -140,8 +143,7 @@ export async function sessionHeaders(): Promise<Record<string, string> | null> {
     if (state === 'ok') setState('missing')
     return null
   }
-  // How long the agent has not touched the page: its own polls do not keep the session alive.
-  return { 'x-console-session': s, 'x-console-idle-ms': String(Math.max(0, Date.now() - lastInput)) }
+  return headersOf(s)
 }
 
 /** The host said the session is gone (idle too long, or the console restarted). */
